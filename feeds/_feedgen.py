@@ -1,0 +1,161 @@
+"""Atom 1.0 and RSS 2.0 documents through feedgen: the only module that imports it.
+
+feedgen 1.0.0 needs care, and every workaround lives here:
+
+* ``updated`` and ``lastBuildDate`` default to the build time, so we always set them from entries;
+* ``add_entry()`` prepends by default, so we append entries that are already sorted;
+* the RSS channel ``<link>`` is the last ``link()`` added, so ``rel="self"`` goes first and the
+  HTML ``rel="alternate"`` last;
+* ``id()`` makes an RSS guid with ``isPermaLink="false"``, so we call ``guid()`` with the truth;
+* Atom entry links lose ``rel``/``type``/``title`` (``link`` is rebound in ``entry.py``), and its
+  media extension wraps images in ``media:group``; so only the story's own link (no rel, which
+  RFC 4287 §4.2.7.2 reads as ``alternate``) goes through feedgen, and related, via and enclosure
+  links, sibling formats, ``media:*`` and ``dc:creator`` are added by our extension below.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timezone
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension
+from feedgen.ext.base import BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from .model import Entry
+from .model import Format
+from .model import Image
+from .feedcontext import FeedContext
+from .feedcontext import image_type
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+#: ``updated`` of a feed with no entries: a fixed date, never the build time.
+EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def feed_bytes(ctx: FeedContext, fmt: Format) -> bytes:
+    """The Atom or RSS document of one channel."""
+    channel = ctx.channel
+    fg = FeedGenerator()
+    fg.register_extension("feeds", _FeedExtension, _EntryExtension, atom=True, rss=True)
+    fg.feeds.configure(ctx, fmt)
+    fg.id(ctx.self_url(Format.ATOM))
+    fg.title(channel.title)
+    fg.subtitle(channel.description)
+    fg.link(href=ctx.self_url(fmt), rel="self", type=fmt.media_type)
+    fg.link(href=ctx.html_url, rel="alternate", type="text/html")  # last: the RSS <link>
+    fg.language(ctx.settings.site.language)
+    fg.updated(channel.updated or EMPTY_FEED_DATE)
+    fg.author(name=ctx.settings.author_name())
+    fg.generator(generator="feeds", version=ctx.generator_version)
+    site = ctx.settings.site
+    if site.icon:
+        fg.icon(site.icon)
+    if site.logo:
+        fg.logo(site.logo)
+    if site.logo or site.icon:
+        fg.image(url=site.logo or site.icon, title=channel.title, link=ctx.html_url)
+    for category in ctx.categories:
+        fg.category(term=category)
+    for entry in channel.entries:
+        _add_entry(fg, ctx, entry, fmt)
+    if fmt is Format.ATOM:
+        data: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    else:
+        data = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data
+
+
+def _add_entry(fg: FeedGenerator, ctx: FeedContext, entry: Entry, fmt: Format) -> None:
+    fe = fg.add_entry(order="append")  # entries arrive sorted newest first
+    fe.feeds.configure(ctx, entry, fmt)
+    # A guid is a permalink only when it is the very URL a reader should open.
+    fe.guid(entry.id, permalink=entry.url is not None and entry.url == entry.id)
+    fe.title(entry.title)
+    fe.published(entry.published)
+    fe.updated(entry.published)
+    if entry.url:
+        fe.link(href=entry.url)
+    if entry.summary:
+        fe.summary(entry.summary if fmt is Format.ATOM else ctx.escape(entry.summary))
+    fe.content(ctx.content_html(entry), type="html" if fmt is Format.ATOM else None)
+    if entry.provider is not None:
+        author: dict[str, str] = {"name": entry.provider.name}
+        if entry.provider.url:
+            author["uri"] = entry.provider.url
+        fe.author(author)
+    for topic in entry.topics:
+        fe.category(term=topic.slug, label=topic.name, scheme=ctx.topic_scheme)
+    if entry.category:
+        fe.category(term=entry.category)
+    image = entry.image
+    if fmt is Format.RSS and image is not None and image_type(image.url):
+        # RSS 2.0 requires a length; 0 is the RSS Advisory Board's advice when it is unknown.
+        fe.enclosure(url=image.url, length="0", type=image_type(image.url))
+
+
+class _FeedExtension(BaseExtension):  # type: ignore[misc]
+    """Feed-level additions: namespaces and links to the same feed in the other formats."""
+
+    def configure(self, ctx: FeedContext, fmt: Format) -> None:
+        self.ctx = ctx
+        self.fmt = fmt
+
+    def extend_ns(self) -> dict[str, str]:
+        if self.fmt is Format.RSS:
+            return {"media": MEDIA_NS, "dc": DC_NS}
+        return {"media": MEDIA_NS}
+
+    def extend_atom(self, feed: Any) -> Any:
+        for fmt, url in self.ctx.sibling_urls(self.fmt):
+            etree.SubElement(feed, "link", rel="alternate", type=fmt.media_type, href=url)
+        return feed
+
+    def extend_rss(self, rss: Any) -> Any:
+        channel = rss[0]
+        for fmt, url in self.ctx.sibling_urls(self.fmt):
+            etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel="alternate", type=fmt.media_type, href=url)
+        return rss
+
+
+class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
+    """Entry-level additions feedgen cannot express correctly (see the module docstring)."""
+
+    def configure(self, ctx: FeedContext, entry: Entry, fmt: Format) -> None:
+        self.ctx = ctx
+        self.entry = entry
+        self.fmt = fmt
+
+    def extend_atom(self, element: Any) -> Any:
+        entry = self.entry
+        links = [("related", link.url, link.title) for link in entry.related]
+        if entry.via is not None:
+            links.append(("via", entry.via.url, entry.via.title))
+        for rel, url, title in links:
+            etree.SubElement(element, "link", rel=rel, href=url, title=title)
+        if entry.image is not None and image_type(entry.image.url):
+            etree.SubElement(element, "link", rel="enclosure", type=image_type(entry.image.url), href=entry.image.url)
+        _add_media(element, entry.image)
+        return element
+
+    def extend_rss(self, item: Any) -> Any:
+        if self.entry.provider is not None:
+            etree.SubElement(item, f"{{{DC_NS}}}creator").text = self.entry.provider.name
+        _add_media(item, self.entry.image)
+        return item
+
+
+def _add_media(element: Any, image: Image | None) -> None:
+    """Media RSS (https://www.rssboard.org/media-rss): the image and its thumbnail, no group."""
+    if image is None:
+        return
+    size = {name: str(value) for name, value in (("width", image.width), ("height", image.height)) if value}
+    attributes = {"url": image.url, "medium": "image", **size}
+    if image_type(image.url):
+        attributes["type"] = image_type(image.url)
+    etree.SubElement(element, f"{{{MEDIA_NS}}}content", attributes)
+    etree.SubElement(element, f"{{{MEDIA_NS}}}thumbnail", {"url": image.url, **size})

@@ -1,0 +1,41 @@
+"""The package's exceptions: one root, subclasses that carry where things went wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FeedsError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class ContentError(FeedsError, ValueError):
+    """One article file is unusable (or one part of it is); rendered as ``path:line: message``."""
+
+    def __init__(self, path: str | Path, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = str(path)  #: the file, as the user named it
+        self.line = line  #: 1-based line in the file, when known
+        self.message = message  #: what is wrong, and what to do about it
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ConfigError(FeedsError, ValueError):
+    """The configuration is invalid; names the file and the key."""
+
+    def __init__(self, path: str | Path | None, key: str | None, message: str) -> None:
+        super().__init__(message)
+        self.path = None if path is None else str(path)  #: the config file, if there is one
+        self.key = key  #: dotted key, e.g. ``site.base_url``
+        self.message = message
+
+    def __str__(self) -> str:
+        where = self.path or "<defaults>"
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class OutputError(FeedsError, OSError):
+    """The output folder could not be written (or locked)."""

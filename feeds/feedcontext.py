@@ -1,0 +1,69 @@
+"""What every renderer of one channel needs: its URLs, its sibling formats, entry HTML."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from .config import Settings
+from .model import Channel
+from .model import Entry
+from .model import Format
+
+_IMAGE_TYPES = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+    ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml",
+}  # fmt: skip
+
+
+def image_type(url: str) -> str | None:
+    """MIME type of an image URL from its file extension, or None when it cannot be told."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return _IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
+
+
+def document_path(stem: str, fmt: Format) -> str:
+    """Output path of a channel in one format, e.g. ``topics/ai.atom``."""
+    return f"{stem}.{fmt.value}"
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    """One channel plus the site-wide facts its documents are rendered with."""
+
+    settings: Settings
+    channel: Channel
+    contents: Mapping[str, str]  #: entry id → sanitised content HTML, shared by every channel
+    generator_version: str  #: our version, for ``<generator>``
+
+    def self_url(self, fmt: Format) -> str:
+        return self.settings.url(quote(document_path(self.channel.stem, fmt)))
+
+    @property
+    def html_url(self) -> str:
+        """The index page, at this topic's section."""
+        topic = self.channel.topic
+        return self.settings.url() + (f"#{quote(topic.slug)}" if topic else "")
+
+    def sibling_urls(self, fmt: Format) -> list[tuple[Format, str]]:
+        return [(other, self.self_url(other)) for other in self.settings.formats if other is not fmt]
+
+    @property
+    def topic_scheme(self) -> str:
+        """Atom category scheme / RSS category domain of topic categories."""
+        return self.settings.url("topics/")
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return (self.channel.topic.name,) if self.channel.topic else ()
+
+    def content_html(self, entry: Entry) -> str:
+        return self.contents[entry.id]
+
+    @staticmethod
+    def escape(text: str) -> str:
+        """Plain text as HTML, for RSS ``<description>``, which readers treat as HTML."""
+        return html.escape(text, quote=False)

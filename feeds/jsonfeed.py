@@ -1,0 +1,59 @@
+"""JSON Feed 1.1 documents (https://www.jsonfeed.org/version/1.1/)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .feedcontext import FeedContext
+from .model import Entry
+from .model import Format
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def json_feed_bytes(ctx: FeedContext) -> bytes:
+    """The JSON Feed of one channel; keys in a fixed order so the bytes are stable."""
+    site = ctx.settings.site
+    feed: dict[str, Any] = {
+        "version": VERSION,
+        "title": ctx.channel.title,
+        "home_page_url": ctx.html_url,
+        "feed_url": ctx.self_url(Format.JSON),
+        "description": ctx.channel.description,
+    }
+    if site.logo or site.icon:
+        feed["icon"] = site.logo or site.icon
+    if site.icon:
+        feed["favicon"] = site.icon
+    feed["authors"] = [{"name": ctx.settings.author_name()}]
+    feed["language"] = site.language
+    siblings = ctx.sibling_urls(Format.JSON)
+    if siblings:
+        # Custom extension (names start with "_", spec §"Extensions"): the other formats.
+        feed["_feeds"] = {"alternates": [{"type": fmt.media_type, "url": url} for fmt, url in siblings]}
+    feed["items"] = [_item(ctx, entry) for entry in ctx.channel.entries]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": entry.id}
+    if entry.url:
+        item["url"] = entry.url
+    item["title"] = entry.title
+    item["content_html"] = ctx.content_html(entry)
+    if entry.summary:
+        item["summary"] = entry.summary
+    if entry.image is not None:
+        item["image"] = entry.image.url
+    item["date_published"] = entry.published.isoformat()
+    item["date_modified"] = entry.published.isoformat()
+    if entry.provider is not None:
+        author = {"name": entry.provider.name}
+        if entry.provider.url:
+            author["url"] = entry.provider.url
+        item["authors"] = [author]
+    tags = [topic.name for topic in entry.topics] + ([entry.category] if entry.category else [])
+    if tags:
+        item["tags"] = tags
+    return item

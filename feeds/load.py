@@ -1,0 +1,420 @@
+"""Load: content files → validated ``Article`` values, with ``path:line`` errors for bad ones."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import timezone
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .errors import ContentError
+from .model import Article
+from .model import BodyFormat
+from .model import Image
+from .model import Provider
+from .model import RelatedItem
+from .text import http_url
+from .text import plain_text
+from .text import xml_safe
+
+CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
+# A short outlet name after a dash or bar ends many scraped titles: "… – TechCrunch".
+_PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")
+_MAX_PROVIDER_WORDS = 5
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """PyYAML's safe loader minus implicit timestamps: dates stay text and are parsed by us,
+    so that an impossible date becomes a ``path:line`` error instead of a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Handler(frontmatter.YAMLHandler):  # type: ignore[misc]
+    """python-frontmatter's YAML handler with our loader."""
+
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return yaml.load(fm, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+_HANDLER = _Handler()
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading a content folder gave."""
+
+    articles: tuple[Article, ...]  #: in sorted path order
+    errors: tuple[ContentError, ...]  #: one per skipped file
+    warnings: tuple[ContentError, ...]  #: parts of files that were dropped; the file still counts
+    files: int  #: content files found
+
+
+def find_content_files(root: Path) -> list[Path]:
+    """Every article file under ``root``, recursively, in sorted order of relative path.
+
+    Hidden files and folders are skipped, and so is anything whose real path is outside ``root``
+    (a symlink pointing elsewhere).
+    """
+    real_root = root.resolve()
+    found = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix.lower() not in CONTENT_SUFFIXES or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(real_root):
+            continue
+        found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
+    """Read every content file under ``root``; bad files become errors, never exceptions."""
+    articles, errors, warnings = [], [], []
+    files = find_content_files(root)
+    for path in files:
+        source = path.relative_to(root).as_posix()
+        try:
+            data = path.read_bytes()
+            mtime = path.stat().st_mtime
+        except OSError as e:
+            errors.append(ContentError(path, None, f"cannot read: {e.strerror or e}"))
+            continue
+        try:
+            article, problems = parse_article(data, source, mtime, tz)
+        except ContentError as e:
+            errors.append(ContentError(path, e.line, e.message))
+            continue
+        articles.append(article)
+        warnings.extend(ContentError(path, p.line, p.message) for p in problems)
+    return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files))
+
+
+def parse_article(data: bytes, source: str, mtime: float, tz: tzinfo = timezone.utc) -> tuple[Article, list[ContentError]]:
+    """One file's bytes → an Article and the warnings about parts dropped from it.
+
+    ``source`` is the content-relative path, used for messages and path-based ids; ``mtime`` dates
+    an article that has no date of its own. Raises ContentError when the file cannot be used.
+    """
+    text = _decode(data, source)
+    if not text.strip():
+        raise ContentError(source, 1, "empty file")
+    if text.startswith("---"):
+        return _FrontMatterReader(text, source, tz).article(mtime)
+    return _plain_text_article(text, source, mtime), []
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise ContentError(source, None, "binary file (contains NUL bytes), not a text article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise ContentError(
+            source, line, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save the file as UTF-8"
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _plain_text_article(text: str, source: str, mtime: float) -> Article:
+    """First non-empty line is the title (maybe ending in the outlet's name); the rest is the body."""
+    first, _, body = text.lstrip().partition("\n")
+    title, provider = _split_provider_suffix(plain_text(first))
+    if not title:
+        raise ContentError(source, 1, "the first line (the title) has no text")
+    return Article(
+        source=source,
+        title=title,
+        published=_from_timestamp(mtime),
+        provider=provider,
+        body=xml_safe(body.strip()),
+        body_format=BodyFormat.TEXT,
+        dated_from_file=True,
+    )
+
+
+def _split_provider_suffix(title: str) -> tuple[str, Provider | None]:
+    match = _PROVIDER_SUFFIX.match(title)
+    if match is None or len(match["name"].split()) > _MAX_PROVIDER_WORDS:
+        return title, None
+    return match["title"].strip(), Provider(name=match["name"].strip())
+
+
+def _from_timestamp(mtime: float) -> datetime:
+    return datetime.fromtimestamp(int(mtime), tz=timezone.utc)
+
+
+class _FrontMatterReader:
+    """Maps the known front-matter fields of one file, field by field; nothing else gets through."""
+
+    def __init__(self, text: str, source: str, tz: tzinfo) -> None:
+        self.source = source
+        self.tz = tz
+        self.problems: list[ContentError] = []
+        try:
+            self.front, self.body = _HANDLER.split(text)
+        except ValueError:
+            raise ContentError(source, 1, "front matter opened with '---' is never closed by a second '---' line") from None
+        try:
+            data = _HANDLER.load(self.front)
+        except yaml.MarkedYAMLError as e:
+            # The front matter text starts right after "---" on line 1, so its line 0 is file line 1.
+            mark = e.problem_mark or e.context_mark
+            line = mark.line + 1 if mark is not None else None
+            raise ContentError(source, line, f"invalid YAML: {_yaml_problem(e)}") from None
+        except (yaml.YAMLError, RecursionError) as e:
+            raise ContentError(source, None, f"invalid YAML: {e}") from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise ContentError(source, 2, "front matter must be a mapping of fields (key: value)")
+        self.data: Mapping[Any, Any] = data
+
+    def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
+        get = self.data.get
+        title = self.text("title", get("title"))
+        if not title:
+            raise self.error("title", "title is missing or empty")
+        date_key = "publishedDateTime" if get("publishedDateTime") is not None else "date"
+        published = self.date(date_key, get(date_key))
+        article = Article(
+            source=self.source,
+            title=title,
+            published=published or _from_timestamp(mtime),
+            dated_from_file=published is None,
+            excerpt=self.text("excerpt", get("excerpt")),
+            url=self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl")),
+            provider=self.provider("provider", get("provider")),
+            topics=self.topics(get("topics")),
+            images=self.images("images", get("images")),
+            related=self.related(get("related")),
+            is_draft=not self.boolean("published", get("published"), default=True),
+            quality=self.number("quality", get("quality")),
+            category=self.text("category", get("category")) or None,
+            kind=self.text("type", get("type")) or None,
+            body=xml_safe(self.body.strip()),
+            body_format=BodyFormat.MARKDOWN,
+        )
+        return article, self.problems
+
+    # Errors: the line is that of the key, found in the front matter text.
+
+    def line_of(self, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*-?\s*['\"]?{re.escape(key)}['\"]?\s*:", re.MULTILINE)
+        match = pattern.search(self.front)
+        return self.front.count("\n", 0, match.start()) + 1 if match else None
+
+    def error(self, key: str, message: str) -> ContentError:
+        return ContentError(self.source, self.line_of(key), message)
+
+    def warn(self, key: str, message: str) -> None:
+        self.problems.append(self.error(key, message))
+
+    # Field readers: each accepts the forgiving forms people write and rejects the rest.
+
+    def text(self, key: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.error(key, f"{key} must be text, not {_kind(value)}")
+        return plain_text(value)
+
+    def boolean(self, key: str, value: Any, default: bool) -> bool:
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (str, int)) and str(value).strip().lower() in _TRUE | _FALSE:
+            return str(value).strip().lower() in _TRUE
+        raise self.error(key, f"{key} must be true or false, not {value!r}")
+
+    def number(self, key: str, value: Any) -> float | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise self.error(key, f"{key} must be a number, not {value!r}")
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise self.error(key, f"{key} must be a number, not {_kind(value)}") from None
+
+    def date(self, key: str, value: Any) -> datetime | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, date):
+            parsed = datetime(value.year, value.month, value.day)
+        elif isinstance(value, str):
+            parsed = _parse_iso_date(value)
+            if parsed is None:
+                raise self.error(
+                    key, f"{key}: cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
+                )
+        else:
+            raise self.error(key, f"{key} must be a date, not {_kind(value)}")
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=self.tz)
+        return parsed.astimezone(timezone.utc)
+
+    def url(self, key: str, value: Any) -> str | None:
+        text = self.text(key, value)
+        if not text:
+            return None
+        url = http_url(text)
+        if url is None:
+            self.warn(key, f"{key} {text[:80]!r} is not an absolute http(s) URL; left out")
+        return url
+
+    def provider(self, key: str, value: Any) -> Provider | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            name = plain_text(value)
+            return Provider(name=name) if name else None
+        if not isinstance(value, dict):
+            raise self.error(key, f"{key} must be a mapping with name and domain, not {_kind(value)}")
+        name = self.text(f"{key}.name", value.get("name"))
+        domain = self.text(f"{key}.domain", value.get("domain")).lower().strip("/") or None
+        if domain is not None and http_url(f"https://{domain}/") is None:
+            self.warn("domain", f"{key}.domain {domain!r} is not a host name; left out")
+            domain = None
+        if not name:
+            return Provider(name=domain, domain=domain) if domain else None
+        return Provider(name=name, domain=domain)
+
+    def topics(self, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error("topics", f"topics must be a list of names (or one name), not {_kind(value)}")
+        names: dict[str, None] = {}
+        for number, item in enumerate(value, 1):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.warn("topics", f"topics item {number} must be a name, not {_kind(item)}; left out")
+                continue
+            name = plain_text(str(item))
+            if name:
+                names.setdefault(name, None)
+        return tuple(names)
+
+    def images(self, key: str, value: Any) -> tuple[Image, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error(key, f"{key} must be a list of images with url, width and height")
+        images = []
+        for number, item in enumerate(value, 1):
+            image = self.image(key, number, item)
+            if image is not None:
+                images.append(image)
+        return tuple(images)
+
+    def image(self, key: str, number: int, item: Any) -> Image | None:
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            self.warn(key, f"{key} item {number} has no url; left out")
+            return None
+        url = http_url(item["url"])
+        if url is None:
+            self.warn(key, f"{key} item {number}: {item['url'][:80]!r} is not an absolute http(s) URL; left out")
+            return None
+        return Image(url=url, width=self.pixels(key, item.get("width")), height=self.pixels(key, item.get("height")))
+
+    def pixels(self, key: str, value: Any) -> int | None:
+        try:
+            number = int(str(value).strip()) if value is not None and not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if value is not None and (number is None or number <= 0):
+            self.warn(key, f"{key}: image size {value!r} is not a positive whole number; left out")
+            return None
+        return number
+
+    def related(self, value: Any) -> tuple[RelatedItem, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.error("related", f"related must be a list of items, not {_kind(value)}")
+        items = []
+        for number, item in enumerate(value, 1):
+            try:
+                items.append(self.related_item(item))
+            except ContentError as e:
+                self.problems.append(ContentError(e.path, e.line, f"related item {number}: {e.message}; left out"))
+        return tuple(items)
+
+    def related_item(self, item: Any) -> RelatedItem:
+        if not isinstance(item, dict):
+            raise self.error("related", f"must be a mapping of fields, not {_kind(item)}")
+        title = self.text("title", item.get("title"))
+        if not title:
+            raise self.error("related", "has no title")
+        raw_url = item.get("webUrl") if item.get("webUrl") is not None else item.get("originalUrl")
+        url = http_url(self.text("webUrl", raw_url))
+        if url is None:
+            raise self.error("related", "has no absolute http(s) webUrl")
+        date_key = "publishedDateTime" if item.get("publishedDateTime") is not None else "date"
+        return RelatedItem(
+            title=title,
+            url=url,
+            excerpt=self.text("excerpt", item.get("excerpt")),
+            published=self.date(date_key, item.get(date_key)),
+            provider=self.provider("provider", item.get("provider")),
+            images=self.images("images", item.get("images")),
+            quality=self.number("quality", item.get("quality")),
+        )
+
+
+def _parse_iso_date(value: str) -> datetime | None:
+    value = value.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time())
+    except ValueError:
+        return None
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (error.context, error.problem) if p]
+    return ", ".join(parts) or str(error)
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number", str: "text"}
+    return names.get(type(value), type(value).__name__)
+
+
+def iter_sources(result: LoadResult) -> Iterator[str]:
+    """Content paths of the loaded articles (for messages and tests)."""
+    return (article.source for article in result.articles)

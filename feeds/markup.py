@@ -1,0 +1,75 @@
+"""HTML for entry content: Markdown or plain text in, sanitised HTML out."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+
+from .model import BodyFormat
+from .model import Entry
+
+_markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_CLEAN_CONTENT = {"script", "style"}
+_URL_SCHEMES = {"http", "https"}
+
+
+def sanitize(fragment: str, base_url: str | None) -> str:
+    """Keep harmless markup only: no scripts, handlers, styles or frames; http(s) links only.
+
+    Relative links are made absolute against ``base_url`` (the article's own URL), or dropped
+    when there is none, since a feed reader has no base to resolve them against.
+    """
+    relative: str | tuple[str, str] = ("rewrite_with_base", base_url) if base_url else "deny"
+    return nh3.clean(
+        fragment,
+        clean_content_tags=_CLEAN_CONTENT,
+        url_schemes=_URL_SCHEMES,
+        url_relative=relative,
+    )
+
+
+def body_html(body: str, body_format: BodyFormat) -> str:
+    """Unsanitised HTML of an article body."""
+    if body_format is BodyFormat.MARKDOWN:
+        return _markdown.render(body)
+    paragraphs = (p.strip() for p in _PARAGRAPH_BREAK.split(body))
+    return "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs if p)
+
+
+def entry_html(entry: Entry) -> str:
+    """The full, sanitised content of an entry.
+
+    Lead image first, then the body (or the excerpt when there is none), then the parent story
+    for a related item, then the "More coverage" list for an article with related items.
+    """
+    parts = []
+    if entry.image is not None:
+        size = "".join(
+            f' {name}="{value}"'
+            for name, value in (("width", entry.image.width), ("height", entry.image.height))
+            if value
+        )
+        parts.append(f'<p><img src="{html.escape(entry.image.url)}" alt=""{size}></p>\n')
+    if entry.body.strip():
+        parts.append(body_html(entry.body, entry.body_format))
+    elif entry.summary:
+        parts.append(f"<p>{html.escape(entry.summary)}</p>\n")
+    if entry.via is not None:
+        parts.append(f"<p>Related to: {_link(entry.via.url, entry.via.title)}</p>\n")
+    if entry.related:
+        items = "".join(
+            f"<li>{_link(link.url, link.title)}"
+            + (f" ({html.escape(link.provider)})" if link.provider else "")
+            + "</li>\n"
+            for link in entry.related
+        )
+        parts.append(f"<h3>More coverage</h3>\n<ul>\n{items}</ul>\n")
+    return sanitize("".join(parts), entry.url)
+
+
+def _link(url: str, title: str) -> str:
+    return f'<a href="{html.escape(url)}">{html.escape(title)}</a>'

@@ -1,0 +1,188 @@
+"""The domain model: frozen values passed from one stage of the pipeline to the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class Format(str, Enum):
+    """An output feed format; the value is the file extension."""
+
+    ATOM = "atom"
+    RSS = "rss"
+    JSON = "json"
+
+    @property
+    def media_type(self) -> str:
+        return _MEDIA_TYPES[self]
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_MEDIA_TYPES = {
+    Format.ATOM: "application/atom+xml",
+    Format.RSS: "application/rss+xml",
+    Format.JSON: "application/feed+json",
+}
+_LABELS = {Format.ATOM: "Atom", Format.RSS: "RSS", Format.JSON: "JSON Feed"}
+
+
+class BodyFormat(str, Enum):
+    """How an article's body text is turned into HTML."""
+
+    MARKDOWN = "markdown"  #: files with front matter
+    TEXT = "text"  #: plain-text files: blank-line separated paragraphs
+
+
+class RelatedMode(str, Enum):
+    """What ``related`` items become (config ``related``)."""
+
+    ENTRIES = "entries"  #: an entry of their own, plus a link from the parent
+    LINKS = "links"  #: only links from the parent
+    OFF = "off"  #: ignored
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image of an article, as given in its ``images`` list."""
+
+    url: str  #: absolute http(s) URL
+    width: int | None = None  #: pixels, when known
+    height: int | None = None  #: pixels, when known
+
+    @property
+    def area(self) -> int:
+        return (self.width or 0) * (self.height or 0)
+
+
+@dataclass(frozen=True)
+class Provider:
+    """Who published an article: a news outlet, a blog."""
+
+    name: str  #: display name, e.g. "TechCrunch"
+    domain: str | None = None  #: bare host name, e.g. "techcrunch.com"
+
+    @property
+    def url(self) -> str | None:
+        return f"https://{self.domain}/" if self.domain else None
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    """Another outlet's coverage of the same story, listed under an article."""
+
+    title: str  #: plain text
+    url: str  #: absolute http(s) URL
+    excerpt: str = ""  #: plain text
+    published: datetime | None = None  #: aware UTC; None means "the parent's date"
+    provider: Provider | None = None
+    images: tuple[Image, ...] = ()
+    quality: float | None = None  #: editorial score, higher is better
+
+
+@dataclass(frozen=True)
+class Article:
+    """One content file, validated and normalised."""
+
+    source: str  #: path relative to the content folder, with forward slashes
+    title: str  #: plain text
+    published: datetime  #: aware UTC
+    excerpt: str = ""  #: plain text
+    url: str | None = None  #: absolute http(s) URL of the article on the web
+    provider: Provider | None = None
+    topics: tuple[str, ...] = ()  #: topic names as written (before renames and slugs)
+    images: tuple[Image, ...] = ()
+    related: tuple[RelatedItem, ...] = ()
+    is_draft: bool = False  #: ``published: false``
+    quality: float | None = None  #: editorial score, higher is better
+    category: str | None = None  #: a section such as "news"
+    kind: str | None = None  #: the ``type`` field, e.g. "article"
+    body: str = ""  #: Markdown or plain text, see ``body_format``
+    body_format: BodyFormat = BodyFormat.MARKDOWN
+    dated_from_file: bool = False  #: no date in the file: ``published`` is its modification time
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic feed."""
+
+    slug: str  #: URL path segment, e.g. "computer-vision"
+    name: str  #: display name, e.g. "Computer Vision"
+    title: str  #: feed title
+    description: str  #: feed subtitle
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link from one entry to another story."""
+
+    url: str
+    title: str
+    provider: str | None = None  #: the outlet's name, shown beside the title
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a feed: an article or a related item, after de-duplication."""
+
+    id: str  #: stable id (Atom id, RSS guid, JSON Feed id)
+    title: str
+    published: datetime  #: aware UTC
+    source: str  #: the content file it came from
+    url: str | None = None  #: the story's link
+    summary: str = ""  #: plain text
+    body: str = ""
+    body_format: BodyFormat = BodyFormat.TEXT
+    provider: Provider | None = None
+    topics: tuple[Topic, ...] = ()  #: sorted by slug
+    category: str | None = None
+    image: Image | None = None  #: the best (largest) image
+    related: tuple[Link, ...] = ()  #: "More coverage" of an article
+    via: Link | None = None  #: the article a related item was listed under
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One feed's content, whatever its format: everything (``all``) or one topic."""
+
+    stem: str  #: output path without extension: "all" or "topics/<slug>"
+    title: str
+    description: str
+    entries: tuple[Entry, ...]  #: newest first, at most ``max_items``
+    total: int  #: entries before the ``max_items`` cut
+    topic: Topic | None = None  #: None for ``all``
+
+    @property
+    def updated(self) -> datetime | None:
+        """Newest entry's date: the feed's ``updated``, never the build time."""
+        return self.entries[0].published if self.entries else None
+
+
+@dataclass(frozen=True)
+class SkipCounts:
+    """What the converter left out, and why."""
+
+    drafts: int = 0  #: draft articles (their related items go with them)
+    low_quality: int = 0  #: articles and related items below ``min_quality``
+    duplicates: int = 0  #: items merged into another entry with the same URL
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything to render: the ``all`` channel first, then one per topic by slug."""
+
+    channels: tuple[Channel, ...]
+    skipped: SkipCounts
+    warnings: tuple[str, ...] = ()  #: ``path:line: message`` lines from conversion
+
+    @property
+    def everything(self) -> Channel:
+        return self.channels[0]
+
+    @property
+    def topics(self) -> tuple[Channel, ...]:
+        return self.channels[1:]

@@ -1,0 +1,96 @@
+"""Small pure helpers for strings: XML-safe text, URLs, slugs."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+import uuid
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
+import nh3
+
+# XML 1.0 allows only these characters (https://www.w3.org/TR/xml/#charsets); we also drop
+# C1 controls, which are legal but never meant in prose and trip feed validators.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+_SLUG_JUNK = re.compile(r"[^\w]+")
+_SPACES = re.compile(r"\s+")
+_MAX_SLUG = 80
+# Path segments that would mean something else on a file system or a web server.
+_RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_ID_NAMESPACE = uuid.UUID("6f1d1c2e-4b1a-5d0e-9c57-0f33d1a2b6c4")
+
+
+def xml_safe(value: str) -> str:
+    """Remove characters XML cannot carry (control characters, lone surrogates)."""
+    return _NOT_XML_CHAR.sub("", value)
+
+
+def plain_text(value: str) -> str:
+    """Text for a title or an excerpt: markup removed, entities decoded, spaces collapsed.
+
+    Text without anything tag- or entity-like is left alone, so "x < y" survives.
+    """
+    value = xml_safe(value)
+    if _LOOKS_LIKE_MARKUP.search(value):
+        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
+        value = xml_safe(value)
+    return _SPACES.sub(" ", value).strip()
+
+
+def http_url(value: str, base: str | None = None) -> str | None:
+    """The URL if it is absolute http(s) (after resolving against ``base``), else None."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if not parts.scheme and base is not None:
+        from urllib.parse import urljoin
+
+        parts = urlsplit(urljoin(base, value))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(c in value for c in "\x00\n\r\t <>\"") or _NOT_XML_CHAR.search(value):
+        return None
+    return urlunsplit(parts)
+
+
+def canonical_url(url: str) -> str:
+    """The form used to compare and identify stories.
+
+    Lower-case scheme and host, no default port, no fragment, no ``utm_*`` parameters.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")]
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def path_id(source: str) -> str:
+    """Stable id for something without a URL: a name-based UUID of its content path."""
+    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, source)}"
+
+
+def slugify(name: str) -> str:
+    """URL path segment for a topic name: ``Computer Vision`` → ``computer-vision``.
+
+    Accents are folded (é → e); letters of other scripts are kept as they are.
+    A name with no letters or digits gets a short hash so it still has a stable slug.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = _SLUG_JUNK.sub("-", unicodedata.normalize("NFC", folded).lower()).replace("_", "-")
+    slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG].rstrip("-")
+    if not slug:
+        return "topic-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if slug in _RESERVED_SLUGS:
+        return slug + "-topic"
+    return slug
