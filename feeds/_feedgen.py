@@ -24,11 +24,11 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from .feedcontext import FeedContext
+from .feedcontext import image_type
 from .model import Entry
 from .model import Format
 from .model import Image
-from .feedcontext import FeedContext
-from .feedcontext import image_type
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -137,8 +137,9 @@ class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
             links.append(("via", entry.via.url, entry.via.title))
         for rel, url, title in links:
             etree.SubElement(element, "link", rel=rel, href=url, title=title)
-        if entry.image is not None and image_type(entry.image.url):
-            etree.SubElement(element, "link", rel="enclosure", type=image_type(entry.image.url), href=entry.image.url)
+        enclosure_type = image_type(entry.image.url) if entry.image is not None else None
+        if entry.image is not None and enclosure_type:
+            etree.SubElement(element, "link", rel="enclosure", type=enclosure_type, href=entry.image.url)
         _add_media(element, entry.image)
         return element
 
@@ -155,7 +156,8 @@ def _add_media(element: Any, image: Image | None) -> None:
         return
     size = {name: str(value) for name, value in (("width", image.width), ("height", image.height)) if value}
     attributes = {"url": image.url, "medium": "image", **size}
-    if image_type(image.url):
-        attributes["type"] = image_type(image.url)
+    media_type = image_type(image.url)
+    if media_type:
+        attributes["type"] = media_type
     etree.SubElement(element, f"{{{MEDIA_NS}}}content", attributes)
     etree.SubElement(element, f"{{{MEDIA_NS}}}thumbnail", {"url": image.url, **size})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -135,8 +136,8 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
 
     return Settings(
         site=site,
-        content_dir=base / reader.text(data, "", "content", "content"),
-        output_dir=base / reader.text(data, "", "output", "public"),
+        content_dir=_under(base, reader.text(data, "", "content", "content")),
+        output_dir=_under(base, reader.text(data, "", "output", "public")),
         timezone=timezone,
         formats=reader.formats(data.get("formats", [f.value for f in defaults.formats])),
         max_items=reader.integer(data, "max_items", defaults.max_items, minimum=1),
@@ -191,7 +192,9 @@ class _Reader:
 
     def base_url(self, value: Any) -> str:
         if not isinstance(value, str) or not _is_http_url(value):
-            raise self.fail("site.base_url", "must be an absolute http(s) URL, e.g. https://example.org/feeds/")
+            raise self.fail(
+                "site.base_url", "must be an absolute http(s) URL, e.g. https://example.org/feeds/"
+            )
         if urlsplit(value).query or urlsplit(value).fragment:
             raise self.fail("site.base_url", "must not have a query or fragment")
         return value if value.endswith("/") else value + "/"
@@ -259,6 +262,11 @@ class _Reader:
                     values[option] = text
             result[str(name)] = TopicSettings(**values)
         return result
+
+
+def _under(base: Path, value: str) -> Path:
+    # normpath, not resolve(): "../public" reads better in messages, and symlinks stay symlinks.
+    return Path(os.path.normpath(base / value))
 
 
 def _dotted(prefix: str, name: str) -> str:

@@ -45,7 +45,9 @@ def convert(articles: Sequence[Article], settings: Settings) -> Site:
     channels = [_channel("all", settings.site.title, settings.site.description, entries, settings)]
     for topic in sorted(topics.used(), key=lambda t: t.slug):
         members = [e for e in entries if topic in e.topics]
-        channels.append(_channel(f"topics/{topic.slug}", topic.title, topic.description, members, settings, topic))
+        channels.append(
+            _channel(f"topics/{topic.slug}", topic.title, topic.description, members, settings, topic)
+        )
     return Site(channels=tuple(channels), skipped=skipped, warnings=tuple(topics.warnings))
 
 
@@ -92,7 +94,8 @@ class _TopicIndex:
                 self.by_slug[slug] = topic
             elif topic.name != final:
                 self.warnings.append(
-                    f"{source}: topic {final!r} has the same slug {slug!r} as {topic.name!r}; merged into {topic.name!r}"
+                    f"{source}: topic {final!r} has the same slug {slug!r} as {topic.name!r}; "
+                    f"merged into {topic.name!r}"
                 )
             self.by_name[name] = topic
         self.seen.add(topic.slug)
@@ -104,7 +107,9 @@ class _TopicIndex:
             slug=slug,
             name=name,
             title=(options.title if options and options.title else f"{self.settings.site.title}: {name}"),
-            description=(options.description if options and options.description else f"Latest articles about {name}"),
+            description=(
+                options.description if options and options.description else f"Latest articles about {name}"
+            ),
         )
 
     def used(self) -> list[Topic]:
@@ -121,7 +126,9 @@ class _Candidate:
 
 
 def _candidates(article: Article, settings: Settings, topics: _TopicIndex) -> list[_Candidate]:
-    article_topics = tuple(sorted({topics.resolve(n, article.source) for n in article.topics}, key=lambda t: t.slug))
+    article_topics = tuple(
+        sorted({topics.resolve(n, article.source) for n in article.topics}, key=lambda t: t.slug)
+    )
     related = () if settings.related is RelatedMode.OFF else article.related
     key = canonical_url(article.url) if article.url else path_id(article.source)
     parent = Entry(
@@ -142,7 +149,11 @@ def _candidates(article: Article, settings: Settings, topics: _TopicIndex) -> li
     found = [_Candidate(key, (0, 0), parent)]
     if settings.related is not RelatedMode.ENTRIES:
         return found
-    via = Link(article.url, article.title, article.provider.name if article.provider else None) if article.url else None
+    via = (
+        Link(article.url, article.title, article.provider.name if article.provider else None)
+        if article.url
+        else None
+    )
     for number, item in enumerate(related, 1):
         if _below(item.quality, settings):
             continue
@@ -186,7 +197,12 @@ def _deduplicate(candidates: Sequence[_Candidate]) -> tuple[list[Entry], int]:
 
 
 def _channel(
-    stem: str, title: str, description: str, entries: Sequence[Entry], settings: Settings, topic: Topic | None = None
+    stem: str,
+    title: str,
+    description: str,
+    entries: Sequence[Entry],
+    settings: Settings,
+    topic: Topic | None = None,
 ) -> Channel:
     ordered = sorted(entries, key=sort_key)
     return Channel(

@@ -45,7 +45,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-class _Handler(frontmatter.YAMLHandler):  # type: ignore[misc]
+class _Handler(frontmatter.YAMLHandler):  # type: ignore[misc,name-defined]
     """python-frontmatter's YAML handler with our loader."""
 
     def load(self, fm: str, **kwargs: Any) -> Any:
@@ -87,7 +87,9 @@ def find_content_files(root: Path) -> list[Path]:
 
 def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
     """Read every content file under ``root``; bad files become errors, never exceptions."""
-    articles, errors, warnings = [], [], []
+    articles: list[Article] = []
+    errors: list[ContentError] = []
+    warnings: list[ContentError] = []
     files = find_content_files(root)
     for path in files:
         source = path.relative_to(root).as_posix()
@@ -107,7 +109,9 @@ def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
     return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files))
 
 
-def parse_article(data: bytes, source: str, mtime: float, tz: tzinfo = timezone.utc) -> tuple[Article, list[ContentError]]:
+def parse_article(
+    data: bytes, source: str, mtime: float, tz: tzinfo = timezone.utc
+) -> tuple[Article, list[ContentError]]:
     """One file's bytes → an Article and the warnings about parts dropped from it.
 
     ``source`` is the content-relative path, used for messages and path-based ids; ``mtime`` dates
@@ -129,7 +133,9 @@ def _decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise ContentError(
-            source, line, f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save the file as UTF-8"
+            source,
+            line,
+            f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save the file as UTF-8",
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -172,7 +178,9 @@ class _FrontMatterReader:
         try:
             self.front, self.body = _HANDLER.split(text)
         except ValueError:
-            raise ContentError(source, 1, "front matter opened with '---' is never closed by a second '---' line") from None
+            raise ContentError(
+                source, 1, "front matter opened with '---' is never closed by a second '---' line"
+            ) from None
         try:
             data = _HANDLER.load(self.front)
         except yaml.MarkedYAMLError as e:
@@ -261,6 +269,7 @@ class _FrontMatterReader:
     def date(self, key: str, value: Any) -> datetime | None:
         if value is None or value == "":
             return None
+        parsed: datetime | None
         if isinstance(value, datetime):
             parsed = value
         elif isinstance(value, date):
@@ -342,9 +351,13 @@ class _FrontMatterReader:
             return None
         url = http_url(item["url"])
         if url is None:
-            self.warn(key, f"{key} item {number}: {item['url'][:80]!r} is not an absolute http(s) URL; left out")
+            self.warn(
+                key, f"{key} item {number}: {item['url'][:80]!r} is not an absolute http(s) URL; left out"
+            )
             return None
-        return Image(url=url, width=self.pixels(key, item.get("width")), height=self.pixels(key, item.get("height")))
+        return Image(
+            url=url, width=self.pixels(key, item.get("width")), height=self.pixels(key, item.get("height"))
+        )
 
     def pixels(self, key: str, value: Any) -> int | None:
         try:
@@ -366,7 +379,9 @@ class _FrontMatterReader:
             try:
                 items.append(self.related_item(item))
             except ContentError as e:
-                self.problems.append(ContentError(e.path, e.line, f"related item {number}: {e.message}; left out"))
+                self.problems.append(
+                    ContentError(e.path, e.line, f"related item {number}: {e.message}; left out")
+                )
         return tuple(items)
 
     def related_item(self, item: Any) -> RelatedItem:
@@ -411,7 +426,14 @@ def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number", str: "text"}
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+    }
     return names.get(type(value), type(value).__name__)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -23,19 +24,21 @@ def sanitize(fragment: str, base_url: str | None) -> str:
     Relative links are made absolute against ``base_url`` (the article's own URL), or dropped
     when there is none, since a feed reader has no base to resolve them against.
     """
-    relative: str | tuple[str, str] = ("rewrite_with_base", base_url) if base_url else "deny"
-    return nh3.clean(
+    relative: Any = ("rewrite_with_base", base_url) if base_url else "deny"
+    cleaned: str = nh3.clean(
         fragment,
         clean_content_tags=_CLEAN_CONTENT,
         url_schemes=_URL_SCHEMES,
         url_relative=relative,
     )
+    return cleaned
 
 
 def body_html(body: str, body_format: BodyFormat) -> str:
     """Unsanitised HTML of an article body."""
     if body_format is BodyFormat.MARKDOWN:
-        return _markdown.render(body)
+        rendered: str = _markdown.render(body)
+        return rendered
     paragraphs = (p.strip() for p in _PARAGRAPH_BREAK.split(body))
     return "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs if p)
 

@@ -26,7 +26,9 @@ def opml_bytes(site: Site, contexts: list[FeedContext]) -> bytes:
     etree.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
     body = etree.SubElement(root, "body")
     for fmt in settings.formats:
-        group = etree.SubElement(body, "outline", text=f"{settings.site.title} ({fmt.label})", title=fmt.label)
+        group = etree.SubElement(
+            body, "outline", text=f"{settings.site.title} ({fmt.label})", title=fmt.label
+        )
         for ctx in contexts:
             etree.SubElement(
                 group,

@@ -52,7 +52,13 @@ def index_bytes(contexts: list[FeedContext], version: str) -> bytes:
                 total=channel.total,
                 updated=channel.updated,
                 feeds=[
-                    _FeedLink(fmt.label, fmt.media_type, channel.title, ctx.self_url(fmt), document_path(channel.stem, fmt))
+                    _FeedLink(
+                        fmt.label,
+                        fmt.media_type,
+                        channel.title,
+                        ctx.self_url(fmt),
+                        document_path(channel.stem, fmt),
+                    )
                     for fmt in settings.formats
                 ],
                 latest=channel.entries[:LATEST_TITLES],

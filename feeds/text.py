@@ -22,7 +22,14 @@ _SLUG_JUNK = re.compile(r"[^\w]+")
 _SPACES = re.compile(r"\s+")
 _MAX_SLUG = 80
 # Path segments that would mean something else on a file system or a web server.
-_RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_RESERVED_SLUGS = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 _ID_NAMESPACE = uuid.UUID("6f1d1c2e-4b1a-5d0e-9c57-0f33d1a2b6c4")
 
 
@@ -53,7 +60,7 @@ def http_url(value: str, base: str | None = None) -> str | None:
         parts = urlsplit(urljoin(base, value))
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    if any(c in value for c in "\x00\n\r\t <>\"") or _NOT_XML_CHAR.search(value):
+    if any(c in value for c in '\x00\n\r\t <>"') or _NOT_XML_CHAR.search(value):
         return None
     return urlunsplit(parts)
 
@@ -70,7 +77,9 @@ def canonical_url(url: str) -> str:
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")
+    ]
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
 
 

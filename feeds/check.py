@@ -1,0 +1,158 @@
+"""Checks of rendered documents, for ``feeds check``: what a feed validator would reject first.
+
+Each check returns ``path: message`` lines; an empty list means the document passed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_URL_ATTRIBUTES = ("href", "url", "src", "xmlUrl", "htmlUrl", "domain", "scheme", "uri")
+
+
+def check_documents(documents: Mapping[str, bytes]) -> list[str]:
+    """Every problem found in every document, in path order."""
+    problems: list[str] = []
+    for name in sorted(documents):
+        checker = _CHECKERS.get(name.rsplit(".", 1)[-1])
+        if checker is not None:
+            problems.extend(f"{name}: {message}" for message in checker(documents[name]))
+    return problems
+
+
+def _parse_xml(data: bytes) -> tuple[Any, list[str]]:
+    try:
+        return etree.fromstring(data), []
+    except etree.XMLSyntaxError as e:
+        return None, [f"not well-formed XML: {e}"]
+
+
+def check_atom(data: bytes) -> Iterator[str]:
+    root, problems = _parse_xml(data)
+    yield from problems
+    if root is None:
+        return
+    if root.tag != f"{ATOM}feed":
+        yield "root element is not an Atom <feed>"
+        return
+    yield from _require(root, ["id", "title", "updated", "author"], "feed")
+    if not root.xpath("a:link[@rel='self']", namespaces={"a": ATOM[1:-1]}):
+        yield "feed has no link rel=self"
+    for number, entry in enumerate(root.iterfind(f"{ATOM}entry"), 1):
+        yield from _require(entry, ["id", "title", "updated"], f"entry {number}")
+    for element in root.iter(f"{ATOM}updated", f"{ATOM}published"):
+        if not _RFC3339.match(element.text or ""):
+            yield f"date {element.text!r} is not RFC 3339"
+    yield from _check_urls(root)
+
+
+def check_rss(data: bytes) -> Iterator[str]:
+    root, problems = _parse_xml(data)
+    yield from problems
+    if root is None:
+        return
+    channel = root.find("channel")
+    if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
+        yield "root element is not <rss version='2.0'> with a <channel>"
+        return
+    for name in ("title", "link", "description"):
+        if not (channel.findtext(name) or "").strip():
+            yield f"channel has no <{name}>"
+    if channel.find(f"{ATOM}link[@rel='self']") is None:
+        yield "channel has no atom:link rel=self"
+    for number, item in enumerate(channel.iterfind("item"), 1):
+        if item.find("title") is None and item.find("description") is None:
+            yield f"item {number} has neither <title> nor <description>"
+        guid = item.find("guid")
+        if guid is not None and guid.get("isPermaLink", "true") == "true" and not _is_http(guid.text or ""):
+            yield f"item {number}: guid is a permalink but not an http(s) URL"
+    for element in root.iter("pubDate", "lastBuildDate"):
+        try:
+            parsedate_to_datetime(element.text or "")
+        except (TypeError, ValueError):
+            yield f"date {element.text!r} is not RFC 822"
+    for element in channel.iter("link"):
+        if not _is_http(element.text or ""):
+            yield f"<link> {element.text!r} is not an absolute http(s) URL"
+    yield from _check_urls(root)
+
+
+def check_json_feed(data: bytes) -> Iterator[str]:
+    try:
+        feed = json.loads(data)
+    except ValueError as e:
+        yield f"not valid JSON: {e}"
+        return
+    if feed.get("version") != "https://jsonfeed.org/version/1.1":
+        yield "version is not https://jsonfeed.org/version/1.1"
+    if not isinstance(feed.get("title"), str) or not isinstance(feed.get("items"), list):
+        yield "title and items are required"
+        return
+    for key in ("home_page_url", "feed_url", "icon", "favicon"):
+        if key in feed and not _is_http(feed[key]):
+            yield f"{key} is not an absolute http(s) URL"
+    for number, item in enumerate(feed["items"], 1):
+        if not isinstance(item.get("id"), str) or not item["id"]:
+            yield f"item {number} has no id"
+        if "content_html" not in item and "content_text" not in item:
+            yield f"item {number} has no content_html or content_text"
+        for key in ("date_published", "date_modified"):
+            if key in item and not _RFC3339.match(item[key]):
+                yield f"item {number}: {key} {item[key]!r} is not RFC 3339"
+        for key in ("url", "image"):
+            if key in item and not _is_http(item[key]):
+                yield f"item {number}: {key} is not an absolute http(s) URL"
+
+
+def check_opml(data: bytes) -> Iterator[str]:
+    root, problems = _parse_xml(data)
+    yield from problems
+    if root is None:
+        return
+    if root.tag != "opml" or root.find("head") is None or root.find("body") is None:
+        yield "not an OPML document with <head> and <body>"
+    for outline in root.iter("outline"):
+        if outline.get("text") is None:
+            yield "an <outline> has no text attribute"
+    yield from _check_urls(root)
+
+
+def _require(element: Any, names: list[str], what: str) -> Iterator[str]:
+    for name in names:
+        if element.find(f"{ATOM}{name}") is None:
+            yield f"{what} has no <{name}>"
+
+
+def _check_urls(root: Any) -> Iterator[str]:
+    for element in root.iter():
+        for attribute in _URL_ATTRIBUTES:
+            value = element.get(attribute)
+            if value is not None and not _is_http(value):
+                name = etree.QName(element).localname
+                yield f"<{name} {attribute}={value!r}> is not an absolute http(s) URL"
+
+
+def _is_http(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+_CHECKERS: dict[str, Callable[[bytes], Iterator[str]]] = {
+    "atom": check_atom,
+    "rss": check_rss,
+    "json": check_json_feed,
+    "opml": check_opml,
+}

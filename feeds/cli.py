@@ -1,0 +1,166 @@
+"""The ``feeds`` command line: thin commands over the core in ``build.py``."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from typing import TypeVar
+
+import click
+
+from . import __version__
+from .build import BuildResult
+from .build import build_site
+from .check import check_documents
+from .config import Settings
+from .config import load_settings
+from .errors import ConfigError
+from .errors import FeedsError
+from .write import write_site
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _ConfigProblem(click.ClickException):
+    """A configuration error: exit status 2, like a usage error, and nothing is written."""
+
+    exit_code = 2
+
+
+def settings_options(function: F) -> F:
+    """``--config``, ``--content`` and ``--drafts``, turned into one ``settings`` argument."""
+
+    @click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+        help="Configuration file. Default: config/feeds.yaml when it exists.",
+    )  # fmt: skip
+    @click.option(
+        "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of articles (overrides the config's `content`).",
+    )  # fmt: skip
+    @click.option("--drafts", is_flag=True, help="Include articles marked `published: false`.")
+    @functools.wraps(function)
+    def wrapper(config_path: Path | None, content_dir: Path | None, drafts: bool, **kwargs: Any) -> Any:
+        output_dir = kwargs.pop("output_dir", None)
+        if config_path is not None and not config_path.is_file():
+            raise _ConfigProblem(f"{config_path}: no such config file")
+        try:
+            settings = load_settings(
+                config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
+            )
+        except ConfigError as e:
+            raise _ConfigProblem(str(e)) from e
+        return function(settings=settings, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="feeds")
+def cli() -> None:
+    """Publish a folder of articles as per-topic Atom, RSS and JSON feeds."""
+
+
+@cli.command()
+@click.option(
+    "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (overrides the config's `output`). Replaced as a whole, atomically.",
+)  # fmt: skip
+@click.option("--strict", is_flag=True, help="Write nothing if any article file has an error.")
+@settings_options
+def build(settings: Settings, strict: bool) -> None:
+    """Build every feed, the OPML list and the index page into the output folder.
+
+    Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
+    --strict); 2 for a usage or configuration error (nothing is written).
+
+    Example:
+
+        feeds build --config config/feeds.yaml --output public
+    """
+    started = time.perf_counter()
+    result = _build(settings)
+    written = not (strict and result.errors)
+    if written:
+        try:
+            write_site(result.documents, settings.output_dir)
+        except FeedsError as e:
+            raise click.ClickException(str(e)) from e
+    click.echo(_summary(result, settings, written, time.perf_counter() - started))
+    if result.errors:
+        raise SystemExit(1)
+
+
+@cli.command()
+@settings_options
+def check(settings: Settings) -> None:
+    """Lint the content and config, and check every document a build would write.
+
+    Writes nothing. Exit status 1 when any file or document has a problem.
+
+    Example:
+
+        feeds check --content content
+    """
+    result = _build(settings)
+    problems = check_documents(result.documents)
+    for problem in problems:
+        click.echo(f"{problem}", err=True)
+    click.echo(
+        f"Checked {result.files} files and {len(result.documents)} documents: "
+        f"{len(result.errors)} file errors, {len(result.warnings)} warnings, "
+        f"{len(problems)} document problems."
+    )
+    if problems or result.errors:
+        raise SystemExit(1)
+
+
+@cli.command()
+@settings_options
+def topics(settings: Settings) -> None:
+    """List the topics: slug, entries, name.
+
+    Example:
+
+        feeds topics
+    """
+    result = _build(settings)
+    rows = [(c.topic.slug, c.total, c.topic.name) for c in result.site.topics if c.topic]
+    width = max((len(slug) for slug, _, _ in rows), default=4)
+    click.echo(f"{'slug':<{width}}  entries  name")
+    for slug, total, name in rows:
+        click.echo(f"{slug:<{width}}  {total:>7}  {name}")
+
+
+def _build(settings: Settings) -> BuildResult:
+    try:
+        result = build_site(settings)
+    except ConfigError as e:
+        raise _ConfigProblem(str(e)) from e
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    for error in result.errors:
+        click.echo(f"error: {error}", err=True)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return result
+
+
+def _summary(result: BuildResult, settings: Settings, written: bool, seconds: float) -> str:
+    skipped = result.site.skipped
+    where = f"wrote {result.feeds} feeds, feeds.opml and index.html to {settings.output_dir}"
+    if not written:
+        where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
+    return (
+        f"Read {result.files} files: {result.articles} articles, {len(result.errors)} errors. "
+        f"{result.entries} entries in {len(result.site.topics)} topics; {where}. "
+        f"Left out: {_plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
+        f"{_plural(skipped.duplicates, 'duplicate')}. {seconds:.2f} s."
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

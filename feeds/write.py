@@ -1,0 +1,136 @@
+"""Write: put a rendered site into the output folder atomically.
+
+The new site is written into a sibling folder on the same file system, then exchanged with the old
+one in a single ``renameat2(RENAME_EXCHANGE)`` call, so a reader (or a web server) sees the complete
+old site or the complete new one, even if the build is killed at any moment. Where the kernel does
+not offer that call, two renames are used and an interrupted swap is repaired on the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from collections.abc import Mapping
+from pathlib import Path
+from pathlib import PurePosixPath
+
+from .errors import OutputError
+
+#: Written into every output folder; a folder without it is never replaced or deleted.
+MARKER = ".feeds-output"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def write_site(documents: Mapping[str, bytes], output: Path) -> None:
+    """Replace ``output`` with exactly ``documents`` (relative path → bytes).
+
+    Raises OutputError when the folder is locked by another build, is not ours to replace, or
+    cannot be written.
+    """
+    output = output.absolute()
+    for name in documents:
+        _check_relative(name)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(output):
+        _recover(output)
+        if output.exists() and not _is_ours(output):
+            raise OutputError(
+                f"{output}: exists and was not made by feeds (no {MARKER} file); "
+                "choose an empty or new output folder"
+            )
+        staging = output.with_name(f".{output.name}.new")
+        if staging.exists():
+            shutil.rmtree(staging)
+        try:
+            _write_tree(staging, documents)
+        except OSError as e:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(f"{staging}: cannot write the new site: {e}") from e
+        _swap_in(staging, output)
+
+
+def _check_relative(name: str) -> None:
+    path = PurePosixPath(name)
+    if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
+        raise OutputError(f"refusing to write {name!r}: outside the output folder")
+
+
+def _write_tree(root: Path, documents: Mapping[str, bytes]) -> None:
+    root.mkdir(parents=True)
+    (root / MARKER).write_text("This folder is written by `feeds build`; edits here are replaced.\n")
+    made: set[Path] = set()
+    for name, data in documents.items():
+        path = root / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    old = output.with_name(f".{output.name}.old")
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if _exchange(staging, output):
+        shutil.rmtree(staging)  # now holds the previous site
+        return
+    # No atomic exchange here: two renames, and _recover() finishes the job after a crash.
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(output, old)
+    os.rename(staging, output)
+    shutil.rmtree(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux ≥ 3.15); False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OutputError(f"{b}: cannot swap in the new site: {os.strerror(error)}")
+
+
+def _recover(output: Path) -> None:
+    """Finish a two-rename swap that was interrupted: put the old site back if none is in place."""
+    old = output.with_name(f".{output.name}.old")
+    if old.exists() and not output.exists():
+        os.rename(old, output)
+    elif old.exists():
+        shutil.rmtree(old)
+
+
+def _is_ours(output: Path) -> bool:
+    return output.is_dir() and ((output / MARKER).is_file() or not any(output.iterdir()))
+
+
+@contextlib.contextmanager
+def _locked(output: Path) -> Iterator[None]:
+    """One build at a time per output folder; a second one stops with a clear message."""
+    lock_path = output.with_name(f".{output.name}.lock")
+    with open(lock_path, "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                f"{output}: another `feeds build` is writing this folder (lock {lock_path}); "
+                "wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
