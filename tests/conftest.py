@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from feeds.build import BuildResult
+from feeds.config import Settings
+from feeds.config import SiteSettings
+from feeds.model import Article
+from feeds.model import BodyFormat
+from tests.sitebuild import build_sample
+
+BASE_URL = "https://feeds.example.org/"
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings for tests: a fixed base URL, everything else default unless overridden."""
+    site = dataclasses.replace(SiteSettings(base_url=BASE_URL, title="Test site"), **overrides.pop("site", {}))
+    return Settings(site=site, **overrides)
+
+
+def make_article(number: int = 1, **fields: Any) -> Article:
+    """An article with plausible defaults: ``make_article(2, topics=("AI",))``."""
+    defaults: dict[str, Any] = {
+        "source": f"{number:03d}.md",
+        "title": f"Article {number}",
+        "published": datetime(2021, 2, number, 12, 0, tzinfo=timezone.utc),
+        "url": f"https://news.example.com/{number}",
+        "topics": ("AI",),
+        "body_format": BodyFormat.MARKDOWN,
+    }
+    return Article(**{**defaults, **fields})
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The sample site, built once per test session."""
+    return build_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def sample_documents(sample: BuildResult) -> dict[str, bytes]:
+    return sample.documents
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "content"
+    path.mkdir()
+    return path

@@ -1,0 +1,257 @@
+"""Round trips: parse every feed of the sample site and compare each field with the model."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from feeds.build import BuildResult
+from feeds.check import check_documents
+from feeds.model import Channel
+from feeds.model import Entry
+from feeds.model import Format
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+NS = {"a": ATOM_NS, "media": MEDIA_NS}
+RELAX_NG = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "data" / "atom.rng")))
+BASE = "https://feeds.example.org/"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def channels(sample: BuildResult) -> list[Channel]:
+    return list(sample.site.channels)
+
+
+def parsed(sample: BuildResult, channel: Channel, fmt: Format) -> feedparser.FeedParserDict:
+    result = feedparser.parse(sample.documents[f"{channel.stem}.{fmt.value}"])
+    assert not result.bozo, result.get("bozo_exception")
+    return result
+
+
+def timestamp(struct: object) -> int:
+    return calendar.timegm(struct)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", [Format.ATOM, Format.RSS])
+def test_every_entry_round_trips_through_feedparser(sample: BuildResult, fmt: Format) -> None:
+    for channel in channels(sample):
+        feed = parsed(sample, channel, fmt)
+        assert feed.feed.title == channel.title
+        assert len(feed.entries) == len(channel.entries)
+        for got, entry in zip(feed.entries, channel.entries):
+            assert_entry(got, entry, fmt)
+
+
+def assert_entry(got: feedparser.FeedParserDict, entry: Entry, fmt: Format) -> None:
+    assert got.id == entry.id
+    assert got.title == entry.title
+    assert timestamp(got.published_parsed) == int(entry.published.timestamp())
+    if entry.url:
+        assert got.link == entry.url
+    else:
+        assert "link" not in got or not got.link.startswith("http")
+    if entry.summary:
+        # RSS <description> is HTML, so the plain-text excerpt arrives HTML-escaped.
+        assert (got.summary if fmt is Format.ATOM else html.unescape(got.summary)) == entry.summary
+        content = got.content[0].value
+    else:  # RSS: with no excerpt, the content is the <description>
+        content = got.content[0].value if fmt is Format.ATOM else got.summary
+    assert content.startswith("<p>")
+    topic_labels = {t.name for t in entry.topics}
+    labels = {tag.label if fmt is Format.ATOM else tag.term for tag in got.get("tags", [])}
+    assert topic_labels <= labels
+    if entry.provider is not None:
+        assert got.author == entry.provider.name
+    if entry.image is not None:
+        assert got.media_content[0]["url"] == entry.image.url
+        assert got.media_thumbnail[0]["url"] == entry.image.url
+        if entry.image.width:
+            assert got.media_content[0]["width"] == str(entry.image.width)
+        enclosures = [link for link in got.get("links", []) if link.get("rel") == "enclosure"]
+        assert [link["href"] for link in enclosures] == [entry.image.url]
+    if fmt is Format.ATOM:
+        rels = [(link["rel"], link["href"]) for link in got.get("links", []) if link["rel"] in ("related", "via")]
+        expected = [("related", link.url) for link in entry.related]
+        expected += [("via", entry.via.url)] if entry.via else []
+        assert rels == expected
+        alternates = [link for link in got.get("links", []) if link["rel"] == "alternate"]
+        assert len(alternates) == (1 if entry.url else 0)
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_feed_links_self_alternate_and_siblings(sample: BuildResult, fmt: Format) -> None:
+    for channel in channels(sample):
+        topic = channel.topic
+        self_url = f"{BASE}{channel.stem}.{fmt.value}"
+        html_url = BASE + (f"#{topic.slug}" if topic else "")
+        siblings = {f"{BASE}{channel.stem}.{other.value}" for other in Format if other is not fmt}
+        if fmt is Format.JSON:
+            feed = json.loads(sample.documents[f"{channel.stem}.json"])
+            assert feed["feed_url"] == self_url
+            assert feed["home_page_url"] == html_url
+            assert {a["url"] for a in feed["_feeds"]["alternates"]} == siblings
+            continue
+        links = parsed(sample, channel, fmt).feed.links
+        assert [link["href"] for link in links if link["rel"] == "self"] == [self_url]
+        alternates = {link["href"] for link in links if link["rel"] == "alternate"}
+        assert alternates == siblings | {html_url}
+
+
+def test_rss_channel_link_is_the_html_page_not_the_self_link(sample: BuildResult) -> None:
+    root = etree.fromstring(sample.documents["topics/space.rss"])
+    assert root.findtext("channel/link") == f"{BASE}#space"
+
+
+def test_feed_updated_is_newest_entry_not_build_time(sample: BuildResult) -> None:
+    for channel in channels(sample):
+        newest = int(channel.entries[0].published.timestamp())
+        atom = parsed(sample, channel, Format.ATOM)
+        rss = parsed(sample, channel, Format.RSS)
+        assert timestamp(atom.feed.updated_parsed) == newest
+        assert timestamp(rss.feed.updated_parsed) == newest  # lastBuildDate
+
+
+def test_entries_newest_first(sample: BuildResult) -> None:
+    for channel in channels(sample):
+        dates = [e.published for e in channel.entries]
+        assert dates == sorted(dates, reverse=True)
+        root = etree.fromstring(sample.documents[f"{channel.stem}.atom"])
+        ids = root.xpath("a:entry/a:id/text()", namespaces=NS)
+        assert ids == [e.id for e in channel.entries]
+
+
+def test_rss_guid_is_permalink_only_when_it_is_the_link(sample: BuildResult) -> None:
+    root = etree.fromstring(sample.documents["all.rss"])
+    items = root.findall("channel/item")
+    assert items
+    for item in items:
+        guid = item.find("guid")
+        is_link = guid.text == item.findtext("link")
+        assert guid.get("isPermaLink") == ("true" if is_link else "false")
+    assert {i.find("guid").get("isPermaLink") for i in items} == {"true", "false"}
+
+
+@pytest.mark.parametrize("stem", ["all", "topics/space", "topics/ai"])
+def test_atom_is_valid_against_rfc4287_schema(sample: BuildResult, stem: str) -> None:
+    doc = etree.fromstring(sample.documents[f"{stem}.atom"])
+    assert RELAX_NG.validate(doc), RELAX_NG.error_log
+
+
+def test_every_atom_document_is_valid(sample: BuildResult) -> None:
+    for name, data in sample.documents.items():
+        if name.endswith(".atom"):
+            assert RELAX_NG.validate(etree.fromstring(data)), (name, RELAX_NG.error_log)
+
+
+def test_namespaces_declared_on_root_and_no_media_group(sample: BuildResult) -> None:
+    for name, data in sample.documents.items():
+        if not name.endswith((".atom", ".rss")):
+            continue
+        root = etree.fromstring(data)
+        assert root.nsmap.get("media") == MEDIA_NS
+        if name.endswith(".rss"):
+            assert root.nsmap["atom"] == ATOM_NS
+            assert root.nsmap["dc"] == "http://purl.org/dc/elements/1.1/"
+        # Every namespace used anywhere is declared on the root, not element by element.
+        used = {etree.QName(el).namespace for el in root.iter() if etree.QName(el).namespace}
+        assert used <= set(root.nsmap.values())
+        assert all(el.nsmap == root.nsmap for el in root.iter())
+        assert not root.xpath("//media:group", namespaces=NS)
+
+
+def test_check_finds_no_problem_in_sample(sample: BuildResult) -> None:
+    assert check_documents(sample.documents) == []
+
+
+def test_json_feed_items_match_model(sample: BuildResult) -> None:
+    for channel in channels(sample):
+        feed = json.loads(sample.documents[f"{channel.stem}.json"])
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        assert feed["title"] == channel.title
+        assert [item["id"] for item in feed["items"]] == [e.id for e in channel.entries]
+        for item, entry in zip(feed["items"], channel.entries):
+            assert item["title"] == entry.title
+            assert item.get("url") == entry.url
+            assert item["date_published"] == entry.published.isoformat()
+            assert item.get("summary", "") == entry.summary
+            assert item.get("image") == (entry.image.url if entry.image else None)
+            assert set(item.get("tags", [])) >= {t.name for t in entry.topics}
+            assert item["content_html"]
+
+
+def test_secured_and_unmapped_fields_never_reach_output(sample: BuildResult) -> None:
+    secrets = [
+        line.split(":", 1)[1].strip().strip('"')
+        for path in sorted((ROOT / "content").iterdir())
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("secured:")
+    ]
+    assert len(secrets) == 2
+    leaks = ["secured", "isCached", "ampWebUrl", "cdnAmpWebUrl", "outputType=amp", *secrets, *(s[:12] for s in secrets)]
+    for name, data in sample.documents.items():
+        text = data.decode("utf-8")
+        for leak in leaks:
+            assert leak not in text, (name, leak)
+
+
+def test_dangerous_markup_is_sanitised(sample: BuildResult) -> None:
+    for name, data in sample.documents.items():
+        text = data.decode("utf-8").lower()
+        for bad in ("<script", "&lt;script", "onerror", "javascript:", "<iframe", "&lt;iframe"):
+            assert bad not in text, (name, bad)
+
+
+def test_related_item_entry_links_back_to_parent(sample: BuildResult) -> None:
+    entries = {e.id: e for e in sample.site.everything.entries}
+    related = [e for e in entries.values() if e.via is not None]
+    assert related
+    for entry in related:
+        parent = next(p for p in entries.values() if p.url == entry.via.url)
+        assert entry.topics == parent.topics or set(entry.topics) >= set(parent.topics)
+        assert entry.id in {link.url and _canonical(link.url) for link in parent.related}
+
+
+def _canonical(url: str) -> str:
+    from feeds.text import canonical_url
+
+    return canonical_url(url)
+
+
+def test_more_coverage_list_in_article_content(sample: BuildResult) -> None:
+    feed = json.loads(sample.documents["topics/space.json"])
+    item = next(i for i in feed["items"] if "record-rideshare" in i.get("url", ""))
+    assert "<h3>More coverage</h3>" in item["content_html"]
+    assert item["content_html"].count("<li>") == 3
+
+
+def test_opml_lists_every_feed(sample: BuildResult) -> None:
+    root = etree.fromstring(sample.documents["feeds.opml"])
+    urls = {o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")}
+    feeds = {BASE + name for name in sample.documents if name.endswith((".atom", ".rss", ".json"))}
+    assert urls == feeds
+    groups = root.findall("body/outline")
+    assert [g.get("title") for g in groups] == ["Atom", "RSS", "JSON Feed"]
+
+
+def test_index_page_has_topics_counts_and_autodiscovery(sample: BuildResult) -> None:
+    page = etree.HTML(sample.documents["index.html"])
+    discovered = {link.get("href") for link in page.iter("link") if link.get("rel") == "alternate"}
+    feeds = {BASE + name for name in sample.documents if name.endswith((".atom", ".rss", ".json"))}
+    assert discovered == feeds
+    for channel in sample.site.topics:
+        assert channel.topic is not None
+        section = page.find(f".//section[@id='{channel.topic.slug}']")
+        assert section is not None, channel.topic.slug
+        assert section.findtext("h2") == channel.topic.name
+        assert f"{channel.total} entr" in "".join(section.itertext())
+        hrefs = {a.get("href") for a in section.iter("a")}
+        assert {f"{channel.stem}.{f.value}" for f in Format} <= hrefs
+        latest = [li.xpath("string(.)") for li in section.findall("ol/li")]
+        assert latest and latest[0].startswith(channel.entries[0].title)
