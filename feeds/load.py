@@ -184,10 +184,8 @@ class _FrontMatterReader:
         try:
             data = _HANDLER.load(self.front)
         except yaml.MarkedYAMLError as e:
-            # The front matter text starts right after "---" on line 1, so its line 0 is file line 1.
-            mark = e.problem_mark or e.context_mark
-            line = mark.line + 1 if mark is not None else None
-            raise ContentError(source, line, f"invalid YAML: {_yaml_problem(e)}") from None
+            line, message = _yaml_error(e, self.front)
+            raise ContentError(source, line, f"invalid YAML: {message}") from None
         except (yaml.YAMLError, RecursionError) as e:
             raise ContentError(source, None, f"invalid YAML: {e}") from None
         if data is None:
@@ -420,9 +418,21 @@ def _parse_iso_date(value: str) -> datetime | None:
         return None
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (error.context, error.problem) if p]
-    return ", ".join(parts) or str(error)
+def _yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str]:
+    """The file line to blame, and the parser's words for what is wrong.
+
+    The front matter text starts right after "---" on line 1, so its line 0 is file line 1. When
+    the parser only notices at the end of the front matter (an unclosed bracket or quote), the
+    line where the construct started is the useful one.
+    """
+    problem, context = error.problem_mark, error.context_mark
+    last_line = front.rstrip("\n").count("\n")
+    mark = context if context is not None and (problem is None or problem.line > last_line) else problem
+    line = mark.line + 1 if mark is not None else None
+    parts = [error.context, error.problem]
+    if context is not None and mark is not context:
+        parts[0] = f"{error.context} (from line {context.line + 1})" if error.context else None
+    return line, ", ".join(p for p in parts if p) or str(error)
 
 
 def _kind(value: Any) -> str:

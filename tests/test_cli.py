@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from feeds.cli import cli
+from tests.sitebuild import ROOT
+from tests.sitebuild import pinned_copy
+
+GOOD = "---\ntitle: Good one\npublishedDateTime: 2021-02-01T10:00:00Z\ntopics: [AI]\nwebUrl: https://n.example.com/g\n---\nBody.\n"
+BROKEN = "---\ntitle: Broken\ntopics: [AI\n---\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the sample project: config/ and content/ side by side."""
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+def run(project: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["build", "--config", str(project / "config" / "feeds.yaml"), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_writes_sample_site_and_prints_one_summary(project: Path) -> None:
+    code, out, err = run(project)
+    assert code == 0, err
+    assert re.fullmatch(
+        r"Read 16 files: 16 articles, 0 errors\. 23 entries in 10 topics; wrote 33 feeds, feeds\.opml and "
+        r"index\.html to .*public\. Left out: 2 drafts, 1 low-quality, 1 duplicate\. \d+\.\d\d s\.\n",
+        out,
+    )
+    golden = ROOT / "tests" / "golden"
+    for path in golden.rglob("*"):
+        if path.is_file():
+            assert (project / "public" / path.relative_to(golden)).read_bytes() == path.read_bytes()
+
+
+def test_drafts_flag_includes_drafts(project: Path) -> None:
+    code, out, _ = run(project, "--drafts")
+    assert code == 0
+    assert "Left out: 0 drafts" in out
+    assert "Minneapolis poised to ban" in (project / "public" / "all.atom").read_text()
+
+
+def test_broken_file_skipped_rest_written_exit_1(project: Path) -> None:
+    (project / "content" / "zz_broken.md").write_text(BROKEN)
+    code, out, err = run(project)
+    assert code == 1
+    assert re.search(r"error: .*zz_broken\.md:3: invalid YAML", err)
+    assert "1 errors" in out
+    assert (project / "public" / "all.atom").is_file()
+
+
+def test_strict_writes_nothing_on_error(project: Path) -> None:
+    run(project)
+    before = (project / "public" / "all.atom").read_bytes()
+    (project / "content" / "zz_new.md").write_text(GOOD)
+    (project / "content" / "zz_broken.md").write_text(BROKEN)
+    code, out, _ = run(project, "--strict")
+    assert code == 1
+    assert "wrote nothing" in out
+    assert (project / "public" / "all.atom").read_bytes() == before
+
+
+def test_config_error_exit_2_names_file_and_key(project: Path) -> None:
+    config = project / "config" / "feeds.yaml"
+    config.write_text(config.read_text().replace("max_items: 50", "max_item: 50"))
+    code, out, err = run(project)
+    assert code == 2
+    assert f"{config}: max_item: unknown key" in err
+    assert not (project / "public").exists()
+
+
+def test_missing_config_file_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", "--config", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert "no such config file" in result.stderr
+
+
+def test_options_override_content_and_output(project: Path, tmp_path: Path) -> None:
+    content = tmp_path / "other"
+    content.mkdir()
+    (content / "one.md").write_text(GOOD)
+    code, out, _ = run(project, "--content", str(content), "--output", str(tmp_path / "site"))
+    assert code == 0
+    assert "Read 1 files: 1 articles" in out
+    assert sorted(p.name for p in (tmp_path / "site" / "topics").iterdir()) == ["ai.atom", "ai.json", "ai.rss"]
+
+
+def test_check_passes_sample_and_writes_nothing(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["check", "--config", str(project / "config" / "feeds.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "0 file errors, 0 warnings, 0 document problems" in result.stdout
+    assert not (project / "public").exists()
+
+
+def test_check_reports_broken_file(project: Path) -> None:
+    (project / "content" / "zz_broken.md").write_text(BROKEN)
+    result = CliRunner().invoke(cli, ["check", "--config", str(project / "config" / "feeds.yaml")])
+    assert result.exit_code == 1
+    assert "zz_broken.md:3" in result.stderr
+
+
+def test_topics_lists_slugs_and_counts(project: Path) -> None:
+    result = CliRunner().invoke(cli, ["topics", "--config", str(project / "config" / "feeds.yaml")])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["slug", "entries", "name"]
+    assert "cafe-culture           3  Café Culture" in lines
+    assert len(lines) == 11
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    if command:
+        assert "Example:" in result.output

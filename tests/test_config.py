@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feeds.config import load_settings
+from feeds.errors import ConfigError
+from feeds.model import Format
+from feeds.model import RelatedMode
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_default_config_file_loads() -> None:
+    settings = load_settings(ROOT / "config" / "feeds.yaml")
+    assert settings.content_dir == ROOT / "content"
+    assert settings.output_dir == ROOT / "public"
+    assert settings.site.base_url == "https://feeds.example.org/"
+    assert settings.formats == (Format.ATOM, Format.RSS, Format.JSON)
+    assert settings.min_quality == 20
+    assert settings.topics["AI"].title == "Artificial intelligence"
+
+
+def test_paths_relative_to_config_file_and_overrides(tmp_path: Path) -> None:
+    path = write(tmp_path, "content: articles\noutput: out\nrelated: off\nformats: [json, atom]\n")
+    settings = load_settings(path, output_dir=Path("elsewhere"), include_drafts=True)
+    assert settings.content_dir == tmp_path / "articles"
+    assert settings.output_dir == Path("elsewhere")
+    assert settings.related is RelatedMode.OFF
+    assert settings.formats == (Format.ATOM, Format.JSON)
+    assert settings.include_drafts
+
+
+def test_base_url_gets_trailing_slash(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, "site:\n  base_url: https://x.example.com/feeds\n"))
+    assert settings.url("all.atom") == "https://x.example.com/feeds/all.atom"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        ("sit:\n  title: x\n", "sit", "unknown key"),
+        ("site:\n  titel: x\n", "site.titel", "unknown key"),
+        ("site:\n  base_url: ftp://x\n", "site.base_url", "absolute http(s) URL"),
+        ("max_items: 0\n", "max_items", "at least 1"),
+        ("max_items: lots\n", "max_items", "whole number"),
+        ("formats: [atom, pdf]\n", "formats", "unknown format 'pdf'"),
+        ("related: sometimes\n", "related", "entries, links, off"),
+        ("timezone: Mars/Olympus\n", "timezone", "unknown time zone"),
+        ("min_quality: high\n", "min_quality", "must be a number"),
+        ("topics:\n  AI:\n    colour: red\n", "topics.AI.colour", "unknown key"),
+        ("topics:\n  AI:\n    title: ''\n", "topics.AI.title", "must not be empty"),
+    ],
+)
+def test_config_errors_name_file_and_key(tmp_path: Path, text: str, key: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.key == key
+    assert str(caught.value).startswith(f"{path}: {key}: ")
+    assert message in str(caught.value)
+
+
+def test_invalid_yaml_gives_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "site:\n  title: [unclosed\nmax_items: 3\n")
+    with pytest.raises(ConfigError, match=r"invalid YAML \(line \d\)"):
+        load_settings(path)

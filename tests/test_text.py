@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import pytest
+
+from feeds.markup import entry_html
+from feeds.markup import sanitize
+from feeds.model import BodyFormat
+from feeds.model import Entry
+from feeds.model import Image
+from feeds.model import Link
+from feeds.text import canonical_url
+from feeds.text import http_url
+from feeds.text import plain_text
+from feeds.text import slugify
+from feeds.text import xml_safe
+
+from datetime import datetime, timezone
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Computer Vision", "computer-vision"),
+        ("AI", "ai"),
+        ("Énergie", "energie"),
+        ("Café Culture", "cafe-culture"),
+        ("C++ & Rust", "c-rust"),
+        ("東京", "東京"),
+        ("Ελλάδα", "ελλαδα"),
+        ("한국", "한국"),
+        ("  spaced__out  ", "spaced-out"),
+        ("con", "con-topic"),
+        ("..", "topic-" + __import__("hashlib").sha1(b"..").hexdigest()[:8]),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert slugify(name) == slug
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://WWW.Example.com/a?utm_source=x&id=2#frag", "https://www.example.com/a?id=2"),
+        ("HTTP://example.com:80", "http://example.com/"),
+        ("https://example.com:8443/p?UTM_Medium=y", "https://example.com:8443/p"),
+        ("https://example.com/Case/Path", "https://example.com/Case/Path"),
+    ],
+)
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.com/x", "https://example.com/x"),
+        ("javascript:alert(1)", None),
+        ("ftp://example.com/f", None),
+        ("/relative/path", None),
+        ("https://", None),
+        ("https://example.com/a b", None),
+    ],
+)
+def test_http_url(value: str, expected: str | None) -> None:
+    assert http_url(value) == expected
+
+
+def test_xml_safe_removes_control_characters_and_surrogates() -> None:
+    assert xml_safe("a\x00b\x01c\x0bd\x1fe\x7ff\x85g\ud800h\ufffei\tj\nk") == "abcdefghi\tj\nk"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("AT&T &amp; friends", "AT&T & friends"),
+        ("x < y and y > z", "x < y and y > z"),
+        ("<b>Bold</b> claim<script>alert(1)</script>", "Bold claim"),
+        ("  many   spaces\n", "many spaces"),
+    ],
+)
+def test_plain_text(value: str, expected: str) -> None:
+    assert plain_text(value) == expected
+
+
+def test_sanitize_removes_scripts_handlers_styles_frames_and_bad_links() -> None:
+    dirty = (
+        '<p style="color:red" onclick="x()">Hi<script>alert(1)</script></p>'
+        '<img src="x.png" onerror="alert(1)"><iframe src="https://evil.example"></iframe>'
+        '<a href="javascript:alert(1)">js</a><a href="/local">rel</a><a href="mailto:a@b">m</a>'
+    )
+    clean = sanitize(dirty, "https://news.example.com/story/1")
+    for bad in ("script", "onclick", "onerror", "style", "iframe", "javascript", "mailto"):
+        assert bad not in clean
+    assert '<img src="https://news.example.com/story/x.png">' in clean
+    assert 'href="https://news.example.com/local"' in clean
+    assert "Hi" in clean
+
+
+def test_relative_links_dropped_without_base() -> None:
+    assert "href" not in sanitize('<a href="/x">x</a>', None)
+
+
+def test_entry_html_parts() -> None:
+    entry = Entry(
+        id="https://n.example.com/1",
+        title="T",
+        published=datetime(2021, 1, 1, tzinfo=timezone.utc),
+        source="a.md",
+        url="https://n.example.com/1",
+        body="# Head\n\nSome *text*.",
+        body_format=BodyFormat.MARKDOWN,
+        image=Image("https://i.example.com/a.jpg", 800, 600),
+        related=(Link("https://o.example.com/2", "Other & more", "Outlet"),),
+    )
+    html = entry_html(entry)
+    assert html.startswith('<p><img src="https://i.example.com/a.jpg" alt="" width="800" height="600"></p>')
+    assert "<h1>Head</h1>" in html and "<em>text</em>" in html
+    assert "<h3>More coverage</h3>" in html
+    assert '<a href="https://o.example.com/2" rel="noopener noreferrer">Other &amp; more</a> (Outlet)' in html
+
+
+def test_plain_text_body_becomes_escaped_paragraphs() -> None:
+    entry = Entry(
+        id="x", title="T", published=datetime(2021, 1, 1, tzinfo=timezone.utc), source="a.txt",
+        body="First <para>.\n\nSecond\nline.", body_format=BodyFormat.TEXT,
+    )  # fmt: skip
+    assert entry_html(entry) == "<p>First &lt;para&gt;.</p>\n<p>Second\nline.</p>\n"

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+import pytest
+
+from feeds import write as write_module
+from feeds.errors import OutputError
+from feeds.write import MARKER
+from feeds.write import write_site
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_writes_exactly_the_documents_and_removes_stale_files(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    write_site({"all.atom": b"1", "topics/old.atom": b"2"}, out)
+    write_site({"all.atom": b"3", "topics/new.atom": b"4"}, out)
+    assert files(out) == {"all.atom": b"3", "topics/new.atom": b"4", MARKER: (out / MARKER).read_bytes()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", "public"]
+
+
+def test_failed_write_leaves_previous_site_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public"
+    write_site({"all.atom": b"old", "topics/a.atom": b"old"}, out)
+    before = files(out)
+
+    def broken(root: Path, documents: object) -> None:
+        root.mkdir()
+        (root / "all.atom").write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write_module, "_write_tree", broken)
+    with pytest.raises(OutputError, match="No space left"):
+        write_site({"all.atom": b"new"}, out)
+    assert files(out) == before
+    assert not (tmp_path / ".public.new").exists()
+
+
+def test_interrupted_two_rename_swap_is_repaired(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    write_site({"all.atom": b"old"}, out)
+    os.rename(out, tmp_path / ".public.old")  # as if killed between the two renames
+    write_site({"all.atom": b"new"}, out)
+    assert (out / "all.atom").read_bytes() == b"new"
+    assert not (tmp_path / ".public.old").exists()
+
+
+def test_fallback_without_atomic_exchange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public"
+    write_site({"a.atom": b"1"}, out)
+    monkeypatch.setattr(write_module, "_exchange", lambda a, b: False)
+    write_site({"b.atom": b"2"}, out)
+    assert set(files(out)) == {"b.atom", MARKER}
+
+
+def test_refuses_folder_not_made_by_feeds(tmp_path: Path) -> None:
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    with pytest.raises(OutputError, match="not made by feeds"):
+        write_site({"all.atom": b"x"}, out)
+    assert (out / "thesis.tex").read_text() == "years of work"
+
+
+@pytest.mark.parametrize("name", ["../escape.atom", "/etc/passwd", "a/../../b", ""])
+def test_refuses_paths_outside_output(tmp_path: Path, name: str) -> None:
+    with pytest.raises(OutputError, match="outside the output folder"):
+        write_site({name: b"x"}, tmp_path / "public")
+    assert not (tmp_path / "escape.atom").exists()
+
+
+def test_second_build_refused_while_locked(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    with open(tmp_path / ".public.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(OutputError, match="another `feeds build`"):
+            write_site({"all.atom": b"x"}, out)
+    write_site({"all.atom": b"x"}, out)
+    assert (out / "all.atom").read_bytes() == b"x"
