@@ -20,7 +20,9 @@ BASE_URL = "https://feeds.example.org/"
 
 def make_settings(**overrides: Any) -> Settings:
     """Settings for tests: a fixed base URL, everything else default unless overridden."""
-    site = dataclasses.replace(SiteSettings(base_url=BASE_URL, title="Test site"), **overrides.pop("site", {}))
+    site = dataclasses.replace(
+        SiteSettings(base_url=BASE_URL, title="Test site"), **overrides.pop("site", {})
+    )
     return Settings(site=site, **overrides)
 
 

@@ -33,5 +33,7 @@ def pinned_copy(source: Path, target: Path) -> Path:
 def build_sample(workdir: Path) -> BuildResult:
     """The sample site (content/ with config/feeds.yaml) rendered in memory."""
     content = pinned_copy(ROOT / "content", workdir / "content")
-    settings = load_settings(ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=workdir / "public")
+    settings = load_settings(
+        ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=workdir / "public"
+    )
     return build_site(settings)

@@ -91,7 +91,11 @@ def test_options_override_content_and_output(project: Path, tmp_path: Path) -> N
     code, out, _ = run(project, "--content", str(content), "--output", str(tmp_path / "site"))
     assert code == 0
     assert "Read 1 files: 1 articles" in out
-    assert sorted(p.name for p in (tmp_path / "site" / "topics").iterdir()) == ["ai.atom", "ai.json", "ai.rss"]
+    assert sorted(p.name for p in (tmp_path / "site" / "topics").iterdir()) == [
+        "ai.atom",
+        "ai.json",
+        "ai.rss",
+    ]
 
 
 def test_check_passes_sample_and_writes_nothing(project: Path) -> None:

@@ -105,7 +105,9 @@ def test_sorted_newest_first_with_id_tie_break_and_max_items() -> None:
         make_article(n, url=f"https://e.example.com/{name}", published=same_time)
         for n, name in ((1, "c"), (2, "a"), (3, "b"))
     ]
-    articles.append(make_article(4, url="https://e.example.com/new", published=datetime(2021, 3, 1, tzinfo=timezone.utc)))
+    articles.append(
+        make_article(4, url="https://e.example.com/new", published=datetime(2021, 3, 1, tzinfo=timezone.utc))
+    )
     site = convert(articles, make_settings(max_items=3))
     assert [e.url for e in site.everything.entries] == [
         "https://e.example.com/new",

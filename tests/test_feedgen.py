@@ -30,7 +30,11 @@ def documents() -> dict[str, bytes]:
             published=datetime(2001, 5, 1, tzinfo=timezone.utc),
             url="https://news.example.com/2?utm_source=feed",
             provider=Provider("Outlet", "outlet.example.com"),
-            related=(RelatedItem("Rel", "https://r.example.com/1", published=datetime(2001, 4, 1, tzinfo=timezone.utc)),),
+            related=(
+                RelatedItem(
+                    "Rel", "https://r.example.com/1", published=datetime(2001, 4, 1, tzinfo=timezone.utc)
+                ),
+            ),
         ),
         make_article(3, published=datetime(2001, 5, 3, tzinfo=timezone.utc)),
     ]
@@ -84,7 +88,11 @@ def test_guid_permalink_true_only_when_guid_is_the_link(documents: dict[str, byt
 
 def test_atom_entry_links_keep_rel_and_type(documents: dict[str, bytes]) -> None:
     entries = {e.findtext("a:title", namespaces=NS): e for e in atom(documents).iterfind("a:entry", NS)}
-    links = lambda title: [(l.get("rel", "alternate"), l.get("type"), l.get("href")) for l in entries[title].iterfind("a:link", NS)]  # noqa: E731,E501
+
+    def links(title: str) -> list[tuple[str, str | None, str | None]]:
+        found = entries[title].iterfind("a:link", NS)
+        return [(link.get("rel", "alternate"), link.get("type"), link.get("href")) for link in found]
+
     assert links("Article 1") == [
         ("alternate", None, "https://news.example.com/1"),
         ("enclosure", "image/png", "https://i.example.com/p.png"),

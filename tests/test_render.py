@@ -45,7 +45,7 @@ def test_every_entry_round_trips_through_feedparser(sample: BuildResult, fmt: Fo
         feed = parsed(sample, channel, fmt)
         assert feed.feed.title == channel.title
         assert len(feed.entries) == len(channel.entries)
-        for got, entry in zip(feed.entries, channel.entries):
+        for got, entry in zip(feed.entries, channel.entries, strict=True):
             assert_entry(got, entry, fmt)
 
 
@@ -77,7 +77,9 @@ def assert_entry(got: feedparser.FeedParserDict, entry: Entry, fmt: Format) -> N
         enclosures = [link for link in got.get("links", []) if link.get("rel") == "enclosure"]
         assert [link["href"] for link in enclosures] == [entry.image.url]
     if fmt is Format.ATOM:
-        rels = [(link["rel"], link["href"]) for link in got.get("links", []) if link["rel"] in ("related", "via")]
+        rels = [
+            (link["rel"], link["href"]) for link in got.get("links", []) if link["rel"] in ("related", "via")
+        ]
         expected = [("related", link.url) for link in entry.related]
         expected += [("via", entry.via.url)] if entry.via else []
         assert rels == expected
@@ -176,7 +178,7 @@ def test_json_feed_items_match_model(sample: BuildResult) -> None:
         assert feed["version"] == "https://jsonfeed.org/version/1.1"
         assert feed["title"] == channel.title
         assert [item["id"] for item in feed["items"]] == [e.id for e in channel.entries]
-        for item, entry in zip(feed["items"], channel.entries):
+        for item, entry in zip(feed["items"], channel.entries, strict=True):
             assert item["title"] == entry.title
             assert item.get("url") == entry.url
             assert item["date_published"] == entry.published.isoformat()
@@ -194,7 +196,15 @@ def test_secured_and_unmapped_fields_never_reach_output(sample: BuildResult) -> 
         if line.startswith("secured:")
     ]
     assert len(secrets) == 2
-    leaks = ["secured", "isCached", "ampWebUrl", "cdnAmpWebUrl", "outputType=amp", *secrets, *(s[:12] for s in secrets)]
+    leaks = [
+        "secured",
+        "isCached",
+        "ampWebUrl",
+        "cdnAmpWebUrl",
+        "outputType=amp",
+        *secrets,
+        *(s[:12] for s in secrets),
+    ]
     for name, data in sample.documents.items():
         text = data.decode("utf-8")
         for leak in leaks:

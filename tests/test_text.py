@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timezone
+
 import pytest
 
 from feeds.markup import entry_html
@@ -13,8 +16,6 @@ from feeds.text import http_url
 from feeds.text import plain_text
 from feeds.text import slugify
 from feeds.text import xml_safe
-
-from datetime import datetime, timezone
 
 
 @pytest.mark.parametrize(
