@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -30,6 +31,7 @@ CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
 # A short outlet name after a dash or bar ends many scraped titles: "… – TechCrunch".
 _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")
 _MAX_PROVIDER_WORDS = 5
+_OPENING = re.compile(r"---[ \t]*\n")
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -120,7 +122,7 @@ def parse_article(
     text = _decode(data, source)
     if not text.strip():
         raise ContentError(source, 1, "empty file")
-    if text.startswith("---"):
+    if _OPENING.match(text):
         return _FrontMatterReader(text, source, tz).article(mtime)
     return _plain_text_article(text, source, mtime), []
 
@@ -137,15 +139,18 @@ def _decode(data: bytes, source: str) -> str:
             line,
             f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save the file as UTF-8",
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # Characters XML cannot carry are removed here, once: PyYAML would also reject some of them.
+    return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _plain_text_article(text: str, source: str, mtime: float) -> Article:
     """First non-empty line is the title (maybe ending in the outlet's name); the rest is the body."""
-    first, _, body = text.lstrip().partition("\n")
+    stripped = text.lstrip()
+    first, _, body = stripped.partition("\n")
     title, provider = _split_provider_suffix(plain_text(first))
     if not title:
-        raise ContentError(source, 1, "the first line (the title) has no text")
+        line = text.count("\n", 0, len(text) - len(stripped)) + 1
+        raise ContentError(source, line, "the first line (the title) has no text")
     return Article(
         source=source,
         title=title,
@@ -181,10 +186,13 @@ class _FrontMatterReader:
             raise ContentError(
                 source, 1, "front matter opened with '---' is never closed by a second '---' line"
             ) from None
+        # Lines before the front matter text: the opening boundary may swallow blank lines.
+        self.offset = text.count("\n", 0, text.index(self.front, 3)) if self.front else 1
         try:
             data = _HANDLER.load(self.front)
         except yaml.MarkedYAMLError as e:
             line, message = _yaml_error(e, self.front)
+            line = None if line is None else line + self.offset
             raise ContentError(source, line, f"invalid YAML: {message}") from None
         except (yaml.YAMLError, RecursionError) as e:
             raise ContentError(source, None, f"invalid YAML: {e}") from None
@@ -193,13 +201,14 @@ class _FrontMatterReader:
         if not isinstance(data, dict):
             raise ContentError(source, 2, "front matter must be a mapping of fields (key: value)")
         self.data: Mapping[Any, Any] = data
+        self.scope: tuple[int, int] | None = None  # front matter lines of the related item being read
 
     def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
         get = self.data.get
         title = self.text("title", get("title"))
         if not title:
             raise self.error("title", "title is missing or empty")
-        date_key = "publishedDateTime" if get("publishedDateTime") is not None else "date"
+        date_key = _date_key(self.data)
         published = self.date(date_key, get(date_key))
         article = Article(
             source=self.source,
@@ -224,9 +233,19 @@ class _FrontMatterReader:
     # Errors: the line is that of the key, found in the front matter text.
 
     def line_of(self, key: str) -> int | None:
-        pattern = re.compile(rf"^\s*-?\s*['\"]?{re.escape(key)}['\"]?\s*:", re.MULTILINE)
-        match = pattern.search(self.front)
-        return self.front.count("\n", 0, match.start()) + 1 if match else None
+        """File line of a key: a top-level one, or one inside the related item being read."""
+        name = re.escape(key.rsplit(".", 1)[-1])
+        lines = self.front.split("\n")
+        if self.scope is None:
+            pattern = re.compile(rf"['\"]?{name}['\"]?[ \t]*:")
+            first, last = 0, len(lines)
+        else:
+            pattern = re.compile(rf"[ \t]*(-[ \t]+)?['\"]?{name}['\"]?[ \t]*:")
+            first, last = self.scope
+        for number in range(first, last):
+            if pattern.match(lines[number]):
+                return number + self.offset + 1
+        return None if self.scope is None else self.scope[0] + self.offset + 1
 
     def error(self, key: str, message: str) -> ContentError:
         return ContentError(self.source, self.line_of(key), message)
@@ -260,9 +279,12 @@ class _FrontMatterReader:
         if isinstance(value, bool):
             raise self.error(key, f"{key} must be a number, not {value!r}")
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
             raise self.error(key, f"{key} must be a number, not {_kind(value)}") from None
+        if not math.isfinite(number):
+            raise self.error(key, f"{key} must be a finite number, not {value!r}")
+        return number
 
     def date(self, key: str, value: Any) -> datetime | None:
         if value is None or value == "":
@@ -373,14 +395,37 @@ class _FrontMatterReader:
         if not isinstance(value, list):
             raise self.error("related", f"related must be a list of items, not {_kind(value)}")
         items = []
+        scopes = self.list_item_scopes("related")
         for number, item in enumerate(value, 1):
+            self.scope = scopes[number - 1] if number <= len(scopes) else None
             try:
                 items.append(self.related_item(item))
             except ContentError as e:
                 self.problems.append(
                     ContentError(e.path, e.line, f"related item {number}: {e.message}; left out")
                 )
+            finally:
+                self.scope = None
         return tuple(items)
+
+    def list_item_scopes(self, key: str) -> list[tuple[int, int]]:
+        """Front matter line ranges of the items of a top-level block list such as ``related``."""
+        lines = self.front.split("\n")
+        start = next((n for n, line in enumerate(lines) if re.match(rf"{key}[ \t]*:", line)), None)
+        if start is None:
+            return []
+        starts: list[int] = []
+        end, indent = len(lines), None
+        for number in range(start + 1, len(lines)):
+            line = lines[number]
+            if line and not line[0].isspace() and not line.startswith("-"):
+                end = number  # the next top-level key
+                break
+            match = re.match(r"([ \t]*)-([ \t]|$)", line)
+            if match and (indent is None or len(match[1]) == indent):
+                indent = len(match[1])
+                starts.append(number)
+        return list(zip(starts, [*starts[1:], end], strict=True))
 
     def related_item(self, item: Any) -> RelatedItem:
         if not isinstance(item, dict):
@@ -392,7 +437,7 @@ class _FrontMatterReader:
         url = http_url(self.text("webUrl", raw_url))
         if url is None:
             raise self.error("related", "has no absolute http(s) webUrl")
-        date_key = "publishedDateTime" if item.get("publishedDateTime") is not None else "date"
+        date_key = _date_key(item)
         return RelatedItem(
             title=title,
             url=url,
@@ -402,6 +447,11 @@ class _FrontMatterReader:
             images=self.images("images", item.get("images")),
             quality=self.number("quality", item.get("quality")),
         )
+
+
+def _date_key(fields: Mapping[Any, Any]) -> str:
+    """``publishedDateTime`` when it has a value, else ``date``."""
+    return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
 
 
 def _parse_iso_date(value: str) -> datetime | None:
