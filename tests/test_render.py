@@ -13,9 +13,14 @@ from lxml import etree
 
 from feeds.build import BuildResult
 from feeds.check import check_documents
+from feeds.convert import convert
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
+from feeds.render import render_site
+from feeds.text import canonical_url
+from tests.conftest import make_article
+from tests.conftest import make_settings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -229,8 +234,6 @@ def test_related_item_entry_links_back_to_parent(sample: BuildResult) -> None:
 
 
 def _canonical(url: str) -> str:
-    from feeds.text import canonical_url
-
     return canonical_url(url)
 
 
@@ -265,3 +268,33 @@ def test_index_page_has_topics_counts_and_autodiscovery(sample: BuildResult) -> 
         assert {f"{channel.stem}.{f.value}" for f in Format} <= hrefs
         latest = [li.xpath("string(.)") for li in section.findall("ol/li")]
         assert latest and latest[0].startswith(channel.entries[0].title)
+
+
+def test_icon_and_logo_when_configured() -> None:
+
+    settings = make_settings(
+        site={"icon": "https://feeds.example.org/icon.png", "logo": "https://feeds.example.org/logo.png"}
+    )
+    documents = render_site(convert([make_article(1)], settings), settings)
+    atom = etree.fromstring(documents["all.atom"])
+    assert atom.findtext("a:icon", namespaces=NS) == "https://feeds.example.org/icon.png"
+    assert atom.findtext("a:logo", namespaces=NS) == "https://feeds.example.org/logo.png"
+    rss = etree.fromstring(documents["all.rss"])
+    assert rss.findtext("channel/image/url") == "https://feeds.example.org/logo.png"
+    assert rss.findtext("channel/image/link") == BASE
+    feed = json.loads(documents["all.json"])
+    assert (feed["icon"], feed["favicon"]) == (
+        "https://feeds.example.org/logo.png",
+        "https://feeds.example.org/icon.png",
+    )
+    assert RELAX_NG.validate(atom), RELAX_NG.error_log
+
+
+def test_empty_site_renders_valid_documents_dated_1970() -> None:
+
+    documents = render_site(convert([], make_settings()), make_settings())
+    assert sorted(documents) == ["all.atom", "all.json", "all.rss", "feeds.opml", "index.html"]
+    assert check_documents(documents) == []
+    atom = etree.fromstring(documents["all.atom"])
+    assert RELAX_NG.validate(atom), RELAX_NG.error_log
+    assert atom.findtext("a:updated", namespaces=NS) == "1970-01-01T00:00:00+00:00"
