@@ -1,5 +1,46 @@
-"""feeds: publish a folder of articles as per-topic Atom, RSS and JSON feeds."""
+"""feeds: publish a folder of articles as per-topic Atom, RSS and JSON feeds.
+
+The pipeline is load → convert → render → write (or serve); ``build_site`` runs the first three.
+"""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
+from .build import BuildResult
+from .build import build_site
+from .config import Settings
+from .config import load_settings
+from .convert import convert
+from .errors import ConfigError
+from .errors import ContentError
+from .errors import FeedsError
+from .errors import OutputError
+from .load import load_articles
+from .model import Article
+from .model import Channel
+from .model import Entry
+from .model import Format
+from .model import Site
+from .render import render_site
+from .write import write_site
+
+__all__ = [
+    "Article",
+    "BuildResult",
+    "Channel",
+    "ConfigError",
+    "ContentError",
+    "Entry",
+    "FeedsError",
+    "Format",
+    "OutputError",
+    "Settings",
+    "Site",
+    "build_site",
+    "convert",
+    "load_articles",
+    "load_settings",
+    "render_site",
+    "write_site",
+    "__version__",
+]

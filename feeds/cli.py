@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .build import BuildResult
 from .build import build_site
 from .check import check_documents

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -496,7 +495,3 @@ def _kind(value: Any) -> str:
     }
     return names.get(type(value), type(value).__name__)
 
-
-def iter_sources(result: LoadResult) -> Iterator[str]:
-    """Content paths of the loaded articles (for messages and tests)."""
-    return (article.source for article in result.articles)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import __version__
+from ._version import __version__
 from ._feedgen import feed_bytes
 from .config import Settings
 from .feedcontext import FeedContext
