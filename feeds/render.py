@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ._version import __version__
 from ._feedgen import feed_bytes
+from ._version import __version__
 from .config import Settings
 from .feedcontext import FeedContext
 from .feedcontext import document_path
