@@ -479,7 +479,7 @@ def _yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, st
     mark = context if context is not None and (problem is None or problem.line > last_line) else problem
     line = mark.line + 1 if mark is not None else None
     parts = [error.context, error.problem]
-    if context is not None and mark is not context:
+    if context is not None and mark is not context and mark is not None and context.line != mark.line:
         parts[0] = f"{error.context} (from line {context.line + 1})" if error.context else None
     return line, ", ".join(p for p in parts if p) or str(error)
 
@@ -494,4 +494,3 @@ def _kind(value: Any) -> str:
         str: "text",
     }
     return names.get(type(value), type(value).__name__)
-

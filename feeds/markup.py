@@ -71,6 +71,8 @@ def entry_html(entry: Entry) -> str:
             for link in entry.related
         )
         parts.append(f"<h3>More coverage</h3>\n<ul>\n{items}</ul>\n")
+    if not parts:  # feed validators flag blank content; the title is all there is
+        parts.append(f"<p>{html.escape(entry.title)}</p>\n")
     return sanitize("".join(parts), entry.url)
 
 

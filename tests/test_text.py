@@ -126,3 +126,10 @@ def test_plain_text_body_becomes_escaped_paragraphs() -> None:
         body="First <para>.\n\nSecond\nline.", body_format=BodyFormat.TEXT,
     )  # fmt: skip
     assert entry_html(entry) == "<p>First &lt;para&gt;.</p>\n<p>Second\nline.</p>\n"
+
+
+def test_entry_with_nothing_but_a_title_has_non_blank_content() -> None:
+    entry = Entry(
+        id="x", title="Only <a title>", published=datetime(2021, 1, 1, tzinfo=timezone.utc), source="a.md"
+    )
+    assert entry_html(entry) == "<p>Only &lt;a title&gt;</p>\n"
