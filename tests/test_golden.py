@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from feeds.build import BuildResult
 from tests.sitebuild import GOLDEN
+from tests.sitebuild import ROOT
 from tests.sitebuild import build_sample
+from tests.sitebuild import pinned_copy
 
 GOLDEN_FILES = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
 
@@ -32,3 +37,15 @@ def test_sample_builds_cleanly(sample: BuildResult) -> None:
     assert sample.errors == ()
     assert sample.warnings == ()
     assert sample.files == 16
+
+
+def test_output_independent_of_time_zone_and_locale(tmp_path: Path) -> None:
+    """A separate process with another TZ and locale writes the same bytes as the golden files."""
+    content = pinned_copy(ROOT / "content", tmp_path / "content")
+    env = {**os.environ, "TZ": "America/Los_Angeles", "LC_ALL": "de_DE.UTF-8", "LANG": "de_DE.UTF-8"}
+    command = [sys.executable, "-m", "feeds", "build", "--config", str(ROOT / "config" / "feeds.yaml")]
+    command += ["--content", str(content), "--output", str(tmp_path / "public")]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    for name in GOLDEN_FILES:
+        assert (tmp_path / "public" / name).read_bytes() == (GOLDEN / name).read_bytes(), name
