@@ -43,10 +43,13 @@ def convert(articles: Sequence[Article], settings: Settings) -> Site:
         skipped, low_quality=skipped.low_quality + low_quality_related, duplicates=duplicates
     )
     channels = [_channel("all", settings.site.title, settings.site.description, entries, settings)]
-    for topic in sorted(topics.used(), key=lambda t: t.slug):
-        members = [e for e in entries if topic in e.topics]
+    members: dict[Topic, list[Entry]] = {}
+    for entry in entries:
+        for topic in entry.topics:
+            members.setdefault(topic, []).append(entry)
+    for topic in sorted(members, key=lambda t: t.slug):
         channels.append(
-            _channel(f"topics/{topic.slug}", topic.title, topic.description, members, settings, topic)
+            _channel(f"topics/{topic.slug}", topic.title, topic.description, members[topic], settings, topic)
         )
     return Site(channels=tuple(channels), skipped=skipped, warnings=tuple(topics.warnings))
 
@@ -79,7 +82,6 @@ class _TopicIndex:
         self.settings = settings
         self.by_slug: dict[str, Topic] = {}
         self.by_name: dict[str, Topic] = {}
-        self.seen: set[str] = set()
         self.warnings: list[str] = []
 
     def resolve(self, name: str, source: str) -> Topic:
@@ -98,7 +100,6 @@ class _TopicIndex:
                     f"merged into {topic.name!r}"
                 )
             self.by_name[name] = topic
-        self.seen.add(topic.slug)
         return topic
 
     def _new(self, name: str, slug: str) -> Topic:
@@ -112,16 +113,13 @@ class _TopicIndex:
             ),
         )
 
-    def used(self) -> list[Topic]:
-        return [t for slug, t in self.by_slug.items() if slug in self.seen]
-
 
 @dataclass(frozen=True)
 class _Candidate:
     """An entry before de-duplication, with what decides which copy wins."""
 
     key: str  #: canonical URL or path id
-    rank: tuple[int, int]  #: (0 for an article / 1 for a related item, position): lowest wins
+    is_related: bool  #: a related item loses to an article with the same key
     entry: Entry
 
 
@@ -146,7 +144,7 @@ def _candidates(article: Article, settings: Settings, topics: _TopicIndex) -> li
         image=_best_image(article.images),
         related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
     )
-    found = [_Candidate(key, (0, 0), parent)]
+    found = [_Candidate(key, False, parent)]
     if settings.related is not RelatedMode.ENTRIES:
         return found
     via = (
@@ -161,7 +159,7 @@ def _candidates(article: Article, settings: Settings, topics: _TopicIndex) -> li
         found.append(
             _Candidate(
                 item_key,
-                (1, number),
+                True,
                 Entry(
                     id=item_key,
                     title=item.title,
@@ -184,12 +182,12 @@ def _deduplicate(candidates: Sequence[_Candidate]) -> tuple[list[Entry], int]:
     """One entry per key: the best-ranked copy's fields (articles before related items, then
     path order), with the union of every copy's topics."""
     groups: dict[str, list[_Candidate]] = {}
-    for position, candidate in enumerate(candidates):
-        ranked = dataclasses.replace(candidate, rank=(candidate.rank[0], position))
-        groups.setdefault(candidate.key, []).append(ranked)
+    for candidate in candidates:
+        groups.setdefault(candidate.key, []).append(candidate)
     entries = []
     for group in groups.values():
-        winner = min(group, key=lambda c: c.rank).entry
+        # min() keeps the first of equals: candidates come in path order.
+        winner = min(group, key=lambda c: c.is_related).entry
         merged = {t for c in group for t in c.entry.topics}
         entries.append(dataclasses.replace(winner, topics=tuple(sorted(merged, key=lambda t: t.slug))))
     entries.sort(key=sort_key)
@@ -204,13 +202,13 @@ def _channel(
     settings: Settings,
     topic: Topic | None = None,
 ) -> Channel:
-    ordered = sorted(entries, key=sort_key)
+    """A channel of ``entries``, which are already sorted newest first."""
     return Channel(
         stem=stem,
         title=title,
         description=description,
-        entries=tuple(ordered[: settings.max_items]),
-        total=len(ordered),
+        entries=tuple(entries[: settings.max_items]),
+        total=len(entries),
         topic=topic,
     )
 
