@@ -155,7 +155,7 @@ def _plain_text_article(text: str, source: str, mtime: float) -> Article:
         title=title,
         published=_from_timestamp(mtime),
         provider=provider,
-        body=xml_safe(body.strip()),
+        body=body.strip(),
         body_format=BodyFormat.TEXT,
         dated_from_file=True,
     )
@@ -198,7 +198,9 @@ class _FrontMatterReader:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise ContentError(source, 2, "front matter must be a mapping of fields (key: value)")
+            raise ContentError(
+                source, self.offset + 1, "front matter must be a mapping of fields (key: value)"
+            )
         self.data: Mapping[Any, Any] = data
         self.scope: tuple[int, int] | None = None  # front matter lines of the related item being read
 
@@ -224,7 +226,7 @@ class _FrontMatterReader:
             quality=self.number("quality", get("quality")),
             category=self.text("category", get("category")) or None,
             kind=self.text("type", get("type")) or None,
-            body=xml_safe(self.body.strip()),
+            body=self.body.strip(),
             body_format=BodyFormat.MARKDOWN,
         )
         return article, self.problems
