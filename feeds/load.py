@@ -198,9 +198,9 @@ class _FrontMatterReader:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise ContentError(
-                source, self.offset + 1, "front matter must be a mapping of fields (key: value)"
-            )
+            first = len(self.front) - len(self.front.lstrip())
+            line = self.offset + self.front.count("\n", 0, first) + 1
+            raise ContentError(source, line, "front matter must be a mapping of fields (key: value)")
         self.data: Mapping[Any, Any] = data
         self.scope: tuple[int, int] | None = None  # front matter lines of the related item being read
 
