@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
+
+from .text import http_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -144,10 +145,7 @@ def _check_urls(root: Any) -> Iterator[str]:
 
 
 def _is_http(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return isinstance(value, str) and http_url(value) is not None
 
 
 _CHECKERS: dict[str, Callable[[bytes], Iterator[str]]] = {

@@ -19,6 +19,7 @@ import yaml
 from .errors import ConfigError
 from .model import Format
 from .model import RelatedMode
+from .text import http_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
 
@@ -186,12 +187,12 @@ class _Reader:
         value = data.get(name)
         if value is None:
             return None
-        if not isinstance(value, str) or not _is_http_url(value):
+        if not isinstance(value, str) or http_url(value) is None:
             raise self.fail(_dotted(prefix, name), "must be an absolute http(s) URL")
         return value
 
     def base_url(self, value: Any) -> str:
-        if not isinstance(value, str) or not _is_http_url(value):
+        if not isinstance(value, str) or http_url(value) is None:
             raise self.fail(
                 "site.base_url", "must be an absolute http(s) URL, e.g. https://example.org/feeds/"
             )
@@ -271,8 +272,3 @@ def _under(base: Path, value: str) -> Path:
 
 def _dotted(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
-
-
-def _is_http_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -50,14 +50,10 @@ def plain_text(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
-def http_url(value: str, base: str | None = None) -> str | None:
-    """The URL if it is absolute http(s) (after resolving against ``base``), else None."""
+def http_url(value: str) -> str | None:
+    """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None."""
     value = value.strip()
     parts = urlsplit(value)
-    if not parts.scheme and base is not None:
-        from urllib.parse import urljoin
-
-        parts = urlsplit(urljoin(base, value))
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     if any(c in value for c in '\x00\n\r\t <>"') or _NOT_XML_CHAR.search(value):
