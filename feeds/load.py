@@ -13,9 +13,10 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 
+from ._yaml import FRONT_MATTER
+from ._yaml import yaml_error
 from .errors import ContentError
 from .model import Article
 from .model import BodyFormat
@@ -33,27 +34,6 @@ _MAX_PROVIDER_WORDS = 5
 _OPENING = re.compile(r"---[ \t]*\n")
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
-
-
-class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """PyYAML's safe loader minus implicit timestamps: dates stay text and are parsed by us,
-    so that an impossible date becomes a ``path:line`` error instead of a crash."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class _Handler(frontmatter.YAMLHandler):  # type: ignore[misc,name-defined]
-    """python-frontmatter's YAML handler with our loader."""
-
-    def load(self, fm: str, **kwargs: Any) -> Any:
-        return yaml.load(fm, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-
-
-_HANDLER = _Handler()
 
 
 @dataclass(frozen=True)
@@ -180,7 +160,7 @@ class _FrontMatterReader:
         self.tz = tz
         self.problems: list[ContentError] = []
         try:
-            self.front, self.body = _HANDLER.split(text)
+            self.front, self.body = FRONT_MATTER.split(text)
         except ValueError:
             raise ContentError(
                 source, 1, "front matter opened with '---' is never closed by a second '---' line"
@@ -188,9 +168,9 @@ class _FrontMatterReader:
         # Lines before the front matter text: the opening boundary may swallow blank lines.
         self.offset = text.count("\n", 0, text.index(self.front, 3)) if self.front else 1
         try:
-            data = _HANDLER.load(self.front)
+            data = FRONT_MATTER.load(self.front)
         except yaml.MarkedYAMLError as e:
-            line, message = _yaml_error(e, self.front)
+            line, message = yaml_error(e, self.front)
             line = None if line is None else line + self.offset
             raise ContentError(source, line, f"invalid YAML: {message}") from None
         except (yaml.YAMLError, RecursionError) as e:
@@ -202,7 +182,8 @@ class _FrontMatterReader:
             line = self.offset + self.front.count("\n", 0, first) + 1
             raise ContentError(source, line, "front matter must be a mapping of fields (key: value)")
         self.data: Mapping[Any, Any] = data
-        self.scope: tuple[int, int] | None = None  # front matter lines of the related item being read
+        self.related_number: int | None = None  # 1-based: the related item being read, for lines
+        self._related_scopes: list[tuple[int, int]] | None = None  # found only when an error needs them
 
     def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
         get = self.data.get
@@ -237,16 +218,26 @@ class _FrontMatterReader:
         """File line of a key: a top-level one, or one inside the related item being read."""
         name = re.escape(key.rsplit(".", 1)[-1])
         lines = self.front.split("\n")
-        if self.scope is None:
+        scope = self.related_scope()
+        if scope is None:
             pattern = re.compile(rf"['\"]?{name}['\"]?[ \t]*:")
             first, last = 0, len(lines)
         else:
             pattern = re.compile(rf"[ \t]*(-[ \t]+)?['\"]?{name}['\"]?[ \t]*:")
-            first, last = self.scope
+            first, last = scope
         for number in range(first, last):
             if pattern.match(lines[number]):
                 return number + self.offset + 1
-        return None if self.scope is None else self.scope[0] + self.offset + 1
+        return None if scope is None else scope[0] + self.offset + 1
+
+    def related_scope(self) -> tuple[int, int] | None:
+        """Front matter line range of the related item being read, if it can be told."""
+        if self.related_number is None:
+            return None
+        if self._related_scopes is None:
+            self._related_scopes = self.list_item_scopes("related")
+        scopes = self._related_scopes
+        return scopes[self.related_number - 1] if self.related_number <= len(scopes) else None
 
     def error(self, key: str, message: str) -> ContentError:
         return ContentError(self.source, self.line_of(key), message)
@@ -396,9 +387,8 @@ class _FrontMatterReader:
         if not isinstance(value, list):
             raise self.error("related", f"related must be a list of items, not {_kind(value)}")
         items = []
-        scopes = self.list_item_scopes("related")
         for number, item in enumerate(value, 1):
-            self.scope = scopes[number - 1] if number <= len(scopes) else None
+            self.related_number = number
             try:
                 items.append(self.related_item(item))
             except ContentError as e:
@@ -406,7 +396,7 @@ class _FrontMatterReader:
                     ContentError(e.path, e.line, f"related item {number}: {e.message}; left out")
                 )
             finally:
-                self.scope = None
+                self.related_number = None
         return tuple(items)
 
     def list_item_scopes(self, key: str) -> list[tuple[int, int]]:
@@ -467,23 +457,6 @@ def _parse_iso_date(value: str) -> datetime | None:
         return datetime.combine(date.fromisoformat(value), datetime.min.time())
     except ValueError:
         return None
-
-
-def _yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str]:
-    """The file line to blame, and the parser's words for what is wrong.
-
-    The front matter text starts right after "---" on line 1, so its line 0 is file line 1. When
-    the parser only notices at the end of the front matter (an unclosed bracket or quote), the
-    line where the construct started is the useful one.
-    """
-    problem, context = error.problem_mark, error.context_mark
-    last_line = front.rstrip("\n").count("\n")
-    mark = context if context is not None and (problem is None or problem.line > last_line) else problem
-    line = mark.line + 1 if mark is not None else None
-    parts = [error.context, error.problem]
-    if context is not None and mark is not context and mark is not None and context.line != mark.line:
-        parts[0] = f"{error.context} (from line {context.line + 1})" if error.context else None
-    return line, ", ".join(p for p in parts if p) or str(error)
 
 
 def _kind(value: Any) -> str:
