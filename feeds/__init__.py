@@ -1,6 +1,7 @@
 """feeds: publish a folder of articles as per-topic Atom, RSS and JSON feeds.
 
-The pipeline is load → convert → render → write (or serve); ``build_site`` runs the first three.
+The pipeline is load → convert → render → write (or serve); ``build_site`` runs the first three,
+``create_app`` serves the result.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .model import Entry
 from .model import Format
 from .model import Site
 from .render import render_site
+from .web import create_app
 from .write import write_site
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "Site",
     "build_site",
     "convert",
+    "create_app",
     "load_articles",
     "load_settings",
     "render_site",

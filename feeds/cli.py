@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -133,6 +134,56 @@ def topics(settings: Settings) -> None:
     click.echo(f"{'slug':<{width}}  entries  name")
     for slug, total, name in rows:
         click.echo(f"{slug:<{width}}  {total:>7}  {name}")
+
+
+@cli.command()
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file. Default: config/feeds.yaml when it exists.",
+)  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+    help="Server processes; each holds the site and watches the content folder.",
+)  # fmt: skip
+@click.option("--access-log", is_flag=True, help="Log every request.")
+def serve(config_path: Path | None, host: str, port: int, workers: int, access_log: bool) -> None:
+    """Serve the site over HTTP with Granian, rebuilding it when content or config change.
+
+    The same documents as `feeds build`, at the same paths, from memory. Stop with Ctrl-C.
+
+    Example:
+
+        feeds serve --config config/feeds.yaml --port 8000
+    """
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    from .web import CONFIG_VARIABLE
+
+    if config_path is not None and not config_path.is_file():
+        raise _ConfigProblem(f"{config_path}: no such config file")
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as e:
+        raise _ConfigProblem(str(e)) from e
+    if not settings.content_dir.is_dir():
+        where = settings.config_path or "<defaults>"
+        raise _ConfigProblem(f"{where}: content: {settings.content_dir} is not a folder")
+    if settings.config_path is not None:
+        # The server's worker processes import feeds.wsgi, which reads the config from here.
+        os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
+    click.echo(f"Serving {settings.content_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    Granian(
+        "feeds.wsgi:app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        websockets=False,
+        log_access=access_log,
+    ).serve()
 
 
 def _build(settings: Settings) -> BuildResult:

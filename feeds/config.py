@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -47,6 +48,14 @@ class TopicSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    """How the web app serves the site (``feeds serve``, ``flask --app feeds run``)."""
+
+    max_age: int = 300  #: seconds, for ``Cache-Control: public, max-age=``
+    reload_interval: float = 2.0  #: seconds between looks for changed content; 0 turns watching off
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a build needs to know besides the articles."""
 
@@ -59,6 +68,7 @@ class Settings:
     min_quality: float | None = None  #: leave out articles scored below this
     related: RelatedMode = RelatedMode.ENTRIES
     topics: Mapping[str, TopicSettings] = field(default_factory=dict)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     include_drafts: bool = False  #: ``--drafts``
     config_path: Path | None = None  #: the file these came from, for messages
 
@@ -129,6 +139,14 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         logo=reader.optional_url(site_raw, "site", "logo"),
     )
 
+    serve_raw = reader.mapping(data.get("serve") or {}, "serve")
+    reader.known(serve_raw, "serve", {f.name for f in dataclasses.fields(ServeSettings)})
+    interval = reader.number(serve_raw, "reload_interval", "serve", minimum=0)
+    serve = ServeSettings(
+        max_age=reader.integer(serve_raw, "max_age", ServeSettings.max_age, minimum=0, prefix="serve"),
+        reload_interval=ServeSettings.reload_interval if interval is None else interval,
+    )
+
     timezone = reader.text(data, "", "timezone", defaults.timezone)
     try:
         ZoneInfo(timezone)
@@ -145,13 +163,14 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         min_quality=reader.number(data, "min_quality"),
         related=reader.choice(data, "related", RelatedMode, defaults.related),
         topics=reader.topics(data.get("topics", {})),
+        serve=serve,
         config_path=path,
     )
 
 
 _TOP_KEYS = {
     "site", "content", "output", "timezone", "formats",
-    "max_items", "min_quality", "related", "topics",
+    "max_items", "min_quality", "related", "topics", "serve",
 }  # fmt: skip
 
 
@@ -200,24 +219,32 @@ class _Reader:
             raise self.fail("site.base_url", "must not have a query or fragment")
         return value if value.endswith("/") else value + "/"
 
-    def integer(self, data: Mapping[str, Any], name: str, default: int, minimum: int) -> int:
+    def integer(
+        self, data: Mapping[str, Any], name: str, default: int, minimum: int, prefix: str = ""
+    ) -> int:
         value = data.get(name, default)
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(name, f"must be a whole number of at least {minimum}")
+            raise self.fail(_dotted(prefix, name), f"must be a whole number of at least {minimum}")
         return value
 
-    def number(self, data: Mapping[str, Any], name: str) -> float | None:
+    def number(
+        self, data: Mapping[str, Any], name: str, prefix: str = "", minimum: float | None = None
+    ) -> float | None:
         value = data.get(name)
         if value is None:
             return None
         try:
             if isinstance(value, bool):
                 raise ValueError
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
-            raise self.fail(name, "must be a number") from None
+            raise self.fail(_dotted(prefix, name), "must be a number") from None
+        if not math.isfinite(number) or (minimum is not None and number < minimum):
+            at_least = f" of at least {minimum:g}" if minimum is not None else ""
+            raise self.fail(_dotted(prefix, name), f"must be a finite number{at_least}")
+        return number
 
     def choice(
         self, data: Mapping[str, Any], name: str, enum: Callable[[str], RelatedMode], default: RelatedMode

@@ -142,6 +142,7 @@ def _candidates(article: Article, settings: Settings, topics: _TopicIndex) -> li
         topics=article_topics,
         category=article.category,
         image=_best_image(article.images),
+        quality=article.quality,
         related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
     )
     found = [_Candidate(key, False, parent)]
@@ -172,6 +173,7 @@ def _candidates(article: Article, settings: Settings, topics: _TopicIndex) -> li
                     topics=article_topics,
                     image=_best_image(item.images),
                     via=via,
+                    quality=item.quality,
                 ),
             )
         )
@@ -210,6 +212,7 @@ def _channel(
         entries=tuple(entries[: settings.max_items]),
         total=len(entries),
         topic=topic,
+        every_entry=tuple(entries),
     )
 
 

@@ -38,9 +38,11 @@ class FeedContext:
     channel: Channel
     contents: Mapping[str, str]  #: entry id → sanitised content HTML, shared by every channel
     generator_version: str  #: our version, for ``<generator>``
+    query: str = ""  #: a filtered feed's canonical query string, part of its own and its siblings' URLs
 
     def self_url(self, fmt: Format) -> str:
-        return self.settings.url(quote(document_path(self.channel.stem, fmt)))
+        url = self.settings.url(quote(document_path(self.channel.stem, fmt)))
+        return f"{url}?{self.query}" if self.query else url
 
     @property
     def html_url(self) -> str:

@@ -143,6 +143,7 @@ class Entry:
     image: Image | None = None  #: the best (largest) image
     related: tuple[Link, ...] = ()  #: "More coverage" of an article
     via: Link | None = None  #: the article a related item was listed under
+    quality: float | None = None  #: editorial score, for the ``?min_quality=`` filter
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class Channel:
     entries: tuple[Entry, ...]  #: newest first, at most ``max_items``
     total: int  #: entries before the ``max_items`` cut
     topic: Topic | None = None  #: None for ``all``
+    every_entry: tuple[Entry, ...] = ()  #: newest first, uncut: what the web app's filters search
 
     @property
     def updated(self) -> datetime | None:

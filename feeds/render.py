@@ -14,6 +14,7 @@ from .feedcontext import FeedContext
 from .feedcontext import document_path
 from .jsonfeed import json_feed_bytes
 from .markup import entry_html
+from .model import Channel
 from .model import Format
 from .model import Site
 from .opml import opml_bytes
@@ -42,3 +43,9 @@ def render_site(site: Site, settings: Settings) -> Documents:
     documents[OPML] = opml_bytes(site, contexts)
     documents[INDEX] = index_bytes(contexts, __version__)
     return documents
+
+
+def render_feed(channel: Channel, settings: Settings, fmt: Format, query: str = "") -> bytes:
+    """One feed on its own, e.g. a filtered one whose URL carries ``query``."""
+    contents = {e.id: entry_html(e) for e in channel.entries}
+    return _RENDERERS[fmt](FeedContext(settings, channel, contents, __version__, query))

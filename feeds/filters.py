@@ -1,0 +1,144 @@
+"""Feed filters from a URL's query: ``?limit=``, ``?q=``, ``?provider=``, ``?min_quality=``.
+
+Pure: parse a query into a ``FeedFilter``, then apply it to a channel. The web app renders the
+result like any other feed, with the canonical query in its self link.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from .errors import FeedsError
+from .model import Channel
+from .model import Entry
+
+#: Longest ``q`` or ``provider`` value we accept; longer ones are surely not typed by a person.
+MAX_TEXT = 200
+#: Most words in ``q``: each is matched against every entry, so the count is bounded.
+MAX_WORDS = 10
+PARAMETERS = ("limit", "min_quality", "provider", "q")
+
+
+class FilterError(FeedsError, ValueError):
+    """A filter parameter has a value we cannot use; the message says what is allowed."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.parameter}: {self.message}"
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """What a subscriber asked for; an empty filter leaves a feed as it is."""
+
+    limit: int | None = None  #: at most this many entries
+    words: tuple[str, ...] = ()  #: each must appear in the title or summary (case-insensitive)
+    provider: str | None = None  #: the provider's name or domain, case-insensitive
+    min_quality: float | None = None  #: leave out entries scored below this (unscored ones stay)
+
+    def __bool__(self) -> bool:
+        return self != FeedFilter()
+
+    @property
+    def query(self) -> str:
+        """The canonical query string: parameters in a fixed order, so equal filters share a URL."""
+        pairs: list[tuple[str, str]] = []
+        if self.limit is not None:
+            pairs.append(("limit", str(self.limit)))
+        if self.min_quality is not None:
+            pairs.append(("min_quality", f"{self.min_quality:g}"))
+        if self.provider is not None:
+            pairs.append(("provider", self.provider))
+        if self.words:
+            pairs.append(("q", " ".join(self.words)))
+        return urlencode(pairs)
+
+    def matches(self, entry: Entry) -> bool:
+        if self.min_quality is not None and entry.quality is not None and entry.quality < self.min_quality:
+            return False
+        if self.provider is not None:
+            provider = entry.provider
+            names = (provider.name, provider.domain or "") if provider else ()
+            if self.provider.casefold() not in (n.casefold() for n in names):
+                return False
+        if self.words:
+            text = f"{entry.title}\n{entry.summary}".casefold()
+            return all(word in text for word in self.words)
+        return True
+
+    def apply(self, channel: Channel, max_items: int) -> Channel:
+        """The channel with only the matching entries, newest first, cut to the limit."""
+        matching = tuple(e for e in channel.every_entry if self.matches(e))
+        shown = matching[: min(self.limit or max_items, max_items)]
+        return dataclasses.replace(channel, entries=shown, total=len(matching), every_entry=matching)
+
+
+def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilter:
+    """Read the filter parameters of a query (name → values); other parameters are ignored.
+
+    Unknown parameters are left alone because readers and link shorteners add their own
+    (``utm_source`` and the like). Raises FilterError for a bad or repeated value.
+    """
+    values: dict[str, str] = {}
+    for name in PARAMETERS:
+        given = args.get(name, ())
+        if len(given) > 1:
+            raise FilterError(name, f"give {name} once, not {len(given)} times")
+        if given:
+            values[name] = given[0]
+    return FeedFilter(
+        limit=_limit(values["limit"], max_items) if "limit" in values else None,
+        words=_words(values["q"]) if "q" in values else (),
+        provider=_text("provider", values["provider"]) if "provider" in values else None,
+        min_quality=_quality(values["min_quality"]) if "min_quality" in values else None,
+    )
+
+
+def _limit(value: str, max_items: int) -> int:
+    allowed = f"limit must be a whole number from 1 to {max_items}"
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
+        raise FilterError("limit", allowed)
+    number = int(value)
+    if not 1 <= number <= max_items:
+        raise FilterError("limit", allowed)
+    return number
+
+
+def _quality(value: str) -> float:
+    allowed = "min_quality must be a number, e.g. min_quality=40"
+    if len(value) > 20:
+        raise FilterError("min_quality", allowed)
+    try:
+        number = float(value)
+    except ValueError:
+        raise FilterError("min_quality", allowed) from None
+    if not math.isfinite(number):
+        raise FilterError("min_quality", allowed)
+    return number
+
+
+def _text(name: str, value: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise FilterError(name, f"{name} must not be empty")
+    if len(text) > MAX_TEXT:
+        raise FilterError(name, f"{name} must be at most {MAX_TEXT} characters")
+    if not text.isprintable():
+        raise FilterError(name, f"{name} must be printable text")
+    return text
+
+
+def _words(value: str) -> tuple[str, ...]:
+    words = tuple(dict.fromkeys(_text("q", value).casefold().split()))
+    if len(words) > MAX_WORDS:
+        raise FilterError("q", f"q must have at most {MAX_WORDS} words")
+    return words

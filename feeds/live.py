@@ -1,0 +1,281 @@
+"""The site a running server answers from: the last good build, rebuilt when content changes.
+
+A ``Snapshot`` is one build, frozen, with every document prepared for HTTP. ``LiveSite`` holds the
+current snapshot and swaps in a new one when a rebuild succeeds; a request reads the reference
+once, so it sees the old site or the new one, never a mix. A failed rebuild leaves the old one in
+place and is reported on ``/healthz``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+from ._feedgen import EMPTY_FEED_DATE
+from .build import BuildResult
+from .build import build_site
+from .config import Settings
+from .errors import FeedsError
+from .filters import FeedFilter
+from .load import CONTENT_SUFFIXES
+from .model import Channel
+from .model import Format
+from .render import INDEX
+from .render import render_feed
+from .responses import PreparedDocument
+from .responses import prepare
+
+log = logging.getLogger(__name__)
+
+#: Filtered feeds kept per snapshot; the least recently asked for goes first.
+FILTERED_CACHE_SIZE = 256
+
+
+@dataclass(frozen=True)
+class _Feed:
+    channel: Channel
+    fmt: Format
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One successful build, ready to serve."""
+
+    result: BuildResult
+    settings: Settings
+    documents: dict[str, PreparedDocument]  #: request path ("/", "/topics/ai.atom") → document
+    feeds: dict[str, _Feed]  #: request path of each feed → what it was rendered from
+    built_at: datetime  #: when this build finished (for /healthz; never written into a document)
+    seconds: float  #: how long it took
+    _filtered: OrderedDict[tuple[str, str], PreparedDocument] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def filtered(self, path: str, feed_filter: FeedFilter) -> PreparedDocument | None:
+        """The feed at ``path`` with ``feed_filter`` applied: rendered once, then cached."""
+        feed = self.feeds.get(path)
+        if feed is None:
+            return None
+        key = (path, feed_filter.query)
+        with self._lock:
+            cached = self._filtered.get(key)
+            if cached is not None:
+                self._filtered.move_to_end(key)
+                return cached
+        channel = feed_filter.apply(feed.channel, self.settings.max_items)
+        body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
+        # Derived from the unfiltered feed, so it changes no later than that one does.
+        doc = prepare(path, body, self.documents[path].modified, self.settings.serve.max_age)
+        with self._lock:
+            self._filtered[key] = doc
+            while len(self._filtered) > FILTERED_CACHE_SIZE:
+                self._filtered.popitem(last=False)
+        return doc
+
+
+def request_path(output_path: str) -> str:
+    """The WSGI ``PATH_INFO`` of an output path: UTF-8 bytes read as Latin-1 (PEP 3333)."""
+    return "/" + output_path.encode("utf-8").decode("latin-1")
+
+
+def make_snapshot(
+    result: BuildResult, settings: Settings, previous: Snapshot | None, now: datetime, seconds: float
+) -> Snapshot:
+    """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds."""
+    site = result.site
+    newest = site.everything.updated or EMPTY_FEED_DATE
+    content_dates = {path: newest for path in result.documents}  # the index and the OPML list
+    feeds: dict[str, _Feed] = {}
+    for channel in site.channels:
+        for fmt in settings.formats:
+            path = f"{channel.stem}.{fmt.value}"
+            content_dates[path] = channel.updated or EMPTY_FEED_DATE
+            feeds[request_path(path)] = _Feed(channel, fmt)
+    documents: dict[str, PreparedDocument] = {}
+    for path, body in result.documents.items():
+        key = request_path(path)
+        modified = content_dates[path]
+        old = previous.documents.get(key) if previous else None
+        if old is not None:
+            if old.body == body:
+                modified = old.modified
+            elif modified <= old.modified:
+                # The bytes changed but the newest date did not move (an edit, a deletion):
+                # a client asking If-Modified-Since must still get the new version.
+                modified = max(now, old.modified + timedelta(seconds=1))
+        documents[key] = prepare(path, body, modified, settings.serve.max_age)
+    documents["/"] = documents[request_path(INDEX)]
+    return Snapshot(result, settings, documents, feeds, now, seconds)
+
+
+def content_fingerprint(settings: Settings) -> str:
+    """A digest of the config file and every content file's name, size and modification time."""
+    digest = hashlib.blake2b(digest_size=16)
+    if settings.config_path is not None:
+        digest.update(_stat_line("config", settings.config_path))
+    for line in _content_stats(settings.content_dir):
+        digest.update(line)
+    return digest.hexdigest()
+
+
+def _stat_line(name: str, path: str | Path) -> bytes:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return f"{name}\0missing\n".encode("utf-8", "surrogateescape")
+    return f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape")
+
+
+def _content_stats(root: Path) -> Iterator[bytes]:
+    """Stat lines of the files a build would read (the loader's rules: no hidden names)."""
+    pending = [str(root)]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            yield f"{folder}\0unreadable\n".encode("utf-8", "surrogateescape")
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    pending.append(entry.path)
+                elif os.path.splitext(entry.name)[1].lower() in CONTENT_SUFFIXES:
+                    st = entry.stat()
+                    line = f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n"
+                    yield line.encode("utf-8", "surrogateescape")
+            except OSError:
+                continue  # vanished while we looked: the next look sees the new state
+
+
+class LiveSite:
+    """The current snapshot, a rebuild on demand, and a thread that watches for changes."""
+
+    def __init__(self, load_settings: Callable[[], Settings]) -> None:
+        self._load_settings = load_settings
+        self._rebuild_lock = threading.Lock()
+        self._fingerprint: str | None = None
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self.snapshot: Snapshot | None = None  #: read once per request; replaced whole
+        self.last_error: str | None = None  #: why the last rebuild failed; None after a success
+        self.last_error_at: datetime | None = None
+        self.builds = 0  #: successful builds since start
+
+    @property
+    def settings(self) -> Settings:
+        if self.snapshot is None:
+            return self._load_settings()
+        return self.snapshot.settings
+
+    def rebuild(self) -> bool:
+        """Build now and swap the result in; on failure keep the old site. True on success."""
+        with self._rebuild_lock:
+            started = time.perf_counter()
+            try:
+                settings = self._load_settings()
+                fingerprint = content_fingerprint(settings)
+                result = build_site(settings)
+            except FeedsError as e:
+                self._failed(str(e))
+                return False
+            except Exception as e:  # a bug: log it with its traceback, and keep serving
+                log.exception("rebuild failed")
+                self._failed(f"internal error: {type(e).__name__}: {e}")
+                return False
+            now = datetime.now(timezone.utc)
+            self.snapshot = make_snapshot(result, settings, self.snapshot, now, time.perf_counter() - started)
+            self._fingerprint = fingerprint
+            self.last_error = self.last_error_at = None
+            self.builds += 1
+            log.info(
+                "built %d documents from %d files in %.2f s",
+                len(result.documents), result.files, self.snapshot.seconds,
+            )  # fmt: skip
+            return True
+
+    def refresh(self) -> bool:
+        """Rebuild if the config or any content file changed since the last build. True if rebuilt."""
+        try:
+            settings = self._load_settings()
+        except FeedsError as e:
+            # A broken config is reported once per change of the file, not once per look.
+            failed = f"{e}"
+            if failed != self.last_error:
+                self._failed(failed)
+            return False
+        if content_fingerprint(settings) == self._fingerprint:
+            return False
+        return self.rebuild()
+
+    def watch(self, interval: float) -> None:
+        """Look for changes every ``interval`` seconds in a daemon thread, until ``stop()``."""
+        if interval <= 0 or self._watcher is not None:
+            return
+        self._watcher = threading.Thread(
+            target=self._watch, args=(interval,), name="feeds-watch", daemon=True
+        )
+        self._watcher.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._watcher is not None:
+            self._watcher.join()
+            self._watcher = None
+
+    def _watch(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self.refresh()
+            except Exception:  # never let the watcher die: the next look may succeed
+                log.exception("watching for changes failed")
+
+    def _failed(self, message: str) -> None:
+        log.error("rebuild failed; still serving the last good build: %s", message)
+        self.last_error = message
+        self.last_error_at = datetime.now(timezone.utc)
+
+    def health(self) -> dict[str, Any]:
+        """What ``/healthz`` reports."""
+        snapshot = self.snapshot
+        report: dict[str, Any] = {
+            # degraded: the last rebuild failed, and the build before it is still being served
+            "status": "ok" if self.last_error is None else "degraded",
+            "last_error": self.last_error,
+            "last_error_at": _iso(self.last_error_at),
+        }
+        if snapshot is None:
+            report["status"] = "unavailable"
+            return report
+        result = snapshot.result
+        report.update(
+            files=result.files,
+            articles=result.articles,
+            entries=result.entries,
+            topics=len(result.site.topics),
+            feeds=result.feeds,
+            skipped_files=len(result.errors),
+            file_errors=[str(e) for e in result.errors[:20]],
+            last_build=_iso(snapshot.built_at),
+            last_build_seconds=round(snapshot.seconds, 3),
+            builds=self.builds,
+        )
+        return report
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z") if when else None

@@ -1,0 +1,170 @@
+"""HTTP responses for built documents, worked out once per document version, not per request.
+
+Pure: ``prepare`` turns bytes into a ``PreparedDocument`` (headers, validators and a gzipped copy),
+and ``respond`` picks the answer to one request from a WSGI environ: 200, 304, with or without gzip,
+with or without a body. The web app and its hot path both use it, so their answers cannot differ.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone
+from email.utils import format_datetime
+from email.utils import parsedate_to_datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+#: Content-Type by file extension; the README's nginx example uses the same table.
+MEDIA_TYPES = {
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".json": "application/feed+json; charset=utf-8",
+    ".opml": "text/x-opml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+}
+#: Our pages have inline CSS and nothing else: no scripts, frames, forms or plugins.
+HTML_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+#: Bodies smaller than this are sent as they are: gzip would save less than its own overhead.
+GZIP_MIN_BYTES = 512
+
+Headers = list[tuple[str, str]]
+Answer = tuple[str, Headers, list[bytes]]
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """One representation (plain or gzipped) with its ready-made headers."""
+
+    body: bytes
+    etag: str
+    ok_headers: Headers  #: for 200, and for HEAD
+    not_modified_headers: Headers  #: for 304
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A document and everything needed to answer a request for it."""
+
+    body: bytes  #: the bytes ``feeds build`` writes
+    modified: datetime  #: ``Last-Modified``, UTC, whole seconds
+    plain: _Variant
+    gzipped: _Variant | None  #: None when gzip would not make it smaller
+
+    @property
+    def etag(self) -> str:
+        return self.plain.etag
+
+
+def media_type(path: str) -> str:
+    return MEDIA_TYPES.get(PurePosixPath(path).suffix, "application/octet-stream")
+
+
+def prepare(path: str, body: bytes, modified: datetime, max_age: int) -> PreparedDocument:
+    """Headers and a gzipped copy of ``body``, served as output path ``path``."""
+    modified = modified.astimezone(timezone.utc).replace(microsecond=0)
+    tag = hashlib.blake2b(body, digest_size=12).hexdigest()
+    common = [
+        ("Last-Modified", format_datetime(modified, usegmt=True)),
+        ("Cache-Control", f"public, max-age={max_age}"),
+        ("Vary", "Accept-Encoding"),
+    ]
+    kind = media_type(path)
+    extra = [("X-Content-Type-Options", "nosniff")]
+    if kind.startswith("text/html"):
+        extra.append(("Content-Security-Policy", HTML_POLICY))
+
+    def variant(data: bytes, etag: str, coding: Headers) -> _Variant:
+        validators = [("ETag", etag), *common]
+        return _Variant(
+            body=data,
+            etag=etag,
+            ok_headers=[
+                ("Content-Type", kind),
+                ("Content-Length", str(len(data))),
+                *coding,
+                *validators,
+                *extra,
+            ],
+            not_modified_headers=validators,
+        )
+
+    plain = variant(body, f'"{tag}"', [])
+    gzipped = None
+    if len(body) >= GZIP_MIN_BYTES:
+        # mtime=0: the same bytes in, the same gzip out, on every worker and every restart.
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        if len(packed) < len(body):
+            gzipped = variant(packed, f'"{tag}-gz"', [("Content-Encoding", "gzip")])
+    return PreparedDocument(body=body, modified=modified, plain=plain, gzipped=gzipped)
+
+
+def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:
+    """Status, headers and body for a GET or HEAD of ``doc`` (RFC 9110 §13 conditionals)."""
+    chosen = doc.plain
+    if doc.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
+        chosen = doc.gzipped
+    if _not_modified(doc, environ):
+        return "304 Not Modified", chosen.not_modified_headers, []
+    body = [] if environ.get("REQUEST_METHOD") == "HEAD" else [chosen.body]
+    return "200 OK", chosen.ok_headers, body
+
+
+def _not_modified(doc: PreparedDocument, environ: Mapping[str, Any]) -> bool:
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        # Weak comparison (RFC 9110 §13.1.2); either coding's tag names this version.
+        tags = {doc.plain.etag, doc.gzipped.etag if doc.gzipped else doc.plain.etag}
+        for candidate in if_none_match.split(","):
+            candidate = candidate.strip().removeprefix("W/")
+            if candidate == "*" or candidate in tags:
+                return True
+        return False  # If-Modified-Since is ignored when If-None-Match is sent (§13.1.3)
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if since:
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError, IndexError):
+            return False  # an unreadable date is ignored, as §13.1.3 says
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return doc.modified <= when
+    return False
+
+
+_GZIP_ANSWERS: dict[str, bool] = {}
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding value allows gzip (``gzip;q=0`` does not)."""
+    known = _GZIP_ANSWERS.get(header)
+    if known is None:
+        known = _parse_accepts_gzip(header)
+        if len(_GZIP_ANSWERS) < 256:  # clients send few distinct values; keep the memo bounded
+            _GZIP_ANSWERS[header] = known
+    return known
+
+
+def _parse_accepts_gzip(header: str) -> bool:
+    weights: dict[str, float] = {}
+    for part in header.lower().split(","):
+        coding, _, params = part.partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[coding.strip()] = weight
+    for coding in ("gzip", "x-gzip"):
+        if coding in weights:
+            return weights[coding] > 0
+    return weights.get("*", 0.0) > 0

@@ -1,0 +1,168 @@
+"""The web app: the documents ``feeds build`` writes, served from memory at the same paths.
+
+``create_app`` builds the site once, keeps it in a ``LiveSite`` (``app.extensions["feeds"]``) and
+watches the content folder for changes. Plain GET and HEAD requests for a document are answered by
+``_FrontDoor`` before Flask's routing, from headers prepared when the site was built; everything
+else (filters, /healthz, errors) goes through the blueprint. Both answer through
+``responses.respond``, so they agree byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import jinja2
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import request
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound
+
+from ._version import __version__
+from .config import Settings
+from .config import load_settings
+from .errors import FeedsError
+from .filters import PARAMETERS
+from .filters import FilterError
+from .filters import parse_filter
+from .live import LiveSite
+from .responses import HTML_POLICY
+from .responses import respond
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIApplication
+    from _typeshed.wsgi import WSGIEnvironment
+
+#: Environment variable naming the config file, for servers that import ``feeds.wsgi:app``.
+CONFIG_VARIABLE = "FEEDS_CONFIG"
+_PAGES = jinja2.Environment(
+    loader=jinja2.PackageLoader("feeds", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+_TEXT = "text/plain; charset=utf-8"
+_SAFETY = {"X-Content-Type-Options": "nosniff"}
+
+bp = Blueprint("feeds", __name__)
+
+
+def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask:
+    """The Flask app serving the site, built once now and again whenever its content changes.
+
+    ``config`` is a config file, ready-made ``Settings``, or None for the file named by
+    ``$FEEDS_CONFIG``, else ``config/feeds.yaml`` when it exists, else the defaults.
+    Raises ConfigError for a bad config and FeedsError when the first build fails.
+
+    Example: ``flask --app feeds run``, or ``create_app("config/feeds.yaml")`` in a WSGI file.
+    """
+    if config is None and os.environ.get(CONFIG_VARIABLE):
+        config = os.environ[CONFIG_VARIABLE]
+    if isinstance(config, Settings):
+        settings = config
+
+        def reload_settings() -> Settings:
+            return settings
+
+    else:
+        path = Path(config) if config is not None else None
+        settings = load_settings(path)  # fail now, with the config's own message
+
+        def reload_settings() -> Settings:
+            return load_settings(path)
+
+    live = LiveSite(reload_settings)
+    if not live.rebuild():
+        raise FeedsError(f"cannot build the site: {live.last_error}")
+    app = Flask(__name__)
+    app.extensions["feeds"] = live
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _http_error)
+    app.wsgi_app = _FrontDoor(app.wsgi_app, live)  # type: ignore[method-assign]
+    live.watch(settings.serve.reload_interval)
+    return app
+
+
+def get_site() -> LiveSite:
+    """The running app's live site."""
+    live: LiveSite = current_app.extensions["feeds"]
+    return live
+
+
+class _FrontDoor:
+    """Answers a plain GET or HEAD of a known document straight from the snapshot.
+
+    This is the hot path of a feed server (readers poll the same URLs with the same validators),
+    so it does one dict lookup and hands over ready-made headers; see docs/design.md.
+    """
+
+    def __init__(self, app: WSGIApplication, live: LiveSite) -> None:
+        self._app = app
+        self._live = live
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        snapshot = self._live.snapshot
+        if snapshot is not None and not environ.get("QUERY_STRING"):
+            doc = snapshot.documents.get(environ.get("PATH_INFO", ""))
+            if doc is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+                status, headers, body = respond(doc, environ)
+                start_response(status, list(headers))  # a copy: servers may append to it
+                return body
+        return self._app(environ, start_response)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    report = get_site().health()
+    status = 503 if report["status"] == "unavailable" else 200
+    headers = {**_SAFETY, "Cache-Control": "no-store"}
+    return Response(json.dumps(report, indent=1) + "\n", status, headers, content_type="application/json")
+
+
+@bp.get("/", defaults={"path": ""})
+@bp.get("/<path:path>")
+def document(path: str) -> Response:
+    """A document of the site; feeds also take filter parameters."""
+    snapshot = get_site().snapshot
+    key = request.environ.get("PATH_INFO", "")
+    doc = snapshot.documents.get(key) if snapshot else None
+    if snapshot is None or doc is None:
+        raise NotFound()
+    if key in snapshot.feeds and any(name in request.args for name in PARAMETERS):
+        try:
+            feed_filter = parse_filter(request.args.to_dict(flat=False), snapshot.settings.max_items)
+        except FilterError as e:
+            return Response(f"400 Bad Request: {e.message}\n", 400, _SAFETY, content_type=_TEXT)
+        if feed_filter:
+            doc = snapshot.filtered(key, feed_filter) or doc
+    status, headers, body = respond(doc, request.environ)
+    return Response(body, status, headers)
+
+
+def _http_error(error: HTTPException) -> Response:
+    """Short answers for errors: a page listing the topics for a 404, a line of text otherwise."""
+    code = error.code or 500
+    if code == 404:
+        snapshot = get_site().snapshot
+        root = request.script_root + "/"
+        formats = snapshot.settings.formats if snapshot else ()
+        topics = [
+            (c.topic.name, [(fmt.label, root + quote(f"{c.stem}.{fmt.value}")) for fmt in formats])
+            for c in (snapshot.result.site.topics if snapshot else ())
+            if c.topic
+        ]
+        page = _PAGES.get_template("not_found.html").render(root=root, topics=topics, version=__version__)
+        headers = {**_SAFETY, "Content-Security-Policy": HTML_POLICY, "Cache-Control": "no-store"}
+        return Response(page, 404, headers, content_type="text/html; charset=utf-8")
+    response = Response(f"{code} {error.name}: {error.description}\n", code, _SAFETY, content_type=_TEXT)
+    for name, value in error.get_headers():
+        if name.lower() == "allow":  # a 405 says which methods are allowed
+            response.headers[name] = value
+    return response
