@@ -1,0 +1,521 @@
+"""The web app through Flask's test client: same bytes as the build, HTTP caching, filters, errors."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from email.utils import format_datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from lxml import etree
+
+import feeds.live
+import feeds.responses
+from feeds.live import LiveSite
+from feeds.responses import respond
+from feeds.web import create_app
+from feeds.write import write_site
+from tests.sitebuild import PINNED_MTIME
+from tests.sitebuild import ROOT
+from tests.sitebuild import pinned_copy
+
+ATOM_SCHEMA = Path(__file__).parent / "data" / "atom.rng"
+#: A sample article in the AI topic, edited by the live-content tests.
+ARTICLE = "010_1f3b4be2c661303f.md"
+
+
+def write_config(folder: Path, **serve: object) -> Path:
+    """The sample config, with content/ and public/ beside it and the given ``serve:`` options."""
+    text = (ROOT / "config" / "feeds.yaml").read_text(encoding="utf-8")
+    text = text.split("\nserve:", 1)[0]  # replaced below
+    options = {"reload_interval": 0, **serve}
+    text += "\nserve:\n" + "".join(f"  {key}: {value}\n" for key, value in options.items())
+    path = folder / "config" / "feeds.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A folder with config/feeds.yaml and a pinned copy of the sample content."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    write_config(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def app(site: Path) -> Iterator[Flask]:
+    app = create_app(site / "config" / "feeds.yaml")
+    yield app
+    app.extensions["feeds"].stop()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def live_site(app: Flask) -> LiveSite:
+    live: LiveSite = app.extensions["feeds"]
+    return live
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Change a content file and move its time on, as an editor saving it would."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_factory(app: Flask) -> None:
+    assert isinstance(app, Flask)
+    assert live_site(app).snapshot is not None
+
+
+def test_factory_reads_config_from_environment(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEEDS_CONFIG", str(site / "config" / "feeds.yaml"))
+    app = create_app()
+    assert live_site(app).settings.content_dir == site / "content"
+
+
+def test_flask_cli_finds_the_factory(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``flask --app feeds run`` loads the app through ``feeds.create_app``."""
+    from flask.cli import ScriptInfo
+
+    monkeypatch.setenv("FEEDS_CONFIG", str(site / "config" / "feeds.yaml"))
+    app = ScriptInfo(app_import_path="feeds").load_app()
+    assert app.extensions["feeds"].snapshot is not None
+
+
+def test_every_built_file_is_served_byte_for_byte(site: Path, client: FlaskClient) -> None:
+    built = live_site(client.application).snapshot
+    assert built is not None
+    output = site / "public"
+    write_site(built.result.documents, output)
+    files = [p for p in output.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert len(files) == len(built.result.documents) > 30
+    for path in files:
+        url = "/" + path.relative_to(output).as_posix()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.data == path.read_bytes(), url
+    assert client.get("/").data == (output / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type"),
+    [
+        ("/all.atom", "application/atom+xml; charset=utf-8"),
+        ("/topics/ai.rss", "application/rss+xml; charset=utf-8"),
+        ("/topics/ai.json", "application/feed+json; charset=utf-8"),
+        ("/feeds.opml", "text/x-opml; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+        ("/index.html", "text/html; charset=utf-8"),
+    ],
+)
+def test_content_types_and_cache_headers(client: FlaskClient, url: str, content_type: str) -> None:
+    response = client.get(url)
+    assert response.headers["Content-Type"] == content_type
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Vary"] == "Accept-Encoding"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["ETag"].startswith('"')  # strong
+    parsedate_to_datetime(response.headers["Last-Modified"])
+
+
+def test_html_pages_have_a_content_security_policy(client: FlaskClient) -> None:
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "Content-Security-Policy" not in client.get("/all.atom").headers
+
+
+def test_max_age_comes_from_config(site: Path) -> None:
+    app = create_app(write_config(site, max_age=60))
+    assert app.test_client().get("/all.rss").headers["Cache-Control"] == "public, max-age=60"
+
+
+def test_last_modified_is_the_newest_entry_date(client: FlaskClient) -> None:
+    response = client.get("/topics/ai.atom")
+    updated = feedparser.parse(response.data).feed.updated_parsed
+    assert parsedate_to_datetime(response.headers["Last-Modified"]).timetuple()[:6] == updated[:6]
+
+
+def test_if_none_match_gives_304(client: FlaskClient) -> None:
+    first = client.get("/topics/ai.atom")
+    etag = first.headers["ETag"]
+    again = client.get("/topics/ai.atom", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == "public, max-age=300"
+    for header in (f'"x", {etag}', f"W/{etag}", "*"):
+        assert client.get("/topics/ai.atom", headers={"If-None-Match": header}).status_code == 304
+    assert client.get("/topics/ai.atom", headers={"If-None-Match": '"other"'}).status_code == 200
+    # Another document's tag is not this one's.
+    assert client.get("/topics/ai.rss", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_if_modified_since_gives_304(client: FlaskClient) -> None:
+    modified = client.get("/all.json").headers["Last-Modified"]
+    assert client.get("/all.json", headers={"If-Modified-Since": modified}).status_code == 304
+    earlier = format_datetime(parsedate_to_datetime(modified).replace(year=2000), usegmt=True)
+    assert client.get("/all.json", headers={"If-Modified-Since": earlier}).status_code == 200
+    assert client.get("/all.json", headers={"If-Modified-Since": "yesterday"}).status_code == 200
+    # If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3).
+    both = {"If-Modified-Since": modified, "If-None-Match": '"stale"'}
+    assert client.get("/all.json", headers=both).status_code == 200
+
+
+def test_head_has_the_headers_of_get_and_no_body(client: FlaskClient) -> None:
+    get = client.get("/topics/ai.rss")
+    head = client.head("/topics/ai.rss")
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Length"] == str(len(get.data))
+    assert head.headers["ETag"] == get.headers["ETag"]
+
+
+def test_gzip_when_accepted(client: FlaskClient) -> None:
+    plain = client.get("/all.atom")
+    packed = client.get("/all.atom", headers={"Accept-Encoding": "br, gzip;q=0.8"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["Content-Length"] == str(len(packed.data)) != str(len(plain.data))
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    refused = client.get("/all.atom", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers
+    assert refused.data == plain.data
+    # Either coding's tag validates the version the client has.
+    tag = packed.headers["ETag"]
+    assert client.get("/all.atom", headers={"If-None-Match": tag}).status_code == 304
+
+
+def test_gzip_is_compressed_once_per_version(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = gzip.compress
+    monkeypatch.setattr(feeds.responses.gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for _ in range(5):
+        client.get("/all.atom", headers={"Accept-Encoding": "gzip"})
+        client.get("/all.atom?limit=3", headers={"Accept-Encoding": "gzip"})
+    assert len(calls) == 1  # only the filtered feed, the first time it is asked for
+
+
+def test_front_door_and_flask_view_agree(client: FlaskClient) -> None:
+    """The hot path answers plain requests; a query string goes through Flask: same answer."""
+    for headers in ({}, {"Accept-Encoding": "gzip"}):
+        direct = client.get("/topics/ai.json", headers=headers)
+        routed = client.get("/topics/ai.json?utm_source=reader", headers=headers)
+        assert routed.data == direct.data
+        assert dict(routed.headers) == dict(direct.headers)
+
+
+def test_healthz(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    report = response.get_json()
+    assert report["status"] == "ok"
+    assert report["last_error"] is None
+    assert report["files"] == 16
+    assert report["articles"] == 16
+    assert report["topics"] == 10
+    assert report["entries"] == 23
+    assert report["last_build"].endswith("Z")
+
+
+# -- live content ----------------------------------------------------------------------------------
+
+
+def test_a_changed_article_is_served_after_refresh(site: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    before = client.get("/all.atom")
+    assert live.refresh() is False  # nothing changed: no rebuild
+    edit(site / "content" / ARTICLE, "title:", "title: Updated -")
+    assert live.refresh() is True
+    after = client.get("/all.atom")
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert b"Updated -" in after.data
+    assert client.get("/all.atom", headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
+
+
+def test_changed_bytes_move_last_modified_on(site: Path, client: FlaskClient) -> None:
+    """An edit that keeps every date still changes Last-Modified, so If-Modified-Since sees it."""
+    before = client.get("/topics/ai.atom").headers["Last-Modified"]
+    edit(site / "content" / ARTICLE, "title:", "title: Updated -")
+    assert live_site(client.application).refresh()
+    after = client.get("/topics/ai.atom")
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(before)
+    assert client.get("/topics/ai.atom", headers={"If-Modified-Since": before}).status_code == 200
+    # Documents whose bytes did not change keep their Last-Modified.
+    unchanged = client.get("/topics/space.atom").headers["Last-Modified"]
+    assert parsedate_to_datetime(unchanged) < parsedate_to_datetime(after.headers["Last-Modified"])
+
+
+def test_added_and_deleted_articles(site: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    shutil.copy(site / "content" / ARTICLE, site / "content" / "099-copy.md")
+    text = (site / "content" / "099-copy.md").read_text(encoding="utf-8")
+    (site / "content" / "099-copy.md").write_text(
+        text.replace("topics:", "topics:\n  - Brand New Topic", 1), encoding="utf-8"
+    )
+    assert live.refresh()
+    assert client.get("/topics/brand-new-topic.atom").status_code == 200
+    (site / "content" / "099-copy.md").unlink()
+    assert live.refresh()
+    assert client.get("/topics/brand-new-topic.atom").status_code == 404
+
+
+def test_the_watcher_notices_changes_by_itself(site: Path) -> None:
+    app = create_app(write_config(site, reload_interval=0.1))
+    try:
+        client = app.test_client()
+        edit(site / "content" / ARTICLE, "title:", "title: Watched -")
+        deadline = time.monotonic() + 10
+        while b"Watched -" not in client.get("/all.rss").data:
+            assert time.monotonic() < deadline, "change not picked up within 10 s"
+            time.sleep(0.05)
+    finally:
+        live_site(app).stop()
+
+
+def test_a_broken_config_keeps_the_last_good_site(site: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    good = client.get("/all.atom").data
+    config = site / "config" / "feeds.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "\nmax_items: none of them\n", encoding="utf-8")
+    assert live.refresh() is False
+    assert client.get("/all.atom").data == good
+    report = client.get("/healthz").get_json()
+    assert report["status"] == "degraded"
+    assert "max_items" in report["last_error"]
+    config.write_text(original.replace("max_items: 50", "max_items: 3"), encoding="utf-8")
+    assert live.refresh() is True
+    assert len(feedparser.parse(client.get("/all.atom").data).entries) == 3
+    assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_a_broken_article_is_reported_and_the_rest_served(site: Path, client: FlaskClient) -> None:
+    (site / "content" / "098-broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    assert live_site(client.application).refresh()
+    report = client.get("/healthz").get_json()
+    assert report["skipped_files"] == 1
+    assert "098-broken.md:2" in report["file_errors"][0]
+    assert client.get("/all.atom").status_code == 200
+
+
+def test_a_crashing_build_keeps_the_last_good_site(
+    site: Path, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = client.get("/all.json").data
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(feeds.live, "build_site", broken)
+    assert live_site(client.application).rebuild() is False
+    assert client.get("/all.json").data == good
+    assert "disk on fire" in client.get("/healthz").get_json()["last_error"]
+
+
+def test_requests_during_rebuilds_see_whole_versions(site: Path, client: FlaskClient) -> None:
+    """While the site is rebuilt over and over, every answer is one complete version."""
+    live = live_site(client.application)
+    app = client.application
+    problems: list[str] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        local = app.test_client()
+        while not done.is_set():
+            response = local.get("/topics/ai.atom")
+            etags = {d.plain.etag for s in versions for d in [s.documents["/topics/ai.atom"]]}
+            if response.status_code != 200 or response.headers["ETag"] not in etags:
+                problems.append(f"{response.status_code} {response.headers.get('ETag')}")
+            feed = feedparser.parse(response.data)
+            if feed.bozo:
+                problems.append(str(feed.bozo_exception))
+
+    versions = [live.snapshot]
+    threads = [threading.Thread(target=poll) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for number in range(5):
+        edit(site / "content" / ARTICLE, "title:", f"title: v{number}")
+        assert live.refresh()
+        versions.append(live.snapshot)
+    done.set()
+    for thread in threads:
+        thread.join()
+    assert problems == []
+
+
+# -- filters ---------------------------------------------------------------------------------------
+
+
+def entries_of(client: FlaskClient, url: str) -> feedparser.FeedParserDict:
+    response = client.get(url)
+    assert response.status_code == 200, response.data
+    feed = feedparser.parse(response.data)
+    assert not feed.bozo, feed.bozo_exception
+    return feed
+
+
+def test_limit(client: FlaskClient) -> None:
+    assert len(entries_of(client, "/all.atom").entries) == 23
+    assert len(entries_of(client, "/all.atom?limit=2").entries) == 2
+    full = entries_of(client, "/all.rss").entries
+    assert [e.id for e in entries_of(client, "/all.rss?limit=5").entries] == [e.id for e in full[:5]]
+
+
+def test_query_words_match_title_or_summary(client: FlaskClient) -> None:
+    feed = entries_of(client, "/all.atom?q=Facial+RECOGNITION")
+    assert feed.entries
+    for entry in feed.entries:
+        assert "facial" in (entry.title + entry.summary).lower()
+    assert entries_of(client, "/all.atom?q=zzzznotthere").entries == []
+
+
+def test_provider(client: FlaskClient) -> None:
+    items = client.get("/all.json?provider=example+NEWS").get_json()["items"]
+    assert items
+    assert all(item["authors"][0]["name"] == "Example News" for item in items)
+    by_domain = client.get("/all.json?provider=example-news.com").get_json()["items"]
+    assert [i["id"] for i in by_domain] == [i["id"] for i in items]
+    plain_text = entries_of(client, "/all.rss?provider=techcrunch").entries
+    assert len(plain_text) == 1
+
+
+def test_min_quality(client: FlaskClient) -> None:
+    live = live_site(client.application)
+    assert live.snapshot is not None
+    everything = live.snapshot.result.site.everything.every_entry
+    expected = [e.id for e in everything if e.quality is None or e.quality >= 50]
+    assert 0 < len(expected) < len(everything)
+    feed = client.get("/all.json?min_quality=50").get_json()
+    assert [item["id"] for item in feed["items"]] == expected
+
+
+def test_a_filtered_feed_is_valid_and_names_itself(client: FlaskClient) -> None:
+    response = client.get("/topics/ai.atom?q=ai&limit=3&utm_source=x&min_quality=10")
+    document = etree.fromstring(response.data)
+    etree.RelaxNG(etree.parse(str(ATOM_SCHEMA))).assertValid(document)
+    feed = feedparser.parse(response.data)
+    self_link = next(link.href for link in feed.feed.links if link.rel == "self")
+    assert self_link == "https://feeds.example.org/topics/ai.atom?limit=3&min_quality=10&q=ai"
+    assert feed.feed.id == self_link  # another feed than the unfiltered one
+    rss = feedparser.parse(client.get("/topics/ai.rss?limit=3").data)
+    assert any(link.href.endswith("/topics/ai.rss?limit=3") for link in rss.feed.links)
+
+
+def test_filtered_feeds_are_cached(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    renders = []
+    real = feeds.live.render_feed
+    monkeypatch.setattr(feeds.live, "render_feed", lambda *a: renders.append(a) or real(*a))
+    first = client.get("/all.atom?limit=4&q=the")
+    second = client.get("/all.atom?q=THE&limit=4")  # same filter, other spelling
+    assert first.data == second.data
+    assert len(renders) == 1
+    assert (
+        client.get("/all.atom?limit=4&q=the", headers={"If-None-Match": first.headers["ETag"]}).status_code
+        == 304
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("limit=0", "limit must be a whole number from 1 to 50"),
+        ("limit=51", "limit must be a whole number from 1 to 50"),
+        ("limit=abc", "limit must be a whole number from 1 to 50"),
+        ("limit=-3", "limit must be a whole number from 1 to 50"),
+        ("limit=99999999999999999999", "limit must be a whole number from 1 to 50"),
+        ("limit=1&limit=2", "give limit once"),
+        ("min_quality=high", "min_quality must be a number"),
+        ("min_quality=nan", "min_quality must be a number"),
+        ("q=", "q must not be empty"),
+        ("q=" + "x" * 201, "q must be at most 200 characters"),
+        ("provider=%20", "provider must not be empty"),
+    ],
+)
+def test_bad_filter_values_get_400(client: FlaskClient, query: str, message: str) -> None:
+    response = client.get(f"/topics/ai.atom?{query}")
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert message in response.get_data(as_text=True)
+
+
+def test_filters_are_ignored_on_pages(client: FlaskClient) -> None:
+    assert client.get("/?limit=abc").data == client.get("/").data
+    assert client.get("/feeds.opml?q=x").data == client.get("/feeds.opml").data
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def test_unknown_topic_lists_the_topics(client: FlaskClient) -> None:
+    response = client.get("/topics/no-such-topic.atom")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    page = response.get_data(as_text=True)
+    assert '<a href="/topics/ai.atom">Atom</a>' in page
+    assert "Café Culture" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/topics/../config/feeds.yaml",
+        "/topics/%2e%2e/config/feeds.yaml",
+        "/topics/%2E%2E%2Fconfig%2Ffeeds.yaml",
+        "/..%2f..%2fetc%2fpasswd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/topics/ai.atom/..",
+        "/topics/..%5c..%5cconfig%5cfeeds.yaml",
+        "/content/010-ai-act.md",
+        "/.feeds-output",
+        "/topics/",
+        "/topics",
+    ],
+)
+def test_no_path_leaves_the_site(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"site:" not in response.data  # no config file text
+
+
+def test_other_methods_get_405(client: FlaskClient) -> None:
+    response = client.post("/all.atom")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert response.get_data(as_text=True).startswith("405 Method Not Allowed")
+
+
+def test_respond_is_pure(client: FlaskClient) -> None:
+    """The same document and request headers give the same answer, without Flask."""
+    live = live_site(client.application)
+    assert live.snapshot is not None
+    doc = live.snapshot.documents["/all.atom"]
+    environ = {"REQUEST_METHOD": "GET", "HTTP_ACCEPT_ENCODING": "gzip"}
+    status, headers, body = respond(doc, environ)
+    assert status == "200 OK"
+    assert gzip.decompress(b"".join(body)) == doc.body
+    assert respond(doc, {**environ, "HTTP_IF_NONE_MATCH": dict(headers)["ETag"]})[0] == "304 Not Modified"
+
+
+def test_pinned_times_are_used(site: Path) -> None:
+    """Guard for the fixture: the plain-text seeds are dated by their pinned file time."""
+    assert (site / "content" / "000_172e09f9723532bd.txt").stat().st_mtime == PINNED_MTIME
