@@ -154,12 +154,13 @@ class SizeBench:
             run_child(self._feeds_build(self.output), self.logs / f"cold-{repeat + 1}.log")
         if "warm" in steps:
             measure("warm", self._feeds_build(self.output))
+        chosen_changes = [change for change in CHANGES if change in steps]
+        if not chosen_changes:
+            return
         changes = CorpusChanges(self)
         self.stamp.unlink()  # until restored, the corpus is not the generated one
         try:
-            for change in CHANGES:
-                if change not in steps:
-                    continue
+            for change in chosen_changes:
                 getattr(changes, change)()
                 result = measure(change, self._feeds_build(self.output))
                 remove_build_state(self.reference_output)
