@@ -1,16 +1,22 @@
 """Convert: articles → de-duplicated entries, grouped into the ``all`` and per-topic channels.
 
-Pure: takes values, returns values; no files, no clock.
+Two steps. ``plan_site`` decides everything from the small per-file indexes: drafts, quality, which
+copy of a duplicate wins, topics, order. ``materialize`` then builds full entries only for what
+reaches a feed. Pure: takes values, returns values; no files, no clock.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .config import Settings
+from .index import FileIndex
+from .index import Stub
+from .index import index_article
 from .model import Article
 from .model import BodyFormat
 from .model import Channel
@@ -21,54 +27,174 @@ from .model import RelatedMode
 from .model import Site
 from .model import SkipCounts
 from .model import Topic
-from .text import canonical_url
-from .text import path_id
 from .text import slugify
+
+
+class EntryRef(NamedTuple):
+    """An entry before it is built: what sorting, grouping and filtering need.
+
+    Tuples sort newest first, then by id, so the order never depends on file order.
+    """
+
+    order: float  #: minus the published timestamp
+    key: str  #: the entry id
+    file: FileIndex  #: the winning copy's file
+    stub: Stub  #: the winning copy
+    topics: tuple[Topic, ...]  #: every copy's topics, sorted by slug
+
+
+@dataclass(frozen=True)
+class PlannedChannel:
+    """A channel whose entries are still references."""
+
+    stem: str
+    title: str
+    description: str
+    refs: tuple[EntryRef, ...]  #: every entry, newest first
+    topic: Topic | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every feed will hold, decided from the file indexes alone."""
+
+    channels: tuple[PlannedChannel, ...]  #: ``all`` first, then one per topic by slug
+    skipped: SkipCounts
+    warnings: tuple[str, ...]
 
 
 def convert(articles: Sequence[Article], settings: Settings) -> Site:
     """Build every channel from the loaded articles (given in sorted path order)."""
-    kept, skipped = _select(articles, settings)
+    plan = plan_site([index_article(a, "") for a in articles], settings)
+    return materialize(plan, {a.source: a for a in articles}, settings)
+
+
+class _Group:
+    """The copies of one entry seen so far: the winner, and every copy's topics."""
+
+    __slots__ = ("file", "stub", "topics")
+
+    def __init__(self, file: FileIndex, stub: Stub, topics: set[Topic]) -> None:
+        self.file, self.stub, self.topics = file, stub, set(topics)
+
+
+def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
+    """Drafts and quality, de-duplication, topics and order, for files in sorted path order."""
     topics = _TopicIndex(settings)
-    candidates = [c for article in kept for c in _candidates(article, settings, topics)]
-    entries, duplicates = _deduplicate(candidates)
-    low_quality_related = sum(
-        1
-        for article in kept
-        if settings.related is RelatedMode.ENTRIES
-        for item in article.related
-        if _below(item.quality, settings)
-    )
-    skipped = dataclasses.replace(
-        skipped, low_quality=skipped.low_quality + low_quality_related, duplicates=duplicates
-    )
-    channels = [_channel("all", settings.site.title, settings.site.description, entries, settings)]
-    members: dict[Topic, list[Entry]] = {}
-    for entry in entries:
-        for topic in entry.topics:
-            members.setdefault(topic, []).append(entry)
-    for topic in sorted(members, key=lambda t: t.slug):
-        channels.append(
-            _channel(f"topics/{topic.slug}", topic.title, topic.description, members[topic], settings, topic)
-        )
-    return Site(channels=tuple(channels), skipped=skipped, warnings=tuple(topics.warnings))
-
-
-def sort_key(entry: Entry) -> tuple[float, str]:
-    """Newest first; the id breaks ties so the order never depends on file order."""
-    return (-entry.published.timestamp(), entry.id)
-
-
-def _select(articles: Iterable[Article], settings: Settings) -> tuple[list[Article], SkipCounts]:
-    kept, drafts, low = [], 0, 0
-    for article in articles:
-        if article.is_draft and not settings.include_drafts:
+    related_entries = settings.related is RelatedMode.ENTRIES
+    drafts = low_quality = candidates = 0
+    groups: dict[str, _Group] = {}  # first-seen order is path order
+    for file in files:
+        if file.is_draft and not settings.include_drafts:
             drafts += 1
-        elif _below(article.quality, settings):
-            low += 1
-        else:
-            kept.append(article)
-    return kept, SkipCounts(drafts=drafts, low_quality=low)
+            continue
+        if _below(file.quality, settings):
+            low_quality += 1
+            continue
+        file_topics = {topics.resolve(name, file.source) for name in file.topics}
+        for stub in file.stubs if related_entries else file.stubs[:1]:
+            if stub.item and _below(stub.quality, settings):
+                low_quality += 1
+                continue
+            candidates += 1
+            group = groups.get(stub.key)
+            if group is None:
+                groups[stub.key] = _Group(file, stub, file_topics)
+                continue
+            # An article beats a related item with the same URL; otherwise the first file wins.
+            if group.stub.item and not stub.item:
+                group.file, group.stub = file, stub
+            group.topics |= file_topics
+    refs = sorted(
+        EntryRef(-g.stub.timestamp, key, g.file, g.stub, tuple(sorted(g.topics, key=_slug)))
+        for key, g in groups.items()
+    )
+    members: dict[Topic, list[EntryRef]] = {}
+    for ref in refs:
+        for topic in ref.topics:
+            members.setdefault(topic, []).append(ref)
+    channels = [PlannedChannel("all", settings.site.title, settings.site.description, tuple(refs))]
+    for topic in sorted(members, key=_slug):
+        stem = f"topics/{topic.slug}"
+        channels.append(PlannedChannel(stem, topic.title, topic.description, tuple(members[topic]), topic))
+    skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=candidates - len(refs))
+    return Plan(tuple(channels), skipped, tuple(topics.warnings))
+
+
+def materialize(plan: Plan, articles: Mapping[str, Article], settings: Settings) -> Site:
+    """The site with full entries for what reaches a feed; ``articles`` must hold their files."""
+    built: dict[str, Entry] = {}
+    channels = []
+    for planned in plan.channels:
+        entries = []
+        for ref in planned.refs[: settings.max_items]:
+            entry = built.get(ref.key)
+            if entry is None:
+                entry = built[ref.key] = build_entry(ref, articles[ref.file.source], settings)
+            entries.append(entry)
+        channels.append(
+            Channel(
+                stem=planned.stem,
+                title=planned.title,
+                description=planned.description,
+                entries=tuple(entries),
+                total=len(planned.refs),
+                topic=planned.topic,
+                refs=planned.refs,
+            )
+        )
+    return Site(channels=tuple(channels), skipped=plan.skipped, warnings=plan.warnings)
+
+
+def needed_sources(refs: Iterable[EntryRef]) -> set[str]:
+    """The files ``build_entry`` needs for these references."""
+    return {ref.file.source for ref in refs}
+
+
+def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
+    """The full entry for a reference: the article itself, or its related item ``ref.stub.item``."""
+    if ref.stub.item == 0:
+        related = () if settings.related is RelatedMode.OFF else article.related
+        return Entry(
+            id=ref.key,
+            title=article.title,
+            published=article.published,
+            source=article.source,
+            url=article.url,
+            summary=article.excerpt,
+            body=article.body,
+            body_format=article.body_format,
+            provider=article.provider,
+            topics=ref.topics,
+            category=article.category,
+            image=_best_image(article.images),
+            quality=article.quality,
+            related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
+        )
+    item = article.related[ref.stub.item - 1]
+    via = (
+        Link(article.url, article.title, article.provider.name if article.provider else None)
+        if article.url
+        else None
+    )
+    return Entry(
+        id=ref.key,
+        title=item.title,
+        published=item.published or article.published,
+        source=f"{article.source}#related-{ref.stub.item}",
+        url=item.url,
+        summary=item.excerpt,
+        body_format=BodyFormat.TEXT,
+        provider=item.provider,
+        topics=ref.topics,
+        image=_best_image(item.images),
+        via=via,
+        quality=item.quality,
+    )
+
+
+def _slug(topic: Topic) -> str:
+    return topic.slug
 
 
 def _below(quality: float | None, settings: Settings) -> bool:
@@ -112,108 +238,6 @@ class _TopicIndex:
                 options.description if options and options.description else f"Latest articles about {name}"
             ),
         )
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """An entry before de-duplication, with what decides which copy wins."""
-
-    key: str  #: canonical URL or path id
-    is_related: bool  #: a related item loses to an article with the same key
-    entry: Entry
-
-
-def _candidates(article: Article, settings: Settings, topics: _TopicIndex) -> list[_Candidate]:
-    article_topics = tuple(
-        sorted({topics.resolve(n, article.source) for n in article.topics}, key=lambda t: t.slug)
-    )
-    related = () if settings.related is RelatedMode.OFF else article.related
-    key = canonical_url(article.url) if article.url else path_id(article.source)
-    parent = Entry(
-        id=key,
-        title=article.title,
-        published=article.published,
-        source=article.source,
-        url=article.url,
-        summary=article.excerpt,
-        body=article.body,
-        body_format=article.body_format,
-        provider=article.provider,
-        topics=article_topics,
-        category=article.category,
-        image=_best_image(article.images),
-        quality=article.quality,
-        related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
-    )
-    found = [_Candidate(key, False, parent)]
-    if settings.related is not RelatedMode.ENTRIES:
-        return found
-    via = (
-        Link(article.url, article.title, article.provider.name if article.provider else None)
-        if article.url
-        else None
-    )
-    for number, item in enumerate(related, 1):
-        if _below(item.quality, settings):
-            continue
-        item_key = canonical_url(item.url)
-        found.append(
-            _Candidate(
-                item_key,
-                True,
-                Entry(
-                    id=item_key,
-                    title=item.title,
-                    published=item.published or article.published,
-                    source=f"{article.source}#related-{number}",
-                    url=item.url,
-                    summary=item.excerpt,
-                    body_format=BodyFormat.TEXT,
-                    provider=item.provider,
-                    topics=article_topics,
-                    image=_best_image(item.images),
-                    via=via,
-                    quality=item.quality,
-                ),
-            )
-        )
-    return found
-
-
-def _deduplicate(candidates: Sequence[_Candidate]) -> tuple[list[Entry], int]:
-    """One entry per key: the best-ranked copy's fields (articles before related items, then
-    path order), with the union of every copy's topics."""
-    groups: dict[str, list[_Candidate]] = {}
-    for candidate in candidates:
-        groups.setdefault(candidate.key, []).append(candidate)
-    entries = []
-    for group in groups.values():
-        # min() keeps the first of equals: candidates come in path order.
-        winner = min(group, key=lambda c: c.is_related).entry
-        merged = {t for c in group for t in c.entry.topics}
-        entries.append(dataclasses.replace(winner, topics=tuple(sorted(merged, key=lambda t: t.slug))))
-    entries.sort(key=sort_key)
-    return entries, len(candidates) - len(entries)
-
-
-def _channel(
-    stem: str,
-    title: str,
-    description: str,
-    entries: Sequence[Entry],
-    settings: Settings,
-    topic: Topic | None = None,
-) -> Channel:
-    """A channel of ``entries``, which are already sorted newest first."""
-    return Channel(
-        stem=stem,
-        title=title,
-        description=description,
-        entries=tuple(entries[: settings.max_items]),
-        total=len(entries),
-        topic=topic,
-        every_entry=tuple(entries),
-    )
 
 
 def _best_image(images: Sequence[Image]) -> Image | None:

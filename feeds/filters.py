@@ -1,21 +1,21 @@
 """Feed filters from a URL's query: ``?limit=``, ``?q=``, ``?provider=``, ``?min_quality=``.
 
-Pure: parse a query into a ``FeedFilter``, then apply it to a channel. The web app renders the
-result like any other feed, with the canonical query in its self link.
+Pure: parse a query into a ``FeedFilter``, then pick a channel's matching entry references.
+The web app builds those entries and renders them like any other feed, with the canonical query
+in its self link.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from .convert import EntryRef
 from .errors import FeedsError
-from .model import Channel
-from .model import Entry
+from .index import Stub
 
 #: Longest ``q`` or ``provider`` value we accept; longer ones are surely not typed by a person.
 MAX_TEXT = 200
@@ -62,24 +62,17 @@ class FeedFilter:
             pairs.append(("q", " ".join(self.words)))
         return urlencode(pairs)
 
-    def matches(self, entry: Entry) -> bool:
-        if self.min_quality is not None and entry.quality is not None and entry.quality < self.min_quality:
+    def matches(self, stub: Stub) -> bool:
+        if self.min_quality is not None and stub.quality is not None and stub.quality < self.min_quality:
             return False
-        if self.provider is not None:
-            provider = entry.provider
-            names = (provider.name, provider.domain or "") if provider else ()
-            if self.provider.casefold() not in (n.casefold() for n in names):
-                return False
-        if self.words:
-            text = f"{entry.title}\n{entry.summary}".casefold()
-            return all(word in text for word in self.words)
-        return True
+        if self.provider is not None and self.provider.casefold() not in stub.provider.split("\n"):
+            return False
+        return all(word in stub.text for word in self.words)
 
-    def apply(self, channel: Channel, max_items: int) -> Channel:
-        """The channel with only the matching entries, newest first, cut to the limit."""
-        matching = tuple(e for e in channel.every_entry if self.matches(e))
-        shown = matching[: min(self.limit or max_items, max_items)]
-        return dataclasses.replace(channel, entries=shown, total=len(matching), every_entry=matching)
+    def select(self, refs: Sequence[EntryRef], max_items: int) -> tuple[list[EntryRef], int]:
+        """The matching references to show (newest first, cut to the limit) and how many matched."""
+        matching = [ref for ref in refs if self.matches(ref.stub)]
+        return matching[: min(self.limit or max_items, max_items)], len(matching)
 
 
 def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilter:

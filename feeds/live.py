@@ -8,6 +8,7 @@ place and is reported on ``/healthz``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -26,6 +27,7 @@ from typing import Any
 
 from ._feedgen import EMPTY_FEED_DATE
 from .build import BuildResult
+from .build import build_entries
 from .build import build_site
 from .config import Settings
 from .errors import FeedsError
@@ -74,7 +76,9 @@ class Snapshot:
             if cached is not None:
                 self._filtered.move_to_end(key)
                 return cached
-        channel = feed_filter.apply(feed.channel, self.settings.max_items)
+        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items)
+        entries = build_entries(self.settings, shown)
+        channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
         body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
         # Derived from the unfiltered feed, so it changes no later than that one does.
         doc = prepare(path, body, self.documents[path].modified, self.settings.serve.max_age)

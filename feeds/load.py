@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -44,6 +46,7 @@ class LoadResult:
     errors: tuple[ContentError, ...]  #: one per skipped file
     warnings: tuple[ContentError, ...]  #: parts of files that were dropped; the file still counts
     files: int  #: content files found
+    digests: Mapping[str, str] = field(default_factory=dict)  #: source → ``file_digest`` of its file
 
 
 def find_content_files(root: Path) -> list[Path]:
@@ -71,23 +74,44 @@ def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
     articles: list[Article] = []
     errors: list[ContentError] = []
     warnings: list[ContentError] = []
+    digests: dict[str, str] = {}
     files = find_content_files(root)
     for path in files:
         source = path.relative_to(root).as_posix()
         try:
-            data = path.read_bytes()
-            mtime = path.stat().st_mtime
-        except OSError as e:
-            errors.append(ContentError(path, None, f"cannot read: {e.strerror or e}"))
-            continue
-        try:
-            article, problems = parse_article(data, source, mtime, tz)
+            article, problems, digest = load_file(path, source, tz)
         except ContentError as e:
-            errors.append(ContentError(path, e.line, e.message))
+            errors.append(e)
             continue
         articles.append(article)
-        warnings.extend(ContentError(path, p.line, p.message) for p in problems)
-    return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files))
+        warnings.extend(problems)
+        digests[source] = digest
+    return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files), digests)
+
+
+def load_file(path: Path, source: str, tz: tzinfo) -> tuple[Article, list[ContentError], str]:
+    """One file → its article, the warnings about it, and its ``file_digest``.
+
+    Raises ContentError naming ``path`` when the file cannot be read or used.
+    """
+    try:
+        data = path.read_bytes()
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError as e:
+        raise ContentError(path, None, f"cannot read: {e.strerror or e}") from None
+    try:
+        article, problems = parse_article(data, source, mtime_ns // 1_000_000_000, tz)
+    except ContentError as e:
+        raise ContentError(path, e.line, e.message) from None
+    warnings = [ContentError(path, p.line, p.message) for p in problems]
+    return article, warnings, file_digest(data, mtime_ns)
+
+
+def file_digest(data: bytes, mtime_ns: int) -> str:
+    """Identifies one version of a file: its bytes, and its time (which dates undated articles)."""
+    digest = hashlib.blake2b(data, digest_size=12)
+    digest.update(mtime_ns.to_bytes(8, "little", signed=True))
+    return digest.hexdigest()
 
 
 def parse_article(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 
 class Format(str, Enum):
@@ -156,7 +157,7 @@ class Channel:
     entries: tuple[Entry, ...]  #: newest first, at most ``max_items``
     total: int  #: entries before the ``max_items`` cut
     topic: Topic | None = None  #: None for ``all``
-    every_entry: tuple[Entry, ...] = ()  #: newest first, uncut: what the web app's filters search
+    refs: tuple[Any, ...] = ()  #: every entry as a ``convert.EntryRef``, newest first: for filters
 
     @property
     def updated(self) -> datetime | None:

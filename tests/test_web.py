@@ -400,8 +400,8 @@ def test_provider(client: FlaskClient) -> None:
 def test_min_quality(client: FlaskClient) -> None:
     live = live_site(client.application)
     assert live.snapshot is not None
-    everything = live.snapshot.result.site.everything.every_entry
-    expected = [e.id for e in everything if e.quality is None or e.quality >= 50]
+    everything = live.snapshot.result.site.everything.refs
+    expected = [r.key for r in everything if r.stub.quality is None or r.stub.quality >= 50]
     assert 0 < len(expected) < len(everything)
     feed = client.get("/all.json?min_quality=50").get_json()
     assert [item["id"] for item in feed["items"]] == expected
