@@ -1,0 +1,97 @@
+"""The fast front-matter loader gives PyYAML's results, or steps aside for PyYAML."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from feeds._yaml import FRONT_MATTER
+from feeds._yaml import ReferenceHandler
+from feeds._yaml import fast_load
+from tests.sitebuild import ROOT
+
+REFERENCE = ReferenceHandler()
+SAMPLES = sorted((ROOT / "content").glob("*")) + sorted((ROOT / "tests" / "data" / "load").glob("*"))
+
+
+def front_matter(path: Path) -> str | None:
+    text = path.read_bytes().decode("utf-8", "replace").replace("\r\n", "\n")
+    if not text.startswith("---"):
+        return None
+    try:
+        front, _ = FRONT_MATTER.split(text)
+    except ValueError:
+        return None
+    return str(front)
+
+
+def same(ours: Any, theirs: Any) -> bool:
+    """Equal, counting NaN as equal to NaN (``quality: .nan``)."""
+    return bool(ours == theirs or repr(ours) == repr(theirs))
+
+
+def reference(text: str) -> Any:
+    try:
+        return REFERENCE.load(text)
+    except Exception as e:
+        return type(e)
+
+
+def generated_corpus(folder: Path, count: int) -> list[Path]:
+    """Articles from bench/corpus.py, the benchmark's realistic generator."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_corpus"] = module
+    spec.loader.exec_module(module)
+    module.generate(count, folder, seed=7)
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_same_results_as_pyyaml_on_sample_content(path: Path) -> None:
+    text = front_matter(path)
+    if text is None:
+        pytest.skip("no front matter")
+    try:
+        ours: Any = FRONT_MATTER.load(text)
+    except Exception as e:
+        ours = type(e)
+    assert same(ours, reference(text))
+
+
+def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path) -> None:
+    paths = generated_corpus(tmp_path, 300)
+    fronts = [t for t in map(front_matter, paths) if t is not None]
+    assert len(fronts) > 200
+    fast = [fast_load(t) for t in fronts]
+    taken = [(f, t) for f, t in zip(fast, fronts, strict=True) if isinstance(f, dict)]
+    assert len(taken) > 0.9 * len(fronts)  # nearly every generated article avoids PyYAML
+    for data, text in taken:
+        assert same(data, REFERENCE.load(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: yes", "a: on", "a: Off", "a: y", "a: 0o17", "a: 017", "x: [017, 2]", "x: {a: 017}",
+        "x:\n  - 017", "a: 1:30", "a: 12:30:00", "a: 1e3", "a: 1.5e3", "x: [1e3]", "a: 0b101",
+        "a: 0x1F", "a: 1_000", "a: .inf", "a: -.INF", "a: .NaN", "a: ~", "a: Null", "a: TRUE", "a: 1.",
+        "a: !!str 5", "a: !!binary aGVsbG8=", "a: !foo bar", "a: !!timestamp 2021-01-01",
+        "a: &x 1\nb: *x", "a: &b {x: 1}\nc:\n  <<: *b\n  y: 2", "a: 1\na: 2", "yes: 1", "1: a",
+        "? [1,2]\n: x", "a: 1\n---\nb: 2", "a: 2021-02-16T03:47:00Z", "a: 2021-02-30", 'a: "yes"',
+        "a: |\n  x\n  y\n", "a: >\n  x\n  y\n", "- a\n- b", "just text", "", "a: [1, 2", 'a: "\\ud800"',
+        "a:\tb", "a: 'it''s'", 'a: "tab\\there"', "published: false", "quality: 39", "heat: -1",
+    ],
+)  # fmt: skip
+def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
+    """YAML 1.1 (PyYAML) and 1.2 (yaml-rs) differ on these; the handler must still agree."""
+    try:
+        ours: Any = FRONT_MATTER.load(text)
+    except Exception as e:
+        ours = type(e)
+    assert same(ours, reference(text))
