@@ -37,7 +37,11 @@ class ReferenceHandler(frontmatter.YAMLHandler):  # type: ignore[misc,name-defin
 
 
 class FastHandler(ReferenceHandler):
-    """The same results as ``ReferenceHandler``, through yaml-rs where they provably agree."""
+    """The same results as ``ReferenceHandler``, through yaml-rs where they provably agree.
+
+    For text without the control characters PyYAML's reader refuses; the loader removes them
+    (``text.xml_safe``) before any YAML is read.
+    """
 
     def load(self, fm: str, **kwargs: Any) -> Any:
         data = fast_load(fm)
@@ -48,30 +52,34 @@ class FastHandler(ReferenceHandler):
 FRONT_MATTER = FastHandler()
 
 _DIFFERENT = object()
-# Where YAML 1.1 and 1.2 read text differently, and yaml-rs is not asked at all: tags, merge
-# keys, complex keys, document markers, and numbers that 1.1 reads otherwise (017 is 15 there,
-# 0o17 and 1e3 are text).
-_RISKY_TEXT = re.compile(
-    r"(?:^|[\s\[{,])(?:![^\s]*\s|<<|\?\s)"
-    r"|^(?:---|\.\.\.)(?:\s|$)"
-    r"|(?:(?:^|[:-])[ \t]+|[\[,{][ \t]*)"
-    r"[-+]?(?:0[0-9_]*[0-9]|0o[0-7_]+|[0-9][0-9_]*(?:\.[0-9_]*)?[eE][0-9]+)[ \t]*"
-    r"(?:#.*)?(?:$|[,\]}])",
-    re.MULTILINE,
+#: Plain scalars that YAML 1.1 (PyYAML) and the 1.2 core schema both read as the same value.
+_SAME_IN_BOTH = re.compile(
+    r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*(?:[eE][-+][0-9]+)?)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
-#: Characters PyYAML's reader refuses (the loader removes them first; this keeps the promise anyway).
-_UNREADABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-#: PyYAML's own rules for plain scalars that are not text (booleans such as ``yes``, sexagesimal
-#: numbers...), by first character: a string yaml-rs returns must match none of them.
-_NOT_TEXT = {
-    first: [regexp for tag, regexp in resolvers if tag != "tag:yaml.org,2002:str"]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
+#: Number-like plain scalars: a number in one version (or in yaml-rs, which takes 1_000, _1 and
+#: 0b101) may be text or another number in the other (017, 0o17, 1e3, -.5, 1:30).
+_NUMBER_START = frozenset("+-.0123456789_")
+_NUMBER_LIKE = re.compile(
+    r"[-+]?[_0-9.][_0-9a-fA-FoOxX.]*(?:[eE][-+]?[0-9_]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+)
+#: Words that are booleans (or PyYAML's "value" tag) in YAML 1.1 and text in 1.2; true, false,
+#: null and ~ mean the same in both.
+_WORDS_11 = frozenset("yes Yes YES no No NO on On ON off Off OFF =".split())
+_WORD = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|="
+#: Values (after "key:" or "- ") worth a closer look: plain scalars that start like a number, the
+#: YAML 1.1 words, and starts we do not reason about (flow collections, tags, complex keys,
+#: directives, reserved characters). Quoted values never match; a piece of a multi-line value
+#: may, which only sends the file to PyYAML.
+_SUSPECT_VALUE = re.compile(rf"[:-][ \t]+(?:([-+.0-9_][^\n]*)|(?:{_WORD})[ \t]*(?:#|\n|$)|[\[{{!?%@`<])")
+#: Line starts we do not reason about: complex keys, flow collections, document markers, directives.
+_UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`]|---|\.\.\.)")
 
 
 def fast_load(text: str) -> Any:
     """yaml-rs's reading of ``text`` when PyYAML's is provably the same, else ``_DIFFERENT``."""
-    if _RISKY_TEXT.search(text) or _UNREADABLE.search(text):
+    if "\\/" in text or "<<" in text or not _values_agree(text):
+        return _DIFFERENT
+    if _UNUSUAL_LINE.search(text) or text.lstrip(" \t")[:1] in ("?", "[", "{", "!", "%", "@", "`"):
         return _DIFFERENT
     try:
         data = yaml_rs.loads(
@@ -79,21 +87,39 @@ def fast_load(text: str) -> Any:
         )
     except Exception:  # PyYAML will say what is wrong, in its own words and with its line
         return _DIFFERENT
-    if data is not None and not isinstance(data, dict):
-        return _DIFFERENT
-    return data if _same_in_yaml_11(data) else _DIFFERENT
+    if data is None:
+        return None
+    return data if isinstance(data, dict) and _keys_agree(data) else _DIFFERENT
 
 
-def _same_in_yaml_11(value: Any) -> bool:
-    if isinstance(value, str):
-        return value == "" or not any(r.match(value) for r in _NOT_TEXT.get(value[0], ()))
-    if isinstance(value, dict):
-        return all(
-            isinstance(k, str) and _same_in_yaml_11(k) and _same_in_yaml_11(v) for k, v in value.items()
-        )
-    if isinstance(value, list):
-        return all(_same_in_yaml_11(item) for item in value)
-    return value is None or isinstance(value, (bool, int, float))
+def _values_agree(text: str) -> bool:
+    """Whether every plain value that could be a number or a boolean means the same in both."""
+    for match in _SUSPECT_VALUE.finditer(text):
+        token = match[1]
+        if token is None:
+            return False
+        comment = token.find(" #")
+        token = (token if comment < 0 else token[:comment]).rstrip()
+        if _NUMBER_LIKE.fullmatch(token) and not _SAME_IN_BOTH.fullmatch(token):
+            return False
+    return True
+
+
+def _keys_agree(data: dict[Any, Any]) -> bool:
+    """Keys are text in both versions unless they look like numbers or 1.1 words."""
+    pending: list[Any] = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            for key in value:
+                if not isinstance(key, str) or key in _WORDS_11:
+                    return False
+                if key[:1] in _NUMBER_START and _NUMBER_LIKE.fullmatch(key):
+                    return False
+            pending.extend(v for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            pending.extend(v for v in value if isinstance(v, (dict, list)))
+    return True
 
 
 def yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str]:

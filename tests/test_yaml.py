@@ -12,6 +12,7 @@ import pytest
 from feeds._yaml import FRONT_MATTER
 from feeds._yaml import ReferenceHandler
 from feeds._yaml import fast_load
+from feeds.text import xml_safe
 from tests.sitebuild import ROOT
 
 REFERENCE = ReferenceHandler()
@@ -19,7 +20,7 @@ SAMPLES = sorted((ROOT / "content").glob("*")) + sorted((ROOT / "tests" / "data"
 
 
 def front_matter(path: Path) -> str | None:
-    text = path.read_bytes().decode("utf-8", "replace").replace("\r\n", "\n")
+    text = xml_safe(path.read_bytes().decode("utf-8", "replace").replace("\r\n", "\n"))  # as the loader does
     if not text.startswith("---"):
         return None
     try:
@@ -57,11 +58,11 @@ def test_same_results_as_pyyaml_on_sample_content(path: Path) -> None:
     text = front_matter(path)
     if text is None:
         pytest.skip("no front matter")
-    try:
-        ours: Any = FRONT_MATTER.load(text)
-    except Exception as e:
-        ours = type(e)
-    assert same(ours, reference(text))
+    fast = fast_load(text)
+    if isinstance(fast, dict):  # otherwise the handler asks PyYAML itself
+        assert same(fast, reference(text))
+    elif fast is None:
+        assert reference(text) is None
 
 
 def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path) -> None:
