@@ -105,20 +105,20 @@ def _values_agree(text: str) -> bool:
     return True
 
 
-def _keys_agree(data: dict[Any, Any]) -> bool:
+def _keys_agree(mapping: dict[Any, Any]) -> bool:
     """Keys are text in both versions unless they look like numbers or 1.1 words."""
-    pending: list[Any] = [data]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            for key in value:
-                if not isinstance(key, str) or key in _WORDS_11:
+    for key, value in mapping.items():
+        if key.__class__ is not str or key in _WORDS_11:
+            return False
+        if key[:1] in _NUMBER_START and _NUMBER_LIKE.fullmatch(key):
+            return False
+        if value.__class__ is dict:
+            if not _keys_agree(value):
+                return False
+        elif value.__class__ is list:
+            for item in value:
+                if item.__class__ is dict and not _keys_agree(item):
                     return False
-                if key[:1] in _NUMBER_START and _NUMBER_LIKE.fullmatch(key):
-                    return False
-            pending.extend(v for v in value.values() if isinstance(v, (dict, list)))
-        elif isinstance(value, list):
-            pending.extend(v for v in value if isinstance(v, (dict, list)))
     return True
 
 

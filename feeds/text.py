@@ -35,6 +35,8 @@ _ID_NAMESPACE = uuid.UUID("6f1d1c2e-4b1a-5d0e-9c57-0f33d1a2b6c4")
 
 def xml_safe(value: str) -> str:
     """Remove characters XML cannot carry (control characters, lone surrogates)."""
+    if value.isascii() and value.isprintable():  # the common case, tested in C
+        return value
     return _NOT_XML_CHAR.sub("", value)
 
 
@@ -44,14 +46,24 @@ def plain_text(value: str) -> str:
     Text without anything tag- or entity-like is left alone, so "x < y" survives.
     """
     value = xml_safe(value)
-    if _LOOKS_LIKE_MARKUP.search(value):
+    if ("<" in value or "&" in value) and _LOOKS_LIKE_MARKUP.search(value):
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
         value = xml_safe(value)
-    return _SPACES.sub(" ", value).strip()
+    return " ".join(value.split())
+
+
+# Absolute http(s) URLs made only of characters that need no checking or normalising; anything
+# else (upper-case schemes, user info, spaces, empty queries...) takes the careful path.
+_SIMPLE_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+    r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?"
+)
 
 
 def http_url(value: str) -> str | None:
     """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None."""
+    if _SIMPLE_URL.fullmatch(value):
+        return value
     value = value.strip()
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
