@@ -1,25 +1,57 @@
-"""The whole pipeline in one call: load → convert → render, shared by the CLI and the web app."""
+"""The whole pipeline in one call: load → convert → render, shared by the CLI and the web app.
+
+A build can start from what the previous one learned (``cache.BuildState``): files whose size,
+modification time and inode are unchanged are not read again, and feeds whose entries are unchanged
+are not rendered again. Starting from nothing or from a state gives the same bytes; the cache only
+saves work. Many changed files are read by several processes at once.
+"""
 
 from __future__ import annotations
 
+import marshal
+import multiprocessing
+import os
+from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from .cache import BuildState
+from .cache import FileRecord
 from .config import Settings
+from .convert import REF_FILE
 from .convert import EntryRef
 from .convert import build_entry
 from .convert import materialize
 from .convert import plan_site
 from .errors import ConfigError
 from .errors import ContentError
+from .errors import FeedsError
+from .feedcontext import document_path
+from .index import DIGEST
+from .index import SOURCE
+from .index import FileIndex
 from .index import index_article
-from .load import load_articles
+from .load import ContentFile
 from .load import load_file
+from .load import scan_content
 from .model import Article
 from .model import Entry
 from .model import Site
+from .page import LATEST_TITLES
 from .render import Documents
+from .render import feed_signature
 from .render import render_site
+
+#: Below this many files to read, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+_CHUNK = 500
+#: ``progress(done, total)``: called as changed files are read.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -32,6 +64,9 @@ class BuildResult:
     articles: int  #: articles read without error
     errors: tuple[ContentError, ...]  #: files skipped
     warnings: tuple[str, ...]  #: ``path:line: message``, parts of files left out, merged topics
+    state: BuildState = field(default_factory=BuildState, repr=False)  #: for the next build
+    parsed: int = 0  #: files read by this build (the rest came from the state)
+    rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
 
     @property
     def entries(self) -> int:
@@ -42,20 +77,72 @@ class BuildResult:
         return sum(1 for name in self.documents if name.endswith((".atom", ".rss", ".json")))
 
 
-def build_site(settings: Settings) -> BuildResult:
-    """Read the content folder and render every document; bad files are reported, not raised."""
+def build_site(
+    settings: Settings,
+    state: BuildState | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Read the content folder and render every document; bad files are reported, not raised.
+
+    ``state`` is what the previous build of the same settings learned (``result.state``, or
+    ``cache.read_state``); ``jobs`` caps the processes that read changed files (default: one per
+    CPU). Raises ConfigError when the content folder is missing.
+    """
     if not settings.content_dir.is_dir():
         raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
-    loaded = load_articles(settings.content_dir, settings.tz)
-    plan = plan_site([index_article(a, loaded.digests[a.source]) for a in loaded.articles], settings)
-    site = materialize(plan, {a.source: a for a in loaded.articles}, settings)
+    previous = state or BuildState()
+    found = scan_content(settings.content_dir)
+    records: dict[str, FileRecord] = {}
+    changed: list[ContentFile] = []
+    for file in found:
+        old = previous.files.get(file.source)
+        if old is not None and (old[0], old[1], old[2]) == (file.size, file.mtime_ns, file.inode):
+            records[file.source] = old
+        else:
+            changed.append(file)
+    articles = _read(changed, settings, records, jobs, progress)
+    ordered = [records[file.source] for file in found]
+    indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
+    plan = plan_site(indexes, settings)
+
+    # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
+    # few entries (for the index page) instead of all of them.
+    documents: dict[str, tuple[str, bytes]] = {}
+    done: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
+    for planned in plan.channels:
+        signature = feed_signature(planned.stem, planned.title, planned.description, planned.refs, settings)
+        paths = [document_path(planned.stem, fmt) for fmt in settings.formats]
+        reusable = [path for path in paths if previous.documents.get(path, ("", b""))[0] == signature]
+        for path in reusable:
+            done[path] = previous.documents[path][1]
+        counts[planned.stem] = LATEST_TITLES if len(reusable) == len(paths) else settings.max_items
+        for path in paths:
+            documents[path] = (signature, b"")
+    needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
+    articles.update(_reread(needed, articles, settings))
+    site = materialize(plan, articles, settings, counts)
+    rendered = render_site(site, settings, done)
+    for path, (signature, _) in documents.items():
+        documents[path] = (signature, rendered[path])
+
+    errors: list[ContentError] = []
+    warnings: list[str] = []
+    for file, record in zip(found, ordered, strict=True):
+        if record.error is not None:
+            errors.append(ContentError(file.path, *record.error))
+        warnings.extend(str(ContentError(file.path, line, message)) for line, message in record.warnings)
     return BuildResult(
-        documents=render_site(site, settings),
+        documents=rendered,
         site=site,
-        files=loaded.files,
-        articles=len(loaded.articles),
-        errors=loaded.errors,
-        warnings=tuple(str(w) for w in loaded.warnings) + site.warnings,
+        files=len(found),
+        articles=len(indexes),
+        errors=tuple(errors),
+        warnings=tuple(warnings) + site.warnings,
+        state=BuildState(records, documents),
+        parsed=len(changed),
+        rendered=len(documents) - len(done),
     )
 
 
@@ -66,7 +153,7 @@ def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, 
     change triggers accounts for it.
     """
     current: dict[str, Article] = {}
-    for source, digest in {ref.file.source: ref.file.digest for ref in refs}.items():
+    for source, digest in {ref[REF_FILE][SOURCE]: ref[REF_FILE][DIGEST] for ref in refs}.items():
         try:
             article, _, now = load_file(settings.content_dir / source, source, settings.tz)
         except ContentError:
@@ -74,5 +161,82 @@ def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, 
         if now == digest:
             current[source] = article
     return tuple(
-        build_entry(ref, current[ref.file.source], settings) for ref in refs if ref.file.source in current
+        build_entry(ref, current[ref[REF_FILE][SOURCE]], settings)
+        for ref in refs
+        if ref[REF_FILE][SOURCE] in current
     )
+
+
+def _read(
+    files: list[ContentFile],
+    settings: Settings,
+    records: dict[str, FileRecord],
+    jobs: int | None,
+    progress: Progress | None,
+) -> dict[str, Article]:
+    """Read ``files`` into ``records``; returns the articles read in this process."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+        # Workers send back records only: building Article objects twice (once there, once
+        # here from a pickle) would cost more than reading the few files a feed shows again.
+        batches = [
+            (settings.timezone, [tuple(f) for f in files[start : start + _CHUNK]])
+            for start in range(0, len(files), _CHUNK)
+        ]
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            done = 0
+            for payload in pool.map(_read_batch, batches):
+                for source, record in marshal.loads(payload):
+                    records[source] = FileRecord(*record)
+                done += _CHUNK
+                if progress:
+                    progress(min(done, len(files)), len(files))
+        return {}
+    articles: dict[str, Article] = {}
+    for number, file in enumerate(files, 1):
+        records[file.source], article = _read_one(file, settings.tz)
+        if article is not None:
+            articles[file.source] = article
+        if progress and number % _CHUNK == 0:
+            progress(number, len(files))
+    return articles
+
+
+def _read_batch(batch: tuple[str, list[tuple[str, str, int, int, int]]]) -> bytes:
+    """Worker process: records for a batch of files, marshalled."""
+    timezone, files = batch
+    tz = ZoneInfo(timezone)
+    out = []
+    for fields in files:
+        file = ContentFile(*fields)
+        out.append((file.source, tuple(_read_one(file, tz)[0])))
+    return marshal.dumps(out)
+
+
+def _read_one(file: ContentFile, tz: ZoneInfo) -> tuple[FileRecord, Article | None]:
+    try:
+        article, problems, digest = load_file(Path(file.path), file.source, tz)
+    except ContentError as e:
+        return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
+    warnings = tuple((p.line, p.message) for p in problems)
+    record = FileRecord(file.size, file.mtime_ns, file.inode, index_article(article, digest), None, warnings)
+    return record, article
+
+
+def _reread(
+    refs: Sequence[EntryRef], have: dict[str, Article], settings: Settings
+) -> Iterator[tuple[str, Article]]:
+    """The articles behind ``refs`` that this process has not read yet, read again."""
+    for source, digest in {ref[REF_FILE][SOURCE]: ref[REF_FILE][DIGEST] for ref in refs}.items():
+        if source in have:
+            continue
+        try:
+            article, _, now = load_file(settings.content_dir / source, source, settings.tz)
+        except ContentError as e:
+            raise FeedsError(f"{e.path}: changed while the build was running; run it again") from e
+        if now != digest:
+            raise FeedsError(
+                f"{settings.content_dir / source}: changed while the build was running; run it again"
+            )
+        yield source, article

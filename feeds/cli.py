@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,10 @@ import click
 from ._version import __version__
 from .build import BuildResult
 from .build import build_site
+from .cache import BuildState
+from .cache import cache_path
+from .cache import read_state
+from .cache import write_state
 from .check import check_documents
 from .config import Settings
 from .config import load_settings
@@ -71,9 +76,17 @@ def cli() -> None:
     help="Output folder (overrides the config's `output`). Replaced as a whole, atomically.",
 )  # fmt: skip
 @click.option("--strict", is_flag=True, help="Write nothing if any article file has an error.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors: no warnings, progress or summary.")
+@click.option(
+    "--no-cache", is_flag=True,
+    help="Read every file and render every feed again (the cache is still refreshed).",
+)  # fmt: skip
 @settings_options
-def build(settings: Settings, strict: bool) -> None:
+def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
     """Build every feed, the OPML list and the index page into the output folder.
+
+    Unchanged files and feeds are taken from a cache beside the output folder
+    (.feeds-cache/); the output is the same with or without it.
 
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
     --strict); 2 for a usage or configuration error (nothing is written).
@@ -83,14 +96,18 @@ def build(settings: Settings, strict: bool) -> None:
         feeds build --config config/feeds.yaml --output public
     """
     started = time.perf_counter()
-    result = _build(settings)
+    cache = cache_path(settings.output_dir)
+    state = BuildState() if no_cache else read_state(cache, settings.timezone)
+    result = _build(settings, state, quiet)
     written = not (strict and result.errors)
     if written:
         try:
             write_site(result.documents, settings.output_dir)
         except FeedsError as e:
             raise click.ClickException(str(e)) from e
-    click.echo(_summary(result, settings, written, time.perf_counter() - started))
+    write_state(cache, settings.timezone, result.state)
+    if not quiet:
+        click.echo(_summary(result, settings, written, time.perf_counter() - started))
     if result.errors:
         raise SystemExit(1)
 
@@ -190,18 +207,46 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
     ).serve()
 
 
-def _build(settings: Settings) -> BuildResult:
+def _build(settings: Settings, state: BuildState | None = None, quiet: bool = False) -> BuildResult:
+    bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        result = build_site(settings)
+        result = build_site(settings, state, progress=bar)
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
     except FeedsError as e:
         raise click.ClickException(str(e)) from e
+    finally:
+        if bar:
+            bar.close()
     for error in result.errors:
         click.echo(f"error: {error}", err=True)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
     return result
+
+
+class _ProgressBar:
+    """``Reading files [#####     ] 41,000/100,000`` on stderr, once a build has taken a moment."""
+
+    DELAY = 0.5  #: seconds before the bar appears, so quick builds print nothing
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.shown and time.monotonic() - self.started < self.DELAY:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + " " * (self.WIDTH - filled)
+        click.echo(f"\rReading files [{bar}] {done:,}/{total:,}", err=True, nl=False)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)  # clear the line before the summary
 
 
 def _summary(result: BuildResult, settings: Settings, written: bool, seconds: float) -> str:

@@ -11,9 +11,19 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any
+from typing import Final
 
 from .config import Settings
+from .index import FILE_QUALITY
+from .index import IS_DRAFT
+from .index import ITEM
+from .index import KEY
+from .index import QUALITY
+from .index import SOURCE
+from .index import STUBS
+from .index import TIMESTAMP
+from .index import TOPICS
 from .index import FileIndex
 from .index import Stub
 from .index import index_article
@@ -29,18 +39,15 @@ from .model import SkipCounts
 from .model import Topic
 from .text import slugify
 
-
-class EntryRef(NamedTuple):
-    """An entry before it is built: what sorting, grouping and filtering need.
-
-    Tuples sort newest first, then by id, so the order never depends on file order.
-    """
-
-    order: float  #: minus the published timestamp
-    key: str  #: the entry id
-    file: FileIndex  #: the winning copy's file
-    stub: Stub  #: the winning copy
-    topics: tuple[Topic, ...]  #: every copy's topics, sorted by slug
+#: An entry before it is built: (order, key, file, stub, topics), where order is minus the
+#: published timestamp, key the entry id, file and stub the winning copy's, and topics every
+#: copy's topics sorted by slug. These tuples sort newest first, then by id, so the order never
+#: depends on file order. Plain tuples, like the indexes: there is one per entry of the site.
+EntryRef = tuple[float, str, FileIndex, Stub, tuple[Topic, ...]]
+REF_KEY: Final = 1
+REF_FILE: Final = 2
+REF_STUB: Final = 3
+REF_TOPICS: Final = 4
 
 
 @dataclass(frozen=True)
@@ -69,49 +76,45 @@ def convert(articles: Sequence[Article], settings: Settings) -> Site:
     return materialize(plan, {a.source: a for a in articles}, settings)
 
 
-class _Group:
-    """The copies of one entry seen so far: the winner, and every copy's topics."""
-
-    __slots__ = ("file", "stub", "topics")
-
-    def __init__(self, file: FileIndex, stub: Stub, topics: set[Topic]) -> None:
-        self.file, self.stub, self.topics = file, stub, set(topics)
-
-
 def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
     """Drafts and quality, de-duplication, topics and order, for files in sorted path order."""
     topics = _TopicIndex(settings)
     related_entries = settings.related is RelatedMode.ENTRIES
     drafts = low_quality = candidates = 0
-    groups: dict[str, _Group] = {}  # first-seen order is path order
+    # key → [winning file, winning stub, every copy's topics]; first-seen order is path order.
+    groups: dict[str, list[Any]] = {}
     for file in files:
-        if file.is_draft and not settings.include_drafts:
+        if file[IS_DRAFT] and not settings.include_drafts:
             drafts += 1
             continue
-        if _below(file.quality, settings):
+        if _below(file[FILE_QUALITY], settings):
             low_quality += 1
             continue
-        file_topics = {topics.resolve(name, file.source) for name in file.topics}
-        for stub in file.stubs if related_entries else file.stubs[:1]:
-            if stub.item and _below(stub.quality, settings):
+        file_topics = frozenset(topics.resolve(name, file[SOURCE]) for name in file[TOPICS])
+        for stub in file[STUBS] if related_entries else file[STUBS][:1]:
+            if stub[ITEM] and _below(stub[QUALITY], settings):
                 low_quality += 1
                 continue
             candidates += 1
-            group = groups.get(stub.key)
+            group = groups.get(stub[KEY])
             if group is None:
-                groups[stub.key] = _Group(file, stub, file_topics)
+                groups[stub[KEY]] = [file, stub, file_topics]
                 continue
             # An article beats a related item with the same URL; otherwise the first file wins.
-            if group.stub.item and not stub.item:
-                group.file, group.stub = file, stub
-            group.topics |= file_topics
-    refs = sorted(
-        EntryRef(-g.stub.timestamp, key, g.file, g.stub, tuple(sorted(g.topics, key=_slug)))
-        for key, g in groups.items()
-    )
+            if group[1][ITEM] and not stub[ITEM]:
+                group[0], group[1] = file, stub
+            group[2] = group[2] | file_topics
+    sorted_topics: dict[frozenset[Topic], tuple[Topic, ...]] = {}  # few distinct sets: sort each once
+    refs: list[EntryRef] = []
+    for key, (file, stub, group_topics) in groups.items():
+        ordered = sorted_topics.get(group_topics)
+        if ordered is None:
+            ordered = sorted_topics[group_topics] = tuple(sorted(group_topics, key=_slug))
+        refs.append((-stub[TIMESTAMP], key, file, stub, ordered))
+    refs.sort()
     members: dict[Topic, list[EntryRef]] = {}
     for ref in refs:
-        for topic in ref.topics:
+        for topic in ref[REF_TOPICS]:
             members.setdefault(topic, []).append(ref)
     channels = [PlannedChannel("all", settings.site.title, settings.site.description, tuple(refs))]
     for topic in sorted(members, key=_slug):
@@ -121,16 +124,23 @@ def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
     return Plan(tuple(channels), skipped, tuple(topics.warnings))
 
 
-def materialize(plan: Plan, articles: Mapping[str, Article], settings: Settings) -> Site:
-    """The site with full entries for what reaches a feed; ``articles`` must hold their files."""
+def materialize(
+    plan: Plan, articles: Mapping[str, Article], settings: Settings, counts: Mapping[str, int] | None = None
+) -> Site:
+    """The site with full entries for what reaches a feed; ``articles`` must hold their files.
+
+    ``counts`` (channel stem → number) builds fewer than ``max_items`` entries for channels whose
+    feeds need not be rendered again.
+    """
     built: dict[str, Entry] = {}
     channels = []
     for planned in plan.channels:
         entries = []
-        for ref in planned.refs[: settings.max_items]:
-            entry = built.get(ref.key)
+        count = settings.max_items if counts is None else counts[planned.stem]
+        for ref in planned.refs[:count]:
+            entry = built.get(ref[REF_KEY])
             if entry is None:
-                entry = built[ref.key] = build_entry(ref, articles[ref.file.source], settings)
+                entry = built[ref[REF_KEY]] = build_entry(ref, articles[ref[REF_FILE][SOURCE]], settings)
             entries.append(entry)
         channels.append(
             Channel(
@@ -148,15 +158,16 @@ def materialize(plan: Plan, articles: Mapping[str, Article], settings: Settings)
 
 def needed_sources(refs: Iterable[EntryRef]) -> set[str]:
     """The files ``build_entry`` needs for these references."""
-    return {ref.file.source for ref in refs}
+    return {ref[REF_FILE][SOURCE] for ref in refs}
 
 
 def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
-    """The full entry for a reference: the article itself, or its related item ``ref.stub.item``."""
-    if ref.stub.item == 0:
+    """The full entry for a reference: the article itself, or one of its related items."""
+    key, item_number, topics = ref[REF_KEY], ref[REF_STUB][ITEM], ref[REF_TOPICS]
+    if item_number == 0:
         related = () if settings.related is RelatedMode.OFF else article.related
         return Entry(
-            id=ref.key,
+            id=key,
             title=article.title,
             published=article.published,
             source=article.source,
@@ -165,28 +176,28 @@ def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
             body=article.body,
             body_format=article.body_format,
             provider=article.provider,
-            topics=ref.topics,
+            topics=topics,
             category=article.category,
             image=_best_image(article.images),
             quality=article.quality,
             related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
         )
-    item = article.related[ref.stub.item - 1]
+    item = article.related[item_number - 1]
     via = (
         Link(article.url, article.title, article.provider.name if article.provider else None)
         if article.url
         else None
     )
     return Entry(
-        id=ref.key,
+        id=key,
         title=item.title,
         published=item.published or article.published,
-        source=f"{article.source}#related-{ref.stub.item}",
+        source=f"{article.source}#related-{item_number}",
         url=item.url,
         summary=item.excerpt,
         body_format=BodyFormat.TEXT,
         provider=item.provider,
-        topics=ref.topics,
+        topics=topics,
         image=_best_image(item.images),
         via=via,
         quality=item.quality,

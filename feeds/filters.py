@@ -13,8 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from .convert import REF_STUB
 from .convert import EntryRef
 from .errors import FeedsError
+from .index import PROVIDER
+from .index import QUALITY
+from .index import TEXT
 from .index import Stub
 
 #: Longest ``q`` or ``provider`` value we accept; longer ones are surely not typed by a person.
@@ -63,15 +67,16 @@ class FeedFilter:
         return urlencode(pairs)
 
     def matches(self, stub: Stub) -> bool:
-        if self.min_quality is not None and stub.quality is not None and stub.quality < self.min_quality:
+        quality = stub[QUALITY]
+        if self.min_quality is not None and quality is not None and quality < self.min_quality:
             return False
-        if self.provider is not None and self.provider.casefold() not in stub.provider.split("\n"):
+        if self.provider is not None and self.provider.casefold() not in stub[PROVIDER].split("\n"):
             return False
-        return all(word in stub.text for word in self.words)
+        return all(word in stub[TEXT] for word in self.words)
 
     def select(self, refs: Sequence[EntryRef], max_items: int) -> tuple[list[EntryRef], int]:
         """The matching references to show (newest first, cut to the limit) and how many matched."""
-        matching = [ref for ref in refs if self.matches(ref.stub)]
+        matching = [ref for ref in refs if self.matches(ref[REF_STUB])]
         return matching[: min(self.limit or max_items, max_items)], len(matching)
 
 

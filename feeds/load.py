@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import timezone
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
+from typing import NamedTuple
 
 import yaml
 
@@ -49,24 +51,59 @@ class LoadResult:
     digests: Mapping[str, str] = field(default_factory=dict)  #: source → ``file_digest`` of its file
 
 
-def find_content_files(root: Path) -> list[Path]:
+class ContentFile(NamedTuple):
+    """An article file found in the content folder, with what tells its versions apart."""
+
+    source: str  #: path relative to the content folder, with forward slashes
+    path: str  #: as found under the content folder, for opening and for messages
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def scan_content(root: Path) -> list[ContentFile]:
     """Every article file under ``root``, recursively, in sorted order of relative path.
 
-    Hidden files and folders are skipped, and so is anything whose real path is outside ``root``
-    (a symlink pointing elsewhere).
+    Hidden files and folders are skipped, and so is anything reached through a symlink whose real
+    path is outside ``root``.
     """
-    real_root = root.resolve()
-    found = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+    real_root = os.path.realpath(root)
+    found: list[ContentFile] = []
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
             continue
-        if path.suffix.lower() not in CONTENT_SUFFIXES or not path.is_file():
-            continue
-        if not path.resolve().is_relative_to(real_root):
-            continue
-        found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink() and not _inside(entry.path, real_root):
+                    continue
+                if entry.is_dir():
+                    pending.append((entry.path, f"{prefix}{name}/"))
+                    continue
+                if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES or not entry.is_file():
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue  # gone while we looked
+            found.append(ContentFile(prefix + name, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+    found.sort(key=lambda f: f.source)
+    return found
+
+
+def _inside(path: str, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def find_content_files(root: Path) -> list[Path]:
+    """The paths of ``scan_content``."""
+    return [Path(f.path) for f in scan_content(root)]
 
 
 def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:

@@ -5,13 +5,23 @@ Pure: the same site and settings give the same bytes; the CLI writes them, the w
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 
 from ._feedgen import feed_bytes
 from ._version import __version__
 from .config import Settings
+from .convert import REF_FILE
+from .convert import REF_KEY
+from .convert import REF_STUB
+from .convert import REF_TOPICS
+from .convert import EntryRef
 from .feedcontext import FeedContext
 from .feedcontext import document_path
+from .index import DIGEST
+from .index import ITEM
 from .jsonfeed import json_feed_bytes
 from .markup import entry_html
 from .model import Channel
@@ -31,18 +41,49 @@ INDEX = "index.html"
 OPML = "feeds.opml"
 
 
-def render_site(site: Site, settings: Settings) -> Documents:
-    """Every document: each channel in each configured format, the OPML list and the index page."""
-    # Content HTML is rendered once per entry, and only for entries that reach some feed.
-    contents = {e.id: entry_html(e) for channel in site.channels for e in channel.entries if e.id}
+def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Documents:
+    """Every document: each channel in each configured format, the OPML list and the index page.
+
+    ``done`` holds feed documents known to be unchanged (see ``feed_signature``); they are taken as
+    they are, and their channels need only the first few entries, for the index page.
+    """
+    done = done or {}
+    pending = [
+        channel
+        for channel in site.channels
+        if any(document_path(channel.stem, fmt) not in done for fmt in settings.formats)
+    ]
+    # Content HTML is rendered once per entry, and only for entries that reach a feed to render.
+    contents = {e.id: entry_html(e) for channel in pending for e in channel.entries}
     contexts = [FeedContext(settings, channel, contents, __version__) for channel in site.channels]
     documents: Documents = {}
     for ctx in contexts:
         for fmt in settings.formats:
-            documents[document_path(ctx.channel.stem, fmt)] = _RENDERERS[fmt](ctx)
+            path = document_path(ctx.channel.stem, fmt)
+            documents[path] = done[path] if path in done else _RENDERERS[fmt](ctx)
     documents[OPML] = opml_bytes(site, contexts)
     documents[INDEX] = index_bytes(contexts, __version__)
     return documents
+
+
+def feed_signature(
+    stem: str, title: str, description: str, refs: Sequence[EntryRef], settings: Settings
+) -> str:
+    """What a channel's feed documents are made from: equal signatures, equal bytes.
+
+    The settings that shape a feed, the channel's own title, and for each of its first
+    ``max_items`` entries the id, the version of the file it comes from, which of the file's
+    entries it is and its topics. The program's own version is the cache's business.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    shaping = (settings.site, settings.formats, settings.max_items, settings.related, settings.timezone)
+    digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0".encode("utf-8", "surrogatepass"))
+    for ref in refs[: settings.max_items]:
+        stub = ref[REF_STUB]
+        slugs = ",".join(topic.slug for topic in ref[REF_TOPICS])
+        line = f"{ref[REF_KEY]}\0{ref[REF_FILE][DIGEST]}\0{stub[ITEM]}\0{slugs}\n"
+        digest.update(line.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def render_feed(channel: Channel, settings: Settings, fmt: Format, query: str = "") -> bytes:
