@@ -8,6 +8,7 @@ saves work. Many changed files are read by several processes at once.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from .cache import BuildState
 from .cache import FileRecord
+from .cache import paused_gc
 from .config import Settings
 from .convert import REF_FILE
 from .convert import EntryRef
@@ -82,17 +84,39 @@ def build_site(
     state: BuildState | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    found: list[ContentFile] | None = None,
 ) -> BuildResult:
     """Read the content folder and render every document; bad files are reported, not raised.
 
     ``state`` is what the previous build of the same settings learned (``result.state``, or
     ``cache.read_state``); ``jobs`` caps the processes that read changed files (default: one per
-    CPU). Raises ConfigError when the content folder is missing.
+    CPU); ``found`` is the content folder's ``scan_content`` when the caller has it already.
+    Raises ConfigError when the content folder is missing.
     """
     if not settings.content_dir.is_dir():
         raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
-    previous = state or BuildState()
-    found = scan_content(settings.content_dir)
+    with paused_gc():
+        return _build(settings, state or BuildState(), jobs, progress, found)
+
+
+def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
+    """Changes whenever a build of these settings could give something else (with this program)."""
+    digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogatepass"), digest_size=16)
+    for file in found:
+        line = f"{file.source}\0{file.size}\0{file.mtime_ns}\0{file.inode}\n"
+        digest.update(line.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _build(
+    settings: Settings,
+    previous: BuildState,
+    jobs: int | None,
+    progress: Progress | None,
+    found: list[ContentFile] | None,
+) -> BuildResult:
+    if found is None:
+        found = scan_content(settings.content_dir)
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
     for file in found:
@@ -140,7 +164,7 @@ def build_site(
         articles=len(indexes),
         errors=tuple(errors),
         warnings=tuple(warnings) + site.warnings,
-        state=BuildState(records, documents),
+        state=BuildState(records, documents, {"fingerprint": content_fingerprint(settings, found)}),
         parsed=len(changed),
         rendered=len(documents) - len(done),
     )

@@ -3,34 +3,42 @@
 For every content file, keyed by its path, size, modification time and inode: its index (or its
 error) and its warnings, so an unchanged file is never parsed again. For every feed document: the
 signature of what it was rendered from and its bytes, so an unchanged feed is never rendered again.
+And a summary of the last build, so a build with nothing to do can say so without reading the rest.
 
-The cache lives beside the output folder (``.feeds-cache/<output name>.cache``). It is one file,
-written to a temporary name and renamed into place, so a crash never leaves half of it; it starts
-with a header naming the program version (a digest of the package's own source and of the
-libraries that shape its output) and ends with a checksum. A cache that does not match in every
-respect is ignored and replaced, never trusted.
+The cache is a folder beside the output folder (``.feeds-cache/<output name>/``). File records
+are spread over ``SHARDS`` files by a hash of their path, so a build that changed one article
+rewrites one shard. Every file is written to a temporary name and renamed into place, so a crash
+never leaves half of one; each starts with a header naming the program version (a digest of the
+package's own source and of the libraries that shape its output) and ends with a checksum. A file
+that does not match in every respect is ignored, never trusted. Shards need no common manifest:
+a record is only used when the file it describes still has the same size, time and inode.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import marshal
 import os
 import sys
 import tempfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 from typing import NamedTuple
 
 from ._version import __version__
 from .index import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
-_FORMAT = 1
+SHARDS = 32
+_FORMAT = 2
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
@@ -48,16 +56,21 @@ class FileRecord(NamedTuple):
 
 @dataclass
 class BuildState:
-    """The cache's content: per content file and per rendered document."""
+    """The cache's content: per content file and per rendered feed document."""
 
     files: dict[str, FileRecord] = field(default_factory=dict)  #: source → record
     documents: dict[str, tuple[str, bytes]] = field(default_factory=dict)  #: path → (signature, bytes)
+    summary: dict[str, Any] = field(default_factory=dict)  #: the last build's fingerprint and report
 
 
-def cache_path(output_dir: Path) -> Path:
+def cache_folder(output_dir: Path) -> Path:
     """Where the cache of the build writing ``output_dir`` lives."""
     output = output_dir.absolute()
-    return output.parent / CACHE_FOLDER / f"{output.name}.cache"
+    return output.parent / CACHE_FOLDER / output.name
+
+
+def shard_of(source: str) -> int:
+    return zlib.crc32(source.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 @functools.cache
@@ -77,36 +90,87 @@ def program_version() -> str:
     return digest.hexdigest()
 
 
-def _header(context: str) -> bytes:
-    return (
-        f"feeds-cache {_FORMAT} {program_version()} {hashlib.sha256(context.encode()).hexdigest()}\n".encode()
-    )
+def read_summary(folder: Path, context: str) -> dict[str, Any]:
+    """The last build's summary, or an empty dict."""
+    summary = _read(folder / "summary", context)
+    return summary if isinstance(summary, dict) else {}
 
 
-def read_state(path: Path, context: str) -> BuildState:
-    """The cached state, or an empty one when there is none or it cannot be trusted.
+def read_state(folder: Path, context: str) -> BuildState:
+    """Everything cached, or as much as can be trusted (possibly nothing).
 
     ``context`` holds whatever else the records depend on (the time zone that dates undated
-    articles, for instance); a cache made in another context is ignored.
+    articles, for instance); files made in another context are ignored.
     """
+    state = BuildState(summary=read_summary(folder, context))
+    with paused_gc():
+        for shard in range(SHARDS):
+            records = _read(folder / f"files-{shard:02d}", context)
+            if isinstance(records, dict):
+                state.files.update((source, FileRecord(*record)) for source, record in records.items())
+        documents = _read(folder / "documents", context)
+        if isinstance(documents, dict):
+            state.documents = documents
+    return state
+
+
+def write_state(folder: Path, context: str, state: BuildState, previous: BuildState | None = None) -> None:
+    """Store ``state``, rewriting only the parts that differ from ``previous`` (what was read).
+
+    Failures are ignored: a cache is only a shortcut.
+    """
+    old_files = previous.files if previous else {}
+    dirty = {shard_of(s) for s, r in state.files.items() if old_files.get(s) is not r}
+    dirty |= {shard_of(s) for s in old_files if s not in state.files}
+    if previous is None:
+        dirty = set(range(SHARDS))
+    shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
+    for source, record in state.files.items():
+        shard = shard_of(source)
+        if shard in shards:
+            shards[shard][source] = tuple(record)
+    for shard, records in shards.items():
+        _write(folder / f"files-{shard:02d}", context, records)
+    if previous is None or state.documents != previous.documents:
+        _write(folder / "documents", context, state.documents)
+    _write(folder / "summary", context, state.summary)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Creating a million small tuples sets off the cyclic garbage collector again and again,
+    which then walks every object alive; none of them form cycles, so it can wait."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _header(context: str) -> bytes:
+    context_digest = hashlib.sha256(context.encode()).hexdigest()
+    return f"feeds-cache {_FORMAT} {program_version()} {context_digest}\n".encode()
+
+
+def _read(path: Path, context: str) -> Any:
     try:
         data = path.read_bytes()
     except OSError:
-        return BuildState()
+        return None
     header = _header(context)
     body, checksum = data[len(header) : -32], data[-32:]
     if not data.startswith(header) or hashlib.blake2b(body, digest_size=32).digest() != checksum:
-        return BuildState()
+        return None
     try:
-        files, documents = marshal.loads(body)
-        return BuildState({k: FileRecord(*v) for k, v in files.items()}, documents)
+        return marshal.loads(body)
     except (EOFError, ValueError, TypeError):
-        return BuildState()
+        return None
 
 
-def write_state(path: Path, context: str, state: BuildState) -> None:
-    """Replace the cache atomically; failures are ignored, since a cache is only a shortcut."""
-    body = marshal.dumps(({k: tuple(v) for k, v in state.files.items()}, state.documents))
+def _write(path: Path, context: str, value: Any) -> None:
+    body = marshal.dumps(value)
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

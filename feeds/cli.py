@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
@@ -16,15 +17,21 @@ import click
 from ._version import __version__
 from .build import BuildResult
 from .build import build_site
+from .build import content_fingerprint
 from .cache import BuildState
-from .cache import cache_path
+from .cache import cache_folder
 from .cache import read_state
+from .cache import read_summary
 from .cache import write_state
 from .check import check_documents
 from .config import Settings
 from .config import load_settings
 from .errors import ConfigError
 from .errors import FeedsError
+from .load import ContentFile
+from .load import scan_content
+from .write import output_listing
+from .write import output_matches
 from .write import write_site
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -96,18 +103,37 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
         feeds build --config config/feeds.yaml --output public
     """
     started = time.perf_counter()
-    cache = cache_path(settings.output_dir)
-    state = BuildState() if no_cache else read_state(cache, settings.timezone)
-    result = _build(settings, state, quiet)
+    cache = cache_folder(settings.output_dir)
+    context = settings.timezone
+    found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
+    if found is not None and not no_cache:
+        last = read_summary(cache, context)
+        if last.get("fingerprint") == content_fingerprint(settings, found) and output_matches(
+            settings.output_dir, last.get("output", {})
+        ):
+            # Nothing a build reads has changed, and the output is what the last build wrote.
+            _report(last["errors"], last["warnings"], quiet)
+            if not quiet:
+                click.echo(f"{last['summary']} Up to date. {time.perf_counter() - started:.2f} s.")
+            raise SystemExit(1 if last["errors"] else 0)
+    state = BuildState() if no_cache else read_state(cache, context)
+    result = _build(settings, state, quiet, found)
     written = not (strict and result.errors)
     if written:
         try:
             write_site(result.documents, settings.output_dir)
         except FeedsError as e:
             raise click.ClickException(str(e)) from e
-    write_state(cache, settings.timezone, result.state)
+    summary = _summary(result, settings, written)
+    result.state.summary.update(
+        summary=summary,
+        errors=[str(e) for e in result.errors],
+        warnings=list(result.warnings),
+        output=output_listing(settings.output_dir) if written else {},
+    )
+    write_state(cache, context, result.state, None if no_cache else state)
     if not quiet:
-        click.echo(_summary(result, settings, written, time.perf_counter() - started))
+        click.echo(f"{summary} {time.perf_counter() - started:.2f} s.")
     if result.errors:
         raise SystemExit(1)
 
@@ -207,10 +233,15 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
     ).serve()
 
 
-def _build(settings: Settings, state: BuildState | None = None, quiet: bool = False) -> BuildResult:
+def _build(
+    settings: Settings,
+    state: BuildState | None = None,
+    quiet: bool = False,
+    found: list[ContentFile] | None = None,
+) -> BuildResult:
     bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        result = build_site(settings, state, progress=bar)
+        result = build_site(settings, state, progress=bar, found=found)
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
     except FeedsError as e:
@@ -218,12 +249,16 @@ def _build(settings: Settings, state: BuildState | None = None, quiet: bool = Fa
     finally:
         if bar:
             bar.close()
-    for error in result.errors:
+    _report([str(e) for e in result.errors], result.warnings, quiet)
+    return result
+
+
+def _report(errors: Sequence[str], warnings: Sequence[str], quiet: bool) -> None:
+    for error in errors:
         click.echo(f"error: {error}", err=True)
     if not quiet:
-        for warning in result.warnings:
+        for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
-    return result
 
 
 class _ProgressBar:
@@ -249,7 +284,7 @@ class _ProgressBar:
             click.echo("\r\033[K", err=True, nl=False)  # clear the line before the summary
 
 
-def _summary(result: BuildResult, settings: Settings, written: bool, seconds: float) -> str:
+def _summary(result: BuildResult, settings: Settings, written: bool) -> str:
     skipped = result.site.skipped
     where = f"wrote {result.feeds} feeds, feeds.opml and index.html to {settings.output_dir}"
     if not written:
@@ -258,7 +293,7 @@ def _summary(result: BuildResult, settings: Settings, written: bool, seconds: fl
         f"Read {result.files} files: {result.articles} articles, {len(result.errors)} errors. "
         f"{result.entries} entries in {len(result.site.topics)} topics; {where}. "
         f"Left out: {_plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
-        f"{_plural(skipped.duplicates, 'duplicate')}. {seconds:.2f} s."
+        f"{_plural(skipped.duplicates, 'duplicate')}."
     )
 
 

@@ -77,49 +77,61 @@ def convert(articles: Sequence[Article], settings: Settings) -> Site:
 
 
 def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
-    """Drafts and quality, de-duplication, topics and order, for files in sorted path order."""
+    """Drafts and quality, de-duplication, topics and order, for files in sorted path order.
+
+    Written for speed (it runs over every entry of the site on every build): topics are handled
+    by slug, and sets of slugs are sorted once per distinct set.
+    """
     topics = _TopicIndex(settings)
     related_entries = settings.related is RelatedMode.ENTRIES
+    include_drafts = settings.include_drafts
+    floor = settings.min_quality
     drafts = low_quality = candidates = 0
-    # key → [winning file, winning stub, every copy's topics]; first-seen order is path order.
+    # key → [winning file, winning stub, every copy's topic slugs]; first-seen order is path order.
     groups: dict[str, list[Any]] = {}
     for file in files:
-        if file[IS_DRAFT] and not settings.include_drafts:
+        if file[IS_DRAFT] and not include_drafts:
             drafts += 1
             continue
-        if _below(file[FILE_QUALITY], settings):
+        quality = file[FILE_QUALITY]
+        if floor is not None and quality is not None and quality < floor:
             low_quality += 1
             continue
-        file_topics = frozenset(topics.resolve(name, file[SOURCE]) for name in file[TOPICS])
+        slugs = frozenset(topics.resolve(name, file[SOURCE]).slug for name in file[TOPICS])
         for stub in file[STUBS] if related_entries else file[STUBS][:1]:
-            if stub[ITEM] and _below(stub[QUALITY], settings):
+            if stub[ITEM] and floor is not None and stub[QUALITY] is not None and stub[QUALITY] < floor:
                 low_quality += 1
                 continue
             candidates += 1
             group = groups.get(stub[KEY])
             if group is None:
-                groups[stub[KEY]] = [file, stub, file_topics]
+                groups[stub[KEY]] = [file, stub, slugs]
                 continue
             # An article beats a related item with the same URL; otherwise the first file wins.
             if group[1][ITEM] and not stub[ITEM]:
                 group[0], group[1] = file, stub
-            group[2] = group[2] | file_topics
-    sorted_topics: dict[frozenset[Topic], tuple[Topic, ...]] = {}  # few distinct sets: sort each once
+            if not slugs <= group[2]:
+                group[2] = group[2] | slugs
+    by_slug = topics.by_slug
+    ordered: dict[frozenset[str], tuple[Topic, ...]] = {}  # few distinct sets: sort each once
     refs: list[EntryRef] = []
-    for key, (file, stub, group_topics) in groups.items():
-        ordered = sorted_topics.get(group_topics)
-        if ordered is None:
-            ordered = sorted_topics[group_topics] = tuple(sorted(group_topics, key=_slug))
-        refs.append((-stub[TIMESTAMP], key, file, stub, ordered))
+    for key, (file, stub, slugs) in groups.items():
+        entry_topics = ordered.get(slugs)
+        if entry_topics is None:
+            entry_topics = ordered[slugs] = tuple(by_slug[slug] for slug in sorted(slugs))
+        refs.append((-stub[TIMESTAMP], key, file, stub, entry_topics))
     refs.sort()
-    members: dict[Topic, list[EntryRef]] = {}
+    members: dict[str, list[EntryRef]] = {slug: [] for slug in sorted(by_slug)}
     for ref in refs:
         for topic in ref[REF_TOPICS]:
-            members.setdefault(topic, []).append(ref)
+            members[topic.slug].append(ref)
     channels = [PlannedChannel("all", settings.site.title, settings.site.description, tuple(refs))]
-    for topic in sorted(members, key=_slug):
-        stem = f"topics/{topic.slug}"
-        channels.append(PlannedChannel(stem, topic.title, topic.description, tuple(members[topic]), topic))
+    for slug, topic_refs in members.items():
+        if topic_refs:
+            topic = by_slug[slug]
+            channels.append(
+                PlannedChannel(f"topics/{slug}", topic.title, topic.description, tuple(topic_refs), topic)
+            )
     skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=candidates - len(refs))
     return Plan(tuple(channels), skipped, tuple(topics.warnings))
 

@@ -9,30 +9,33 @@ place and is reported on ``/healthz``.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from pathlib import Path
 from typing import Any
 
 from ._feedgen import EMPTY_FEED_DATE
 from .build import BuildResult
 from .build import build_entries
 from .build import build_site
+from .build import content_fingerprint
+from .cache import BuildState
+from .cache import cache_folder
+from .cache import read_state
+from .cache import write_state
 from .config import Settings
 from .errors import FeedsError
 from .filters import FeedFilter
-from .load import CONTENT_SUFFIXES
+from .load import ContentFile
+from .load import scan_content
 from .model import Channel
 from .model import Format
 from .render import INDEX
@@ -124,46 +127,17 @@ def make_snapshot(
     return Snapshot(result, settings, documents, feeds, now, seconds)
 
 
-def content_fingerprint(settings: Settings) -> str:
-    """A digest of the config file and every content file's name, size and modification time."""
-    digest = hashlib.blake2b(digest_size=16)
+def _look(settings: Settings) -> tuple[str, list[ContentFile]]:
+    """The content folder's files, and a fingerprint of them and of the config file."""
+    found = scan_content(settings.content_dir)
+    config = ""
     if settings.config_path is not None:
-        digest.update(_stat_line("config", settings.config_path))
-    for line in _content_stats(settings.content_dir):
-        digest.update(line)
-    return digest.hexdigest()
-
-
-def _stat_line(name: str, path: str | Path) -> bytes:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return f"{name}\0missing\n".encode("utf-8", "surrogateescape")
-    return f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogateescape")
-
-
-def _content_stats(root: Path) -> Iterator[bytes]:
-    """Stat lines of the files a build would read (the loader's rules: no hidden names)."""
-    pending = [str(root)]
-    while pending:
-        folder = pending.pop()
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            st = os.stat(settings.config_path)
+            config = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
         except OSError:
-            yield f"{folder}\0unreadable\n".encode("utf-8", "surrogateescape")
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            try:
-                if entry.is_dir():
-                    pending.append(entry.path)
-                elif os.path.splitext(entry.name)[1].lower() in CONTENT_SUFFIXES:
-                    st = entry.stat()
-                    line = f"{entry.path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n"
-                    yield line.encode("utf-8", "surrogateescape")
-            except OSError:
-                continue  # vanished while we looked: the next look sees the new state
+            config = "missing"
+    return f"{config}/{content_fingerprint(settings, found)}", found
 
 
 class LiveSite:
@@ -173,6 +147,7 @@ class LiveSite:
         self._load_settings = load_settings
         self._rebuild_lock = threading.Lock()
         self._fingerprint: str | None = None
+        self._state: BuildState | None = None  #: what the last build learned, for the next one
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.snapshot: Snapshot | None = None  #: read once per request; replaced whole
@@ -192,8 +167,10 @@ class LiveSite:
             started = time.perf_counter()
             try:
                 settings = self._load_settings()
-                fingerprint = content_fingerprint(settings)
-                result = build_site(settings)
+                fingerprint, found = _look(settings)
+                if self._state is None:  # first build: start from the cache a CLI build left
+                    self._state = read_state(cache_folder(settings.output_dir), settings.timezone)
+                result = build_site(settings, self._state, found=found)
             except FeedsError as e:
                 self._failed(str(e))
                 return False
@@ -204,6 +181,8 @@ class LiveSite:
             now = datetime.now(timezone.utc)
             self.snapshot = make_snapshot(result, settings, self.snapshot, now, time.perf_counter() - started)
             self._fingerprint = fingerprint
+            previous, self._state = self._state, result.state
+            write_state(cache_folder(settings.output_dir), settings.timezone, result.state, previous)
             self.last_error = self.last_error_at = None
             self.builds += 1
             log.info(
@@ -222,7 +201,7 @@ class LiveSite:
             if failed != self.last_error:
                 self._failed(failed)
             return False
-        if content_fingerprint(settings) == self._fingerprint:
+        if _look(settings)[0] == self._fingerprint:
             return False
         return self.rebuild()
 

@@ -55,6 +55,21 @@ def write_site(documents: Mapping[str, bytes], output: Path) -> None:
         _swap_in(staging, output)
 
 
+def output_listing(output: Path) -> dict[str, tuple[int, int]]:
+    """Every file of an output folder: relative path → (size, modification time in ns)."""
+    listing = {}
+    for path in output.rglob("*"):
+        if path.is_file():
+            st = path.stat()
+            listing[path.relative_to(output).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return listing
+
+
+def output_matches(output: Path, listing: Mapping[str, tuple[int, int]]) -> bool:
+    """Whether ``output`` still holds exactly the files of ``listing``, untouched."""
+    return bool(listing) and output.is_dir() and output_listing(output) == dict(listing)
+
+
 def _check_relative(name: str) -> None:
     path = PurePosixPath(name)
     if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):

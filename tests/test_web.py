@@ -320,7 +320,7 @@ def test_a_crashing_build_keeps_the_last_good_site(
 ) -> None:
     good = client.get("/all.json").data
 
-    def broken(*_: object) -> None:
+    def broken(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(feeds.live, "build_site", broken)
@@ -333,19 +333,17 @@ def test_requests_during_rebuilds_see_whole_versions(site: Path, client: FlaskCl
     """While the site is rebuilt over and over, every answer is one complete version."""
     live = live_site(client.application)
     app = client.application
-    problems: list[str] = []
+    answers: list[tuple[int, str, bytes]] = []
     done = threading.Event()
 
     def poll() -> None:
         local = app.test_client()
-        while not done.is_set():
+        seen: dict[bytes, bytes] = {}  # one copy of each body, so memory stays small
+        while not done.is_set() and len(answers) < 20_000:
             response = local.get("/topics/ai.atom")
-            etags = {d.plain.etag for s in versions for d in [s.documents["/topics/ai.atom"]]}
-            if response.status_code != 200 or response.headers["ETag"] not in etags:
-                problems.append(f"{response.status_code} {response.headers.get('ETag')}")
-            feed = feedparser.parse(response.data)
-            if feed.bozo:
-                problems.append(str(feed.bozo_exception))
+            body = seen.setdefault(response.data, response.data)
+            answers.append((response.status_code, response.headers["ETag"], body))
+            time.sleep(0.001)  # leave the rebuilding thread some time
 
     versions = [live.snapshot]
     threads = [threading.Thread(target=poll) for _ in range(3)]
@@ -358,7 +356,14 @@ def test_requests_during_rebuilds_see_whole_versions(site: Path, client: FlaskCl
     done.set()
     for thread in threads:
         thread.join()
-    assert problems == []
+    bodies = {s.documents["/topics/ai.atom"].plain.etag: s.documents["/topics/ai.atom"].body for s in versions if s}
+    assert len(bodies) == 6
+    assert answers
+    for status, etag, body in answers:
+        assert status == 200
+        assert bodies[etag] == body  # a whole version, with its own ETag
+    for body in {body for _, _, body in answers}:
+        assert not feedparser.parse(body).bozo
 
 
 # -- filters ---------------------------------------------------------------------------------------
