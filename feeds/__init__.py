@@ -23,8 +23,17 @@ from .model import Entry
 from .model import Format
 from .model import Site
 from .render import render_site
-from .web import create_app
 from .write import write_site
+
+
+def __getattr__(name: str) -> object:
+    # The web app imports Flask, which the command line's builds do not need: load it on demand.
+    if name == "create_app":
+        from .web import create_app
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Article",

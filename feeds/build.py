@@ -164,7 +164,7 @@ def _build(
         articles=len(indexes),
         errors=tuple(errors),
         warnings=tuple(warnings) + site.warnings,
-        state=BuildState(records, documents, {"fingerprint": content_fingerprint(settings, found)}),
+        state=BuildState(records, documents),
         parsed=len(changed),
         rendered=len(documents) - len(done),
     )

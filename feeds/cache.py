@@ -9,7 +9,8 @@ The cache is a folder beside the output folder (``.feeds-cache/<output name>/``)
 are spread over ``SHARDS`` files by a hash of their path, so a build that changed one article
 rewrites one shard. Every file is written to a temporary name and renamed into place, so a crash
 never leaves half of one; each starts with a header naming the program version (a digest of the
-package's own source and of the libraries that shape its output) and ends with a checksum. A file
+package's own source and of the libraries that shape its output) and ends with a CRC-32 of the
+rest, which catches a truncated or damaged file. A file
 that does not match in every respect is ignored, never trusted. Shards need no common manifest:
 a record is only used when the file it describes still has the same size, time and inode.
 """
@@ -160,8 +161,8 @@ def _read(path: Path, context: str) -> Any:
     except OSError:
         return None
     header = _header(context)
-    body, checksum = data[len(header) : -32], data[-32:]
-    if not data.startswith(header) or hashlib.blake2b(body, digest_size=32).digest() != checksum:
+    body = memoryview(data)[len(header) : -4]
+    if not data.startswith(header) or zlib.crc32(body).to_bytes(4, "big") != data[-4:]:
         return None
     try:
         return marshal.loads(body)
@@ -178,7 +179,7 @@ def _write(path: Path, context: str, value: Any) -> None:
         with os.fdopen(handle, "wb") as out:
             out.write(_header(context))
             out.write(body)
-            out.write(hashlib.blake2b(body, digest_size=32).digest())
+            out.write(zlib.crc32(body).to_bytes(4, "big"))
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

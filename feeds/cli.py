@@ -106,9 +106,10 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
     cache = cache_folder(settings.output_dir)
     context = settings.timezone
     found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
+    fingerprint = content_fingerprint(settings, found) if found is not None else ""
     if found is not None and not no_cache:
         last = read_summary(cache, context)
-        if last.get("fingerprint") == content_fingerprint(settings, found) and output_matches(
+        if last.get("fingerprint") == fingerprint and output_matches(
             settings.output_dir, last.get("output", {})
         ):
             # Nothing a build reads has changed, and the output is what the last build wrote.
@@ -126,6 +127,7 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
             raise click.ClickException(str(e)) from e
     summary = _summary(result, settings, written)
     result.state.summary.update(
+        fingerprint=fingerprint,
         summary=summary,
         errors=[str(e) for e in result.errors],
         warnings=list(result.warnings),

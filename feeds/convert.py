@@ -89,6 +89,8 @@ def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
     drafts = low_quality = candidates = 0
     # key → [winning file, winning stub, every copy's topic slugs]; first-seen order is path order.
     groups: dict[str, list[Any]] = {}
+    find = groups.get
+    slug_sets: dict[tuple[str, ...], frozenset[str]] = {}  # names as written → slugs, once per set
     for file in files:
         if file[IS_DRAFT] and not include_drafts:
             drafts += 1
@@ -97,18 +99,23 @@ def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
         if floor is not None and quality is not None and quality < floor:
             low_quality += 1
             continue
-        slugs = frozenset(topics.resolve(name, file[SOURCE]).slug for name in file[TOPICS])
+        names = file[TOPICS]
+        slugs = slug_sets.get(names)
+        if slugs is None:
+            slugs = slug_sets[names] = frozenset(topics.resolve(name, file[SOURCE]).slug for name in names)
         for stub in file[STUBS] if related_entries else file[STUBS][:1]:
-            if stub[ITEM] and floor is not None and stub[QUALITY] is not None and stub[QUALITY] < floor:
+            item = stub[ITEM]
+            if item and floor is not None and stub[QUALITY] is not None and stub[QUALITY] < floor:
                 low_quality += 1
                 continue
             candidates += 1
-            group = groups.get(stub[KEY])
+            key = stub[KEY]
+            group = find(key)
             if group is None:
-                groups[stub[KEY]] = [file, stub, slugs]
+                groups[key] = [file, stub, slugs]
                 continue
             # An article beats a related item with the same URL; otherwise the first file wins.
-            if group[1][ITEM] and not stub[ITEM]:
+            if group[1][ITEM] and not item:
                 group[0], group[1] = file, stub
             if not slugs <= group[2]:
                 group[2] = group[2] | slugs

@@ -356,7 +356,9 @@ def test_requests_during_rebuilds_see_whole_versions(site: Path, client: FlaskCl
     done.set()
     for thread in threads:
         thread.join()
-    bodies = {s.documents["/topics/ai.atom"].plain.etag: s.documents["/topics/ai.atom"].body for s in versions if s}
+    bodies = {
+        s.documents["/topics/ai.atom"].plain.etag: s.documents["/topics/ai.atom"].body for s in versions if s
+    }
     assert len(bodies) == 6
     assert answers
     for status, etag, body in answers:
