@@ -119,10 +119,11 @@ def _build(
         found = scan_content(settings.content_dir)
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
-    for file in found:
-        old = previous.files.get(file.source)
-        if old is not None and (old[0], old[1], old[2]) == (file.size, file.mtime_ns, file.inode):
-            records[file.source] = old
+    known = previous.files.get
+    for file in found:  # by position: this loop runs once per content file on every build
+        old = known(file[0])
+        if old is not None and old[1] == file[3] and old[0] == file[2] and old[2] == file[4]:
+            records[file[0]] = old
         else:
             changed.append(file)
     articles = _read(changed, settings, records, jobs, progress)

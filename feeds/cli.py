@@ -20,6 +20,7 @@ from .build import build_site
 from .build import content_fingerprint
 from .cache import BuildState
 from .cache import cache_folder
+from .cache import paused_gc
 from .cache import read_state
 from .cache import read_summary
 from .cache import write_state
@@ -102,6 +103,11 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
 
         feeds build --config config/feeds.yaml --output public
     """
+    with paused_gc():  # a build makes millions of small objects and no cycles to collect
+        _build_and_write(settings, strict, quiet, no_cache)
+
+
+def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
     started = time.perf_counter()
     cache = cache_folder(settings.output_dir)
     context = settings.timezone
