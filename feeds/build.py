@@ -38,6 +38,7 @@ from .index import DIGEST
 from .index import SOURCE
 from .index import FileIndex
 from .index import index_article
+from .index import search_text
 from .load import ContentFile
 from .load import load_file
 from .load import scan_content
@@ -245,7 +246,8 @@ def _read_one(file: ContentFile, tz: ZoneInfo) -> tuple[FileRecord, Article | No
     except ContentError as e:
         return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)
-    record = FileRecord(file.size, file.mtime_ns, file.inode, index_article(article, digest), None, warnings)
+    indexed = index_article(article, digest)
+    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, search_text(article))
     return record, article
 
 

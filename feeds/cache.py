@@ -1,7 +1,8 @@
 """The build cache: what one build learned, kept for the next one.
 
 For every content file, keyed by its path, size, modification time and inode: its index (or its
-error) and its warnings, so an unchanged file is never parsed again. For every feed document: the
+error) and its warnings, so an unchanged file is never parsed again; and apart from those, the text
+the web app's filters search, which only the web app loads. For every feed document: the
 signature of what it was rendered from and its bytes, so an unchanged feed is never rendered again.
 And a summary of the last build, so a build with nothing to do can say so without reading the rest.
 
@@ -53,6 +54,7 @@ class FileRecord(NamedTuple):
     indexed: FileIndex | None  #: None when the file was skipped
     error: tuple[int | None, str] | None  #: (line, message) when the file was skipped
     warnings: tuple[tuple[int | None, str], ...]  #: (line, message) of parts left out
+    search: str | None = None  #: ``index.search_text``; None when not loaded (or skipped)
 
 
 @dataclass
@@ -97,18 +99,30 @@ def read_summary(folder: Path, context: str) -> dict[str, Any]:
     return summary if isinstance(summary, dict) else {}
 
 
-def read_state(folder: Path, context: str) -> BuildState:
+def read_state(folder: Path, context: str, search: bool = False) -> BuildState:
     """Everything cached, or as much as can be trusted (possibly nothing).
 
     ``context`` holds whatever else the records depend on (the time zone that dates undated
-    articles, for instance); files made in another context are ignored.
+    articles, for instance); files made in another context are ignored. With ``search``, the
+    filters' text is loaded too, and a record without it is left out (so its file is read again).
     """
     state = BuildState(summary=read_summary(folder, context))
     with paused_gc():
         for shard in range(SHARDS):
             records = _read(folder / f"files-{shard:02d}", context)
-            if isinstance(records, dict):
+            if not isinstance(records, dict):
+                continue
+            if not search:
                 state.files.update((source, FileRecord(*record)) for source, record in records.items())
+                continue
+            texts = _read(folder / f"search-{shard:02d}", context)
+            texts = texts if isinstance(texts, dict) else {}
+            for source, record in records.items():
+                if source in texts or record[3] is None:
+                    size, mtime_ns, inode, indexed, error, warnings = record
+                    state.files[source] = FileRecord(
+                        size, mtime_ns, inode, indexed, error, warnings, texts.get(source)
+                    )
         documents = _read(folder / "documents", context)
         if isinstance(documents, dict):
             state.documents = documents
@@ -126,12 +140,24 @@ def write_state(folder: Path, context: str, state: BuildState, previous: BuildSt
     if previous is None:
         dirty = set(range(SHARDS))
     shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
+    texts: dict[int, dict[str, str]] = {shard: {} for shard in dirty}
+    complete = set(dirty)  # shards whose every record carries its search text
     for source, record in state.files.items():
         shard = shard_of(source)
         if shard in shards:
-            shards[shard][source] = tuple(record)
+            shards[shard][source] = tuple(record)[:6]
+            if record.search is not None:
+                texts[shard][source] = record.search
+            elif record.indexed is not None:
+                complete.discard(shard)
     for shard, records in shards.items():
         _write(folder / f"files-{shard:02d}", context, records)
+        if shard not in complete:
+            # A build that did not load the search text keeps what is stored for unchanged files.
+            stored = _read(folder / f"search-{shard:02d}", context)
+            if isinstance(stored, dict):
+                texts[shard] = {s: stored[s] for s in records if s in stored} | texts[shard]
+        _write(folder / f"search-{shard:02d}", context, texts[shard])
     if previous is None or state.documents != previous.documents:
         _write(folder / "documents", context, state.documents)
     _write(folder / "summary", context, state.summary)

@@ -8,18 +8,20 @@ in its self link.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from .convert import REF_FILE
 from .convert import REF_STUB
 from .convert import EntryRef
 from .errors import FeedsError
-from .index import PROVIDER
+from .index import ITEM
 from .index import QUALITY
-from .index import TEXT
-from .index import Stub
+from .index import SOURCE
+from .index import search_fields
 
 #: Longest ``q`` or ``provider`` value we accept; longer ones are surely not typed by a person.
 MAX_TEXT = 200
@@ -66,17 +68,29 @@ class FeedFilter:
             pairs.append(("q", " ".join(self.words)))
         return urlencode(pairs)
 
-    def matches(self, stub: Stub) -> bool:
-        quality = stub[QUALITY]
+    def matches(self, quality: float | None, provider: str, text: str) -> bool:
+        """Whether an entry matches; ``provider`` and ``text`` as in ``index.search_text``."""
         if self.min_quality is not None and quality is not None and quality < self.min_quality:
             return False
-        if self.provider is not None and self.provider.casefold() not in stub[PROVIDER].split("\n"):
+        if self.provider is not None and self.provider.casefold() not in provider.split("\n"):
             return False
-        return all(word in stub[TEXT] for word in self.words)
+        return all(word in text for word in self.words)
 
-    def select(self, refs: Sequence[EntryRef], max_items: int) -> tuple[list[EntryRef], int]:
-        """The matching references to show (newest first, cut to the limit) and how many matched."""
-        matching = [ref for ref in refs if self.matches(ref[REF_STUB])]
+    def select(
+        self, refs: Sequence[EntryRef], max_items: int, search_of: Callable[[str], str | None]
+    ) -> tuple[list[EntryRef], int]:
+        """The matching references to show (newest first, cut to the limit) and how many matched.
+
+        ``search_of`` gives a file's ``index.search_text`` by its source path.
+        """
+        matching = []
+        for ref in refs:
+            stub = ref[REF_STUB]
+            provider = text = ""
+            if self.provider is not None or self.words:
+                provider, text = search_fields(search_of(ref[REF_FILE][SOURCE]) or "", stub[ITEM])
+            if self.matches(stub[QUALITY], provider, text):
+                matching.append(ref)
         return matching[: min(self.limit or max_items, max_items)], len(matching)
 
 

@@ -11,18 +11,17 @@ from __future__ import annotations
 from typing import Final
 
 from .model import Article
+from .model import Provider
 from .text import canonical_url
 from .text import path_id
 
 #: One would-be entry of a file, the article itself or one of its related items:
-#: (key, timestamp, item, quality, provider, text).
-Stub = tuple[str, float, int, "float | None", str, str]
+#: (key, timestamp, item, quality).
+Stub = tuple[str, float, int, "float | None"]
 KEY: Final = 0  #: the entry id: canonical URL, or the path id of an article without a URL
 TIMESTAMP: Final = 1  #: published, POSIX seconds (a related item without a date: the article's)
 ITEM: Final = 2  #: 0 for the article, n for its n-th related item
 QUALITY: Final = 3  #: for ``min_quality``
-PROVIDER: Final = 4  #: casefolded "name\ndomain", "" when unknown: for ``?provider=``
-TEXT: Final = 5  #: casefolded "title\nsummary": for ``?q=``
 
 #: One article file as planning sees it: (source, digest, is_draft, quality, topics, stubs).
 FileIndex = tuple[str, str, bool, "float | None", tuple[str, ...], tuple[Stub, ...]]
@@ -36,27 +35,39 @@ STUBS: Final = 5  #: the article first, then every related item in file order
 
 def index_article(article: Article, digest: str) -> FileIndex:
     """The index of a loaded article; ``digest`` identifies the file version it came from."""
-    provider = article.provider
     stubs: list[Stub] = [
         (
             canonical_url(article.url) if article.url else path_id(article.source),
             article.published.timestamp(),
             0,
             article.quality,
-            f"{provider.name}\n{provider.domain or ''}".casefold() if provider else "",
-            f"{article.title}\n{article.excerpt}".casefold(),
         )
     ]
     for number, item in enumerate(article.related, 1):
-        provider = item.provider
         stubs.append(
-            (
-                canonical_url(item.url),
-                (item.published or article.published).timestamp(),
-                number,
-                item.quality,
-                f"{provider.name}\n{provider.domain or ''}".casefold() if provider else "",
-                f"{item.title}\n{item.excerpt}".casefold(),
-            )
+            (canonical_url(item.url), (item.published or article.published).timestamp(), number, item.quality)
         )
     return (article.source, digest, article.is_draft, article.quality, article.topics, tuple(stubs))
+
+
+def search_text(article: Article) -> str:
+    """What the web app's filters match, for the article and each related item in stub order.
+
+    One string per file, kept apart from the index because only the web app needs it: per stub
+    the casefolded provider "name\ndomain", a tab, the casefolded "title\nsummary"; stubs are
+    separated by ``\x1e``. Tabs and \x1e never occur in the plain text fields.
+    """
+    parts = [_searchable(article.provider, article.title, article.excerpt)]
+    parts.extend(_searchable(item.provider, item.title, item.excerpt) for item in article.related)
+    return "\x1e".join(parts)
+
+
+def search_fields(search: str, item: int) -> tuple[str, str]:
+    """(provider, text) of stub ``item`` from a ``search_text``."""
+    provider, _, text = search.split("\x1e")[item].partition("\t")
+    return provider, text
+
+
+def _searchable(provider: Provider | None, title: str, summary: str) -> str:
+    who = f"{provider.name}\n{provider.domain or ''}" if provider else ""
+    return f"{who}\t{title}\n{summary}".casefold().replace("\x1e", " ")

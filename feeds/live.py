@@ -79,7 +79,12 @@ class Snapshot:
             if cached is not None:
                 self._filtered.move_to_end(key)
                 return cached
-        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items)
+        files = self.result.state.files
+
+        def search_of(source: str) -> str | None:
+            return files[source].search if source in files else None
+
+        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, search_of)
         entries = build_entries(self.settings, shown)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
         body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
@@ -169,7 +174,9 @@ class LiveSite:
                 settings = self._load_settings()
                 fingerprint, found = _look(settings)
                 if self._state is None:  # first build: start from the cache a CLI build left
-                    self._state = read_state(cache_folder(settings.output_dir), settings.timezone)
+                    self._state = read_state(
+                        cache_folder(settings.output_dir), settings.timezone, search=True
+                    )
                 result = build_site(settings, self._state, found=found)
             except FeedsError as e:
                 self._failed(str(e))
