@@ -1,0 +1,262 @@
+"""The build cache saves work and nothing else: the same bytes as a cold build, after any change."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import feeds.build
+import feeds.cache
+from feeds.build import BuildResult
+from feeds.build import build_site
+from feeds.cache import BuildState
+from feeds.cache import cache_folder
+from feeds.cache import read_state
+from feeds.cache import write_state
+from feeds.cli import cli
+from feeds.config import Settings
+from feeds.config import TopicSettings
+from feeds.config import load_settings
+from feeds.model import RelatedMode
+from tests.sitebuild import ROOT
+from tests.sitebuild import pinned_copy
+
+ARTICLE = "010_1f3b4be2c661303f.md"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    content = pinned_copy(ROOT / "content", tmp_path / "content")
+    return load_settings(ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public")
+
+
+def touch(path: Path) -> None:
+    """Move a file's time on, as saving it in an editor would."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def rebuild(settings: Settings, state: BuildState) -> BuildResult:
+    """A build from the state on disk, checked against a cold build of the same content."""
+    folder = cache_folder(settings.output_dir)
+    write_state(folder, settings.timezone, state)
+    warm = build_site(settings, read_state(folder, settings.timezone))
+    cold = build_site(settings)
+    assert warm.documents == cold.documents
+    assert [str(e) for e in warm.errors] == [str(e) for e in cold.errors]
+    assert warm.warnings == cold.warnings
+    assert warm.site.skipped == cold.site.skipped
+    return warm
+
+
+def test_nothing_changed_means_nothing_read_or_rendered(settings: Settings) -> None:
+    first = build_site(settings)
+    assert first.parsed == 16
+    again = rebuild(settings, first.state)
+    assert again.parsed == 0
+    assert again.rendered == 0
+
+
+def test_edits_additions_deletions_and_renames(settings: Settings) -> None:
+    content = settings.content_dir
+    state = build_site(settings).state
+
+    article = content / ARTICLE
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+    )
+    touch(article)
+    result = rebuild(settings, state)
+    assert result.parsed == 1
+    assert 0 < result.rendered < len(result.state.documents)  # only the feeds that show it
+    assert b"Edited " in result.documents["topics/ai.atom"]
+
+    shutil.copy(article, content / "099_new.md")
+    text = (content / "099_new.md").read_text(encoding="utf-8")
+    (content / "099_new.md").write_text(
+        text.replace("webUrl:", "webUrl: https://example.org/new\nold_webUrl:", 1).replace(
+            "topics:", "topics:\n  - Brand New", 1
+        ),
+        encoding="utf-8",
+    )
+    result = rebuild(settings, result.state)
+    assert "topics/brand-new.atom" in result.documents
+
+    (content / "sub").mkdir()
+    (content / "099_new.md").rename(content / "sub" / "099_new.md")  # same bytes, same inode
+    result = rebuild(settings, result.state)
+
+    (content / "sub" / "099_new.md").unlink()
+    result = rebuild(settings, result.state)
+    assert "topics/brand-new.atom" not in result.documents
+
+    (content / ARTICLE).unlink()
+    result = rebuild(settings, result.state)
+    assert b"Edited " not in result.documents["all.atom"]
+
+
+def test_a_file_that_breaks_and_is_mended(settings: Settings) -> None:
+    state = build_site(settings).state
+    article = settings.content_dir / ARTICLE
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+    touch(article)
+    broken = rebuild(settings, state)
+    assert len(broken.errors) == 1
+    again = rebuild(settings, broken.state)  # the error comes from the cache now
+    assert again.parsed == 0
+    assert [str(e) for e in again.errors] == [str(e) for e in broken.errors]
+    article.write_text(good, encoding="utf-8")
+    touch(article)
+    assert rebuild(settings, again.state).errors == ()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"max_items": 3},
+        {"related": RelatedMode.LINKS},
+        {"min_quality": 60.0},
+        {"include_drafts": True},
+        {"timezone": "Europe/Paris"},
+        {"topics": {"AI": TopicSettings(rename="Machine Learning")}},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_config_changes(settings: Settings, change: dict[str, object]) -> None:
+    state = build_site(settings).state
+    changed = dataclasses.replace(settings, **change)  # type: ignore[arg-type]
+    folder = cache_folder(settings.output_dir)
+    write_state(folder, settings.timezone, state)
+    warm = build_site(changed, read_state(folder, changed.timezone))
+    assert warm.documents == build_site(changed).documents
+
+
+def test_site_settings_change_every_feed(settings: Settings) -> None:
+    state = build_site(settings).state
+    renamed = dataclasses.replace(settings, site=dataclasses.replace(settings.site, title="Renamed"))
+    result = build_site(renamed, state)
+    assert result.rendered == len(result.state.documents)
+    assert result.documents == build_site(renamed).documents
+
+
+def test_worker_processes_give_the_same_bytes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds.build, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(feeds.build, "_CHUNK", 5)
+    parallel = build_site(settings, jobs=2)
+    monkeypatch.setattr(feeds.build, "PARALLEL_MIN_FILES", 10**9)
+    single = build_site(settings, jobs=1)
+    assert parallel.documents == single.documents
+    assert parallel.state.files == single.state.files
+    assert [str(e) for e in parallel.errors] == [str(e) for e in single.errors]
+
+
+# -- a cache that cannot be trusted --------------------------------------------------------------
+
+
+def cached(settings: Settings) -> Path:
+    folder = cache_folder(settings.output_dir)
+    write_state(folder, settings.timezone, build_site(settings).state)
+    return folder
+
+
+def test_the_cache_lives_beside_the_output(settings: Settings) -> None:
+    folder = cached(settings)
+    assert folder == settings.output_dir.parent / ".feeds-cache" / "public"
+    assert len(read_state(folder, settings.timezone).files) == 16
+
+
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate", "empty", "garbage"])
+def test_a_damaged_shard_is_ignored(settings: Settings, damage: str) -> None:
+    folder = cached(settings)
+    state = read_state(folder, settings.timezone)
+    shard = next(p for p in sorted(folder.glob("files-*")) if p.stat().st_size > 200)
+    data = bytearray(shard.read_bytes())
+    if damage == "flip a byte":
+        data[len(data) // 2] ^= 0x40
+    elif damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "empty":
+        data = bytearray()
+    else:
+        data = bytearray(os.urandom(len(data)))
+    shard.write_bytes(bytes(data))
+    damaged = read_state(folder, settings.timezone)
+    assert 0 < len(damaged.files) < len(state.files)  # that shard's records are gone, no others
+    assert build_site(settings, damaged).documents == build_site(settings).documents
+
+
+def test_a_cache_from_another_program_version_is_ignored(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = cached(settings)
+    monkeypatch.setattr(feeds.cache, "program_version", lambda: "another version")
+    assert read_state(folder, settings.timezone).files == {}
+
+
+def test_a_cache_from_another_time_zone_is_ignored(settings: Settings) -> None:
+    folder = cached(settings)
+    assert read_state(folder, "Europe/Paris").files == {}
+
+
+def test_a_crash_while_writing_leaves_the_old_cache(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = cached(settings)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    def crash(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(feeds.cache.os, "replace", crash)
+    write_state(folder, settings.timezone, BuildState())  # fails quietly: the cache is a shortcut
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary files left
+
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def files_of(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_cli_rebuilds_only_when_something_changed(settings: Settings, tmp_path: Path) -> None:
+    config = ROOT / "config" / "feeds.yaml"
+    args = [
+        "build",
+        "--config",
+        str(config),
+        "--content",
+        str(settings.content_dir),
+        "--output",
+        str(settings.output_dir),
+    ]
+    runner = CliRunner()
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    output = files_of(settings.output_dir)
+    again = runner.invoke(cli, args)
+    assert "Up to date" in again.output
+    assert again.output.split(" Up to date")[0] == first.output.rsplit(" ", 2)[0]  # same summary
+
+    (settings.output_dir / "all.rss").unlink()  # someone touched the output: build again
+    rebuilt = runner.invoke(cli, args)
+    assert "Up to date" not in rebuilt.output
+    assert files_of(settings.output_dir) == output
+
+    article = settings.content_dir / ARTICLE
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+    )
+    touch(article)
+    assert "Up to date" not in runner.invoke(cli, args).output
+    incremental = files_of(settings.output_dir)
+    cold_output = tmp_path / "cold"
+    cold = runner.invoke(cli, [*args[:-1], str(cold_output), "--no-cache"])
+    assert cold.exit_code == 0
+    assert files_of(cold_output) == incremental
