@@ -1,5 +1,5 @@
 """``python -m feeds``: the same as the ``feeds`` command."""
 
-from .cli import cli
+from .cli import main
 
-cli(prog_name="feeds")
+main()

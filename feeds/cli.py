@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -70,6 +71,26 @@ def settings_options(function: F) -> F:
         return function(settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def main() -> None:
+    """The ``feeds`` command: ``cli``, then a quick exit.
+
+    A big build leaves hundreds of megabytes of small objects; freeing them one by one at exit
+    takes longer than some rebuilds (0.2 s at 100,000 articles). Everything is written and flushed
+    by then, so the process ends without that clean-up.
+    """
+    try:
+        cli(prog_name="feeds")
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if isinstance(e.code, str):
+            print(e.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error
+            stream.flush()
+    os._exit(code)
 
 
 @click.group()
