@@ -68,8 +68,13 @@ class BuildResult:
     errors: tuple[ContentError, ...]  #: files skipped
     warnings: tuple[str, ...]  #: ``path:line: message``, parts of files left out, merged topics
     state: BuildState = field(default_factory=BuildState, repr=False)  #: for the next build
-    parsed: int = 0  #: files read by this build (the rest came from the state)
+    changed: tuple[str, ...] = ()  #: files read by this build (the rest came from the state)
+    removed: tuple[str, ...] = ()  #: files of the state that are gone
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
+
+    @property
+    def parsed(self) -> int:
+        return len(self.changed)
 
     @property
     def entries(self) -> int:
@@ -167,7 +172,8 @@ def _build(
         errors=tuple(errors),
         warnings=tuple(warnings) + site.warnings,
         state=BuildState(records, documents),
-        parsed=len(changed),
+        changed=tuple(file.source for file in changed),
+        removed=tuple(previous.files.keys() - records.keys()),
         rendered=len(documents) - len(done),
     )
 

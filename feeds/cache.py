@@ -28,6 +28,7 @@ import os
 import sys
 import tempfile
 import zlib
+from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -129,16 +130,11 @@ def read_state(folder: Path, context: str, search: bool = False) -> BuildState:
     return state
 
 
-def write_state(folder: Path, context: str, state: BuildState, previous: BuildState | None = None) -> None:
-    """Store ``state``, rewriting only the parts that differ from ``previous`` (what was read).
-
-    Failures are ignored: a cache is only a shortcut.
+def write_state(folder: Path, context: str, state: BuildState, changed: Iterable[str] | None = None) -> None:
+    """Store ``state``; with ``changed`` (sources read or removed since the state on disk), rewrite
+    only their shards. Failures are ignored: a cache is only a shortcut.
     """
-    old_files = previous.files if previous else {}
-    dirty = {shard_of(s) for s, r in state.files.items() if old_files.get(s) is not r}
-    dirty |= {shard_of(s) for s in old_files if s not in state.files}
-    if previous is None:
-        dirty = set(range(SHARDS))
+    dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
     shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
     texts: dict[int, dict[str, str]] = {shard: {} for shard in dirty}
     complete = set(dirty)  # shards whose every record carries its search text
@@ -158,8 +154,7 @@ def write_state(folder: Path, context: str, state: BuildState, previous: BuildSt
             if isinstance(stored, dict):
                 texts[shard] = {s: stored[s] for s in records if s in stored} | texts[shard]
         _write(folder / f"search-{shard:02d}", context, texts[shard])
-    if previous is None or state.documents != previous.documents:
-        _write(folder / "documents", context, state.documents)
+    _write(folder / "documents", context, state.documents)
     _write(folder / "summary", context, state.summary)
 
 

@@ -160,7 +160,7 @@ def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bo
         warnings=list(result.warnings),
         output=output_listing(settings.output_dir) if written else {},
     )
-    write_state(cache, context, result.state, None if no_cache else state)
+    write_state(cache, context, result.state, None if no_cache else (*result.changed, *result.removed))
     if not quiet:
         click.echo(f"{summary} {time.perf_counter() - started:.2f} s.")
     if result.errors:

@@ -42,6 +42,7 @@ from .render import INDEX
 from .render import render_feed
 from .responses import PreparedDocument
 from .responses import prepare
+from .search import SearchText
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class Snapshot:
     feeds: dict[str, _Feed]  #: request path of each feed → what it was rendered from
     built_at: datetime  #: when this build finished (for /healthz; never written into a document)
     seconds: float  #: how long it took
+    search: SearchText  #: the filters' text (shared with later snapshots: it follows the files)
     _filtered: OrderedDict[tuple[str, str], PreparedDocument] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -79,12 +81,7 @@ class Snapshot:
             if cached is not None:
                 self._filtered.move_to_end(key)
                 return cached
-        files = self.result.state.files
-
-        def search_of(source: str) -> str | None:
-            return files[source].search if source in files else None
-
-        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, search_of)
+        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search.lookup())
         entries = build_entries(self.settings, shown)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
         body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
@@ -103,7 +100,12 @@ def request_path(output_path: str) -> str:
 
 
 def make_snapshot(
-    result: BuildResult, settings: Settings, previous: Snapshot | None, now: datetime, seconds: float
+    result: BuildResult,
+    settings: Settings,
+    previous: Snapshot | None,
+    now: datetime,
+    seconds: float,
+    search: SearchText,
 ) -> Snapshot:
     """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds."""
     site = result.site
@@ -129,7 +131,7 @@ def make_snapshot(
                 modified = max(now, old.modified + timedelta(seconds=1))
         documents[key] = prepare(path, body, modified, settings.serve.max_age)
     documents["/"] = documents[request_path(INDEX)]
-    return Snapshot(result, settings, documents, feeds, now, seconds)
+    return Snapshot(result, settings, documents, feeds, now, seconds, search)
 
 
 def _look(settings: Settings) -> tuple[str, list[ContentFile]]:
@@ -153,6 +155,7 @@ class LiveSite:
         self._rebuild_lock = threading.Lock()
         self._fingerprint: str | None = None
         self._state: BuildState | None = None  #: what the last build learned, for the next one
+        self.search = SearchText()  #: the filters' text, packed
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.snapshot: Snapshot | None = None  #: read once per request; replaced whole
@@ -186,10 +189,13 @@ class LiveSite:
                 self._failed(f"internal error: {type(e).__name__}: {e}")
                 return False
             now = datetime.now(timezone.utc)
-            self.snapshot = make_snapshot(result, settings, self.snapshot, now, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            self.snapshot = make_snapshot(result, settings, self.snapshot, now, seconds, self.search)
             self._fingerprint = fingerprint
-            previous, self._state = self._state, result.state
-            write_state(cache_folder(settings.output_dir), settings.timezone, result.state, previous)
+            self._state = result.state
+            changed = (*result.changed, *result.removed)
+            write_state(cache_folder(settings.output_dir), settings.timezone, result.state, changed)
+            self.search.update(result.state.files, result.changed, result.removed)
             self.last_error = self.last_error_at = None
             self.builds += 1
             log.info(

@@ -526,3 +526,18 @@ def test_respond_is_pure(client: FlaskClient) -> None:
 def test_pinned_times_are_used(site: Path) -> None:
     """Guard for the fixture: the plain-text seeds are dated by their pinned file time."""
     assert (site / "content" / "000_172e09f9723532bd.txt").stat().st_mtime == PINNED_MTIME
+
+
+def test_filters_see_edits_additions_and_deletions(site: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    assert entries_of(client, "/all.atom?q=zebracorn").entries == []
+    edit(site / "content" / ARTICLE, "title: ", "title: Zebracorn ")
+    assert live.refresh()
+    assert [e.title.split()[0] for e in entries_of(client, "/all.atom?q=zebracorn").entries] == ["Zebracorn"]
+    shutil.copy(site / "content" / ARTICLE, site / "content" / "098-copy.md")
+    (site / "content" / ARTICLE).unlink()
+    assert live.refresh()
+    assert len(entries_of(client, "/all.atom?q=zebracorn").entries) == 1  # the copy, same URL
+    (site / "content" / "098-copy.md").unlink()
+    assert live.refresh()
+    assert entries_of(client, "/all.atom?q=zebracorn").entries == []
