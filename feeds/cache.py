@@ -108,22 +108,23 @@ def read_state(folder: Path, context: str, search: bool = False) -> BuildState:
     filters' text is loaded too, and a record without it is left out (so its file is read again).
     """
     state = BuildState(summary=read_summary(folder, context))
+    # Most files share a few topic lists; one tuple for each saves tens of MB at 100,000 files.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     with paused_gc():
         for shard in range(SHARDS):
             records = _read(folder / f"files-{shard:02d}", context)
             if not isinstance(records, dict):
                 continue
-            if not search:
-                state.files.update((source, FileRecord(*record)) for source, record in records.items())
-                continue
-            texts = _read(folder / f"search-{shard:02d}", context)
+            texts = _read(folder / f"search-{shard:02d}", context) if search else None
             texts = texts if isinstance(texts, dict) else {}
-            for source, record in records.items():
-                if source in texts or record[3] is None:
-                    size, mtime_ns, inode, indexed, error, warnings = record
-                    state.files[source] = FileRecord(
-                        size, mtime_ns, inode, indexed, error, warnings, texts.get(source)
-                    )
+            for source, (size, mtime_ns, inode, indexed, error, warnings) in records.items():
+                if search and source not in texts and indexed is not None:
+                    continue  # its search text is lost: read the file again
+                if indexed is not None:
+                    topics = shared.setdefault(indexed[4], indexed[4])
+                    indexed = (indexed[0], indexed[1], indexed[2], indexed[3], topics, indexed[5])
+                record = FileRecord(size, mtime_ns, inode, indexed, error, warnings, texts.get(source))
+                state.files[source] = record
         documents = _read(folder / "documents", context)
         if isinstance(documents, dict):
             state.documents = documents
