@@ -84,11 +84,17 @@ class FeedFilter:
         ``search_of`` gives a file's ``index.search_text`` by its source path.
         """
         matching = []
+        needs_text = self.provider is not None or bool(self.words)
+        wanted = (self.provider or "").casefold()
         for ref in refs:
             stub = ref[REF_STUB]
             provider = text = ""
-            if self.provider is not None or self.words:
-                provider, text = search_fields(search_of(ref[REF_FILE][SOURCE]) or "", stub[ITEM])
+            if needs_text:
+                search = search_of(ref[REF_FILE][SOURCE]) or ""
+                # Most files match nowhere: test the whole file's text before its entries'.
+                if not (wanted in search and all(word in search for word in self.words)):
+                    continue
+                provider, text = search_fields(search, stub[ITEM])
             if self.matches(stub[QUALITY], provider, text):
                 matching.append(ref)
         return matching[: min(self.limit or max_items, max_items)], len(matching)

@@ -8,6 +8,7 @@ place and is reported on ``/healthz``.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import logging
 import os
@@ -82,6 +83,7 @@ class Snapshot:
                 self._filtered.move_to_end(key)
                 return cached
         shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search.lookup())
+        _return_free_memory()  # the unpacked search text is gone again
         entries = build_entries(self.settings, shown)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
         body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
@@ -171,6 +173,12 @@ class LiveSite:
 
     def rebuild(self) -> bool:
         """Build now and swap the result in; on failure keep the old site. True on success."""
+        try:
+            return self._rebuild()
+        finally:
+            _return_free_memory()  # after the build's locals are gone
+
+    def _rebuild(self) -> bool:
         with self._rebuild_lock:
             started = time.perf_counter()
             try:
@@ -271,6 +279,15 @@ class LiveSite:
             builds=self.builds,
         )
         return report
+
+
+def _return_free_memory() -> None:
+    """Give memory that Python freed back to the system. glibc keeps freed heap memory for reuse,
+    which would leave a server's resident size at its peak (120 MB more at 100,000 articles)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _iso(when: datetime | None) -> str | None:
