@@ -60,6 +60,10 @@ _SIMPLE_URL = re.compile(
 )
 
 
+# Lower-case http(s) URLs with a path and no port, user, query or fragment are their own canonical form.
+_CANONICAL_ALREADY = re.compile(r"https?://[a-z0-9.-]+/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+
+
 def http_url(value: str) -> str | None:
     """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None."""
     if _SIMPLE_URL.fullmatch(value):
@@ -78,6 +82,8 @@ def canonical_url(url: str) -> str:
 
     Lower-case scheme and host, no default port, no fragment, no ``utm_*`` parameters.
     """
+    if _CANONICAL_ALREADY.fullmatch(url):  # most URLs: nothing to change, and no need to parse
+        return url
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()

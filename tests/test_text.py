@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from datetime import timezone
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import pytest
 
@@ -133,3 +135,19 @@ def test_entry_with_nothing_but_a_title_has_non_blank_content() -> None:
         id="x", title="Only <a title>", published=datetime(2021, 1, 1, tzinfo=timezone.utc), source="a.md"
     )
     assert entry_html(entry) == "<p>Only &lt;a title&gt;</p>\n"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://a.com/x", "http://a.b-c.org/p/q.html", "https://x.com/a'b", "https://x.com/%20y",
+        "https://x.com/", "https://x.com/a;b=c", "https://x.com/a@b:c", "https://x.com/a(b)*+,!$&",
+        "HTTPS://X.com/A", "https://x.com:443/a", "https://x.com/a?utm_source=x&b=1#top", "https://x.com",
+    ],
+)  # fmt: skip
+def test_canonical_url_is_a_fixed_point(url: str) -> None:
+    """The shortcut for URLs already in canonical form agrees with the full computation."""
+    canonical = canonical_url(url)
+    assert canonical_url(canonical) == canonical
+    parts = urlsplit(canonical)
+    assert urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")) == canonical
