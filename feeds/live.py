@@ -120,11 +120,15 @@ def make_snapshot(
             content_dates[path] = channel.updated or EMPTY_FEED_DATE
             feeds[request_path(path)] = _Feed(channel, fmt)
     documents: dict[str, PreparedDocument] = {}
+    cache_control = ("Cache-Control", f"public, max-age={settings.serve.max_age}")  # config may change
     for path, body in result.documents.items():
         key = request_path(path)
         modified = content_dates[path]
         old = previous.documents.get(key) if previous else None
         if old is not None:
+            if old.body == body and cache_control in old.plain.ok_headers:
+                documents[key] = old  # same bytes, same headers: hashed and gzipped already
+                continue
             if old.body == body:
                 modified = old.modified
             elif modified <= old.modified:
@@ -171,19 +175,22 @@ class LiveSite:
             return self._load_settings()
         return self.snapshot.settings
 
-    def rebuild(self) -> bool:
-        """Build now and swap the result in; on failure keep the old site. True on success."""
+    def rebuild(self, looked: tuple[str, list[ContentFile]] | None = None) -> bool:
+        """Build now and swap the result in; on failure keep the old site. True on success.
+
+        ``looked`` is a fresh ``_look`` at the content, when the caller has one.
+        """
         try:
-            return self._rebuild()
+            return self._rebuild(looked)
         finally:
             _return_free_memory()  # after the build's locals are gone
 
-    def _rebuild(self) -> bool:
+    def _rebuild(self, looked: tuple[str, list[ContentFile]] | None) -> bool:
         with self._rebuild_lock:
             started = time.perf_counter()
             try:
                 settings = self._load_settings()
-                fingerprint, found = _look(settings)
+                fingerprint, found = looked or _look(settings)
                 if self._state is None:  # first build: start from the cache a CLI build left
                     self._state = read_state(
                         cache_folder(settings.output_dir), settings.timezone, search=True
@@ -222,9 +229,10 @@ class LiveSite:
             if failed != self.last_error:
                 self._failed(failed)
             return False
-        if _look(settings)[0] == self._fingerprint:
+        looked = _look(settings)
+        if looked[0] == self._fingerprint:
             return False
-        return self.rebuild()
+        return self.rebuild(looked)
 
     def watch(self, interval: float) -> None:
         """Look for changes every ``interval`` seconds in a daemon thread, until ``stop()``."""
