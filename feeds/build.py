@@ -13,7 +13,6 @@ import marshal
 import multiprocessing
 import os
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from .cache import BuildState
 from .cache import FileRecord
 from .cache import paused_gc
 from .config import Settings
+from .content import ContentFile
+from .content import scan_content
 from .convert import REF_FILE
 from .convert import EntryRef
 from .convert import build_entry
@@ -39,9 +40,7 @@ from .index import SOURCE
 from .index import FileIndex
 from .index import index_article
 from .index import search_text
-from .load import ContentFile
 from .load import load_file
-from .load import scan_content
 from .model import Article
 from .model import Entry
 from .model import Site
@@ -152,7 +151,12 @@ def _build(
         for path in paths:
             documents[path] = (signature, b"")
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
-    articles.update(_reread(needed, articles, settings))
+    current, stale = _reread(needed, articles, settings)
+    if stale:
+        raise FeedsError(
+            f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
+        )
+    articles.update(current)
     site = materialize(plan, articles, settings, counts)
     rendered = render_site(site, settings, done)
     for path, (signature, _) in documents.items():
@@ -184,14 +188,7 @@ def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, 
     An entry whose file changed or went away since the build is left out; the rebuild that the
     change triggers accounts for it.
     """
-    current: dict[str, Article] = {}
-    for source, digest in {ref[REF_FILE][SOURCE]: ref[REF_FILE][DIGEST] for ref in refs}.items():
-        try:
-            article, _, now = load_file(settings.content_dir / source, source, settings.tz)
-        except ContentError:
-            continue
-        if now == digest:
-            current[source] = article
+    current, _ = _reread(refs, {}, settings)
     return tuple(
         build_entry(ref, current[ref[REF_FILE][SOURCE]], settings)
         for ref in refs
@@ -259,17 +256,22 @@ def _read_one(file: ContentFile, tz: ZoneInfo) -> tuple[FileRecord, Article | No
 
 def _reread(
     refs: Sequence[EntryRef], have: dict[str, Article], settings: Settings
-) -> Iterator[tuple[str, Article]]:
-    """The articles behind ``refs`` that this process has not read yet, read again."""
+) -> tuple[dict[str, Article], list[str]]:
+    """The articles behind ``refs`` (from ``have``, or read again), and the sources of those whose
+    file is gone or no longer the version the references were made from."""
+    articles: dict[str, Article] = {}
+    stale: list[str] = []
     for source, digest in {ref[REF_FILE][SOURCE]: ref[REF_FILE][DIGEST] for ref in refs}.items():
         if source in have:
+            articles[source] = have[source]
             continue
         try:
             article, _, now = load_file(settings.content_dir / source, source, settings.tz)
-        except ContentError as e:
-            raise FeedsError(f"{e.path}: changed while the build was running; run it again") from e
-        if now != digest:
-            raise FeedsError(
-                f"{settings.content_dir / source}: changed while the build was running; run it again"
-            )
-        yield source, article
+        except ContentError:
+            stale.append(source)
+            continue
+        if now == digest:
+            articles[source] = article
+        else:
+            stale.append(source)
+    return articles, stale

@@ -28,10 +28,10 @@ from .cache import write_state
 from .check import check_documents
 from .config import Settings
 from .config import load_settings
+from .content import ContentFile
+from .content import scan_content
 from .errors import ConfigError
 from .errors import FeedsError
-from .load import ContentFile
-from .load import scan_content
 from .write import output_listing
 from .write import output_matches
 from .write import write_site

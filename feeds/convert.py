@@ -7,7 +7,6 @@ reaches a feed. Pure: takes values, returns values; no files, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -173,11 +172,6 @@ def materialize(
             )
         )
     return Site(channels=tuple(channels), skipped=plan.skipped, warnings=plan.warnings)
-
-
-def needed_sources(refs: Iterable[EntryRef]) -> set[str]:
-    """The files ``build_entry`` needs for these references."""
-    return {ref[REF_FILE][SOURCE] for ref in refs}
 
 
 def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:

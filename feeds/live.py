@@ -33,10 +33,10 @@ from .cache import cache_folder
 from .cache import read_state
 from .cache import write_state
 from .config import Settings
+from .content import ContentFile
+from .content import scan_content
 from .errors import FeedsError
 from .filters import FeedFilter
-from .load import ContentFile
-from .load import scan_content
 from .model import Channel
 from .model import Format
 from .render import INDEX

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,12 +14,12 @@ from datetime import timezone
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
-from typing import NamedTuple
 
 import yaml
 
 from ._yaml import FRONT_MATTER
 from ._yaml import yaml_error
+from .content import scan_content
 from .errors import ContentError
 from .model import Article
 from .model import BodyFormat
@@ -31,7 +30,6 @@ from .text import http_url
 from .text import plain_text
 from .text import xml_safe
 
-CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
 # A short outlet name after a dash or bar ends many scraped titles: "… – TechCrunch".
 _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")
 _MAX_PROVIDER_WORDS = 5
@@ -51,72 +49,17 @@ class LoadResult:
     digests: Mapping[str, str] = field(default_factory=dict)  #: source → ``file_digest`` of its file
 
 
-class ContentFile(NamedTuple):
-    """An article file found in the content folder, with what tells its versions apart."""
-
-    source: str  #: path relative to the content folder, with forward slashes
-    path: str  #: as found under the content folder, for opening and for messages
-    size: int
-    mtime_ns: int
-    inode: int
-
-
-def scan_content(root: Path) -> list[ContentFile]:
-    """Every article file under ``root``, recursively, in sorted order of relative path.
-
-    Hidden files and folders are skipped, and so is anything reached through a symlink whose real
-    path is outside ``root``.
-    """
-    real_root = os.path.realpath(root)
-    found: list[ContentFile] = []
-    pending = [(str(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            try:
-                if entry.is_symlink() and not _inside(entry.path, real_root):
-                    continue
-                if entry.is_dir():
-                    pending.append((entry.path, f"{prefix}{name}/"))
-                    continue
-                if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES or not entry.is_file():
-                    continue
-                st = entry.stat()
-            except OSError:
-                continue  # gone while we looked
-            found.append(ContentFile(prefix + name, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
-    found.sort(key=lambda f: f.source)
-    return found
-
-
-def _inside(path: str, real_root: str) -> bool:
-    real = os.path.realpath(path)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
-
-
-def find_content_files(root: Path) -> list[Path]:
-    """The paths of ``scan_content``."""
-    return [Path(f.path) for f in scan_content(root)]
-
-
 def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
     """Read every content file under ``root``; bad files become errors, never exceptions."""
     articles: list[Article] = []
     errors: list[ContentError] = []
     warnings: list[ContentError] = []
     digests: dict[str, str] = {}
-    files = find_content_files(root)
-    for path in files:
-        source = path.relative_to(root).as_posix()
+    files = scan_content(root)
+    for file in files:
+        source = file.source
         try:
-            article, problems, digest = load_file(path, source, tz)
+            article, problems, digest = load_file(Path(file.path), source, tz)
         except ContentError as e:
             errors.append(e)
             continue

@@ -1,0 +1,59 @@
+"""Finding the article files of a content folder, with what tells their versions apart."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+class ContentFile(NamedTuple):
+    """An article file found in the content folder, with what tells its versions apart."""
+
+    source: str  #: path relative to the content folder, with forward slashes
+    path: str  #: as found under the content folder, for opening and for messages
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def scan_content(root: Path) -> list[ContentFile]:
+    """Every article file under ``root``, recursively, in sorted order of relative path.
+
+    Hidden files and folders are skipped, and so is anything reached through a symlink whose real
+    path is outside ``root``.
+    """
+    real_root = os.path.realpath(root)
+    found: list[ContentFile] = []
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink() and not _inside(entry.path, real_root):
+                    continue
+                if entry.is_dir():
+                    pending.append((entry.path, f"{prefix}{name}/"))
+                    continue
+                if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES or not entry.is_file():
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue  # gone while we looked
+            found.append(ContentFile(prefix + name, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+    found.sort(key=lambda f: f.source)
+    return found
+
+
+def _inside(path: str, real_root: str) -> bool:
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
