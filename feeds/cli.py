@@ -178,7 +178,7 @@ def check(settings: Settings) -> None:
 
         feeds check --content content
     """
-    result = _build(settings)
+    result = _build(settings, read_state(cache_folder(settings.output_dir), settings.timezone))
     problems = check_documents(result.documents)
     for problem in problems:
         click.echo(f"{problem}", err=True)
@@ -200,7 +200,7 @@ def topics(settings: Settings) -> None:
 
         feeds topics
     """
-    result = _build(settings)
+    result = _build(settings, read_state(cache_folder(settings.output_dir), settings.timezone))
     rows = [(c.topic.slug, c.total, c.topic.name) for c in result.site.topics if c.topic]
     width = max((len(slug) for slug, _, _ in rows), default=4)
     click.echo(f"{'slug':<{width}}  entries  name")

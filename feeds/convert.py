@@ -128,9 +128,11 @@ def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
         refs.append((-stub[TIMESTAMP], key, file, stub, entry_topics))
     refs.sort()
     members: dict[str, list[EntryRef]] = {slug: [] for slug in sorted(by_slug)}
+    # Each distinct topic tuple's member lists, found once (by identity: one tuple per set above).
+    targets = {id(t): [members[topic.slug] for topic in t] for t in ordered.values()}
     for ref in refs:
-        for topic in ref[REF_TOPICS]:
-            members[topic.slug].append(ref)
+        for target in targets[id(ref[REF_TOPICS])]:
+            target.append(ref)
     channels = [PlannedChannel("all", settings.site.title, settings.site.description, tuple(refs))]
     for slug, topic_refs in members.items():
         if topic_refs:
