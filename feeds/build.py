@@ -138,7 +138,7 @@ def _build(
 
     # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
     # few entries (for the index page) instead of all of them.
-    documents: dict[str, tuple[str, bytes]] = {}
+    signatures: dict[str, str] = {}
     done: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     for planned in plan.channels:
@@ -148,8 +148,7 @@ def _build(
         for path in reusable:
             done[path] = previous.documents[path][1]
         counts[planned.stem] = LATEST_TITLES if len(reusable) == len(paths) else settings.max_items
-        for path in paths:
-            documents[path] = (signature, b"")
+        signatures.update(dict.fromkeys(paths, signature))
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
     current, stale = _reread(needed, articles, settings)
     if stale:
@@ -159,8 +158,7 @@ def _build(
     articles.update(current)
     site = materialize(plan, articles, settings, counts)
     rendered = render_site(site, settings, done)
-    for path, (signature, _) in documents.items():
-        documents[path] = (signature, rendered[path])
+    documents = {path: (signature, rendered[path]) for path, signature in signatures.items()}
 
     errors: list[ContentError] = []
     warnings: list[str] = []
@@ -178,7 +176,7 @@ def _build(
         state=BuildState(records, documents),
         changed=tuple(file.source for file in changed),
         removed=tuple(previous.files.keys() - records.keys()),
-        rendered=len(documents) - len(done),
+        rendered=len(signatures) - len(done),
     )
 
 
