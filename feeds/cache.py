@@ -131,10 +131,9 @@ def read_state(folder: Path, context: str, search: bool = False) -> BuildState:
     return state
 
 
-def write_state(folder: Path, context: str, state: BuildState, changed: Iterable[str] | None = None) -> bool:
+def write_state(folder: Path, context: str, state: BuildState, changed: Iterable[str] | None = None) -> None:
     """Store ``state``; with ``changed`` (sources read or removed since the state on disk), rewrite
-    only their shards. Returns whether everything was written; a failure is not an error, since a
-    cache is only a shortcut.
+    only their shards. Failures are ignored: a cache is only a shortcut.
     """
     dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
     shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
@@ -148,17 +147,16 @@ def write_state(folder: Path, context: str, state: BuildState, changed: Iterable
                 texts[shard][source] = record.search
             elif record.indexed is not None:
                 complete.discard(shard)
-    ok = True
     for shard, records in shards.items():
-        ok = _write(folder / f"files-{shard:02d}", context, records) and ok
+        _write(folder / f"files-{shard:02d}", context, records)
         if shard not in complete:
             # A build that did not load the search text keeps what is stored for unchanged files.
             stored = _read(folder / f"search-{shard:02d}", context)
             if isinstance(stored, dict):
                 texts[shard] = {s: stored[s] for s in records if s in stored} | texts[shard]
-        ok = _write(folder / f"search-{shard:02d}", context, texts[shard]) and ok
-    ok = _write(folder / "documents", context, state.documents) and ok
-    return _write(folder / "summary", context, state.summary) and ok
+        _write(folder / f"search-{shard:02d}", context, texts[shard])
+    _write(folder / "documents", context, state.documents)
+    _write(folder / "summary", context, state.summary)
 
 
 @contextlib.contextmanager
@@ -194,7 +192,7 @@ def _read(path: Path, context: str) -> Any:
         return None
 
 
-def _write(path: Path, context: str, value: Any) -> bool:
+def _write(path: Path, context: str, value: Any) -> None:
     body = marshal.dumps(value)
     temporary = None
     try:
@@ -207,9 +205,7 @@ def _write(path: Path, context: str, value: Any) -> bool:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)
-        return True
     except OSError:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-        return False

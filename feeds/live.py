@@ -191,13 +191,11 @@ class LiveSite:
             try:
                 settings = self._load_settings()
                 fingerprint, found = looked or _look(settings)
-                folder = cache_folder(settings.output_dir)
-                # The state is read from the cache for each build rather than kept: it is the
-                # largest thing a build holds (160 MB at 100,000 articles), and reading it takes
-                # half a second. The first build also takes the filters' text from it.
-                state = self._state or read_state(folder, settings.timezone, search=self.builds == 0)
-                result = build_site(settings, state, found=found)
-                del state
+                if self._state is None:  # first build: start from the cache a CLI build left
+                    self._state = read_state(
+                        cache_folder(settings.output_dir), settings.timezone, search=True
+                    )
+                result = build_site(settings, self._state, found=found)
             except FeedsError as e:
                 self._failed(str(e))
                 return False
@@ -207,14 +205,12 @@ class LiveSite:
                 return False
             now = datetime.now(timezone.utc)
             seconds = time.perf_counter() - started
-            kept = dataclasses.replace(result, state=BuildState())  # a snapshot needs no cache state
-            self.snapshot = make_snapshot(kept, settings, self.snapshot, now, seconds, self.search)
+            self.snapshot = make_snapshot(result, settings, self.snapshot, now, seconds, self.search)
             self._fingerprint = fingerprint
+            self._state = result.state
             changed = (*result.changed, *result.removed)
-            written = write_state(folder, settings.timezone, result.state, changed)
+            write_state(cache_folder(settings.output_dir), settings.timezone, result.state, changed)
             self.search.update(result.state.files, result.changed, result.removed)
-            # Where the cache cannot be written, the next build must start from memory instead.
-            self._state = None if written else result.state
             self.last_error = self.last_error_at = None
             self.builds += 1
             log.info(

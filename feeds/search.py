@@ -24,15 +24,13 @@ class SearchText:
     def __init__(self) -> None:
         self._packed: dict[int, bytes] = {}
         self._lock = threading.Lock()
-        self._started = False  #: whether a first update has taken every record
 
     def update(self, records: dict[str, FileRecord], changed: Iterable[str], removed: Iterable[str]) -> None:
         """Take the text of ``changed`` files from their records (then drop it from them) and
         forget ``removed`` ones. The first update takes every record."""
         changed, removed = set(changed), set(removed)
-        if not self._started:
+        if not self._packed:
             changed = set(records)
-            self._started = True
         shards: dict[int, dict[str, str]] = {}
         for source in changed | removed:
             shard = shard_of(source)
