@@ -90,18 +90,21 @@ def build_site(
     jobs: int | None = None,
     progress: Progress | None = None,
     found: list[ContentFile] | None = None,
+    every_entry: bool = True,
 ) -> BuildResult:
     """Read the content folder and render every document; bad files are reported, not raised.
 
     ``state`` is what the previous build of the same settings learned (``result.state``, or
     ``cache.read_state``); ``jobs`` caps the processes that read changed files (default: one per
     CPU); ``found`` is the content folder's ``scan_content`` when the caller has it already.
+    Without ``every_entry``, channels keep references to the entries they show only (enough to
+    write the site; the web app's filters need them all).
     Raises ConfigError when the content folder is missing.
     """
     if not settings.content_dir.is_dir():
         raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
     with paused_gc():
-        return _build(settings, state or BuildState(), jobs, progress, found)
+        return _build(settings, state or BuildState(), jobs, progress, found, every_entry)
 
 
 def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
@@ -119,6 +122,7 @@ def _build(
     jobs: int | None,
     progress: Progress | None,
     found: list[ContentFile] | None,
+    every_entry: bool,
 ) -> BuildResult:
     if found is None:
         found = scan_content(settings.content_dir)
@@ -134,7 +138,7 @@ def _build(
     articles = _read(changed, settings, records, jobs, progress)
     ordered = [records[file.source] for file in found]
     indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
-    plan = plan_site(indexes, settings)
+    plan = plan_site(indexes, settings, every_entry)
 
     # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
     # few entries (for the index page) instead of all of them.

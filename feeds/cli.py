@@ -270,7 +270,7 @@ def _build(
 ) -> BuildResult:
     bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        result = build_site(settings, state, progress=bar, found=found)
+        result = build_site(settings, state, progress=bar, found=found, every_entry=False)
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
     except FeedsError as e:

@@ -7,6 +7,7 @@ reaches a feed. Pure: takes values, returns values; no files, no clock.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,7 +57,8 @@ class PlannedChannel:
     stem: str
     title: str
     description: str
-    refs: tuple[EntryRef, ...]  #: every entry, newest first
+    refs: tuple[EntryRef, ...]  #: newest first: every entry, or only the first ``max_items``
+    total: int  #: every entry
     topic: Topic | None = None
 
 
@@ -75,11 +77,13 @@ def convert(articles: Sequence[Article], settings: Settings) -> Site:
     return materialize(plan, {a.source: a for a in articles}, settings)
 
 
-def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
+def plan_site(files: Sequence[FileIndex], settings: Settings, every_entry: bool = True) -> Plan:
     """Drafts and quality, de-duplication, topics and order, for files in sorted path order.
 
-    Written for speed (it runs over every entry of the site on every build): topics are handled
-    by slug, and sets of slugs are sorted once per distinct set.
+    Without ``every_entry``, channels keep only the references to their first ``max_items``
+    entries (what a build renders), picked without sorting all of them; the web app's filters
+    need them all. Written for speed (it runs over every entry of the site on every build):
+    topics are handled by slug, and sets of slugs are sorted once per distinct set.
     """
     topics = _TopicIndex(settings)
     related_entries = settings.related is RelatedMode.ENTRIES
@@ -126,19 +130,29 @@ def plan_site(files: Sequence[FileIndex], settings: Settings) -> Plan:
         if entry_topics is None:
             entry_topics = ordered[slugs] = tuple(by_slug[slug] for slug in sorted(slugs))
         refs.append((-stub[TIMESTAMP], key, file, stub, entry_topics))
-    refs.sort()
     members: dict[str, list[EntryRef]] = {slug: [] for slug in sorted(by_slug)}
     # Each distinct topic tuple's member lists, found once (by identity: one tuple per set above).
     targets = {id(t): [members[topic.slug] for topic in t] for t in ordered.values()}
     for ref in refs:
         for target in targets[id(ref[REF_TOPICS])]:
             target.append(ref)
-    channels = [PlannedChannel("all", settings.site.title, settings.site.description, tuple(refs))]
+
+    def first(entries: list[EntryRef]) -> tuple[EntryRef, ...]:
+        if every_entry:
+            entries.sort()
+            return tuple(entries)
+        return tuple(heapq.nsmallest(settings.max_items, entries))  # the same as sorting and cutting
+
+    site = settings.site
+    channels = [PlannedChannel("all", site.title, site.description, first(refs), len(refs))]
     for slug, topic_refs in members.items():
         if topic_refs:
             topic = by_slug[slug]
+            stem = f"topics/{slug}"
             channels.append(
-                PlannedChannel(f"topics/{slug}", topic.title, topic.description, tuple(topic_refs), topic)
+                PlannedChannel(
+                    stem, topic.title, topic.description, first(topic_refs), len(topic_refs), topic
+                )
             )
     skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=candidates - len(refs))
     return Plan(tuple(channels), skipped, tuple(topics.warnings))
@@ -168,7 +182,7 @@ def materialize(
                 title=planned.title,
                 description=planned.description,
                 entries=tuple(entries),
-                total=len(planned.refs),
+                total=planned.total,
                 topic=planned.topic,
                 refs=planned.refs,
             )

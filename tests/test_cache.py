@@ -260,3 +260,14 @@ def test_cli_rebuilds_only_when_something_changed(settings: Settings, tmp_path: 
     cold = runner.invoke(cli, [*args[:-1], str(cold_output), "--no-cache"])
     assert cold.exit_code == 0
     assert files_of(cold_output) == incremental
+
+
+def test_keeping_only_shown_entries_changes_nothing_written(settings: Settings) -> None:
+    """The command line plans with only the references it renders; the bytes are the same."""
+    full = build_site(settings)
+    shown = build_site(dataclasses.replace(settings, max_items=3), every_entry=False)
+    assert shown.documents == build_site(dataclasses.replace(settings, max_items=3)).documents
+    lean = build_site(settings, every_entry=False)
+    assert lean.documents == full.documents
+    assert [c.total for c in lean.site.channels] == [c.total for c in full.site.channels]
+    assert all(len(c.refs) <= settings.max_items for c in lean.site.channels)
