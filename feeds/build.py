@@ -129,9 +129,17 @@ def _build(
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
     known = previous.files.get
+    limit = int(settings.max_file_mb * 1_000_000)
+    too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once
     for file in found:  # by position: this loop runs once per content file on every build
         old = known(file[0])
-        if old is not None and old[1] == file[3] and old[0] == file[2] and old[2] == file[4]:
+        if file[2] > limit:
+            message = (
+                f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+            )
+            records[file[0]] = FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
+            too_big.add(file[0])
+        elif old is not None and old[1] == file[3] and old[0] == file[2] and old[2] == file[4]:
             records[file[0]] = old
         else:
             changed.append(file)
@@ -177,7 +185,9 @@ def _build(
         articles=len(indexes),
         errors=tuple(errors),
         warnings=tuple(warnings) + site.warnings,
-        state=BuildState(records, documents),
+        state=BuildState(
+            {s: r for s, r in records.items() if s not in too_big} if too_big else records, documents
+        ),
         changed=tuple(file.source for file in changed),
         removed=tuple(previous.files.keys() - records.keys()),
         rendered=len(signatures) - len(done),

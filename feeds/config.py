@@ -65,6 +65,7 @@ class Settings:
     timezone: str = "UTC"  #: zone for dates written without one
     formats: tuple[Format, ...] = (Format.ATOM, Format.RSS, Format.JSON)
     max_items: int = 50  #: entries per feed
+    max_file_mb: float = 5.0  #: larger content files are refused without being read
     min_quality: float | None = None  #: leave out articles scored below this
     related: RelatedMode = RelatedMode.ENTRIES
     topics: Mapping[str, TopicSettings] = field(default_factory=dict)
@@ -160,6 +161,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         timezone=timezone,
         formats=reader.formats(data.get("formats", [f.value for f in defaults.formats])),
         max_items=reader.integer(data, "max_items", defaults.max_items, minimum=1),
+        max_file_mb=_positive(reader, data, "max_file_mb", defaults.max_file_mb),
         min_quality=reader.number(data, "min_quality"),
         related=reader.choice(data, "related", RelatedMode, defaults.related),
         topics=reader.topics(data.get("topics", {})),
@@ -170,7 +172,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
 
 _TOP_KEYS = {
     "site", "content", "output", "timezone", "formats",
-    "max_items", "min_quality", "related", "topics", "serve",
+    "max_items", "min_quality", "related", "topics", "serve", "max_file_mb",
 }  # fmt: skip
 
 
@@ -290,6 +292,15 @@ class _Reader:
                     values[option] = text
             result[str(name)] = TopicSettings(**values)
         return result
+
+
+def _positive(reader: _Reader, data: Mapping[str, Any], name: str, default: float) -> float:
+    value = reader.number(data, name)
+    if value is None:
+        return default
+    if value <= 0:
+        raise reader.fail(name, "must be a number above 0")
+    return value
 
 
 def _under(base: Path, value: str) -> Path:

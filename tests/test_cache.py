@@ -271,3 +271,26 @@ def test_keeping_only_shown_entries_changes_nothing_written(settings: Settings) 
     assert lean.documents == full.documents
     assert [c.total for c in lean.site.channels] == [c.total for c in full.site.channels]
     assert all(len(c.refs) <= settings.max_items for c in lean.site.channels)
+
+
+def test_files_over_the_size_limit_are_refused_unread(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = settings.content_dir / "huge.md"
+    big.write_bytes(b"---\ntitle: Huge\n---\n" + b"x" * 1_500_000)
+    small = dataclasses.replace(settings, max_file_mb=1)
+    real = feeds.build.load_file
+
+    def load_file(path: Path, *args: object) -> object:
+        assert path.name != "huge.md", "a file over the limit was read"
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds.build, "load_file", load_file)
+    result = build_site(small)
+    assert [str(e) for e in result.errors] == [f"{big}: 1.5 MB is over the limit of 1 MB (max_file_mb)"]
+    assert result.articles == 16  # everything else still builds
+    monkeypatch.setattr(feeds.build, "load_file", real)
+    # A higher limit applies at once, even with the state of the build that refused the file.
+    allowed = build_site(dataclasses.replace(settings, max_file_mb=2), result.state)
+    assert allowed.errors == ()
+    assert allowed.articles == 17

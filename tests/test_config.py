@@ -57,6 +57,11 @@ def test_base_url_gets_trailing_slash(tmp_path: Path) -> None:
         ("min_quality: high\n", "min_quality", "must be a number"),
         ("topics:\n  AI:\n    colour: red\n", "topics.AI.colour", "unknown key"),
         ("topics:\n  AI:\n    title: ''\n", "topics.AI.title", "must not be empty"),
+        ("max_file_mb: 0\n", "max_file_mb", "above 0"),
+        ("max_file_mb: huge\n", "max_file_mb", "must be a number"),
+        ("serve:\n  max_age: -1\n", "serve.max_age", "at least 0"),
+        ("serve:\n  reload_interval: soon\n", "serve.reload_interval", "must be a number"),
+        ("serve:\n  port: 80\n", "serve.port", "unknown key"),
     ],
 )
 def test_config_errors_name_file_and_key(tmp_path: Path, text: str, key: str, message: str) -> None:
