@@ -110,3 +110,18 @@ def test_media_without_group(documents: dict[str, bytes]) -> None:
         assert [(c.get("url"), c.get("width"), c.get("height"), c.get("medium")) for c in content] == [
             ("https://i.example.com/p.png", "640", "480", "image")
         ]
+
+
+def test_an_entry_with_many_topics_gets_every_category() -> None:
+    """Categories go into feedgen in one call: one call per category is quadratic in feedgen."""
+    topics = tuple(f"Topic {n}" for n in range(300))
+    settings = make_settings()
+    site = convert([make_article(1, topics=topics, category="news")], settings)
+    everything = render_site(site, settings)
+    entry = atom(everything).find("a:entry", NS)
+    assert entry is not None
+    terms = [c.get("term") for c in entry.findall("a:category", NS)]
+    assert terms == sorted(f"topic-{n}" for n in range(300)) + ["news"]
+    item = rss(everything).find("channel/item")
+    assert item is not None
+    assert len(item.findall("category")) == 301
