@@ -34,6 +34,8 @@ from .text import xml_safe
 _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")
 _MAX_PROVIDER_WORDS = 5
 _OPENING = re.compile(r"---[ \t]*\n")
+# RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
+_FIRST_YEAR, _LAST_YEAR = 1900, 9999
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -300,7 +302,15 @@ class _FrontMatterReader:
             raise self.error(key, f"{key} must be a date, not {_kind(value)}")
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.tz)
-        return parsed.astimezone(timezone.utc)
+        try:
+            parsed = parsed.astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            parsed = datetime.min.replace(tzinfo=timezone.utc)  # beyond year 9999 or before year 1
+        if not _FIRST_YEAR <= parsed.year <= _LAST_YEAR:
+            raise self.error(
+                key, f"{key}: {value!s} is outside the years {_FIRST_YEAR}–{_LAST_YEAR} that feeds can carry"
+            )
+        return parsed
 
     def url(self, key: str, value: Any) -> str | None:
         text = self.text(key, value)

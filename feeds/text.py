@@ -23,6 +23,7 @@ _SPACES = re.compile(r"\s+")
 _MAX_SLUG = 80
 # Path segments that would mean something else on a file system or a web server.
 _RESERVED_SLUGS = {
+    "all",  # the index page's anchor for every entry
     "con",
     "prn",
     "aux",

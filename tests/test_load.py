@@ -81,6 +81,8 @@ BAD = {
     "title_missing_with_related.md": (None, "title is missing or empty"),
     "plain_text_title_only_markup.txt": (3, "the first line (the title) has no text"),
     "quality_nan.md": (4, "quality must be a finite number"),
+    "date_before_1900.md": (4, "outside the years 1900–9999 that feeds can carry"),
+    "lone_surrogate_escape.md": (2, "invalid Unicode character escape code"),
 }
 
 
@@ -346,6 +348,12 @@ def test_yaml_alias_bomb_is_bounded() -> None:
 # --- 5. Loading a folder -----------------------------------------------------------------------------
 
 GOOD = {
+    "title_10000_characters.md",
+    "date_far_future.md",
+    "date_before_1970.md",
+    "topics_odd_names.md",
+    "topics_1000.md",
+    "xss_everywhere.md",
     "control_characters.md",
     "plain_text_dashes_title.txt",
     "utf8_bom.md",
