@@ -92,7 +92,7 @@ def prepare(path: str, body: bytes, modified: datetime, max_age: int) -> Prepare
                 *validators,
                 *extra,
             ],
-            not_modified_headers=validators,
+            not_modified_headers=[*validators, ("X-Content-Type-Options", "nosniff")],
         )
 
     plain = variant(body, f'"{tag}"', [])

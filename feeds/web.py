@@ -85,6 +85,7 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
     app.extensions["feeds"] = live
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_no_sniffing)
     app.wsgi_app = _FrontDoor(app.wsgi_app, live)  # type: ignore[method-assign]
     live.watch(settings.serve.reload_interval)
     return app
@@ -144,6 +145,12 @@ def document(path: str) -> Response:
             doc = snapshot.filtered(key, feed_filter) or doc
     status, headers, body = respond(doc, request.environ)
     return Response(body, status, headers)
+
+
+def _no_sniffing(response: Response) -> Response:
+    """Every answer says what it is, and browsers are told not to guess (OPTIONS included)."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
 
 
 def _http_error(error: HTTPException) -> Response:

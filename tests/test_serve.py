@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -84,3 +85,72 @@ def test_serve_refuses_a_bad_config(tmp_path: Path) -> None:
     missing = CliRunner().invoke(cli, ["serve", "--config", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 2
     assert "no such config file" in missing.output
+
+
+def test_answers_stay_whole_while_content_churns(tmp_path: Path) -> None:
+    """A real server, four threads polling over HTTP while an article changes ten times: every
+    answer is 200 or 304, a complete feed whose ETag is the hash of its bytes; never a 5xx."""
+    import hashlib
+    import threading
+
+    content = pinned_copy(ROOT / "content", tmp_path / "content")
+    config = write_config(tmp_path, reload_interval=0.2)
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/topics/ai.atom"
+    problems: list[str] = []
+    counts = {"200": 0, "304": 0}
+    done = threading.Event()
+
+    def poll() -> None:
+        etag = ""
+        for _ in range(400):  # bounded: at most 400 requests a thread
+            if done.is_set():
+                return
+            request = urllib.request.Request(url, headers={"If-None-Match": etag} if etag else {})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    body = response.read()
+                    etag = response.headers["ETag"]
+                    if etag != f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"':
+                        problems.append(f"ETag {etag} does not match the body")
+                    if feedparser.parse(body).bozo:
+                        problems.append("not a well-formed feed")
+                    counts["200"] += 1
+            except urllib.error.HTTPError as e:
+                if e.code != 304:
+                    problems.append(f"status {e.code}")
+                counts["304"] += 1
+            time.sleep(0.01)
+
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        threads = [threading.Thread(target=poll) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        article = content / "010_1f3b4be2c661303f.md"
+        original = article.read_text(encoding="utf-8")
+        for number in range(10):
+            article.write_text(original.replace("title: ", f"title: Churn {number} ", 1), encoding="utf-8")
+            time.sleep(0.4)
+        done.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            health = json.loads(response.read())
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    print(f"{sum(counts.values())} answers ({counts}) over {health['builds']} builds, problems: {problems}")
+    assert problems == []
+    assert counts["200"] > 10
+    assert health["status"] == "ok"
+    assert health["builds"] >= 5  # the content really changed under the requests

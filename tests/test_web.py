@@ -541,3 +541,41 @@ def test_filters_see_edits_additions_and_deletions(site: Path, client: FlaskClie
     (site / "content" / "098-copy.md").unlink()
     assert live.refresh()
     assert entries_of(client, "/all.atom?q=zebracorn").entries == []
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "statuses"),
+    [
+        ("GET", "/all.atom?%zz", {}, {200}),
+        ("GET", "/all.atom?limit=%ff", {}, {400}),
+        ("GET", "/all.atom?=&&=&limit", {}, {400}),
+        ("GET", "/all.atom?q=%00", {}, {400}),
+        ("GET", "/all.atom?limit=1;2", {}, {400}),
+        ("GET", "/all.atom?limit=-1", {}, {400}),
+        ("GET", "/all.atom?limit=" + "9" * 5000, {}, {400}),
+        ("GET", "/all.atom?q=" + "word " * 3000, {}, {400}),
+        ("GET", "/all.atom?unknown=1&other", {}, {200}),
+        ("GET", "/" + "a" * 10_000, {}, {404}),
+        ("GET", "/topics/" + "%2e%2e%2f" * 50 + "etc/passwd", {}, {404}),
+        ("GET", "/all.atom", {"If-None-Match": "garbage, ,,W/"}, {200}),
+        ("GET", "/all.atom", {"If-None-Match": "*"}, {304}),
+        ("GET", "/all.atom", {"If-Modified-Since": "Tue, 99 Foo 20211 99:99:99 GMT"}, {200}),
+        ("GET", "/all.atom", {"Accept-Encoding": "gzip;q=abc, *;q=-1"}, {200}),
+        ("HEAD", "/all.atom?limit=abc", {}, {400}),
+        ("OPTIONS", "/all.atom", {}, {200}),
+        ("PUT", "/all.atom", {}, {405}),
+        ("DELETE", "/topics/ai.atom", {}, {405}),
+        ("PATCH", "/", {}, {405}),
+        ("POST", "/healthz", {}, {405}),
+    ],
+)  # fmt: skip
+def test_odd_requests_get_a_status_not_a_traceback(
+    client: FlaskClient, method: str, url: str, headers: dict[str, str], statuses: set[int]
+) -> None:
+    response = client.open(url, method=method, headers=headers)
+    assert response.status_code in statuses
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text
+    if response.status_code >= 400:
+        assert len(text) < 5000  # a short message (or the short 404 page)
