@@ -67,6 +67,25 @@ def test_odd_topic_names_get_safe_single_segment_slugs(hostile: BuildResult) -> 
 
 
 @pytest.mark.slow
+def test_unmapped_fields_appear_in_no_document(hostile: BuildResult) -> None:
+    """Values only found in fields we do not map (``secured``, ``heat``, ``ampWebUrl``...)."""
+    for path, body in hostile.documents.items():
+        for leaked in (b"S3CR3T", b"987654", b"AMP-ONLY-PATH", b"CDN-AMP-PATH", b"isCached"):
+            assert leaked not in body, f"{path}: {leaked!r}"
+
+
+@pytest.mark.slow
+def test_duplicates_across_files_and_one_slug_for_two_names(hostile: BuildResult) -> None:
+    copies = [e for e in hostile.site.everything.entries if e.id == "https://example.org/dup-story"]
+    assert len(copies) == 1  # one entry, from the first file in path order, with both files' topics
+    assert copies[0].title == "The first copy of a story"
+    assert [t.name for t in copies[0].topics] == ["AI", "Climate"]
+    same = [c.topic for c in hostile.site.topics if c.topic and c.topic.slug == "cafe-culture"]
+    assert [t.name for t in same] == ["Café Culture"]
+    assert any("merged into 'Café Culture'" in w for w in hostile.warnings)
+
+
+@pytest.mark.slow
 def test_far_future_and_early_dates_are_taken_as_written(hostile: BuildResult) -> None:
     entries = hostile.site.everything.entries
     assert entries[0].title == "From the far future"  # documented: a date in the future sorts first

@@ -348,6 +348,9 @@ def test_yaml_alias_bomb_is_bounded() -> None:
 # --- 5. Loading a folder -----------------------------------------------------------------------------
 
 GOOD = {
+    "duplicate_url_first.md",
+    "duplicate_url_second.md",
+    "topics_same_slug.md",
     "title_10000_characters.md",
     "date_far_future.md",
     "date_before_1970.md",
