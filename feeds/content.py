@@ -50,7 +50,7 @@ def scan_content(root: Path) -> list[ContentFile]:
             except OSError:
                 continue  # gone while we looked
             found.append(ContentFile(prefix + name, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
-    found.sort(key=lambda f: f.source)
+    found.sort()  # by source: tuples compare their first field first, and sources are unique
     return found
 
 
