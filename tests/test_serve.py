@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
@@ -39,32 +41,18 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 30
             time.sleep(0.1)
 
 
-def test_feeds_serve_answers_over_http(tmp_path: Path) -> None:
-    pinned_copy(ROOT / "content", tmp_path / "content")
-    config = write_config(tmp_path)
+@contextlib.contextmanager
+def running_server(config: Path) -> Iterator[str]:
+    """``feeds serve`` on a free port of 127.0.0.1: yields its base URL, then stops it."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/topics/ai.atom", timeout=5) as response:
-            assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
-            body = response.read()
-        feed = feedparser.parse(body)
-        assert not feed.bozo, feed.bozo_exception
-        assert feed.feed.title == "Artificial intelligence"
-        assert len(feed.entries) >= 3
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/topics/ai.atom", headers={"If-None-Match": response.headers["ETag"]}
-        )
-        try:
-            urllib.request.urlopen(request, timeout=5)
-            raise AssertionError("expected 304")
-        except urllib.error.HTTPError as e:
-            assert e.code == 304
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         try:
@@ -72,8 +60,26 @@ def test_feeds_serve_answers_over_http(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-        assert server.stderr is not None
-        server.stderr.close()
+
+
+def test_feeds_serve_answers_over_http(tmp_path: Path) -> None:
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    with running_server(write_config(tmp_path)) as base:
+        with urllib.request.urlopen(f"{base}/topics/ai.atom", timeout=5) as response:
+            assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+            body = response.read()
+        feed = feedparser.parse(body)
+        assert not feed.bozo, feed.bozo_exception
+        assert feed.feed.title == "Artificial intelligence"
+        assert len(feed.entries) >= 3
+        request = urllib.request.Request(
+            f"{base}/topics/ai.atom", headers={"If-None-Match": response.headers["ETag"]}
+        )
+        try:
+            urllib.request.urlopen(request, timeout=5)
+            raise AssertionError("expected 304")
+        except urllib.error.HTTPError as e:
+            assert e.code == 304
 
 
 def test_serve_refuses_a_bad_config(tmp_path: Path) -> None:
@@ -94,14 +100,6 @@ def test_answers_stay_whole_while_content_churns(tmp_path: Path) -> None:
     import threading
 
     content = pinned_copy(ROOT / "content", tmp_path / "content")
-    config = write_config(tmp_path, reload_interval=0.2)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/topics/ai.atom"
     problems: list[str] = []
     counts = {"200": 0, "304": 0}
     done = threading.Event()
@@ -127,8 +125,8 @@ def test_answers_stay_whole_while_content_churns(tmp_path: Path) -> None:
                 counts["304"] += 1
             time.sleep(0.01)
 
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+    with running_server(write_config(tmp_path, reload_interval=0.2)) as base:
+        url = f"{base}/topics/ai.atom"
         threads = [threading.Thread(target=poll) for _ in range(4)]
         for thread in threads:
             thread.start()
@@ -140,15 +138,8 @@ def test_answers_stay_whole_while_content_churns(tmp_path: Path) -> None:
         done.set()
         for thread in threads:
             thread.join(timeout=60)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
             health = json.loads(response.read())
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     print(f"{sum(counts.values())} answers ({counts}) over {health['builds']} builds, problems: {problems}")
     assert problems == []
     assert counts["200"] > 10
