@@ -7,7 +7,6 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -48,7 +47,6 @@ class LoadResult:
     errors: tuple[ContentError, ...]  #: one per skipped file
     warnings: tuple[ContentError, ...]  #: parts of files that were dropped; the file still counts
     files: int  #: content files found
-    digests: Mapping[str, str] = field(default_factory=dict)  #: source → ``file_digest`` of its file
 
 
 def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
@@ -56,19 +54,17 @@ def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
     articles: list[Article] = []
     errors: list[ContentError] = []
     warnings: list[ContentError] = []
-    digests: dict[str, str] = {}
     files = scan_content(root)
     for file in files:
         source = file.source
         try:
-            article, problems, digest = load_file(Path(file.path), source, tz)
+            article, problems, _ = load_file(Path(file.path), source, tz)
         except ContentError as e:
             errors.append(e)
             continue
         articles.append(article)
         warnings.extend(problems)
-        digests[source] = digest
-    return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files), digests)
+    return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files))
 
 
 def load_file(path: Path, source: str, tz: tzinfo) -> tuple[Article, list[ContentError], str]:
