@@ -36,6 +36,7 @@ from .config import Settings
 from .content import ContentFile
 from .content import scan_content
 from .errors import FeedsError
+from .feedcontext import document_path
 from .filters import FeedFilter
 from .model import Channel
 from .model import Format
@@ -116,7 +117,7 @@ def make_snapshot(
     feeds: dict[str, _Feed] = {}
     for channel in site.channels:
         for fmt in settings.formats:
-            path = f"{channel.stem}.{fmt.value}"
+            path = document_path(channel.stem, fmt)
             content_dates[path] = channel.updated or EMPTY_FEED_DATE
             feeds[request_path(path)] = _Feed(channel, fmt)
     documents: dict[str, PreparedDocument] = {}

@@ -29,6 +29,7 @@ from ._version import __version__
 from .config import Settings
 from .config import load_settings
 from .errors import FeedsError
+from .feedcontext import document_path
 from .filters import PARAMETERS
 from .filters import FilterError
 from .filters import parse_filter
@@ -49,7 +50,6 @@ _PAGES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _TEXT = "text/plain; charset=utf-8"
-_SAFETY = {"X-Content-Type-Options": "nosniff"}
 
 bp = Blueprint("feeds", __name__)
 
@@ -123,7 +123,7 @@ class _FrontDoor:
 def healthz() -> Response:
     report = get_site().health()
     status = 503 if report["status"] == "unavailable" else 200
-    headers = {**_SAFETY, "Cache-Control": "no-store"}
+    headers = {"Cache-Control": "no-store"}
     return Response(json.dumps(report, indent=1) + "\n", status, headers, content_type="application/json")
 
 
@@ -140,7 +140,7 @@ def document(path: str) -> Response:
         try:
             feed_filter = parse_filter(request.args.to_dict(flat=False), snapshot.settings.max_items)
         except FilterError as e:
-            return Response(f"400 Bad Request: {e.message}\n", 400, _SAFETY, content_type=_TEXT)
+            return Response(f"400 Bad Request: {e.message}\n", 400, content_type=_TEXT)
         if feed_filter:
             doc = snapshot.filtered(key, feed_filter) or doc
     status, headers, body = respond(doc, request.environ)
@@ -161,14 +161,14 @@ def _http_error(error: HTTPException) -> Response:
         root = request.script_root + "/"
         formats = snapshot.settings.formats if snapshot else ()
         topics = [
-            (c.topic.name, [(fmt.label, root + quote(f"{c.stem}.{fmt.value}")) for fmt in formats])
+            (c.topic.name, [(fmt.label, root + quote(document_path(c.stem, fmt))) for fmt in formats])
             for c in (snapshot.result.site.topics if snapshot else ())
             if c.topic
         ]
         page = _PAGES.get_template("not_found.html").render(root=root, topics=topics, version=__version__)
-        headers = {**_SAFETY, "Content-Security-Policy": HTML_POLICY, "Cache-Control": "no-store"}
+        headers = {"Content-Security-Policy": HTML_POLICY, "Cache-Control": "no-store"}
         return Response(page, 404, headers, content_type="text/html; charset=utf-8")
-    response = Response(f"{code} {error.name}: {error.description}\n", code, _SAFETY, content_type=_TEXT)
+    response = Response(f"{code} {error.name}: {error.description}\n", code, content_type=_TEXT)
     for name, value in error.get_headers():
         if name.lower() == "allow":  # a 405 says which methods are allowed
             response.headers[name] = value
