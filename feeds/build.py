@@ -34,7 +34,7 @@ from .convert import plan_site
 from .errors import ConfigError
 from .errors import ContentError
 from .errors import FeedsError
-from .feedcontext import document_path
+from .feedcontext import channel_paths
 from .index import DIGEST
 from .index import SOURCE
 from .index import FileIndex
@@ -154,8 +154,10 @@ def _build(
     done: dict[str, bytes] = {}
     counts: dict[str, int] = {}
     for planned in plan.channels:
-        signature = feed_signature(planned.stem, planned.title, planned.description, planned.refs, settings)
-        paths = [document_path(planned.stem, fmt) for fmt in settings.formats]
+        signature = feed_signature(
+            planned.stem, planned.title, planned.description, planned.total, planned.refs, settings
+        )
+        paths = channel_paths(planned.stem, settings.formats)
         reusable = [path for path in paths if previous.documents.get(path, ("", b""))[0] == signature]
         for path in reusable:
             done[path] = previous.documents[path][1]

@@ -327,7 +327,8 @@ class _ProgressBar:
 
 def _summary(result: BuildResult, settings: Settings, written: bool) -> str:
     skipped = result.site.skipped
-    where = f"wrote {result.feeds} feeds, feeds.opml and index.html to {settings.output_dir}"
+    pages = len(result.site.channels)
+    where = f"wrote {result.feeds} feeds, {pages} pages, feeds.opml and index.html to {settings.output_dir}"
     if not written:
         where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
     return (

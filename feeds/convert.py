@@ -148,10 +148,9 @@ def plan_site(files: Sequence[FileIndex], settings: Settings, every_entry: bool 
     for slug, topic_refs in members.items():
         if topic_refs:
             topic = by_slug[slug]
-            stem = f"topics/{slug}"
             channels.append(
                 PlannedChannel(
-                    stem, topic.title, topic.description, first(topic_refs), len(topic_refs), topic
+                    topic.stem, topic.title, topic.description, first(topic_refs), len(topic_refs), topic
                 )
             )
     skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=candidates - len(refs))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -30,6 +31,16 @@ def document_path(stem: str, fmt: Format) -> str:
     return f"{stem}.{fmt.value}"
 
 
+def page_path(stem: str) -> str:
+    """Output path of a channel's page for people, e.g. ``topics/ai.html``."""
+    return f"{stem}.html"
+
+
+def channel_paths(stem: str, formats: Iterable[Format]) -> list[str]:
+    """Every document made from one channel alone: its feeds, then its page."""
+    return [*(document_path(stem, fmt) for fmt in formats), page_path(stem)]
+
+
 @dataclass(frozen=True)
 class FeedContext:
     """One channel plus the site-wide facts its documents are rendered with."""
@@ -46,9 +57,10 @@ class FeedContext:
 
     @property
     def html_url(self) -> str:
-        """The index page, at this topic's section."""
-        topic = self.channel.topic
-        return self.settings.url() + (f"#{quote(topic.slug)}" if topic else "")
+        """The channel's page for people (the feeds' ``alternate``); the index page for ``all``."""
+        if self.channel.topic is None:
+            return self.settings.url()
+        return self.settings.url(quote(page_path(self.channel.stem)))
 
     def sibling_urls(self, fmt: Format) -> list[tuple[Format, str]]:
         return [(other, self.self_url(other)) for other in self.settings.formats if other is not fmt]

@@ -36,12 +36,15 @@ from .config import Settings
 from .content import ContentFile
 from .content import scan_content
 from .errors import FeedsError
+from .feedcontext import channel_paths
 from .feedcontext import document_path
+from .feedcontext import page_path
 from .filters import FeedFilter
 from .model import Channel
 from .model import Format
 from .render import INDEX
 from .render import render_feed
+from .responses import NEGOTIATED
 from .responses import PreparedDocument
 from .responses import prepare
 from .search import SearchText
@@ -66,18 +69,20 @@ class Snapshot:
     settings: Settings
     documents: dict[str, PreparedDocument]  #: request path ("/", "/topics/ai.atom") → document
     feeds: dict[str, _Feed]  #: request path of each feed → what it was rendered from
+    views: dict[str, PreparedDocument]  #: request path of an Atom or RSS feed → its page, for browsers
     built_at: datetime  #: when this build finished (for /healthz; never written into a document)
     seconds: float  #: how long it took
     search: SearchText  #: the filters' text (shared with later snapshots: it follows the files)
-    _filtered: OrderedDict[tuple[str, str], PreparedDocument] = field(default_factory=OrderedDict)
+    _filtered: OrderedDict[tuple[str, str, bool], PreparedDocument] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def filtered(self, path: str, feed_filter: FeedFilter) -> PreparedDocument | None:
-        """The feed at ``path`` with ``feed_filter`` applied: rendered once, then cached."""
+    def filtered(self, path: str, feed_filter: FeedFilter, view: bool = False) -> PreparedDocument | None:
+        """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view``: rendered
+        once, then cached."""
         feed = self.feeds.get(path)
         if feed is None:
             return None
-        key = (path, feed_filter.query)
+        key = (path, feed_filter.query, view)
         with self._lock:
             cached = self._filtered.get(key)
             if cached is not None:
@@ -87,9 +92,10 @@ class Snapshot:
         _return_free_memory()  # the unpacked search text is gone again
         entries = build_entries(self.settings, shown)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
-        body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
+        body = render_feed(channel, self.settings, None if view else feed.fmt, feed_filter.query)
         # Derived from the unfiltered feed, so it changes no later than that one does.
-        doc = prepare(path, body, self.documents[path].modified, self.settings.serve.max_age)
+        modified, max_age = self.documents[path].modified, self.settings.serve.max_age
+        doc = prepare(page_path(channel.stem) if view else path, body, modified, max_age, view=view)
         with self._lock:
             self._filtered[key] = doc
             while len(self._filtered) > FILTERED_CACHE_SIZE:
@@ -115,30 +121,42 @@ def make_snapshot(
     newest = site.everything.updated or EMPTY_FEED_DATE
     content_dates = {path: newest for path in result.documents}  # the index and the OPML list
     feeds: dict[str, _Feed] = {}
+    shown_as: dict[str, list[str]] = {}  #: a page → the feeds a browser gets it for
     for channel in site.channels:
         for fmt in settings.formats:
             path = document_path(channel.stem, fmt)
-            content_dates[path] = channel.updated or EMPTY_FEED_DATE
             feeds[request_path(path)] = _Feed(channel, fmt)
-    documents: dict[str, PreparedDocument] = {}
-    cache_control = ("Cache-Control", f"public, max-age={settings.serve.max_age}")  # config may change
-    for path, body in result.documents.items():
-        key = request_path(path)
+            if path.endswith(NEGOTIATED):
+                shown_as.setdefault(page_path(channel.stem), []).append(request_path(path))
+        for path in channel_paths(channel.stem, settings.formats):
+            content_dates[path] = channel.updated or EMPTY_FEED_DATE
+    max_age = settings.serve.max_age  # the config may have changed it
+
+    def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
         modified = content_dates[path]
-        old = previous.documents.get(key) if previous else None
         if old is not None:
-            if old.body == body and cache_control in old.plain.ok_headers:
-                documents[key] = old  # same bytes, same headers: hashed and gzipped already
-                continue
+            if old.body == body and old.max_age == max_age:
+                return old  # same bytes, same headers: hashed and gzipped already
             if old.body == body:
                 modified = old.modified
             elif modified <= old.modified:
                 # The bytes changed but the newest date did not move (an edit, a deletion):
                 # a client asking If-Modified-Since must still get the new version.
                 modified = max(now, old.modified + timedelta(seconds=1))
-        documents[key] = prepare(path, body, modified, settings.serve.max_age)
+        return prepare(path, body, modified, max_age, view=view)
+
+    documents: dict[str, PreparedDocument] = {}
+    views: dict[str, PreparedDocument] = {}
+    for path, body in result.documents.items():
+        key = request_path(path)
+        documents[key] = prepared(path, body, previous.documents.get(key) if previous else None, False)
+        feed_keys = shown_as.get(path, ())
+        if feed_keys:
+            old = previous.views.get(feed_keys[0]) if previous else None
+            view = prepared(path, body, old, True)
+            views.update(dict.fromkeys(feed_keys, view))  # one prepared page for Atom and RSS
     documents["/"] = documents[request_path(INDEX)]
-    return Snapshot(result, settings, documents, feeds, now, seconds, search)
+    return Snapshot(result, settings, documents, feeds, views, now, seconds, search)
 
 
 def _look(settings: Settings) -> tuple[str, list[ContentFile]]:

@@ -116,6 +116,11 @@ class Topic:
     title: str  #: feed title
     description: str  #: feed subtitle
 
+    @property
+    def stem(self) -> str:
+        """Output path of the topic's documents without extension."""
+        return f"topics/{self.slug}"
+
 
 @dataclass(frozen=True)
 class Link:

@@ -1,14 +1,25 @@
-"""The HTML index page for people: topics, counts, latest titles, subscribe links."""
+"""Pages for people: the index (topics, counts, latest titles) and one page per channel.
+
+Pages link to each other and to feeds by relative URLs, so the site also works opened from disk
+and under any base path; the addresses offered for copying are absolute.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from importlib.resources import files
+from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from .feedcontext import FeedContext
 from .feedcontext import document_path
+from .feedcontext import page_path
+from .model import Channel
 from .model import Entry
 
 LATEST_TITLES = 5
@@ -18,6 +29,16 @@ _templates = jinja2.Environment(
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
 )
+COPY_SCRIPT = files("feeds.templates").joinpath("copy.js").read_text(encoding="utf-8")
+_SCRIPT_HASH = base64.b64encode(hashlib.sha256(COPY_SCRIPT.encode()).digest()).decode()
+#: Our pages have inline CSS and one inline script (by its hash): no other scripts, frames, forms,
+#: plugins or images. Pages carry it in a <meta> tag too, so static hosting gets it without config.
+PAGE_POLICY = (
+    f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{_SCRIPT_HASH}'; "
+    "base-uri 'none'; form-action 'none'"
+)
+#: The same as an HTTP header, which can also forbid framing (a <meta> policy cannot).
+HTML_POLICY = PAGE_POLICY + "; frame-ancestors 'none'"
 
 
 @dataclass(frozen=True)
@@ -26,48 +47,75 @@ class _FeedLink:
     media_type: str
     title: str
     url: str  #: absolute, to copy and for autodiscovery
-    href: str  #: relative, so the page also works opened from disk
+    href: str  #: relative to the page
+    field: str  #: id of the address field
 
 
 @dataclass(frozen=True)
 class _TopicView:
     name: str
     anchor: str
+    page: str  #: the channel's page, relative to the index
     total: int
     updated: datetime | None
     feeds: list[_FeedLink]
     latest: tuple[Entry, ...]
 
 
-def index_bytes(contexts: list[FeedContext], version: str) -> bytes:
-    """The index page; ``contexts`` has ``all`` first, then the topics."""
-    settings = contexts[0].settings
-    topics = []
-    for ctx in contexts:
-        channel, topic = ctx.channel, ctx.channel.topic
-        topics.append(
-            _TopicView(
-                name=topic.name if topic else "Everything",
-                anchor=topic.slug if topic else "all",
-                total=channel.total,
-                updated=channel.updated,
-                feeds=[
-                    _FeedLink(
-                        fmt.label,
-                        fmt.media_type,
-                        channel.title,
-                        ctx.self_url(fmt),
-                        document_path(channel.stem, fmt),
-                    )
-                    for fmt in settings.formats
-                ],
-                latest=channel.entries[:LATEST_TITLES],
-            )
+def _feed_links(ctx: FeedContext, root: str) -> list[_FeedLink]:
+    """The channel's feeds, each with its address; ``root`` leads from the page to the site root."""
+    anchor = _anchor(ctx.channel)
+    query = f"?{ctx.query}" if ctx.query else ""
+    return [
+        _FeedLink(
+            label=fmt.label,
+            media_type=fmt.media_type,
+            title=ctx.channel.title,
+            url=ctx.self_url(fmt),
+            href=root + quote(document_path(ctx.channel.stem, fmt)) + query,
+            field=f"address-{anchor}-{fmt.value}",
         )
-    page = _templates.get_template("index.html").render(
-        site=settings.site,
-        version=version,
-        topics=topics,
-        feeds=[feed for topic in topics for feed in topic.feeds],
+        for fmt in ctx.settings.formats
+    ]
+
+
+def _anchor(channel: Channel) -> str:
+    return channel.topic.slug if channel.topic else "all"
+
+
+def _render(template: str, ctx: FeedContext, **values: object) -> bytes:
+    page = _templates.get_template(template).render(
+        site=ctx.settings.site,
+        version=ctx.generator_version,
+        policy=PAGE_POLICY,
+        script=Markup(COPY_SCRIPT),
+        **values,
     )
     return page.encode("utf-8")
+
+
+def index_bytes(contexts: list[FeedContext]) -> bytes:
+    """The index page; ``contexts`` has ``all`` first, then the topics."""
+    topics = [
+        _TopicView(
+            name=ctx.channel.topic.name if ctx.channel.topic else "Everything",
+            anchor=_anchor(ctx.channel),
+            page=quote(page_path(ctx.channel.stem)),
+            total=ctx.channel.total,
+            updated=ctx.channel.updated,
+            feeds=_feed_links(ctx, ""),
+            latest=ctx.channel.entries[:LATEST_TITLES],
+        )
+        for ctx in contexts
+    ]
+    alternates = [feed for topic in topics for feed in topic.feeds]
+    return _render("index.html", contexts[0], topics=topics, alternates=alternates, root="")
+
+
+def channel_page_bytes(ctx: FeedContext) -> bytes:
+    """One channel's page: how to subscribe, then its entries as the feeds carry them."""
+    root = "../" * ctx.channel.stem.count("/")
+    feeds = _feed_links(ctx, root)
+    return _render(
+        "channel.html", ctx, channel=ctx.channel, feeds=feeds, alternates=feeds, root=root, query=ctx.query
+    )

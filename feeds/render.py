@@ -20,6 +20,7 @@ from .convert import REF_TOPICS
 from .convert import EntryRef
 from .feedcontext import FeedContext
 from .feedcontext import document_path
+from .feedcontext import page_path
 from .index import DIGEST
 from .index import ITEM
 from .jsonfeed import json_feed_bytes
@@ -28,6 +29,7 @@ from .model import Channel
 from .model import Format
 from .model import Site
 from .opml import opml_bytes
+from .page import channel_page_bytes
 from .page import index_bytes
 
 Documents = dict[str, bytes]
@@ -42,10 +44,11 @@ OPML = "feeds.opml"
 
 
 def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Documents:
-    """Every document: each channel in each configured format, the OPML list and the index page.
+    """Every document: each channel in each configured format and as a page, the OPML list and
+    the index page.
 
-    ``done`` holds feed documents known to be unchanged (see ``feed_signature``); they are taken as
-    they are, and their channels need only the first few entries, for the index page.
+    ``done`` holds channel documents known to be unchanged (see ``feed_signature``); they are taken
+    as they are, and their channels need only the first few entries, for the index page.
     """
     done = done or {}
     pending = [
@@ -61,23 +64,26 @@ def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None
         for fmt in settings.formats:
             path = document_path(ctx.channel.stem, fmt)
             documents[path] = done[path] if path in done else _RENDERERS[fmt](ctx)
+        page = page_path(ctx.channel.stem)
+        documents[page] = done[page] if page in done else channel_page_bytes(ctx)
     documents[OPML] = opml_bytes(site, contexts)
-    documents[INDEX] = index_bytes(contexts, __version__)
+    documents[INDEX] = index_bytes(contexts)
     return documents
 
 
 def feed_signature(
-    stem: str, title: str, description: str, refs: Sequence[EntryRef], settings: Settings
+    stem: str, title: str, description: str, total: int, refs: Sequence[EntryRef], settings: Settings
 ) -> str:
-    """What a channel's feed documents are made from: equal signatures, equal bytes.
+    """What a channel's documents (feeds and page) are made from: equal signatures, equal bytes.
 
-    The settings that shape a feed, the channel's own title, and for each of its first
-    ``max_items`` entries the id, the version of the file it comes from, which of the file's
-    entries it is and its topics. The program's own version is the cache's business.
+    The settings that shape them, the channel's own title, its number of entries (the page says
+    it), and for each of its first ``max_items`` entries the id, the version of the file it comes
+    from, which of the file's entries it is and its topics. The program's own version is the
+    cache's business.
     """
     digest = hashlib.blake2b(digest_size=16)
     shaping = (settings.site, settings.formats, settings.max_items, settings.related, settings.timezone)
-    digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0".encode("utf-8", "surrogatepass"))
+    digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0{total}\0".encode("utf-8", "surrogatepass"))
     for ref in refs[: settings.max_items]:
         stub = ref[REF_STUB]
         slugs = ",".join(topic.slug for topic in ref[REF_TOPICS])
@@ -86,7 +92,10 @@ def feed_signature(
     return digest.hexdigest()
 
 
-def render_feed(channel: Channel, settings: Settings, fmt: Format, query: str = "") -> bytes:
-    """One feed on its own, e.g. a filtered one whose URL carries ``query``."""
+def render_feed(channel: Channel, settings: Settings, fmt: Format | None, query: str = "") -> bytes:
+    """One feed on its own, e.g. a filtered one whose URL carries ``query``; its page when
+    ``fmt`` is None."""
+    if fmt is None:
+        return channel_page_bytes(FeedContext(settings, channel, {}, __version__, query))
     contents = {e.id: entry_html(e) for e in channel.entries}
     return _RENDERERS[fmt](FeedContext(settings, channel, contents, __version__, query))

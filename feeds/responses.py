@@ -18,6 +18,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
 
+from .page import HTML_POLICY
+
 #: Content-Type by file extension; the README's nginx example uses the same table.
 MEDIA_TYPES = {
     ".atom": "application/atom+xml; charset=utf-8",
@@ -26,11 +28,8 @@ MEDIA_TYPES = {
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
 }
-#: Our pages have inline CSS and nothing else: no scripts, frames, forms or plugins.
-HTML_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'none'"
-)
+#: Feeds that a browser gets as their channel's page instead (see ``prefers_html``).
+NEGOTIATED = (".atom", ".rss")
 #: Bodies smaller than this are sent as they are: gzip would save less than its own overhead.
 GZIP_MIN_BYTES = 512
 
@@ -54,6 +53,7 @@ class PreparedDocument:
 
     body: bytes  #: the bytes ``feeds build`` writes
     modified: datetime  #: ``Last-Modified``, UTC, whole seconds
+    max_age: int  #: ``Cache-Control: max-age``
     plain: _Variant
     gzipped: _Variant | None  #: None when gzip would not make it smaller
 
@@ -66,14 +66,22 @@ def media_type(path: str) -> str:
     return MEDIA_TYPES.get(PurePosixPath(path).suffix, "application/octet-stream")
 
 
-def prepare(path: str, body: bytes, modified: datetime, max_age: int) -> PreparedDocument:
-    """Headers and a gzipped copy of ``body``, served as output path ``path``."""
+def prepare(
+    path: str, body: bytes, modified: datetime, max_age: int, *, view: bool = False
+) -> PreparedDocument:
+    """Headers and a gzipped copy of ``body``, served as output path ``path``.
+
+    ``view`` marks a channel's page served at one of its feeds' URLs to a browser. Shared caches
+    must not keep it (``private``): one that ignores ``Vary`` could otherwise hand the page to a
+    feed reader.
+    """
     modified = modified.astimezone(timezone.utc).replace(microsecond=0)
     tag = hashlib.blake2b(body, digest_size=12).hexdigest()
+    negotiated = view or path.endswith(NEGOTIATED)
     common = [
         ("Last-Modified", format_datetime(modified, usegmt=True)),
-        ("Cache-Control", f"public, max-age={max_age}"),
-        ("Vary", "Accept-Encoding"),
+        ("Cache-Control", f"{'private' if view else 'public'}, max-age={max_age}"),
+        ("Vary", "Accept, Accept-Encoding" if negotiated else "Accept-Encoding"),
     ]
     kind = media_type(path)
     extra = [("X-Content-Type-Options", "nosniff")]
@@ -102,7 +110,7 @@ def prepare(path: str, body: bytes, modified: datetime, max_age: int) -> Prepare
         packed = gzip.compress(body, compresslevel=6, mtime=0)
         if len(packed) < len(body):
             gzipped = variant(packed, f'"{tag}-gz"', [("Content-Encoding", "gzip")])
-    return PreparedDocument(body=body, modified=modified, plain=plain, gzipped=gzipped)
+    return PreparedDocument(body=body, modified=modified, max_age=max_age, plain=plain, gzipped=gzipped)
 
 
 def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:
@@ -138,6 +146,55 @@ def _not_modified(doc: PreparedDocument, environ: Mapping[str, Any]) -> bool:
     return False
 
 
+_HTML_ANSWERS: dict[str, bool] = {}
+
+
+def prefers_html(accept: str) -> bool:
+    """Whether an Accept value ranks HTML above XML feeds, as browsers' navigations do.
+
+    ``text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8`` does; feed readers'
+    values (``application/atom+xml, ...``, ``*/*`` or none) do not, and a tie goes to the feed.
+    """
+    known = _HTML_ANSWERS.get(accept)
+    if known is None:
+        weights = _weights(accept)
+        html = _weight(weights, "text/html")
+        feed = max(_weight(weights, kind) for kind in _FEED_TYPES)
+        known = html > feed
+        if len(_HTML_ANSWERS) < 256:
+            _HTML_ANSWERS[accept] = known
+    return known
+
+
+_FEED_TYPES = ("application/atom+xml", "application/rss+xml", "application/xml", "text/xml")
+
+
+def _weights(header: str) -> dict[str, float]:
+    """``{media range: q}`` of an Accept value; a malformed q counts as 0."""
+    weights: dict[str, float] = {}
+    for part in header.lower().split(","):
+        kind, _, params = part.partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if kind.strip():
+            weights[kind.strip()] = weight
+    return weights
+
+
+def _weight(weights: dict[str, float], kind: str) -> float:
+    """q of a media type: from its most specific range in ``weights`` (RFC 9110 §12.5.1)."""
+    for candidate in (kind, kind.split("/")[0] + "/*", "*/*"):
+        if candidate in weights:
+            return weights[candidate]
+    return 0.0
+
+
 _GZIP_ANSWERS: dict[str, bool] = {}
 
 
@@ -152,18 +209,7 @@ def accepts_gzip(header: str) -> bool:
 
 
 def _parse_accepts_gzip(header: str) -> bool:
-    weights: dict[str, float] = {}
-    for part in header.lower().split(","):
-        coding, _, params = part.partition(";")
-        weight = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        weights[coding.strip()] = weight
+    weights = _weights(header)
     for coding in ("gzip", "x-gzip"):
         if coding in weights:
             return weights[coding] > 0

@@ -34,7 +34,8 @@ from .filters import PARAMETERS
 from .filters import FilterError
 from .filters import parse_filter
 from .live import LiveSite
-from .responses import HTML_POLICY
+from .page import HTML_POLICY
+from .responses import prefers_html
 from .responses import respond
 
 if TYPE_CHECKING:
@@ -111,8 +112,11 @@ class _FrontDoor:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         snapshot = self._live.snapshot
         if snapshot is not None and not environ.get("QUERY_STRING"):
-            doc = snapshot.documents.get(environ.get("PATH_INFO", ""))
+            path = environ.get("PATH_INFO", "")
+            doc = snapshot.documents.get(path)
             if doc is not None and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+                if path in snapshot.views and prefers_html(environ.get("HTTP_ACCEPT", "")):
+                    doc = snapshot.views[path]
                 status, headers, body = respond(doc, environ)
                 start_response(status, list(headers))  # a copy: servers may append to it
                 return body
@@ -130,19 +134,23 @@ def healthz() -> Response:
 @bp.get("/", defaults={"path": ""})
 @bp.get("/<path:path>")
 def document(path: str) -> Response:
-    """A document of the site; feeds also take filter parameters."""
+    """A document of the site; feeds also take filter parameters, and Atom and RSS feeds are
+    their channel's page to a browser."""
     snapshot = get_site().snapshot
     key = request.environ.get("PATH_INFO", "")
     doc = snapshot.documents.get(key) if snapshot else None
     if snapshot is None or doc is None:
         raise NotFound()
+    view = key in snapshot.views and prefers_html(request.headers.get("Accept", ""))
+    if view:
+        doc = snapshot.views[key]
     if key in snapshot.feeds and any(name in request.args for name in PARAMETERS):
         try:
             feed_filter = parse_filter(request.args.to_dict(flat=False), snapshot.settings.max_items)
         except FilterError as e:
             return Response(f"400 Bad Request: {e.message}\n", 400, content_type=_TEXT)
         if feed_filter:
-            doc = snapshot.filtered(key, feed_filter) or doc
+            doc = snapshot.filtered(key, feed_filter, view) or doc
     status, headers, body = respond(doc, request.environ)
     return Response(body, status, headers)
 

@@ -13,9 +13,18 @@ from feeds.config import Settings
 from feeds.config import SiteSettings
 from feeds.model import Article
 from feeds.model import BodyFormat
+from feeds.page import COPY_SCRIPT
 from tests.sitebuild import build_sample
 
 BASE_URL = "https://feeds.example.org/"
+
+
+OWN_SCRIPT = f"<script>{COPY_SCRIPT}</script>".encode()
+
+
+def without_own_script(data: bytes) -> bytes:
+    """A document without our pages' one script (the copy buttons), so no other can hide."""
+    return data.replace(OWN_SCRIPT, b"", 1)
 
 
 def make_settings(**overrides: Any) -> Settings:
