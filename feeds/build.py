@@ -161,7 +161,9 @@ def _build(
         reusable = [path for path in paths if previous.documents.get(path, ("", b""))[0] == signature]
         for path in reusable:
             done[path] = previous.documents[path][1]
-        counts[planned.stem] = LATEST_TITLES if len(reusable) == len(paths) else settings.max_items
+        counts[planned.stem] = (
+            min(LATEST_TITLES, settings.max_items) if len(reusable) == len(paths) else settings.max_items
+        )
         signatures.update(dict.fromkeys(paths, signature))
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
     current, stale = _reread(needed, articles, settings)

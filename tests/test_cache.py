@@ -100,6 +100,22 @@ def test_edits_additions_deletions_and_renames(settings: Settings) -> None:
     assert b"Edited " not in result.documents["all.atom"]
 
 
+def test_an_entry_below_the_cut_still_updates_the_pages_count(settings: Settings) -> None:
+    """Feeds show only the newest max_items, but a page also says how many entries there are."""
+    settings = dataclasses.replace(settings, max_items=2)
+    state = build_site(settings).state
+    before = build_site(settings).documents["topics/ai.html"]
+    (settings.content_dir / "000_very_old.md").write_text(
+        '---\ntitle: "A very old story"\npublishedDateTime: 1999-01-01T00:00:00Z\n'
+        'webUrl: "https://example.com/very-old"\ntopics: [AI]\n---\nBody.\n',
+        encoding="utf-8",
+    )
+    result = rebuild(settings, state)
+    assert result.documents["topics/ai.atom"] == build_site(settings).documents["topics/ai.atom"]
+    assert b"5 entries" in before
+    assert b"6 entries" in result.documents["topics/ai.html"]
+
+
 def test_a_file_that_breaks_and_is_mended(settings: Settings) -> None:
     state = build_site(settings).state
     article = settings.content_dir / ARTICLE

@@ -222,6 +222,82 @@ def test_front_door_and_flask_view_agree(client: FlaskClient) -> None:
         assert dict(routed.headers) == dict(direct.headers)
 
 
+#: What browsers send when a link is followed or an address typed (Chrome, Firefox, Safari).
+BROWSERS = [
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.7",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+]
+#: What feed readers and tools send: feedparser's, curl's and libcurl's, a reader's own, none.
+READERS = [
+    "application/atom+xml,application/rdf+xml,application/rss+xml,application/x-netcdf,application/xml;"
+    "q=0.9,text/xml;q=0.2,*/*;q=0.1",
+    "*/*",
+    "",
+    "application/rss+xml, application/atom+xml;q=0.9, text/html;q=0.5",
+    "text/html, application/xml",  # a tie goes to the feed
+    "text/html;q=oops, */*",
+]
+
+
+@pytest.mark.parametrize("accept", BROWSERS)
+def test_browsers_get_an_atom_or_rss_feed_as_its_page(client: FlaskClient, accept: str) -> None:
+    page = client.get("/topics/ai.html")
+    for url in ("/topics/ai.atom", "/topics/ai.rss"):
+        for extra in ({}, {"Accept-Encoding": "gzip"}):
+            response = client.get(url, headers={"Accept": accept, **extra})
+            assert response.status_code == 200
+            assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+            data = gzip.decompress(response.data) if extra else response.data
+            assert data == page.data
+            assert response.headers["Vary"] == "Accept, Accept-Encoding"
+            # Kept out of shared caches, so none that ignores Vary hands it to a feed reader.
+            assert response.headers["Cache-Control"] == "private, max-age=300"
+            assert "script-src 'sha256-" in response.headers["Content-Security-Policy"]
+            again = client.get(
+                url, headers={"Accept": accept, "If-None-Match": response.headers["ETag"], **extra}
+            )
+            assert again.status_code == 304
+    # JSON Feed is readable as it is; browsers show JSON.
+    assert (
+        client.get("/topics/ai.json", headers={"Accept": accept}).data == client.get("/topics/ai.json").data
+    )
+
+
+@pytest.mark.parametrize("accept", READERS)
+def test_feed_readers_get_the_feed(client: FlaskClient, accept: str) -> None:
+    response = client.get("/topics/ai.atom", headers={"Accept": accept})
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert feedparser.parse(response.data).feed.title == "Artificial intelligence"
+
+
+def test_front_door_and_flask_agree_on_pages_for_browsers(client: FlaskClient) -> None:
+    headers = {"Accept": BROWSERS[0]}
+    direct = client.get("/all.rss", headers=headers)
+    routed = client.get("/all.rss?utm_medium=web", headers=headers)
+    assert direct.headers["Content-Type"].startswith("text/html")
+    assert routed.data == direct.data
+    assert dict(routed.headers) == dict(direct.headers)
+
+
+def test_a_filtered_feed_in_a_browser_is_its_filtered_page(client: FlaskClient) -> None:
+    browser = {"Accept": BROWSERS[1]}
+    response = client.get("/topics/ai.atom?limit=2", headers=browser)
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Cache-Control"] == "private, max-age=300"
+    root = etree.HTML(response.data)
+    assert len(root.findall(".//main/article")) == 2
+    addresses = [field.get("value") for field in root.iter("input")]
+    assert addresses == [
+        f"https://feeds.example.org/topics/ai.{ext}?limit=2" for ext in ("atom", "rss", "json")
+    ]
+    # The feed at the same URL is still the filtered feed for a reader.
+    feed = feedparser.parse(client.get("/topics/ai.atom?limit=2").data)
+    assert len(feed.entries) == 2
+
+
 def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
