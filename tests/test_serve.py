@@ -42,9 +42,10 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 30
 
 
 @contextlib.contextmanager
-def running_server(config: Path) -> Iterator[str]:
-    """``feeds serve`` on a free port of 127.0.0.1: yields its base URL, then stops it."""
-    port = free_port()
+def running_server(config: Path, port: int | None = None) -> Iterator[str]:
+    """``feeds serve`` on ``port`` (default: a free one) of 127.0.0.1: yields its base URL, then
+    stops it."""
+    port = port or free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)],
         stdout=subprocess.DEVNULL,
