@@ -114,14 +114,21 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return {"media": MEDIA_NS}
 
     def extend_atom(self, feed: Any) -> Any:
+        # Before the HTML page's link: readers such as newsboat take the last alternate link of a
+        # feed, whatever its type, as the feed's website.
+        page = next(link for link in feed.iterfind("link") if link.get("type") == "text/html")
         for fmt, url in self.ctx.sibling_urls(self.fmt):
-            etree.SubElement(feed, "link", rel="alternate", type=fmt.media_type, href=url)
+            page.addprevious(etree.Element("link", rel="alternate", type=fmt.media_type, href=url))
         return feed
 
     def extend_rss(self, rss: Any) -> Any:
         channel = rss[0]
         for fmt, url in self.ctx.sibling_urls(self.fmt):
             etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel="alternate", type=fmt.media_type, href=url)
+        # RSS has no author element without an e-mail address (managingEditor), and feedgen's
+        # <generator> drops the version that Atom's carries: say both as Atom and JSON Feed do.
+        etree.SubElement(channel, f"{{{DC_NS}}}creator").text = self.ctx.settings.author_name()
+        channel.find("generator").text = f"feeds {self.ctx.generator_version}"
         return rss
 
 

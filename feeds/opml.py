@@ -1,4 +1,10 @@
-"""OPML 2.0 list of every feed (http://opml.org/spec2.opml), grouped by format."""
+"""OPML 2.0 subscription lists (http://opml.org/spec2.opml): every channel, once, in one format.
+
+Feed readers import every outline of an OPML file, so a list that held each feed in three formats
+would subscribe a reader to each topic three times (newsboat does exactly that, and then fails on
+every JSON Feed). So ``feeds.opml`` holds the first configured format, and with more than one
+format each of the others has a list of its own (``feeds-rss.opml``).
+"""
 
 from __future__ import annotations
 
@@ -6,40 +12,45 @@ from email.utils import format_datetime
 
 from lxml import etree
 
+from .config import Settings
 from .feedcontext import FeedContext
+from .model import Format
 from .model import Site
 
+OPML = "feeds.opml"
 
-def opml_bytes(site: Site, contexts: list[FeedContext]) -> bytes:
-    """One ``<outline>`` group per format, holding ``all`` then every topic.
 
-    A reader importing one group subscribes to each feed once, in the format it prefers.
-    """
+def opml_paths(settings: Settings) -> dict[str, Format]:
+    """Every OPML list to write, by output path: ``feeds.opml`` in the first format, then one for
+    each other format."""
+    first, *others = settings.formats
+    return {OPML: first, **{f"feeds-{fmt.value}.opml": fmt for fmt in others}}
+
+
+def opml_bytes(site: Site, contexts: list[FeedContext], fmt: Format) -> bytes:
+    """``all``, then every topic, each as an ``<outline>`` of its feed in ``fmt``."""
     settings = contexts[0].settings
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = settings.site.title
+    title = settings.site.title if len(settings.formats) == 1 else f"{settings.site.title} ({fmt.label})"
+    etree.SubElement(head, "title").text = title
     updated = site.everything.updated
     if updated is not None:
         etree.SubElement(head, "dateModified").text = format_datetime(updated, usegmt=True)
     etree.SubElement(head, "ownerName").text = settings.author_name()
     etree.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
     body = etree.SubElement(root, "body")
-    for fmt in settings.formats:
-        group = etree.SubElement(
-            body, "outline", text=f"{settings.site.title} ({fmt.label})", title=fmt.label
+    for ctx in contexts:
+        etree.SubElement(
+            body,
+            "outline",
+            type="rss",
+            text=ctx.channel.title,
+            title=ctx.channel.title,
+            description=ctx.channel.description,
+            xmlUrl=ctx.self_url(fmt),
+            htmlUrl=ctx.html_url,
+            language=settings.site.language,
         )
-        for ctx in contexts:
-            etree.SubElement(
-                group,
-                "outline",
-                type="rss",
-                text=ctx.channel.title,
-                title=ctx.channel.title,
-                description=ctx.channel.description,
-                xmlUrl=ctx.self_url(fmt),
-                htmlUrl=ctx.html_url,
-                language=settings.site.language,
-            )
     data: bytes = etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
     return data

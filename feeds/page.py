@@ -21,6 +21,8 @@ from .feedcontext import document_path
 from .feedcontext import page_path
 from .model import Channel
 from .model import Entry
+from .opml import OPML
+from .opml import opml_paths
 
 LATEST_TITLES = 5
 _templates = jinja2.Environment(
@@ -89,6 +91,8 @@ def _render(template: str, ctx: FeedContext, **values: object) -> bytes:
         version=ctx.generator_version,
         policy=PAGE_POLICY,
         script=Markup(COPY_SCRIPT),
+        opml_format=ctx.settings.formats[0].label,
+        opml_lists=[(fmt.label, path) for path, fmt in opml_paths(ctx.settings).items() if path != OPML],
         **values,
     )
     return page.encode("utf-8")

@@ -29,6 +29,7 @@ from .model import Channel
 from .model import Format
 from .model import Site
 from .opml import opml_bytes
+from .opml import opml_paths
 from .page import channel_page_bytes
 from .page import index_bytes
 
@@ -40,7 +41,6 @@ _RENDERERS: dict[Format, Callable[[FeedContext], bytes]] = {
     Format.JSON: json_feed_bytes,
 }
 INDEX = "index.html"
-OPML = "feeds.opml"
 
 
 def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Documents:
@@ -66,7 +66,8 @@ def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None
             documents[path] = done[path] if path in done else _RENDERERS[fmt](ctx)
         page = page_path(ctx.channel.stem)
         documents[page] = done[page] if page in done else channel_page_bytes(ctx)
-    documents[OPML] = opml_bytes(site, contexts)
+    for path, fmt in opml_paths(settings).items():
+        documents[path] = opml_bytes(site, contexts, fmt)
     documents[INDEX] = index_bytes(contexts)
     return documents
 

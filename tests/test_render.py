@@ -245,13 +245,28 @@ def test_more_coverage_list_in_article_content(sample: BuildResult) -> None:
     assert item["content_html"].count("<li>") == 3
 
 
-def test_opml_lists_every_feed(sample: BuildResult) -> None:
-    root = etree.fromstring(sample.documents["feeds.opml"])
-    urls = {o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")}
-    feeds = {BASE + name for name in sample.documents if name.endswith((".atom", ".rss", ".json"))}
-    assert urls == feeds
-    groups = root.findall("body/outline")
-    assert [g.get("title") for g in groups] == ["Atom", "RSS", "JSON Feed"]
+def test_opml_lists_subscribe_to_each_channel_once(sample: BuildResult) -> None:
+    """Readers import every outline: each list holds each channel once, in one format."""
+    lists = {"feeds.opml": Format.ATOM, "feeds-rss.opml": Format.RSS, "feeds-json.opml": Format.JSON}
+    assert sorted(name for name in sample.documents if name.endswith(".opml")) == sorted(lists)
+    for name, fmt in lists.items():
+        root = etree.fromstring(sample.documents[name])
+        outlines = root.findall("body/outline")
+        assert [o.get("xmlUrl") for o in outlines] == [
+            f"{BASE}{c.stem}.{fmt.value}" for c in channels(sample)
+        ]
+        assert [o.get("title") for o in outlines] == [c.title for c in channels(sample)]
+        assert all(o.get("type") == "rss" and o.get("htmlUrl", "").startswith(BASE) for o in outlines)
+        assert root.findtext("head/title") == f"Feeds sample site ({fmt.label})"
+
+
+def test_one_format_one_opml_list() -> None:
+    settings = make_settings(formats=(Format.RSS,))
+    documents = render_site(convert([make_article(1)], settings), settings)
+    assert [name for name in documents if name.endswith(".opml")] == ["feeds.opml"]
+    root = etree.fromstring(documents["feeds.opml"])
+    assert root.findtext("head/title") == settings.site.title
+    assert {o.get("xmlUrl", "").rsplit(".", 1)[1] for o in root.iter("outline")} == {"rss"}
 
 
 def test_index_page_has_topics_counts_and_autodiscovery(sample: BuildResult) -> None:
@@ -295,7 +310,10 @@ def test_icon_and_logo_when_configured() -> None:
 def test_empty_site_renders_valid_documents_dated_1970() -> None:
 
     documents = render_site(convert([], make_settings()), make_settings())
-    assert sorted(documents) == ["all.atom", "all.html", "all.json", "all.rss", "feeds.opml", "index.html"]
+    assert sorted(documents) == [
+        "all.atom", "all.html", "all.json", "all.rss", "feeds-json.opml", "feeds-rss.opml", "feeds.opml",
+        "index.html",
+    ]  # fmt: skip
     assert check_documents(documents) == []
     atom = etree.fromstring(documents["all.atom"])
     assert RELAX_NG.validate(atom), RELAX_NG.error_log
