@@ -41,7 +41,7 @@ from .index import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_FORMAT = 2
+_FORMAT = 3
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
@@ -108,27 +108,29 @@ def read_state(folder: Path, context: str, search: bool = False) -> BuildState:
     filters' text is loaded too, and a record without it is left out (so its file is read again).
     """
     state = BuildState(summary=read_summary(folder, context))
-    # Most files share a few topic lists; one tuple for each saves tens of MB at 100,000 files.
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     with paused_gc():
         for shard in range(SHARDS):
             records = _read(folder / f"files-{shard:02d}", context)
             if not isinstance(records, dict):
                 continue
-            texts = _read(folder / f"search-{shard:02d}", context) if search else None
+            if not search:  # stored as whole records: made into FileRecords in C, no loop of ours
+                state.files.update(zip(records.keys(), map(_as_record, records.values()), strict=True))
+                continue
+            texts = _read(folder / f"search-{shard:02d}", context)
             texts = texts if isinstance(texts, dict) else {}
-            for source, (size, mtime_ns, inode, indexed, error, warnings) in records.items():
-                if search and source not in texts and indexed is not None:
+            for source, record in records.items():
+                text = texts.get(source)
+                if text is None and record[3] is not None:
                     continue  # its search text is lost: read the file again
-                if indexed is not None:
-                    topics = shared.setdefault(indexed[4], indexed[4])
-                    indexed = (indexed[0], indexed[1], indexed[2], indexed[3], topics, indexed[5])
-                record = FileRecord(size, mtime_ns, inode, indexed, error, warnings, texts.get(source))
-                state.files[source] = record
+                state.files[source] = _as_record((*record[:6], text))
         documents = _read(folder / "documents", context)
         if isinstance(documents, dict):
             state.documents = documents
     return state
+
+
+#: A stored record (a plain tuple) as a FileRecord, without NamedTuple's Python-level __new__.
+_as_record = functools.partial(tuple.__new__, FileRecord)
 
 
 def write_state(folder: Path, context: str, state: BuildState, changed: Iterable[str] | None = None) -> None:
@@ -139,10 +141,19 @@ def write_state(folder: Path, context: str, state: BuildState, changed: Iterable
     shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
     texts: dict[int, dict[str, str]] = {shard: {} for shard in dirty}
     complete = set(dirty)  # shards whose every record carries its search text
+    # Most files share a few topic lists. Stored as one tuple each, marshal keeps them shared when
+    # it loads them again, which saves tens of MB at 100,000 files.
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
     for source, record in state.files.items():
         shard = shard_of(source)
         if shard in shards:
-            shards[shard][source] = tuple(record)[:6]
+            indexed = record.indexed
+            if indexed is not None:
+                topics = shared.setdefault(indexed[4], indexed[4])
+                if topics is not indexed[4]:
+                    indexed = (*indexed[:4], topics, *indexed[5:])
+            # Without the search text, which has files of its own: CLI builds never load it.
+            shards[shard][source] = (*record[:3], indexed, record.error, record.warnings, None)
             if record.search is not None:
                 texts[shard][source] = record.search
             elif record.indexed is not None:

@@ -19,6 +19,11 @@ class ContentFile(NamedTuple):
     inode: int
 
 
+#: Makes a ContentFile from a tuple without the Python-level ``__new__`` of a NamedTuple: this runs
+#: once per content file on every build and every look of the server's watcher.
+_new = tuple.__new__
+
+
 def scan_content(root: Path) -> list[ContentFile]:
     """Every article file under ``root``, recursively, in sorted order of relative path.
 
@@ -49,7 +54,9 @@ def scan_content(root: Path) -> list[ContentFile]:
                 st = entry.stat()
             except OSError:
                 continue  # gone while we looked
-            found.append(ContentFile(prefix + name, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+            found.append(
+                _new(ContentFile, (prefix + name, entry.path, st.st_size, st.st_mtime_ns, st.st_ino))
+            )
     found.sort()  # by source: tuples compare their first field first, and sources are unique
     return found
 
