@@ -6,6 +6,7 @@ import dataclasses
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -170,6 +171,28 @@ def test_worker_processes_give_the_same_bytes(settings: Settings, monkeypatch: p
     assert parallel.documents == single.documents
     assert parallel.state.files == single.state.files
     assert [str(e) for e in parallel.errors] == [str(e) for e in single.errors]
+
+
+def test_stored_indexes_share_equal_values(settings: Settings) -> None:
+    """Topic names and scores that many files have load as one object per shard, and an index's
+    source is its record's key: less memory for the same values."""
+    built = build_site(settings).state
+    folder = cache_folder(settings.output_dir)
+    write_state(folder, settings.timezone, built)
+    loaded = read_state(folder, settings.timezone)
+    assert {s: r[:6] for s, r in loaded.files.items()} == {s: r[:6] for s, r in built.files.items()}
+    seen: dict[tuple[int, type, Any], Any] = {}
+    total = 0
+    for source, record in loaded.files.items():
+        if record.indexed is None:
+            continue
+        assert record.indexed[0] is source
+        shard = feeds.cache.shard_of(source)
+        values = [*record.indexed[4], *(stub[3] for stub in record.indexed[5] if stub[3] is not None)]
+        total += len(values)
+        for value in values:
+            assert seen.setdefault((shard, type(value), value), value) is value, value
+    assert total > len(seen)  # some values repeat within a shard, so sharing was tested
 
 
 # -- a cache that cannot be trusted --------------------------------------------------------------
