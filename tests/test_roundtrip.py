@@ -263,6 +263,11 @@ def check_atom_entry(m: Mismatches, where: str, got: Any, entry: Entry, v: Varia
     expected_tags += [(t.slug, v.topic_scheme, t.name) for t in entry.topics]
     expected_tags += [(entry.category, None, None)] if entry.category else []
     m.check(f"{where} categories", tags, expected_tags)
+    check_media(m, where, got, entry)
+
+
+def check_media(m: Mismatches, where: str, got: Any, entry: Entry) -> None:
+    """Media RSS elements, the same in Atom and RSS."""
     content_media, thumbnails = media(entry)
     m.check(f"{where} media:content", got.get("media_content", []), content_media)
     m.check(f"{where} media:thumbnail", got.get("media_thumbnail", []), thumbnails)
@@ -321,9 +326,7 @@ def check_rss_item(m: Mismatches, where: str, got: Any, entry: Entry, v: Variant
     expected_tags += [(t.name, v.topic_scheme, None) for t in entry.topics]
     expected_tags += [(entry.category, None, None)] if entry.category else []
     m.check(f"{where} categories", tags, expected_tags)
-    content_media, thumbnails = media(entry)
-    m.check(f"{where} media:content", got.get("media_content", []), content_media)
-    m.check(f"{where} media:thumbnail", got.get("media_thumbnail", []), thumbnails)
+    check_media(m, where, got, entry)
 
 
 def test_rss_carries_the_feed_author(sample: BuildResult, variant: Variant) -> None:
