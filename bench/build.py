@@ -342,7 +342,7 @@ def format_table(results: dict[tuple[int, str], StepResult]) -> str:
             row += ["", "", ""]
         else:
             ratio = result.seconds / base.seconds
-            row += [f"{ratio:.2f}", f"≤ {target:.2f}", _verdict(ratio <= target)]
+            row += [f"{ratio:.3f}", f"≤ {target:.2f}", _verdict(ratio <= target)]
         row.append(f"{result.peak_mib:.0f}")
         if base is None or target is None:
             row += ["", ""]
