@@ -123,7 +123,7 @@ def cli() -> None:
 )  # fmt: skip
 @settings_options
 def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
-    """Build every feed, the OPML list and the index page into the output folder.
+    """Build every feed, its page, the OPML lists and the index page into the output folder.
 
     Unchanged files and feeds are taken from a cache beside the output folder
     (.feeds-cache/); the output is the same with or without it.
@@ -328,7 +328,8 @@ class _ProgressBar:
 def _summary(result: BuildResult, settings: Settings, written: bool) -> str:
     skipped = result.site.skipped
     pages = len(result.site.channels)
-    where = f"wrote {result.feeds} feeds, {pages} pages, feeds.opml and index.html to {settings.output_dir}"
+    lists = _plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
+    where = f"wrote {result.feeds} feeds, {pages} pages, {lists} and index.html to {settings.output_dir}"
     if not written:
         where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
     return (

@@ -119,7 +119,7 @@ def make_snapshot(
     """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds."""
     site = result.site
     newest = site.everything.updated or EMPTY_FEED_DATE
-    content_dates = {path: newest for path in result.documents}  # the index and the OPML list
+    content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
     feeds: dict[str, _Feed] = {}
     shown_as: dict[str, list[str]] = {}  #: a page → the feeds a browser gets it for
     for channel in site.channels:

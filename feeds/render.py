@@ -44,7 +44,7 @@ INDEX = "index.html"
 
 
 def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Documents:
-    """Every document: each channel in each configured format and as a page, the OPML list and
+    """Every document: each channel in each configured format and as a page, the OPML lists and
     the index page.
 
     ``done`` holds channel documents known to be unchanged (see ``feed_signature``); they are taken
