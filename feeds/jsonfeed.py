@@ -22,10 +22,9 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
         "feed_url": ctx.self_url(Format.JSON),
         "description": ctx.channel.description,
     }
-    if site.logo or site.icon:
-        feed["icon"] = site.logo or site.icon
     if site.icon:
-        feed["favicon"] = site.icon
+        # Both should be square (spec: icon about 512 px, favicon at least 64 px); a wide logo is not.
+        feed["icon"] = feed["favicon"] = site.icon
     feed["authors"] = [{"name": ctx.settings.author_name()}]
     feed["language"] = site.language
     siblings = ctx.sibling_urls(Format.JSON)
