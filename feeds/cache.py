@@ -41,7 +41,7 @@ from .index import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_FORMAT = 3
+_FORMAT = 4
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 

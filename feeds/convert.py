@@ -26,7 +26,9 @@ from .index import TIMESTAMP
 from .index import TOPICS
 from .index import FileIndex
 from .index import Stub
+from .index import article_id
 from .index import index_article
+from .index import related_id
 from .model import Article
 from .model import BodyFormat
 from .model import Channel
@@ -40,10 +42,11 @@ from .model import Topic
 from .text import slugify
 
 #: An entry before it is built: (order, key, file, stub, topics), where order is minus the
-#: published timestamp, key the entry id, file and stub the winning copy's, and topics every
-#: copy's topics sorted by slug. These tuples sort newest first, then by id, so the order never
-#: depends on file order. Plain tuples, like the indexes: there is one per entry of the site.
-EntryRef = tuple[float, str, FileIndex, Stub, tuple[Topic, ...]]
+#: published timestamp, key the entry's ``index.entry_key``, file and stub the winning copy's, and
+#: topics every copy's topics sorted by slug. These tuples sort newest first, then by key, so the
+#: order never depends on file order. Plain tuples, like the indexes: there is one per entry of the
+#: site.
+EntryRef = tuple[float, bytes, FileIndex, Stub, tuple[Topic, ...]]
 REF_KEY: Final = 1
 REF_FILE: Final = 2
 REF_STUB: Final = 3
@@ -91,7 +94,7 @@ def plan_site(files: Sequence[FileIndex], settings: Settings, every_entry: bool 
     floor = settings.min_quality
     drafts = low_quality = candidates = 0
     # key → [winning file, winning stub, every copy's topic slugs]; first-seen order is path order.
-    groups: dict[str, list[Any]] = {}
+    groups: dict[bytes, list[Any]] = {}
     find = groups.get
     slug_sets: dict[tuple[str, ...], frozenset[str]] = {}  # names as written → slugs, once per set
     for file in files:
@@ -165,7 +168,7 @@ def materialize(
     ``counts`` (channel stem → number) builds fewer than ``max_items`` entries for channels whose
     feeds need not be rendered again.
     """
-    built: dict[str, Entry] = {}
+    built: dict[bytes, Entry] = {}
     channels = []
     for planned in plan.channels:
         entries = []
@@ -191,11 +194,11 @@ def materialize(
 
 def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
     """The full entry for a reference: the article itself, or one of its related items."""
-    key, item_number, topics = ref[REF_KEY], ref[REF_STUB][ITEM], ref[REF_TOPICS]
+    item_number, topics = ref[REF_STUB][ITEM], ref[REF_TOPICS]
     if item_number == 0:
         related = () if settings.related is RelatedMode.OFF else article.related
         return Entry(
-            id=key,
+            id=article_id(article),
             title=article.title,
             published=article.published,
             source=article.source,
@@ -217,7 +220,7 @@ def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
         else None
     )
     return Entry(
-        id=key,
+        id=related_id(item),
         title=item.title,
         published=item.published or article.published,
         source=f"{article.source}#related-{item_number}",

@@ -88,7 +88,7 @@ def feed_signature(
     for ref in refs[: settings.max_items]:
         stub = ref[REF_STUB]
         slugs = ",".join(topic.slug for topic in ref[REF_TOPICS])
-        line = f"{ref[REF_KEY]}\0{ref[REF_FILE][DIGEST]}\0{stub[ITEM]}\0{slugs}\n"
+        line = f"{ref[REF_KEY].hex()}\0{ref[REF_FILE][DIGEST]}\0{stub[ITEM]}\0{slugs}\n"
         digest.update(line.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
