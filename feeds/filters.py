@@ -8,10 +8,10 @@ in its self link.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlencode
 
 from .convert import REF_FILE
@@ -77,27 +77,44 @@ class FeedFilter:
         return all(word in text for word in self.words)
 
     def select(
-        self, refs: Sequence[EntryRef], max_items: int, search_of: Callable[[str], str | None]
+        self, refs: Sequence[EntryRef], max_items: int, search: SearchTexts
     ) -> tuple[list[EntryRef], int]:
         """The matching references to show (newest first, cut to the limit) and how many matched.
 
-        ``search_of`` gives a file's ``index.search_text`` by its source path.
+        ``search`` holds each file's ``index.search_text``; it is read one part at a time, so only
+        one part is ever unpacked (at 100,000 articles the whole text is about 70 MB).
         """
-        matching = []
-        needs_text = self.provider is not None or bool(self.words)
-        wanted = (self.provider or "").casefold()
-        for ref in refs:
-            stub = ref[REF_STUB]
-            provider = text = ""
-            if needs_text:
-                search = search_of(ref[REF_FILE][SOURCE]) or ""
+        if self.provider is None and not self.words:
+            matching = [ref for ref in refs if self.matches(ref[REF_STUB][QUALITY], "", "")]
+            return matching[: min(self.limit or max_items, max_items)], len(matching)
+        wanted = self.provider.casefold() if self.provider is not None else ""
+        parts: dict[int, list[int]] = {}
+        for position, ref in enumerate(refs):
+            parts.setdefault(search.part_of(ref[REF_FILE][SOURCE]), []).append(position)
+        hits: list[int] = []
+        for part, positions in parts.items():
+            texts = search.texts(part)
+            for position in positions:
+                ref = refs[position]
+                text = texts.get(ref[REF_FILE][SOURCE], "")
                 # Most files match nowhere: test the whole file's text before its entries'.
-                if not (wanted in search and all(word in search for word in self.words)):
+                if not (wanted in text and all(word in text for word in self.words)):
                     continue
-                provider, text = search_fields(search, stub[ITEM])
-            if self.matches(stub[QUALITY], provider, text):
-                matching.append(ref)
-        return matching[: min(self.limit or max_items, max_items)], len(matching)
+                stub = ref[REF_STUB]
+                if self.matches(stub[QUALITY], *search_fields(text, stub[ITEM])):
+                    hits.append(position)
+        hits.sort()  # back in feed order
+        return [refs[position] for position in hits[: min(self.limit or max_items, max_items)]], len(hits)
+
+
+class SearchTexts(Protocol):
+    """The filters' text of every file, in parts (see ``search.SearchText``)."""
+
+    def part_of(self, source: str) -> int: ...
+
+    def texts(self, part: int) -> Mapping[str, str]:
+        """``index.search_text`` by source path, of every file in one part."""
+        ...
 
 
 def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilter:

@@ -88,7 +88,7 @@ class Snapshot:
             if cached is not None:
                 self._filtered.move_to_end(key)
                 return cached
-        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search.lookup())
+        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search)
         _return_free_memory()  # the unpacked search text is gone again
         entries = build_entries(self.settings, shown)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())

@@ -1,8 +1,9 @@
 """The text the web app's filters search, kept compressed in memory.
 
 At 100,000 articles the filters' text (``index.search_text``, per file) is about 60 MB; compressed
-per cache shard it takes about a quarter of that, and only a filter that has not been asked for
-before needs it unpacked (filtered feeds are cached). This keeps a server under 300 MB.
+per cache shard it takes about a quarter of that. Only a filter that has not been asked for before
+reads it (filtered feeds are cached), and it unpacks one shard at a time, so a server never holds
+more than one shard's text unpacked.
 """
 
 from __future__ import annotations
@@ -10,9 +11,7 @@ from __future__ import annotations
 import marshal
 import threading
 import zlib
-from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Mapping
 
 from .cache import FileRecord
 from .cache import shard_of
@@ -47,18 +46,13 @@ class SearchText:
             for shard, texts in shards.items():
                 self._packed[shard] = zlib.compress(marshal.dumps(texts), 1)
 
-    def lookup(self) -> Callable[[str], str | None]:
-        """A function from source path to its text, unpacking each shard at most once."""
-        unpacked: dict[int, Mapping[str, str]] = {}
+    def part_of(self, source: str) -> int:
+        """Which packed part holds a file's text: its cache shard."""
+        return shard_of(source)
 
-        def search_of(source: str) -> str | None:
-            shard = shard_of(source)
-            texts = unpacked.get(shard)
-            if texts is None:
-                texts = unpacked[shard] = self._unpack(shard)
-            return texts.get(source)
-
-        return search_of
+    def texts(self, part: int) -> dict[str, str]:
+        """Every text of one part, unpacked (a fresh dict: the caller may drop it when done)."""
+        return self._unpack(part)
 
     def _unpack(self, shard: int) -> dict[str, str]:
         with self._lock:
