@@ -92,6 +92,7 @@ def build_site(
     progress: Progress | None = None,
     found: list[ContentFile] | None = None,
     every_entry: bool = True,
+    previous_refs: Sequence[EntryRef] = (),
 ) -> BuildResult:
     """Read the content folder and render every document; bad files are reported, not raised.
 
@@ -99,13 +100,14 @@ def build_site(
     ``cache.read_state``); ``jobs`` caps the processes that read changed files (default: one per
     CPU); ``found`` is the content folder's ``scan_content`` when the caller has it already.
     Without ``every_entry``, channels keep references to the entries they show only (enough to
-    write the site; the web app's filters need them all).
+    write the site; the web app's filters need them all). ``previous_refs``: every reference of
+    the last build's plan, to reuse (see ``plan_site``).
     Raises ConfigError when the content folder is missing.
     """
     if not settings.content_dir.is_dir():
         raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
     with paused_gc():
-        return _build(settings, state or BuildState(), jobs, progress, found, every_entry)
+        return _build(settings, state or BuildState(), jobs, progress, found, every_entry, previous_refs)
 
 
 def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
@@ -127,6 +129,7 @@ def _build(
     progress: Progress | None,
     found: list[ContentFile] | None,
     every_entry: bool,
+    previous_refs: Sequence[EntryRef] = (),
 ) -> BuildResult:
     if found is None:
         found = scan_content(settings.content_dir)
@@ -150,7 +153,7 @@ def _build(
     articles = _read(changed, settings, records, jobs, progress)
     ordered = [records[file.source] for file in found]
     indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
-    plan = plan_site(indexes, settings, every_entry)
+    plan = plan_site(indexes, settings, every_entry, previous_refs)
 
     # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
     # few entries (for the index page) instead of all of them.

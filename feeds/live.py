@@ -214,7 +214,8 @@ class LiveSite:
                     self._state = read_state(
                         cache_folder(settings.output_dir), settings.timezone, search=True
                     )
-                result = build_site(settings, self._state, found=found)
+                last = self.snapshot.result.site.everything.refs if self.snapshot else ()
+                result = build_site(settings, self._state, found=found, previous_refs=last)
             except FeedsError as e:
                 self._failed(str(e))
                 return False

@@ -195,6 +195,24 @@ def test_stored_indexes_share_equal_values(settings: Settings) -> None:
     assert total > len(seen)  # some values repeat within a shard, so sharing was tested
 
 
+def test_a_rebuild_reuses_the_references_that_did_not_change(settings: Settings) -> None:
+    """The web app passes its last plan; only the edited article's references are new, and the
+    result is what a cold build gives."""
+    first = build_site(settings)
+    article = settings.content_dir / ARTICLE
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+    )
+    touch(article)
+    previous = first.site.everything.refs
+    again = build_site(settings, first.state, previous_refs=previous)
+    assert again.documents == build_site(settings).documents
+    old = {id(ref) for ref in previous}
+    new = [ref for ref in again.site.everything.refs if id(ref) not in old]
+    assert {ref[2][0] for ref in new} == {ARTICLE}  # REF_FILE, SOURCE: only the edited file's
+    assert len(new) < len(previous)
+
+
 # -- a cache that cannot be trusted --------------------------------------------------------------
 
 
