@@ -147,7 +147,9 @@ def _build(
             records[file[0]] = FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
             too_big.add(file[0])
         elif old is not None and old[1] == file[3] and old[0] == file[2] and old[2] == file[4]:
-            records[file[0]] = old
+            # Keyed by the index's own copy of the path where there is one, not by this scan's:
+            # a server then keeps one string per file across rebuilds instead of two.
+            records[file[0] if old[3] is None else old[3][0]] = old
         else:
             changed.append(file)
     articles = _read(changed, settings, records, jobs, progress)
