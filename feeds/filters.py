@@ -84,9 +84,10 @@ class FeedFilter:
         ``search`` holds each file's ``index.search_text``; it is read one part at a time, so only
         one part is ever unpacked (at 100,000 articles the whole text is about 70 MB).
         """
+        shown = min(self.limit or max_items, max_items)
         if self.provider is None and not self.words:
             matching = [ref for ref in refs if self.matches(ref[REF_STUB][QUALITY], "", "")]
-            return matching[: min(self.limit or max_items, max_items)], len(matching)
+            return matching[:shown], len(matching)
         wanted = self.provider.casefold() if self.provider is not None else ""
         parts: dict[int, list[int]] = {}
         for position, ref in enumerate(refs):
@@ -104,7 +105,7 @@ class FeedFilter:
                 if self.matches(stub[QUALITY], *search_fields(text, stub[ITEM])):
                     hits.append(position)
         hits.sort()  # back in feed order
-        return [refs[position] for position in hits[: min(self.limit or max_items, max_items)]], len(hits)
+        return [refs[position] for position in hits[:shown]], len(hits)
 
 
 class SearchTexts(Protocol):

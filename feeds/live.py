@@ -44,6 +44,7 @@ from .model import Channel
 from .model import Format
 from .render import INDEX
 from .render import render_feed
+from .render import render_page
 from .responses import NEGOTIATED
 from .responses import PreparedDocument
 from .responses import prepare
@@ -92,7 +93,10 @@ class Snapshot:
         _return_free_memory()  # the unpacked search text is gone again
         entries = build_entries(self.settings, shown)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
-        body = render_feed(channel, self.settings, None if view else feed.fmt, feed_filter.query)
+        if view:
+            body = render_page(channel, self.settings, feed_filter.query)
+        else:
+            body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
         # Derived from the unfiltered feed, so it changes no later than that one does.
         modified, max_age = self.documents[path].modified, self.settings.serve.max_age
         doc = prepare(page_path(channel.stem) if view else path, body, modified, max_age, view=view)

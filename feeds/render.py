@@ -93,10 +93,12 @@ def feed_signature(
     return digest.hexdigest()
 
 
-def render_feed(channel: Channel, settings: Settings, fmt: Format | None, query: str = "") -> bytes:
-    """One feed on its own, e.g. a filtered one whose URL carries ``query``; its page when
-    ``fmt`` is None."""
-    if fmt is None:
-        return channel_page_bytes(FeedContext(settings, channel, {}, __version__, query))
+def render_page(channel: Channel, settings: Settings, query: str = "") -> bytes:
+    """One channel's page on its own, e.g. a filtered one whose feeds' URLs carry ``query``."""
+    return channel_page_bytes(FeedContext(settings, channel, {}, __version__, query))
+
+
+def render_feed(channel: Channel, settings: Settings, fmt: Format, query: str = "") -> bytes:
+    """One feed on its own, e.g. a filtered one whose URL carries ``query``."""
     contents = {e.id: entry_html(e) for e in channel.entries}
     return _RENDERERS[fmt](FeedContext(settings, channel, contents, __version__, query))

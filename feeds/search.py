@@ -34,7 +34,7 @@ class SearchText:
         for source in changed | removed:
             shard = shard_of(source)
             if shard not in shards:
-                shards[shard] = self._unpack(shard)
+                shards[shard] = self.texts(shard)
         for source in removed:
             shards[shard_of(source)].pop(source, None)
         for source in changed:
@@ -52,10 +52,7 @@ class SearchText:
 
     def texts(self, part: int) -> dict[str, str]:
         """Every text of one part, unpacked (a fresh dict: the caller may drop it when done)."""
-        return self._unpack(part)
-
-    def _unpack(self, shard: int) -> dict[str, str]:
         with self._lock:
-            packed = self._packed.get(shard)
+            packed = self._packed.get(part)
         texts: dict[str, str] = marshal.loads(zlib.decompress(packed)) if packed else {}
         return texts
