@@ -8,9 +8,18 @@ reaches a feed. Pure: takes values, returns values; no files, no clock.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from itertools import chain
+from itertools import compress
+from itertools import islice
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 from typing import Final
 
@@ -19,10 +28,10 @@ from .index import FILE_QUALITY
 from .index import IS_DRAFT
 from .index import ITEM
 from .index import KEY
+from .index import ORDER
 from .index import QUALITY
 from .index import SOURCE
 from .index import STUBS
-from .index import TIMESTAMP
 from .index import TOPICS
 from .index import FileIndex
 from .index import Stub
@@ -89,102 +98,184 @@ def plan_site(
     """Drafts and quality, de-duplication, topics and order, for files in sorted path order.
 
     Without ``every_entry``, channels keep only the references to their first ``max_items``
-    entries (what a build renders), picked without sorting all of them; the web app's filters
-    need them all. Written for speed (it runs over every entry of the site on every build):
-    topics are handled by slug, and sets of slugs are sorted once per distinct set.
+    entries (what a build renders), and only those are made; the web app's filters need them all.
 
     ``previous`` is every reference of the last plan (the web app's); a reference that would
     come out the same is taken from it rather than made again. After one edit a server then
     makes a few new references instead of 270,000, and its heap does not fragment with each
     rebuild.
+
+    Written for speed, because it runs over every entry of the site on every build: Python loops
+    run once per file, per set of topics or per shared id, and the work per entry is done by C
+    loops (``map``, ``compress``, ``chain``, ``sorted``) over stubs, which sort like entries.
+    Files are grouped by their set of topics, because all their entries belong to the same
+    channels, except the few ids that several copies share, which are settled apart.
     """
     topics = _TopicIndex(settings)
-    related_entries = settings.related is RelatedMode.ENTRIES
-    include_drafts = settings.include_drafts
     floor = settings.min_quality
-    drafts = low_quality = candidates = 0
-    # key → [winning file, winning stub, every copy's topic slugs]; first-seen order is path order.
-    groups: dict[bytes, list[Any]] = {}
-    find = groups.get
-    slug_sets: dict[tuple[str, ...], frozenset[str]] = {}  # names as written → slugs, once per set
-    for file in files:
-        if file[IS_DRAFT] and not include_drafts:
-            drafts += 1
-            continue
-        quality = file[FILE_QUALITY]
-        if floor is not None and quality is not None and quality < floor:
-            low_quality += 1
-            continue
-        names = file[TOPICS]
-        slugs = slug_sets.get(names)
-        if slugs is None:
-            slugs = slug_sets[names] = frozenset(topics.resolve(name, file[SOURCE]).slug for name in names)
-        for stub in file[STUBS] if related_entries else file[STUBS][:1]:
-            item = stub[ITEM]
-            if item and floor is not None and stub[QUALITY] is not None and stub[QUALITY] < floor:
-                low_quality += 1
-                continue
-            candidates += 1
-            key = stub[KEY]
-            group = find(key)
-            if group is None:
-                groups[key] = [file, stub, slugs]
-                continue
-            # An article beats a related item with the same URL; otherwise the first file wins.
-            if group[1][ITEM] and not item:
-                group[0], group[1] = file, stub
-            if not slugs <= group[2]:
-                group[2] = group[2] | slugs
-    by_slug = topics.by_slug
-    ordered: dict[frozenset[str], tuple[Topic, ...]] = {}  # few distinct sets: sort each once
-    old_sets = {
-        frozenset(topic.slug for topic in old): old
-        for old in {id(ref[REF_TOPICS]): ref[REF_TOPICS] for ref in previous}.values()
-    }
-    old_ref = {ref[REF_KEY]: ref for ref in previous}.get
-    refs: list[EntryRef] = []
-    for key, (file, stub, slugs) in groups.items():
-        entry_topics = ordered.get(slugs)
-        if entry_topics is None:
-            entry_topics = tuple(by_slug[slug] for slug in sorted(slugs))
-            if old_sets.get(slugs) == entry_topics:
-                entry_topics = old_sets[slugs]  # the same topics: the old tuple, so refs can match
-            ordered[slugs] = entry_topics
-        old = old_ref(key)
-        if (
-            old is not None
-            and old[REF_STUB] is stub
-            and old[REF_FILE] is file
-            and old[REF_TOPICS] is entry_topics
-        ):
-            refs.append(old)
-        else:
-            refs.append((-stub[TIMESTAMP], key, file, stub, entry_topics))
-    members: dict[str, list[EntryRef]] = {slug: [] for slug in sorted(by_slug)}
-    # Each distinct topic tuple's member lists, found once (by identity: one tuple per set above).
-    targets = {id(t): [members[topic.slug] for topic in t] for t in ordered.values()}
-    for ref in refs:
-        for target in targets[id(ref[REF_TOPICS])]:
-            target.append(ref)
+    kept = list(files) if settings.include_drafts else [file for file in files if not file[IS_DRAFT]]
+    drafts = len(files) - len(kept)
+    low_quality = 0
+    if floor is not None:
+        good = [file for file in kept if file[FILE_QUALITY] is None or file[FILE_QUALITY] >= floor]
+        low_quality, kept = len(kept) - len(good), good
+    # Topic names → slugs, once per distinct list of names, in the order files first use them
+    # (which decides the name a merged topic keeps; its warning names the first such file).
+    names_of = list(map(_NAMES, kept))
+    distinct = dict.fromkeys(names_of)
 
-    def first(entries: list[EntryRef]) -> tuple[EntryRef, ...]:
-        if every_entry:
-            entries.sort()
-            return tuple(entries)
-        return tuple(heapq.nsmallest(settings.max_items, entries))  # the same as sorting and cutting
+    def first_with(name: str) -> Callable[[], str]:
+        return lambda: next(file[SOURCE] for file in kept if name in file[TOPICS])
+
+    slug_of = {
+        name: topics.resolve(name, first_with(name)).slug
+        for name in dict.fromkeys(chain.from_iterable(distinct))
+    }
+    slug_sets = {names: frozenset(map(slug_of.__getitem__, names)) for names in distinct}
+    stubs_of = _entry_stubs(kept, settings)
+    if floor is not None and settings.related is RelatedMode.ENTRIES:  # related items left out
+        low_quality += sum(map(len, map(_STUBS, kept))) - sum(map(len, stubs_of))
+    flat = list(chain.from_iterable(stubs_of))
+    keys = list(map(_KEY, flat))
+    shared = _repeated(keys)
+    ends = list(accumulate(map(len, stubs_of)))  # where each file's stubs end in ``flat``
+
+    # A shared id's entry: an article beats a related item, then the first file in path order;
+    # it belongs to every copy's topics. Its copies are taken out of their files' stubs here.
+    winners: dict[bytes, list[Any]] = {}
+    if shared:
+        for position in compress(range(len(keys)), map(shared.__contains__, keys)):
+            number = bisect_right(ends, position)
+            file, stub = kept[number], flat[position]
+            stubs_of[number] = tuple(s for s in stubs_of[number] if s[KEY] not in shared)
+            winner = winners.get(stub[KEY])
+            if winner is None:
+                winners[stub[KEY]] = [file, stub, slug_sets[file[TOPICS]]]
+                continue
+            if winner[1][ITEM] and not stub[ITEM]:
+                winner[0], winner[1] = file, stub
+            winner[2] = winner[2] | slug_sets[file[TOPICS]]
+    # Each entry once, under the set of slugs it belongs to (its file's, unless its id is
+    # shared): per set, the files and their stubs.
+    groups: dict[frozenset[str], tuple[list[FileIndex], list[tuple[Stub, ...]]]] = defaultdict(
+        lambda: ([], [])
+    )
+    for slugs, file, stubs in zip(map(slug_sets.__getitem__, names_of), kept, stubs_of, strict=True):
+        group = groups[slugs]
+        group[0].append(file)
+        group[1].append(stubs)
+    for file, stub, slugs in winners.values():
+        groups[slugs][0].append(file)
+        groups[slugs][1].append((stub,))
+
+    make = _References(topics.by_slug, previous)
+    members: dict[frozenset[str], list[Any]]
+    # Each group's entries sorted (in C), so that a channel's order is a merge of sorted runs.
+    if every_entry:
+        members = {slugs: sorted(make.refs(*group, make.topics(slugs))) for slugs, group in groups.items()}
+    else:
+        members = {slugs: sorted(chain.from_iterable(group[1])) for slugs, group in groups.items()}
+    by_slug = topics.by_slug
+    of_slug: dict[str, list[list[Any]]] = {slug: [] for slug in sorted(by_slug)}
+    for slugs, sorted_entries in members.items():
+        for slug in slugs:
+            of_slug[slug].append(sorted_entries)
+    picked: list[tuple[Topic | None, list[Any], int]] = []
+    for topic, lists in ((None, list(members.values())), *((by_slug[s], of_slug[s]) for s in of_slug)):
+        total = sum(map(len, lists))
+        if every_entry:  # sorting finds and merges the runs
+            picked.append((topic, sorted(chain.from_iterable(lists)), total))
+        else:
+            picked.append((topic, list(islice(heapq.merge(*lists), settings.max_items)), total))
+    if not every_entry:  # references for the stubs picked, only
+        wanted = {stub[KEY] for _, stubs, _ in picked for stub in stubs}
+        ref_of: dict[bytes, EntryRef] = {}
+        for position in compress(range(len(keys)), map(wanted.__contains__, keys)):
+            file, stub = kept[bisect_right(ends, position)], flat[position]
+            ref_of[stub[KEY]] = make.ref(stub, file, make.topics(slug_sets[file[TOPICS]]))
+        for key, (file, stub, slugs) in winners.items():
+            if key in wanted:
+                ref_of[key] = make.ref(stub, file, make.topics(slugs))
+        picked = [(topic, list(map(ref_of.__getitem__, map(_KEY, stubs))), n) for topic, stubs, n in picked]
 
     site = settings.site
-    channels = [PlannedChannel("all", site.title, site.description, first(refs), len(refs))]
-    for slug, topic_refs in members.items():
-        if topic_refs:
-            topic = by_slug[slug]
+    channels = []
+    for topic, refs, total in picked:
+        if topic is None:
+            channels.append(PlannedChannel("all", site.title, site.description, tuple(refs), total))
+        elif total:
             channels.append(
-                PlannedChannel(
-                    topic.stem, topic.title, topic.description, first(topic_refs), len(topic_refs), topic
-                )
+                PlannedChannel(topic.stem, topic.title, topic.description, tuple(refs), total, topic)
             )
-    skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=candidates - len(refs))
+    entries = sum(map(len, members.values()))
+    skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=len(keys) - entries)
     return Plan(tuple(channels), skipped, tuple(topics.warnings))
+
+
+_NAMES = itemgetter(TOPICS)
+_STUBS = itemgetter(STUBS)
+_ORDER = itemgetter(ORDER)
+_KEY = itemgetter(KEY)
+_REF_KEY = itemgetter(REF_KEY)
+
+
+def _entry_stubs(files: list[FileIndex], settings: Settings) -> list[tuple[Stub, ...]]:
+    """Per file, the stubs that are candidate entries: the article, and its related items when
+    they are entries and not below ``min_quality``."""
+    if settings.related is not RelatedMode.ENTRIES:
+        return [stubs[:1] for stubs in map(_STUBS, files)]
+    if settings.min_quality is None:
+        return list(map(_STUBS, files))
+    return [
+        tuple(stub for stub in stubs if not (stub[ITEM] and _below(stub[QUALITY], settings)))
+        for stubs in map(_STUBS, files)
+    ]
+
+
+def _repeated(keys: list[bytes]) -> set[bytes]:
+    """The keys that occur more than once."""
+    seen: set[bytes] = set()
+    see = seen.add
+    return {key for key in keys if key in seen or see(key)}
+
+
+class _References:
+    """Makes a plan's references, with one topics tuple per set of slugs; given the last plan's
+    references, takes each from there when it would come out the same."""
+
+    def __init__(self, by_slug: Mapping[str, Topic], previous: Sequence[EntryRef]) -> None:
+        self.by_slug = by_slug
+        self.old_sets = {
+            frozenset(topic.slug for topic in old): old
+            for old in {id(ref[REF_TOPICS]): ref[REF_TOPICS] for ref in previous}.values()
+        }
+        self.old_ref = dict(zip(map(_REF_KEY, previous), previous, strict=True)).get if previous else None
+        self.ordered: dict[frozenset[str], tuple[Topic, ...]] = {}
+
+    def topics(self, slugs: frozenset[str]) -> tuple[Topic, ...]:
+        entry_topics = self.ordered.get(slugs)
+        if entry_topics is None:
+            entry_topics = tuple(self.by_slug[slug] for slug in sorted(slugs))
+            if self.old_sets.get(slugs) == entry_topics:
+                entry_topics = self.old_sets[slugs]  # the same topics: the old tuple, so refs match
+            self.ordered[slugs] = entry_topics
+        return entry_topics
+
+    def refs(
+        self, files: list[FileIndex], stubs_of: list[tuple[Stub, ...]], topics: tuple[Topic, ...]
+    ) -> list[EntryRef]:
+        """References for the stubs of ``files``, all in ``topics``."""
+        owners = chain.from_iterable(map(repeat, files, map(len, stubs_of)))
+        stubs = list(chain.from_iterable(stubs_of))
+        if self.old_ref is None:  # made in C
+            return list(zip(map(_ORDER, stubs), map(_KEY, stubs), owners, stubs, repeat(topics)))  # noqa: B905
+        return list(map(self.ref, stubs, owners, repeat(topics)))
+
+    def ref(self, stub: Stub, file: FileIndex, topics: tuple[Topic, ...]) -> EntryRef:
+        old: EntryRef | None = None if self.old_ref is None else self.old_ref(stub[KEY])
+        if old is not None and old[REF_STUB] is stub and old[REF_FILE] is file and old[REF_TOPICS] is topics:
+            return old
+        return (stub[ORDER], stub[KEY], file, stub, topics)
 
 
 def materialize(
@@ -279,7 +370,8 @@ class _TopicIndex:
         self.by_name: dict[str, Topic] = {}
         self.warnings: list[str] = []
 
-    def resolve(self, name: str, source: str) -> Topic:
+    def resolve(self, name: str, source: Callable[[], str]) -> Topic:
+        """The topic of a name; ``source()`` names the file to blame when the name is merged."""
         topic = self.by_name.get(name)
         if topic is None:
             options = self.settings.topics.get(name)
@@ -291,7 +383,7 @@ class _TopicIndex:
                 self.by_slug[slug] = topic
             elif topic.name != final:
                 self.warnings.append(
-                    f"{source}: topic {final!r} has the same slug {slug!r} as {topic.name!r}; "
+                    f"{source()}: topic {final!r} has the same slug {slug!r} as {topic.name!r}; "
                     f"merged into {topic.name!r}"
                 )
             self.by_name[name] = topic

@@ -18,10 +18,10 @@ from .text import canonical_url
 from .text import path_id
 
 #: One would-be entry of a file, the article itself or one of its related items:
-#: (key, timestamp, item, quality).
-Stub = tuple[bytes, float, int, "float | None"]
-KEY: Final = 0  #: ``entry_key`` of the entry id
-TIMESTAMP: Final = 1  #: published, POSIX seconds (a related item without a date: the article's)
+#: (order, key, item, quality). Stubs sort the way feeds list entries: newest first, then by key.
+Stub = tuple[float, bytes, int, "float | None"]
+ORDER: Final = 0  #: minus the published time in POSIX seconds (a related item without a date: the article's)
+KEY: Final = 1  #: ``entry_key`` of the entry id
 ITEM: Final = 2  #: 0 for the article, n for its n-th related item
 QUALITY: Final = 3  #: for ``min_quality``
 
@@ -54,10 +54,10 @@ def entry_key(entry_id: str) -> bytes:
 
 def index_article(article: Article, digest: str) -> FileIndex:
     """The index of a loaded article; ``digest`` identifies the file version it came from."""
-    stubs: list[Stub] = [(entry_key(article_id(article)), article.published.timestamp(), 0, article.quality)]
+    stubs: list[Stub] = [(-article.published.timestamp(), entry_key(article_id(article)), 0, article.quality)]
     for number, item in enumerate(article.related, 1):
         published = (item.published or article.published).timestamp()
-        stubs.append((entry_key(related_id(item)), published, number, item.quality))
+        stubs.append((-published, entry_key(related_id(item)), number, item.quality))
     return (article.source, digest, article.is_draft, article.quality, article.topics, tuple(stubs))
 
 

@@ -1,0 +1,140 @@
+"""``plan_site`` is written for speed; here it is checked against a plain planner that states the
+rules one entry at a time, on random indexes full of the hard cases: ids shared between files and
+within a file, topic names that share a slug, drafts, quality scores, equal dates, every related
+mode, small ``max_items``, and a previous plan to reuse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from feeds.config import TopicSettings
+from feeds.convert import REF_FILE
+from feeds.convert import REF_STUB
+from feeds.convert import REF_TOPICS
+from feeds.convert import Plan
+from feeds.convert import _TopicIndex
+from feeds.convert import plan_site
+from feeds.index import FileIndex
+from feeds.index import entry_key
+from feeds.model import RelatedMode
+from feeds.model import SkipCounts
+from tests.conftest import make_settings
+
+#: Names that share slugs ("AI", "ai", "A.I."), a renamed one, and one that needs no merging.
+NAMES = ["AI", "ai", "A.I.", "Café", "cafe", "Space", "Old name", "東京"]
+KEYS = [entry_key(f"https://example.org/{n}") for n in range(12)]  # few, so they repeat
+ORDERS = [-1_600_000_000.0 - 3600 * n for n in range(6)]  # few, so dates tie
+QUALITIES = [None, 0.2, 0.5, 0.9]
+
+stubs = st.lists(
+    st.tuples(st.sampled_from(ORDERS), st.sampled_from(KEYS), st.sampled_from(QUALITIES)),
+    min_size=1,
+    max_size=4,
+)
+file_fields = st.tuples(
+    st.booleans(),  # draft
+    st.sampled_from(QUALITIES),
+    st.lists(st.sampled_from(NAMES), max_size=3, unique=True),
+    stubs,
+)
+
+
+def make_files(drawn: list[tuple[bool, float | None, list[str], list[Any]]]) -> list[FileIndex]:
+    files = []
+    for number, (draft, quality, names, parts) in enumerate(drawn):
+        file_stubs = tuple((order, key, item, q) for item, (order, key, q) in enumerate(parts))
+        files.append((f"{number:03d}.md", f"digest{number}", draft, quality, tuple(names), file_stubs))
+    return files
+
+
+def reference_plan(files: list[FileIndex], config: Any) -> tuple[Any, ...]:
+    """The rules, one entry at a time: what every channel lists, its total, and the counts."""
+    topics = _TopicIndex(config)
+    floor = config.min_quality
+    drafts = low = candidates = 0
+    winners: dict[bytes, list[Any]] = {}  # key → [file, stub, slugs]
+    for file in files:
+        if file[2] and not config.include_drafts:
+            drafts += 1
+            continue
+        if floor is not None and file[3] is not None and file[3] < floor:
+            low += 1
+            continue
+        slugs = {topics.resolve(name, lambda f=file: f[0]).slug for name in file[4]}
+        for stub in file[5] if config.related is RelatedMode.ENTRIES else file[5][:1]:
+            if stub[2] and floor is not None and stub[3] is not None and stub[3] < floor:
+                low += 1
+                continue
+            candidates += 1
+            winner = winners.setdefault(stub[1], [file, stub, set()])
+            if winner[1][2] and not stub[2]:  # an article beats a related item
+                winner[0], winner[1] = file, stub
+            winner[2] |= slugs
+    entries = [
+        (stub[0], key, file, stub, tuple(sorted(slugs))) for key, (file, stub, slugs) in winners.items()
+    ]
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    channels = [("all", entries)]
+    for slug in sorted(topics.by_slug):
+        mine = [entry for entry in entries if slug in entry[4]]
+        if mine:
+            channels.append((f"topics/{slug}", mine))
+    skipped = SkipCounts(drafts=drafts, low_quality=low, duplicates=candidates - len(entries))
+    return (
+        [(stem, len(mine), [(e[0], e[1], e[2], e[3], e[4]) for e in mine]) for stem, mine in channels],
+        skipped,
+        tuple(topics.warnings),
+    )
+
+
+def described(plan: Plan) -> tuple[Any, ...]:
+    channels = []
+    for channel in plan.channels:
+        refs = [
+            (r[0], r[1], r[REF_FILE], r[REF_STUB], tuple(t.slug for t in r[REF_TOPICS])) for r in channel.refs
+        ]
+        channels.append((channel.stem, channel.total, refs))
+    return channels, plan.skipped, plan.warnings
+
+
+def cut(expected: tuple[Any, ...], max_items: int) -> tuple[Any, ...]:
+    channels, skipped, warnings = expected
+    return [(stem, total, refs[:max_items]) for stem, total, refs in channels], skipped, warnings
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    drawn=st.lists(file_fields, max_size=14),
+    related=st.sampled_from(list(RelatedMode)),
+    floor=st.sampled_from([None, 0.5]),
+    drafts=st.booleans(),
+    max_items=st.integers(1, 6),
+)
+def test_plan_site_follows_the_rules(
+    drawn: list[Any], related: RelatedMode, floor: float | None, drafts: bool, max_items: int
+) -> None:
+    files = make_files(drawn)
+    config = make_settings(
+        related=related,
+        min_quality=floor,
+        include_drafts=drafts,
+        max_items=max_items,
+        topics={"Old name": TopicSettings(rename="Space")},
+    )
+    expected = reference_plan(files, config)
+    assert described(plan_site(files, config)) == expected
+    assert described(plan_site(files, config, every_entry=False)) == cut(expected, max_items)
+    # A rebuild from the last plan's references gives the same plan, reusing what is unchanged.
+    everything = plan_site(files, config).channels[0].refs
+    again = plan_site(files, config, previous=everything)
+    assert described(again) == expected
+    assert all(new is old for new, old in zip(again.channels[0].refs, everything, strict=True))
+    if files:  # one file edited: its entries an hour older
+        older = tuple((order - 3600, key, item, quality) for order, key, item, quality in files[0][5])
+        edited = [(*files[0][:5], older), *files[1:]]
+        rebuilt = plan_site(edited, config, previous=everything)
+        assert described(rebuilt) == reference_plan(edited, config)
