@@ -199,7 +199,9 @@ def _build(
         errors=tuple(errors),
         warnings=tuple(warnings) + site.warnings,
         state=BuildState(
-            {s: r for s, r in records.items() if s not in too_big} if too_big else records, documents
+            {s: r for s, r in records.items() if s not in too_big} if too_big else records,
+            documents,
+            shards=previous.shards,
         ),
         changed=tuple(file.source for file in changed),
         removed=tuple(previous.files.keys() - records.keys()),

@@ -65,6 +65,9 @@ class BuildState:
     files: dict[str, FileRecord] = field(default_factory=dict)  #: source → record
     documents: dict[str, tuple[str, bytes]] = field(default_factory=dict)  #: path → (signature, bytes)
     summary: dict[str, Any] = field(default_factory=dict)  #: the last build's fingerprint and report
+    #: shard → the sources its file on disk holds, when known: rewriting one shard then does
+    #: not have to find its records among all of them.
+    shards: dict[int, list[str]] = field(default_factory=dict)
 
 
 def cache_folder(output_dir: Path) -> Path:
@@ -112,7 +115,9 @@ def read_state(folder: Path, context: str, search: bool = False) -> BuildState:
         for shard in range(SHARDS):
             records = _read(folder / f"files-{shard:02d}", context)
             if not isinstance(records, dict):
+                state.shards[shard] = []
                 continue
+            state.shards[shard] = list(records)
             if not search:  # stored as whole records: made into FileRecords in C, no loop of ours
                 state.files.update(zip(records.keys(), map(_as_record, records.values()), strict=True))
                 continue
@@ -137,29 +142,46 @@ def write_state(folder: Path, context: str, state: BuildState, changed: Iterable
     """Store ``state``; with ``changed`` (sources read or removed since the state on disk), rewrite
     only their shards. Failures are ignored: a cache is only a shortcut.
     """
-    dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
-    shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
-    texts: dict[int, dict[str, str]] = {shard: {} for shard in dirty}
-    complete = set(dirty)  # shards whose every record carries its search text
+    files = state.files
+    if changed is None or len(state.shards) < SHARDS:
+        members: dict[int, list[str]] = {shard: [] for shard in range(SHARDS)}
+        for source in files:
+            members[shard_of(source)].append(source)
+        dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
+        changed = files.keys() if changed is None else set(changed)
+    else:  # only the changed files' shards, found from what each held
+        changed = set(changed)
+        dirty = {shard_of(source) for source in changed}
+        members = {
+            shard: [s for s in state.shards[shard] if s not in changed and s in files] for shard in dirty
+        }
+        for source in changed:
+            if source in files:
+                members[shard_of(source)].append(source)
     pool: dict[tuple[type, Any], Any] = {}
-    for source, record in state.files.items():
-        shard = shard_of(source)
-        if shard in shards:
-            indexed = record.indexed if record.indexed is None else _compact(source, record.indexed, pool)
+    for shard in dirty:
+        records: dict[str, tuple[Any, ...]] = {}
+        texts: dict[str, str] = {}
+        complete = True  # whether every record carries its search text
+        for source in members[shard]:
+            record = files[source]
+            indexed = record.indexed
+            if indexed is not None and source in changed:  # unchanged ones were compacted before
+                indexed = _compact(source, indexed, pool)
             # Without the search text, which has files of its own: CLI builds never load it.
-            shards[shard][source] = (*record[:3], indexed, record.error, record.warnings, None)
+            records[source] = (*record[:3], indexed, record.error, record.warnings, None)
             if record.search is not None:
-                texts[shard][source] = record.search
+                texts[source] = record.search
             elif record.indexed is not None:
-                complete.discard(shard)
-    for shard, records in shards.items():
+                complete = False
         _write(folder / f"files-{shard:02d}", context, records)
-        if shard not in complete:
+        if not complete:
             # A build that did not load the search text keeps what is stored for unchanged files.
             stored = _read(folder / f"search-{shard:02d}", context)
             if isinstance(stored, dict):
-                texts[shard] = {s: stored[s] for s in records if s in stored} | texts[shard]
-        _write(folder / f"search-{shard:02d}", context, texts[shard])
+                texts = {s: stored[s] for s in records if s in stored} | texts
+        _write(folder / f"search-{shard:02d}", context, texts)
+        state.shards[shard] = members[shard]
     _write(folder / "documents", context, state.documents)
     _write(folder / "summary", context, state.summary)
 

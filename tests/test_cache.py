@@ -101,6 +101,33 @@ def test_edits_additions_deletions_and_renames(settings: Settings) -> None:
     assert b"Edited " not in result.documents["all.atom"]
 
 
+def test_writing_only_the_changed_shards_keeps_every_record(settings: Settings) -> None:
+    """After each edit, addition, rename and deletion a build rewrites only the shards of what
+    changed (found from what each shard held), and the cache then holds exactly the new state."""
+    content, folder, zone = settings.content_dir, cache_folder(settings.output_dir), settings.timezone
+    result = build_site(settings)
+    write_state(folder, zone, result.state)
+    steps = [
+        lambda: (content / ARTICLE).write_text("Plain title\n\nbody\n", encoding="utf-8"),
+        lambda: shutil.copy(content / ARTICLE, content / "new.md"),
+        lambda: (content / "new.md").rename(content / "renamed.md"),
+        lambda: (content / "renamed.md").unlink(),
+        lambda: (content / ARTICLE).unlink(),
+    ]
+    for step in steps:
+        step()
+        state = read_state(folder, zone)
+        assert len(state.shards) == feeds.cache.SHARDS
+        result = build_site(settings, state)
+        assert 0 < len(result.changed) + len(result.removed) <= 2
+        before = {shard: (folder / f"files-{shard:02d}").stat().st_mtime_ns for shard in range(32)}
+        write_state(folder, zone, result.state, (*result.changed, *result.removed))
+        after = {shard: (folder / f"files-{shard:02d}").stat().st_mtime_ns for shard in range(32)}
+        assert sum(before[shard] != after[shard] for shard in before) <= 2
+        stored = read_state(folder, zone).files
+        assert {s: r[:6] for s, r in stored.items()} == {s: r[:6] for s, r in result.state.files.items()}
+
+
 def test_an_entry_below_the_cut_still_updates_the_pages_count(settings: Settings) -> None:
     """Feeds show only the newest max_items, but a page also says how many entries there are."""
     settings = dataclasses.replace(settings, max_items=2)
