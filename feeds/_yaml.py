@@ -66,11 +66,15 @@ _NUMBER_LIKE = re.compile(
 #: null and ~ mean the same in both.
 _WORDS_11 = frozenset("yes Yes YES no No NO on On ON off Off OFF =".split())
 _WORD = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|="
-#: Values (after "key:" or "- ") worth a closer look: plain scalars that start like a number, the
-#: YAML 1.1 words, and starts we do not reason about (flow collections, tags, complex keys,
-#: directives, reserved characters). Quoted values never match; a piece of a multi-line value
-#: may, which only sends the file to PyYAML.
-_SUSPECT_VALUE = re.compile(rf"[:-][ \t]+(?:([-+.0-9_][^\n]*)|(?:{_WORD})[ \t]*(?:#|\n|$)|[\[{{!?%@`<])")
+#: Values (after "key:" or "- ") worth a closer look: plain scalars made only of the characters
+#: numbers are written with (up to a comment or the end of the line), the YAML 1.1 words, and
+#: starts we do not reason about (flow collections, tags, complex keys, directives, reserved
+#: characters). Dates, URLs and words never match, so the Python loop below runs rarely. Quoted
+#: values never match; a piece of a multi-line value may, which only sends the file to PyYAML.
+_SUSPECT_VALUE = re.compile(
+    rf"[:-][ \t]+(?:([-+.0-9_][-+_0-9a-fA-FoOxX.:]*)[ \t]*(?:#|\n|$)"
+    rf"|(?:{_WORD})[ \t]*(?:#|\n|$)|[\[{{!?%@`<])"
+)
 #: Line starts we do not reason about: complex keys, flow collections, document markers, directives.
 _UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`]|---|\.\.\.)")
 
@@ -98,8 +102,6 @@ def _values_agree(text: str) -> bool:
         token = match[1]
         if token is None:
             return False
-        comment = token.find(" #")
-        token = (token if comment < 0 else token[:comment]).rstrip()
         if _NUMBER_LIKE.fullmatch(token) and not _SAME_IN_BOTH.fullmatch(token):
             return False
     return True
