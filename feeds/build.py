@@ -8,27 +8,35 @@ saves work. Many changed files are read by several processes at once.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import marshal
 import multiprocessing
 import operator
 import os
+from bisect import bisect_left
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .cache import BuildState
 from .cache import FileRecord
 from .cache import paused_gc
+from .cache import read_shards
+from .cache import read_state
+from .cache import shard_of
 from .config import Settings
 from .content import ContentFile
 from .content import scan_content
 from .convert import REF_FILE
 from .convert import EntryRef
+from .convert import Plan
 from .convert import build_entry
 from .convert import materialize
 from .convert import plan_site
@@ -49,6 +57,12 @@ from .page import LATEST_TITLES
 from .render import Documents
 from .render import feed_signature
 from .render import render_site
+from .replan import MAX_CHANGES
+from .replan import SPARE
+from .replan import Memo
+from .replan import changes
+from .replan import memo_of
+from .replan import replan
 
 #: Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
@@ -71,6 +85,7 @@ class BuildResult:
     changed: tuple[str, ...] = ()  #: files read by this build (the rest came from the state)
     removed: tuple[str, ...] = ()  #: files of the state that are gone
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
+    replanned: bool = False  #: planned from the last build's memo, not from every file's index
 
     @property
     def parsed(self) -> int:
@@ -133,18 +148,22 @@ def _build(
 ) -> BuildResult:
     if found is None:
         found = scan_content(settings.content_dir)
+    if previous.origin is not None:  # a state read without its file records
+        if not every_entry and previous.memo is not None:
+            result = _build_from_memo(settings, previous, previous.memo, found, jobs, progress)
+            if result is not None:
+                return result
+        full = read_state(*previous.origin)
+        previous = BuildState(full.files, previous.documents, previous.summary, full.shards)
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
     known = previous.files.get
-    limit = int(settings.max_file_mb * 1_000_000)
+    limit = _byte_limit(settings)
     too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once
     for file in found:  # by position: this loop runs once per content file on every build
         old = known(file[0])
         if file[2] > limit:
-            message = (
-                f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
-            )
-            records[file[0]] = FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
+            records[file[0]] = _too_big(file, settings)
             too_big.add(file[0])
         elif old is not None and old[1] == file[3] and old[0] == file[2] and old[2] == file[4]:
             # Keyed by the index's own copy of the path where there is one, not by this scan's:
@@ -155,8 +174,110 @@ def _build(
     articles = _read(changed, settings, records, jobs, progress)
     ordered = [records[file.source] for file in found]
     indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
-    plan = plan_site(indexes, settings, every_entry, previous_refs)
+    if every_entry:
+        plan = plan_site(indexes, settings, every_entry, previous_refs)
+    else:  # a few more entries than the feeds show, and the census, for the next build's replan
+        plan = plan_site(indexes, settings, False, keep=settings.max_items + SPARE, census=True)
+    site, rendered, documents, fresh = _render(plan, previous.documents, articles, settings)
+    reports = {
+        f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
+    }
+    errors, warnings = _reported(found, reports)
+    memo = None if every_entry else memo_of(plan, settings, list(map(_VERSION_FIELDS, found)), reports)
+    return BuildResult(
+        documents=rendered,
+        site=site,
+        files=len(found),
+        articles=len(indexes),
+        errors=errors,
+        warnings=warnings + site.warnings,
+        state=BuildState(
+            {s: r for s, r in records.items() if s not in too_big} if too_big else records,
+            documents,
+            shards=previous.shards,
+            memo=memo,
+        ),
+        changed=tuple(file.source for file in changed),
+        removed=tuple(previous.files.keys() - records.keys()),
+        rendered=fresh,
+    )
 
+
+def _build_from_memo(
+    settings: Settings,
+    previous: BuildState,
+    memo: Memo,
+    found: list[ContentFile],
+    jobs: int | None,
+    progress: Progress | None,
+) -> BuildResult | None:
+    """A command-line build that replans from the last one's memo, reading only the shards of
+    the files that changed; None when the memo cannot be used (then every record is needed)."""
+    if memo.settings != repr(settings) or previous.origin is None:
+        return None
+    versions = list(map(_VERSION_FIELDS, found))
+    changed_sources, removed, old_versions = changes(memo.versions, versions)
+    if len(changed_sources) + len(removed) > MAX_CHANGES:
+        return None
+    touched = [*changed_sources, *removed]
+    records, held = read_shards(*previous.origin, {shard_of(source) for source in touched})
+    before: dict[str, FileIndex | None] = {}
+    for source in touched:
+        version = old_versions.get(source)
+        if version is None:
+            continue  # new since the memo's build
+        record = records.get(source)
+        if record is None or (record.size, record.mtime_ns, record.inode) != version[1:]:
+            return None  # the cache is not the one the memo was planned with
+        before[source] = record.indexed
+    for source in removed:
+        records.pop(source, None)
+    files = [found[bisect_left(found, (source,))] for source in changed_sources]
+    limit = _byte_limit(settings)
+    too_big = {file.source for file in files if file.size > limit}
+    for file in files:
+        if file.source in too_big:
+            records[file.source] = _too_big(file, settings)
+    articles = _read([f for f in files if f.source not in too_big], settings, records, jobs, progress)
+    replanned = replan(
+        memo, before, {source: records[source].indexed for source in changed_sources}, settings
+    )
+    if replanned is None:
+        return None
+    plan, replanned_memo = replanned
+    site, rendered, documents, fresh = _render(plan, previous.documents, articles, settings)
+    reports = dict(memo.reports)  # the unchanged files' reports, then the changed files' new ones
+    for source in touched:
+        reports.pop(source, None)
+        record = records.get(source)
+        if record is not None and (record.error or record.warnings):
+            reports[source] = (record.error, record.warnings)
+    errors, warnings = _reported(found, dict(sorted(reports.items())))
+    return BuildResult(
+        documents=rendered,
+        site=site,
+        files=len(found),
+        articles=len(found) - len(errors),
+        errors=errors,
+        warnings=warnings + site.warnings,
+        state=BuildState(
+            {s: r for s, r in records.items() if s not in too_big},
+            documents,
+            shards=held,
+            memo=dataclasses.replace(replanned_memo, versions=versions, reports=reports),
+        ),
+        changed=tuple(changed_sources),
+        removed=tuple(removed),
+        rendered=fresh,
+        replanned=True,
+    )
+
+
+def _render(
+    plan: Plan, cached: Mapping[str, tuple[str, bytes]], articles: dict[str, Article], settings: Settings
+) -> tuple[Site, Documents, dict[str, tuple[str, bytes]], int]:
+    """Full entries and documents for a plan: (site, path → bytes, path → (signature, bytes) for
+    the cache, how many documents were rendered rather than taken from ``cached``)."""
     # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
     # few entries (for the index page) instead of all of them.
     signatures: dict[str, str] = {}
@@ -167,9 +288,9 @@ def _build(
             planned.stem, planned.title, planned.description, planned.total, planned.refs, settings
         )
         paths = channel_paths(planned.stem, settings.formats)
-        reusable = [path for path in paths if previous.documents.get(path, ("", b""))[0] == signature]
+        reusable = [path for path in paths if cached.get(path, ("", b""))[0] == signature]
         for path in reusable:
-            done[path] = previous.documents[path][1]
+            done[path] = cached[path][1]
         counts[planned.stem] = (
             min(LATEST_TITLES, settings.max_items) if len(reusable) == len(paths) else settings.max_items
         )
@@ -184,29 +305,30 @@ def _build(
     site = materialize(plan, articles, settings, counts)
     rendered = render_site(site, settings, done)
     documents = {path: (signature, rendered[path]) for path, signature in signatures.items()}
+    return site, rendered, documents, len(signatures) - len(done)
 
+
+def _reported(
+    found: Sequence[ContentFile], reports: Mapping[str, tuple[Any, Any]]
+) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
+    """The errors and warnings of ``reports`` (source → (error, warnings), in path order)."""
     errors: list[ContentError] = []
     warnings: list[str] = []
-    for file, record in zip(found, ordered, strict=True):
-        if record.error is not None:
-            errors.append(ContentError(file.path, *record.error))
-        warnings.extend(str(ContentError(file.path, line, message)) for line, message in record.warnings)
-    return BuildResult(
-        documents=rendered,
-        site=site,
-        files=len(found),
-        articles=len(indexes),
-        errors=tuple(errors),
-        warnings=tuple(warnings) + site.warnings,
-        state=BuildState(
-            {s: r for s, r in records.items() if s not in too_big} if too_big else records,
-            documents,
-            shards=previous.shards,
-        ),
-        changed=tuple(file.source for file in changed),
-        removed=tuple(previous.files.keys() - records.keys()),
-        rendered=len(signatures) - len(done),
-    )
+    for source, (error, problems) in reports.items():
+        path = found[bisect_left(found, (source,))].path
+        if error is not None:
+            errors.append(ContentError(path, *error))
+        warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
+    return tuple(errors), tuple(warnings)
+
+
+def _byte_limit(settings: Settings) -> int:
+    return int(settings.max_file_mb * 1_000_000)
+
+
+def _too_big(file: ContentFile, settings: Settings) -> FileRecord:
+    message = f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+    return FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
 
 
 def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, ...]:

@@ -38,6 +38,7 @@ from typing import NamedTuple
 
 from ._version import __version__
 from .index import FileIndex
+from .replan import Memo
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
@@ -68,6 +69,9 @@ class BuildState:
     #: shard → the sources its file on disk holds, when known: rewriting one shard then does
     #: not have to find its records among all of them.
     shards: dict[int, list[str]] = field(default_factory=dict)
+    memo: Memo | None = None  #: what the last command-line build planned, for ``replan``
+    #: (folder, context) of a state read without its file records, to read shards from later
+    origin: tuple[Path, str] | None = None
 
 
 def cache_folder(output_dir: Path) -> Path:
@@ -103,35 +107,52 @@ def read_summary(folder: Path, context: str) -> dict[str, Any]:
     return summary if isinstance(summary, dict) else {}
 
 
-def read_state(folder: Path, context: str, search: bool = False) -> BuildState:
+def read_state(folder: Path, context: str, search: bool = False, records: bool = True) -> BuildState:
     """Everything cached, or as much as can be trusted (possibly nothing).
 
     ``context`` holds whatever else the records depend on (the time zone that dates undated
     articles, for instance); files made in another context are ignored. With ``search``, the
     filters' text is loaded too, and a record without it is left out (so its file is read again).
+    Without ``records``, the file records are left on disk (``read_shards`` reads some later).
     """
     state = BuildState(summary=read_summary(folder, context))
     with paused_gc():
-        for shard in range(SHARDS):
-            records = _read(folder / f"files-{shard:02d}", context)
-            if not isinstance(records, dict):
-                state.shards[shard] = []
-                continue
-            state.shards[shard] = list(records)
-            if not search:  # stored as whole records: made into FileRecords in C, no loop of ours
-                state.files.update(zip(records.keys(), map(_as_record, records.values()), strict=True))
-                continue
-            texts = _read(folder / f"search-{shard:02d}", context)
-            texts = texts if isinstance(texts, dict) else {}
-            for source, record in records.items():
-                text = texts.get(source)
-                if text is None and record[3] is not None:
-                    continue  # its search text is lost: read the file again
-                state.files[source] = _as_record((*record[:6], text))
+        if records:
+            files, state.shards = read_shards(folder, context, range(SHARDS), search)
+            state.files.update(files)
+        else:
+            state.origin = (folder, context)
+            memo = _read(folder / "memo", context)
+            state.memo = None if memo is None else Memo.from_value(memo)
         documents = _read(folder / "documents", context)
         if isinstance(documents, dict):
             state.documents = documents
     return state
+
+
+def read_shards(
+    folder: Path, context: str, shards: Iterable[int], search: bool = False
+) -> tuple[dict[str, FileRecord], dict[int, list[str]]]:
+    """The records of some shards, and the sources each shard held (none when it is unreadable)."""
+    files: dict[str, FileRecord] = {}
+    held: dict[int, list[str]] = {}
+    for shard in shards:
+        records = _read(folder / f"files-{shard:02d}", context)
+        if not isinstance(records, dict):
+            held[shard] = []
+            continue
+        held[shard] = list(records)
+        if not search:  # stored as whole records: made into FileRecords in C, no loop of ours
+            files.update(zip(records.keys(), map(_as_record, records.values()), strict=True))
+            continue
+        texts = _read(folder / f"search-{shard:02d}", context)
+        texts = texts if isinstance(texts, dict) else {}
+        for source, record in records.items():
+            text = texts.get(source)
+            if text is None and record[3] is not None:
+                continue  # its search text is lost: read the file again
+            files[source] = _as_record((*record[:6], text))
+    return files, held
 
 
 #: A stored record (a plain tuple) as a FileRecord, without NamedTuple's Python-level __new__.
@@ -143,15 +164,14 @@ def write_state(folder: Path, context: str, state: BuildState, changed: Iterable
     only their shards. Failures are ignored: a cache is only a shortcut.
     """
     files = state.files
-    if changed is None or len(state.shards) < SHARDS:
+    dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
+    if changed is None or not dirty <= state.shards.keys():
         members: dict[int, list[str]] = {shard: [] for shard in range(SHARDS)}
         for source in files:
             members[shard_of(source)].append(source)
-        dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
         changed = files.keys() if changed is None else set(changed)
     else:  # only the changed files' shards, found from what each held
         changed = set(changed)
-        dirty = {shard_of(source) for source in changed}
         members = {
             shard: [s for s in state.shards[shard] if s not in changed and s in files] for shard in dirty
         }
@@ -184,6 +204,13 @@ def write_state(folder: Path, context: str, state: BuildState, changed: Iterable
         state.shards[shard] = members[shard]
     _write(folder / "documents", context, state.documents)
     _write(folder / "summary", context, state.summary)
+    # Last: a memo is only used with the records it was planned from (replan checks their
+    # versions), and a build that made none must not leave an older one behind.
+    if state.memo is not None:
+        _write(folder / "memo", context, state.memo.to_value())
+    else:
+        with contextlib.suppress(OSError):
+            (folder / "memo").unlink()
 
 
 def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any]) -> FileIndex:

@@ -155,7 +155,9 @@ def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bo
             if not quiet:
                 click.echo(f"{last['summary']} Up to date. {time.perf_counter() - started:.2f} s.")
             raise SystemExit(1 if last["errors"] else 0)
-    state = BuildState() if no_cache else read_state(cache, context)
+    # File records stay on disk until the build knows it needs them: after a few changes it
+    # replans from the last build's memo and reads only their shards.
+    state = BuildState() if no_cache else read_state(cache, context, records=False)
     result = _build(settings, state, quiet, found)
     written = not (strict and result.errors)
     if written:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from itertools import accumulate
 from itertools import chain
 from itertools import compress
@@ -81,6 +82,8 @@ class Plan:
     channels: tuple[PlannedChannel, ...]  #: ``all`` first, then one per topic by slug
     skipped: SkipCounts
     warnings: tuple[str, ...]
+    names: Mapping[str, str] = field(default_factory=dict)  #: every topic name as written → its slug
+    census: bytes = b""  #: with ``census``: every candidate entry's key, sorted, repeats included
 
 
 def convert(articles: Sequence[Article], settings: Settings) -> Site:
@@ -94,11 +97,14 @@ def plan_site(
     settings: Settings,
     every_entry: bool = True,
     previous: Sequence[EntryRef] = (),
+    keep: int | None = None,
+    census: bool = False,
 ) -> Plan:
     """Drafts and quality, de-duplication, topics and order, for files in sorted path order.
 
-    Without ``every_entry``, channels keep only the references to their first ``max_items``
-    entries (what a build renders), and only those are made; the web app's filters need them all.
+    Without ``every_entry``, channels keep only the references to their first ``keep`` entries
+    (default ``max_items``: what a build renders), and only those are made; the web app's filters
+    need them all. With ``census``, the plan carries every candidate key (for ``replan``).
 
     ``previous`` is every reference of the last plan (the web app's); a reference that would
     come out the same is taken from it rather than made again. After one edit a server then
@@ -179,7 +185,7 @@ def plan_site(
         picked = []
         for topic in (None, *(by_slug[slug] for slug in sorted(by_slug))):
             lists = [stubs for slugs, stubs in members if topic is None or topic.slug in slugs]
-            first = list(islice(heapq.merge(*lists), settings.max_items))
+            first = list(islice(heapq.merge(*lists), keep or settings.max_items))
             picked.append((topic, first, sum(map(len, lists))))
         # References for the stubs picked, only.
         wanted = {stub[KEY] for _, stubs, _ in picked for stub in stubs}
@@ -202,7 +208,9 @@ def plan_site(
                 PlannedChannel(topic.stem, topic.title, topic.description, tuple(refs), total, topic)
             )
     skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=len(keys) - picked[0][2])
-    return Plan(tuple(channels), skipped, tuple(topics.warnings))
+    names = {name: topic.slug for name, topic in topics.by_name.items()}
+    every_key = b"".join(sorted(keys)) if census else b""
+    return Plan(tuple(channels), skipped, tuple(topics.warnings), names, every_key)
 
 
 _NAMES = itemgetter(TOPICS)

@@ -1,0 +1,281 @@
+"""Replanning after a few files changed: the last plan, updated by their entries alone.
+
+``plan_site`` looks at every file's index, which at 100,000 articles means loading 100,000 cached
+records and walking 270,000 entries for a build that changed one file. A ``Memo`` keeps what the
+last command-line build planned: every channel's total and its first entries (a few more than a
+feed shows), every candidate entry's key, the topics, the counts, and the version of every content
+file. ``replan`` takes the entries of the changed files out and puts their new ones in.
+
+It only does so when that provably gives what ``plan_site`` would: no changed entry shares its id
+with another copy (the winner of a shared id depends on every copy), no topic name is new (a new
+topic, or a name merged into another, depends on which file comes first), no channel loses its
+last entry, and every channel still knows at least the entries its feeds show. Otherwise it
+returns None and the build plans from every index. Pure: values in, values out.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import compress
+from itertools import count
+from operator import ne
+from typing import Any
+
+from .config import Settings
+from .convert import REF_FILE
+from .convert import REF_KEY
+from .convert import REF_STUB
+from .convert import REF_TOPICS
+from .convert import EntryRef
+from .convert import Plan
+from .convert import PlannedChannel
+from .convert import _entry_stubs
+from .index import FILE_QUALITY
+from .index import IS_DRAFT
+from .index import ITEM
+from .index import KEY
+from .index import ORDER
+from .index import SOURCE
+from .index import STUBS
+from .index import TOPICS
+from .index import FileIndex
+from .model import RelatedMode
+from .model import SkipCounts
+from .model import Topic
+
+#: Entries a channel remembers beyond the ``max_items`` its feeds show, so that deleting or
+#: ageing a few of them does not leave it short.
+SPARE = 50
+#: More changed files than this: planning from every index is as quick, and simpler.
+MAX_CHANGES = 100
+#: (source, size, mtime_ns, inode) of a content file.
+Version = tuple[str, int, int, int]
+#: One remembered entry of a channel: (order, key, source, item, slugs); sorts like references.
+Head = tuple[float, bytes, str, int, tuple[str, ...]]
+_KEY_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Memo:
+    """What a build planned, kept for the next one (plain values, so ``marshal`` can store it)."""
+
+    settings: str  #: ``repr`` of the settings it was planned with
+    versions: list[Version]  #: every content file, in path order
+    census: bytes  #: every candidate entry's key (16 bytes each), sorted, repeats included
+    names: dict[str, str]  #: topic name as written → slug
+    topics: dict[str, tuple[str, str, str, str]]  #: slug → the Topic's fields
+    channels: list[tuple[str, int, list[Head]]]  #: (slug, "" for all; total; first entries)
+    files: dict[str, FileIndex]  #: the files those entries come from
+    skipped: tuple[int, int, int]  #: drafts, low quality, duplicates
+    reports: dict[str, tuple[Any, Any]]  #: source → (error, warnings), for files with either
+
+    def to_value(self) -> tuple[Any, ...]:
+        return (
+            self.settings, self.versions, self.census, self.names, self.topics, self.channels,
+            self.files, self.skipped, self.reports,
+        )  # fmt: skip
+
+    @classmethod
+    def from_value(cls, value: Any) -> Memo | None:
+        try:
+            return cls(*value)
+        except TypeError:
+            return None
+
+
+def memo_of(plan: Plan, settings: Settings, versions: list[Version], reports: dict[str, Any]) -> Memo | None:
+    """The memo of a plan made by ``plan_site(..., keep=max_items + SPARE, census=True)``; None
+    when topic names were merged (which file is first then matters)."""
+    if plan.warnings:
+        return None
+    topics = {}
+    channels = []
+    files: dict[str, FileIndex] = {}
+    for channel in plan.channels:
+        if channel.topic is not None:
+            topic = channel.topic
+            topics[topic.slug] = (topic.slug, topic.name, topic.title, topic.description)
+        head = []
+        for ref in channel.refs:
+            file = ref[REF_FILE]
+            files[file[SOURCE]] = file
+            slugs = tuple(topic.slug for topic in ref[REF_TOPICS])
+            head.append((ref[0], ref[REF_KEY], file[SOURCE], ref[REF_STUB][ITEM], slugs))
+        channels.append((channel.topic.slug if channel.topic else "", channel.total, head))
+    skipped = plan.skipped
+    return Memo(
+        repr(settings), versions, plan.census, dict(plan.names), topics, channels, files,
+        (skipped.drafts, skipped.low_quality, skipped.duplicates), reports,
+    )  # fmt: skip
+
+
+def changes(
+    before: Sequence[Version], now: Sequence[Version]
+) -> tuple[list[str], list[str], dict[str, Version]]:
+    """(sources new or changed, sources gone, their versions before) between two scans in path
+    order.
+
+    Compares in C from both ends, so only the stretch between the first and the last difference
+    is looked at in Python.
+    """
+    shorter = min(len(before), len(now))
+    start = next(compress(count(), map(ne, before, now)), shorter)
+    end = next(compress(count(), map(ne, reversed(before), reversed(now))), shorter)
+    end = min(end, shorter - start)
+    old, new = before[start : len(before) - end], now[start : len(now) - end]
+    known = set(old)
+    changed = [version[0] for version in new if version not in known]
+    present = {version[0] for version in new}
+    gone = [version[0] for version in old if version[0] not in present]
+    return changed, gone, {version[0]: version for version in old}
+
+
+def replan(
+    memo: Memo,
+    before: Mapping[str, FileIndex | None],
+    after: Mapping[str, FileIndex | None],
+    settings: Settings,
+) -> tuple[Plan, Memo] | None:
+    """The plan ``plan_site`` would make once the files of ``before`` (their indexes in the memo's
+    build, None if absent or broken) have become those of ``after``; None when that cannot be
+    worked out from the memo (see the module's notes). The new memo lacks versions and reports,
+    which the caller knows."""
+    census = bytearray(memo.census)
+    keys = _Keys(census)
+    drafts, low_quality, duplicates = memo.skipped
+    channels: dict[str, list[Any]] = {slug: [total, list(head)] for slug, total, head in memo.channels}
+    for index in before.values():
+        if index is None:
+            continue
+        entries = _entries(index, settings, memo.names)
+        if isinstance(entries, str):
+            drafts -= entries == "draft"
+            low_quality -= entries == "low"
+            continue
+        if entries is None:
+            return None
+        low_quality -= _dropped(index, settings)
+        for _, key, _, slugs in entries:
+            position = bisect_left(keys, key)
+            if position >= len(keys) or keys[position] != key:
+                return None  # the memo does not know this entry: not the build it came from
+            if position + 1 < len(keys) and keys[position + 1] == key:
+                return None  # a shared id: its winner depends on every copy
+            del census[position * _KEY_SIZE : (position + 1) * _KEY_SIZE]
+            for slug in ("", *slugs):
+                channel = channels[slug]
+                channel[0] -= 1
+                channel[1] = [head for head in channel[1] if head[1] != key]
+    added: dict[str, FileIndex] = {}
+    for source, index in after.items():
+        if index is None:
+            continue
+        entries = _entries(index, settings, memo.names)
+        if isinstance(entries, str):
+            drafts += entries == "draft"
+            low_quality += entries == "low"
+            continue
+        if entries is None:
+            return None
+        low_quality += _dropped(index, settings)
+        added[source] = index
+        for order, key, item, slugs in entries:
+            position = bisect_left(keys, key)
+            if position < len(keys) and keys[position] == key:
+                return None  # shares its id with another copy
+            census[position * _KEY_SIZE : position * _KEY_SIZE] = key
+            for slug in ("", *slugs):
+                if slug not in channels:
+                    return None  # a topic that had no entries: a new channel
+                _add(channels[slug], (order, key, source, item, slugs), settings.max_items + SPARE)
+    for total, head in channels.values():
+        if total <= 0 or len(head) < min(total, settings.max_items):
+            return None  # a channel gone, or one that no longer knows what its feeds show
+    files = {**memo.files, **added}
+    for source in before:
+        if source not in added:
+            files.pop(source, None)
+    ordered: list[tuple[str, int, list[Head]]] = [
+        (slug, channels[slug][0], channels[slug][1]) for slug, _, _ in memo.channels
+    ]
+    skipped = (drafts, low_quality, duplicates)
+    updated = Memo(
+        memo.settings, [], bytes(census), memo.names, memo.topics, ordered,
+        {head[2]: files[head[2]] for _, _, heads in ordered for head in heads}, skipped, {},
+    )  # fmt: skip
+    return _plan(updated, settings), updated
+
+
+def _entries(
+    index: FileIndex, settings: Settings, names: Mapping[str, str]
+) -> str | list[tuple[float, bytes, int, tuple[str, ...]]] | None:
+    """A file's part in a plan: "draft", "low" (below min_quality), its candidate entries as
+    (order, key, item, slugs), or None when one of its topic names is new."""
+    if index[IS_DRAFT] and not settings.include_drafts:
+        return "draft"
+    floor = settings.min_quality
+    if floor is not None and index[FILE_QUALITY] is not None and index[FILE_QUALITY] < floor:
+        return "low"
+    if any(name not in names for name in index[TOPICS]):
+        return None
+    slugs = tuple(sorted({names[name] for name in index[TOPICS]}))
+    return [(stub[ORDER], stub[KEY], stub[ITEM], slugs) for stub in _entry_stubs([index], settings)[0]]
+
+
+def _dropped(index: FileIndex, settings: Settings) -> int:
+    """Related items of a kept file left out for their quality."""
+    if settings.min_quality is None or settings.related is not RelatedMode.ENTRIES:
+        return 0
+    return len(index[STUBS]) - len(_entry_stubs([index], settings)[0])
+
+
+def _add(channel: list[Any], head: Head, size: int) -> None:
+    """Count an entry into a channel, and remember it when it is among the first ``size``.
+
+    The remembered entries are always exactly the channel's first ones: a new entry joins them
+    when they are all of the channel's entries or when it sorts before the last of them.
+    """
+    total, heads = channel
+    channel[0] = total + 1
+    if len(heads) == total or (heads and head < heads[-1]):
+        position = bisect_left(heads, head)
+        heads.insert(position, head)
+        del heads[size:]
+
+
+def _plan(memo: Memo, settings: Settings) -> Plan:
+    topics = {slug: Topic(*fields) for slug, fields in memo.topics.items()}
+    tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
+    channels = []
+    site = settings.site
+    for slug, total, heads in memo.channels:
+        refs: list[EntryRef] = []
+        for order, key, source, item, slugs in heads:
+            entry_topics = tuples.get(slugs)
+            if entry_topics is None:
+                entry_topics = tuples[slugs] = tuple(topics[s] for s in slugs)
+            file = memo.files[source]
+            refs.append((order, key, file, file[STUBS][item], entry_topics))
+        if not slug:
+            channels.append(PlannedChannel("all", site.title, site.description, tuple(refs), total))
+            continue
+        topic = topics[slug]
+        channels.append(PlannedChannel(topic.stem, topic.title, topic.description, tuple(refs), total, topic))
+    drafts, low_quality, duplicates = memo.skipped
+    return Plan(tuple(channels), SkipCounts(drafts, low_quality, duplicates), (), memo.names, memo.census)
+
+
+class _Keys(Sequence[bytes]):
+    """A sorted run of 16-byte keys as a sequence, for ``bisect``, without a bytes object per key."""
+
+    def __init__(self, data: bytearray) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data) // _KEY_SIZE
+
+    def __getitem__(self, position: int) -> bytes:  # type: ignore[override]
+        return bytes(self.data[position * _KEY_SIZE : (position + 1) * _KEY_SIZE])
