@@ -207,7 +207,9 @@ def write_state(folder: Path, context: str, state: BuildState, changed: Iterable
     # Last: a memo is only used with the records it was planned from (replan checks their
     # versions), and a build that made none must not leave an older one behind.
     if state.memo is not None:
-        _write(folder / "memo", context, state.memo.to_value())
+        # Version 2 keeps no back-references: tracking them for the 100,000 versions, whose strings
+        # the scan also holds, took 0.15 s; nothing in a memo needs to be stored once.
+        _write(folder / "memo", context, state.memo.to_value(), version=2)
     else:
         with contextlib.suppress(OSError):
             (folder / "memo").unlink()
@@ -262,8 +264,8 @@ def _read(path: Path, context: str) -> Any:
         return None
 
 
-def _write(path: Path, context: str, value: Any) -> None:
-    body = marshal.dumps(value)
+def _write(path: Path, context: str, value: Any, version: int = marshal.version) -> None:
+    body = marshal.dumps(value, version)
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
