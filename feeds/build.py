@@ -108,6 +108,7 @@ def build_site(
     found: list[ContentFile] | None = None,
     every_entry: bool = True,
     previous_refs: Sequence[EntryRef] = (),
+    memo: bool = False,
 ) -> BuildResult:
     """Read the content folder and render every document; bad files are reported, not raised.
 
@@ -116,13 +117,19 @@ def build_site(
     CPU); ``found`` is the content folder's ``scan_content`` when the caller has it already.
     Without ``every_entry``, channels keep references to the entries they show only (enough to
     write the site; the web app's filters need them all). ``previous_refs``: every reference of
-    the last build's plan, to reuse (see ``plan_site``).
+    the last build's plan, to reuse (see ``plan_site``). With ``memo`` (and without
+    ``every_entry``), the result's state carries a memo for the next build to replan from, and a
+    state read without records (``read_state(..., records=False)``) is replanned from its memo
+    when it can be.
     Raises ConfigError when the content folder is missing.
     """
     if not settings.content_dir.is_dir():
         raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
     with paused_gc():
-        return _build(settings, state or BuildState(), jobs, progress, found, every_entry, previous_refs)
+        want_memo = memo and not every_entry
+        return _build(
+            settings, state or BuildState(), jobs, progress, found, every_entry, previous_refs, want_memo
+        )
 
 
 def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
@@ -145,11 +152,12 @@ def _build(
     found: list[ContentFile] | None,
     every_entry: bool,
     previous_refs: Sequence[EntryRef] = (),
+    want_memo: bool = False,
 ) -> BuildResult:
     if found is None:
         found = scan_content(settings.content_dir)
     if previous.origin is not None:  # a state read without its file records
-        if not every_entry and previous.memo is not None:
+        if want_memo and previous.memo is not None:
             result = _build_from_memo(settings, previous, previous.memo, found, jobs, progress)
             if result is not None:
                 return result
@@ -174,16 +182,16 @@ def _build(
     articles = _read(changed, settings, records, jobs, progress)
     ordered = [records[file.source] for file in found]
     indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
-    if every_entry:
-        plan = plan_site(indexes, settings, every_entry, previous_refs)
-    else:  # a few more entries than the feeds show, and the census, for the next build's replan
+    if want_memo:  # a few more entries than the feeds show, and the census, for the next replan
         plan = plan_site(indexes, settings, False, keep=settings.max_items + SPARE, census=True)
+    else:
+        plan = plan_site(indexes, settings, every_entry, previous_refs)
     site, rendered, documents, fresh = _render(plan, previous.documents, articles, settings)
     reports = {
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
     }
     errors, warnings = _reported(found, reports)
-    memo = None if every_entry else memo_of(plan, settings, list(map(_VERSION_FIELDS, found)), reports)
+    memo = memo_of(plan, settings, list(map(_VERSION_FIELDS, found)), reports) if want_memo else None
     return BuildResult(
         documents=rendered,
         site=site,

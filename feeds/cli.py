@@ -158,7 +158,7 @@ def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bo
     # File records stay on disk until the build knows it needs them: after a few changes it
     # replans from the last build's memo and reads only their shards.
     state = BuildState() if no_cache else read_state(cache, context, records=False)
-    result = _build(settings, state, quiet, found)
+    result = _build(settings, state, quiet, found, memo=True)  # kept with the cache for the next build
     written = not (strict and result.errors)
     if written:
         try:
@@ -281,10 +281,11 @@ def _build(
     state: BuildState | None = None,
     quiet: bool = False,
     found: list[ContentFile] | None = None,
+    memo: bool = False,
 ) -> BuildResult:
     bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        result = build_site(settings, state, progress=bar, found=found, every_entry=False)
+        result = build_site(settings, state, progress=bar, found=found, every_entry=False, memo=memo)
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
     except FeedsError as e:

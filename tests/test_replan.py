@@ -73,7 +73,9 @@ class Site:
     def build(self) -> BuildResult:
         """An incremental build from the cache, checked against a build from nothing."""
         folder, zone = cache_folder(self.settings.output_dir), self.settings.timezone
-        result = build_site(self.settings, read_state(folder, zone, records=False), every_entry=False)
+        result = build_site(
+            self.settings, read_state(folder, zone, records=False), every_entry=False, memo=True
+        )
         write_state(folder, zone, result.state, (*result.changed, *result.removed))
         cold = build_site(self.settings)
         assert result.documents == cold.documents
