@@ -138,7 +138,7 @@ def plan_site(
         for name in dict.fromkeys(chain.from_iterable(distinct))
     }
     slug_sets = {names: frozenset(map(slug_of.__getitem__, names)) for names in distinct}
-    stubs_of = _entry_stubs(kept, settings)
+    stubs_of = entry_stubs(kept, settings)
     if floor is not None and settings.related is RelatedMode.ENTRIES:  # related items left out
         low_quality += sum(map(len, map(_STUBS, kept))) - sum(map(len, stubs_of))
     flat = list(chain.from_iterable(stubs_of))
@@ -220,7 +220,7 @@ _KEY = itemgetter(KEY)
 _REF_KEY = itemgetter(REF_KEY)
 
 
-def _entry_stubs(files: list[FileIndex], settings: Settings) -> list[tuple[Stub, ...]]:
+def entry_stubs(files: list[FileIndex], settings: Settings) -> list[tuple[Stub, ...]]:
     """Per file, the stubs that are candidate entries: the article, and its related items when
     they are entries and not below ``min_quality``."""
     if settings.related is not RelatedMode.ENTRIES:

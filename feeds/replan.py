@@ -32,7 +32,7 @@ from .convert import REF_TOPICS
 from .convert import EntryRef
 from .convert import Plan
 from .convert import PlannedChannel
-from .convert import _entry_stubs
+from .convert import entry_stubs
 from .index import FILE_QUALITY
 from .index import IS_DRAFT
 from .index import ITEM
@@ -157,7 +157,7 @@ def replan(
             continue
         if entries is None:
             return None
-        low_quality -= _dropped(index, settings)
+        low_quality -= _dropped(index, entries, settings)
         for _, key, _, slugs in entries:
             position = bisect_left(keys, key)
             if position >= len(keys) or keys[position] != key:
@@ -180,7 +180,7 @@ def replan(
             continue
         if entries is None:
             return None
-        low_quality += _dropped(index, settings)
+        low_quality += _dropped(index, entries, settings)
         added[source] = index
         for order, key, item, slugs in entries:
             position = bisect_left(keys, key)
@@ -194,10 +194,7 @@ def replan(
     for total, head in channels.values():
         if total <= 0 or len(head) < min(total, settings.max_items):
             return None  # a channel gone, or one that no longer knows what its feeds show
-    files = {**memo.files, **added}
-    for source in before:
-        if source not in added:
-            files.pop(source, None)
+    files = {**memo.files, **added}  # the heads no longer hold entries of the files before
     ordered: list[tuple[str, int, list[Head]]] = [
         (slug, channels[slug][0], channels[slug][1]) for slug, _, _ in memo.channels
     ]
@@ -222,14 +219,14 @@ def _entries(
     if any(name not in names for name in index[TOPICS]):
         return None
     slugs = tuple(sorted({names[name] for name in index[TOPICS]}))
-    return [(stub[ORDER], stub[KEY], stub[ITEM], slugs) for stub in _entry_stubs([index], settings)[0]]
+    return [(stub[ORDER], stub[KEY], stub[ITEM], slugs) for stub in entry_stubs([index], settings)[0]]
 
 
-def _dropped(index: FileIndex, settings: Settings) -> int:
-    """Related items of a kept file left out for their quality."""
+def _dropped(index: FileIndex, entries: list[Any], settings: Settings) -> int:
+    """Related items of a kept file (whose ``entries`` those are) left out for their quality."""
     if settings.min_quality is None or settings.related is not RelatedMode.ENTRIES:
         return 0
-    return len(index[STUBS]) - len(_entry_stubs([index], settings)[0])
+    return len(index[STUBS]) - len(entries)
 
 
 def _add(channel: list[Any], head: Head, size: int) -> None:
