@@ -47,6 +47,22 @@ class FastHandler(ReferenceHandler):
         data = fast_load(fm)
         return super().load(fm) if data is _DIFFERENT else data
 
+    def split(self, text: str) -> tuple[str, str]:
+        """python-frontmatter's split, which runs its boundary pattern at every character, run
+        only where a line starts with "---" (the pattern's ``^`` allows no other place)."""
+        boundary = self.FM_BOUNDARY
+        opening = boundary.match(text)
+        if opening is None:
+            return super().split(text)  # type: ignore[no-any-return]
+        start = opening.end()
+        candidate = text.find("\n---", start)
+        while candidate >= 0:
+            closing = boundary.match(text, candidate + 1)
+            if closing is not None:
+                return text[start : closing.start()], text[closing.end() :]
+            candidate = text.find("\n---", candidate + 2)
+        raise ValueError("front matter is not closed")
+
 
 #: Splits and parses front matter (python-frontmatter's handler interface).
 FRONT_MATTER = FastHandler()
@@ -67,21 +83,27 @@ _NUMBER_LIKE = re.compile(
 _WORDS_11 = frozenset("yes Yes YES no No NO on On ON off Off OFF =".split())
 _WORD = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|="
 #: Values (after "key:" or "- ") worth a closer look: plain scalars made only of the characters
-#: numbers are written with (up to a comment or the end of the line), the YAML 1.1 words, and
-#: starts we do not reason about (flow collections, tags, complex keys, directives, reserved
-#: characters). Dates, URLs and words never match, so the Python loop below runs rarely. Quoted
-#: values never match; a piece of a multi-line value may, which only sends the file to PyYAML.
-_SUSPECT_VALUE = re.compile(
-    rf"[:-][ \t]+(?:([-+.0-9_][-+_0-9a-fA-FoOxX.:]*)[ \t]*(?:#|\n|$)"
-    rf"|(?:{_WORD})[ \t]*(?:#|\n|$)|[\[{{!?%@`<])"
+#: numbers are written with (up to a comment or the end of the line) that are not plainly the
+#: same number in both, the YAML 1.1 words, and starts we do not reason about (flow collections,
+#: tags, complex keys, directives, reserved characters). Dates, URLs, words and quoted values never
+#: match; a piece of a multi-line value may, which only sends the file to PyYAML.
+_END = r"[ \t]*(?:#|\n|$)"
+_SUSPECT = (
+    rf"(?:(?!(?:{_SAME_IN_BOTH.pattern}){_END})([-+.0-9_][-+_0-9a-fA-FoOxX.:]*){_END}"
+    rf"|(?:{_WORD}){_END}|[\[{{!?%@`<])"
 )
+#: The regex engine finds a literal start far faster than a character class, so values after
+#: ": " and "- " have a pattern each; the general one is for files with a tab after either.
+_SUSPECT_PATTERNS = (re.compile(rf": [ \t]*{_SUSPECT}"), re.compile(rf"- [ \t]*{_SUSPECT}"))
+_SUSPECT_ANY = (re.compile(rf"[:-][ \t]+{_SUSPECT}"),)
 #: Line starts we do not reason about: complex keys, flow collections, document markers, directives.
 _UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`]|---|\.\.\.)")
 
 
 def fast_load(text: str) -> Any:
     """yaml-rs's reading of ``text`` when PyYAML's is provably the same, else ``_DIFFERENT``."""
-    if "\\/" in text or "<<" in text or not _values_agree(text):
+    # Single characters first: the search for one is much faster than for a pair.
+    if ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text) or not _values_agree(text):
         return _DIFFERENT
     if _UNUSUAL_LINE.search(text) or text.lstrip(" \t")[:1] in ("?", "[", "{", "!", "%", "@", "`"):
         return _DIFFERENT
@@ -98,12 +120,12 @@ def fast_load(text: str) -> Any:
 
 def _values_agree(text: str) -> bool:
     """Whether every plain value that could be a number or a boolean means the same in both."""
-    for match in _SUSPECT_VALUE.finditer(text):
-        token = match[1]
-        if token is None:
-            return False
-        if _NUMBER_LIKE.fullmatch(token) and not _SAME_IN_BOTH.fullmatch(token):
-            return False
+    patterns = _SUSPECT_ANY if ":\t" in text or "-\t" in text else _SUSPECT_PATTERNS
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            token = match[1]
+            if token is None or _NUMBER_LIKE.fullmatch(token):
+                return False
     return True
 
 

@@ -28,6 +28,7 @@ from .model import RelatedItem
 from .text import http_url
 from .text import plain_text
 from .text import xml_safe
+from .text import xml_safe_utf8
 
 # A short outlet name after a dash or bar ends many scraped titles: "… – TechCrunch".
 _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")
@@ -120,8 +121,10 @@ def _decode(data: bytes, source: str) -> str:
             line,
             f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); save the file as UTF-8",
         ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Characters XML cannot carry are removed here, once: PyYAML would also reject some of them.
-    return xml_safe(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text if xml_safe_utf8(data) else xml_safe(text)
 
 
 def _plain_text_article(text: str, source: str, mtime: float) -> Article:

@@ -36,9 +36,25 @@ _ID_NAMESPACE = uuid.UUID("6f1d1c2e-4b1a-5d0e-9c57-0f33d1a2b6c4")
 
 def xml_safe(value: str) -> str:
     """Remove characters XML cannot carry (control characters, lone surrogates)."""
-    if value.isascii() and value.isprintable():  # the common case, tested in C
+    if value.isprintable():  # the common case, tested in C: no printable character is refused
         return value
     return _NOT_XML_CHAR.sub("", value)
+
+
+# Every byte except the C0 controls XML refuses and DEL; the C1 controls (U+0080-U+009F) and the
+# non-characters U+FFFE and U+FFFF are found by their UTF-8 forms.
+_XML_SAFE_BYTES = bytes(b for b in range(256) if b in b"\t\n\r" or (b >= 0x20 and b != 0x7F))
+_C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_NONCHARACTER_UTF8 = re.compile(rb"\xef\xbf[\xbe\xbf]")
+
+
+def xml_safe_utf8(data: bytes) -> bool:
+    """Whether UTF-8 ``data`` decodes to text ``xml_safe`` leaves as it is (tested in C, on bytes)."""
+    return (
+        not data.translate(None, _XML_SAFE_BYTES)
+        and _C1_CONTROL_UTF8.search(data) is None
+        and _NONCHARACTER_UTF8.search(data) is None
+    )
 
 
 def plain_text(value: str) -> str:

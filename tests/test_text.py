@@ -6,6 +6,9 @@ from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
 import pytest
+from hypothesis import example
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feeds.markup import entry_html
 from feeds.markup import sanitize
@@ -13,11 +16,13 @@ from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.model import Image
 from feeds.model import Link
+from feeds.text import _NOT_XML_CHAR
 from feeds.text import canonical_url
 from feeds.text import http_url
 from feeds.text import plain_text
 from feeds.text import slugify
 from feeds.text import xml_safe
+from feeds.text import xml_safe_utf8
 
 
 @pytest.mark.parametrize(
@@ -70,6 +75,29 @@ def test_http_url(value: str, expected: str | None) -> None:
 
 def test_xml_safe_removes_control_characters_and_surrogates() -> None:
     assert xml_safe("a\x00b\x01c\x0bd\x1fe\x7ff\x85g\ud800h\ufffei\tj\nk") == "abcdefghi\tj\nk"
+
+
+def test_no_printable_character_is_one_xml_refuses() -> None:
+    # xml_safe's shortcut: text that isprintable() needs no cleaning.
+    printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
+    assert _NOT_XML_CHAR.search(printable) is None
+
+
+# Text near the edges: C0 and C1 controls, DEL, non-characters, and the characters around them.
+_EDGY = st.text(
+    st.sampled_from("a \t\n\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0\xc2é€\ufffd\ufffe\uffff\U0001f600")
+    | st.characters(codec="utf-8")
+)
+
+
+@given(_EDGY)
+@example("x\ufffe")
+@example("x\uffff")
+@example("x\x85")
+@example("x\x7f")
+@example("x\x0b")
+def test_xml_safe_utf8_tells_when_xml_safe_would_change_nothing(text: str) -> None:
+    assert xml_safe_utf8(text.encode()) == (xml_safe(text) == text)
 
 
 @pytest.mark.parametrize(

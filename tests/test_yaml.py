@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feeds._yaml import FRONT_MATTER
 from feeds._yaml import ReferenceHandler
@@ -96,3 +99,31 @@ def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
     except Exception as e:
         ours = type(e)
     assert same(ours, reference(text))
+
+
+def reference_split(text: str) -> tuple[str, str] | type[Exception]:
+    try:
+        return REFERENCE.split(text)  # type: ignore[no-any-return]
+    except ValueError:
+        return ValueError
+
+
+def fast_split(text: str) -> tuple[str, str] | type[Exception]:
+    try:
+        return FRONT_MATTER.split(text)  # type: ignore[no-any-return]
+    except ValueError:
+        return ValueError
+
+
+@given(
+    st.lists(st.sampled_from(["-", "---", "\n", " ", "\t", "x", "\u2028", "\x1c", "\x85"]), max_size=30).map(
+        "".join
+    )
+)
+@example("---\n\n---\nbody")
+@example("----  \n\ntitle: a\n  ---\n--- x\n-----\t\nrest\n---\n")
+@example("---\ntitle: a\n---")
+@example("---\ntitle: a\n")
+def test_split_is_python_frontmatters(tail: str) -> None:
+    for text in (tail, "---\n" + tail, "---" + tail):
+        assert fast_split(text) == reference_split(text)
