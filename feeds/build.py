@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -402,7 +401,7 @@ def _read_batch(batch: tuple[str, list[tuple[str, str, int, int, int]]]) -> byte
 
 def _read_one(file: ContentFile, tz: ZoneInfo) -> tuple[FileRecord, Article | None]:
     try:
-        article, problems, digest = load_file(Path(file.path), file.source, tz)
+        article, problems, digest = load_file(file.path, file.source, tz)
     except ContentError as e:
         return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)

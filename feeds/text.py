@@ -62,7 +62,17 @@ def plain_text(value: str) -> str:
 
     Text without anything tag- or entity-like is left alone, so "x < y" survives.
     """
-    value = xml_safe(value)
+    if value.isprintable():  # XML-safe, and no line breaks, tabs or other spaces than " " to fold
+        if (
+            "<" not in value
+            and "&" not in value
+            and "  " not in value
+            and not value.startswith(" ")
+            and not value.endswith(" ")
+        ):
+            return value  # the common case, tested in C
+    else:
+        value = xml_safe(value)
     if ("<" in value or "&" in value) and _LOOKS_LIKE_MARKUP.search(value):
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
         value = xml_safe(value)

@@ -91,6 +91,14 @@ _EDGY = st.text(
 
 
 @given(_EDGY)
+@example(" a  b\u00a0c\u2028 ")
+@example("a\x85b")
+def test_plain_text_without_markup_only_folds_spaces_and_drops_what_xml_refuses(text: str) -> None:
+    text = text.replace("<", "").replace("&", "")
+    assert plain_text(text) == " ".join(xml_safe(text).split())
+
+
+@given(_EDGY)
 @example("x\ufffe")
 @example("x\uffff")
 @example("x\x85")
