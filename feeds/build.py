@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from .cache import BuildState
 from .cache import FileRecord
+from .cache import as_record
 from .cache import paused_gc
 from .cache import read_shards
 from .cache import read_state
@@ -373,7 +374,7 @@ def _read(
             done = 0
             for payload in pool.map(_read_batch, batches):
                 for source, record in marshal.loads(payload):
-                    records[source] = FileRecord(*record)
+                    records[source] = as_record(record)
                 done += _CHUNK
                 if progress:
                     progress(min(done, len(files)), len(files))

@@ -143,7 +143,7 @@ def read_shards(
             continue
         held[shard] = list(records)
         if not search:  # stored as whole records: made into FileRecords in C, no loop of ours
-            files.update(zip(records.keys(), map(_as_record, records.values()), strict=True))
+            files.update(zip(records.keys(), map(as_record, records.values()), strict=True))
             continue
         texts = _read(folder / f"search-{shard:02d}", context)
         texts = texts if isinstance(texts, dict) else {}
@@ -151,12 +151,12 @@ def read_shards(
             text = texts.get(source)
             if text is None and record[3] is not None:
                 continue  # its search text is lost: read the file again
-            files[source] = _as_record((*record[:6], text))
+            files[source] = as_record((*record[:6], text))
     return files, held
 
 
 #: A stored record (a plain tuple) as a FileRecord, without NamedTuple's Python-level __new__.
-_as_record = functools.partial(tuple.__new__, FileRecord)
+as_record = functools.partial(tuple.__new__, FileRecord)
 
 
 def write_state(folder: Path, context: str, state: BuildState, changed: Iterable[str] | None = None) -> None:
