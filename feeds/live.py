@@ -274,7 +274,12 @@ class LiveSite:
             self._watcher = None
 
     def _watch(self, interval: float) -> None:
-        while not self._stop.wait(interval):
+        # Looks start every ``interval`` seconds, not ``interval`` after the last one ended: at
+        # 100,000 files a look takes about 0.7 s, and a rebuild two more, which would otherwise
+        # delay the next look by as much again.
+        next_look = time.monotonic() + interval
+        while not self._stop.wait(max(0.0, next_look - time.monotonic())):
+            next_look = time.monotonic() + interval
             try:
                 self.refresh()
             except Exception:  # never let the watcher die: the next look may succeed

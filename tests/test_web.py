@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import shutil
 import threading
@@ -366,6 +367,29 @@ def test_the_watcher_notices_changes_by_itself(site: Path) -> None:
             time.sleep(0.05)
     finally:
         live_site(app).stop()
+
+
+def test_looks_start_every_interval_however_long_a_look_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # At 100,000 files a look and a rebuild take seconds; they must not push the next look back.
+    starts: list[float] = []
+
+    def slow_refresh(self: LiveSite) -> bool:
+        starts.append(time.monotonic())
+        time.sleep(0.4)
+        return False
+
+    monkeypatch.setattr(LiveSite, "refresh", slow_refresh)
+    live = LiveSite(lambda: pytest.fail("settings are not needed"))
+    live.watch(0.5)
+    try:
+        deadline = time.monotonic() + 10
+        while len(starts) < 4:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        live.stop()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert all(0.45 < gap < 0.8 for gap in gaps), gaps  # 0.9 if each waited after the last
 
 
 def test_a_broken_config_keeps_the_last_good_site(site: Path, client: FlaskClient) -> None:
