@@ -370,6 +370,8 @@ def _read(
             for start in range(0, len(files), _CHUNK)
         ]
         context = multiprocessing.get_context("forkserver")
+        # Imported once in the fork server rather than in every worker: 0.1 s less a cold build.
+        context.set_forkserver_preload([__name__])
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             done = 0
             for payload in pool.map(_read_batch, batches):
