@@ -107,18 +107,18 @@ def read_summary(folder: Path, context: str) -> dict[str, Any]:
     return summary if isinstance(summary, dict) else {}
 
 
-def read_state(folder: Path, context: str, search: bool = False, records: bool = True) -> BuildState:
+def read_state(folder: Path, context: str, records: bool = True) -> BuildState:
     """Everything cached, or as much as can be trusted (possibly nothing).
 
     ``context`` holds whatever else the records depend on (the time zone that dates undated
-    articles, for instance); files made in another context are ignored. With ``search``, the
-    filters' text is loaded too, and a record without it is left out (so its file is read again).
-    Without ``records``, the file records are left on disk (``read_shards`` reads some later).
+    articles, for instance); files made in another context are ignored. The records come without
+    the filters' text (``read_search_texts`` reads it). Without ``records``, the file records are
+    left on disk (``read_shards`` reads some later).
     """
     state = BuildState(summary=read_summary(folder, context))
     with paused_gc():
         if records:
-            files, state.shards = read_shards(folder, context, range(SHARDS), search)
+            files, state.shards = read_shards(folder, context, range(SHARDS))
             state.files.update(files)
         else:
             state.origin = (folder, context)
@@ -131,7 +131,7 @@ def read_state(folder: Path, context: str, search: bool = False, records: bool =
 
 
 def read_shards(
-    folder: Path, context: str, shards: Iterable[int], search: bool = False
+    folder: Path, context: str, shards: Iterable[int]
 ) -> tuple[dict[str, FileRecord], dict[int, list[str]]]:
     """The records of some shards, and the sources each shard held (none when it is unreadable)."""
     files: dict[str, FileRecord] = {}
@@ -142,17 +142,29 @@ def read_shards(
             held[shard] = []
             continue
         held[shard] = list(records)
-        if not search:  # stored as whole records: made into FileRecords in C, no loop of ours
-            files.update(zip(records.keys(), map(as_record, records.values()), strict=True))
-            continue
-        texts = _read(folder / f"search-{shard:02d}", context)
-        texts = texts if isinstance(texts, dict) else {}
-        for source, record in records.items():
-            text = texts.get(source)
-            if text is None and record[3] is not None:
-                continue  # its search text is lost: read the file again
-            files[source] = as_record((*record[:6], text))
+        # Stored as whole records: made into FileRecords in C, no loop of ours.
+        files.update(zip(records.keys(), map(as_record, records.values()), strict=True))
     return files, held
+
+
+def read_search_texts(folder: Path, context: str, state: BuildState) -> Iterator[tuple[int, dict[str, str]]]:
+    """The filters' text of the files in ``state``, one shard at a time (so that a server never
+    holds all of it unpacked). A file whose text is lost is taken out of ``state``, so that the
+    next build reads it again."""
+    for shard, sources in state.shards.items():
+        stored = _read(folder / f"search-{shard:02d}", context)
+        stored = stored if isinstance(stored, dict) else {}
+        texts: dict[str, str] = {}
+        for source in sources:
+            record = state.files.get(source)
+            if record is None or record.indexed is None:
+                continue  # gone, or a file with an error: nothing to search
+            text = stored.get(source)
+            if text is None:
+                del state.files[source]
+            else:
+                texts[source] = text
+        yield shard, texts
 
 
 #: A stored record (a plain tuple) as a FileRecord, without NamedTuple's Python-level __new__.

@@ -30,6 +30,7 @@ from .build import build_site
 from .build import content_fingerprint
 from .cache import BuildState
 from .cache import cache_folder
+from .cache import read_search_texts
 from .cache import read_state
 from .cache import write_state
 from .config import Settings
@@ -215,9 +216,9 @@ class LiveSite:
                 settings = self._load_settings()
                 fingerprint, found = looked or _look(settings)
                 if self._state is None:  # first build: start from the cache a CLI build left
-                    self._state = read_state(
-                        cache_folder(settings.output_dir), settings.timezone, search=True
-                    )
+                    folder = cache_folder(settings.output_dir)
+                    self._state = read_state(folder, settings.timezone)
+                    self.search.load(read_search_texts(folder, settings.timezone, self._state))
                 last = self.snapshot.result.site.everything.refs if self.snapshot else ()
                 result = build_site(settings, self._state, found=found, previous_refs=last)
             except FeedsError as e:

@@ -24,6 +24,13 @@ class SearchText:
         self._packed: dict[int, bytes] = {}
         self._lock = threading.Lock()
 
+    def load(self, parts: Iterable[tuple[int, dict[str, str]]]) -> None:
+        """Take every text from stored parts (``cache.read_search_texts``), one part at a time."""
+        for part, texts in parts:
+            packed = zlib.compress(marshal.dumps(texts), 1)
+            with self._lock:
+                self._packed[part] = packed
+
     def update(self, records: dict[str, FileRecord], changed: Iterable[str], removed: Iterable[str]) -> None:
         """Take the text of ``changed`` files from their records (then drop it from them) and
         forget ``removed`` ones. The first update takes every record."""

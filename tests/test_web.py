@@ -15,12 +15,18 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
+import feeds.build
 import feeds.live
 import feeds.responses
+from feeds.cache import cache_folder
+from feeds.cache import read_state
+from feeds.cli import cli
+from feeds.content import ContentFile
 from feeds.index import entry_key
 from feeds.live import LiveSite
 from feeds.responses import respond
@@ -495,6 +501,51 @@ def test_query_words_match_title_or_summary(client: FlaskClient) -> None:
     for entry in feed.entries:
         assert "facial" in (entry.title + entry.summary).lower()
     assert entries_of(client, "/all.atom?q=zzzznotthere").entries == []
+
+
+FILTERS = ("/all.atom?q=facial", "/all.json?provider=example+news", "/topics/ai.rss?q=the", "/all.rss?q=zzzz")
+
+
+def filtered(app: Flask) -> list[bytes]:
+    client = app.test_client()
+    return [client.get(path).data for path in FILTERS]
+
+
+def test_a_server_starts_from_the_cache_of_a_cli_build(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = site / "config" / "feeds.yaml"
+    fresh = create_app(config)
+    expected = filtered(fresh)
+    fresh.extensions["feeds"].stop()
+    assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+    indexed: list[object] = []
+    real = feeds.build._read_one
+    monkeypatch.setattr(feeds.build, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
+    cached = create_app(config)
+    assert indexed == []  # every record, and the filters' text, came from the cache
+    assert filtered(cached) == expected
+    cached.extensions["feeds"].stop()
+
+
+def test_a_server_reads_files_again_when_their_search_text_is_lost(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site / "config" / "feeds.yaml"
+    assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+    expected = filtered(create_app(config))
+    state = read_state(cache_folder(site / "public"), "UTC")
+    articles = sorted(source for source, record in state.files.items() if record.indexed is not None)
+    parts = sorted(cache_folder(site / "public").glob("search-*"))
+    assert parts
+    for part in parts:
+        part.write_bytes(b"damaged")
+    indexed: list[ContentFile] = []
+    real = feeds.build._read_one
+    monkeypatch.setattr(feeds.build, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
+    again = create_app(config)
+    live = live_site(again)
+    assert sorted(file.source for file in indexed) == articles  # (files with errors have no text to lose)
+    assert filtered(again) == expected
+    live.stop()
 
 
 def test_provider(client: FlaskClient) -> None:
