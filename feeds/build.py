@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ from .cache import read_state
 from .cache import shard_of
 from .config import Settings
 from .content import ContentFile
+from .content import file_path
 from .content import scan_content
 from .convert import REF_FILE
 from .convert import EntryRef
@@ -140,8 +142,9 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     return digest.hexdigest()
 
 
-#: What tells a content file's versions apart: source, size, mtime_ns, inode.
-_VERSION_FIELDS = operator.itemgetter(0, 2, 3, 4)
+#: What tells a content file's versions apart: source, size, mtime_ns, inode (all of ContentFile),
+#: as a plain tuple, which marshal takes.
+_VERSION_FIELDS = operator.itemgetter(0, 1, 2, 3)
 
 
 def _build(
@@ -170,10 +173,10 @@ def _build(
     too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once
     for file in found:  # by position: this loop runs once per content file on every build
         old = known(file[0])
-        if file[2] > limit:
+        if file[1] > limit:
             records[file[0]] = _too_big(file, settings)
             too_big.add(file[0])
-        elif old is not None and old[1] == file[3] and old[0] == file[2] and old[2] == file[4]:
+        elif old is not None and old[1] == file[2] and old[0] == file[1] and old[2] == file[3]:
             # Keyed by the index's own copy of the path where there is one, not by this scan's:
             # a server then keeps one string per file across rebuilds instead of two.
             records[file[0] if old[3] is None else old[3][0]] = old
@@ -190,7 +193,7 @@ def _build(
     reports = {
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
     }
-    errors, warnings = _reported(found, reports)
+    errors, warnings = _reported(settings.content_dir, reports)
     memo = memo_of(plan, settings, list(map(_VERSION_FIELDS, found)), reports) if want_memo else None
     return BuildResult(
         documents=rendered,
@@ -260,7 +263,7 @@ def _build_from_memo(
         record = records.get(source)
         if record is not None and (record.error or record.warnings):
             reports[source] = (record.error, record.warnings)
-    errors, warnings = _reported(found, dict(sorted(reports.items())))
+    errors, warnings = _reported(settings.content_dir, dict(sorted(reports.items())))
     return BuildResult(
         documents=rendered,
         site=site,
@@ -317,13 +320,13 @@ def _render(
 
 
 def _reported(
-    found: Sequence[ContentFile], reports: Mapping[str, tuple[Any, Any]]
+    root: Path, reports: Mapping[str, tuple[Any, Any]]
 ) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
     """The errors and warnings of ``reports`` (source → (error, warnings), in path order)."""
     errors: list[ContentError] = []
     warnings: list[str] = []
     for source, (error, problems) in reports.items():
-        path = found[bisect_left(found, (source,))].path
+        path = file_path(root, source)
         if error is not None:
             errors.append(ContentError(path, *error))
         warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
@@ -366,7 +369,7 @@ def _read(
         # Workers send back records only: building Article objects twice (once there, once
         # here from a pickle) would cost more than reading the few files a feed shows again.
         batches = [
-            (settings.timezone, [tuple(f) for f in files[start : start + _CHUNK]])
+            (settings.timezone, str(settings.content_dir), [tuple(f) for f in files[start : start + _CHUNK]])
             for start in range(0, len(files), _CHUNK)
         ]
         context = multiprocessing.get_context("forkserver")
@@ -383,7 +386,7 @@ def _read(
         return {}
     articles: dict[str, Article] = {}
     for number, file in enumerate(files, 1):
-        records[file.source], article = _read_one(file, settings.tz)
+        records[file.source], article = _read_one(file, settings.content_dir, settings.tz)
         if article is not None:
             articles[file.source] = article
         if progress and number % _CHUNK == 0:
@@ -391,20 +394,20 @@ def _read(
     return articles
 
 
-def _read_batch(batch: tuple[str, list[tuple[str, str, int, int, int]]]) -> bytes:
+def _read_batch(batch: tuple[str, str, list[tuple[str, int, int, int]]]) -> bytes:
     """Worker process: records for a batch of files, marshalled."""
-    timezone, files = batch
+    timezone, root, files = batch
     tz = ZoneInfo(timezone)
     out = []
     for fields in files:
         file = ContentFile(*fields)
-        out.append((file.source, tuple(_read_one(file, tz)[0])))
+        out.append((file.source, tuple(_read_one(file, root, tz)[0])))
     return marshal.dumps(out)
 
 
-def _read_one(file: ContentFile, tz: ZoneInfo) -> tuple[FileRecord, Article | None]:
+def _read_one(file: ContentFile, root: str | Path, tz: ZoneInfo) -> tuple[FileRecord, Article | None]:
     try:
-        article, problems, digest = load_file(file.path, file.source, tz)
+        article, problems, digest = load_file(file_path(root, file.source), file.source, tz)
     except ContentError as e:
         return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)

@@ -19,6 +19,7 @@ import yaml
 
 from ._yaml import FRONT_MATTER
 from ._yaml import yaml_error
+from .content import file_path
 from .content import scan_content
 from .errors import ContentError
 from .model import Article
@@ -60,7 +61,7 @@ def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
     for file in files:
         source = file.source
         try:
-            article, problems, _ = load_file(Path(file.path), source, tz)
+            article, problems, _ = load_file(file_path(root, source), source, tz)
         except ContentError as e:
             errors.append(e)
             continue
