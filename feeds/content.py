@@ -1,4 +1,4 @@
-"""Finding the article files of a content folder, with what tells their versions apart."""
+"""Finding the article files of a content folder, with what tells their versions apart, and reading them."""
 
 from __future__ import annotations
 
@@ -64,6 +64,23 @@ def file_path(root: str | Path, source: str) -> str:
     Not kept in ``ContentFile``: at 100,000 files that would be 11 MB more on every look.
     """
     return os.path.join(root, *source.split("/"))
+
+
+def read_file(path: str | Path) -> tuple[bytes, int]:
+    """A file's bytes and modification time, with a few system calls (pathlib takes ten
+    microseconds more, which a build pays once per article)."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        status = os.fstat(handle)
+        data = os.read(handle, status.st_size + 1)
+        if data:  # read on to the end: the file may have grown, or the read come back short
+            parts = [data]
+            while chunk := os.read(handle, 1 << 20):
+                parts.append(chunk)
+            data = b"".join(parts) if len(parts) > 1 else data
+    finally:
+        os.close(handle)
+    return data, status.st_mtime_ns
 
 
 def _inside(path: str, real_root: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import yaml
 from ._yaml import FRONT_MATTER
 from ._yaml import yaml_error
 from .content import file_path
+from .content import read_file
 from .content import scan_content
 from .errors import ContentError
 from .model import Article
@@ -76,7 +76,7 @@ def load_file(path: str | Path, source: str, tz: tzinfo) -> tuple[Article, list[
     Raises ContentError naming ``path`` when the file cannot be read or used.
     """
     try:
-        data, mtime_ns = _read_file(path)
+        data, mtime_ns = read_file(path)
     except OSError as e:
         raise ContentError(path, None, f"cannot read: {e.strerror or e}") from None
     try:
@@ -85,23 +85,6 @@ def load_file(path: str | Path, source: str, tz: tzinfo) -> tuple[Article, list[
         raise ContentError(path, e.line, e.message) from None
     warnings = [ContentError(path, p.line, p.message) for p in problems]
     return article, warnings, file_digest(data, mtime_ns)
-
-
-def _read_file(path: str | Path) -> tuple[bytes, int]:
-    """A file's bytes and modification time, with a few system calls (pathlib takes ten
-    microseconds more, which a build pays once per article)."""
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        status = os.fstat(handle)
-        data = os.read(handle, status.st_size + 1)
-        if data:  # read on to the end: the file may have grown, or the read come back short
-            parts = [data]
-            while chunk := os.read(handle, 1 << 20):
-                parts.append(chunk)
-            data = b"".join(parts) if len(parts) > 1 else data
-    finally:
-        os.close(handle)
-    return data, status.st_mtime_ns
 
 
 def file_digest(data: bytes, mtime_ns: int) -> str:
