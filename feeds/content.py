@@ -72,15 +72,13 @@ def read_file(path: str | Path) -> tuple[bytes, int]:
     handle = os.open(path, os.O_RDONLY)
     try:
         status = os.fstat(handle)
-        data = os.read(handle, status.st_size + 1)
-        if data:  # read on to the end: the file may have grown, or the read come back short
-            parts = [data]
-            while chunk := os.read(handle, 1 << 20):
-                parts.append(chunk)
-            data = b"".join(parts) if len(parts) > 1 else data
+        # On to the end: the file may have grown since fstat, or a read come back short.
+        chunks = [os.read(handle, status.st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(handle, 1 << 20))
     finally:
         os.close(handle)
-    return data, status.st_mtime_ns
+    return b"".join(chunks), status.st_mtime_ns
 
 
 def _inside(path: str, real_root: str) -> bool:

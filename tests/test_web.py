@@ -511,15 +511,21 @@ def filtered(app: Flask) -> list[bytes]:
     return [client.get(path).data for path in FILTERS]
 
 
+def files_indexed(monkeypatch: pytest.MonkeyPatch) -> list[ContentFile]:
+    """The content files that builds index from here on (read in this process, not from a cache)."""
+    indexed: list[ContentFile] = []
+    real = feeds.build._read_one
+    monkeypatch.setattr(feeds.build, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
+    return indexed
+
+
 def test_a_server_starts_from_the_cache_of_a_cli_build(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = site / "config" / "feeds.yaml"
     fresh = create_app(config)
     expected = filtered(fresh)
     fresh.extensions["feeds"].stop()
     assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
-    indexed: list[object] = []
-    real = feeds.build._read_one
-    monkeypatch.setattr(feeds.build, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
+    indexed = files_indexed(monkeypatch)
     cached = create_app(config)
     assert indexed == []  # every record, and the filters' text, came from the cache
     assert filtered(cached) == expected
@@ -538,9 +544,7 @@ def test_a_server_reads_files_again_when_their_search_text_is_lost(
     assert parts
     for part in parts:
         part.write_bytes(b"damaged")
-    indexed: list[ContentFile] = []
-    real = feeds.build._read_one
-    monkeypatch.setattr(feeds.build, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
+    indexed = files_indexed(monkeypatch)
     again = create_app(config)
     live = live_site(again)
     assert sorted(file.source for file in indexed) == articles  # (files with errors have no text to lose)
