@@ -115,7 +115,7 @@ def build_site(
     """Read the content folder and render every document; bad files are reported, not raised.
 
     ``state`` is what the previous build of the same settings learned (``result.state``, or
-    ``cache.read_state``); ``jobs`` caps the processes that read changed files (default: one per
+    ``cache.read_state``); ``jobs`` caps the processes that read changed files (default: two per
     CPU); ``found`` is the content folder's ``scan_content`` when the caller has it already.
     Without ``every_entry``, channels keep references to the entries they show only (enough to
     write the site; the web app's filters need them all). ``previous_refs``: every reference of
@@ -364,7 +364,10 @@ def _read(
     progress: Progress | None,
 ) -> dict[str, Article]:
     """Read ``files`` into ``records``; returns the articles read in this process."""
-    jobs = jobs or os.cpu_count() or 1
+    # Two per CPU: a worker waiting for a file the page cache does not hold leaves its CPU to the
+    # other. With the 100,000 files out of the cache that read 20-25% faster than one per CPU on
+    # 2 CPUs, and no slower with them in it; workers share the fork server's pages, about 37 MB each.
+    jobs = jobs or 2 * (os.cpu_count() or 1)
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
         # Workers send back records only: building Article objects twice (once there, once
         # here from a pickle) would cost more than reading the few files a feed shows again.
