@@ -365,8 +365,9 @@ def _read(
 ) -> dict[str, Article]:
     """Read ``files`` into ``records``; returns the articles read in this process."""
     # Two per CPU: a worker waiting for a file the page cache does not hold leaves its CPU to the
-    # other. With the 100,000 files out of the cache that read 20-25% faster than one per CPU on
-    # 2 CPUs, and no slower with them in it; workers share the fork server's pages, about 37 MB each.
+    # other. On 2 CPUs with the files out of the cache, a cold build of 100,000 took 10-15% less
+    # time than with one per CPU, and no more with them in it. Workers share the fork server's
+    # pages: about 37 MB of RSS each, mostly shared.
     jobs = jobs or 2 * (os.cpu_count() or 1)
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
         # Workers send back records only: building Article objects twice (once there, once
