@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import marshal
 import multiprocessing
-import operator
 import os
 from bisect import bisect_left
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from .cache import BuildState
@@ -62,6 +62,7 @@ from .render import render_site
 from .replan import MAX_CHANGES
 from .replan import SPARE
 from .replan import Memo
+from .replan import Version
 from .replan import changes
 from .replan import memo_of
 from .replan import replan
@@ -138,13 +139,13 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     """Changes whenever a build of these settings could give something else (with this program)."""
     digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogatepass"), digest_size=16)
     # Serialised in C (marshal version 2 keeps no back-references, which are slow to track).
-    digest.update(marshal.dumps(list(map(_VERSION_FIELDS, found)), 2))
+    digest.update(marshal.dumps(_versions(found), 2))
     return digest.hexdigest()
 
 
-#: What tells a content file's versions apart: source, size, mtime_ns, inode (all of ContentFile),
-#: as a plain tuple, which marshal takes.
-_VERSION_FIELDS = operator.itemgetter(0, 1, 2, 3)
+def _versions(found: Sequence[ContentFile]) -> list[Version]:
+    """What tells each file's versions apart (all of ``ContentFile``), as plain tuples for marshal."""
+    return cast("list[Version]", list(map(tuple, found)))
 
 
 def _build(
@@ -194,7 +195,7 @@ def _build(
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
     }
     errors, warnings = _reported(settings.content_dir, reports)
-    memo = memo_of(plan, settings, list(map(_VERSION_FIELDS, found)), reports) if want_memo else None
+    memo = memo_of(plan, settings, _versions(found), reports) if want_memo else None
     return BuildResult(
         documents=rendered,
         site=site,
@@ -226,7 +227,7 @@ def _build_from_memo(
     the files that changed; None when the memo cannot be used (then every record is needed)."""
     if memo.settings != repr(settings) or previous.origin is None:
         return None
-    versions = list(map(_VERSION_FIELDS, found))
+    versions = _versions(found)
     changed_sources, removed, old_versions = changes(memo.versions, versions)
     if len(changed_sources) + len(removed) > MAX_CHANGES:
         return None
@@ -432,7 +433,7 @@ def _reread(
             articles[source] = have[source]
             continue
         try:
-            article, _, now = load_file(settings.content_dir / source, source, settings.tz)
+            article, _, now = load_file(file_path(settings.content_dir, source), source, settings.tz)
         except ContentError:
             stale.append(source)
             continue
