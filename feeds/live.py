@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import logging
 import os
 import threading
@@ -30,6 +31,7 @@ from .build import build_site
 from .build import content_fingerprint
 from .cache import BuildState
 from .cache import cache_folder
+from .cache import paused_gc
 from .cache import read_search_texts
 from .cache import read_state
 from .cache import write_state
@@ -192,6 +194,7 @@ class LiveSite:
         self.last_error: str | None = None  #: why the last rebuild failed; None after a success
         self.last_error_at: datetime | None = None
         self.builds = 0  #: successful builds since start
+        _map_large_blocks()
 
     @property
     def settings(self) -> Settings:
@@ -205,7 +208,8 @@ class LiveSite:
         ``looked`` is a fresh ``_look`` at the content, when the caller has one.
         """
         try:
-            return self._rebuild(looked)
+            with paused_gc():
+                return self._rebuild(looked)
         finally:
             _return_free_memory()  # after the build's locals are gone
 
@@ -236,6 +240,7 @@ class LiveSite:
             changed = (*result.changed, *result.removed)
             write_state(cache_folder(settings.output_dir), settings.timezone, result.state, changed)
             self.search.update(result.state.files, result.changed, result.removed)
+            _freeze_survivors()
             self.last_error = self.last_error_at = None
             self.builds += 1
             log.info(
@@ -254,7 +259,8 @@ class LiveSite:
             if failed != self.last_error:
                 self._failed(failed)
             return False
-        looked = _look(settings)
+        with paused_gc():
+            looked = _look(settings)
         if looked[0] == self._fingerprint:
             return False
         return self.rebuild(looked)
@@ -324,6 +330,33 @@ def _return_free_memory() -> None:
     which would leave a server's resident size at its peak (120 MB more at 100,000 articles)."""
     try:
         ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+def _freeze_survivors() -> None:
+    """Take what is alive now out of the cyclic collector's sight, after collecting the rest.
+
+    A site lives until the next rebuild and holds no reference cycles (a test checks), so the
+    collector has nothing to find in it, yet every full collection walked all of it: at 100,000
+    articles 0.4-0.9 s, every other rebuild, and 1.3 s of a server's start. Frozen objects are
+    still freed by reference counting as usual. The collection first (0.1 s after a rebuild,
+    which walks only what it made) keeps garbage cycles from being frozen with the site.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+_M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+
+
+def _map_large_blocks() -> None:
+    """Keep glibc giving each large block (128 KiB and up) its own mapping, returned to the system
+    when freed. By default it raises that threshold to the largest block freed so far, after
+    which a rebuild's big tables and lists land in the heap among small objects and pin it: at
+    100,000 articles a server with concurrent rebuilds and filters then settled 30-40 MB higher."""
+    try:
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, 128 * 1024)
     except (OSError, AttributeError):  # not glibc: nothing to do
         pass
 

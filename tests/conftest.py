@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
+from collections.abc import Iterator
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -17,6 +19,14 @@ from feeds.page import COPY_SCRIPT
 from tests.sitebuild import build_sample
 
 BASE_URL = "https://feeds.example.org/"
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    """A server's rebuilds freeze what is alive (gc.freeze) for the rest of the process; tests
+    make and drop many apps, whose garbage cycles the collector must still find afterwards."""
+    yield
+    gc.unfreeze()
 
 
 OWN_SCRIPT = f"<script>{COPY_SCRIPT}</script>".encode()

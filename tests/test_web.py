@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import itertools
 import os
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from email.utils import format_datetime
 from email.utils import parsedate_to_datetime
@@ -360,6 +362,29 @@ def test_added_and_deleted_articles(site: Path, client: FlaskClient) -> None:
     (site / "content" / "099-copy.md").unlink()
     assert live.refresh()
     assert client.get("/topics/brand-new-topic.atom").status_code == 404
+
+
+def test_a_replaced_site_is_freed_without_the_cycle_collector(site: Path, client: FlaskClient) -> None:
+    """A rebuild freezes what is alive out of the cyclic collector's sight (gc.freeze), which
+    only works while a site holds no reference cycles: the one it replaces must go by reference
+    counting alone, filtered feeds and all."""
+    live = live_site(client.application)
+    assert b"<entry>" in client.get("/all.atom?q=the").data  # a filtered feed cached in the site
+    old = live.snapshot
+    assert old is not None
+    parts = (old, old.result, old.result.site, *old.result.site.channels, *old._filtered.values())
+    gone = [weakref.ref(part) for part in parts]
+    del parts
+    del old
+    gc.disable()
+    try:
+        edit(site / "content" / ARTICLE, "title:", "title: Updated -")
+        assert live.refresh()
+        alive = [type(ref()).__name__ for ref in gone if ref() is not None]
+        assert alive == []
+    finally:
+        gc.enable()
+    assert gc.get_freeze_count() > 0  # what the rebuild left is frozen
 
 
 def test_the_watcher_notices_changes_by_itself(site: Path) -> None:
