@@ -21,7 +21,7 @@ from .errors import FeedsError
 from .index import ITEM
 from .index import QUALITY
 from .index import SOURCE
-from .index import search_fields
+from .index import search_items
 
 #: Longest ``q`` or ``provider`` value we accept; longer ones are surely not typed by a person.
 MAX_TEXT = 200
@@ -89,21 +89,28 @@ class FeedFilter:
             matching = [ref for ref in refs if self.matches(ref[REF_STUB][QUALITY], "", "")]
             return matching[:shown], len(matching)
         wanted = self.provider.casefold() if self.provider is not None else ""
-        parts: dict[int, list[int]] = {}
-        for position, ref in enumerate(refs):
-            parts.setdefault(search.part_of(ref[REF_FILE][SOURCE]), []).append(position)
+        words = self.words
+        # Each file's references as a chain: its first position, then each one's next. A file's
+        # text is then tested once, and only split into its entries' parts when it matches.
+        first: dict[str, int] = {}
+        following = [-1] * len(refs)
+        for position in range(len(refs) - 1, -1, -1):
+            source = refs[position][REF_FILE][SOURCE]
+            following[position] = first.get(source, -1)
+            first[source] = position
         hits: list[int] = []
-        for part, positions in parts.items():
-            texts = search.texts(part)
-            for position in positions:
-                ref = refs[position]
-                text = texts.get(ref[REF_FILE][SOURCE], "")
+        for part in search.parts():
+            for source, text in search.texts(part).items():
+                position = first.get(source, -1)
                 # Most files match nowhere: test the whole file's text before its entries'.
-                if not (wanted in text and all(word in text for word in self.words)):
+                if position < 0 or wanted not in text or not all(word in text for word in words):
                     continue
-                stub = ref[REF_STUB]
-                if self.matches(stub[QUALITY], *search_fields(text, stub[ITEM])):
-                    hits.append(position)
+                items = search_items(text)
+                while position >= 0:
+                    stub = refs[position][REF_STUB]
+                    if self.matches(stub[QUALITY], *items[stub[ITEM]]):
+                        hits.append(position)
+                    position = following[position]
         hits.sort()  # back in feed order
         return [refs[position] for position in hits[:shown]], len(hits)
 
@@ -111,7 +118,7 @@ class FeedFilter:
 class SearchTexts(Protocol):
     """The filters' text of every file, in parts (see ``search.SearchText``)."""
 
-    def part_of(self, source: str) -> int: ...
+    def parts(self) -> list[int]: ...
 
     def texts(self, part: int) -> Mapping[str, str]:
         """``index.search_text`` by source path, of every file in one part."""

@@ -73,10 +73,9 @@ def search_text(article: Article) -> str:
     return "\x1e".join(parts)
 
 
-def search_fields(search: str, item: int) -> tuple[str, str]:
-    """(provider, text) of stub ``item`` from a ``search_text``."""
-    provider, _, text = search.split("\x1e")[item].partition("\t")
-    return provider, text
+def search_items(search: str) -> list[tuple[str, str]]:
+    """(provider, text) of each stub, from a ``search_text``."""
+    return [(provider, text) for provider, _, text in (part.partition("\t") for part in search.split("\x1e"))]
 
 
 def _searchable(provider: Provider | None, title: str, summary: str) -> str:

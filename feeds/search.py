@@ -53,9 +53,10 @@ class SearchText:
             for shard, texts in shards.items():
                 self._packed[shard] = zlib.compress(marshal.dumps(texts), 1)
 
-    def part_of(self, source: str) -> int:
-        """Which packed part holds a file's text: its cache shard."""
-        return shard_of(source)
+    def parts(self) -> list[int]:
+        """The packed parts (cache shards) there are."""
+        with self._lock:
+            return sorted(self._packed)
 
     def texts(self, part: int) -> dict[str, str]:
         """Every text of one part, unpacked (a fresh dict: the caller may drop it when done)."""

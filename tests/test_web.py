@@ -29,6 +29,7 @@ from feeds.cache import cache_folder
 from feeds.cache import read_state
 from feeds.cli import cli
 from feeds.content import ContentFile
+from feeds.filters import FeedFilter
 from feeds.index import entry_key
 from feeds.live import LiveSite
 from feeds.responses import respond
@@ -575,6 +576,39 @@ def test_a_server_reads_files_again_when_their_search_text_is_lost(
     assert sorted(file.source for file in indexed) == articles  # (files with errors have no text to lose)
     assert filtered(again) == expected
     live.stop()
+
+
+@pytest.mark.parametrize(
+    "feed_filter",
+    [
+        FeedFilter(words=("the",)),
+        FeedFilter(words=("facial", "recognition")),
+        FeedFilter(words=("a", "the"), min_quality=50),
+        FeedFilter(provider="example news"),
+        FeedFilter(provider="example-news.com", words=("a",)),
+        FeedFilter(provider="techcrunch"),
+        FeedFilter(words=("zzzz",)),
+    ],
+)
+def test_filters_pick_what_a_test_of_every_entry_picks(client: FlaskClient, feed_filter: FeedFilter) -> None:
+    """select tests a file's text once for all its entries; every feed must still get exactly
+    the entries whose own text matches, in feed order."""
+    snapshot = live_site(client.application).snapshot
+    assert snapshot is not None
+    search = snapshot.search
+    texts = {source: text for part in search.parts() for source, text in search.texts(part).items()}
+    matched = 0
+    for feed in snapshot.feeds.values():
+        refs = feed.channel.refs
+        expected = []
+        for ref in refs:
+            provider, _, text = texts[ref[2][0]].split("\x1e")[ref[3][2]].partition("\t")
+            if feed_filter.matches(ref[3][3], provider, text):  # stub quality
+                expected.append(ref)
+        shown, total = feed_filter.select(refs, 3, search)
+        assert (shown, total) == (expected[:3], len(expected))
+        matched += total
+    assert matched or feed_filter.words == ("zzzz",)
 
 
 def test_provider(client: FlaskClient) -> None:
