@@ -47,12 +47,18 @@ class TopicSettings:
     description: str | None = None  #: feed subtitle
 
 
+WATCH_MODES = ("events", "poll")
+
+
 @dataclass(frozen=True)
 class ServeSettings:
     """How the web app serves the site (``feeds serve``, ``flask --app feeds run``)."""
 
     max_age: int = 300  #: seconds, for ``Cache-Control: public, max-age=``
     reload_interval: float = 2.0  #: seconds between looks for changed content; 0 turns watching off
+    watch: str = (
+        "events"  #: "events": look when the file system reports a change; "poll": only every interval
+    )
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,10 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     serve = ServeSettings(
         max_age=reader.integer(serve_raw, "max_age", ServeSettings.max_age, minimum=0, prefix="serve"),
         reload_interval=ServeSettings.reload_interval if interval is None else interval,
+        watch=reader.text(serve_raw, "serve", "watch", ServeSettings.watch),
     )
+    if serve.watch not in WATCH_MODES:
+        raise reader.fail("serve.watch", f"must be one of: {', '.join(WATCH_MODES)}")
 
     timezone = reader.text(data, "", "timezone", defaults.timezone)
     try:

@@ -24,6 +24,8 @@ from datetime import timedelta
 from datetime import timezone
 from typing import Any
 
+import watchfiles
+
 from ._feedgen import EMPTY_FEED_DATE
 from .build import BuildResult
 from .build import build_entries
@@ -57,6 +59,9 @@ log = logging.getLogger(__name__)
 
 #: Filtered feeds kept per snapshot; the least recently asked for goes first.
 FILTERED_CACHE_SIZE = 256
+#: With file-system events, every this many reload intervals the watcher looks all the same: a
+#: safety net for changes no event reports (a network mount written by another machine).
+SAFETY_LOOKS = 30
 
 
 @dataclass(frozen=True)
@@ -169,14 +174,22 @@ def make_snapshot(
 def _look(settings: Settings) -> tuple[str, list[ContentFile]]:
     """The content folder's files, and a fingerprint of them and of the config file."""
     found = scan_content(settings.content_dir)
-    config = ""
-    if settings.config_path is not None:
-        try:
-            st = os.stat(settings.config_path)
-            config = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-        except OSError:
-            config = "missing"
-    return f"{config}/{content_fingerprint(settings, found)}", found
+    return f"{_config_version(settings)}/{content_fingerprint(settings, found)}", found
+
+
+def _config_version(settings: Settings) -> str:
+    if settings.config_path is None:
+        return ""
+    try:
+        st = os.stat(settings.config_path)
+    except OSError:
+        return "missing"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def _shown_to_the_scan(change: object, path: str) -> bool:
+    """Events worth a look: hidden files (editors' swap files) and folders are never read."""
+    return not os.path.basename(path).startswith(".")
 
 
 class LiveSite:
@@ -194,6 +207,7 @@ class LiveSite:
         self.last_error: str | None = None  #: why the last rebuild failed; None after a success
         self.last_error_at: datetime | None = None
         self.builds = 0  #: successful builds since start
+        self.watching = "off"  #: how changes are noticed: "off", "events" or "polling"
         _map_large_blocks()
 
     @property
@@ -265,12 +279,18 @@ class LiveSite:
             return False
         return self.rebuild(looked)
 
-    def watch(self, interval: float) -> None:
-        """Look for changes every ``interval`` seconds in a daemon thread, until ``stop()``."""
+    def watch(self, interval: float, events: bool = True) -> None:
+        """Watch for changes in a daemon thread, until ``stop()``.
+
+        With ``events``, where the file system reports changes (inotify and the like, through
+        watchfiles), a change in the content folder is looked at as soon as it settles, the config
+        file every ``interval`` seconds, and everything every ``SAFETY_LOOKS`` intervals all the
+        same; elsewhere, and without ``events``, everything is looked at every ``interval``.
+        """
         if interval <= 0 or self._watcher is not None:
             return
         self._watcher = threading.Thread(
-            target=self._watch, args=(interval,), name="feeds-watch", daemon=True
+            target=self._watch, args=(interval, events), name="feeds-watch", daemon=True
         )
         self._watcher.start()
 
@@ -280,17 +300,59 @@ class LiveSite:
             self._watcher.join()
             self._watcher = None
 
-    def _watch(self, interval: float) -> None:
+    def _watch(self, interval: float, events: bool) -> None:
+        while events and not self._stop.is_set():
+            events = self._follow_events(interval)
+        if not self._stop.is_set():
+            self.watching = "polling"
+            self._poll(interval)
+
+    def _follow_events(self, interval: float) -> bool:
+        """Look when the file system reports a change in the content folder (or the config file
+        changed, or ``SAFETY_LOOKS`` intervals passed without one), until ``stop()`` or until the
+        content folder moves. False when this file system cannot report changes."""
+        settings = self.settings
+        folder = settings.content_dir
+        config = _config_version(settings)
+        quiet = 0
+        self.watching = "events"
+        try:
+            for changes in watchfiles.watch(
+                folder,
+                watch_filter=_shown_to_the_scan,
+                debounce=500,  # at most this long gathering one burst of changes
+                step=50,  # a burst ends after this long without a change
+                stop_event=self._stop,
+                rust_timeout=max(1, round(interval * 1000)),
+                yield_on_timeout=True,  # an empty set every interval: time to check the config
+                raise_interrupt=False,
+            ):
+                quiet = 0 if changes else quiet + 1
+                if changes or quiet >= SAFETY_LOOKS or _config_version(settings) != config:
+                    self._refresh_safely()
+                    settings = self.settings
+                    config, quiet = _config_version(settings), 0
+                    if settings.content_dir != folder:
+                        return True  # watch the new folder
+        except (OSError, RuntimeError) as e:  # no inotify here, its watch limit reached, no folder
+            log.warning("cannot watch %s for changes (%s); looking every %g s instead", folder, e, interval)
+            return False
+        return True
+
+    def _poll(self, interval: float) -> None:
         # Looks start every ``interval`` seconds, not ``interval`` after the last one ended: at
         # 100,000 files a look takes about 0.7 s, and a rebuild two more, which would otherwise
         # delay the next look by as much again.
         next_look = time.monotonic() + interval
         while not self._stop.wait(max(0.0, next_look - time.monotonic())):
             next_look = time.monotonic() + interval
-            try:
-                self.refresh()
-            except Exception:  # never let the watcher die: the next look may succeed
-                log.exception("watching for changes failed")
+            self._refresh_safely()
+
+    def _refresh_safely(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # never let the watcher die: the next look may succeed
+            log.exception("watching for changes failed")
 
     def _failed(self, message: str) -> None:
         log.error("rebuild failed; still serving the last good build: %s", message)
@@ -305,6 +367,7 @@ class LiveSite:
             "status": "ok" if self.last_error is None else "degraded",
             "last_error": self.last_error,
             "last_error_at": _iso(self.last_error_at),
+            "watching": self.watching,
         }
         if snapshot is None:
             report["status"] = "unavailable"

@@ -88,7 +88,7 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_no_sniffing)
     app.wsgi_app = _FrontDoor(app.wsgi_app, live)  # type: ignore[method-assign]
-    live.watch(settings.serve.reload_interval)
+    live.watch(settings.serve.reload_interval, events=settings.serve.watch == "events")
     return app
 
 

@@ -62,6 +62,7 @@ def test_base_url_gets_trailing_slash(tmp_path: Path) -> None:
         ("serve:\n  max_age: -1\n", "serve.max_age", "at least 0"),
         ("serve:\n  reload_interval: soon\n", "serve.reload_interval", "must be a number"),
         ("serve:\n  port: 80\n", "serve.port", "unknown key"),
+        ("serve:\n  watch: inotify\n", "serve.watch", "must be one of: events, poll"),
     ],
 )
 def test_config_errors_name_file_and_key(tmp_path: Path, text: str, key: str, message: str) -> None:

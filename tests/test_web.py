@@ -388,17 +388,72 @@ def test_a_replaced_site_is_freed_without_the_cycle_collector(site: Path, client
     assert gc.get_freeze_count() > 0  # what the rebuild left is frozen
 
 
-def test_the_watcher_notices_changes_by_itself(site: Path) -> None:
-    app = create_app(write_config(site, reload_interval=0.1))
+def wait_for(client: FlaskClient, path: str, text: bytes, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in client.get(path).data:
+        assert time.monotonic() < deadline, f"{text!r} not in {path} within {seconds} s"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("watch", ["events", "poll"])
+def test_the_watcher_notices_changes_by_itself(site: Path, watch: str) -> None:
+    app = create_app(write_config(site, reload_interval=0.1, watch=watch))
     try:
         client = app.test_client()
         edit(site / "content" / ARTICLE, "title:", "title: Watched -")
-        deadline = time.monotonic() + 10
-        while b"Watched -" not in client.get("/all.rss").data:
-            assert time.monotonic() < deadline, "change not picked up within 10 s"
-            time.sleep(0.05)
+        wait_for(client, "/all.rss", b"Watched -")
+        assert client.get("/healthz").get_json()["watching"] == {"events": "events", "poll": "polling"}[watch]
     finally:
         live_site(app).stop()
+
+
+def test_file_system_events_bring_changes_in_long_before_the_next_look(site: Path) -> None:
+    """With events, content changes do not wait for the interval (here a minute); the config
+    file is looked at every interval, and a new content folder is watched in turn."""
+    config = write_config(site, reload_interval=60)
+    app = create_app(config)
+    live = live_site(app)
+    try:
+        client = app.test_client()
+        assert live.watching == "events"
+        edit(site / "content" / ARTICLE, "title:", "title: Evented -")
+        wait_for(client, "/all.rss", b"Evented -")
+        (site / "content" / "new").mkdir()
+        copy = site / "content" / "new" / "added.md"
+        text = (site / "content" / ARTICLE).read_text(encoding="utf-8")
+        copy.write_text(
+            text.replace("title: Evented -", "title: Added -").replace("camera-analytics", "camera-added"),
+            encoding="utf-8",
+        )
+        wait_for(client, "/all.rss", b"Added -")
+        copy.unlink()
+        deadline = time.monotonic() + 10
+        while b"Added -" in client.get("/all.rss").data:
+            assert time.monotonic() < deadline, "deletion not picked up within 10 s"
+            time.sleep(0.05)
+    finally:
+        live.stop()
+
+
+def test_with_events_the_config_is_looked_at_every_interval(site: Path) -> None:
+    config = write_config(site, reload_interval=1)  # a safety look only after 30 s
+    app = create_app(config)
+    live = live_site(app)
+    try:
+        client = app.test_client()
+        moved = site / "elsewhere"
+        shutil.copytree(site / "content", moved)
+        edit(moved / ARTICLE, "title:", "title: Moved -")
+        text = config.read_text(encoding="utf-8").replace("content: ../content", "content: ../elsewhere")
+        assert "../elsewhere" in text
+        config.write_text(text, encoding="utf-8")
+        wait_for(client, "/all.rss", b"Moved -")
+        # The new folder is the one watched now: its changes come in too.
+        edit(moved / ARTICLE, "title: Moved -", "title: Moved again -")
+        wait_for(client, "/all.rss", b"Moved again -")
+        assert live.watching == "events"
+    finally:
+        live.stop()
 
 
 def test_looks_start_every_interval_however_long_a_look_takes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -412,7 +467,7 @@ def test_looks_start_every_interval_however_long_a_look_takes(monkeypatch: pytes
 
     monkeypatch.setattr(LiveSite, "refresh", slow_refresh)
     live = LiveSite(lambda: pytest.fail("settings are not needed"))
-    live.watch(0.7)
+    live.watch(0.7, events=False)
     try:
         deadline = time.monotonic() + 10
         while len(starts) < 4:
