@@ -289,6 +289,7 @@ class LiveSite:
         """
         if interval <= 0 or self._watcher is not None:
             return
+        self.watching = "events" if events else "polling"
         self._watcher = threading.Thread(
             target=self._watch, args=(interval, events), name="feeds-watch", daemon=True
         )
@@ -314,8 +315,7 @@ class LiveSite:
         settings = self.settings
         folder = settings.content_dir
         config = _config_version(settings)
-        quiet = 0
-        self.watching = "events"
+        next_config = next_look = time.monotonic()  # a first look once the watch is up: what changed before
         try:
             for changes in watchfiles.watch(
                 folder,
@@ -323,15 +323,20 @@ class LiveSite:
                 debounce=500,  # at most this long gathering one burst of changes
                 step=50,  # a burst ends after this long without a change
                 stop_event=self._stop,
-                rust_timeout=max(1, round(interval * 1000)),
-                yield_on_timeout=True,  # an empty set every interval: time to check the config
+                rust_timeout=200,  # then an empty set: time to see whether a look is due
+                yield_on_timeout=True,
                 raise_interrupt=False,
             ):
-                quiet = 0 if changes else quiet + 1
-                if changes or quiet >= SAFETY_LOOKS or _config_version(settings) != config:
+                now = time.monotonic()
+                if now >= next_config:
+                    next_config = now + interval
+                    if _config_version(settings) != config:
+                        next_look = now
+                if changes or now >= next_look:
                     self._refresh_safely()
                     settings = self.settings
-                    config, quiet = _config_version(settings), 0
+                    config = _config_version(settings)
+                    next_look = time.monotonic() + SAFETY_LOOKS * interval
                     if settings.content_dir != folder:
                         return True  # watch the new folder
         except (OSError, RuntimeError) as e:  # no inotify here, its watch limit reached, no folder
