@@ -56,9 +56,8 @@ class ServeSettings:
 
     max_age: int = 300  #: seconds, for ``Cache-Control: public, max-age=``
     reload_interval: float = 2.0  #: seconds between looks for changed content; 0 turns watching off
-    watch: str = (
-        "events"  #: "events": look when the file system reports a change; "poll": only every interval
-    )
+    #: "events": look as soon as the file system reports a change; "poll": only every interval
+    watch: str = "events"
 
 
 @dataclass(frozen=True)

@@ -447,6 +447,22 @@ def test_file_system_events_bring_changes_in_long_before_the_next_look(site: Pat
         live.stop()
 
 
+def test_without_file_system_events_the_watcher_polls(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> Iterator[set[tuple[object, str]]]:
+        raise OSError("OS file watch limit reached")
+        yield set()
+
+    monkeypatch.setattr(feeds.live.watchfiles, "watch", refused)
+    app = create_app(write_config(site, reload_interval=0.1))
+    try:
+        client = app.test_client()
+        edit(site / "content" / ARTICLE, "title:", "title: Polled -")
+        wait_for(client, "/all.rss", b"Polled -")
+        assert client.get("/healthz").get_json()["watching"] == "polling"
+    finally:
+        live_site(app).stop()
+
+
 def test_with_events_the_config_is_looked_at_every_interval(site: Path) -> None:
     require_file_system_events(site)
     config = write_config(site, reload_interval=1)  # a safety look only after 30 s
