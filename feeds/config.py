@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
+from enum import Enum
 from pathlib import Path
 from typing import Any
+from typing import TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
@@ -47,7 +48,14 @@ class TopicSettings:
     description: str | None = None  #: feed subtitle
 
 
-WATCH_MODES = ("events", "poll")
+class WatchMode(str, Enum):
+    """How a running server notices changes (config ``serve.watch``)."""
+
+    EVENTS = "events"  #: look as soon as the file system reports a change (else poll)
+    POLL = "poll"  #: look every ``reload_interval``
+
+
+_Choice = TypeVar("_Choice", RelatedMode, WatchMode)
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,7 @@ class ServeSettings:
 
     max_age: int = 300  #: seconds, for ``Cache-Control: public, max-age=``
     reload_interval: float = 2.0  #: seconds between looks for changed content; 0 turns watching off
-    #: "events": look as soon as the file system reports a change; "poll": only every interval
-    watch: str = "events"
+    watch: WatchMode = WatchMode.EVENTS
 
 
 @dataclass(frozen=True)
@@ -151,10 +158,8 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     serve = ServeSettings(
         max_age=reader.integer(serve_raw, "max_age", ServeSettings.max_age, minimum=0, prefix="serve"),
         reload_interval=ServeSettings.reload_interval if interval is None else interval,
-        watch=reader.text(serve_raw, "serve", "watch", ServeSettings.watch),
+        watch=reader.choice(serve_raw, "watch", WatchMode, ServeSettings.watch, prefix="serve"),
     )
-    if serve.watch not in WATCH_MODES:
-        raise reader.fail("serve.watch", f"must be one of: {', '.join(WATCH_MODES)}")
 
     timezone = reader.text(data, "", "timezone", defaults.timezone)
     try:
@@ -257,16 +262,16 @@ class _Reader:
         return number
 
     def choice(
-        self, data: Mapping[str, Any], name: str, enum: Callable[[str], RelatedMode], default: RelatedMode
-    ) -> RelatedMode:
+        self, data: Mapping[str, Any], name: str, enum: type[_Choice], default: _Choice, prefix: str = ""
+    ) -> _Choice:
         value = data.get(name, default.value)
         if value is False:  # YAML reads a bare `off` as false
             value = "off"
         try:
             return enum(value)
         except ValueError:
-            allowed = ", ".join(m.value for m in RelatedMode)
-            raise self.fail(name, f"must be one of: {allowed}") from None
+            allowed = ", ".join(m.value for m in enum)
+            raise self.fail(_dotted(prefix, name), f"must be one of: {allowed}") from None
 
     def formats(self, value: Any) -> tuple[Format, ...]:
         if isinstance(value, str):

@@ -27,6 +27,7 @@ from werkzeug.exceptions import NotFound
 
 from ._version import __version__
 from .config import Settings
+from .config import WatchMode
 from .config import load_settings
 from .errors import FeedsError
 from .feedcontext import document_path
@@ -88,7 +89,7 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_no_sniffing)
     app.wsgi_app = _FrontDoor(app.wsgi_app, live)  # type: ignore[method-assign]
-    live.watch(settings.serve.reload_interval, events=settings.serve.watch == "events")
+    live.watch(settings.serve.reload_interval, events=settings.serve.watch is WatchMode.EVENTS)
     return app
 
 
