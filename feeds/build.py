@@ -66,6 +66,7 @@ from .replan import Version
 from .replan import changes
 from .replan import memo_of
 from .replan import replan
+from .replan import replan_every_entry
 
 #: Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
@@ -88,7 +89,8 @@ class BuildResult:
     changed: tuple[str, ...] = ()  #: files read by this build (the rest came from the state)
     removed: tuple[str, ...] = ()  #: files of the state that are gone
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
-    replanned: bool = False  #: planned from the last build's memo, not from every file's index
+    replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index
+    plan: Plan | None = field(default=None, repr=False)  #: with ``replannable``: for the next build
 
     @property
     def parsed(self) -> int:
@@ -112,6 +114,8 @@ def build_site(
     every_entry: bool = True,
     previous_refs: Sequence[EntryRef] = (),
     memo: bool = False,
+    replannable: bool = False,
+    previous_plan: Plan | None = None,
 ) -> BuildResult:
     """Read the content folder and render every document; bad files are reported, not raised.
 
@@ -123,7 +127,9 @@ def build_site(
     the last build's plan, to reuse (see ``plan_site``). With ``memo`` (and without
     ``every_entry``), the result's state carries a memo for the next build to replan from, and a
     state read without records (``read_state(..., records=False)``) is replanned from its memo
-    when it can be.
+    when it can be. With ``replannable`` (and ``every_entry``), the result carries its plan, and
+    ``previous_plan`` (the last such result's, made with the same settings) is updated with the
+    changed files' entries instead of planning from every index, when that provably gives the same.
     Raises ConfigError when the content folder is missing.
     """
     if not settings.content_dir.is_dir():
@@ -131,8 +137,9 @@ def build_site(
     with paused_gc():
         want_memo = memo and not every_entry
         return _build(
-            settings, state or BuildState(), jobs, progress, found, every_entry, previous_refs, want_memo
-        )
+            settings, state or BuildState(), jobs, progress, found, every_entry, previous_refs, want_memo,
+            every_entry and replannable, previous_plan,
+        )  # fmt: skip
 
 
 def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
@@ -157,6 +164,8 @@ def _build(
     every_entry: bool,
     previous_refs: Sequence[EntryRef] = (),
     want_memo: bool = False,
+    replannable: bool = False,
+    previous_plan: Plan | None = None,
 ) -> BuildResult:
     if found is None:
         found = scan_content(settings.content_dir)
@@ -186,10 +195,20 @@ def _build(
     articles = _read(changed, settings, records, jobs, progress)
     ordered = [records[file.source] for file in found]
     indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
-    if want_memo:  # a few more entries than the feeds show, and the census, for the next replan
+    removed = tuple(previous.files.keys() - records.keys())
+    replanned = None
+    if replannable and previous_plan is not None and len(changed) + len(removed) <= MAX_CHANGES:
+        sources = [file.source for file in changed]
+        known = previous.files.get
+        before = {s: old.indexed for s in (*sources, *removed) if (old := known(s)) is not None}
+        after = {source: records[source].indexed for source in sources}
+        replanned = replan_every_entry(previous_plan, before, after, settings)
+    if replanned is not None:
+        plan = replanned
+    elif want_memo:  # a few more entries than the feeds show, and the census, for the next replan
         plan = plan_site(indexes, settings, False, keep=settings.max_items + SPARE, census=True)
     else:
-        plan = plan_site(indexes, settings, every_entry, previous_refs)
+        plan = plan_site(indexes, settings, every_entry, previous_refs, census=replannable)
     site, rendered, documents, fresh = _render(plan, previous.documents, articles, settings)
     reports = {
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
@@ -210,8 +229,10 @@ def _build(
             memo=memo,
         ),
         changed=tuple(file.source for file in changed),
-        removed=tuple(previous.files.keys() - records.keys()),
+        removed=removed,
         rendered=fresh,
+        replanned=replanned is not None,
+        plan=plan if replannable else None,
     )
 
 

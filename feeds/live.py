@@ -237,8 +237,16 @@ class LiveSite:
                     folder = cache_folder(settings.output_dir)
                     self._state = read_state(folder, settings.timezone)
                     self.search.load(read_search_texts(folder, settings.timezone, self._state))
-                last = self.snapshot.result.site.everything.refs if self.snapshot else ()
-                result = build_site(settings, self._state, found=found, previous_refs=last)
+                last = self.snapshot
+                result = build_site(
+                    settings,
+                    self._state,
+                    found=found,
+                    previous_refs=last.result.site.everything.refs if last else (),
+                    replannable=True,
+                    # A plan is updated only for the settings it was made with.
+                    previous_plan=last.result.plan if last and last.settings == settings else None,
+                )
             except FeedsError as e:
                 self._failed(str(e))
                 return False

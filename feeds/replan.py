@@ -15,6 +15,7 @@ returns None and the build plans from every index. Pure: values in, values out.
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_left
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -204,6 +205,83 @@ def replan(
         {head[2]: files[head[2]] for _, _, heads in ordered for head in heads}, skipped, {},
     )  # fmt: skip
     return _plan(updated, settings), updated
+
+
+def replan_every_entry(
+    plan: Plan,
+    before: Mapping[str, FileIndex | None],
+    after: Mapping[str, FileIndex | None],
+    settings: Settings,
+) -> Plan | None:
+    """The web app's plan (every entry of every channel, with ``census``) once the files of
+    ``before`` (their indexes in ``plan``'s build, None if absent or broken) have become those of
+    ``after``: the changed files' references taken out of their channels and the new ones put in,
+    where they sort. None in the cases ``replan`` cannot know either; then plan from every index.
+    """
+    if plan.warnings or not plan.census:
+        return None
+    census = bytearray(plan.census)
+    keys = _Keys(census)
+    drafts, low_quality, duplicates = plan.skipped.drafts, plan.skipped.low_quality, plan.skipped.duplicates
+    channels: dict[str, list[EntryRef]] = {
+        channel.topic.slug if channel.topic else "": list(channel.refs) for channel in plan.channels
+    }
+    topics = {channel.topic.slug: channel.topic for channel in plan.channels if channel.topic}
+    for index in before.values():
+        if index is None:
+            continue
+        entries = _entries(index, settings, plan.names)
+        if isinstance(entries, str):
+            drafts -= entries == "draft"
+            low_quality -= entries == "low"
+            continue
+        if entries is None:
+            return None
+        low_quality -= _dropped(index, entries, settings)
+        for order, key, _, slugs in entries:
+            position = bisect_left(keys, key)
+            if position >= len(keys) or keys[position] != key:
+                return None  # the plan does not know this entry: not the build it came from
+            if position + 1 < len(keys) and keys[position + 1] == key:
+                return None  # a shared id: its winner depends on every copy
+            del census[position * _KEY_SIZE : (position + 1) * _KEY_SIZE]
+            for slug in ("", *slugs):
+                refs = channels.get(slug)
+                at = bisect_left(refs, (order, key)) if refs is not None else -1
+                if refs is None or at >= len(refs) or refs[at][REF_KEY] != key:
+                    return None
+                del refs[at]
+    tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
+    for index in after.values():
+        if index is None:
+            continue
+        entries = _entries(index, settings, plan.names)
+        if isinstance(entries, str):
+            drafts += entries == "draft"
+            low_quality += entries == "low"
+            continue
+        if entries is None or (entries and any(slug not in topics for slug in entries[0][3])):
+            return None  # a new topic name, or a topic that had no entries: a new channel
+        low_quality += _dropped(index, entries, settings)
+        for order, key, item, slugs in entries:
+            position = bisect_left(keys, key)
+            if position < len(keys) and keys[position] == key:
+                return None  # shares its id with another copy
+            census[position * _KEY_SIZE : position * _KEY_SIZE] = key
+            entry_topics = tuples.get(slugs)
+            if entry_topics is None:
+                entry_topics = tuples[slugs] = tuple(topics[slug] for slug in slugs)
+            ref = (order, key, index, index[STUBS][item], entry_topics)
+            for slug in ("", *slugs):
+                refs = channels[slug]
+                refs.insert(bisect_left(refs, (order, key)), ref)
+    if any(not refs for refs in channels.values()):
+        return None  # a channel gone
+    planned = tuple(
+        dataclasses.replace(channel, refs=tuple(refs), total=len(refs))
+        for channel, refs in zip(plan.channels, channels.values(), strict=True)
+    )
+    return Plan(planned, SkipCounts(drafts, low_quality, duplicates), (), plan.names, bytes(census))
 
 
 def _entries(
