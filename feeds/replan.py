@@ -145,53 +145,23 @@ def replan(
     worked out from the memo (see the module's notes). The new memo lacks versions and reports,
     which the caller knows."""
     census = bytearray(memo.census)
-    keys = _Keys(census)
-    drafts, low_quality, duplicates = memo.skipped
+    found = _entry_changes(census, memo.skipped, before, after, settings, memo.names)
+    if found is None:
+        return None
+    out, put, skipped = found
     channels: dict[str, list[Any]] = {slug: [total, list(head)] for slug, total, head in memo.channels}
-    for index in before.values():
-        if index is None:
-            continue
-        entries = _entries(index, settings, memo.names)
-        if isinstance(entries, str):
-            drafts -= entries == "draft"
-            low_quality -= entries == "low"
-            continue
-        if entries is None:
-            return None
-        low_quality -= _dropped(index, entries, settings)
-        for _, key, _, slugs in entries:
-            position = bisect_left(keys, key)
-            if position >= len(keys) or keys[position] != key:
-                return None  # the memo does not know this entry: not the build it came from
-            if position + 1 < len(keys) and keys[position + 1] == key:
-                return None  # a shared id: its winner depends on every copy
-            del census[position * _KEY_SIZE : (position + 1) * _KEY_SIZE]
-            for slug in ("", *slugs):
-                channel = channels[slug]
-                channel[0] -= 1
-                channel[1] = [head for head in channel[1] if head[1] != key]
+    for _, key, slugs in out:
+        for slug in ("", *slugs):
+            channel = channels[slug]
+            channel[0] -= 1
+            channel[1] = [head for head in channel[1] if head[1] != key]
     added: dict[str, FileIndex] = {}
-    for source, index in after.items():
-        if index is None:
-            continue
-        entries = _entries(index, settings, memo.names)
-        if isinstance(entries, str):
-            drafts += entries == "draft"
-            low_quality += entries == "low"
-            continue
-        if entries is None:
-            return None
-        low_quality += _dropped(index, entries, settings)
+    for source, index, order, key, item, slugs in put:
         added[source] = index
-        for order, key, item, slugs in entries:
-            position = bisect_left(keys, key)
-            if position < len(keys) and keys[position] == key:
-                return None  # shares its id with another copy
-            census[position * _KEY_SIZE : position * _KEY_SIZE] = key
-            for slug in ("", *slugs):
-                if slug not in channels:
-                    return None  # a topic that had no entries: a new channel
-                _add(channels[slug], (order, key, source, item, slugs), settings.max_items + SPARE)
+        for slug in ("", *slugs):
+            if slug not in channels:
+                return None  # a topic that had no entries: a new channel
+            _add(channels[slug], (order, key, source, item, slugs), settings.max_items + SPARE)
     for total, head in channels.values():
         if total <= 0 or len(head) < min(total, settings.max_items):
             return None  # a channel gone, or one that no longer knows what its feeds show
@@ -199,7 +169,6 @@ def replan(
     ordered: list[tuple[str, int, list[Head]]] = [
         (slug, channels[slug][0], channels[slug][1]) for slug, _, _ in memo.channels
     ]
-    skipped = (drafts, low_quality, duplicates)
     updated = Memo(
         memo.settings, [], bytes(census), memo.names, memo.topics, ordered,
         {head[2]: files[head[2]] for _, _, heads in ordered for head in heads}, skipped, {},
@@ -221,16 +190,67 @@ def replan_every_entry(
     if plan.warnings or not plan.census:
         return None
     census = bytearray(plan.census)
-    keys = _Keys(census)
-    drafts, low_quality, duplicates = plan.skipped.drafts, plan.skipped.low_quality, plan.skipped.duplicates
+    counts = plan.skipped
+    skipped = (counts.drafts, counts.low_quality, counts.duplicates)
+    found = _entry_changes(census, skipped, before, after, settings, plan.names)
+    if found is None:
+        return None
+    out, put, skipped = found
     channels: dict[str, list[EntryRef]] = {
         channel.topic.slug if channel.topic else "": list(channel.refs) for channel in plan.channels
     }
+    for order, key, slugs in out:
+        for slug in ("", *slugs):
+            refs = channels.get(slug)
+            at = bisect_left(refs, (order, key)) if refs is not None else -1
+            if refs is None or at >= len(refs) or refs[at][REF_KEY] != key:
+                return None
+            del refs[at]
     topics = {channel.topic.slug: channel.topic for channel in plan.channels if channel.topic}
+    tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
+    for _, index, order, key, item, slugs in put:
+        if any(slug not in topics for slug in slugs):
+            return None  # a topic that had no entries: a new channel
+        entry_topics = tuples.get(slugs)
+        if entry_topics is None:
+            entry_topics = tuples[slugs] = tuple(topics[slug] for slug in slugs)
+        ref = (order, key, index, index[STUBS][item], entry_topics)
+        for slug in ("", *slugs):
+            refs = channels[slug]
+            refs.insert(bisect_left(refs, (order, key)), ref)
+    if any(not refs for refs in channels.values()):
+        return None  # a channel gone
+    planned = tuple(
+        dataclasses.replace(channel, refs=tuple(refs), total=len(refs))
+        for channel, refs in zip(plan.channels, channels.values(), strict=True)
+    )
+    return Plan(planned, SkipCounts(*skipped), (), plan.names, bytes(census))
+
+
+#: An entry a changed file takes out of a plan: (order, key, slugs).
+_Out = tuple[float, bytes, tuple[str, ...]]
+#: An entry a changed file puts in: (source, index, order, key, item, slugs).
+_In = tuple[str, FileIndex, float, bytes, int, tuple[str, ...]]
+
+
+def _entry_changes(
+    census: bytearray,
+    skipped: tuple[int, int, int],
+    before: Mapping[str, FileIndex | None],
+    after: Mapping[str, FileIndex | None],
+    settings: Settings,
+    names: Mapping[str, str],
+) -> tuple[list[_Out], list[_In], tuple[int, int, int]] | None:
+    """The entries the files of ``before`` take out and those of ``after`` put in, with
+    ``census`` updated in place and the new skip counts (drafts, low quality, duplicates); None
+    when the result depends on more than these files (see the module's notes)."""
+    keys = _Keys(census)
+    drafts, low_quality, duplicates = skipped
+    out: list[_Out] = []
     for index in before.values():
         if index is None:
             continue
-        entries = _entries(index, settings, plan.names)
+        entries = _entries(index, settings, names)
         if isinstance(entries, str):
             drafts -= entries == "draft"
             low_quality -= entries == "low"
@@ -245,43 +265,26 @@ def replan_every_entry(
             if position + 1 < len(keys) and keys[position + 1] == key:
                 return None  # a shared id: its winner depends on every copy
             del census[position * _KEY_SIZE : (position + 1) * _KEY_SIZE]
-            for slug in ("", *slugs):
-                refs = channels.get(slug)
-                at = bisect_left(refs, (order, key)) if refs is not None else -1
-                if refs is None or at >= len(refs) or refs[at][REF_KEY] != key:
-                    return None
-                del refs[at]
-    tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
-    for index in after.values():
+            out.append((order, key, slugs))
+    put: list[_In] = []
+    for source, index in after.items():
         if index is None:
             continue
-        entries = _entries(index, settings, plan.names)
+        entries = _entries(index, settings, names)
         if isinstance(entries, str):
             drafts += entries == "draft"
             low_quality += entries == "low"
             continue
-        if entries is None or (entries and any(slug not in topics for slug in entries[0][3])):
-            return None  # a new topic name, or a topic that had no entries: a new channel
+        if entries is None:
+            return None
         low_quality += _dropped(index, entries, settings)
         for order, key, item, slugs in entries:
             position = bisect_left(keys, key)
             if position < len(keys) and keys[position] == key:
                 return None  # shares its id with another copy
             census[position * _KEY_SIZE : position * _KEY_SIZE] = key
-            entry_topics = tuples.get(slugs)
-            if entry_topics is None:
-                entry_topics = tuples[slugs] = tuple(topics[slug] for slug in slugs)
-            ref = (order, key, index, index[STUBS][item], entry_topics)
-            for slug in ("", *slugs):
-                refs = channels[slug]
-                refs.insert(bisect_left(refs, (order, key)), ref)
-    if any(not refs for refs in channels.values()):
-        return None  # a channel gone
-    planned = tuple(
-        dataclasses.replace(channel, refs=tuple(refs), total=len(refs))
-        for channel, refs in zip(plan.channels, channels.values(), strict=True)
-    )
-    return Plan(planned, SkipCounts(drafts, low_quality, duplicates), (), plan.names, bytes(census))
+            put.append((source, index, order, key, item, slugs))
+    return out, put, (drafts, low_quality, duplicates)
 
 
 def _entries(

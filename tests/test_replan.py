@@ -1,6 +1,7 @@
-"""Command-line builds after a few changes replan from the last build's memo; whatever happens to
-the content, the result is byte for byte that of a build from nothing, and the memo is set aside
-whenever it cannot know the answer (shared ids, new topics, a channel running short or empty)."""
+"""Command-line builds after a few changes replan from the last build's memo, and the web app from
+its last plan; whatever happens to the content, the result is byte for byte that of a build from
+nothing, and the memo or plan is set aside whenever it cannot know the answer (shared ids, new
+topics, a channel running short or empty)."""
 
 from __future__ import annotations
 
@@ -86,9 +87,40 @@ class Site:
         return result
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Site:
-    site = Site(tmp_path)
+class LiveContent(Site):
+    """A content folder built the way the web app builds it: every entry, from the last result."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.last: BuildResult | None = None
+
+    def build(self) -> BuildResult:
+        last = self.last
+        result = build_site(
+            self.settings,
+            last.state if last else None,
+            previous_refs=last.site.everything.refs if last else (),
+            replannable=True,
+            previous_plan=last.plan if last else None,
+        )
+        cold = build_site(self.settings, replannable=True)
+        assert result.documents == cold.documents
+        assert [str(e) for e in result.errors] == [str(e) for e in cold.errors]
+        assert result.warnings == cold.warnings
+        assert result.site.skipped == cold.site.skipped
+        assert result.plan is not None and cold.plan is not None
+        assert result.plan.census == cold.plan.census
+        assert [(c.stem, c.total, c.refs) for c in result.plan.channels] == [
+            (c.stem, c.total, c.refs) for c in cold.plan.channels
+        ]
+        self.last = result
+        return result
+
+
+@pytest.fixture(params=["cli", "web app"])
+def site(tmp_path: Path, request: pytest.FixtureRequest) -> Site:
+    """Twelve articles built once, the command line's way or the web app's (``LiveContent``)."""
+    site = Site(tmp_path) if request.param == "cli" else LiveContent(tmp_path)
     for number in range(12):
         site.put(f"{number:02d}.md", article(number, number + 1, [TOPICS[number % 3]]))
     first = site.build()
@@ -160,20 +192,16 @@ OPERATIONS = st.lists(
 )
 
 
+@pytest.mark.parametrize("kind", [Site, LiveContent], ids=["cli", "web app"])
 @hypothesis_settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(operations=OPERATIONS)
-def test_any_changes_build_what_a_build_from_nothing_builds(tmp_path_factory, operations) -> None:  # type: ignore[no-untyped-def]
-    site = Site(tmp_path_factory.mktemp("site"))
+def test_any_changes_build_what_a_build_from_nothing_builds(tmp_path_factory, kind, operations) -> None:  # type: ignore[no-untyped-def]
+    site = kind(tmp_path_factory.mktemp("site"))
     for number in range(10):
         site.put(f"{number:02d}.md", article(number, number + 1, [TOPICS[number % 3]]))
     site.build()
-    apply_operations(site, operations)
-
-
-def apply_operations(site: Site, operations: list[tuple[str, int, int]]) -> None:
-    """Change the content as ``OPERATIONS`` says, building (and checking) after each change."""
     for operation, number, day in operations:
         name = f"{number:02d}.md"
         exists = (site.content / name).exists()
@@ -192,85 +220,3 @@ def apply_operations(site: Site, operations: list[tuple[str, int, int]]) -> None
         elif operation == "rename" and exists:
             (site.content / name).rename(site.content / f"{number:02d}-moved.md")
         site.build()
-
-
-# -- the web app: every entry of every channel, updated from the last plan --------------------------
-
-
-class LiveContent(Site):
-    """A content folder built the way the web app builds it: every entry, from the last result."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
-        self.last: BuildResult | None = None
-
-    def build(self) -> BuildResult:
-        last = self.last
-        result = build_site(
-            self.settings,
-            last.state if last else None,
-            previous_refs=last.site.everything.refs if last else (),
-            replannable=True,
-            previous_plan=last.plan if last else None,
-        )
-        cold = build_site(self.settings, replannable=True)
-        assert result.documents == cold.documents
-        assert [str(e) for e in result.errors] == [str(e) for e in cold.errors]
-        assert result.warnings == cold.warnings
-        assert result.site.skipped == cold.site.skipped
-        assert result.plan is not None and cold.plan is not None
-        assert result.plan.census == cold.plan.census
-        assert [(c.stem, c.total, c.refs) for c in result.plan.channels] == [
-            (c.stem, c.total, c.refs) for c in cold.plan.channels
-        ]
-        self.last = result
-        return result
-
-
-@pytest.fixture
-def live(tmp_path: Path) -> LiveContent:
-    live = LiveContent(tmp_path)
-    for number in range(12):
-        live.put(f"{number:02d}.md", article(number, number + 1, [TOPICS[number % 3]]))
-    assert not live.build().replanned  # nothing to replan from yet
-    return live
-
-
-def test_the_web_app_replans_an_edit_an_addition_and_a_deletion(live: LiveContent) -> None:
-    live.put("05.md", article(5, 28, ["Space"]))
-    result = live.build()
-    assert result.replanned and result.changed == ("05.md",)
-    live.put("20.md", article(20, 27, ["AI", "Climate"]))
-    assert live.build().replanned
-    (live.content / "20.md").unlink()
-    assert live.build().replanned
-    live.put("11.md", article(11, 12, ["AI"], draft=True))
-    assert live.build().replanned
-    live.put("03.md", "---\ntitle: [broken\n---\n")
-    assert live.build().replanned
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        pytest.param(lambda s: s.put("04.md", article(4, 5, ["Brand new"])), id="new topic"),
-        pytest.param(lambda s: s.put("04.md", article(4, 5, ["AI"], related=7)), id="shared id"),
-        pytest.param(lambda s: s.put("04.md", article(4, 5, ["ai"])), id="merged topic name"),
-        pytest.param(lambda s: [(s.content / f"{n:02d}.md").unlink() for n in (2, 5, 8, 11)], id="topic emptied"),
-    ],
-)  # fmt: skip
-def test_what_the_web_app_cannot_replan_is_planned_from_every_file(live: LiveContent, change) -> None:  # type: ignore[no-untyped-def]
-    change(live)
-    assert not live.build().replanned
-
-
-@hypothesis_settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(operations=OPERATIONS)
-def test_any_changes_give_the_web_app_what_a_build_from_nothing_gives(tmp_path_factory, operations) -> None:  # type: ignore[no-untyped-def]
-    live = LiveContent(tmp_path_factory.mktemp("live"))
-    for number in range(10):
-        live.put(f"{number:02d}.md", article(number, number + 1, [TOPICS[number % 3]]))
-    live.build()
-    apply_operations(live, operations)
