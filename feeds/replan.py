@@ -4,7 +4,9 @@
 records and walking 270,000 entries for a build that changed one file. A ``Memo`` keeps what the
 last command-line build planned: every channel's total and its first entries (a few more than a
 feed shows), every candidate entry's key, the topics, the counts, and the version of every content
-file. ``replan`` takes the entries of the changed files out and puts their new ones in.
+file. ``replan`` takes the entries of the changed files out and puts their new ones in. The web
+app keeps every entry of every channel and the census in its last plan, so ``replan_every_entry``
+does the same to that plan's references directly.
 
 It only does so when that provably gives what ``plan_site`` would: no changed entry shares its id
 with another copy (the winner of a shared id depends on every copy), no topic name is new (a new
