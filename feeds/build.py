@@ -73,6 +73,9 @@ PARALLEL_MIN_FILES = 2000
 _CHUNK = 500
 #: ``progress(done, total)``: called as changed files are read.
 Progress = Callable[[int, int], None]
+#: ``records_read(state, touched)``: called once a build's file records are all known, before it
+#: plans, with the state its result will carry and the sources it read or found removed.
+RecordsRead = Callable[[BuildState, Sequence[str]], None]
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def build_site(
     memo: bool = False,
     replannable: bool = False,
     previous_plan: Plan | None = None,
+    records_read: RecordsRead | None = None,
 ) -> BuildResult:
     """Read the content folder and render every document; bad files are reported, not raised.
 
@@ -130,6 +134,7 @@ def build_site(
     when it can be. With ``replannable`` (and ``every_entry``), the result carries its plan, and
     ``previous_plan`` (the last such result's, made with the same settings) is updated with the
     changed files' entries instead of planning from every index, when that provably gives the same.
+    ``records_read`` lets the caller start storing the file records while the build goes on.
     Raises ConfigError when the content folder is missing.
     """
     if not settings.content_dir.is_dir():
@@ -138,7 +143,7 @@ def build_site(
         want_memo = memo and not every_entry
         return _build(
             settings, state or BuildState(), jobs, progress, found, every_entry, previous_refs, want_memo,
-            every_entry and replannable, previous_plan,
+            every_entry and replannable, previous_plan, records_read,
         )  # fmt: skip
 
 
@@ -166,12 +171,13 @@ def _build(
     want_memo: bool = False,
     replannable: bool = False,
     previous_plan: Plan | None = None,
+    records_read: RecordsRead | None = None,
 ) -> BuildResult:
     if found is None:
         found = scan_content(settings.content_dir)
     if previous.origin is not None:  # a state read without its file records
         if want_memo and previous.memo is not None:
-            result = _build_from_memo(settings, previous, previous.memo, found, jobs, progress)
+            result = _build_from_memo(settings, previous, previous.memo, found, jobs, progress, records_read)
             if result is not None:
                 return result
         full = read_state(*previous.origin)
@@ -196,12 +202,17 @@ def _build(
     ordered = [records[file.source] for file in found]
     indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
     removed = tuple(previous.files.keys() - records.keys())
+    read = tuple(file.source for file in changed)
+    state = BuildState(
+        {s: r for s, r in records.items() if s not in too_big} if too_big else records, shards=previous.shards
+    )
+    if records_read is not None:
+        records_read(state, (*read, *removed))
     replanned = None
     if replannable and previous_plan is not None and len(changed) + len(removed) <= MAX_CHANGES:
-        sources = [file.source for file in changed]
         known = previous.files.get
-        before = {s: old.indexed for s in (*sources, *removed) if (old := known(s)) is not None}
-        after = {source: records[source].indexed for source in sources}
+        before = {s: old.indexed for s in (*read, *removed) if (old := known(s)) is not None}
+        after = {source: records[source].indexed for source in read}
         replanned = replan_every_entry(previous_plan, before, after, settings)
     if replanned is not None:
         plan = replanned
@@ -214,7 +225,8 @@ def _build(
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
     }
     errors, warnings = _reported(settings.content_dir, reports)
-    memo = memo_of(plan, settings, _versions(found), reports) if want_memo else None
+    state.documents = documents
+    state.memo = memo_of(plan, settings, _versions(found), reports) if want_memo else None
     return BuildResult(
         documents=rendered,
         site=site,
@@ -222,13 +234,8 @@ def _build(
         articles=len(indexes),
         errors=errors,
         warnings=warnings + site.warnings,
-        state=BuildState(
-            {s: r for s, r in records.items() if s not in too_big} if too_big else records,
-            documents,
-            shards=previous.shards,
-            memo=memo,
-        ),
-        changed=tuple(file.source for file in changed),
+        state=state,
+        changed=read,
         removed=removed,
         rendered=fresh,
         replanned=replanned is not None,
@@ -243,6 +250,7 @@ def _build_from_memo(
     found: list[ContentFile],
     jobs: int | None,
     progress: Progress | None,
+    records_read: RecordsRead | None,
 ) -> BuildResult | None:
     """A command-line build that replans from the last one's memo, reading only the shards of
     the files that changed; None when the memo cannot be used (then every record is needed)."""
@@ -277,6 +285,9 @@ def _build_from_memo(
     )
     if replanned is None:
         return None
+    state = BuildState({s: r for s, r in records.items() if s not in too_big}, shards=held)
+    if records_read is not None:
+        records_read(state, touched)
     plan, replanned_memo = replanned
     site, rendered, documents, fresh = _render(plan, previous.documents, articles, settings)
     reports = dict(memo.reports)  # the unchanged files' reports, then the changed files' new ones
@@ -286,6 +297,8 @@ def _build_from_memo(
         if record is not None and (record.error or record.warnings):
             reports[source] = (record.error, record.warnings)
     errors, warnings = _reported(settings.content_dir, dict(sorted(reports.items())))
+    state.documents = documents
+    state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reports)
     return BuildResult(
         documents=rendered,
         site=site,
@@ -293,12 +306,7 @@ def _build_from_memo(
         articles=len(found) - len(errors),
         errors=errors,
         warnings=warnings + site.warnings,
-        state=BuildState(
-            {s: r for s, r in records.items() if s not in too_big},
-            documents,
-            shards=held,
-            memo=dataclasses.replace(replanned_memo, versions=versions, reports=reports),
-        ),
+        state=state,
         changed=tuple(changed_sources),
         removed=tuple(removed),
         rendered=fresh,

@@ -17,9 +17,11 @@ import click
 
 from ._version import __version__
 from .build import BuildResult
+from .build import RecordsRead
 from .build import build_site
 from .build import content_fingerprint
 from .cache import BuildState
+from .cache import RecordWriter
 from .cache import cache_folder
 from .cache import paused_gc
 from .cache import read_state
@@ -158,13 +160,17 @@ def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bo
     # File records stay on disk until the build knows it needs them: after a few changes it
     # replans from the last build's memo and reads only their shards.
     state = BuildState() if no_cache else read_state(cache, context, records=False)
-    result = _build(settings, state, quiet, found, memo=True)  # kept with the cache for the next build
-    written = not (strict and result.errors)
-    if written:
-        try:
-            write_site(result.documents, settings.output_dir)
-        except FeedsError as e:
-            raise click.ClickException(str(e)) from e
+    records = RecordWriter(cache, context, everything=no_cache)
+    try:
+        result = _build(settings, state, quiet, found, memo=True, records_read=records)
+        written = not (strict and result.errors)
+        if written:
+            try:
+                write_site(result.documents, settings.output_dir)
+            except FeedsError as e:
+                raise click.ClickException(str(e)) from e
+    finally:
+        records_stored = records.wait()
     summary = _summary(result, settings, written)
     result.state.summary.update(
         fingerprint=fingerprint,
@@ -173,7 +179,8 @@ def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bo
         warnings=list(result.warnings),
         output=output_listing(settings.output_dir) if written else {},
     )
-    write_state(cache, context, result.state, None if no_cache else (*result.changed, *result.removed))
+    touched = None if no_cache else (*result.changed, *result.removed)
+    write_state(cache, context, result.state, touched, records=not records_stored)
     _leave_for_exit(result, state)
     if not quiet:
         click.echo(f"{summary} {time.perf_counter() - started:.2f} s.")
@@ -282,10 +289,14 @@ def _build(
     quiet: bool = False,
     found: list[ContentFile] | None = None,
     memo: bool = False,
+    records_read: RecordsRead | None = None,
 ) -> BuildResult:
     bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        result = build_site(settings, state, progress=bar, found=found, every_entry=False, memo=memo)
+        result = build_site(
+            settings, state, progress=bar, found=found, every_entry=False, memo=memo,
+            records_read=records_read,
+        )  # fmt: skip
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
     except FeedsError as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -378,3 +379,67 @@ def test_files_over_the_size_limit_are_refused_unread(
     allowed = build_site(dataclasses.replace(settings, max_file_mb=2), result.state)
     assert allowed.errors == ()
     assert allowed.articles == 17
+
+
+def cli_build(settings: Settings, *options: str) -> None:
+    args = ["build", "--content", str(settings.content_dir), "--output", str(settings.output_dir)]
+    result = CliRunner().invoke(cli, [*args, "--config", str(ROOT / "config" / "feeds.yaml"), *options])
+    assert result.exit_code == 0, result.output
+
+
+def stored_records(settings: Settings) -> dict[str, bytes]:
+    folder = cache_folder(settings.output_dir)
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.name.startswith(("files-", "search-"))}
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The command line's record writer forks for any number of files; the list counts its forks."""
+    if threading.active_count() > 1:
+        pytest.skip("another test left a thread running: the record writer would not fork")
+    monkeypatch.setattr(feeds.cache.RecordWriter, "MIN_FILES", 1)
+    forks: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        forks.append(1)
+        return fork()
+
+    monkeypatch.setattr(feeds.cache.os, "fork", counted)
+    return forks
+
+
+@pytest.mark.parametrize("options", [(), ("--no-cache",)])
+def test_records_stored_by_a_child_process_are_those_stored_in_process(
+    settings: Settings, forks: list[int], monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...]
+) -> None:
+    cli_build(settings, *options)
+    assert len(forks) == 1
+    by_child = stored_records(settings)
+    assert by_child
+    shutil.rmtree(cache_folder(settings.output_dir))
+    monkeypatch.setattr(feeds.cache.RecordWriter, "MIN_FILES", 10**9)
+    cli_build(settings, *options)
+    assert len(forks) == 1
+    assert stored_records(settings) == by_child
+
+
+def test_records_a_child_failed_to_store_are_stored_in_process(
+    settings: Settings, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent, write_records = os.getpid(), feeds.cache.write_records
+
+    def only_in_parent(*args: Any) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        write_records(*args)
+
+    monkeypatch.setattr(feeds.cache, "write_records", only_in_parent)
+    cli_build(settings)
+    assert len(forks) == 1
+    state = read_state(cache_folder(settings.output_dir), settings.timezone)
+    assert len(state.files) == 16
+    assert "Up to date" in CliRunner().invoke(
+        cli, ["build", "--content", str(settings.content_dir), "--output", str(settings.output_dir),
+              "--config", str(ROOT / "config" / "feeds.yaml")]
+    ).output  # fmt: skip
