@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import example
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from feeds._yaml import FRONT_MATTER
@@ -94,6 +95,34 @@ def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path) -> Non
 )  # fmt: skip
 def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
     """YAML 1.1 (PyYAML) and 1.2 (yaml-rs) differ on these; the handler must still agree."""
+    try:
+        ours: Any = FRONT_MATTER.load(text)
+    except Exception as e:
+        ours = type(e)
+    assert same(ours, reference(text))
+
+
+#: Scalars that YAML 1.1 and 1.2 may read differently, and a few that they read the same.
+SCALARS = [
+    "yes", "No", "ON", "off", "y", "true", "False", "null", "NULL", "~", "0", "-1", "+1", "017", "08",
+    "0o17", "0x1F", "0b101", "1_000", "_1", "1e3", "1.5e3", "1.5e+3", "1.", ".5", "-.5", "12:30",
+    "1:30.5", ".inf", "-.Inf", ".nan", "nan", "2021-02-16", "2021-02-16T03:47:00Z", "=", "<<",
+    "a b", "x", "'yes'", '"017"', "[1, 017]", "{a: 1e3}", "!!str 5", "&a 1", "*a", "39 # note",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(SCALARS), st.sampled_from(SCALARS), st.sampled_from(range(4))),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_same_results_as_pyyaml_on_generated_yaml(fields: list[tuple[str, str, int]]) -> None:
+    """Those scalars as keys and values, at the top, in a mapping, in a list and in a list's mapping."""
+    shapes = ["{k}: {v}", "top:\n  {k}: {v}", "top:\n  - {v}", "top:\n  - {k}: {v}\n    title: t"]
+    text = "\n".join(shapes[shape].format(k=key, v=value) for key, value, shape in fields) + "\n"
     try:
         ours: Any = FRONT_MATTER.load(text)
     except Exception as e:
