@@ -20,6 +20,7 @@ from .build import BuildResult
 from .build import RecordsRead
 from .build import build_site
 from .build import content_fingerprint
+from .build import start_read_workers
 from .cache import BuildState
 from .cache import RecordWriter
 from .cache import cache_folder
@@ -145,10 +146,12 @@ def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bo
     started = time.perf_counter()
     cache = cache_folder(settings.output_dir)
     context = settings.timezone
+    last = {} if no_cache else read_summary(cache, context)
+    if not last and settings.content_dir.is_dir():  # no cache to start from: every file will be read
+        start_read_workers()
     found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
     fingerprint = content_fingerprint(settings, found) if found is not None else ""
     if found is not None and not no_cache:
-        last = read_summary(cache, context)
         if last.get("fingerprint") == fingerprint and output_matches(
             settings.output_dir, last.get("output", {})
         ):
