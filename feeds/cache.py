@@ -265,7 +265,10 @@ class RecordWriter:
     def __call__(self, state: BuildState, touched: Sequence[str]) -> None:
         if len(touched) < self.MIN_FILES or not hasattr(os, "fork") or threading.active_count() > 1:
             return
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the records are stored after the build, here
+            return
         if pid == 0:  # the child: write, then leave without running any of the parent's clean-up
             code = 1
             try:

@@ -443,3 +443,16 @@ def test_records_a_child_failed_to_store_are_stored_in_process(
         cli, ["build", "--content", str(settings.content_dir), "--output", str(settings.output_dir),
               "--config", str(ROOT / "config" / "feeds.yaml")]
     ).output  # fmt: skip
+
+
+def test_records_are_stored_in_process_when_no_child_can_be_made(
+    settings: Settings, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse() -> int:
+        forks.append(1)
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(feeds.cache.os, "fork", refuse)
+    cli_build(settings)
+    assert len(forks) == 1
+    assert len(read_state(cache_folder(settings.output_dir), settings.timezone).files) == 16
