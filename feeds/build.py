@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import marshal
 import multiprocessing
+import multiprocessing.context
 import multiprocessing.forkserver
 import os
 from bisect import bisect_left
@@ -426,7 +427,7 @@ def _read(
     return articles
 
 
-def _worker_context() -> Any:
+def _worker_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     # Imported once in the fork server rather than in every worker: 0.1 s less a cold build.
     context.set_forkserver_preload([__name__])
