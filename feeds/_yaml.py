@@ -85,22 +85,26 @@ _WORD = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|="
 #: Values (after "key:" or "- ") worth a closer look: plain scalars made only of the characters
 #: numbers are written with (up to a comment or the end of the line) that are not plainly the
 #: same number in both, the YAML 1.1 words, and starts we do not reason about (flow collections,
-#: tags, complex keys, directives, reserved characters). Dates, URLs, words and quoted values never
-#: match; a piece of a multi-line value may, which only sends the file to PyYAML.
+#: tags, anchors and aliases, block scalars, empty keys, complex keys, directives, reserved
+#: characters: 1.1 refuses an anchor defined twice, which 1.2 allows, and an empty block scalar at
+#: the end is "" in one and "\n" in the other). Dates, URLs, words and quoted values never match; a
+#: piece of a multi-line value may, which only sends the file to PyYAML.
 _END = r"[ \t]*(?:#|\n|$)"
 _SUSPECT = (
     rf"(?:(?!(?:{_SAME_IN_BOTH.pattern}){_END})([-+.0-9_][-+_0-9a-fA-FoOxX.:]*){_END}"
-    rf"|(?:{_WORD}){_END}|[\[{{!?%@`<])"
+    rf"|(?:{_WORD}){_END}|[\[{{!?%@`<&*|>:])"
 )
 #: The first characters a suspect value can start with: looking for one first lets the engine
 #: leave most values (quoted text, words) at once, which took a third off the scan's time.
-_SUSPECT_START = r"(?=[-+.0-9_\[{!?%@`<=yYnNoO])"
+_SUSPECT_START = r"(?=[-+.0-9_\[{!?%@`<&*|>:=yYnNoO])"
 #: The regex engine finds a literal start far faster than a character class, so values after
 #: ": " and "- " have a pattern each; the general one is for files with a tab after either.
 _SUSPECT_PATTERNS = tuple(re.compile(rf"{start}[ \t]*{_SUSPECT_START}{_SUSPECT}") for start in (": ", "- "))
 _SUSPECT_ANY = (re.compile(rf"[:-][ \t]+{_SUSPECT_START}{_SUSPECT}"),)
-#: Line starts we do not reason about: complex keys, flow collections, document markers, directives.
-_UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`]|---|\.\.\.)")
+#: Line starts we do not reason about: complex and empty keys, flow collections, anchors and
+#: aliases, document markers, directives.
+_UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`&*:]|---|\.\.\.)")
+_UNUSUAL_START = frozenset("?[{!%@`&*:")  # the same, for the first line
 
 
 def fast_load(text: str) -> Any:
@@ -108,7 +112,7 @@ def fast_load(text: str) -> Any:
     # Single characters first: the search for one is much faster than for a pair.
     if ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text) or not _values_agree(text):
         return _DIFFERENT
-    if _UNUSUAL_LINE.search(text) or text.lstrip(" \t")[:1] in ("?", "[", "{", "!", "%", "@", "`"):
+    if _UNUSUAL_LINE.search(text) or text.lstrip(" \t")[:1] in _UNUSUAL_START:
         return _DIFFERENT
     try:
         data = yaml_rs.loads(

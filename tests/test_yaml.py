@@ -91,6 +91,9 @@ def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path) -> Non
         "? [1,2]\n: x", "a: 1\n---\nb: 2", "a: 2021-02-16T03:47:00Z", "a: 2021-02-30", 'a: "yes"',
         "a: |\n  x\n  y\n", "a: >\n  x\n  y\n", "- a\n- b", "just text", "", "a: [1, 2", 'a: "\\ud800"',
         "a:\tb", "a: 017\t# octal in 1.1", "a: 0x1F # hex", "a: 1:30\t#", "a: 'it''s'", 'a: "tab\\there"', "published: false", "quality: 39", "heat: -1",
+        "a: &x 1\nb: &x 2", "- &x a\n- &x b", "&x a: 1\n&x b: 2", "a:\n  &x b: 1\n  &x c: 2", "a: *x",
+        "a: |\n", "a: >\n", "a: |+\n", "a: |\n  \n", "a: |\n \n  x", "a:\n  - >\n",
+        ": x", "a: 1\n: x", "a:\n  - : x", "top:\n  - : x\ntop:\n  - y\n",
     ],
 )  # fmt: skip
 def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
