@@ -104,7 +104,10 @@ _SUSPECT_ANY = (re.compile(rf"[:-][ \t]+{_SUSPECT_START}{_SUSPECT}"),)
 #: Line starts we do not reason about: complex and empty keys, flow collections, anchors and
 #: aliases, document markers, directives.
 _UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`&*:]|---|\.\.\.)")
-_UNUSUAL_START = frozenset("?[{!%@`&*:")  # the same, for the first line
+_UNUSUAL_START = frozenset("?[{!%@`&*:")  # the same for the first line, with "---" and "..."
+#: A tab at the start of a line, after any spaces: PyYAML refuses it where a token starts, yaml-rs
+#: does not (YAML 1.2 lets tabs separate more).
+_TAB_AT_LINE_START = re.compile(r"(?:^|\n) *\t")
 
 
 def fast_load(text: str) -> Any:
@@ -112,7 +115,10 @@ def fast_load(text: str) -> Any:
     # Single characters first: the search for one is much faster than for a pair.
     if ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text) or not _values_agree(text):
         return _DIFFERENT
-    if _UNUSUAL_LINE.search(text) or text.lstrip(" \t")[:1] in _UNUSUAL_START:
+    first = text.lstrip(" \t")[:3]
+    if _UNUSUAL_LINE.search(text) or first[:1] in _UNUSUAL_START or first in ("---", "..."):
+        return _DIFFERENT
+    if "\t" in text and _TAB_AT_LINE_START.search(text):
         return _DIFFERENT
     try:
         data = yaml_rs.loads(

@@ -94,6 +94,7 @@ def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path) -> Non
         "a: &x 1\nb: &x 2", "- &x a\n- &x b", "&x a: 1\n&x b: 2", "a:\n  &x b: 1\n  &x c: 2", "a: *x",
         "a: |\n", "a: >\n", "a: |+\n", "a: |\n  \n", "a: |\n \n  x", "a:\n  - >\n",
         ": x", "a: 1\n: x", "a:\n  - : x", "top:\n  - : x\ntop:\n  - y\n",
+        "...\na: 1", "  ...\na: 1", "...", "\ta: 1", "a: 1\n\t\n", "a: 1\n  \t", "a: 1\n  \t\nb: 2",
     ],
 )  # fmt: skip
 def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
