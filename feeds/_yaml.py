@@ -97,28 +97,36 @@ _SUSPECT = (
 #: The first characters a suspect value can start with: looking for one first lets the engine
 #: leave most values (quoted text, words) at once, which took a third off the scan's time.
 _SUSPECT_START = r"(?=[-+.0-9_\[{!?%@`<&*|>:=yYnNoO])"
+#: A value on a line of its own, below a "key:" or "-" that ends its line (after blank or comment
+#: lines, if any): looked for ahead, so that a match never swallows the next line's own start.
+_BELOW = rf"(?=(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*{_SUSPECT_START}{_SUSPECT})"
 #: The regex engine finds a literal start far faster than a character class, so values after
-#: ": " and "- " have a pattern each; the general one is for files with a tab after either.
-_SUSPECT_PATTERNS = tuple(re.compile(rf"{start}[ \t]*{_SUSPECT_START}{_SUSPECT}") for start in (": ", "- "))
-_SUSPECT_ANY = (re.compile(rf"[:-][ \t]+{_SUSPECT_START}{_SUSPECT}"),)
+#: ": " and "- " have a pattern each, and so do line ends after ":" or "-" (found from the line
+#: break, then looked behind).
+_SUSPECT_PATTERNS = (
+    *(
+        re.compile(rf"{start}[ \t]*(?:{_SUSPECT_START}{_SUSPECT}|(?:#[^\n]*)?\n{_BELOW})")
+        for start in (": ", "- ")
+    ),
+    re.compile(rf"\n(?<=[:-]\n){_BELOW}"),
+)
 #: Line starts we do not reason about: complex and empty keys, flow collections, anchors and
 #: aliases, document markers, directives.
 _UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`&*:]|---|\.\.\.)")
 _UNUSUAL_START = frozenset("?[{!%@`&*:")  # the same for the first line, with "---" and "..."
-#: A tab at the start of a line, after any spaces: PyYAML refuses it where a token starts, yaml-rs
-#: does not (YAML 1.2 lets tabs separate more).
-_TAB_AT_LINE_START = re.compile(r"(?:^|\n) *\t")
 
 
 def fast_load(text: str) -> Any:
     """yaml-rs's reading of ``text`` when PyYAML's is provably the same, else ``_DIFFERENT``."""
-    # Single characters first: the search for one is much faster than for a pair.
-    if ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text) or not _values_agree(text):
+    # Single characters first: the search for one is much faster than for a pair. A tab goes to
+    # PyYAML wherever it is: YAML 1.2 lets tabs separate more than 1.1 does, at line starts and
+    # after "-" and ":", and front matter seldom has one.
+    if "\t" in text or ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text):
+        return _DIFFERENT
+    if not _values_agree(text):
         return _DIFFERENT
     first = text.lstrip(" \t")[:3]
     if _UNUSUAL_LINE.search(text) or first[:1] in _UNUSUAL_START or first in ("---", "..."):
-        return _DIFFERENT
-    if "\t" in text and _TAB_AT_LINE_START.search(text):
         return _DIFFERENT
     try:
         data = yaml_rs.loads(
@@ -133,8 +141,7 @@ def fast_load(text: str) -> Any:
 
 def _values_agree(text: str) -> bool:
     """Whether every plain value that could be a number or a boolean means the same in both."""
-    patterns = _SUSPECT_ANY if ":\t" in text or "-\t" in text else _SUSPECT_PATTERNS
-    for pattern in patterns:
+    for pattern in _SUSPECT_PATTERNS:
         for match in pattern.finditer(text):
             token = match[1]
             if token is None or _NUMBER_LIKE.fullmatch(token):

@@ -96,6 +96,7 @@ def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path) -> Non
         "a: |\n", "a: >\n", "a: |+\n", "a: |\n  \n", "a: |\n \n  x", "a:\n  - >\n",
         ": x", "a: 1\n: x", "a:\n  - : x", "top:\n  - : x\ntop:\n  - y\n",
         "...\na: 1", "  ...\na: 1", "...", "\ta: 1", "a: 1\n\t\n", "a: 1\n  \t", "a: 1\n  \t\nb: 2",
+        "a:\n yes", "a:\n  017\n", "a: # note\n\n  1e3", "-\n  off", "a:\n  - \n    0o17", "-\t0 a: 1", "a:\n  -\tb: 1",
     ],
 )  # fmt: skip
 def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
