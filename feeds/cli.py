@@ -147,7 +147,9 @@ def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bo
     cache = cache_folder(settings.output_dir)
     context = settings.timezone
     last = {} if no_cache else read_summary(cache, context)
-    if not last and settings.content_dir.is_dir():  # no cache to start from: every file will be read
+    if not last and settings.content_dir.is_dir():
+        # No cache to start from: every file will be read. The workers' fork server starts on
+        # another CPU during the scan; below PARALLEL_MIN_FILES files it goes unused.
         start_read_workers()
     found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
     fingerprint = content_fingerprint(settings, found) if found is not None else ""
