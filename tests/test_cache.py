@@ -381,10 +381,12 @@ def test_files_over_the_size_limit_are_refused_unread(
     assert allowed.articles == 17
 
 
-def cli_build(settings: Settings, *options: str) -> None:
+def cli_build(settings: Settings, *options: str) -> str:
+    """``feeds build`` of ``settings``' content and output; what it printed."""
     args = ["build", "--content", str(settings.content_dir), "--output", str(settings.output_dir)]
     result = CliRunner().invoke(cli, [*args, "--config", str(ROOT / "config" / "feeds.yaml"), *options])
     assert result.exit_code == 0, result.output
+    return result.output
 
 
 def stored_records(settings: Settings) -> dict[str, bytes]:
@@ -439,10 +441,7 @@ def test_records_a_child_failed_to_store_are_stored_in_process(
     assert len(forks) == 1
     state = read_state(cache_folder(settings.output_dir), settings.timezone)
     assert len(state.files) == 16
-    assert "Up to date" in CliRunner().invoke(
-        cli, ["build", "--content", str(settings.content_dir), "--output", str(settings.output_dir),
-              "--config", str(ROOT / "config" / "feeds.yaml")]
-    ).output  # fmt: skip
+    assert "Up to date" in cli_build(settings)
 
 
 def test_records_are_stored_in_process_when_no_child_can_be_made(
