@@ -6,30 +6,30 @@ The pipeline is load → convert → render → write (or serve); ``build_site``
 
 from __future__ import annotations
 
-from ._version import __version__
-from .build import BuildResult
-from .build import build_site
-from .config import Settings
-from .config import load_settings
-from .convert import convert
-from .errors import ConfigError
-from .errors import ContentError
-from .errors import FeedsError
-from .errors import OutputError
-from .load import load_articles
-from .model import Article
-from .model import Channel
-from .model import Entry
-from .model import Format
-from .model import Site
-from .render import render_site
-from .write import write_site
+from feeds._version import __version__
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_site
+from feeds.config import Settings
+from feeds.config import load_settings
+from feeds.errors import ConfigError
+from feeds.errors import ContentError
+from feeds.errors import FeedsError
+from feeds.errors import OutputError
+from feeds.model import Article
+from feeds.model import Channel
+from feeds.model import Entry
+from feeds.model import Format
+from feeds.model import Site
+from feeds.output.write import write_site
+from feeds.plan.planner import convert
+from feeds.render.site import render_site
+from feeds.source.parse import load_articles
 
 
 def __getattr__(name: str) -> object:
     # The web app imports Flask, which the command line's builds do not need: load it on demand.
     if name == "create_app":
-        from .web import create_app
+        from feeds.serve.app import create_app
 
         return create_app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

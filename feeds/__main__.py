@@ -1,5 +1,5 @@
 """``python -m feeds``: the same as the ``feeds`` command."""
 
-from .cli import main
+from feeds.cli import main
 
 main()

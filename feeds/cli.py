@@ -15,29 +15,29 @@ from typing import TypeVar
 
 import click
 
-from ._version import __version__
-from .build import BuildResult
-from .build import RecordsRead
-from .build import build_site
-from .build import content_fingerprint
-from .build import start_read_workers
-from .cache import BuildState
-from .cache import RecordWriter
-from .cache import cache_folder
-from .cache import paused_gc
-from .cache import read_state
-from .cache import read_summary
-from .cache import write_state
-from .check import check_documents
-from .config import Settings
-from .config import load_settings
-from .content import ContentFile
-from .content import scan_content
-from .errors import ConfigError
-from .errors import FeedsError
-from .write import output_listing
-from .write import output_matches
-from .write import write_site
+from feeds._version import __version__
+from feeds.build.cache import BuildState
+from feeds.build.cache import RecordWriter
+from feeds.build.cache import cache_folder
+from feeds.build.cache import paused_gc
+from feeds.build.cache import read_state
+from feeds.build.cache import read_summary
+from feeds.build.cache import write_state
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import RecordsRead
+from feeds.build.pipeline import build_site
+from feeds.build.pipeline import content_fingerprint
+from feeds.build.pipeline import start_read_workers
+from feeds.config import Settings
+from feeds.config import load_settings
+from feeds.errors import ConfigError
+from feeds.errors import FeedsError
+from feeds.output.check import check_documents
+from feeds.output.write import output_listing
+from feeds.output.write import output_matches
+from feeds.output.write import write_site
+from feeds.source.scan import ContentFile
+from feeds.source.scan import scan_content
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -258,7 +258,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
     from granian import Granian
     from granian.constants import Interfaces
 
-    from .web import CONFIG_VARIABLE
+    from feeds.serve.app import CONFIG_VARIABLE
 
     if config_path is not None and not config_path.is_file():
         raise _ConfigProblem(f"{config_path}: no such config file")

@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
 
-from .errors import ConfigError
-from .model import Format
-from .model import RelatedMode
-from .text import http_url
+from feeds.errors import ConfigError
+from feeds.model import Format
+from feeds.model import RelatedMode
+from feeds.text import http_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
 

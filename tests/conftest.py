@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from feeds.build import BuildResult
+from feeds.build.pipeline import BuildResult
 from feeds.config import Settings
 from feeds.config import SiteSettings
 from feeds.model import Article
 from feeds.model import BodyFormat
-from feeds.page import COPY_SCRIPT
+from feeds.render.pages import COPY_SCRIPT
 from tests.sitebuild import build_sample
 
 BASE_URL = "https://feeds.example.org/"

@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from feeds._yaml import _DIFFERENT
-from feeds._yaml import fast_load
+from feeds.source.front_matter import _DIFFERENT
+from feeds.source.front_matter import fast_load
 from tests.test_yaml import SAMPLES
 from tests.test_yaml import SCALARS
 from tests.test_yaml import YAML_CHARACTERS

@@ -12,8 +12,8 @@ from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 
-from feeds.build import BuildResult
-from feeds.build import build_site
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_site
 from feeds.config import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

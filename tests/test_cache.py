@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import feeds.build
-import feeds.cache
-from feeds.build import BuildResult
-from feeds.build import build_site
-from feeds.cache import BuildState
-from feeds.cache import cache_folder
-from feeds.cache import read_state
-from feeds.cache import write_state
+import feeds.build.cache
+import feeds.build.pipeline
+from feeds.build.cache import BuildState
+from feeds.build.cache import cache_folder
+from feeds.build.cache import read_state
+from feeds.build.cache import write_state
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_site
 from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import TopicSettings
@@ -118,7 +118,7 @@ def test_writing_only_the_changed_shards_keeps_every_record(settings: Settings) 
     for step in steps:
         step()
         state = read_state(folder, zone)
-        assert len(state.shards) == feeds.cache.SHARDS
+        assert len(state.shards) == feeds.build.cache.SHARDS
         result = build_site(settings, state)
         assert 0 < len(result.changed) + len(result.removed) <= 2
         before = {shard: (folder / f"files-{shard:02d}").stat().st_mtime_ns for shard in range(32)}
@@ -191,10 +191,10 @@ def test_site_settings_change_every_feed(settings: Settings) -> None:
 
 
 def test_worker_processes_give_the_same_bytes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds.build, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(feeds.build, "_CHUNK", 5)
+    monkeypatch.setattr(feeds.build.pipeline, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(feeds.build.pipeline, "_CHUNK", 5)
     parallel = build_site(settings, jobs=2)
-    monkeypatch.setattr(feeds.build, "PARALLEL_MIN_FILES", 10**9)
+    monkeypatch.setattr(feeds.build.pipeline, "PARALLEL_MIN_FILES", 10**9)
     single = build_site(settings, jobs=1)
     assert parallel.documents == single.documents
     assert parallel.state.files == single.state.files
@@ -215,7 +215,7 @@ def test_stored_indexes_share_equal_values(settings: Settings) -> None:
         if record.indexed is None:
             continue
         assert record.indexed[0] is source
-        shard = feeds.cache.shard_of(source)
+        shard = feeds.build.cache.shard_of(source)
         values = [*record.indexed[4], *(stub[3] for stub in record.indexed[5] if stub[3] is not None)]
         total += len(values)
         for value in values:
@@ -280,7 +280,7 @@ def test_a_cache_from_another_program_version_is_ignored(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = cached(settings)
-    monkeypatch.setattr(feeds.cache, "program_version", lambda: "another version")
+    monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "another version")
     assert read_state(folder, settings.timezone).files == {}
 
 
@@ -298,7 +298,7 @@ def test_a_crash_while_writing_leaves_the_old_cache(
     def crash(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(feeds.cache.os, "replace", crash)
+    monkeypatch.setattr(feeds.build.cache.os, "replace", crash)
     write_state(folder, settings.timezone, BuildState())  # fails quietly: the cache is a shortcut
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary files left
 
@@ -364,17 +364,17 @@ def test_files_over_the_size_limit_are_refused_unread(
     big = settings.content_dir / "huge.md"
     big.write_bytes(b"---\ntitle: Huge\n---\n" + b"x" * 1_500_000)
     small = dataclasses.replace(settings, max_file_mb=1)
-    real = feeds.build.load_file
+    real = feeds.build.pipeline.load_file
 
     def load_file(path: str | Path, *args: object) -> object:
         assert Path(path).name != "huge.md", "a file over the limit was read"
         return real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(feeds.build, "load_file", load_file)
+    monkeypatch.setattr(feeds.build.pipeline, "load_file", load_file)
     result = build_site(small)
     assert [str(e) for e in result.errors] == [f"{big}: 1.5 MB is over the limit of 1 MB (max_file_mb)"]
     assert result.articles == 16  # everything else still builds
-    monkeypatch.setattr(feeds.build, "load_file", real)
+    monkeypatch.setattr(feeds.build.pipeline, "load_file", real)
     # A higher limit applies at once, even with the state of the build that refused the file.
     allowed = build_site(dataclasses.replace(settings, max_file_mb=2), result.state)
     assert allowed.errors == ()
@@ -399,7 +399,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The command line's record writer forks for any number of files; the list counts its forks."""
     if threading.active_count() > 1:
         pytest.skip("another test left a thread running: the record writer would not fork")
-    monkeypatch.setattr(feeds.cache.RecordWriter, "MIN_FILES", 1)
+    monkeypatch.setattr(feeds.build.cache.RecordWriter, "MIN_FILES", 1)
     forks: list[int] = []
     fork = os.fork
 
@@ -407,7 +407,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         forks.append(1)
         return fork()
 
-    monkeypatch.setattr(feeds.cache.os, "fork", counted)
+    monkeypatch.setattr(feeds.build.cache.os, "fork", counted)
     return forks
 
 
@@ -420,7 +420,7 @@ def test_records_stored_by_a_child_process_are_those_stored_in_process(
     by_child = stored_records(settings)
     assert by_child
     shutil.rmtree(cache_folder(settings.output_dir))
-    monkeypatch.setattr(feeds.cache.RecordWriter, "MIN_FILES", 10**9)
+    monkeypatch.setattr(feeds.build.cache.RecordWriter, "MIN_FILES", 10**9)
     cli_build(settings, *options)
     assert len(forks) == 1
     assert stored_records(settings) == by_child
@@ -429,14 +429,14 @@ def test_records_stored_by_a_child_process_are_those_stored_in_process(
 def test_records_a_child_failed_to_store_are_stored_in_process(
     settings: Settings, forks: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parent, write_records = os.getpid(), feeds.cache.write_records
+    parent, write_records = os.getpid(), feeds.build.cache.write_records
 
     def only_in_parent(*args: Any) -> None:
         if os.getpid() != parent:
             raise RuntimeError("the child fails")
         write_records(*args)
 
-    monkeypatch.setattr(feeds.cache, "write_records", only_in_parent)
+    monkeypatch.setattr(feeds.build.cache, "write_records", only_in_parent)
     cli_build(settings)
     assert len(forks) == 1
     state = read_state(cache_folder(settings.output_dir), settings.timezone)
@@ -451,7 +451,7 @@ def test_records_are_stored_in_process_when_no_child_can_be_made(
         forks.append(1)
         raise BlockingIOError("Resource temporarily unavailable")
 
-    monkeypatch.setattr(feeds.cache.os, "fork", refuse)
+    monkeypatch.setattr(feeds.build.cache.os, "fork", refuse)
     cli_build(settings)
     assert len(forks) == 1
     assert len(read_state(cache_folder(settings.output_dir), settings.timezone).files) == 16

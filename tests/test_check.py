@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.check import check_documents
+from feeds.output.check import check_documents
 
 ATOM_OK = b"""<?xml version='1.0' encoding='UTF-8'?>
 <feed xmlns="http://www.w3.org/2005/Atom"><id>https://e.example.org/all.atom</id><title>T</title>

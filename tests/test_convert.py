@@ -6,10 +6,10 @@ from datetime import datetime
 from datetime import timezone
 
 from feeds.config import TopicSettings
-from feeds.convert import convert
 from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.model import RelatedMode
+from feeds.plan.planner import convert
 from feeds.text import path_id
 from tests.conftest import make_article
 from tests.conftest import make_settings

@@ -8,12 +8,12 @@ from datetime import timezone
 import pytest
 from lxml import etree
 
-from feeds.convert import convert
-from feeds.load import parse_article
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
-from feeds.render import render_site
+from feeds.plan.planner import convert
+from feeds.render.site import render_site
+from feeds.source.parse import parse_article
 from tests.conftest import make_article
 from tests.conftest import make_settings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.build import BuildResult
+from feeds.build.pipeline import BuildResult
 from tests.sitebuild import GOLDEN
 from tests.sitebuild import ROOT
 from tests.sitebuild import build_sample

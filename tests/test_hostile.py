@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from feeds.build import BuildResult
-from feeds.build import build_site
-from feeds.check import check_documents
-from feeds.index import entry_key
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_site
+from feeds.output.check import check_documents
+from feeds.source.summary import entry_key
 from tests.conftest import make_settings
 from tests.conftest import without_own_script
 

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from feeds.errors import ContentError
-from feeds.load import load_articles
-from feeds.load import parse_article
 from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
+from feeds.source.parse import load_articles
+from feeds.source.parse import parse_article
 
 DATA = Path(__file__).resolve().parent / "data" / "load"
 #: The modification time handed to ``parse_article``: 2021-02-16T03:47:00.9Z (seconds are truncated).

@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from feeds.build import BuildResult
+from feeds.build.pipeline import BuildResult
 from feeds.model import Format
-from feeds.page import COPY_SCRIPT
-from feeds.page import HTML_POLICY
-from feeds.page import PAGE_POLICY
+from feeds.render.pages import COPY_SCRIPT
+from feeds.render.pages import HTML_POLICY
+from feeds.render.pages import PAGE_POLICY
 
 BASE = "https://feeds.example.org/"
 

@@ -12,16 +12,16 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from feeds.config import TopicSettings
-from feeds.convert import REF_FILE
-from feeds.convert import REF_STUB
-from feeds.convert import REF_TOPICS
-from feeds.convert import Plan
-from feeds.convert import _TopicIndex
-from feeds.convert import plan_site
-from feeds.index import FileIndex
-from feeds.index import entry_key
 from feeds.model import RelatedMode
 from feeds.model import SkipCounts
+from feeds.plan.planner import REF_FILE
+from feeds.plan.planner import REF_STUB
+from feeds.plan.planner import REF_TOPICS
+from feeds.plan.planner import Plan
+from feeds.plan.planner import _TopicIndex
+from feeds.plan.planner import plan_site
+from feeds.source.summary import FileIndex
+from feeds.source.summary import entry_key
 from tests.conftest import make_settings
 
 #: Names that share slugs ("AI", "ai", "A.I."), a renamed one, and one that needs no merging.

@@ -15,8 +15,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feeds.build import build_site
-from feeds.check import check_documents
+from feeds.build.pipeline import build_site
+from feeds.output.check import check_documents
 from tests.conftest import make_settings
 
 ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).resolve().parent / "data" / "atom.rng")))

@@ -11,13 +11,13 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds.build import BuildResult
-from feeds.check import check_documents
-from feeds.convert import convert
+from feeds.build.pipeline import BuildResult
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
-from feeds.render import render_site
+from feeds.output.check import check_documents
+from feeds.plan.planner import convert
+from feeds.render.site import render_site
 from feeds.text import canonical_url
 from tests.conftest import make_article
 from tests.conftest import make_settings

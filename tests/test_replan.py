@@ -15,14 +15,14 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from feeds.build import BuildResult
-from feeds.build import build_site
-from feeds.cache import cache_folder
-from feeds.cache import read_state
-from feeds.cache import write_state
+from feeds.build.cache import cache_folder
+from feeds.build.cache import read_state
+from feeds.build.cache import write_state
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_site
 from feeds.config import Settings
-from feeds.replan import SPARE
-from feeds.replan import changes
+from feeds.plan.replan import SPARE
+from feeds.plan.replan import changes
 from tests.conftest import make_settings
 
 TOPICS = ["AI", "Space", "Climate"]

@@ -25,15 +25,15 @@ import lxml.html
 import pytest
 
 from feeds import __version__
-from feeds.build import BuildResult
+from feeds.build.pipeline import BuildResult
 from feeds.config import Settings
 from feeds.config import load_settings
-from feeds.feedcontext import image_type
-from feeds.markup import entry_html
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
-from feeds.render import render_site
+from feeds.render.context import image_type
+from feeds.render.entry_html import entry_html
+from feeds.render.site import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 #: An Atom or RSS feed with no entries is dated this (never the build time).

@@ -10,12 +10,12 @@ from hypothesis import example
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.markup import entry_html
-from feeds.markup import sanitize
 from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.model import Image
 from feeds.model import Link
+from feeds.render.entry_html import entry_html
+from feeds.render.entry_html import sanitize
 from feeds.text import _NOT_XML_CHAR
 from feeds.text import canonical_url
 from feeds.text import http_url

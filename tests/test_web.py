@@ -23,19 +23,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
-import feeds.build
-import feeds.live
-import feeds.responses
-from feeds.cache import cache_folder
-from feeds.cache import read_state
+import feeds.build.pipeline
+import feeds.serve.live
+import feeds.serve.responses
+from feeds.build.cache import cache_folder
+from feeds.build.cache import read_state
 from feeds.cli import cli
-from feeds.content import ContentFile
-from feeds.filters import FeedFilter
-from feeds.index import entry_key
-from feeds.live import LiveSite
-from feeds.responses import respond
-from feeds.web import create_app
-from feeds.write import write_site
+from feeds.output.write import write_site
+from feeds.serve.app import create_app
+from feeds.serve.filters import FeedFilter
+from feeds.serve.live import LiveSite
+from feeds.serve.responses import respond
+from feeds.source.scan import ContentFile
+from feeds.source.summary import entry_key
 from tests.sitebuild import PINNED_MTIME
 from tests.sitebuild import ROOT
 from tests.sitebuild import pinned_copy
@@ -218,7 +218,9 @@ def test_gzip_when_accepted(client: FlaskClient) -> None:
 def test_gzip_is_compressed_once_per_version(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
     real = gzip.compress
-    monkeypatch.setattr(feeds.responses.gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(
+        feeds.serve.responses.gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
     for _ in range(5):
         client.get("/all.atom", headers={"Accept-Encoding": "gzip"})
         client.get("/all.atom?limit=3", headers={"Accept-Encoding": "gzip"})
@@ -452,7 +454,7 @@ def test_without_file_system_events_the_watcher_polls(site: Path, monkeypatch: p
         raise OSError("OS file watch limit reached")
         yield set()
 
-    monkeypatch.setattr(feeds.live.watchfiles, "watch", refused)
+    monkeypatch.setattr(feeds.serve.live.watchfiles, "watch", refused)
     app = create_app(write_config(site, reload_interval=0.1))
     try:
         client = app.test_client()
@@ -542,7 +544,7 @@ def test_a_crashing_build_keeps_the_last_good_site(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(feeds.live, "build_site", broken)
+    monkeypatch.setattr(feeds.serve.live, "build_site", broken)
     assert live_site(client.application).rebuild() is False
     assert client.get("/all.json").data == good
     assert "disk on fire" in client.get("/healthz").get_json()["last_error"]
@@ -624,8 +626,8 @@ def filtered(app: Flask) -> list[bytes]:
 def files_indexed(monkeypatch: pytest.MonkeyPatch) -> list[ContentFile]:
     """The content files that builds index from here on (read in this process, not from a cache)."""
     indexed: list[ContentFile] = []
-    real = feeds.build._read_one
-    monkeypatch.setattr(feeds.build, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
+    real = feeds.build.pipeline._read_one
+    monkeypatch.setattr(feeds.build.pipeline, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
     return indexed
 
 
@@ -729,8 +731,8 @@ def test_a_filtered_feed_is_valid_and_names_itself(client: FlaskClient) -> None:
 
 def test_filtered_feeds_are_cached(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     renders = []
-    real = feeds.live.render_feed
-    monkeypatch.setattr(feeds.live, "render_feed", lambda *a: renders.append(a) or real(*a))
+    real = feeds.serve.live.render_feed
+    monkeypatch.setattr(feeds.serve.live, "render_feed", lambda *a: renders.append(a) or real(*a))
     first = client.get("/all.atom?limit=4&q=the")
     second = client.get("/all.atom?q=THE&limit=4")  # same filter, other spelling
     assert first.data == second.data

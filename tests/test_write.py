@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from feeds import write as write_module
 from feeds.errors import OutputError
-from feeds.write import MARKER
-from feeds.write import write_site
+from feeds.output import write as write_module
+from feeds.output.write import MARKER
+from feeds.output.write import write_site
 
 
 def files(root: Path) -> dict[str, bytes]:

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from feeds._yaml import _DIFFERENT
-from feeds._yaml import FRONT_MATTER
-from feeds._yaml import ReferenceHandler
-from feeds._yaml import fast_load
+from feeds.source.front_matter import _DIFFERENT
+from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import ReferenceHandler
+from feeds.source.front_matter import fast_load
 from feeds.text import xml_safe
 from tests.sitebuild import ROOT
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from pathlib import PurePosixPath
 
-from .errors import OutputError
+from feeds.errors import OutputError
 
 #: Written into every output folder; a folder without it is never replaced or deleted.
 MARKER = ".feeds-output"

@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from .page import HTML_POLICY
+from feeds.render.pages import HTML_POLICY
 
 #: Content-Type by file extension; the README's nginx example uses the same table.
 MEDIA_TYPES = {

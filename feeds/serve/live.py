@@ -26,34 +26,34 @@ from typing import Any
 
 import watchfiles
 
-from ._feedgen import EMPTY_FEED_DATE
-from .build import BuildResult
-from .build import build_entries
-from .build import build_site
-from .build import content_fingerprint
-from .cache import BuildState
-from .cache import cache_folder
-from .cache import paused_gc
-from .cache import read_search_texts
-from .cache import read_state
-from .cache import write_state
-from .config import Settings
-from .content import ContentFile
-from .content import scan_content
-from .errors import FeedsError
-from .feedcontext import channel_paths
-from .feedcontext import document_path
-from .feedcontext import page_path
-from .filters import FeedFilter
-from .model import Channel
-from .model import Format
-from .render import INDEX
-from .render import render_feed
-from .render import render_page
-from .responses import NEGOTIATED
-from .responses import PreparedDocument
-from .responses import prepare
-from .search import SearchText
+from feeds.build.cache import BuildState
+from feeds.build.cache import cache_folder
+from feeds.build.cache import paused_gc
+from feeds.build.cache import read_search_texts
+from feeds.build.cache import read_state
+from feeds.build.cache import write_state
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_entries
+from feeds.build.pipeline import build_site
+from feeds.build.pipeline import content_fingerprint
+from feeds.config import Settings
+from feeds.errors import FeedsError
+from feeds.model import Channel
+from feeds.model import Format
+from feeds.render.atom_rss import EMPTY_FEED_DATE
+from feeds.render.context import channel_paths
+from feeds.render.context import document_path
+from feeds.render.context import page_path
+from feeds.render.site import INDEX
+from feeds.render.site import render_feed
+from feeds.render.site import render_page
+from feeds.serve.filters import FeedFilter
+from feeds.serve.responses import NEGOTIATED
+from feeds.serve.responses import PreparedDocument
+from feeds.serve.responses import prepare
+from feeds.serve.search import SearchText
+from feeds.source.scan import ContentFile
+from feeds.source.scan import scan_content
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from .config import Settings
-from .feedcontext import FeedContext
-from .model import Format
-from .model import Site
+from feeds.config import Settings
+from feeds.model import Format
+from feeds.model import Site
+from feeds.render.context import FeedContext
 
 OPML = "feeds.opml"
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from .model import Article
-from .model import Provider
-from .model import RelatedItem
-from .text import canonical_url
-from .text import path_id
+from feeds.model import Article
+from feeds.model import Provider
+from feeds.model import RelatedItem
+from feeds.text import canonical_url
+from feeds.text import path_id
 
 #: One would-be entry of a file, the article itself or one of its related items:
 #: (order, key, item, quality). Stubs sort the way feeds list entries: newest first, then by key.

@@ -16,22 +16,22 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from .feedcontext import FeedContext
-from .feedcontext import document_path
-from .feedcontext import page_path
-from .model import Channel
-from .model import Entry
-from .opml import OPML
-from .opml import opml_paths
+from feeds.model import Channel
+from feeds.model import Entry
+from feeds.render.context import FeedContext
+from feeds.render.context import document_path
+from feeds.render.context import page_path
+from feeds.render.opml import OPML
+from feeds.render.opml import opml_paths
 
 LATEST_TITLES = 5
 _templates = jinja2.Environment(
-    loader=jinja2.PackageLoader("feeds", "templates"),
+    loader=jinja2.PackageLoader("feeds.render", "templates"),
     autoescape=True,
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
 )
-COPY_SCRIPT = files("feeds.templates").joinpath("copy.js").read_text(encoding="utf-8")
+COPY_SCRIPT = files("feeds.render.templates").joinpath("copy.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(COPY_SCRIPT.encode()).digest()).decode()
 #: Our pages have inline CSS and one inline script (by its hash): no other scripts, frames, forms,
 #: plugins or images. Pages carry it in a <meta> tag too, so static hosting gets it without config.

@@ -27,27 +27,27 @@ from itertools import count
 from operator import ne
 from typing import Any
 
-from .config import Settings
-from .convert import REF_FILE
-from .convert import REF_KEY
-from .convert import REF_STUB
-from .convert import REF_TOPICS
-from .convert import EntryRef
-from .convert import Plan
-from .convert import PlannedChannel
-from .convert import entry_stubs
-from .index import FILE_QUALITY
-from .index import IS_DRAFT
-from .index import ITEM
-from .index import KEY
-from .index import ORDER
-from .index import SOURCE
-from .index import STUBS
-from .index import TOPICS
-from .index import FileIndex
-from .model import RelatedMode
-from .model import SkipCounts
-from .model import Topic
+from feeds.config import Settings
+from feeds.model import RelatedMode
+from feeds.model import SkipCounts
+from feeds.model import Topic
+from feeds.plan.planner import REF_FILE
+from feeds.plan.planner import REF_KEY
+from feeds.plan.planner import REF_STUB
+from feeds.plan.planner import REF_TOPICS
+from feeds.plan.planner import EntryRef
+from feeds.plan.planner import Plan
+from feeds.plan.planner import PlannedChannel
+from feeds.plan.planner import entry_stubs
+from feeds.source.summary import FILE_QUALITY
+from feeds.source.summary import IS_DRAFT
+from feeds.source.summary import ITEM
+from feeds.source.summary import KEY
+from feeds.source.summary import ORDER
+from feeds.source.summary import SOURCE
+from feeds.source.summary import STUBS
+from feeds.source.summary import TOPICS
+from feeds.source.summary import FileIndex
 
 #: Entries a channel remembers beyond the ``max_items`` its feeds show, so that deleting or
 #: ageing a few of them does not leave it short.

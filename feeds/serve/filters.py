@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlencode
 
-from .convert import REF_FILE
-from .convert import REF_STUB
-from .convert import EntryRef
-from .errors import FeedsError
-from .index import ITEM
-from .index import QUALITY
-from .index import SOURCE
-from .index import search_items
+from feeds.errors import FeedsError
+from feeds.plan.planner import REF_FILE
+from feeds.plan.planner import REF_STUB
+from feeds.plan.planner import EntryRef
+from feeds.source.summary import ITEM
+from feeds.source.summary import QUALITY
+from feeds.source.summary import SOURCE
+from feeds.source.summary import search_items
 
 #: Longest ``q`` or ``provider`` value we accept; longer ones are surely not typed by a person.
 MAX_TEXT = 200

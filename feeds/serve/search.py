@@ -13,8 +13,8 @@ import threading
 import zlib
 from collections.abc import Iterable
 
-from .cache import FileRecord
-from .cache import shard_of
+from feeds.build.cache import FileRecord
+from feeds.build.cache import shard_of
 
 
 class SearchText:

@@ -26,11 +26,11 @@ from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .feedcontext import FeedContext
-from .feedcontext import image_type
-from .model import Entry
-from .model import Format
-from .model import Image
+from feeds.model import Entry
+from feeds.model import Format
+from feeds.model import Image
+from feeds.render.context import FeedContext
+from feeds.render.context import image_type
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"

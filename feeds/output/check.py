@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from .text import http_url
+from feeds.text import http_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from .config import Settings
-from .model import Channel
-from .model import Entry
-from .model import Format
+from feeds.config import Settings
+from feeds.model import Channel
+from feeds.model import Entry
+from feeds.model import Format
 
 _IMAGE_TYPES = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",

@@ -9,8 +9,8 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
-from .model import BodyFormat
-from .model import Entry
+from feeds.model import BodyFormat
+from feeds.model import Entry
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .feedcontext import FeedContext
-from .model import Entry
-from .model import Format
+from feeds.model import Entry
+from feeds.model import Format
+from feeds.render.context import FeedContext
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 from typing import NamedTuple
 
-from ._version import __version__
-from .index import FileIndex
-from .replan import Memo
+from feeds._version import __version__
+from feeds.plan.replan import Memo
+from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
@@ -96,9 +96,10 @@ def program_version() -> str:
             digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name}=none\0".encode())
-    package = Path(__file__).parent
+    # Every file of the package, not only code: a template or the pages' script shapes output too.
+    package = Path(__file__).parents[1]
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".html"):
+        if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

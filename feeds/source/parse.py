@@ -16,21 +16,21 @@ from typing import Any
 
 import yaml
 
-from ._yaml import FRONT_MATTER
-from ._yaml import yaml_error
-from .content import file_path
-from .content import read_file
-from .content import scan_content
-from .errors import ContentError
-from .model import Article
-from .model import BodyFormat
-from .model import Image
-from .model import Provider
-from .model import RelatedItem
-from .text import http_url
-from .text import plain_text
-from .text import xml_safe
-from .text import xml_safe_utf8
+from feeds.errors import ContentError
+from feeds.model import Article
+from feeds.model import BodyFormat
+from feeds.model import Image
+from feeds.model import Provider
+from feeds.model import RelatedItem
+from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import yaml_error
+from feeds.source.scan import file_path
+from feeds.source.scan import read_file
+from feeds.source.scan import scan_content
+from feeds.text import http_url
+from feeds.text import plain_text
+from feeds.text import xml_safe
+from feeds.text import xml_safe_utf8
 
 # A short outlet name after a dash or bar ends many scraped titles: "… – TechCrunch".
 _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")

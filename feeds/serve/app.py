@@ -25,19 +25,19 @@ from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound
 
-from ._version import __version__
-from .config import Settings
-from .config import WatchMode
-from .config import load_settings
-from .errors import FeedsError
-from .feedcontext import document_path
-from .filters import PARAMETERS
-from .filters import FilterError
-from .filters import parse_filter
-from .live import LiveSite
-from .page import HTML_POLICY
-from .responses import prefers_html
-from .responses import respond
+from feeds._version import __version__
+from feeds.config import Settings
+from feeds.config import WatchMode
+from feeds.config import load_settings
+from feeds.errors import FeedsError
+from feeds.render.context import document_path
+from feeds.render.pages import HTML_POLICY
+from feeds.serve.filters import PARAMETERS
+from feeds.serve.filters import FilterError
+from feeds.serve.filters import parse_filter
+from feeds.serve.live import LiveSite
+from feeds.serve.responses import prefers_html
+from feeds.serve.responses import respond
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 #: Environment variable naming the config file, for servers that import ``feeds.wsgi:app``.
 CONFIG_VARIABLE = "FEEDS_CONFIG"
 _PAGES = jinja2.Environment(
-    loader=jinja2.PackageLoader("feeds", "templates"),
+    loader=jinja2.PackageLoader("feeds.render", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
