@@ -1,14 +1,17 @@
 """feeds: publish a folder of articles as per-topic Atom, RSS and JSON feeds.
 
-The pipeline is load → convert → render → write (or serve); ``build_site`` runs the first three,
-``create_app`` serves the result.
+The pipeline is source → plan → render → write (or serve). ``SiteBuilder`` runs it incrementally
+through a cache and writes the site (``publish``); ``build_site`` is one build from nothing;
+``create_app`` serves the same documents.
 """
 
 from __future__ import annotations
 
 from feeds._version import __version__
-from feeds.build.pipeline import BuildResult
-from feeds.build.pipeline import build_site
+from feeds.build import BuildResult
+from feeds.build import Publication
+from feeds.build import SiteBuilder
+from feeds.build import build_site
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
@@ -21,9 +24,7 @@ from feeds.model import Entry
 from feeds.model import Format
 from feeds.model import Site
 from feeds.output.write import write_site
-from feeds.plan.planner import convert
 from feeds.render.site import render_site
-from feeds.source.parse import load_articles
 
 
 def __getattr__(name: str) -> object:
@@ -47,10 +48,10 @@ __all__ = [
     "OutputError",
     "Settings",
     "Site",
+    "Publication",
+    "SiteBuilder",
     "build_site",
-    "convert",
     "create_app",
-    "load_articles",
     "load_settings",
     "render_site",
     "write_site",

@@ -1,4 +1,4 @@
-"""The ``feeds`` command line: thin commands over the core in ``build.py``."""
+"""The ``feeds`` command line: options in, one call to the build API (``feeds.build``), a summary out."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,28 +17,13 @@ from typing import TypeVar
 import click
 
 from feeds._version import __version__
-from feeds.build.cache import BuildState
-from feeds.build.cache import RecordWriter
-from feeds.build.cache import cache_folder
-from feeds.build.cache import paused_gc
-from feeds.build.cache import read_state
-from feeds.build.cache import read_summary
-from feeds.build.cache import write_state
-from feeds.build.pipeline import BuildResult
-from feeds.build.pipeline import RecordsRead
-from feeds.build.pipeline import build_site
-from feeds.build.pipeline import content_fingerprint
-from feeds.build.pipeline import start_read_workers
+from feeds.build import BuildResult
+from feeds.build import SiteBuilder
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.errors import FeedsError
 from feeds.output.check import check_documents
-from feeds.output.write import output_listing
-from feeds.output.write import output_matches
-from feeds.output.write import write_site
-from feeds.source.scan import ContentFile
-from feeds.source.scan import scan_content
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -138,58 +124,14 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
 
         feeds build --config config/feeds.yaml --output public
     """
-    with paused_gc():  # a build makes millions of small objects and no cycles to collect
-        _build_and_write(settings, strict, quiet, no_cache)
-
-
-def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
-    started = time.perf_counter()
-    cache = cache_folder(settings.output_dir)
-    context = settings.timezone
-    last = {} if no_cache else read_summary(cache, context)
-    if not last and settings.content_dir.is_dir():
-        # No cache to start from: every file will be read. The workers' fork server starts on
-        # another CPU during the scan; below PARALLEL_MIN_FILES files it goes unused.
-        start_read_workers()
-    found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
-    fingerprint = content_fingerprint(settings, found) if found is not None else ""
-    if found is not None and not no_cache:
-        if last.get("fingerprint") == fingerprint and output_matches(
-            settings.output_dir, last.get("output", {})
-        ):
-            # Nothing a build reads has changed, and the output is what the last build wrote.
-            _report(last["errors"], last["warnings"], quiet)
-            if not quiet:
-                click.echo(f"{last['summary']} Up to date. {time.perf_counter() - started:.2f} s.")
-            raise SystemExit(1 if last["errors"] else 0)
-    # File records stay on disk until the build knows it needs them: after a few changes it
-    # replans from the last build's memo and reads only their shards.
-    state = BuildState() if no_cache else read_state(cache, context, records=False)
-    records = RecordWriter(cache, context, everything=no_cache)
-    try:
-        result = _build(settings, state, quiet, found, memo=True, records_read=records)
-        written = not (strict and result.errors)
-        if written:
-            try:
-                write_site(result.documents, settings.output_dir)
-            except FeedsError as e:
-                raise click.ClickException(str(e)) from e
-    finally:
-        records_stored = records.wait()
-    summary = _summary(result, settings, written)
-    result.state.summary.update(
-        fingerprint=fingerprint,
-        summary=summary,
-        errors=[str(e) for e in result.errors],
-        warnings=list(result.warnings),
-        output=output_listing(settings.output_dir) if written else {},
-    )
-    touched = None if no_cache else (*result.changed, *result.removed)
-    write_state(cache, context, result.state, touched, records=not records_stored)
-    _leave_for_exit(result, state)
+    with _progress(quiet) as bar, _core_errors():
+        done = SiteBuilder(settings, use_cache=not no_cache, progress=bar).publish(strict=strict)
+    _report(done.errors, done.warnings, quiet)
+    _leave_for_exit(done)
     if not quiet:
-        click.echo(f"{summary} {time.perf_counter() - started:.2f} s.")
-    if result.errors:
+        status = " Up to date." if done.up_to_date else ""
+        click.echo(f"{done.summary}{status} {done.seconds:.2f} s.")
+    if done.errors:
         raise SystemExit(1)
 
 
@@ -204,7 +146,7 @@ def check(settings: Settings) -> None:
 
         feeds check --content content
     """
-    result = _build(settings, read_state(cache_folder(settings.output_dir), settings.timezone))
+    result = _build(settings)
     problems = check_documents(result.documents)
     for problem in problems:
         click.echo(f"{problem}", err=True)
@@ -226,7 +168,7 @@ def topics(settings: Settings) -> None:
 
         feeds topics
     """
-    result = _build(settings, read_state(cache_folder(settings.output_dir), settings.timezone))
+    result = _build(settings)
     rows = [(c.topic.slug, c.total, c.topic.name) for c in result.site.topics if c.topic]
     width = max((len(slug) for slug, _, _ in rows), default=4)
     click.echo(f"{'slug':<{width}}  entries  name")
@@ -288,29 +230,33 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
     ).serve()
 
 
-def _build(
-    settings: Settings,
-    state: BuildState | None = None,
-    quiet: bool = False,
-    found: list[ContentFile] | None = None,
-    memo: bool = False,
-    records_read: RecordsRead | None = None,
-) -> BuildResult:
+def _build(settings: Settings) -> BuildResult:
+    """A build from the cache, for the commands that write no site; reports its file problems."""
+    with _progress(False) as bar, _core_errors():
+        result = SiteBuilder(settings, progress=bar).build()
+    _report([str(e) for e in result.errors], result.warnings, False)
+    return result
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[_ProgressBar | None]:
     bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        result = build_site(
-            settings, state, progress=bar, found=found, every_entry=False, memo=memo,
-            records_read=records_read,
-        )  # fmt: skip
+        yield bar
+    finally:
+        if bar:
+            bar.close()
+
+
+@contextlib.contextmanager
+def _core_errors() -> Iterator[None]:
+    """Config errors end with status 2, other errors of ours with 1; anything else is a bug."""
+    try:
+        yield
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
     except FeedsError as e:
         raise click.ClickException(str(e)) from e
-    finally:
-        if bar:
-            bar.close()
-    _report([str(e) for e in result.errors], result.warnings, quiet)
-    return result
 
 
 def _report(errors: Sequence[str], warnings: Sequence[str], quiet: bool) -> None:
@@ -342,22 +288,3 @@ class _ProgressBar:
     def close(self) -> None:
         if self.shown:
             click.echo("\r\033[K", err=True, nl=False)  # clear the line before the summary
-
-
-def _summary(result: BuildResult, settings: Settings, written: bool) -> str:
-    skipped = result.site.skipped
-    pages = len(result.site.channels)
-    lists = _plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
-    where = f"wrote {result.feeds} feeds, {pages} pages, {lists} and index.html to {settings.output_dir}"
-    if not written:
-        where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
-    return (
-        f"Read {result.files} files: {result.articles} articles, {len(result.errors)} errors. "
-        f"{result.entries} entries in {len(result.site.topics)} topics; {where}. "
-        f"Left out: {_plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
-        f"{_plural(skipped.duplicates, 'duplicate')}."
-    )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -23,9 +23,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
-import feeds.build.pipeline
+import feeds.build.read
 import feeds.serve.live
 import feeds.serve.responses
+import feeds.serve.snapshot
+import feeds.serve.watch
 from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
 from feeds.cli import cli
@@ -454,7 +456,7 @@ def test_without_file_system_events_the_watcher_polls(site: Path, monkeypatch: p
         raise OSError("OS file watch limit reached")
         yield set()
 
-    monkeypatch.setattr(feeds.serve.live.watchfiles, "watch", refused)
+    monkeypatch.setattr(feeds.serve.watch.watchfiles, "watch", refused)
     app = create_app(write_config(site, reload_interval=0.1))
     try:
         client = app.test_client()
@@ -544,7 +546,7 @@ def test_a_crashing_build_keeps_the_last_good_site(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(feeds.serve.live, "build_site", broken)
+    monkeypatch.setattr(feeds.serve.live.LiveBuilder, "build", broken)
     assert live_site(client.application).rebuild() is False
     assert client.get("/all.json").data == good
     assert "disk on fire" in client.get("/healthz").get_json()["last_error"]
@@ -626,8 +628,8 @@ def filtered(app: Flask) -> list[bytes]:
 def files_indexed(monkeypatch: pytest.MonkeyPatch) -> list[ContentFile]:
     """The content files that builds index from here on (read in this process, not from a cache)."""
     indexed: list[ContentFile] = []
-    real = feeds.build.pipeline._read_one
-    monkeypatch.setattr(feeds.build.pipeline, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
+    real = feeds.build.read._read_one
+    monkeypatch.setattr(feeds.build.read, "_read_one", lambda *a: indexed.append(a[0]) or real(*a))
     return indexed
 
 
@@ -731,8 +733,8 @@ def test_a_filtered_feed_is_valid_and_names_itself(client: FlaskClient) -> None:
 
 def test_filtered_feeds_are_cached(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     renders = []
-    real = feeds.serve.live.render_feed
-    monkeypatch.setattr(feeds.serve.live, "render_feed", lambda *a: renders.append(a) or real(*a))
+    real = feeds.serve.snapshot.render_feed
+    monkeypatch.setattr(feeds.serve.snapshot, "render_feed", lambda *a: renders.append(a) or real(*a))
     first = client.get("/all.atom?limit=4&q=the")
     second = client.get("/all.atom?q=THE&limit=4")  # same filter, other spelling
     assert first.data == second.data

@@ -1,0 +1,20 @@
+"""The build: load → plan → render, incremental through a cache. ``SiteBuilder`` and
+``LiveBuilder`` are the API; the command line and the web app use nothing else of it."""
+
+from feeds.build.builder import LiveBuilder
+from feeds.build.builder import Publication
+from feeds.build.builder import SiteBuilder
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_site
+from feeds.build.pipeline import content_fingerprint
+from feeds.build.read import build_entries
+
+__all__ = [
+    "BuildResult",
+    "LiveBuilder",
+    "Publication",
+    "SiteBuilder",
+    "build_entries",
+    "build_site",
+    "content_fingerprint",
+]

@@ -6,7 +6,6 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -24,9 +23,7 @@ from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import yaml_error
-from feeds.source.scan import file_path
 from feeds.source.scan import read_file
-from feeds.source.scan import scan_content
 from feeds.text import http_url
 from feeds.text import plain_text
 from feeds.text import xml_safe
@@ -40,34 +37,6 @@ _OPENING = re.compile(r"---[ \t]*\n")
 _FIRST_YEAR, _LAST_YEAR = 1900, 9999
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What loading a content folder gave."""
-
-    articles: tuple[Article, ...]  #: in sorted path order
-    errors: tuple[ContentError, ...]  #: one per skipped file
-    warnings: tuple[ContentError, ...]  #: parts of files that were dropped; the file still counts
-    files: int  #: content files found
-
-
-def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
-    """Read every content file under ``root``; bad files become errors, never exceptions."""
-    articles: list[Article] = []
-    errors: list[ContentError] = []
-    warnings: list[ContentError] = []
-    files = scan_content(root)
-    for file in files:
-        source = file.source
-        try:
-            article, problems, _ = load_file(file_path(root, source), source, tz)
-        except ContentError as e:
-            errors.append(e)
-            continue
-        articles.append(article)
-        warnings.extend(problems)
-    return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files))
 
 
 def load_file(path: str | Path, source: str, tz: tzinfo) -> tuple[Article, list[ContentError], str]:
