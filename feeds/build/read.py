@@ -12,7 +12,9 @@ import os
 from collections.abc import Callable
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from feeds.build.cache import FileRecord
@@ -37,6 +39,10 @@ PARALLEL_MIN_FILES = 2000
 _CHUNK = 500
 #: ``progress(done, total)``: called as changed files are read.
 Progress = Callable[[int, int], None]
+#: What a worker reads: (time zone, content folder, files as plain tuples).
+_Batch = tuple[str, str, list[tuple[str, int, int, int]]]
+#: The error of a file whose reader process crashed.
+CRASHED = "the process reading this file crashed (a bug in a parser, or no memory left); skipped"
 
 
 def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, ...]:
@@ -67,20 +73,7 @@ def read_files(
     # pages: about 37 MB of RSS each, mostly shared.
     jobs = jobs or 2 * (os.cpu_count() or 1)
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
-        # Workers send back records only: building Article objects twice (once there, once
-        # here from a pickle) would cost more than reading the few files a feed shows again.
-        batches = [
-            (settings.timezone, str(settings.content_dir), [tuple(f) for f in files[start : start + _CHUNK]])
-            for start in range(0, len(files), _CHUNK)
-        ]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
-            done = 0
-            for payload in pool.map(_read_batch, batches):
-                for source, record in marshal.loads(payload):
-                    records[source] = as_record(record)
-                done += _CHUNK
-                if progress:
-                    progress(min(done, len(files)), len(files))
+        _read_in_workers(files, settings, records, jobs, progress)
         return {}
     articles: dict[str, Article] = {}
     for number, file in enumerate(files, 1):
@@ -90,6 +83,77 @@ def read_files(
         if progress and number % _CHUNK == 0:
             progress(number, len(files))
     return articles
+
+
+def _read_in_workers(
+    files: list[ContentFile],
+    settings: Settings,
+    records: dict[str, FileRecord],
+    jobs: int,
+    progress: Progress | None,
+) -> None:
+    """Read ``files`` into ``records`` in worker processes.
+
+    A worker that crashes (a parser bug we do not know of, or the kernel's out-of-memory killer)
+    breaks the whole pool, and every batch not yet done with it: those batches are read again, one
+    at a time in a fresh process, and the batch that crashes that process too file by file, so
+    that only the file that crashes a reader is skipped (``CRASHED``) and the build goes on.
+    """
+    # Workers send back records only: building Article objects twice (once there, once here
+    # from a pickle) would cost more than reading the few files a feed shows again.
+    batches = [_batch(settings, files[start : start + _CHUNK]) for start in range(0, len(files), _CHUNK)]
+    done = 0
+    broken: list[_Batch] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+        futures = [pool.submit(_read_batch, batch) for batch in batches]
+        for batch, future in zip(batches, futures, strict=True):
+            try:
+                payload = future.result()
+            except BrokenProcessPool:
+                broken.append(batch)
+                continue
+            _store(payload, records)
+            done += len(batch[2])
+            if progress:
+                progress(done, len(files))
+    for batch in broken:
+        _read_alone([batch], records)
+        done += len(batch[2])
+        if progress:
+            progress(done, len(files))
+
+
+def _batch(settings: Settings, files: Sequence[ContentFile]) -> _Batch:
+    return (
+        settings.timezone,
+        str(settings.content_dir),
+        cast("list[tuple[str, int, int, int]]", list(map(tuple, files))),
+    )
+
+
+def _store(payload: bytes, records: dict[str, FileRecord]) -> None:
+    for source, record in marshal.loads(payload):
+        records[source] = as_record(record)
+
+
+def _read_alone(batches: list[_Batch], records: dict[str, FileRecord]) -> None:
+    """Read ``batches`` one at a time in one worker, started again after a crash; a batch that
+    crashes it is split into single files, and a single file that crashes it is skipped."""
+    pending = list(batches)
+    while pending:
+        with ProcessPoolExecutor(max_workers=1, mp_context=_worker_context()) as pool:
+            while pending:
+                batch = pending.pop(0)
+                try:
+                    _store(pool.submit(_read_batch, batch).result(), records)
+                except BrokenProcessPool:
+                    timezone, root, files = batch
+                    if len(files) == 1:
+                        size, mtime_ns, inode = files[0][1:]
+                        records[files[0][0]] = FileRecord(size, mtime_ns, inode, None, (None, CRASHED), ())
+                    else:
+                        pending[:0] = [(timezone, root, [fields]) for fields in files]
+                    break  # this pool is broken: the next one takes the rest
 
 
 def _worker_context() -> multiprocessing.context.ForkServerContext:
@@ -109,7 +173,7 @@ def start_read_workers() -> None:
     multiprocessing.forkserver.ensure_running()
 
 
-def _read_batch(batch: tuple[str, str, list[tuple[str, int, int, int]]]) -> bytes:
+def _read_batch(batch: _Batch) -> bytes:
     """Worker process: records for a batch of files, marshalled."""
     timezone, root, files = batch
     tz = ZoneInfo(timezone)

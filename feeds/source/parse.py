@@ -22,6 +22,8 @@ from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import MAX_INDENT
+from feeds.source.front_matter import too_deep
 from feeds.source.front_matter import yaml_error
 from feeds.source.scan import read_file
 from feeds.text import http_url
@@ -142,6 +144,14 @@ class _FrontMatterReader:
             ) from None
         # Lines before the front matter text: the opening boundary may swallow blank lines.
         self.offset = text.count("\n", 0, text.index(self.front, 3)) if self.front else 1
+        deep = too_deep(self.front)
+        if deep is not None:
+            raise ContentError(
+                source,
+                self.offset + deep + 1,
+                f"front matter is nested too deep: a line starts past column {MAX_INDENT} "
+                "(indentation and '- ', '? ', ': ' markers); nest less",
+            )
         try:
             data = FRONT_MATTER.load(self.front)
         except yaml.MarkedYAMLError as e:
