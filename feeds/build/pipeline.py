@@ -62,6 +62,7 @@ from feeds.render.site import render_site
 from feeds.source.scan import ContentFile
 from feeds.source.scan import file_path
 from feeds.source.scan import scan_content
+from feeds.source.scan import scan_warnings
 from feeds.source.summary import FileIndex
 
 #: ``records_read(state, touched)``: called once a build's file records are all known, before it
@@ -209,6 +210,8 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogatepass"), digest_size=16)
     # Serialised in C (marshal version 2 keeps no back-references, which are slow to track).
     digest.update(marshal.dumps(_versions(found), 2))
+    # What the scan left out, so that a build tells of a new folder loop rather than being up to date.
+    digest.update(marshal.dumps(scan_warnings(found), 2))
     return digest.hexdigest()
 
 
@@ -331,8 +334,9 @@ def _build_from_memo(
 
 def _finish(settings: Settings, plan: Plan, reading: _Reading, articles: int | None = None) -> BuildResult:
     """The shared end of every build: full entries and documents for the plan, and the report."""
-    site, rendered, documents, fresh = _render(plan, reading.previous.documents, reading.articles, settings)
+    site, rendered, documents, fresh = _render(plan, reading, settings)
     errors, warnings = _reported(settings.content_dir, reading.reports)
+    warnings = scan_warnings(reading.found) + warnings
     reading.state.documents = documents
     return BuildResult(
         documents=rendered,
@@ -349,10 +353,11 @@ def _finish(settings: Settings, plan: Plan, reading: _Reading, articles: int | N
 
 
 def _render(
-    plan: Plan, cached: Mapping[str, tuple[str, bytes]], articles: dict[str, Article], settings: Settings
+    plan: Plan, reading: _Reading, settings: Settings
 ) -> tuple[Site, Documents, dict[str, tuple[str, bytes]], int]:
     """Full entries and documents for a plan: (site, path → bytes, path → (signature, bytes) for
-    the cache, how many documents were rendered rather than taken from ``cached``)."""
+    the cache, how many documents were rendered rather than taken from the last build's)."""
+    cached, articles = reading.previous.documents, reading.articles
     # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
     # few entries (for the index page) instead of all of them.
     signatures: dict[str, str] = {}
@@ -371,7 +376,7 @@ def _render(
         )
         signatures.update(dict.fromkeys(paths, signature))
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
-    current, stale = reread(needed, articles, settings)
+    current, stale = reread(needed, articles, settings, reading.state.files)
     if stale:
         raise FeedsError(
             f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"

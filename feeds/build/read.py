@@ -10,6 +10,7 @@ import multiprocessing.context
 import multiprocessing.forkserver
 import os
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +29,8 @@ from feeds.plan.planner import EntryRef
 from feeds.plan.planner import build_entry
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
+from feeds.source.scan import ContentRoot
+from feeds.source.scan import content_root
 from feeds.source.scan import file_path
 from feeds.source.summary import DIGEST
 from feeds.source.summary import SOURCE
@@ -76,8 +79,9 @@ def read_files(
         _read_in_workers(files, settings, records, jobs, progress)
         return {}
     articles: dict[str, Article] = {}
+    within = content_root(settings.content_dir)
     for number, file in enumerate(files, 1):
-        records[file.source], article = _read_one(file, settings.content_dir, settings.tz)
+        records[file.source], article = _read_one(file, settings.content_dir, settings.tz, within)
         if article is not None:
             articles[file.source] = article
         if progress and number % _CHUNK == 0:
@@ -177,16 +181,21 @@ def _read_batch(batch: _Batch) -> bytes:
     """Worker process: records for a batch of files, marshalled."""
     timezone, root, files = batch
     tz = ZoneInfo(timezone)
+    within = content_root(root)
     out = []
     for fields in files:
         file = ContentFile(*fields)
-        out.append((file.source, tuple(_read_one(file, root, tz)[0])))
+        out.append((file.source, tuple(_read_one(file, root, tz, within)[0])))
     return marshal.dumps(out)
 
 
-def _read_one(file: ContentFile, root: str | Path, tz: ZoneInfo) -> tuple[FileRecord, Article | None]:
+def _read_one(
+    file: ContentFile, root: str | Path, tz: ZoneInfo, within: ContentRoot
+) -> tuple[FileRecord, Article | None]:
     try:
-        article, problems, digest = load_file(file_path(root, file.source), file.source, tz)
+        article, problems, digest = load_file(
+            file_path(root, file.source), file.source, tz, within, file.inode
+        )
     except ContentError as e:
         return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)
@@ -196,18 +205,26 @@ def _read_one(file: ContentFile, root: str | Path, tz: ZoneInfo) -> tuple[FileRe
 
 
 def reread(
-    refs: Sequence[EntryRef], have: dict[str, Article], settings: Settings
+    refs: Sequence[EntryRef],
+    have: dict[str, Article],
+    settings: Settings,
+    records: Mapping[str, FileRecord] | None = None,
 ) -> tuple[dict[str, Article], list[str]]:
     """The articles behind ``refs`` (from ``have``, or read again), and the sources of those whose
-    file is gone or no longer the version the references were made from."""
+    file is gone or no longer the version the references were made from. ``records``, where
+    known, give the inodes the scan saw (a read then checks less; see ``read_file``)."""
     articles: dict[str, Article] = {}
     stale: list[str] = []
+    within = content_root(settings.content_dir)
+    known = (records or {}).get
     for source, digest in {ref[REF_FILE][SOURCE]: ref[REF_FILE][DIGEST] for ref in refs}.items():
         if source in have:
             articles[source] = have[source]
             continue
+        record = known(source)
+        path = file_path(settings.content_dir, source)
         try:
-            article, _, now = load_file(file_path(settings.content_dir, source), source, settings.tz)
+            article, _, now = load_file(path, source, settings.tz, within, record and record.inode)
         except ContentError:
             stale.append(source)
             continue

@@ -25,6 +25,7 @@ from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import too_deep
 from feeds.source.front_matter import yaml_error
+from feeds.source.scan import ContentRoot
 from feeds.source.scan import read_file
 from feeds.text import http_url
 from feeds.text import plain_text
@@ -41,13 +42,16 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
-def load_file(path: str | Path, source: str, tz: tzinfo) -> tuple[Article, list[ContentError], str]:
+def load_file(
+    path: str | Path, source: str, tz: tzinfo, within: ContentRoot | None = None, inode: int | None = None
+) -> tuple[Article, list[ContentError], str]:
     """One file → its article, the warnings about it, and its ``file_digest``.
 
-    Raises ContentError naming ``path`` when the file cannot be read or used.
+    ``within`` and ``inode``: see ``read_file``. Raises ContentError naming ``path`` when the file
+    cannot be read or used.
     """
     try:
-        data, mtime_ns = read_file(path)
+        data, mtime_ns = read_file(path, within, inode)
     except OSError as e:
         raise ContentError(path, None, f"cannot read: {e.strerror or e}") from None
     try:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import heapq
 import os
+import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,30 +27,48 @@ class ContentFile(NamedTuple):
 _new = tuple.__new__
 
 
-def scan_content(root: Path) -> list[ContentFile]:
+class Found(list[ContentFile]):
+    """``scan_content``'s answer: the article files, and what the scan left out and why."""
+
+    warnings: tuple[str, ...] = ()  #: ``path: message`` of each folder link skipped
+
+
+def scan_content(root: Path) -> Found:
     """Every article file under ``root``, recursively, in sorted order of relative path.
 
     Hidden files and folders are skipped, and so is anything reached through a symlink whose real
-    path is outside ``root``.
+    path is outside ``root``. Each real folder is read once: folders are read in order of their
+    path, those reached through a link after all others, and a link to a folder read already (a
+    loop such as ``sub/up -> ..``, or a second way to one folder) is skipped with a warning.
     """
     real_root = os.path.realpath(root)
-    found: list[ContentFile] = []
-    pending = [(str(root), "")]
+    found = Found()
+    warnings: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    # (through a link, relative path, path): real folders first, each kind in path order, so the
+    # way by which a folder is read never depends on the order the file system lists entries in.
+    pending = [(False, "", str(root))]
     while pending:
-        folder, prefix = pending.pop()
+        linked, prefix, folder = heapq.heappop(pending)
         try:
+            status = os.stat(folder)
             entries = list(os.scandir(folder))
         except OSError:
             continue
+        if (status.st_dev, status.st_ino) in seen:
+            warnings.append(f"{folder}: links to a folder that is read already; skipped")
+            continue
+        seen.add((status.st_dev, status.st_ino))
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             try:
-                if entry.is_symlink() and not _inside(entry.path, real_root):
+                link = entry.is_symlink()
+                if link and not _inside(entry.path, real_root):
                     continue
                 if entry.is_dir():
-                    pending.append((entry.path, f"{prefix}{name}/"))
+                    heapq.heappush(pending, (link, f"{prefix}{name}/", entry.path))
                     continue
                 if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES or not entry.is_file():
                     continue
@@ -55,7 +77,13 @@ def scan_content(root: Path) -> list[ContentFile]:
                 continue  # gone while we looked
             found.append(_new(ContentFile, (prefix + name, st.st_size, st.st_mtime_ns, st.st_ino)))
     found.sort()  # by source: tuples compare their first field first, and sources are unique
+    found.warnings = tuple(sorted(warnings))
     return found
+
+
+def scan_warnings(found: Sequence[ContentFile]) -> tuple[str, ...]:
+    """What a ``scan_content`` left out (nothing, for a list made otherwise)."""
+    return found.warnings if isinstance(found, Found) else ()
 
 
 def file_path(root: str | Path, source: str) -> str:
@@ -66,12 +94,40 @@ def file_path(root: str | Path, source: str) -> str:
     return os.path.join(root, *source.split("/"))
 
 
-def read_file(path: str | Path) -> tuple[bytes, int]:
+class ContentRoot(NamedTuple):
+    """A content folder as ``read_file`` checks against it."""
+
+    real: str  #: its real path (no links)
+    device: int  #: its file system's device number (-1 when it cannot be found)
+
+
+def content_root(root: str | Path) -> ContentRoot:
+    real = os.path.realpath(root)
+    try:
+        return ContentRoot(real, os.stat(real).st_dev)
+    except OSError:
+        return ContentRoot(real, -1)
+
+
+def read_file(
+    path: str | Path, within: ContentRoot | None = None, inode: int | None = None
+) -> tuple[bytes, int]:
     """A file's bytes and modification time, with a few system calls (pathlib takes ten
-    microseconds more, which a build pays once per article)."""
-    handle = os.open(path, os.O_RDONLY)
+    microseconds more, which a build pays once per article).
+
+    With ``within``, the file opened must be inside that content folder: the scan checked the
+    path, but a file may have been swapped for a link (or a folder on the way for a link to
+    another folder) since, so the check is made on the file actually opened. ``inode`` is the one
+    the scan saw: the same file on the content folder's device needs no further check. Raises
+    OSError, also for what is not a regular file (a FIFO would block the read forever).
+    """
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if within is not None and (status.st_ino != inode or status.st_dev != within.device):
+            _check_inside(path, status, within)
         # On to the end: the file may have grown since fstat, or a read come back short.
         chunks = [os.read(handle, status.st_size + 1)]
         while chunks[-1]:
@@ -81,6 +137,26 @@ def read_file(path: str | Path) -> tuple[bytes, int]:
     return b"".join(chunks), status.st_mtime_ns
 
 
-def _inside(path: str, real_root: str) -> bool:
+def _check_inside(path: str | Path, opened: os.stat_result, within: ContentRoot) -> None:
+    """Raise OSError unless a path inside ``within`` leads to the file ``opened`` now. Sound
+    however the links change meanwhile: the file is known by its device and inode, which the
+    opened descriptor holds on to."""
     real = os.path.realpath(path)
+    try:
+        now = os.stat(real)
+    except OSError:
+        now = None
+    if (
+        not _inside_real(real, within.real)
+        or now is None
+        or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino)
+    ):
+        raise OSError(errno.EACCES, "it leads outside the content folder now")
+
+
+def _inside(path: str, real_root: str) -> bool:
+    return _inside_real(os.path.realpath(path), real_root)
+
+
+def _inside_real(real: str, real_root: str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
