@@ -23,6 +23,7 @@ from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.errors import FeedsError
+from feeds.errors import OutputError
 from feeds.output.check import check_documents
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +33,12 @@ class _ConfigProblem(click.ClickException):
     """A configuration error: exit status 2, like a usage error, and nothing is written."""
 
     exit_code = 2
+
+
+class _OutputProblem(click.ClickException):
+    """The output folder could not be written (or another build holds it): exit status 3."""
+
+    exit_code = 3
 
 
 def settings_options(function: F) -> F:
@@ -118,7 +125,9 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
     (.feeds-cache/); the output is the same with or without it.
 
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
-    --strict); 2 for a usage or configuration error (nothing is written).
+    --strict); 2 for a usage or configuration error (nothing is written); 3 when the output
+    folder cannot be written (another build is writing it, the disk is full...: the previous
+    site and the cache are left as they were).
 
     Example:
 
@@ -250,11 +259,14 @@ def _progress(quiet: bool) -> Iterator[_ProgressBar | None]:
 
 @contextlib.contextmanager
 def _core_errors() -> Iterator[None]:
-    """Config errors end with status 2, other errors of ours with 1; anything else is a bug."""
+    """Config errors end with status 2, output errors with 3, other errors of ours with 1;
+    anything else is a bug."""
     try:
         yield
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
+    except OutputError as e:
+        raise _OutputProblem(str(e)) from e
     except FeedsError as e:
         raise click.ClickException(str(e)) from e
 

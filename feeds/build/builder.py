@@ -30,6 +30,7 @@ from feeds.build.pipeline import content_fingerprint
 from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
 from feeds.config import Settings
+from feeds.output.write import locked
 from feeds.output.write import output_listing
 from feeds.output.write import output_matches
 from feeds.output.write import write_site
@@ -88,44 +89,50 @@ class SiteBuilder:
     def publish(self, *, strict: bool = False) -> Publication:
         """Build and write the output folder atomically, unless nothing changed since the last
         ``publish``. With ``strict``, any file error means nothing is written. Raises
-        ``OutputError`` when the output folder cannot be written (the old one stays)."""
+        ``OutputError`` at once when another build holds the output folder's lock, and when the
+        output folder cannot be written (the old site and the cache stay as they were)."""
         started = time.perf_counter()
+        with locked(self.settings.output_dir), paused_gc():
+            return self._publish(strict, started)
+
+    def _publish(self, strict: bool, started: float) -> Publication:
         settings = self.settings
-        with paused_gc():
-            last = self._summary()
-            self._start_workers_when_cold(last)
-            found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
-            fingerprint = content_fingerprint(settings, found) if found is not None else ""
-            if (
-                found is not None
-                and last.get("fingerprint") == fingerprint
-                and output_matches(settings.output_dir, last.get("output", {}))
-            ):
-                return Publication(
-                    last["summary"], tuple(last["errors"]), tuple(last["warnings"]), False, True, None,
-                    time.perf_counter() - started,
-                )  # fmt: skip
-            records = RecordWriter(self.folder, settings.timezone, everything=not self.use_cache)
-            try:
-                result = self._build(found, records)
-                written = not (strict and result.errors)
-                if written:
-                    write_site(result.documents, settings.output_dir)
-            finally:
-                stored = records.wait()
-            summary = describe(result, settings, written)
-            result.state.summary.update(
-                fingerprint=fingerprint,
-                summary=summary,
-                errors=[str(e) for e in result.errors],
-                warnings=list(result.warnings),
-                output=output_listing(settings.output_dir) if written else {},
-            )
-            self._store(result, stored)
+        last = self._summary()
+        self._start_workers_when_cold(last)
+        found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
+        fingerprint = content_fingerprint(settings, found) if found is not None else ""
+        if (
+            found is not None
+            and last.get("fingerprint") == fingerprint
+            and output_matches(settings.output_dir, last.get("output", {}))
+        ):
             return Publication(
-                summary, tuple(str(e) for e in result.errors), result.warnings, written, False, result,
+                last["summary"], tuple(last["errors"]), tuple(last["warnings"]), False, True, None,
                 time.perf_counter() - started,
             )  # fmt: skip
+        records = RecordWriter(self.folder, settings.timezone, everything=not self.use_cache)
+        try:
+            result = self._build(found, records)
+            written = not (strict and result.errors)
+            if written:
+                write_site(result.documents, settings.output_dir)
+        except BaseException:
+            records.discard()
+            raise
+        stored = records.commit()
+        summary = describe(result, settings, written)
+        result.state.summary.update(
+            fingerprint=fingerprint,
+            summary=summary,
+            errors=[str(e) for e in result.errors],
+            warnings=list(result.warnings),
+            output=output_listing(settings.output_dir) if written else {},
+        )
+        self._store(result, stored)
+        return Publication(
+            summary, tuple(str(e) for e in result.errors), result.warnings, written, False, result,
+            time.perf_counter() - started,
+        )  # fmt: skip
 
     def _summary(self) -> dict[str, Any]:
         return read_summary(self.folder, self.settings.timezone) if self.use_cache else {}

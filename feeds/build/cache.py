@@ -25,6 +25,7 @@ import hashlib
 import importlib.metadata
 import marshal
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -201,9 +202,15 @@ def write_state(
 
 
 def write_records(
-    folder: Path, context: str, state: BuildState, changed: Iterable[str] | None = None
+    folder: Path,
+    context: str,
+    state: BuildState,
+    changed: Iterable[str] | None = None,
+    into: Path | None = None,
 ) -> None:
-    """Store the file records of ``state`` (all of them, or the shards of ``changed``)."""
+    """Store the file records of ``state`` (all of them, or the shards of ``changed``), in
+    ``folder`` or, to be moved there later, in ``into``."""
+    into = into or folder
     files = state.files
     dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
     if changed is None or not dirty <= state.shards.keys():
@@ -235,13 +242,13 @@ def write_records(
                 texts[source] = record.search
             elif record.indexed is not None:
                 complete = False
-        _write(folder / f"files-{shard:02d}", context, records)
+        _write(into / f"files-{shard:02d}", context, records)
         if not complete:
             # A build that did not load the search text keeps what is stored for unchanged files.
             stored = _read(folder / f"search-{shard:02d}", context)
             if isinstance(stored, dict):
                 texts = {s: stored[s] for s in records if s in stored} | texts
-        _write(folder / f"search-{shard:02d}", context, texts)
+        _write(into / f"search-{shard:02d}", context, texts)
         state.shards[shard] = members[shard]
 
 
@@ -253,22 +260,27 @@ class RecordWriter:
     The child is a fork: it starts at once with the records already in memory. It is made only
     when at least ``MIN_FILES`` files were read or removed, where ``fork`` is available, and from
     a process without other threads (a lock that another thread held at the fork would stay
-    locked in the child).
+    locked in the child). The child stores the records beside the cache (``STAGED``); ``commit``
+    moves them into it once the build has succeeded, and ``discard`` removes them when it has not,
+    so that a build that failed (on a full disk, say) leaves the cache as it found it.
     """
 
     #: Fewer records are stored in a few tens of milliseconds, about what a fork and its copied
     #: pages cost.
     MIN_FILES = 2000
+    STAGED = ".staged-records"
 
     def __init__(self, folder: Path, context: str, everything: bool = False) -> None:
         self.folder = folder
         self.context = context
         self.everything = everything  #: rewrite every shard, not only those of the files touched
         self.child: int | None = None
+        self.staged = folder / self.STAGED
 
     def __call__(self, state: BuildState, touched: Sequence[str]) -> None:
         if len(touched) < self.MIN_FILES or not hasattr(os, "fork") or threading.active_count() > 1:
             return
+        shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the records are stored after the build, here
@@ -276,14 +288,32 @@ class RecordWriter:
         if pid == 0:  # the child: write, then leave without running any of the parent's clean-up
             code = 1
             try:
-                write_records(self.folder, self.context, state, None if self.everything else touched)
+                changed = None if self.everything else touched
+                write_records(self.folder, self.context, state, changed, into=self.staged)
                 code = 0
             finally:
                 os._exit(code)
         self.child = pid
 
-    def wait(self) -> bool:
-        """Wait for the child; whether it stored the records (False when there was none)."""
+    def commit(self) -> bool:
+        """Wait for the child and move the records it stored into the cache; whether all of them
+        are there now (False when there was no child: the build stores them itself)."""
+        stored = self._wait()
+        try:
+            if stored:
+                for path in sorted(self.staged.iterdir()):
+                    os.replace(path, self.folder / path.name)
+        except OSError:
+            stored = False
+        shutil.rmtree(self.staged, ignore_errors=True)
+        return stored
+
+    def discard(self) -> None:
+        """Wait for the child and remove the records it stored."""
+        self._wait()
+        shutil.rmtree(self.staged, ignore_errors=True)
+
+    def _wait(self) -> bool:
         if self.child is None:
             return False
         pid, self.child = self.child, None

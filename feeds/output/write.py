@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,29 +31,41 @@ _AT_FDCWD = -100
 def write_site(documents: Mapping[str, bytes], output: Path) -> None:
     """Replace ``output`` with exactly ``documents`` (relative path → bytes).
 
-    Raises OutputError when the folder is locked by another build, is not ours to replace, or
-    cannot be written.
+    An ``output`` that is a symbolic link stays one: the folder it leads to is replaced. Raises
+    OutputError when the folder is locked by another build, is not ours to replace, or cannot be
+    written; the previous site is then left as it was.
     """
-    output = output.absolute()
     for name in documents:
         _check_relative(name)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(output):
+    with locked(output):
+        output = target(output)
         _recover(output)
-        if output.exists() and not _is_ours(output):
+        if os.path.lexists(output) and not _is_ours(output):
             raise OutputError(
                 f"{output}: exists and was not made by feeds (no {MARKER} file); "
                 "choose an empty or new output folder"
             )
         staging = output.with_name(f".{output.name}.new")
-        if staging.exists():
-            shutil.rmtree(staging)
+        _remove(staging)
         try:
             _write_tree(staging, documents)
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
-            raise OutputError(f"{staging}: cannot write the new site: {e}") from e
+            message = f"cannot write the new site ({e.strerror or e}); the previous site is left as it was"
+            raise OutputError(f"{staging}: {message}") from e
         _swap_in(staging, output)
+
+
+def target(output: Path) -> Path:
+    """The folder a build replaces: ``output``, or where it leads when it is a symbolic link (a
+    link swapped for a folder would break whatever relies on the link)."""
+    output = output.absolute()
+    if not output.is_symlink():
+        return output
+    real = Path(os.path.realpath(output))
+    if real.is_symlink():  # the links go round in a circle
+        raise OutputError(f"{output}: is a symbolic link that leads nowhere; make it lead to a folder")
+    return real
 
 
 def output_listing(output: Path) -> dict[str, tuple[int, int]]:
@@ -91,14 +104,14 @@ def _write_tree(root: Path, documents: Mapping[str, bytes]) -> None:
 def _swap_in(staging: Path, output: Path) -> None:
     old = output.with_name(f".{output.name}.old")
     if not output.exists():
+        output.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, output)
         return
     if _exchange(staging, output):
         shutil.rmtree(staging)  # now holds the previous site
         return
     # No atomic exchange here: two renames, and _recover() finishes the job after a crash.
-    if old.exists():
-        shutil.rmtree(old)
+    _remove(old)
     os.rename(output, old)
     os.rename(staging, output)
     shutil.rmtree(old)
@@ -123,29 +136,50 @@ def _exchange(a: Path, b: Path) -> bool:
 def _recover(output: Path) -> None:
     """Finish a two-rename swap that was interrupted: put the old site back if none is in place."""
     old = output.with_name(f".{output.name}.old")
-    if old.exists() and not output.exists():
+    if old.is_dir() and not old.is_symlink() and not os.path.lexists(output):
         os.rename(old, output)
-    elif old.exists():
-        shutil.rmtree(old)
+    else:
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Remove a folder of ours, or a link in its place (which an older version could leave by
+    swapping the link it was given as output): the link, not what it leads to."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
 
 
 def _is_ours(output: Path) -> bool:
     return output.is_dir() and ((output / MARKER).is_file() or not any(output.iterdir()))
 
 
+#: Lock files this process holds, and the thread holding each: a build holds its output's lock
+#: from start to end, and writes the site under it (``write_site`` takes it again).
+_held: dict[Path, int] = {}
+
+
 @contextlib.contextmanager
-def _locked(output: Path) -> Iterator[None]:
-    """One build at a time per output folder; a second one stops with a clear message."""
+def locked(output: Path) -> Iterator[None]:
+    """One build at a time per output folder (``.<name>.lock`` beside the folder ``target``
+    gives); a second one stops at once with OutputError."""
+    output = target(output)
     lock_path = output.with_name(f".{output.name}.lock")
+    if _held.get(lock_path) == threading.get_ident():
+        yield
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+b") as lock:
-        try:
+        try:  # another open file, even in this process, is refused the lock: flock(2)
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise OutputError(
-                f"{output}: another `feeds build` is writing this folder (lock {lock_path}); "
-                "wait for it to finish"
+                f"{output}: another `feeds build` is building it (lock {lock_path}); wait for it to finish"
             ) from None
+        _held[lock_path] = threading.get_ident()
         try:
             yield
         finally:
+            del _held[lock_path]
             fcntl.flock(lock, fcntl.LOCK_UN)
