@@ -9,6 +9,7 @@ object per stub costs more than the rest of a rebuild. The field positions below
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Final
 
 from feeds.model import Article
@@ -20,7 +21,7 @@ from feeds.text import path_id
 #: One would-be entry of a file, the article itself or one of its related items:
 #: (order, key, item, quality). Stubs sort the way feeds list entries: newest first, then by key.
 Stub = tuple[float, bytes, int, "float | None"]
-ORDER: Final = 0  #: minus the published time in POSIX seconds (a related item without a date: the article's)
+ORDER: Final = 0  #: minus the published time in POSIX seconds (of an undated related item: index_article)
 KEY: Final = 1  #: ``entry_key`` of the entry id
 ITEM: Final = 2  #: 0 for the article, n for its n-th related item
 QUALITY: Final = 3  #: for ``min_quality``
@@ -53,11 +54,18 @@ def entry_key(entry_id: str) -> bytes:
 
 
 def index_article(article: Article, digest: str) -> FileIndex:
-    """The index of a loaded article; ``digest`` identifies the file version it came from."""
-    stubs: list[Stub] = [(-article.published.timestamp(), entry_key(article_id(article)), 0, article.quality)]
+    """The index of a loaded article; ``digest`` identifies the file version it came from.
+
+    A related item without a date shows its article's, and sorts as if the smallest step a float
+    allows older: right after its article, never before it (ties go by key, and 100,000 undated
+    items used to push their article out of its own feed), and before anything truly older.
+    """
+    order = -article.published.timestamp()
+    undated = math.nextafter(order, math.inf)
+    stubs: list[Stub] = [(order, entry_key(article_id(article)), 0, article.quality)]
     for number, item in enumerate(article.related, 1):
-        published = (item.published or article.published).timestamp()
-        stubs.append((-published, entry_key(related_id(item)), number, item.quality))
+        item_order = undated if item.published is None else -item.published.timestamp()
+        stubs.append((item_order, entry_key(related_id(item)), number, item.quality))
     return (article.source, digest, article.is_draft, article.quality, article.topics, tuple(stubs))
 
 
