@@ -333,11 +333,17 @@ def materialize(
     return Site(channels=tuple(channels), skipped=plan.skipped, warnings=plan.warnings)
 
 
+#: An article's entry links at most this many of its related items ("More coverage" and
+#: rel="related" links), so that one article with thousands of them cannot make every feed it is
+#: in megabytes longer; each related item is still an entry of its own.
+MAX_RELATED_LINKS = 100
+
+
 def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
     """The full entry for a reference: the article itself, or one of its related items."""
     item_number, topics = ref[REF_STUB][ITEM], ref[REF_TOPICS]
     if item_number == 0:
-        related = () if settings.related is RelatedMode.OFF else article.related
+        related = () if settings.related is RelatedMode.OFF else article.related[:MAX_RELATED_LINKS]
         return Entry(
             id=article_id(article),
             title=article.title,

@@ -13,6 +13,10 @@ from feeds.model import BodyFormat
 from feeds.model import Entry
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+#: An entry's content HTML is at most about this long: one whose body renders longer (links gain
+#: attributes, a table's cells tags) carries its body as plain text instead, cut to fit. The body
+#: itself is bounded when it is loaded (``source.body``); this bounds what it can grow to.
+MAX_CONTENT_CHARS = 500_000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _CLEAN_CONTENT = {"script", "style"}
 _URL_SCHEMES = {"http", "https"}
@@ -39,16 +43,44 @@ def body_html(body: str, body_format: BodyFormat) -> str:
     if body_format is BodyFormat.MARKDOWN:
         rendered: str = _markdown.render(body)
         return rendered
-    paragraphs = (p.strip() for p in _PARAGRAPH_BREAK.split(body))
-    return "".join(f"<p>{html.escape(p)}</p>\n" for p in paragraphs if p)
+    return plain_html(body)
+
+
+def plain_html(text: str, limit: int | None = None) -> str:
+    """Paragraphs of escaped text; with ``limit``, cut so that the HTML is at most that long."""
+    paragraphs = (p.strip() for p in _PARAGRAPH_BREAK.split(text))
+    out = []
+    size = 0
+    for paragraph in paragraphs:
+        if not paragraph:
+            continue
+        html_paragraph = f"<p>{html.escape(paragraph)}</p>\n"
+        if limit is not None and size + len(html_paragraph) > limit:
+            # Escaping makes a character at most 6 long (&quot;), so this much of it fits.
+            room = (limit - size - len("<p> …</p>\n")) // 6
+            if room > 0:
+                out.append(f"<p>{html.escape(paragraph[:room])} …</p>\n")
+            break
+        out.append(html_paragraph)
+        size += len(html_paragraph)
+    return "".join(out)
 
 
 def entry_html(entry: Entry) -> str:
     """The full, sanitised content of an entry.
 
     Lead image first, then the body (or the excerpt when there is none), then the parent story
-    for a related item, then the "More coverage" list for an article with related items.
+    for a related item, then the "More coverage" list for an article with related items. A body
+    whose HTML would make the content longer than ``MAX_CONTENT_CHARS`` is shown as plain text.
     """
+    content = _entry_html(entry, entry.body_format)
+    if len(content) > MAX_CONTENT_CHARS and entry.body.strip():
+        content = _entry_html(entry, None)
+    return content
+
+
+def _entry_html(entry: Entry, body_format: BodyFormat | None) -> str:
+    """``entry_html`` with the body in ``body_format``, or as plain text cut to fit (None)."""
     parts = []
     if entry.image is not None:
         size = "".join(
@@ -58,7 +90,10 @@ def entry_html(entry: Entry) -> str:
         )
         parts.append(f'<p><img src="{html.escape(entry.image.url)}" alt=""{size}></p>\n')
     if entry.body.strip():
-        parts.append(body_html(entry.body, entry.body_format))
+        if body_format is None:
+            parts.append(plain_html(entry.body, MAX_CONTENT_CHARS // 2))
+        else:
+            parts.append(body_html(entry.body, body_format))
     elif entry.summary:
         parts.append(f"<p>{html.escape(entry.summary)}</p>\n")
     if entry.via is not None:

@@ -56,8 +56,13 @@ def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None
         for channel in site.channels
         if any(document_path(channel.stem, fmt) not in done for fmt in settings.formats)
     ]
-    # Content HTML is rendered once per entry, and only for entries that reach a feed to render.
-    contents = {e.id: entry_html(e) for channel in pending for e in channel.entries}
+    # Content HTML is rendered once per entry (not once per channel it is in: an article with a
+    # thousand topics is in a thousand channels), and only for entries that reach a feed to render.
+    contents: dict[str, str] = {}
+    for channel in pending:
+        for entry in channel.entries:
+            if entry.id not in contents:
+                contents[entry.id] = entry_html(entry)
     contexts = [FeedContext(settings, channel, contents, __version__) for channel in site.channels]
     documents: Documents = {}
     for ctx in contexts:

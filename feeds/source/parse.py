@@ -21,7 +21,9 @@ from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
+from feeds.source.body import bounded_body
 from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import MAX_FRONT_MATTER_CHARS
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import too_deep
 from feeds.source.front_matter import yaml_error
@@ -82,7 +84,7 @@ def parse_article(
         raise ContentError(source, 1, "empty file")
     if _OPENING.match(text):
         return _FrontMatterReader(text, source, tz).article(mtime)
-    return _plain_text_article(text, source, mtime), []
+    return _plain_text_article(text, source, mtime)
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -103,23 +105,26 @@ def _decode(data: bytes, source: str) -> str:
     return text if xml_safe_utf8(data) else xml_safe(text)
 
 
-def _plain_text_article(text: str, source: str, mtime: float) -> Article:
+def _plain_text_article(text: str, source: str, mtime: float) -> tuple[Article, list[ContentError]]:
     """First non-empty line is the title (maybe ending in the outlet's name); the rest is the body."""
     stripped = text.lstrip()
     first, _, body = stripped.partition("\n")
     title, provider = _split_provider_suffix(plain_text(first))
+    line = text.count("\n", 0, len(text) - len(stripped)) + 1
     if not title:
-        line = text.count("\n", 0, len(text) - len(stripped)) + 1
         raise ContentError(source, line, "the first line (the title) has no text")
-    return Article(
+    start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
+    body, _, notes = bounded_body(body.strip(), markdown=False)
+    article = Article(
         source=source,
         title=title,
         published=_from_timestamp(mtime),
         provider=provider,
-        body=body.strip(),
+        body=body,
         body_format=BodyFormat.TEXT,
         dated_from_file=True,
     )
+    return article, [ContentError(source, text.count("\n", 0, start) + 1, note) for note in notes]
 
 
 def _split_provider_suffix(title: str) -> tuple[str, Provider | None]:
@@ -139,6 +144,7 @@ class _FrontMatterReader:
     def __init__(self, text: str, source: str, tz: tzinfo) -> None:
         self.source = source
         self.tz = tz
+        self.whole = text
         self.problems: list[ContentError] = []
         try:
             self.front, self.body = FRONT_MATTER.split(text)
@@ -148,6 +154,13 @@ class _FrontMatterReader:
             ) from None
         # Lines before the front matter text: the opening boundary may swallow blank lines.
         self.offset = text.count("\n", 0, text.index(self.front, 3)) if self.front else 1
+        if len(self.front) > MAX_FRONT_MATTER_CHARS:
+            raise ContentError(
+                source,
+                1,
+                f"the front matter has {len(self.front):,} characters, over the limit of "
+                f"{MAX_FRONT_MATTER_CHARS:,}; shorten it (fewer related items?)",
+            )
         deep = too_deep(self.front)
         if deep is not None:
             raise ContentError(
@@ -181,6 +194,10 @@ class _FrontMatterReader:
             raise self.error("title", "title is missing or empty")
         date_key = _date_key(self.data)
         published = self.date(date_key, get(date_key))
+        body, markdown, notes = bounded_body(self.body.strip(), markdown=True)
+        if notes:  # the body's first line
+            line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
+            self.problems.extend(ContentError(self.source, line, note) for note in notes)
         article = Article(
             source=self.source,
             title=title,
@@ -196,8 +213,8 @@ class _FrontMatterReader:
             quality=self.number("quality", get("quality")),
             category=self.text("category", get("category")) or None,
             kind=self.text("type", get("type")) or None,
-            body=self.body.strip(),
-            body_format=BodyFormat.MARKDOWN,
+            body=body,
+            body_format=BodyFormat.MARKDOWN if markdown else BodyFormat.TEXT,
         )
         return article, self.problems
 
