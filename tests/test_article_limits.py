@@ -24,9 +24,10 @@ from feeds.plan.planner import MAX_RELATED_LINKS
 from feeds.render import site as site_module
 from feeds.render.entry_html import MAX_CONTENT_CHARS
 from feeds.render.entry_html import entry_html
-from feeds.source.body import MAX_BODY_CHARS
-from feeds.source.body import MAX_MARKUP
-from feeds.source.front_matter import MAX_FRONT_MATTER_CHARS
+from feeds.source.limits import MAX_BODY_CHARS
+from feeds.source.limits import MAX_FRONT_MATTER_CHARS
+from feeds.source.limits import MAX_MARKUP
+from feeds.source.limits import MAX_TOPICS
 from feeds.source.parse import parse_article
 from tests.conftest import make_settings
 
@@ -89,6 +90,15 @@ def test_front_matter_over_the_limit_is_refused_unread() -> None:
         f"big.md:1: the front matter has {MAX_FRONT_MATTER_CHARS + 22:,} characters, over the limit of "
         f"{MAX_FRONT_MATTER_CHARS:,}; shorten it (fewer related items?)"
     )
+
+
+def test_only_the_first_topics_are_used() -> None:
+    names = "".join(f"  - Topic {n}\n" for n in range(MAX_TOPICS + 20))
+    article, problems = parse_article(f"---\ntitle: Many\ntopics:\n{names}---\n".encode(), "many.md", 0)
+    assert article.topics == tuple(f"Topic {n}" for n in range(MAX_TOPICS))
+    assert [str(p) for p in problems] == [
+        f"many.md:3: topics has {MAX_TOPICS + 20} names, over the limit of {MAX_TOPICS}; the first {MAX_TOPICS} are used"
+    ]
 
 
 def test_an_entry_links_a_bounded_number_of_its_related_items(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_nothing_unsafe_reaches_a_document(hostile: BuildResult) -> None:
 @pytest.mark.slow
 def test_odd_topic_names_get_safe_single_segment_slugs(hostile: BuildResult) -> None:
     slugs = [c.topic.slug for c in hostile.site.topics if c.topic]
-    assert len(slugs) > 1000  # the 1,000-topic article is there too
+    assert len(slugs) > 20  # with the first 20 of the 1,000-topic article's (MAX_TOPICS)
     for slug in slugs:
         assert re.fullmatch(r"[\w-]+", slug), slug
         assert slug not in {"all", "con", ".", ".."}

@@ -15,7 +15,7 @@ from feeds.model import Entry
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 #: An entry's content HTML is at most about this long: one whose body renders longer (links gain
 #: attributes, a table's cells tags) carries its body as plain text instead, cut to fit. The body
-#: itself is bounded when it is loaded (``source.body``); this bounds what it can grow to.
+#: itself is bounded when it is loaded (``source.limits``); this bounds what it can grow to.
 MAX_CONTENT_CHARS = 500_000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _CLEAN_CONTENT = {"script", "style"}

@@ -116,10 +116,6 @@ _UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`&*:]|---|\.\.\.)")
 _UNUSUAL_START = frozenset("?[{!%@`&*:")  # the same for the first line, with "---" and "..."
 
 
-#: Longer front matter is refused unread: YAML costs up to 2 µs and 60 bytes of memory per
-#: character (PyYAML; yaml-rs a fifth of that), and 500,000 characters hold over 1,000 related
-#: items with their excerpts.
-MAX_FRONT_MATTER_CHARS = 500_000
 #: How far right a line of front matter may start its content. Block collections nest by
 #: indentation, and "- ", "? " and ": " open one more level each on the same line, so a line
 #: nested n levels deep starts at least n / 2 - 1 columns in. 128 columns allow what front matter

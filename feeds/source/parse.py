@@ -21,12 +21,13 @@ from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
-from feeds.source.body import bounded_body
 from feeds.source.front_matter import FRONT_MATTER
-from feeds.source.front_matter import MAX_FRONT_MATTER_CHARS
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import too_deep
 from feeds.source.front_matter import yaml_error
+from feeds.source.limits import MAX_FRONT_MATTER_CHARS
+from feeds.source.limits import MAX_TOPICS
+from feeds.source.limits import bounded_body
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import read_file
 from feeds.text import http_url
@@ -355,6 +356,13 @@ class _FrontMatterReader:
             name = plain_text(str(item))
             if name:
                 names.setdefault(name, None)
+        if len(names) > MAX_TOPICS:
+            limit = MAX_TOPICS
+            self.warn(
+                "topics",
+                f"topics has {len(names):,} names, over the limit of {limit}; the first {limit} are used",
+            )
+            return tuple(names)[:MAX_TOPICS]
         return tuple(names)
 
     def images(self, key: str, value: Any) -> tuple[Image, ...]:

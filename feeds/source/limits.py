@@ -1,16 +1,30 @@
-"""Bounds on what one article's body may cost to render, checked when it is loaded.
+"""Bounds on what one article may cost, checked when it is loaded, so that a warning or an error
+can name the file and line (front matter nesting, which must be checked before any YAML reader
+sees the text, is bounded in ``front_matter``).
 
-markdown-it-py takes about half a microsecond per character of ordinary prose, but up to about 50
-per character that can open or close a construct (``[`` after ``!``, list markers, autolinks...):
-``[a`` repeated a million times took 100 s, and a 4 MB table 39 s and 2.5 GB. nh3 (html5ever) is
-quadratic in unclosed elements: 80,000 ``<div>`` took 41 s. A body is therefore cut at
-``MAX_BODY_CHARS``, and a Markdown body with more than ``MAX_MARKUP`` such characters is shown as
-plain text (escaped, in paragraphs: linear and cheap) instead; each with a warning. Rendering a
-body within both limits takes about a second at worst (``docs/reliability.md`` has the figures),
-and ``entry_html`` bounds what the rendering can grow to.
+* Front matter over ``MAX_FRONT_MATTER_CHARS`` is refused unread: YAML costs up to 2 µs and 60
+  bytes of memory per character (PyYAML; yaml-rs a fifth of that).
+* Only the first ``MAX_TOPICS`` topics are used. An article is in the feeds of each of its topics,
+  and each of those lists all of them, so its output grows with the square of their number:
+  1,000 topics on a 14 KB file made 250 MB of feeds in 41 s; 3,000, 4.4 GB in 6.5 minutes.
+* A body is cut at ``MAX_BODY_CHARS``, and a Markdown body with more than ``MAX_MARKUP`` Markdown
+  characters is shown as plain text (escaped, in paragraphs: linear and cheap). markdown-it-py
+  takes about half a microsecond per character of prose, but up to about 50 for each character
+  that opens or closes a construct (list items, ``![a``): ``[a`` × 2 million took 100 s, a 4 MB
+  table 39 s and 2.5 GB. nh3 (html5ever) is quadratic in unclosed elements: 80,000 ``<div>``
+  took 41 s. Within both limits a body renders in about a second at worst, and
+  ``render.entry_html`` bounds what the rendering can grow to.
+
+``docs/reliability.md`` lists every limit, with what a user sees when one is reached.
 """
 
 from __future__ import annotations
+
+#: Longer front matter is refused unread; 500,000 characters hold over 1,000 related items with
+#: their excerpts.
+MAX_FRONT_MATTER_CHARS = 500_000
+#: Topics of one article beyond this many are left out, with a warning.
+MAX_TOPICS = 20
 
 #: A longer body is cut here (at a paragraph or word break); a long read is 100,000 characters.
 MAX_BODY_CHARS = 200_000
