@@ -20,6 +20,9 @@ sees the text, is bounded in ``front_matter``).
 
 from __future__ import annotations
 
+from feeds.source.front_matter import MAX_INDENT
+from feeds.source.front_matter import too_deep
+
 #: Longer front matter is refused unread; 500,000 characters hold over 1,000 related items with
 #: their excerpts.
 MAX_FRONT_MATTER_CHARS = 500_000
@@ -35,6 +38,26 @@ MAX_MARKUP = 20_000
 #: link titles and attributes: at worst about 50 µs each (list items, "![a"), so 20,000 take
 #: about a second.
 MARKUP = "\n.[]()!*_`~<>&\\|#-+=:@\"'"
+
+
+def front_matter_problem(front: str) -> tuple[int, str] | None:
+    """(0-based line, message) of what puts front matter over a limit, if anything does."""
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        return 0, (
+            f"the front matter has {len(front):,} characters, over the limit of "
+            f"{MAX_FRONT_MATTER_CHARS:,}; shorten it (fewer related items?)"
+        )
+    deep = too_deep(front)
+    if deep is not None:
+        return deep, (
+            f"front matter is nested too deep: a line starts past column {MAX_INDENT} "
+            "(indentation and '- ', '? ', ': ' markers); nest less"
+        )
+    return None
+
+
+def too_many_topics(count: int) -> str:
+    return f"topics has {count:,} names, over the limit of {MAX_TOPICS}; the first {MAX_TOPICS} are used"
 
 
 def bounded_body(body: str, markdown: bool) -> tuple[str, bool, list[str]]:

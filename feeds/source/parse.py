@@ -22,12 +22,11 @@ from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.source.front_matter import FRONT_MATTER
-from feeds.source.front_matter import MAX_INDENT
-from feeds.source.front_matter import too_deep
 from feeds.source.front_matter import yaml_error
-from feeds.source.limits import MAX_FRONT_MATTER_CHARS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
+from feeds.source.limits import front_matter_problem
+from feeds.source.limits import too_many_topics
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import read_file
 from feeds.text import http_url
@@ -155,21 +154,9 @@ class _FrontMatterReader:
             ) from None
         # Lines before the front matter text: the opening boundary may swallow blank lines.
         self.offset = text.count("\n", 0, text.index(self.front, 3)) if self.front else 1
-        if len(self.front) > MAX_FRONT_MATTER_CHARS:
-            raise ContentError(
-                source,
-                1,
-                f"the front matter has {len(self.front):,} characters, over the limit of "
-                f"{MAX_FRONT_MATTER_CHARS:,}; shorten it (fewer related items?)",
-            )
-        deep = too_deep(self.front)
-        if deep is not None:
-            raise ContentError(
-                source,
-                self.offset + deep + 1,
-                f"front matter is nested too deep: a line starts past column {MAX_INDENT} "
-                "(indentation and '- ', '? ', ': ' markers); nest less",
-            )
+        problem = front_matter_problem(self.front)  # before any YAML reader sees it
+        if problem is not None:
+            raise ContentError(source, self.offset + problem[0] + 1, problem[1])
         try:
             data = FRONT_MATTER.load(self.front)
         except yaml.MarkedYAMLError as e:
@@ -357,13 +344,8 @@ class _FrontMatterReader:
             if name:
                 names.setdefault(name, None)
         if len(names) > MAX_TOPICS:
-            limit = MAX_TOPICS
-            self.warn(
-                "topics",
-                f"topics has {len(names):,} names, over the limit of {limit}; the first {limit} are used",
-            )
-            return tuple(names)[:MAX_TOPICS]
-        return tuple(names)
+            self.warn("topics", too_many_topics(len(names)))
+        return tuple(names)[:MAX_TOPICS]
 
     def images(self, key: str, value: Any) -> tuple[Image, ...]:
         if value is None:
