@@ -260,6 +260,14 @@ def test_opml_lists_subscribe_to_each_channel_once(sample: BuildResult) -> None:
         assert root.findtext("head/title") == f"Feeds sample site ({fmt.label})"
 
 
+@pytest.mark.parametrize("name", ["feeds.opml", "feeds-rss.opml", "feeds-json.opml"])
+def test_opml_head_has_only_elements_the_validator_knows(name: str, sample: BuildResult) -> None:
+    """The W3C Feed Validation Service reports ``<docs>`` as an undefined head element (an error)."""
+    root = etree.fromstring(sample.documents[name])
+    assert root.find("head/docs") is None
+    assert [child.tag for child in root.find("head")] == ["title", "dateModified", "ownerName"]
+
+
 def test_one_format_one_opml_list() -> None:
     settings = make_settings(formats=(Format.RSS,))
     documents = render_site(convert([make_article(1)], settings), settings)
