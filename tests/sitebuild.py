@@ -18,15 +18,21 @@ from feeds.config import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-#: Every sample file's modification time in the golden build.
+#: The first sample file's modification time in the golden build.
 PINNED_MTIME = datetime(2021, 3, 15, 12, 0, tzinfo=timezone.utc).timestamp()
+#: Between one file's time and the next: the sample's 16 files all fall within one second, as when
+#: a checkout writes them.
+PINNED_STEP_NS = 50_000_000
 
 
 def pinned_copy(source: Path, target: Path) -> Path:
-    """Copy a content folder and give every file the same fixed modification time."""
+    """Copy a content folder and give its files fixed modification times: the first (in path
+    order) ``PINNED_MTIME``, each next one ``PINNED_STEP_NS`` later."""
     shutil.copytree(source, target)
-    for path in target.rglob("*"):
-        os.utime(path, (PINNED_MTIME, PINNED_MTIME))
+    first = int(PINNED_MTIME) * 1_000_000_000
+    for number, path in enumerate(sorted(target.rglob("*"))):
+        pinned = first + number * PINNED_STEP_NS
+        os.utime(path, ns=(pinned, pinned))
     return target
 
 

@@ -260,6 +260,18 @@ def test_opml_lists_subscribe_to_each_channel_once(sample: BuildResult) -> None:
         assert root.findtext("head/title") == f"Feeds sample site ({fmt.label})"
 
 
+def test_no_two_entries_of_an_atom_feed_share_updated(sample: BuildResult) -> None:
+    """The W3C validator warns (DuplicateUpdated) when they do. The sample's two undated articles
+    are dated by file times within one second of each other, which their fractions tell apart."""
+    for name in (name for name in sample.documents if name.endswith(".atom")):
+        root = etree.fromstring(sample.documents[name])
+        updated = root.xpath("a:entry/a:updated/text()", namespaces=NS)
+        assert len(updated) == len(set(updated)), name
+    root = etree.fromstring(sample.documents["all.atom"])
+    undated = root.xpath("a:entry[starts-with(a:id, 'urn:uuid:')]/a:updated/text()", namespaces=NS)
+    assert undated == ["2021-03-15T12:00:00.700000+00:00", "2021-03-15T12:00:00+00:00"]
+
+
 @pytest.mark.parametrize("name", ["feeds.opml", "feeds-rss.opml", "feeds-json.opml"])
 def test_opml_head_has_only_elements_the_validator_knows(name: str, sample: BuildResult) -> None:
     """The W3C Feed Validation Service reports ``<docs>`` as an undefined head element (an error)."""

@@ -80,7 +80,7 @@ def load_file(path: str | Path, source: str, tz: tzinfo) -> tuple[Article, list[
     except OSError as e:
         raise ContentError(path, None, f"cannot read: {e.strerror or e}") from None
     try:
-        article, problems = parse_article(data, source, mtime_ns // 1_000_000_000, tz)
+        article, problems = parse_article(data, source, mtime_ns / 1_000_000_000, tz)
     except ContentError as e:
         raise ContentError(path, e.line, e.message) from None
     warnings = [ContentError(path, p.line, p.message) for p in problems]
@@ -155,7 +155,10 @@ def _split_provider_suffix(title: str) -> tuple[str, Provider | None]:
 
 
 def _from_timestamp(mtime: float) -> datetime:
-    return datetime.fromtimestamp(int(mtime), tz=timezone.utc)
+    # To the microsecond, not the second: dates SHOULD be as accurate as possible (RFC 4287
+    # §3.3 allows fractions), and files saved within one second then keep their order and
+    # distinct dates (feed validators flag two entries updated at the same instant).
+    return datetime.fromtimestamp(mtime, tz=timezone.utc)
 
 
 class _FrontMatterReader:
