@@ -145,7 +145,7 @@ def make_snapshot(
     max_age = settings.serve.max_age  # the config may have changed it
 
     def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
-        modified = content_dates[path]
+        modified = content_dates[path].replace(microsecond=0)  # as HTTP dates, and ``old.modified``
         if old is not None:
             if old.body == body and old.max_age == max_age:
                 return old  # same bytes, same headers: hashed and gzipped already
