@@ -45,6 +45,18 @@ def test_slugify(name: str, slug: str) -> None:
     assert slugify(name) == slug
 
 
+def test_slugify_names_the_kind_it_falls_back_to() -> None:
+    assert slugify("con", "entry") == "con-entry"
+    assert slugify("!!", "entry") == "entry-" + __import__("hashlib").sha1(b"!!").hexdigest()[:8]
+
+
+def test_slug_fits_a_file_name_in_any_script() -> None:
+    """80 letters of a script that takes 4 bytes each would be 320 bytes: too long for a file name."""
+    slug = slugify("\U00020000" * 100)
+    assert len(slug.encode("utf-8")) <= 200
+    assert slug == "\U00020000" * 50
+
+
 @pytest.mark.parametrize(
     ("url", "canonical"),
     [
