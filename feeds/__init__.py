@@ -21,7 +21,7 @@ from feeds.model import Entry
 from feeds.model import Format
 from feeds.model import Site
 from feeds.output.write import write_site
-from feeds.plan.planner import convert
+from feeds.plan.entries import convert
 from feeds.render.site import render_site
 from feeds.source.parse import load_articles
 

@@ -102,6 +102,44 @@ def test_edits_additions_deletions_and_renames(settings: Settings) -> None:
     assert b"Edited " not in result.documents["all.atom"]
 
 
+MINNEAPOLIS = "minneapolis-bans-its-police-department-from-using-facial-recognition-software"
+
+
+def test_entry_pages_follow_edits_of_their_articles(settings: Settings) -> None:
+    """An article without a URL has a page. When another file earlier in path order is retitled
+    to the same title, it takes the plain slug: the feeds that link to the first page change with
+    it, though none of their entries or totals did (the other article is older than they show).
+    Editing a title moves its page."""
+    settings = dataclasses.replace(settings, max_items=2)
+    content = settings.content_dir
+    older = '---\ntitle: "{}"\npublishedDateTime: 1999-01-01T00:00:00Z\n---\nOld.\n'
+    (content / "0.md").write_text(older.format("An old story"), encoding="utf-8")
+    first = build_site(settings)
+    assert f"entries/{MINNEAPOLIS}.html" in first.documents
+    assert "entries/an-old-story.html" in first.documents
+    (content / "0.md").write_text(older.format(MINNEAPOLIS.replace("-", " ")), encoding="utf-8")
+    touch(content / "0.md")
+    result = rebuild(settings, first.state)
+    assert result.site.pages["0.md"] == f"entries/{MINNEAPOLIS}.html"
+    assert result.site.pages["000_172e09f9723532bd.txt"] == f"entries/{MINNEAPOLIS}-2.html"
+    assert f"entries/{MINNEAPOLIS}-2.html".encode() in result.documents["all.atom"]
+    assert b"Old." in result.documents[f"entries/{MINNEAPOLIS}.html"]
+    assert "entries/an-old-story.html" not in result.documents
+
+    plain = content / "000_172e09f9723532bd.txt"
+    body = plain.read_text(encoding="utf-8").partition("\n")[2]
+    plain.write_text(f"Minneapolis bans facial recognition – TechCrunch\n{body}", encoding="utf-8")
+    touch(plain)
+    result = rebuild(settings, result.state)
+    assert result.site.pages[plain.name] == "entries/minneapolis-bans-facial-recognition.html"
+    assert f"entries/{MINNEAPOLIS}-2.html" not in result.documents
+    assert result.rendered < len(result.state.documents)
+
+    (content / "0.md").unlink()
+    result = rebuild(settings, result.state)
+    assert f"entries/{MINNEAPOLIS}.html" not in result.documents
+
+
 def test_writing_only_the_changed_shards_keeps_every_record(settings: Settings) -> None:
     """After each edit, addition, rename and deletion a build rewrites only the shards of what
     changed (found from what each shard held), and the cache then holds exactly the new state."""

@@ -6,6 +6,8 @@ import calendar
 import html
 import json
 from pathlib import Path
+from urllib.parse import quote
+from urllib.parse import unquote
 
 import feedparser
 import pytest
@@ -16,7 +18,7 @@ from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
 from feeds.output.check import check_documents
-from feeds.plan.planner import convert
+from feeds.plan.entries import convert
 from feeds.render.site import render_site
 from feeds.text import canonical_url
 from tests.conftest import make_article
@@ -61,8 +63,9 @@ def assert_entry(got: feedparser.FeedParserDict, entry: Entry, fmt: Format) -> N
     assert timestamp(got.published_parsed) == int(entry.published.timestamp())
     if entry.url:
         assert got.link == entry.url
-    else:
-        assert "link" not in got or not got.link.startswith("http")
+    else:  # its page in the site
+        assert entry.page is not None
+        assert got.link == BASE + quote(entry.page)
     if entry.summary:
         # RSS <description> is HTML, so the plain-text excerpt arrives HTML-escaped.
         assert (got.summary if fmt is Format.ATOM else html.unescape(got.summary)) == entry.summary
@@ -90,7 +93,42 @@ def assert_entry(got: feedparser.FeedParserDict, entry: Entry, fmt: Format) -> N
         expected += [("via", entry.via.url)] if entry.via else []
         assert rels == expected
         alternates = [link for link in got.get("links", []) if link["rel"] == "alternate"]
-        assert len(alternates) == (1 if entry.url else 0)
+        assert len(alternates) == 1
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_every_entry_of_every_feed_has_a_link(sample: BuildResult, fmt: Format) -> None:
+    """Readers open an entry by its link (JSON Feed: ``url`` "should be present regardless"); an
+    article without a URL of its own links to its page in the site, which the build makes."""
+    to_pages = 0
+    for name in sorted(name for name in sample.documents if name.endswith(f".{fmt.value}")):
+        if fmt is Format.JSON:
+            links = [item.get("url") for item in json.loads(sample.documents[name])["items"]]
+        else:
+            feed = feedparser.parse(sample.documents[name])
+            assert not feed.bozo, name
+            links = [entry.get("link") for entry in feed.entries]
+        assert links, name
+        for link in links:
+            assert link and link.startswith(("https://", "http://")), name
+            if link.startswith(f"{BASE}entries/"):
+                assert unquote(link.removeprefix(BASE)) in sample.documents, link
+                to_pages += 1
+    assert to_pages >= 2  # the sample's two plain-text articles, in all.* at least
+
+
+def test_entry_links_in_rss_and_atom_are_the_page_for_an_article_without_url(sample: BuildResult) -> None:
+    atom = etree.fromstring(sample.documents["all.atom"])
+    rss = etree.fromstring(sample.documents["all.rss"])
+    for entry in sample.site.everything.entries:
+        expected = entry.url or BASE + quote(entry.page or "")
+        atom_entry = atom.xpath("a:entry[a:id=$id]", id=entry.id, namespaces=NS)[0]
+        alternates = atom_entry.xpath("a:link[not(@rel) or @rel='alternate']/@href", namespaces=NS)
+        assert alternates == [expected]
+        item = rss.xpath("channel/item[guid=$id]", id=entry.id)[0]
+        assert item.findtext("link") == expected
+        # The id stays the article's own: only the link is the page.
+        assert item.find("guid").get("isPermaLink") == ("true" if entry.url == entry.id else "false")
 
 
 @pytest.mark.parametrize("fmt", list(Format))
@@ -186,7 +224,7 @@ def test_json_feed_items_match_model(sample: BuildResult) -> None:
         assert [item["id"] for item in feed["items"]] == [e.id for e in channel.entries]
         for item, entry in zip(feed["items"], channel.entries, strict=True):
             assert item["title"] == entry.title
-            assert item.get("url") == entry.url
+            assert item["url"] == (entry.url or BASE + quote(entry.page or ""))
             assert item["date_published"] == entry.published.isoformat()
             assert item.get("summary", "") == entry.summary
             assert item.get("image") == (entry.image.url if entry.image else None)

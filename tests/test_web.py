@@ -699,6 +699,43 @@ def test_filters_pick_what_a_test_of_every_entry_picks(client: FlaskClient, feed
     assert matched or feed_filter.words == ("zzzz",)
 
 
+def test_a_filtered_feed_links_an_old_article_without_url_to_its_page(tmp_path: Path) -> None:
+    """Filters pick from every entry, not only the newest max_items: an article without a URL that
+    only a filtered feed shows has its page too, at the address the feed gives, with the bytes
+    that ``feeds build`` writes there."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    old = tmp_path / "content" / "zz_old.txt"
+    old.write_text("Zebracorn seen in the archive – Old Gazette\n\nA very old story.\n", encoding="utf-8")
+    os.utime(old, (946_684_800, 946_684_800))  # 2000-01-01: the oldest entry by far
+    config = write_config(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace("max_items: 50", "max_items: 3"))
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        assert "Zebracorn" not in {
+            entry.title.split()[0] for entry in entries_of(client, "/all.atom").entries
+        }
+        [entry] = entries_of(client, "/all.atom?q=zebracorn").entries
+        assert entry.link == "https://feeds.example.org/entries/zebracorn-seen-in-the-archive.html"
+        page = client.get("/entries/zebracorn-seen-in-the-archive.html")
+        assert page.status_code == 200
+        assert b"<p>A very old story.</p>" in page.data
+        [item] = json_items(client, "/all.json?q=zebracorn")
+        assert item["url"] == entry.link
+    finally:
+        app.extensions["feeds"].stop()
+    result = CliRunner().invoke(cli, ["build", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "public" / "entries" / "zebracorn-seen-in-the-archive.html").read_bytes() == page.data
+
+
+def json_items(client: FlaskClient, url: str) -> list[dict[str, object]]:
+    response = client.get(url)
+    assert response.status_code == 200, response.data
+    items: list[dict[str, object]] = response.get_json()["items"]
+    return items
+
+
 def test_provider(client: FlaskClient) -> None:
     items = client.get("/all.json?provider=example+NEWS").get_json()["items"]
     assert items

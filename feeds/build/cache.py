@@ -44,7 +44,7 @@ from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_FORMAT = 5
+_FORMAT = 6
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
@@ -304,7 +304,7 @@ def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any])
         topics = pool[(tuple, indexed[4])] = tuple(one(name) for name in indexed[4])
     stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[5])
     own = source if indexed[0] == source else indexed[0]
-    return (own, indexed[1], indexed[2], one(indexed[3]), topics, stubs)
+    return (own, indexed[1], indexed[2], one(indexed[3]), topics, stubs, indexed[6])
 
 
 @contextlib.contextmanager

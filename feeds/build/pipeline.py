@@ -41,11 +41,11 @@ from feeds.errors import FeedsError
 from feeds.model import Article
 from feeds.model import Entry
 from feeds.model import Site
+from feeds.plan.entries import build_entry
+from feeds.plan.entries import materialize
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
-from feeds.plan.planner import build_entry
-from feeds.plan.planner import materialize
 from feeds.plan.planner import plan_site
 from feeds.plan.replan import MAX_CHANGES
 from feeds.plan.replan import SPARE
@@ -60,6 +60,7 @@ from feeds.render.pages import LATEST_TITLES
 from feeds.render.site import Documents
 from feeds.render.site import feed_signature
 from feeds.render.site import render_site
+from feeds.render.site import reusable_pages
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import file_path
@@ -328,8 +329,9 @@ def _render(
     counts: dict[str, int] = {}
     for planned in plan.channels:
         signature = feed_signature(
-            planned.stem, planned.title, planned.description, planned.total, planned.refs, settings
-        )
+            planned.stem, planned.title, planned.description, planned.total, planned.refs, settings,
+            plan.pages,
+        )  # fmt: skip
         paths = channel_paths(planned.stem, settings.formats)
         reusable = [path for path in paths if cached.get(path, ("", b""))[0] == signature]
         for path in reusable:
@@ -338,14 +340,18 @@ def _render(
             min(LATEST_TITLES, settings.max_items) if len(reusable) == len(paths) else settings.max_items
         )
         signatures.update(dict.fromkeys(paths, signature))
+    page_signatures, pages_done, pages = reusable_pages(plan, cached, settings)
+    signatures.update(page_signatures)
+    done.update(pages_done)
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
+    needed.extend(plan.page_refs[source] for source in pages)
     current, stale = _reread(needed, articles, settings)
     if stale:
         raise FeedsError(
             f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
         )
     articles.update(current)
-    site = materialize(plan, articles, settings, counts)
+    site = materialize(plan, articles, settings, counts, pages)
     rendered = render_site(site, settings, done)
     documents = {path: (signature, rendered[path]) for path, signature in signatures.items()}
     return site, rendered, documents, len(signatures) - len(done)
@@ -374,15 +380,18 @@ def _too_big(file: ContentFile, settings: Settings) -> FileRecord:
     return FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
 
 
-def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, ...]:
-    """Full entries for references of a built site, read again from their files.
+def build_entries(
+    settings: Settings, refs: Sequence[EntryRef], pages: Mapping[str, str]
+) -> tuple[Entry, ...]:
+    """Full entries for references of a built site, read again from their files; ``pages`` is
+    the site's (``Site.pages``).
 
     An entry whose file changed or went away since the build is left out; the rebuild that the
     change triggers accounts for it.
     """
     current, _ = _reread(refs, {}, settings)
     return tuple(
-        build_entry(ref, current[ref[REF_FILE][SOURCE]], settings)
+        build_entry(ref, current[ref[REF_FILE][SOURCE]], settings, pages)
         for ref in refs
         if ref[REF_FILE][SOURCE] in current
     )

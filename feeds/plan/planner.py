@@ -1,8 +1,9 @@
 """Convert: articles → de-duplicated entries, grouped into the ``all`` and per-topic channels.
 
 Two steps. ``plan_site`` decides everything from the small per-file indexes: drafts, quality, which
-copy of a duplicate wins, topics, order. ``materialize`` then builds full entries only for what
-reaches a feed. Pure: takes values, returns values; no files, no clock.
+copy of a duplicate wins, topics, order, the pages of articles without a URL. ``entries.materialize``
+then builds full entries only for what reaches a document. Pure: takes values, returns values; no
+files, no clock.
 """
 
 from __future__ import annotations
@@ -25,30 +26,22 @@ from typing import Any
 from typing import Final
 
 from feeds.config import Settings
-from feeds.model import Article
-from feeds.model import BodyFormat
-from feeds.model import Channel
-from feeds.model import Entry
-from feeds.model import Image
-from feeds.model import Link
 from feeds.model import RelatedMode
-from feeds.model import Site
 from feeds.model import SkipCounts
 from feeds.model import Topic
+from feeds.plan.pages import page_paths
 from feeds.source.summary import FILE_QUALITY
 from feeds.source.summary import IS_DRAFT
 from feeds.source.summary import ITEM
 from feeds.source.summary import KEY
 from feeds.source.summary import ORDER
+from feeds.source.summary import PAGE
 from feeds.source.summary import QUALITY
 from feeds.source.summary import SOURCE
 from feeds.source.summary import STUBS
 from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
 from feeds.source.summary import Stub
-from feeds.source.summary import article_id
-from feeds.source.summary import index_article
-from feeds.source.summary import related_id
 from feeds.text import slugify
 
 #: An entry before it is built: (order, key, file, stub, topics), where order is minus the
@@ -84,12 +77,9 @@ class Plan:
     warnings: tuple[str, ...]
     names: Mapping[str, str] = field(default_factory=dict)  #: every topic name as written → its slug
     census: bytes = b""  #: with ``census``: every candidate entry's key, sorted, repeats included
-
-
-def convert(articles: Sequence[Article], settings: Settings) -> Site:
-    """Build every channel from the loaded articles (given in sorted path order)."""
-    plan = plan_site([index_article(a, "") for a in articles], settings)
-    return materialize(plan, {a.source: a for a in articles}, settings)
+    #: every article without a URL, by source: its page's path (``pages.page_paths``)
+    pages: Mapping[str, str] = field(default_factory=dict)
+    page_refs: Mapping[str, EntryRef] = field(default_factory=dict)  #: the same articles' references
 
 
 def plan_site(
@@ -198,6 +188,11 @@ def plan_site(
                 ref_of[key] = make.ref(stub, file, make.topics(slugs))
         picked = [(topic, list(map(ref_of.__getitem__, map(_KEY, stubs))), n) for topic, stubs, n in picked]
 
+    # Every article without a URL gets a page, shown in a feed or not: filtered feeds can show any.
+    page_refs = {
+        file[SOURCE]: make.ref(file[STUBS][0], file, make.topics(slug_sets[file[TOPICS]]))
+        for file in compress(kept, map(_PAGE, kept))
+    }
     site = settings.site
     channels = []
     for topic, refs, total in picked:
@@ -210,10 +205,12 @@ def plan_site(
     skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=len(keys) - picked[0][2])
     names = {name: topic.slug for name, topic in topics.by_name.items()}
     every_key = b"".join(sorted(keys)) if census else b""
-    return Plan(tuple(channels), skipped, tuple(topics.warnings), names, every_key)
+    pages = page_paths((source, ref[REF_FILE][PAGE]) for source, ref in page_refs.items())
+    return Plan(tuple(channels), skipped, tuple(topics.warnings), names, every_key, pages, page_refs)
 
 
 _NAMES = itemgetter(TOPICS)
+_PAGE = itemgetter(PAGE)
 _STUBS = itemgetter(STUBS)
 _ORDER = itemgetter(ORDER)
 _KEY = itemgetter(KEY)
@@ -301,81 +298,6 @@ class _References:
         return (stub[ORDER], stub[KEY], file, stub, topics)
 
 
-def materialize(
-    plan: Plan, articles: Mapping[str, Article], settings: Settings, counts: Mapping[str, int] | None = None
-) -> Site:
-    """The site with full entries for what reaches a feed; ``articles`` must hold their files.
-
-    ``counts`` (channel stem → number) builds fewer than ``max_items`` entries for channels whose
-    feeds need not be rendered again.
-    """
-    built: dict[bytes, Entry] = {}
-    channels = []
-    for planned in plan.channels:
-        entries = []
-        count = settings.max_items if counts is None else counts[planned.stem]
-        for ref in planned.refs[:count]:
-            entry = built.get(ref[REF_KEY])
-            if entry is None:
-                entry = built[ref[REF_KEY]] = build_entry(ref, articles[ref[REF_FILE][SOURCE]], settings)
-            entries.append(entry)
-        channels.append(
-            Channel(
-                stem=planned.stem,
-                title=planned.title,
-                description=planned.description,
-                entries=tuple(entries),
-                total=planned.total,
-                topic=planned.topic,
-                refs=planned.refs,
-            )
-        )
-    return Site(channels=tuple(channels), skipped=plan.skipped, warnings=plan.warnings)
-
-
-def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
-    """The full entry for a reference: the article itself, or one of its related items."""
-    item_number, topics = ref[REF_STUB][ITEM], ref[REF_TOPICS]
-    if item_number == 0:
-        related = () if settings.related is RelatedMode.OFF else article.related
-        return Entry(
-            id=article_id(article),
-            title=article.title,
-            published=article.published,
-            source=article.source,
-            url=article.url,
-            summary=article.excerpt,
-            body=article.body,
-            body_format=article.body_format,
-            provider=article.provider,
-            topics=topics,
-            category=article.category,
-            image=_best_image(article.images),
-            quality=article.quality,
-            related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
-        )
-    item = article.related[item_number - 1]
-    via = (
-        Link(article.url, article.title, article.provider.name if article.provider else None)
-        if article.url
-        else None
-    )
-    return Entry(
-        id=related_id(item),
-        title=item.title,
-        published=item.published or article.published,
-        source=f"{article.source}#related-{item_number}",
-        url=item.url,
-        summary=item.excerpt,
-        body_format=BodyFormat.TEXT,
-        provider=item.provider,
-        topics=topics,
-        image=_best_image(item.images),
-        via=via,
-        quality=item.quality,
-    )
-
-
 def _slug(topic: Topic) -> str:
     return topic.slug
 
@@ -422,12 +344,3 @@ class _TopicIndex:
                 options.description if options and options.description else f"Latest articles about {name}"
             ),
         )
-
-
-def _best_image(images: Sequence[Image]) -> Image | None:
-    """The largest image by area; the first one wins ties (and when sizes are unknown)."""
-    best = None
-    for image in images:
-        if best is None or image.area > best.area:
-            best = image
-    return best

@@ -80,8 +80,9 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, entry: Entry, fmt: Format) -
     fe.title(entry.title)
     fe.published(entry.published)
     fe.updated(entry.published)
-    if entry.url:
-        fe.link(href=entry.url)
+    link = ctx.entry_url(entry)
+    if link:
+        fe.link(href=link)
     if entry.summary:
         fe.summary(entry.summary if fmt is Format.ATOM else ctx.escape(entry.summary))
     fe.content(ctx.content_html(entry), type="html" if fmt is Format.ATOM else None)

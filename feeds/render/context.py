@@ -62,6 +62,12 @@ class FeedContext:
             return self.settings.url()
         return self.settings.url(quote(page_path(self.channel.stem)))
 
+    def entry_url(self, entry: Entry) -> str | None:
+        """Where a reader opens an entry: the story's own URL, or else its page in the site."""
+        if entry.url is None and entry.page is not None:
+            return self.settings.url(quote(entry.page))
+        return entry.url
+
     def sibling_urls(self, fmt: Format) -> list[tuple[Format, str]]:
         return [(other, self.self_url(other)) for other in self.settings.formats if other is not fmt]
 

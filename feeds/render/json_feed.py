@@ -37,8 +37,9 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
 
 def _item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.id}
-    if entry.url:
-        item["url"] = entry.url
+    url = ctx.entry_url(entry)
+    if url:
+        item["url"] = url
     item["title"] = entry.title
     item["content_html"] = ctx.content_html(entry)
     if entry.summary:

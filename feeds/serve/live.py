@@ -99,7 +99,7 @@ class Snapshot:
                 return cached
         shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search)
         _return_free_memory()  # the unpacked search text is gone again
-        entries = build_entries(self.settings, shown)
+        entries = build_entries(self.settings, shown, self.result.site.pages)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
         if view:
             body = render_page(channel, self.settings, feed_filter.query)
