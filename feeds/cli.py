@@ -347,8 +347,12 @@ class _ProgressBar:
 def _summary(result: BuildResult, settings: Settings, written: bool) -> str:
     skipped = result.site.skipped
     pages = len(result.site.channels)
+    entry_pages = _plural(len(result.site.pages), "entry page")
     lists = _plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
-    where = f"wrote {result.feeds} feeds, {pages} pages, {lists} and index.html to {settings.output_dir}"
+    where = (
+        f"wrote {result.feeds} feeds, {pages} pages, {entry_pages}, {lists} and index.html "
+        f"to {settings.output_dir}"
+    )
     if not written:
         where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
     return (

@@ -35,7 +35,8 @@ class SiteSettings:
     base_url: str = "http://localhost:8000/"  #: absolute URL of the output folder, ends in "/"
     language: str = "en"  #: BCP 47 tag for every feed
     author: str = ""  #: feed-level author name; empty means the site title
-    icon: str | None = None  #: absolute URL of a square icon
+    icon: str | None = None  #: absolute URL of a large square icon; default: feeds' own, in the site
+    favicon: str | None = None  #: absolute URL of a small square icon; default: ``icon``, else feeds' own
     logo: str | None = None  #: absolute URL of a wide logo
 
 
@@ -149,6 +150,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         language=reader.text(site_raw, "site", "language", SiteSettings.language),
         author=reader.text(site_raw, "site", "author", ""),
         icon=reader.optional_url(site_raw, "site", "icon"),
+        favicon=reader.optional_url(site_raw, "site", "favicon"),
         logo=reader.optional_url(site_raw, "site", "logo"),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import html
 import json
+import struct
 from pathlib import Path
 from urllib.parse import quote
 from urllib.parse import unquote
@@ -41,6 +42,11 @@ def parsed(sample: BuildResult, channel: Channel, fmt: Format) -> feedparser.Fee
     result = feedparser.parse(sample.documents[f"{channel.stem}.{fmt.value}"])
     assert not result.bozo, result.get("bozo_exception")
     return result
+
+
+def text_documents(sample: BuildResult) -> dict[str, bytes]:
+    """Every document but our icons (PNG, fixed package data)."""
+    return {name: data for name, data in sample.documents.items() if not name.endswith(".png")}
 
 
 def timestamp(struct: object) -> int:
@@ -249,14 +255,14 @@ def test_secured_and_unmapped_fields_never_reach_output(sample: BuildResult) -> 
         *secrets,
         *(s[:12] for s in secrets),
     ]
-    for name, data in sample.documents.items():
+    for name, data in text_documents(sample).items():
         text = data.decode("utf-8")
         for leak in leaks:
             assert leak not in text, (name, leak)
 
 
 def test_dangerous_markup_is_sanitised(sample: BuildResult) -> None:
-    for name, data in sample.documents.items():
+    for name, data in text_documents(sample).items():
         text = without_own_script(data).decode("utf-8").lower()
         for bad in ("<script", "&lt;script", "onerror", "javascript:", "<iframe", "&lt;iframe"):
             assert bad not in text, (name, bad)
@@ -363,12 +369,55 @@ def test_icon_and_logo_when_configured() -> None:
     assert RELAX_NG.validate(atom), RELAX_NG.error_log
 
 
+def test_without_icons_in_the_config_the_site_gets_ours(sample: BuildResult) -> None:
+    """JSON Feed 1.1: publishers should give the top-level icon and favicon. Ours are fixed package
+    data, written into the site, and every feed points at them."""
+    for name, size in (("icon.png", 512), ("favicon.png", 64)):
+        data = sample.documents[name]
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR"
+        assert struct.unpack(">II", data[16:24]) == (size, size)
+        assert data == (ROOT / "feeds" / "render" / "templates" / name).read_bytes()
+    for channel in channels(sample):
+        feed = json.loads(sample.documents[f"{channel.stem}.json"])
+        assert (feed["icon"], feed["favicon"]) == (f"{BASE}icon.png", f"{BASE}favicon.png")
+        atom = etree.fromstring(sample.documents[f"{channel.stem}.atom"])
+        assert atom.findtext("a:icon", namespaces=NS) == f"{BASE}favicon.png"  # small and square
+        assert atom.find("a:logo", namespaces=NS) is None  # a logo is wide: none is configured
+        rss = etree.fromstring(sample.documents[f"{channel.stem}.rss"])
+        assert rss.findtext("channel/image/url") == f"{BASE}favicon.png"  # at most 144 px wide
+
+
+@pytest.mark.parametrize(
+    ("site", "icon", "favicon", "ours"),
+    [
+        (
+            {"favicon": "https://cdn.example/f.png"},
+            f"{BASE}icon.png",
+            "https://cdn.example/f.png",
+            ["icon.png"],
+        ),
+        ({"icon": "https://cdn.example/i.png"}, "https://cdn.example/i.png", "https://cdn.example/i.png", []),
+        ({"icon": f"{BASE}icon.png"}, f"{BASE}icon.png", f"{BASE}icon.png", ["icon.png"]),
+    ],
+)
+def test_configured_icons_replace_ours(
+    site: dict[str, str], icon: str, favicon: str, ours: list[str]
+) -> None:
+    """An icon serves as the favicon too; ours are written only where a feed points at them."""
+    settings = make_settings(site=site)
+    documents = render_site(convert([make_article(1)], settings), settings)
+    feed = json.loads(documents["all.json"])
+    assert (feed["icon"], feed["favicon"]) == (icon, favicon)
+    assert etree.fromstring(documents["all.atom"]).findtext("a:icon", namespaces=NS) == favicon
+    assert sorted(name for name in documents if name.endswith(".png")) == ours
+
+
 def test_empty_site_renders_valid_documents_dated_1970() -> None:
 
     documents = render_site(convert([], make_settings()), make_settings())
     assert sorted(documents) == [
-        "all.atom", "all.html", "all.json", "all.rss", "feeds-json.opml", "feeds-rss.opml", "feeds.opml",
-        "index.html",
+        "all.atom", "all.html", "all.json", "all.rss", "favicon.png", "feeds-json.opml", "feeds-rss.opml",
+        "feeds.opml", "icon.png", "index.html",
     ]  # fmt: skip
     assert check_documents(documents) == []
     atom = etree.fromstring(documents["all.atom"])

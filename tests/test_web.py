@@ -133,6 +133,11 @@ def test_every_built_file_is_served_byte_for_byte(site: Path, client: FlaskClien
         ("/feeds.opml", "text/x-opml; charset=utf-8"),
         ("/", "text/html; charset=utf-8"),
         ("/index.html", "text/html; charset=utf-8"),
+        (
+            "/entries/minneapolis-bans-its-police-department-from-using-facial-recognition-software.html",
+            "text/html; charset=utf-8",
+        ),
+        ("/favicon.png", "image/png"),
     ],
 )
 def test_content_types_and_cache_headers(client: FlaskClient, url: str, content_type: str) -> None:

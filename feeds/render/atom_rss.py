@@ -31,6 +31,7 @@ from feeds.model import Format
 from feeds.model import Image
 from feeds.render.context import FeedContext
 from feeds.render.context import image_type
+from feeds.render.icons import favicon_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -55,12 +56,16 @@ def feed_bytes(ctx: FeedContext, fmt: Format) -> bytes:
     fg.author(name=ctx.settings.author_name())
     fg.generator(generator="feeds", version=ctx.generator_version)
     site = ctx.settings.site
-    if site.icon:
-        fg.icon(site.icon)
-    if site.logo:
-        fg.logo(site.logo)
-    if site.logo or site.icon:
-        fg.image(url=site.logo or site.icon, title=channel.title, link=ctx.html_url)
+    # Atom's icon is small and square (RFC 4287 §4.2.5), its logo twice as wide as tall (§4.2.8):
+    # the favicon and the logo. RSS's image (at most 144 px wide) is the logo, else the favicon;
+    # feedgen's image() would also make it the Atom logo, so it is only called for RSS.
+    favicon = favicon_url(ctx.settings)
+    if fmt is Format.ATOM:
+        fg.icon(favicon)
+        if site.logo:
+            fg.logo(site.logo)
+    else:
+        fg.image(url=site.logo or favicon, title=channel.title, link=ctx.html_url)
     for category in ctx.categories:
         fg.category(term=category)
     for entry in channel.entries:

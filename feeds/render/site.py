@@ -26,6 +26,7 @@ from feeds.render.context import FeedContext
 from feeds.render.context import document_path
 from feeds.render.context import page_path
 from feeds.render.entry_html import entry_html
+from feeds.render.icons import icon_documents
 from feeds.render.json_feed import json_feed_bytes
 from feeds.render.opml import opml_bytes
 from feeds.render.opml import opml_paths
@@ -48,7 +49,8 @@ INDEX = "index.html"
 
 def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Documents:
     """Every document: each channel in each configured format and as a page, the OPML lists, the
-    index page, and the page of each entry without a URL (``site.pages``).
+    index page, our icons unless the config names its own, and the page of each entry without a
+    URL (``site.pages``).
 
     ``done`` holds channel documents and entries' pages known to be unchanged (see
     ``feed_signature`` and ``page_signature``); they are taken as they are, and their channels need
@@ -73,6 +75,7 @@ def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None
     for path, fmt in opml_paths(settings).items():
         documents[path] = opml_bytes(site, contexts, fmt)
     documents[INDEX] = index_bytes(contexts)
+    documents.update(icon_documents(settings))
     for path in site.pages.values():
         documents[path] = (
             done[path] if path in done else entry_page_bytes(contexts[0], site.page_entries[path])

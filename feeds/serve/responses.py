@@ -27,6 +27,7 @@ MEDIA_TYPES = {
     ".json": "application/feed+json; charset=utf-8",
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
+    ".png": "image/png",  # feeds' own icons (render/icons.py)
 }
 #: Feeds that a browser gets as their channel's page instead (see ``prefers_html``).
 NEGOTIATED = (".atom", ".rss")
