@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,24 @@ def test_build_writes_sample_site_and_prints_one_summary(project: Path) -> None:
     for path in golden.rglob("*"):
         if path.is_file():
             assert (project / "public" / path.relative_to(golden)).read_bytes() == path.read_bytes()
+
+
+def test_build_warns_about_dates_in_the_future(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feed validators flag a date more than a day ahead (ImplausibleDate): the date is the
+    article's, kept as it is, and the build, which alone reads the clock, says so, also when
+    it has nothing to do; a later clock no longer finds it ahead."""
+    future = GOOD.replace("2021-02-01T10:00:00Z", "2031-05-01T10:00:00Z").replace("/g\n", "/future\n")
+    (project / "content" / "099_future.md").write_text(future, encoding="utf-8")
+    warning = "099_future.md: dated 2031-05-01 10:00 UTC, more than a day after now; feed validators"
+    monkeypatch.setattr("feeds.cli._now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
+    code, out, err = run(project)
+    assert code == 0 and warning in err
+    assert b"<updated>2031-05-01T10:00:00+00:00</updated>" in (project / "public" / "all.atom").read_bytes()
+    code, out, err = run(project)
+    assert "Up to date" in out and warning in err
+    monkeypatch.setattr("feeds.cli._now", lambda: datetime(2031, 4, 30, 11, 0, tzinfo=timezone.utc))
+    code, out, err = run(project)
+    assert "Up to date" in out and "dated" not in err  # now less than a day ahead
 
 
 def test_drafts_flag_includes_drafts(project: Path) -> None:
