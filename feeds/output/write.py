@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,7 +49,7 @@ def write_site(documents: Mapping[str, bytes], output: Path) -> None:
         if staging.exists():
             shutil.rmtree(staging)
         try:
-            _write_tree(staging, documents)
+            _write_tree(staging, documents, output)
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"{staging}: cannot write the new site: {e}") from e
@@ -57,11 +58,21 @@ def write_site(documents: Mapping[str, bytes], output: Path) -> None:
 
 def output_listing(output: Path) -> dict[str, tuple[int, int]]:
     """Every file of an output folder: relative path → (size, modification time in ns)."""
-    listing = {}
-    for path in output.rglob("*"):
-        if path.is_file():
-            st = path.stat()
-            listing[path.relative_to(output).as_posix()] = (st.st_size, st.st_mtime_ns)
+    listing: dict[str, tuple[int, int]] = {}
+    if not output.is_dir():
+        return listing
+    # With scandir and strings rather than Path objects: a site with 10,000 entry pages took
+    # 0.7 s to list through rglob.
+    folders = [("", os.fspath(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    st = entry.stat()
+                    listing[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
     return listing
 
 
@@ -76,16 +87,50 @@ def _check_relative(name: str) -> None:
         raise OutputError(f"refusing to write {name!r}: outside the output folder")
 
 
-def _write_tree(root: Path, documents: Mapping[str, bytes]) -> None:
+def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> None:
+    """Write ``documents`` under ``root``; a file of ``previous`` (the site in place) that holds the
+    same bytes is linked instead of written again.
+
+    At 100,000 articles a site has some 10,000 entry pages, and a build after one edit changes
+    a few of them: checking a page's bytes and linking it costs about a third of writing it. Files
+    are never changed in place, so the site in place stays whole until the swap.
+    """
     root.mkdir(parents=True)
     (root / MARKER).write_text("This folder is written by `feeds build`; edits here are replaced.\n")
-    made: set[Path] = set()
+    made: set[str] = set()
+    linking = previous.is_dir()
+    inside = Path(os.path.realpath(previous))
+    ours: dict[str, bool] = {}  # per folder of the old site: whether it is in it (not a link out)
     for name, data in documents.items():
-        path = root / name
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
+        path = os.path.join(root, name)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        old = os.path.join(previous, name)
+        old_folder = os.path.dirname(old)
+        if linking and old_folder not in ours:
+            ours[old_folder] = Path(os.path.realpath(old_folder)).is_relative_to(inside)
+        if linking and ours[old_folder]:
+            try:
+                if _holds(old, data):
+                    os.link(old, path)
+                    continue
+            except FileNotFoundError:
+                pass
+            except OSError:  # a file system without hard links, or an unreadable file: write them
+                linking = False
+        with open(path, "wb") as file:
+            file.write(data)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether ``path`` is a regular file with exactly ``data`` in it."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        return False
+    with open(path, "rb") as file:
+        return file.read() == data
 
 
 def _swap_in(staging: Path, output: Path) -> None:

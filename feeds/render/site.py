@@ -112,13 +112,17 @@ def feed_signature(
     return digest.hexdigest()
 
 
-def page_signature(path: str, ref: EntryRef, settings: Settings) -> str:
-    """What an entry's page is made from: the settings that shape it, its path, the version of
-    its file and its topics."""
-    shaping = (settings.site, settings.formats, settings.related, settings.timezone)
+def page_signature(path: str, ref: EntryRef, shaping: str) -> str:
+    """What an entry's page is made from: the settings that shape it (``page_shaping``), its
+    path, the version of its file and its topics."""
     topics = ",".join(f"{topic.slug}={topic.name}" for topic in ref[REF_TOPICS])
-    line = f"{shaping!r}\0{path}\0{ref[REF_KEY].hex()}\0{ref[REF_FILE][DIGEST]}\0{topics}"
+    line = f"{shaping}\0{path}\0{ref[REF_KEY].hex()}\0{ref[REF_FILE][DIGEST]}\0{topics}"
     return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def page_shaping(settings: Settings) -> str:
+    """The settings that shape every entry's page (worked out once for all of them)."""
+    return repr((settings.site, settings.formats, settings.related, settings.timezone))
 
 
 def reusable_pages(
@@ -129,8 +133,9 @@ def reusable_pages(
     signatures: dict[str, str] = {}
     done: dict[str, bytes] = {}
     pending: list[str] = []
+    shaping = page_shaping(settings)
     for source, path in plan.pages.items():
-        signature = signatures[path] = page_signature(path, plan.page_refs[source], settings)
+        signature = signatures[path] = page_signature(path, plan.page_refs[source], shaping)
         old = cached.get(path)
         if old is not None and old[0] == signature:
             done[path] = old[1]
