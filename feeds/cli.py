@@ -326,6 +326,7 @@ def _build(
 
 
 def _now() -> datetime:
+    """The clock, read at the command line's edge only: a build never reads it."""
     return datetime.now(timezone.utc)
 
 
