@@ -16,7 +16,7 @@ from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
 from feeds.output.check import check_documents
-from feeds.plan.planner import convert
+from feeds.plan.entries import convert
 from feeds.render.site import render_site
 from feeds.text import canonical_url
 from tests.conftest import make_article

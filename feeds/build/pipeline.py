@@ -42,9 +42,9 @@ from feeds.errors import ContentError
 from feeds.errors import FeedsError
 from feeds.model import Article
 from feeds.model import Site
+from feeds.plan.entries import materialize
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
-from feeds.plan.planner import materialize
 from feeds.plan.planner import plan_site
 from feeds.plan.replan import MAX_CHANGES
 from feeds.plan.replan import SPARE

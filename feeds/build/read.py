@@ -21,9 +21,9 @@ from feeds.config import Settings
 from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import Entry
+from feeds.plan.entries import build_entry
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
-from feeds.plan.planner import build_entry
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import file_path
