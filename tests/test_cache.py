@@ -26,22 +26,15 @@ from feeds.config import Settings
 from feeds.config import TopicSettings
 from feeds.config import load_settings
 from feeds.model import RelatedMode
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
-
-ARTICLE = "010_1f3b4be2c661303f.md"
+from tests.helpers import ARTICLE
+from tests.helpers import ROOT
+from tests.helpers import touch
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    content = pinned_copy(ROOT / "content", tmp_path / "content")
-    return load_settings(ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public")
-
-
-def touch(path: Path) -> None:
-    """Move a file's time on, as saving it in an editor would."""
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+def settings(project: Path) -> Settings:
+    """The sample project's settings, writing into its own public/."""
+    return load_settings(project / "config" / "feeds.yaml", output_dir=project / "public")
 
 
 def rebuild(settings: Settings, state: BuildState) -> BuildResult:

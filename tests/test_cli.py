@@ -1,26 +1,16 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from feeds.cli import cli
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ROOT
 
 GOOD = "---\ntitle: Good one\npublishedDateTime: 2021-02-01T10:00:00Z\ntopics: [AI]\nwebUrl: https://n.example.com/g\n---\nBody.\n"
 BROKEN = "---\ntitle: Broken\ntopics: [AI\n---\n"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the sample project: config/ and content/ side by side."""
-    shutil.copytree(ROOT / "config", tmp_path / "config")
-    pinned_copy(ROOT / "content", tmp_path / "content")
-    return tmp_path
 
 
 def run(project: Path, *args: str) -> tuple[int, str, str]:
