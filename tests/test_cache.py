@@ -14,8 +14,10 @@ from click.testing import CliRunner
 
 import feeds.build.cache
 import feeds.build.read
+from feeds.build import SiteBuilder
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_folder
+from feeds.build.cache import package_version
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
 from feeds.build.pipeline import BuildResult
@@ -449,3 +451,32 @@ def test_records_are_stored_in_process_when_no_child_can_be_made(
     cli_build(settings)
     assert len(forks) == 1
     assert len(read_state(cache_folder(settings.output_dir), settings.timezone).files) == 16
+
+
+def test_any_packaged_file_that_shapes_output_changes_the_program_version(tmp_path: Path) -> None:
+    """Not only code: the pages' script and templates are in the pages, so an edit to them must make
+    the cache's version change (the server's CSP hash follows the script)."""
+    package = tmp_path / "feeds"
+    shutil.copytree(ROOT / "feeds", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = package_version(package)
+    script = package / "render" / "templates" / "copy.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    assert package_version(package) != before
+    template = package / "render" / "templates" / "base.html"
+    edited = package_version(package)
+    template.write_text(template.read_text(encoding="utf-8").replace("<", "< ", 1), encoding="utf-8")
+    assert package_version(package) != edited
+
+
+def test_a_new_program_version_renders_everything_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = cache_folder(settings.output_dir)
+    first = SiteBuilder(settings).build()
+    assert first.rendered > 0
+    assert SiteBuilder(settings).build().rendered == 0  # warm: nothing rendered
+    monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "a template changed")
+    again = SiteBuilder(settings).build()
+    assert again.rendered == first.rendered
+    assert again.documents == first.documents
+    assert folder.is_dir()

@@ -4,6 +4,9 @@
 from feeds.build.builder import LiveBuilder
 from feeds.build.builder import Publication
 from feeds.build.builder import SiteBuilder
+from feeds.build.cache import FileRecord
+from feeds.build.cache import paused_gc
+from feeds.build.cache import shard_of
 from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_site
 from feeds.build.pipeline import content_fingerprint
@@ -11,10 +14,13 @@ from feeds.build.read import build_entries
 
 __all__ = [
     "BuildResult",
+    "FileRecord",
     "LiveBuilder",
     "Publication",
     "SiteBuilder",
     "build_entries",
     "build_site",
     "content_fingerprint",
+    "paused_gc",
+    "shard_of",
 ]

@@ -40,6 +40,12 @@ from typing import NamedTuple
 
 from feeds._version import __version__
 from feeds.plan.replan import Memo
+from feeds.source.summary import DIGEST
+from feeds.source.summary import FILE_QUALITY
+from feeds.source.summary import IS_DRAFT
+from feeds.source.summary import SOURCE
+from feeds.source.summary import STUBS
+from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
@@ -89,6 +95,12 @@ def shard_of(source: str) -> int:
 @functools.cache
 def program_version() -> str:
     """Changes whenever this program or a library that shapes its output changes."""
+    return package_version(Path(__file__).parents[1])
+
+
+def package_version(package: Path) -> str:
+    """A digest of every file of the ``package`` folder (code, templates, the pages' script: all of
+    it shapes output) and of the libraries that shape output."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0".encode())
     for name in _LIBRARIES:
@@ -96,8 +108,6 @@ def program_version() -> str:
             digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name}=none\0".encode())
-    # Every file of the package, not only code: a template or the pages' script shapes output too.
-    package = Path(__file__).parents[1]
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
@@ -299,12 +309,13 @@ def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any])
     def one(value: Any) -> Any:
         return value if value is None else pool.setdefault((type(value), value), value)
 
-    topics = pool.get((tuple, indexed[4]))
+    names = indexed[TOPICS]
+    topics = pool.get((tuple, names))
     if topics is None:
-        topics = pool[(tuple, indexed[4])] = tuple(one(name) for name in indexed[4])
-    stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[5])
-    own = source if indexed[0] == source else indexed[0]
-    return (own, indexed[1], indexed[2], one(indexed[3]), topics, stubs)
+        topics = pool[(tuple, names)] = tuple(one(name) for name in names)
+    stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[STUBS])
+    own = source if indexed[SOURCE] == source else indexed[SOURCE]
+    return (own, indexed[DIGEST], indexed[IS_DRAFT], one(indexed[FILE_QUALITY]), topics, stubs)
 
 
 @contextlib.contextmanager

@@ -10,9 +10,11 @@ import multiprocessing.context
 import multiprocessing.forkserver
 import os
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from feeds.build.cache import FileRecord
@@ -152,3 +154,26 @@ def reread(
         else:
             stale.append(source)
     return articles, stale
+
+
+def byte_limit(settings: Settings) -> int:
+    return int(settings.max_file_mb * 1_000_000)
+
+
+def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
+    message = f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+    return FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
+
+
+def reported(
+    root: Path, reports: Mapping[str, tuple[Any, Any]]
+) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
+    """The errors and warnings of ``reports`` (source → (error, warnings), in path order)."""
+    errors: list[ContentError] = []
+    warnings: list[str] = []
+    for source, (error, problems) in reports.items():
+        path = file_path(root, source)
+        if error is not None:
+            errors.append(ContentError(path, *error))
+        warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
+    return tuple(errors), tuple(warnings)

@@ -16,7 +16,7 @@ from datetime import timezone
 from typing import Any
 
 from feeds.build import LiveBuilder
-from feeds.build.cache import paused_gc
+from feeds.build import paused_gc
 from feeds.config import Settings
 from feeds.errors import FeedsError
 from feeds.serve.memory import freeze_survivors

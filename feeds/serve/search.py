@@ -13,8 +13,8 @@ import threading
 import zlib
 from collections.abc import Iterable
 
-from feeds.build.cache import FileRecord
-from feeds.build.cache import shard_of
+from feeds.build import FileRecord
+from feeds.build import shard_of
 
 
 class SearchText:
