@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from packaging.requirements import Requirement
 
 import feeds.build.cache
 from feeds._version import __version__
@@ -65,3 +66,49 @@ def test_the_build_cache_is_keyed_on_the_same_version(monkeypatch: pytest.Monkey
     finally:
         monkeypatch.undo()
         feeds.build.cache.program_version.cache_clear()
+
+
+# Licence and dependencies.
+
+
+def test_the_declared_licence_file_is_there() -> None:
+    assert pyproject()["project"]["license"] == "MIT"
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n")
+    assert "Copyright (c) 2026 the feeds authors" in text
+
+
+@pytest.mark.parametrize("name", ["yaml-rs", "feedparser-rs"])
+def test_pre_1_0_dependencies_the_code_relies_on_are_capped(name: str) -> None:
+    project = pyproject()["project"]
+    requirements = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    (spec,) = [Requirement(r).specifier for r in requirements if Requirement(r).name == name]
+    lower = [s.version for s in spec if s.operator == ">="]
+    assert lower and lower[0].startswith("0."), spec
+    minor = int(lower[0].split(".")[1])
+    # The next minor release of a 0.x package may change anything: allow only this one.
+    assert spec.contains(f"0.{minor}.999")
+    assert not spec.contains(f"0.{minor + 1}.0"), f"{name} {spec} is not capped"
+
+
+# What git ignores.
+
+
+def test_no_runtime_lock_file_is_committed() -> None:
+    tracked = git("ls-files").stdout.splitlines()
+    assert not [name for name in tracked if name.endswith(".lock")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "public/all.atom",
+        ".public.lock",
+        ".public.new/all.atom",
+        ".public.old/all.atom",
+        ".feeds-cache/public/summary",
+    ],
+)
+def test_the_sample_output_and_its_siblings_are_ignored(path: str) -> None:
+    # config/feeds.yaml writes ../public: the lock and the swap's folders sit beside it.
+    assert git("check-ignore", "--no-index", "-q", path).returncode == 0, f"{path} is not ignored"
