@@ -25,6 +25,7 @@ from feeds.model import Format
 from feeds.model import Site
 from feeds.output.write import write_site
 from feeds.render.site import render_site
+from feeds.starter import write_article
 
 
 def __getattr__(name: str) -> object:
@@ -54,6 +55,7 @@ __all__ = [
     "create_app",
     "load_settings",
     "render_site",
+    "write_article",
     "write_site",
     "__version__",
 ]
