@@ -23,8 +23,10 @@ from feeds.build import SiteBuilder
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
+from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
 from feeds.output.check import check_documents
+from feeds.starter import init_site
 from feeds.starter import write_article
 from feeds.text import http_url
 from feeds.text import plain_text
@@ -34,6 +36,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _ConfigProblem(click.ClickException):
     """A configuration error: exit status 2, like a usage error, and nothing is written."""
+
+    exit_code = 2
+
+
+class _Refused(click.ClickException):
+    """A command that would overwrite a file: exit status 2, and nothing is written."""
 
     exit_code = 2
 
@@ -172,6 +180,33 @@ def check(settings: Settings) -> None:
     )
     if problems or result.errors:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a site in FOLDER (default: the current folder).
+
+    Writes config/feeds.yaml (every setting, with comments), three example articles in content/
+    and a .gitignore for what builds write. Never overwrites a file: when any of them exists,
+    nothing is written (exit status 2).
+
+    Example:
+
+        feeds init my-site
+    """
+    try:
+        written = init_site(folder)
+    except ExistingFileError as e:
+        raise _Refused(str(e)) from e
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    names = [path.relative_to(folder).as_posix() for path in written]
+    articles = sum(name.startswith("content/") for name in names)
+    others = ", ".join(name for name in names if not name.startswith("content/"))
+    where = "" if folder == Path(".") else f" in {folder}"
+    click.echo(f"Started a site{where}: {others} and {articles} example articles in content/.")
+    click.echo(f'Next{where and ","}{where}:\n  feeds new "My first article" --topic News\n  feeds build')
 
 
 @cli.command()
