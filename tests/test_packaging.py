@@ -7,6 +7,8 @@ import importlib.metadata
 import shutil
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +114,110 @@ def test_no_runtime_lock_file_is_committed() -> None:
 def test_the_sample_output_and_its_siblings_are_ignored(path: str) -> None:
     # config/feeds.yaml writes ../public: the lock and the swap's folders sit beside it.
     assert git("check-ignore", "--no-index", "-q", path).returncode == 0, f"{path} is not ignored"
+
+
+# What the sdist and the wheel carry.
+
+
+def package_files() -> list[str]:
+    """Every file of the package in the source tree, all of which it may read at run time:
+    modules, templates, the pages' script, the starter site."""
+    found = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "feeds").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+    assert "feeds/render/templates/copy.js" in found and "feeds/starter/files/gitignore" in found
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the checkout as a fresh clone would have it, plus files not yet committed: no
+    feeds.egg-info or build/ left by earlier installs, whose lists setuptools would reuse."""
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout.split("\0")
+    copy = tmp_path_factory.mktemp("source")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def sdist(source: Path) -> Path:
+    """The sdist, made by setuptools' own build hook (what pip and `python -m build` call)."""
+    build = "import sys, setuptools.build_meta as b; print(b.build_sdist(sys.argv[1]))"
+    out = source.parent / "sdist"
+    # In a copy of its own: the build leaves feeds.egg-info behind, which a wheel built from the
+    # checkout would reuse.
+    folder = shutil.copytree(source, source.parent / "sdist-source")
+    done = subprocess.run(
+        [sys.executable, "-c", build, str(out)], cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return out / done.stdout.splitlines()[-1]
+
+
+def pip_wheel(folder: Path, out: Path) -> zipfile.ZipFile:
+    """The wheel pip builds from ``folder``, offline: no dependencies, no build environment."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            ".",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (wheel,) = out.glob("feeds-*.whl")
+    assert wheel.name == f"feeds-{__version__}-py3-none-any.whl"
+    return zipfile.ZipFile(wheel)
+
+
+def test_the_sdist_has_every_package_file_and_what_its_tests_need(sdist: Path) -> None:
+    with tarfile.open(sdist) as archive:
+        top = f"feeds-{__version__}/"
+        names = {name.removeprefix(top) for name in archive.getnames()}
+    assert not [name for name in package_files() if name not in names]
+    assert {"LICENSE", "README.md", "pyproject.toml"} <= names
+    needed = [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("tests", "config", "content")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    assert not [name for name in needed if name not in names]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("built_from", ["checkout", "sdist"])
+def test_the_wheel_has_every_package_file(built_from: str, source: Path, sdist: Path, tmp_path: Path) -> None:
+    # `pip install .` builds from the checkout; `pip install feeds-*.tar.gz` and `python -m build`
+    # from the unpacked sdist. A file left out on either way shows here.
+    folder = source
+    if built_from == "sdist":
+        with tarfile.open(sdist) as archive:
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # 3.10.12+, 3.11.4+
+            archive.extractall(tmp_path / "src", **safe)
+        folder = tmp_path / "src" / f"feeds-{__version__}"
+    with pip_wheel(folder, tmp_path) as archive:
+        names = set(archive.namelist())
+        info = f"feeds-{__version__}.dist-info"
+        metadata = archive.read(f"{info}/METADATA").decode()
+        entry_points = archive.read(f"{info}/entry_points.txt").decode()
+    assert not [name for name in package_files() if name not in names]
+    assert not [name for name in names if name.startswith(("tests/", "config/", "content/"))]
+    assert f"{info}/licenses/LICENSE" in names
+    assert f"\nVersion: {__version__}\n" in metadata
+    assert "feeds = feeds.cli:main" in entry_points
