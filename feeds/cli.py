@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
@@ -22,8 +23,13 @@ from feeds.build import SiteBuilder
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
+from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
 from feeds.output.check import check_documents
+from feeds.starter import init_site
+from feeds.starter import write_article
+from feeds.text import http_url
+from feeds.text import plain_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,32 +40,49 @@ class _ConfigProblem(click.ClickException):
     exit_code = 2
 
 
+class _Refused(click.ClickException):
+    """A command that would overwrite a file: exit status 2, and nothing is written."""
+
+    exit_code = 2
+
+
+_config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file. Default: config/feeds.yaml when it exists.",
+)  # fmt: skip
+_content_option = click.option(
+    "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of articles (overrides the config's `content`).",
+)  # fmt: skip
+
+
 def settings_options(function: F) -> F:
     """``--config``, ``--content`` and ``--drafts``, turned into one ``settings`` argument."""
 
-    @click.option(
-        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-        help="Configuration file. Default: config/feeds.yaml when it exists.",
-    )  # fmt: skip
-    @click.option(
-        "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of articles (overrides the config's `content`).",
-    )  # fmt: skip
+    @_config_option
+    @_content_option
     @click.option("--drafts", is_flag=True, help="Include articles marked `published: false`.")
     @functools.wraps(function)
     def wrapper(config_path: Path | None, content_dir: Path | None, drafts: bool, **kwargs: Any) -> Any:
         output_dir = kwargs.pop("output_dir", None)
-        if config_path is not None and not config_path.is_file():
-            raise _ConfigProblem(f"{config_path}: no such config file")
-        try:
-            settings = load_settings(
-                config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
-            )
-        except ConfigError as e:
-            raise _ConfigProblem(str(e)) from e
+        settings = _settings(config_path, content_dir, output_dir, drafts)
         return function(settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _settings(
+    config_path: Path | None, content_dir: Path | None, output_dir: Path | None = None, drafts: bool = False
+) -> Settings:
+    """The settings every command reads the same way, or exit status 2 naming the file and key."""
+    if config_path is not None and not config_path.is_file():
+        raise _ConfigProblem(f"{config_path}: no such config file")
+    try:
+        return load_settings(
+            config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
+        )
+    except ConfigError as e:
+        raise _ConfigProblem(str(e)) from e
 
 
 #: Set by ``main``: the process ends right after the command, so big results may be left alive.
@@ -157,6 +180,75 @@ def check(settings: Settings) -> None:
     )
     if problems or result.errors:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a site in FOLDER (default: the current folder).
+
+    Writes config/feeds.yaml (every setting, with comments), three example articles in content/
+    and a .gitignore for what builds write. Never overwrites a file: when any of them exists,
+    nothing is written (exit status 2).
+
+    Example:
+
+        feeds init my-site
+    """
+    try:
+        written = init_site(folder)
+    except ExistingFileError as e:
+        raise _Refused(str(e)) from e
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    names = [path.relative_to(folder).as_posix() for path in written]
+    articles = sum(name.startswith("content/") for name in names)
+    others = ", ".join(name for name in names if not name.startswith("content/"))
+    where = "" if folder == Path(".") else f" in {folder}"
+    click.echo(f"Started a site{where}: {others} and {articles} example articles in content/.")
+    click.echo(f'Next{where and ","}{where}:\n  feeds new "My first article" --topic News\n  feeds build')
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--topic", "topics", multiple=True, help="A topic of the article; repeat for several.")
+@click.option("--url", default="", help="The article's own web page: an absolute http(s) URL.")
+@click.option("--draft", is_flag=True, help="Mark it `published: false`, so builds leave it out.")
+@_config_option
+@_content_option
+def new(
+    title: str,
+    topics: tuple[str, ...],
+    url: str,
+    draft: bool,
+    config_path: Path | None,
+    content_dir: Path | None,
+) -> None:
+    """Write a new article into the content folder and print its path.
+
+    The file is <content>/<YYYY-MM-DD>-<slug>.md, dated now in the config's timezone; its front
+    matter has title, publishedDateTime, topics, webUrl and published, and the body is empty.
+    Never overwrites a file: a name already taken gets -2, -3 and so on.
+
+    Example:
+
+        feeds new "Hello, world" --topic News --url https://example.org/hello
+    """
+    if not plain_text(title):
+        raise click.BadParameter("has no text", param_hint="TITLE")
+    if any(not plain_text(topic) for topic in topics):
+        raise click.BadParameter("a topic has no text", param_hint="--topic")
+    if url and http_url(url) is None:
+        raise click.BadParameter(f"{url!r} is not an absolute http(s) URL", param_hint="--url")
+    settings = _settings(config_path, content_dir)
+    now = datetime.now(settings.tz)  # the one place `feeds new` reads the clock
+    try:
+        path = write_article(settings.content_dir, title, now, topics, url, draft)
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    with contextlib.suppress(ValueError):  # outside the current folder: the full path
+        path = path.absolute().relative_to(Path.cwd())
+    click.echo(str(path))
 
 
 @cli.command()

@@ -112,7 +112,7 @@ def test_topics_lists_slugs_and_counts(project: Path) -> None:
     assert len(lines) == 11
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"], ["init"], ["new"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
