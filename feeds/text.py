@@ -18,7 +18,6 @@ import nh3
 # C1 controls, which are legal but never meant in prose and trip feed validators.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-_SLUG_JUNK = re.compile(r"[^\w]+")
 _SPACES = re.compile(r"\s+")
 _MAX_SLUG = 80
 # Path segments that would mean something else on a file system or a web server.
@@ -132,12 +131,26 @@ def path_id(source: str) -> str:
 def slugify(name: str) -> str:
     """URL path segment for a topic name: ``Computer Vision`` → ``computer-vision``.
 
-    Accents are folded (é → e); letters of other scripts are kept as they are.
+    Accents on Latin and Greek letters are folded (é → e, ά → α); other scripts are kept whole,
+    with their vowel signs and marks (हिन्दी, で, й), since there a mark makes another letter.
     A name with no letters or digits gets a short hash so it still has a stable slug.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    slug = _SLUG_JUNK.sub("-", unicodedata.normalize("NFC", folded).lower()).replace("_", "-")
+    if name.isascii():
+        return _finish_slug(name.lower(), name)
+    kept: list[str] = []
+    folds = False  # whether the marks that follow sit on a Latin or Greek letter
+    for char in unicodedata.normalize("NFKD", name):
+        if unicodedata.combining(char):
+            if folds:
+                continue
+        else:
+            folds = unicodedata.name(char, "").startswith(("LATIN", "GREEK"))
+        kept.append(char)
+    return _finish_slug(unicodedata.normalize("NFC", "".join(kept)).lower(), name)
+
+
+def _finish_slug(text: str, name: str) -> str:
+    slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
     slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG].rstrip("-")
     if not slug:
         return "topic-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
