@@ -67,6 +67,22 @@ class ServeSettings:
     watch: WatchMode = WatchMode.EVENTS
 
 
+#: Where ``feeds serve`` answers WebSub subscription requests, under ``site.base_url``.
+HUB_PATH = "websub"
+#: The shortest and the longest lease the built-in hub grants (``websub.lease_seconds`` too).
+LEASE_RANGE = (3600, 2_592_000)
+
+
+@dataclass(frozen=True)
+class WebSubSettings:
+    """WebSub (W3C Recommendation, 23 January 2018): hubs to advertise and notify, our own hub."""
+
+    hubs: tuple[str, ...] = ()  #: outside hubs, absolute http(s) URLs, in the config's order
+    builtin: bool = False  #: ``feeds serve`` runs a hub at ``<base_url>websub``, advertised first
+    lease_seconds: int = 864_000  #: the built-in hub's lease when a subscriber asks for none
+    allow_private_callbacks: bool = False  #: let callbacks reach loopback, private, link-local hosts
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a build needs to know besides the articles."""
@@ -82,6 +98,7 @@ class Settings:
     related: RelatedMode = RelatedMode.ENTRIES
     topics: Mapping[str, TopicSettings] = field(default_factory=dict)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    websub: WebSubSettings = field(default_factory=WebSubSettings)
     include_drafts: bool = False  #: ``--drafts``
     config_path: Path | None = None  #: the file these came from, for messages
 
@@ -95,6 +112,17 @@ class Settings:
     def url(self, path: str = "") -> str:
         """Absolute URL of an output path such as ``topics/ai.atom``."""
         return self.site.base_url + path
+
+    @property
+    def hub_url(self) -> str | None:
+        """The built-in hub's URL, when it is on."""
+        return self.url(HUB_PATH) if self.websub.builtin else None
+
+    @property
+    def hub_urls(self) -> tuple[str, ...]:
+        """Every hub the feeds name: the built-in one first, then the outside ones."""
+        own = self.hub_url
+        return (own, *self.websub.hubs) if own else self.websub.hubs
 
 
 def load_settings(
@@ -161,6 +189,8 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         watch=reader.choice(serve_raw, "watch", WatchMode, ServeSettings.watch, prefix="serve"),
     )
 
+    websub = _websub(reader, data.get("websub") or {})
+
     timezone = reader.text(data, "", "timezone", defaults.timezone)
     try:
         ZoneInfo(timezone)
@@ -179,13 +209,14 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         related=reader.choice(data, "related", RelatedMode, defaults.related),
         topics=reader.topics(data.get("topics", {})),
         serve=serve,
+        websub=websub,
         config_path=path,
     )
 
 
 _TOP_KEYS = {
     "site", "content", "output", "timezone", "formats",
-    "max_items", "min_quality", "related", "topics", "serve", "max_file_mb",
+    "max_items", "min_quality", "related", "topics", "serve", "max_file_mb", "websub",
 }  # fmt: skip
 
 
@@ -273,6 +304,12 @@ class _Reader:
             allowed = ", ".join(m.value for m in enum)
             raise self.fail(_dotted(prefix, name), f"must be one of: {allowed}") from None
 
+    def flag(self, data: Mapping[str, Any], name: str, default: bool, prefix: str = "") -> bool:
+        value = data.get(name, default)
+        if not isinstance(value, bool):
+            raise self.fail(_dotted(prefix, name), "must be true or false")
+        return value
+
     def formats(self, value: Any) -> tuple[Format, ...]:
         if isinstance(value, str):
             value = [value]
@@ -305,6 +342,34 @@ class _Reader:
                     values[option] = text
             result[str(name)] = TopicSettings(**values)
         return result
+
+
+def _websub(reader: _Reader, value: Any) -> WebSubSettings:
+    data = reader.mapping(value, "websub")
+    reader.known(data, "websub", {f.name for f in dataclasses.fields(WebSubSettings)})
+    hubs = data.get("hubs") or []
+    if isinstance(hubs, str):
+        hubs = [hubs]
+    if not isinstance(hubs, list):
+        raise reader.fail(
+            "websub.hubs", "must be a list of hub URLs, e.g. [https://pubsubhubbub.appspot.com/]"
+        )
+    urls = [http_url(hub) if isinstance(hub, str) else None for hub in hubs]
+    for hub, url in zip(hubs, urls, strict=True):
+        if url is None:
+            raise reader.fail("websub.hubs", f"{hub!r} is not an absolute http(s) URL")
+    if len(set(urls)) != len(urls):
+        raise reader.fail("websub.hubs", "names a hub twice")
+    low, high = LEASE_RANGE
+    lease = reader.integer(data, "lease_seconds", WebSubSettings.lease_seconds, minimum=low, prefix="websub")
+    if lease > high:
+        raise reader.fail("websub.lease_seconds", f"must be at most {high} (30 days)")
+    return WebSubSettings(
+        hubs=tuple(url for url in urls if url is not None),
+        builtin=reader.flag(data, "builtin", False, "websub"),
+        lease_seconds=lease,
+        allow_private_callbacks=reader.flag(data, "allow_private_callbacks", False, "websub"),
+    )
 
 
 def _positive(reader: _Reader, data: Mapping[str, Any], name: str, default: float) -> float:

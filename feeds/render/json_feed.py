@@ -27,6 +27,8 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
         feed["icon"] = feed["favicon"] = site.icon
     feed["authors"] = [{"name": ctx.settings.author_name()}]
     feed["language"] = site.language
+    if ctx.hubs:
+        feed["hubs"] = [{"type": "WebSub", "url": url} for url in ctx.hubs]
     siblings = ctx.sibling_urls(Format.JSON)
     if siblings:
         # Custom extension (names start with "_", spec §"Extensions"): the other formats.
