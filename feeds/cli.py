@@ -133,12 +133,14 @@ def cli() -> None:
     "--no-cache", is_flag=True,
     help="Read every file and render every feed again (the cache is still refreshed).",
 )  # fmt: skip
+@click.option("--no-ping", is_flag=True, help="Do not tell the hubs of `websub.hubs` which feeds changed.")
 @settings_options
-def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
+def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping: bool) -> None:
     """Build every feed, its page, the OPML lists and the index page into the output folder.
 
     Unchanged files and feeds are taken from a cache beside the output folder
-    (.feeds-cache/); the output is the same with or without it.
+    (.feeds-cache/); the output is the same with or without it. Then the WebSub hubs of
+    `websub.hubs` are told which feeds changed (a hub that cannot be reached is a warning).
 
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
     --strict); 2 for a usage or configuration error (nothing is written).
@@ -154,6 +156,8 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
     if not quiet:
         status = " Up to date." if done.up_to_date else ""
         click.echo(f"{done.summary}{status} {done.seconds:.2f} s.")
+    if not no_ping and settings.websub.hubs and done.changed_feeds:
+        _ping(settings, done.changed_feeds, quiet)
     if done.errors:
         raise SystemExit(1)
 
@@ -320,6 +324,23 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
         # earns a warning from Granian.
         blocking_threads=2 * (os.cpu_count() or 1) + 1,
     ).serve()
+
+
+def _ping(settings: Settings, changed: Sequence[str], quiet: bool) -> None:
+    """Tell the outside hubs of the feeds that changed; a hub's failure is a warning only."""
+    from feeds.render.context import document_url
+    from feeds.websub.ping import notify_hubs
+
+    results = notify_hubs(settings.websub.hubs, [document_url(settings, path) for path in changed])
+    failed = [f"websub: could not notify {r.hub}: {r.error}" for r in results if r.error is not None]
+    _report([], failed, quiet)
+    if not quiet and len(failed) < len(results):
+        told = len(results) - len(failed)
+        click.echo(f"Told {_plural(told, 'WebSub hub')} of {_plural(len(changed), 'changed feed')}.")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _build(settings: Settings) -> BuildResult:

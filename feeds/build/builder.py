@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from feeds.config import Settings
 from feeds.output.write import output_listing
 from feeds.output.write import output_matches
 from feeds.output.write import write_site
+from feeds.render.context import document_path
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
 
@@ -48,6 +50,9 @@ class Publication:
     up_to_date: bool  #: nothing a build reads had changed, and the output was the last build's
     result: BuildResult | None  #: None when up to date (nothing was built)
     seconds: float
+    #: output paths of the feeds whose bytes differ from the output folder's before (every feed
+    #: when there was none): what WebSub hubs are told about
+    changed_feeds: tuple[str, ...] = ()
 
 
 class SiteBuilder:
@@ -109,8 +114,11 @@ class SiteBuilder:
             try:
                 result = self._build(found, records)
                 written = not (strict and result.errors)
+                changed: tuple[str, ...] = ()
                 if written:
-                    write_site(result.documents, settings.output_dir)
+                    changed = write_site(
+                        result.documents, settings.output_dir, compare=feed_paths(result, settings)
+                    )
             finally:
                 stored = records.wait()
             summary = describe(result, settings, written)
@@ -124,7 +132,7 @@ class SiteBuilder:
             self._store(result, stored)
             return Publication(
                 summary, tuple(str(e) for e in result.errors), result.warnings, written, False, result,
-                time.perf_counter() - started,
+                time.perf_counter() - started, changed,
             )  # fmt: skip
 
     def _summary(self) -> dict[str, Any]:
@@ -166,6 +174,14 @@ class LiveBuilder:
     def opened(self) -> bool:
         return self._state is not None
 
+    def last_documents(self) -> Mapping[str, bytes]:
+        """The last build's documents; before the first, the feeds and pages of the cache (what
+        the last command-line build or server left). What the next build is compared with."""
+        if self._last is not None:
+            return self._last[1].documents
+        state = self._state
+        return {path: data for path, (_, data) in state.documents.items()} if state else {}
+
     def open(self, settings: Settings) -> Iterator[tuple[int, dict[str, str]]]:
         """Start from the cache a command-line build left; yields the filters' text it holds, one
         cache shard at a time."""
@@ -192,6 +208,11 @@ class LiveBuilder:
         changed = (*result.changed, *result.removed)
         write_state(cache_folder(settings.output_dir), settings.timezone, result.state, changed)
         return result
+
+
+def feed_paths(result: BuildResult, settings: Settings) -> list[str]:
+    """Output paths of every feed of a build (each channel in each format), ``all`` first."""
+    return [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
 
 
 def describe(result: BuildResult, settings: Settings, written: bool) -> str:

@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import shutil
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,9 +28,13 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_site(documents: Mapping[str, bytes], output: Path) -> None:
+def write_site(
+    documents: Mapping[str, bytes], output: Path, *, compare: Iterable[str] = ()
+) -> tuple[str, ...]:
     """Replace ``output`` with exactly ``documents`` (relative path → bytes).
 
+    Returns the paths among ``compare`` whose bytes differ from the files they replace (all of
+    them when there was no output folder), read under the lock, just before the swap.
     Raises OutputError when the folder is locked by another build, is not ours to replace, or
     cannot be written.
     """
@@ -44,6 +49,7 @@ def write_site(documents: Mapping[str, bytes], output: Path) -> None:
                 f"{output}: exists and was not made by feeds (no {MARKER} file); "
                 "choose an empty or new output folder"
             )
+        changed = tuple(name for name in compare if _differs(output / name, documents[name]))
         staging = output.with_name(f".{output.name}.new")
         if staging.exists():
             shutil.rmtree(staging)
@@ -53,6 +59,17 @@ def write_site(documents: Mapping[str, bytes], output: Path) -> None:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"{staging}: cannot write the new site: {e}") from e
         _swap_in(staging, output)
+    return changed
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether a file is missing or holds other bytes than ``data`` (sizes first: no read)."""
+    try:
+        if path.stat().st_size != len(data):
+            return True
+        return path.read_bytes() != data
+    except OSError:
+        return True
 
 
 def output_listing(output: Path) -> dict[str, tuple[int, int]]:

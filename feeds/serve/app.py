@@ -24,8 +24,10 @@ from flask import current_app
 from flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound
+from werkzeug.http import HTTP_STATUS_CODES
 
 from feeds._version import __version__
+from feeds.config import HUB_PATH
 from feeds.config import Settings
 from feeds.config import WatchMode
 from feeds.config import load_settings
@@ -130,6 +132,28 @@ def healthz() -> Response:
     status = 503 if report["status"] == "unavailable" else 200
     headers = {"Cache-Control": "no-store"}
     return Response(json.dumps(report, indent=1) + "\n", status, headers, content_type="application/json")
+
+
+#: The longest subscription request body the built-in hub reads.
+MAX_HUB_REQUEST = 8192
+
+
+@bp.post(f"/{HUB_PATH}")
+def websub() -> Response:
+    """The built-in WebSub hub (``websub.builtin``): subscription requests (WebSub §5.1)."""
+    hub = get_site().websub.active_hub()
+    if hub is None:
+        raise NotFound()
+    if request.content_length is not None and request.content_length > MAX_HUB_REQUEST:
+        return Response(f"413 request over {MAX_HUB_REQUEST} bytes\n", 413, content_type=_TEXT)
+    if request.mimetype != "application/x-www-form-urlencoded":
+        message = "415 a subscription request is a form (application/x-www-form-urlencoded)\n"
+        return Response(message, 415, content_type=_TEXT)
+    request.max_content_length = MAX_HUB_REQUEST  # a chunked body is cut off here too
+    reply = hub.answer(request.form.to_dict())
+    headers = {"Cache-Control": "no-store", **dict(reply.headers)}
+    text = f"{reply.status} {HTTP_STATUS_CODES[reply.status]}: {reply.text}\n"
+    return Response(text, reply.status, headers, content_type=_TEXT)
 
 
 @bp.get("/", defaults={"path": ""})

@@ -11,14 +11,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime
 from datetime import timezone
 from typing import Any
 
+from feeds.build import BuildResult
 from feeds.build import LiveBuilder
 from feeds.build import paused_gc
 from feeds.config import Settings
 from feeds.errors import FeedsError
+from feeds.render.context import document_path
 from feeds.serve.memory import freeze_survivors
 from feeds.serve.memory import map_large_blocks
 from feeds.serve.memory import return_free_memory
@@ -27,6 +30,7 @@ from feeds.serve.snapshot import Snapshot
 from feeds.serve.snapshot import make_snapshot
 from feeds.serve.watch import Watcher
 from feeds.serve.watch import look
+from feeds.serve.websub import ServerWebSub
 from feeds.source.scan import ContentFile
 
 log = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ class LiveSite:
         self._builder = LiveBuilder()
         self.search = SearchText()  #: the filters' text, packed
         self._watcher = Watcher(self)
+        self.websub = ServerWebSub()  #: the built-in hub and the outside hubs' notifier
         self.snapshot: Snapshot | None = None  #: read once per request; replaced whole
         self.last_error: str | None = None  #: why the last rebuild failed; None after a success
         self.last_error_at: datetime | None = None
@@ -73,6 +78,7 @@ class LiveSite:
                 fingerprint, found = looked or look(settings)
                 if not self._builder.opened:  # first build: start from the cache a CLI build left
                     self.search.load(self._builder.open(settings))
+                before = self._builder.last_documents()
                 result = self._builder.build(settings, found)
             except FeedsError as e:
                 self._failed(str(e))
@@ -86,6 +92,7 @@ class LiveSite:
             self.snapshot = make_snapshot(result, settings, self.snapshot, now, seconds, self.search)
             self._fingerprint = fingerprint
             self.search.update(result.state.files, result.changed, result.removed)
+            self._published(settings, result, before)
             freeze_survivors()
             self.last_error = self.last_error_at = None
             self.builds += 1
@@ -94,6 +101,14 @@ class LiveSite:
                 len(result.documents), result.files, self.snapshot.seconds,
             )  # fmt: skip
             return True
+
+    def _published(self, settings: Settings, result: BuildResult, before: Mapping[str, bytes]) -> None:
+        """Hand the changed feeds to WebSub; its failures are logged, never the build's."""
+        try:
+            feeds = [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
+            self.websub.rebuilt(settings, feeds, result.documents, before)
+        except Exception:
+            log.exception("websub: could not hand over the changed feeds")
 
     def refresh(self) -> bool:
         """Rebuild if the config or any content file changed since the last build. True if rebuilt."""
@@ -122,6 +137,7 @@ class LiveSite:
 
     def stop(self) -> None:
         self._watcher.stop()
+        self.websub.stop()
 
     def _failed(self, message: str) -> None:
         log.error("rebuild failed; still serving the last good build: %s", message)
@@ -154,6 +170,9 @@ class LiveSite:
             last_build_seconds=round(snapshot.seconds, 3),
             builds=self.builds,
         )
+        websub = self.websub.health()
+        if websub is not None:
+            report["websub"] = websub
         return report
 
 

@@ -22,6 +22,7 @@ from feeds.model import Format
 from feeds.render.atom_rss import EMPTY_FEED_DATE
 from feeds.render.context import channel_paths
 from feeds.render.context import document_path
+from feeds.render.context import document_url
 from feeds.render.context import page_path
 from feeds.render.site import INDEX
 from feeds.render.site import render_feed
@@ -31,6 +32,7 @@ from feeds.serve.memory import return_free_memory
 from feeds.serve.responses import NEGOTIATED
 from feeds.serve.responses import PreparedDocument
 from feeds.serve.responses import prepare
+from feeds.serve.responses import websub_link
 from feeds.serve.search import SearchText
 
 #: Filtered feeds kept per snapshot; the least recently asked for goes first.
@@ -116,11 +118,15 @@ def make_snapshot(
         for path in channel_paths(channel.stem, settings.formats):
             content_dates[path] = channel.updated or EMPTY_FEED_DATE
     max_age = settings.serve.max_age  # the config may have changed it
+    hubs = settings.hub_urls
 
     def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
         modified = content_dates[path]
+        link = (
+            "" if view or request_path(path) not in feeds else websub_link(hubs, document_url(settings, path))
+        )
         if old is not None:
-            if old.body == body and old.max_age == max_age:
+            if old.body == body and old.max_age == max_age and old.link == link:
                 return old  # same bytes, same headers: hashed and gzipped already
             if old.body == body:
                 modified = old.modified
@@ -128,7 +134,7 @@ def make_snapshot(
                 # The bytes changed but the newest date did not move (an edit, a deletion):
                 # a client asking If-Modified-Since must still get the new version.
                 modified = max(now, old.modified + timedelta(seconds=1))
-        return prepare(path, body, modified, max_age, view=view)
+        return prepare(path, body, modified, max_age, view=view, link=link)
 
     documents: dict[str, PreparedDocument] = {}
     views: dict[str, PreparedDocument] = {}
