@@ -7,6 +7,7 @@ calls the subscriber back over HTTP on 127.0.0.1, so these tests turn on
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,26 @@ def test_unsubscribing_stops_deliveries(app: Flask, site: Path, subscriber: Subs
     assert live_of(app).refresh()
     settled(app)  # the change has been handed out to every subscriber there is
     assert subscriber.deliveries == []
+
+
+def test_racing_subscription_requests_all_count(app: Flask, subscriber: Subscriber) -> None:
+    subscriber.intents.add(("subscribe", TOPIC))
+    start = threading.Barrier(12)
+    statuses: list[int] = []
+
+    def subscribe(n: int) -> None:
+        form = {"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": f"{subscriber.url}/{n}"}
+        client = app.test_client()
+        start.wait()
+        statuses.append(client.post("/websub", data=form).status_code)
+
+    threads = [threading.Thread(target=subscribe, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [202] * 12
+    wait_for(lambda: hub_health(app)["subscriptions"] == 12, what="twelve subscriptions")
 
 
 def test_a_restarted_server_keeps_its_subscribers(site: Path, subscriber: Subscriber) -> None:

@@ -194,3 +194,19 @@ def test_a_restarted_server_does_not_announce_what_it_announced(tmp_path: Path, 
         assert len(hub.topics()) == 33
     finally:
         second.extensions["feeds"].stop()
+
+
+def test_write_site_names_the_files_whose_bytes_change(tmp_path: Path) -> None:
+    from feeds.output.write import write_site
+
+    out = tmp_path / "public"
+    first = {"a.atom": b"one", "b.atom": b"two", "c.atom": b"three", "index.html": b"x"}
+    assert write_site(first, out, compare=["a.atom", "b.atom", "c.atom"]) == ("a.atom", "b.atom", "c.atom")
+    second = {"a.atom": b"one", "b.atom": b"tw0", "c.atom": b"three!", "d.atom": b"new", "index.html": b"y"}
+    assert write_site(second, out, compare=["a.atom", "b.atom", "c.atom", "d.atom"]) == (
+        "b.atom",
+        "c.atom",
+        "d.atom",
+    )
+    assert write_site(second, out) == ()
+    assert (out / "b.atom").read_bytes() == b"tw0"

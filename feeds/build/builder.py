@@ -51,7 +51,8 @@ class Publication:
     result: BuildResult | None  #: None when up to date (nothing was built)
     seconds: float
     #: output paths of the feeds whose bytes differ from the output folder's before (every feed
-    #: when there was none): what WebSub hubs are told about
+    #: when there was none): what the hubs of ``websub.hubs`` are told. Only worked out when the
+    #: config names a hub (it costs a read of every feed file: 11-21 ms for 93 feeds, 9.7 MB).
     changed_feeds: tuple[str, ...] = ()
 
 
@@ -116,9 +117,8 @@ class SiteBuilder:
                 written = not (strict and result.errors)
                 changed: tuple[str, ...] = ()
                 if written:
-                    changed = write_site(
-                        result.documents, settings.output_dir, compare=feed_paths(result, settings)
-                    )
+                    compare = feed_paths(result, settings) if settings.websub.hubs else []
+                    changed = write_site(result.documents, settings.output_dir, compare=compare)
             finally:
                 stored = records.wait()
             summary = describe(result, settings, written)

@@ -64,7 +64,8 @@ class Store:
     """Subscriptions on disk: reads on short-lived connections, writes on one thread."""
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        # Subscribers' secrets are kept as given (they key each delivery's HMAC): owner only.
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = folder / "subscriptions.sqlite3"
         self._jobs: queue.Queue[tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None]
         self._jobs = queue.Queue()
