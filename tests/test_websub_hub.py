@@ -238,6 +238,16 @@ def test_an_oversize_secret_is_refused(app: Flask, subscriber: Subscriber) -> No
             400,
             "whole number",
         ),
+        (
+            {
+                "hub.mode": "subscribe",
+                "hub.topic": TOPIC,
+                "hub.callback": "http://x.example/",
+                "hub.lease_seconds": "-5",
+            },
+            400,
+            "whole number",
+        ),
     ],
 )
 def test_malformed_requests_say_what_is_wrong(

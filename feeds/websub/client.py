@@ -20,12 +20,17 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from feeds._version import __version__
+
 #: Seconds a whole request may take, connection to last byte read.
 TIMEOUT = 10.0
 #: The most of an answer's body that is read (a challenge echo is far shorter).
 MAX_ANSWER = 4096
 #: The longest callback or topic URL accepted.
 MAX_URL = 2000
+
+
+_AGENT = {"User-Agent": f"feeds/{__version__} (WebSub)"}
 
 
 class RequestError(OSError):
@@ -70,7 +75,7 @@ def request(
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     with _WATCHDOG.limit(connection, time.monotonic() + timeout) as limit:
         try:
-            connection.request(method, target, body=body, headers=headers or {})
+            connection.request(method, target, body=body, headers={**_AGENT, **(headers or {})})
             response = connection.getresponse()
             data = response.read(max_body)
         except RequestError:

@@ -113,12 +113,11 @@ class Hub:
         if secret is not None and len(secret.encode("utf-8")) >= MAX_SECRET_BYTES:
             return Reply(400, f"hub.secret must be shorter than {MAX_SECRET_BYTES} bytes (WebSub 5.1)")
         lease = self.settings.websub.lease_seconds
-        if form.get("hub.lease_seconds"):
-            try:
-                lease = int(form["hub.lease_seconds"])
-            except ValueError:
+        asked = form.get("hub.lease_seconds", "")
+        if asked:
+            if not (asked.isascii() and asked.isdigit()):
                 return Reply(400, "hub.lease_seconds must be a whole number of seconds")
-            lease = min(max(lease, LEASE_RANGE[0]), LEASE_RANGE[1])
+            lease = min(max(int(asked), LEASE_RANGE[0]), LEASE_RANGE[1])
         if topic not in self.topics:
             reason = f"{topic} is not a feed of this site" + (
                 " (filtered feeds change per request; subscribe to the unfiltered feed)"
