@@ -149,6 +149,24 @@ def test_a_restarted_server_keeps_its_subscribers(site: Path, subscriber: Subscr
         live_of(second).stop()
 
 
+def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None:
+    """`feeds serve --workers 2`: both take requests and rebuild; each version is sent once."""
+    config = site / "config" / "feeds.yaml"
+    first, second = create_app(config), create_app(config)
+    try:
+        subscribed(second, subscriber)  # through the worker that does not deliver
+        assert [hub_health(app)["delivering"] for app in (first, second)] == [True, False]
+        edit_article(site / "content", "Twice?")
+        assert live_of(first).refresh() and live_of(second).refresh()
+        wait_for(lambda: subscriber.deliveries, what="the delivery")
+        settled(first)
+        settled(second)
+        assert len(subscriber.deliveries) == 1
+    finally:
+        live_of(first).stop()
+        live_of(second).stop()
+
+
 def test_a_failed_delivery_is_tried_again(
     app: Flask, site: Path, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
