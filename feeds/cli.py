@@ -157,7 +157,12 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
         status = " Up to date." if done.up_to_date else ""
         click.echo(f"{done.summary}{status} {done.seconds:.2f} s.")
     if not no_ping and settings.websub.hubs and done.changed_feeds:
-        _ping(settings, done.changed_feeds, quiet)
+        from feeds.websub.ping import tell_hubs  # the network modules load only when needed
+
+        told = tell_hubs(settings, done.changed_feeds)
+        _report([], told.warnings, quiet)
+        if not quiet and told.summary:
+            click.echo(told.summary)
     if done.errors:
         raise SystemExit(1)
 
@@ -324,23 +329,6 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
         # earns a warning from Granian.
         blocking_threads=2 * (os.cpu_count() or 1) + 1,
     ).serve()
-
-
-def _ping(settings: Settings, changed: Sequence[str], quiet: bool) -> None:
-    """Tell the outside hubs of the feeds that changed; a hub's failure is a warning only."""
-    from feeds.render.context import document_url
-    from feeds.websub.ping import notify_hubs
-
-    results = notify_hubs(settings.websub.hubs, [document_url(settings, path) for path in changed])
-    failed = [f"websub: could not notify {r.hub}: {r.error}" for r in results if r.error is not None]
-    _report([], failed, quiet)
-    if not quiet and len(failed) < len(results):
-        told = len(results) - len(failed)
-        click.echo(f"Told {_plural(told, 'WebSub hub')} of {_plural(len(changed), 'changed feed')}.")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _build(settings: Settings) -> BuildResult:

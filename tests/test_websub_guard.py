@@ -17,11 +17,11 @@ from feeds.websub.client import RequestError
 from feeds.websub.client import public_address
 from feeds.websub.client import request
 from feeds.websub.client import url_refusal
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
 from tests.websub_peers import Subscriber
+from tests.websub_peers import eventually
 from tests.websub_peers import serving
-from tests.websub_peers import wait_for
 from tests.websub_peers import write_config
 
 TOPIC = "https://feeds.example.org/topics/ai.atom"
@@ -66,7 +66,7 @@ def test_a_real_local_subscriber_is_refused_and_never_called(guarded_app: Flask)
         form["hub.topic"] = "https://elsewhere.example.com/feed"
         assert guarded_app.test_client().post("/websub", data=form).status_code == 403
         outbox = guarded_app.extensions["feeds"].websub.hub.outbox
-        wait_for(lambda: outbox.pending == 0, what="an idle hub")
+        eventually(lambda: outbox.pending == 0, what="an idle hub")
         assert subscriber.verifications == [] and subscriber.denials == []
 
 

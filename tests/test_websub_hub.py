@@ -18,13 +18,13 @@ from flask import Flask
 import feeds.websub.hub
 from feeds.serve.app import create_app
 from feeds.serve.live import LiveSite
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
 from tests.websub_peers import Subscriber
 from tests.websub_peers import edit_article
+from tests.websub_peers import eventually
 from tests.websub_peers import serving
 from tests.websub_peers import signature_ok
-from tests.websub_peers import wait_for
 from tests.websub_peers import write_config
 
 BASE = "https://feeds.example.org/"
@@ -64,7 +64,7 @@ def hub_health(app: Flask) -> dict[str, Any]:
 
 def settled(app: Flask) -> dict[str, Any]:
     """The hub's health once nothing is waiting or under way."""
-    return wait_for(lambda: (h := hub_health(app))["pending_deliveries"] == 0 and h, what="an idle hub")
+    return eventually(lambda: (h := hub_health(app))["pending_deliveries"] == 0 and h, what="an idle hub")
 
 
 def ask(app: Flask, subscriber: Subscriber, mode: str = "subscribe", topic: str = TOPIC, **extra: str) -> Any:
@@ -77,7 +77,7 @@ def ask(app: Flask, subscriber: Subscriber, mode: str = "subscribe", topic: str 
 def subscribed(app: Flask, subscriber: Subscriber, **extra: str) -> None:
     response = ask(app, subscriber, "subscribe", **extra)
     assert response.status_code == 202, response.text
-    wait_for(lambda: hub_health(app)["subscriptions"] == 1, what="the subscription")
+    eventually(lambda: hub_health(app)["subscriptions"] == 1, what="the subscription")
 
 
 def test_a_subscriber_gets_each_new_version_signed(app: Flask, site: Path, subscriber: Subscriber) -> None:
@@ -88,7 +88,7 @@ def test_a_subscriber_gets_each_new_version_signed(app: Flask, site: Path, subsc
 
     edit_article(site / "content", "Pushed")
     assert live_of(app).refresh()
-    [delivery] = wait_for(lambda: list(subscriber.deliveries), what="a delivery")
+    [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery")
     served = app.test_client().get("/topics/ai.atom")
     assert delivery.body == served.data and b"Pushed" in delivery.body
     assert delivery.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
@@ -103,7 +103,7 @@ def test_unsubscribing_stops_deliveries(app: Flask, site: Path, subscriber: Subs
     subscribed(app, subscriber)
     response = ask(app, subscriber, "unsubscribe")
     assert response.status_code == 202
-    wait_for(lambda: hub_health(app)["subscriptions"] == 0, what="the unsubscription")
+    eventually(lambda: hub_health(app)["subscriptions"] == 0, what="the unsubscription")
     assert subscriber.verifications[-1]["hub.mode"] == "unsubscribe"
     assert "hub.lease_seconds" not in subscriber.verifications[-1]
 
@@ -130,7 +130,7 @@ def test_racing_subscription_requests_all_count(app: Flask, subscriber: Subscrib
     for thread in threads:
         thread.join(timeout=30)
     assert statuses == [202] * 12
-    wait_for(lambda: hub_health(app)["subscriptions"] == 12, what="twelve subscriptions")
+    eventually(lambda: hub_health(app)["subscriptions"] == 12, what="twelve subscriptions")
 
 
 def test_a_restarted_server_keeps_its_subscribers(site: Path, subscriber: Subscriber) -> None:
@@ -142,7 +142,7 @@ def test_a_restarted_server_keeps_its_subscribers(site: Path, subscriber: Subscr
     edit_article(site / "content", "After restart")
     second = create_app(config)  # its first build sees the change against the cache
     try:
-        [delivery] = wait_for(lambda: list(subscriber.deliveries), what="a delivery after the restart")
+        [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery after the restart")
         assert b"After restart" in delivery.body and signature_ok(SECRET, delivery)
         assert hub_health(second)["subscriptions"] == 1
     finally:
@@ -158,7 +158,7 @@ def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None
         assert [hub_health(app)["delivering"] for app in (first, second)] == [True, False]
         edit_article(site / "content", "Twice?")
         assert live_of(first).refresh() and live_of(second).refresh()
-        wait_for(lambda: subscriber.deliveries, what="the delivery")
+        eventually(lambda: subscriber.deliveries, what="the delivery")
         settled(first)
         settled(second)
         assert len(subscriber.deliveries) == 1
@@ -175,7 +175,7 @@ def test_a_failed_delivery_is_tried_again(
     subscriber.status = [500, 302]  # a redirect is a failure too (§7)
     edit_article(site / "content", "Retried")
     assert live_of(app).refresh()
-    wait_for(lambda: len(subscriber.deliveries) == 3, what="two retries")
+    eventually(lambda: len(subscriber.deliveries) == 3, what="two retries")
     assert len({d.body for d in subscriber.deliveries}) == 1
     health = settled(app)
     assert health["delivered"] == 1 and health["failed_deliveries"] == 0
@@ -201,20 +201,20 @@ def test_gone_ends_a_subscription(app: Flask, site: Path, subscriber: Subscriber
     subscriber.status = [410]
     edit_article(site / "content", "Gone")
     assert live_of(app).refresh()
-    wait_for(lambda: hub_health(app)["subscriptions"] == 0, what="the end of the subscription")
+    eventually(lambda: hub_health(app)["subscriptions"] == 0, what="the end of the subscription")
 
 
 def test_a_wrong_challenge_makes_no_subscription(app: Flask, subscriber: Subscriber) -> None:
     subscriber.wrong_challenge = True
     assert ask(app, subscriber).status_code == 202
-    health = wait_for(lambda: (h := hub_health(app))["failed_verifications"] == 1 and h, what="the failure")
+    health = eventually(lambda: (h := hub_health(app))["failed_verifications"] == 1 and h, what="the failure")
     assert health["subscriptions"] == 0 and len(subscriber.verifications) == 1
 
 
 def test_a_callback_that_does_not_want_it_makes_no_subscription(app: Flask, subscriber: Subscriber) -> None:
     form = {"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": subscriber.url}
     assert app.test_client().post("/websub", data=form).status_code == 202  # no intent noted: 404
-    wait_for(lambda: hub_health(app)["failed_verifications"] == 1, what="the failure")
+    eventually(lambda: hub_health(app)["failed_verifications"] == 1, what="the failure")
     assert hub_health(app)["subscriptions"] == 0
 
 
@@ -223,7 +223,7 @@ def test_a_topic_of_another_site_is_denied(app: Flask, subscriber: Subscriber) -
     response = ask(app, subscriber, topic=other)
     assert response.status_code == 404
     assert "is not a feed of this site" in response.text
-    [denial] = wait_for(lambda: list(subscriber.denials), what="the denial (§5.2)")
+    [denial] = eventually(lambda: list(subscriber.denials), what="the denial (§5.2)")
     assert denial["hub.topic"] == other and "not a feed of this site" in denial["hub.reason"]
     assert subscriber.verifications == []
 
@@ -281,7 +281,7 @@ def test_leases_are_clamped(app: Flask, subscriber: Subscriber) -> None:
     subscribed(app, subscriber, **{"hub.lease_seconds": "5"})
     assert subscriber.verifications[0]["hub.lease_seconds"] == "3600"
     ask(app, subscriber, **{"hub.lease_seconds": "99999999"})
-    wait_for(lambda: len(subscriber.verifications) == 2, what="the renewal")
+    eventually(lambda: len(subscriber.verifications) == 2, what="the renewal")
     assert subscriber.verifications[1]["hub.lease_seconds"] == "2592000"
     settled(app)
     assert hub_health(app)["subscriptions"] == 1  # a renewal, not a second subscription

@@ -14,12 +14,12 @@ import feeds.websub.ping
 from feeds.cli import cli
 from feeds.serve.app import create_app
 from feeds.websub.ping import notify_hubs
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
 from tests.websub_peers import StandInHub
 from tests.websub_peers import edit_article
+from tests.websub_peers import eventually
 from tests.websub_peers import serving
-from tests.websub_peers import wait_for
 from tests.websub_peers import write_config
 
 BASE = "https://feeds.example.org/"
@@ -161,7 +161,7 @@ def test_the_server_tells_the_hub_after_each_rebuild_that_changes_feeds(
     app = create_app(config)
     live = app.extensions["feeds"]
     try:
-        wait_for(lambda: len(hub.topics()) == 33, what="the cold build's 33 feeds")
+        eventually(lambda: len(hub.topics()) == 33, what="the cold build's 33 feeds")
         before = {p: d for p, d in live.snapshot.result.documents.items() if p.endswith(FEED_SUFFIXES)}
 
         edit_article(tmp_path / "content", "Live")
@@ -169,9 +169,9 @@ def test_the_server_tells_the_hub_after_each_rebuild_that_changes_feeds(
         after = {p: d for p, d in live.snapshot.result.documents.items() if p.endswith(FEED_SUFFIXES)}
         expected = changed(before, after)
         assert 0 < len(expected) < 33
-        wait_for(lambda: len(hub.topics()) == 33 + len(expected), what="the changed feeds")
+        eventually(lambda: len(hub.topics()) == 33 + len(expected), what="the changed feeds")
         assert sorted(hub.topics()[33:]) == sorted(expected)
-        wait_for(lambda: live.websub.pinger.pending == 0, what="the notifier to finish")
+        eventually(lambda: live.websub.pinger.pending == 0, what="the notifier to finish")
         health = live.health()["websub"]
         assert health["notified"] == 33 + len(expected) and health["failed_notifications"] == 0
 
@@ -186,7 +186,7 @@ def test_a_restarted_server_does_not_announce_what_it_announced(tmp_path: Path, 
     """The server compares its first build with the cache the last one left."""
     config = project(tmp_path, [hub.url])
     first = create_app(config)
-    wait_for(lambda: len(hub.topics()) == 33, what="the cold build's feeds")
+    eventually(lambda: len(hub.topics()) == 33, what="the cold build's feeds")
     first.extensions["feeds"].stop()
     second = create_app(config)
     try:

@@ -18,13 +18,13 @@ from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.model import Format
 from feeds.output.check import check_documents
-from feeds.plan.planner import convert
+from feeds.plan.entries import convert
 from feeds.render.site import render_feed
 from feeds.render.site import render_site
 from tests.conftest import make_article
 from tests.conftest import make_settings
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
 from tests.websub_peers import write_config
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

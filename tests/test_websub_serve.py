@@ -14,16 +14,15 @@ from typing import Any
 import feedparser
 import pytest
 
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
-from tests.test_serve import free_port
-from tests.test_serve import running_server
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
+from tests.helpers import running_server
 from tests.websub_peers import StandInHub
 from tests.websub_peers import Subscriber
 from tests.websub_peers import edit_article
+from tests.websub_peers import eventually
 from tests.websub_peers import serving
 from tests.websub_peers import signature_ok
-from tests.websub_peers import wait_for
 from tests.websub_peers import write_config
 
 SECRET = "s3cret-for-the-test"
@@ -47,12 +46,14 @@ def post(url: str, form: dict[str, str]) -> tuple[int, str]:
 @pytest.mark.slow
 def test_feeds_serve_pushes_an_edit_to_its_subscriber_and_tells_the_outside_hub(tmp_path: Path) -> None:
     content = pinned_copy(ROOT / "content", tmp_path / "content")
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}/"
     with serving(Subscriber()) as subscriber, serving(StandInHub()) as outside:
         websub = {"hubs": [outside.url], "builtin": True, "allow_private_callbacks": True}
-        config = write_config(tmp_path, websub, base_url=base_url, reload_interval=0.2)
-        with running_server(config, port) as base:
+
+        def config(port: int) -> Path:  # the site's base URL is the server's own address
+            base_url = f"http://127.0.0.1:{port}/"
+            return write_config(tmp_path, websub, base_url=base_url, reload_interval=0.2)
+
+        with running_server(config) as base:
             with urllib.request.urlopen(f"{base}/topics/ai.atom", timeout=5) as response:
                 discovered = feedparser.parse(response.read()).feed.links
                 header = response.headers["Link"]
@@ -65,18 +66,18 @@ def test_feeds_serve_pushes_an_edit_to_its_subscriber_and_tells_the_outside_hub(
             form = {"hub.mode": "subscribe", "hub.topic": topic, "hub.callback": subscriber.url}
             status, text = post(hub, {**form, "hub.secret": SECRET})
             assert status == 202, text
-            wait_for(lambda: health(base)["subscriptions"] == 1, what="the subscription")
-            wait_for(lambda: len(outside.topics()) == 33, what="the cold build's notifications")
+            eventually(lambda: health(base)["subscriptions"] == 1, what="the subscription")
+            eventually(lambda: len(outside.topics()) == 33, what="the cold build's notifications")
 
             edit_article(content, "Pushed by the hub")
-            [delivery] = wait_for(lambda: list(subscriber.deliveries), what="the delivery")
+            [delivery] = eventually(lambda: list(subscriber.deliveries), what="the delivery")
             assert b"Pushed by the hub" in delivery.body and signature_ok(SECRET, delivery)
             with urllib.request.urlopen(f"{base}/topics/ai.atom", timeout=5) as response:
                 assert response.read() == delivery.body
-            wait_for(lambda: topic in outside.topics()[33:], what="the outside hub's notification")
-            report = wait_for(lambda: (h := health(base))["pending_deliveries"] == 0 and h, what="idle")
+            eventually(lambda: topic in outside.topics()[33:], what="the outside hub's notification")
+            report = eventually(lambda: (h := health(base))["pending_deliveries"] == 0 and h, what="idle")
             assert report["delivered"] == 1 and report["delivering"] is True
 
             subscriber.intents.add(("unsubscribe", topic))
             assert post(hub, {**form, "hub.mode": "unsubscribe"})[0] == 202
-            wait_for(lambda: health(base)["subscriptions"] == 0, what="the unsubscription")
+            eventually(lambda: health(base)["subscriptions"] == 0, what="the unsubscription")

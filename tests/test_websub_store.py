@@ -17,7 +17,7 @@ from feeds.websub.outbox import Outbox
 from feeds.websub.store import Leadership
 from feeds.websub.store import Store
 from feeds.websub.store import Subscription
-from tests.websub_peers import wait_for
+from tests.websub_peers import eventually
 
 TOPIC = "https://feeds.example.org/all.atom"
 
@@ -154,15 +154,15 @@ def test_a_newer_task_replaces_a_waiting_one_and_never_overtakes_a_running_one()
     try:
         first = Job("feed", log, version="v1")
         assert outbox.put(first)
-        wait_for(lambda: "start feed v1" in log, what="v1 running")
+        eventually(lambda: "start feed v1" in log, what="v1 running")
         open_gate = threading.Event()
         open_gate.set()
         assert outbox.put(Job("feed", log, gate=open_gate, version="v2"))
         assert outbox.put(Job("feed", log, gate=open_gate, version="v3"))  # replaces v2
-        wait_for(lambda: outbox.pending == 2, what="v3 waiting behind v1")
+        eventually(lambda: outbox.pending == 2, what="v3 waiting behind v1")
         assert "start feed v3" not in log  # same key: waits although two threads are free
         first.gate.set()
-        wait_for(outbox.idle, what="an idle outbox")
+        eventually(outbox.idle, what="an idle outbox")
         assert log == ["start feed v1", "end feed v1", "start feed v3", "end feed v3"]
     finally:
         outbox.stop()
@@ -176,15 +176,15 @@ def test_capacity_and_retries() -> None:
     try:
         blocker = Job("blocker", log)
         outbox.put(blocker)
-        wait_for(lambda: log, what="the blocker running")
+        eventually(lambda: log, what="the blocker running")
         assert outbox.put(Job("a", log, gate=ready)) and outbox.put(Job("b", log, gate=ready))
         assert not outbox.put(Job("c", log, gate=ready))  # full
         assert outbox.put(Job("a", log, gate=ready, version="newer"))  # a replacement always fits
         blocker.gate.set()
-        wait_for(outbox.idle, what="the queue drained")
+        eventually(outbox.idle, what="the queue drained")
         assert "start c " not in log and "start a newer" in log and "start a " not in log
         retried = Job("retried", log, gate=ready, retry=0.01)
         assert outbox.put(retried)
-        wait_for(lambda: len(retried.tries) == 3, what="two retries")
+        eventually(lambda: len(retried.tries) == 3, what="two retries")
     finally:
         outbox.stop()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -26,13 +25,12 @@ from urllib.parse import parse_qs
 from urllib.parse import parse_qsl
 from urllib.parse import urlsplit
 
-from tests.sitebuild import ROOT
+from tests.helpers import ARTICLE
+from tests.helpers import ROOT
+from tests.helpers import edit
 
-#: A sample article in the AI topic (topics/ai.*), edited by the tests.
-ARTICLE = "010_1f3b4be2c661303f.md"
 
-
-def wait_for(condition: Callable[[], Any], seconds: float = 20, what: str = "condition") -> Any:
+def eventually(condition: Callable[[], Any], seconds: float = 20, what: str = "condition") -> Any:
     """Poll ``condition`` until it returns something true, or fail after ``seconds``."""
     deadline = time.monotonic() + seconds
     while True:
@@ -179,10 +177,5 @@ def write_config(
 
 
 def edit_article(content: Path, words: str, name: str = ARTICLE) -> None:
-    """Change an article's title (and its file's time), so the next build sees a new version."""
-    path = content / name
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title: ", f"title: {words} ", 1), encoding="utf-8")
-    stat = path.stat()
-    bumped = stat.st_mtime_ns + 1_000_000_000
-    os.utime(path, ns=(bumped, bumped))
+    """Change an article's title (and move its file's time on), so the next build sees a new version."""
+    edit(content / name, "title: ", f"title: {words} ")

@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from feeds.config import Settings
+from feeds.render.context import document_url
 from feeds.websub.client import RequestError
 from feeds.websub.client import request
 
@@ -38,6 +40,24 @@ class PingResult:
     hub: str
     urls: int  #: topics it was told about
     error: str | None  #: why it was not (after every try), or None
+
+
+@dataclass(frozen=True)
+class Told:
+    """What ``feeds build`` says after notifying the hubs."""
+
+    summary: str  #: e.g. "Told 1 WebSub hub of 4 changed feeds.", or "" when none could be told
+    warnings: tuple[str, ...]  #: one per hub that could not be told
+
+
+def tell_hubs(settings: Settings, paths: Sequence[str]) -> Told:
+    """Tell every hub of ``websub.hubs`` that the feeds at these output paths changed."""
+    results = notify_hubs(settings.websub.hubs, [document_url(settings, path) for path in paths])
+    warnings = tuple(f"websub: could not notify {r.hub}: {r.error}" for r in results if r.error is not None)
+    told = len(results) - len(warnings)
+    hubs = f"{told} WebSub hub{'' if told == 1 else 's'}"
+    feeds = f"{len(paths)} changed feed{'' if len(paths) == 1 else 's'}"
+    return Told(f"Told {hubs} of {feeds}." if told else "", warnings)
 
 
 def notify_hubs(hubs: Sequence[str], urls: Sequence[str]) -> list[PingResult]:
