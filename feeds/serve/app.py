@@ -23,6 +23,7 @@ from flask import Response
 from flask import current_app
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -54,6 +55,9 @@ _PAGES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _TEXT = "text/plain; charset=utf-8"
+#: Every document and /healthz answer these (the built-in hub POST too); a method that no route
+#: takes gets 405, whatever its target (RFC 9110 §15.5.6).
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 
 bp = Blueprint("feeds", __name__)
 
@@ -89,6 +93,7 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
     app.extensions["feeds"] = live
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(_known_methods_only)
     app.after_request(_no_sniffing)
     app.wsgi_app = _FrontDoor(app.wsgi_app, live)  # type: ignore[method-assign]
     live.watch(settings.serve.reload_interval, events=settings.serve.watch is WatchMode.EVENTS)
@@ -178,6 +183,17 @@ def document(path: str) -> Response:
             doc = snapshot.filtered(key, feed_filter, view) or doc
     status, headers, body = respond(doc, request.environ)
     return Response(body, status, headers)
+
+
+def _known_methods_only() -> None:
+    """405 for a method that no route takes, whatever the target: routing alone gives 404 to a
+    target that is no path at all (``CONNECT host:port`` reaches WSGI with an empty ``PATH_INFO``).
+    Routing's own 405 (POST to a document) already names the target's methods."""
+    if not isinstance(request.routing_exception, NotFound):
+        return
+    routed = {method for rule in current_app.url_map.iter_rules() for method in rule.methods or ()}
+    if request.method not in routed:
+        raise MethodNotAllowed(valid_methods=list(ALLOWED_METHODS))
 
 
 def _no_sniffing(response: Response) -> Response:
