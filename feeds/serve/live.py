@@ -123,6 +123,13 @@ class LiveSite:
         with paused_gc():
             looked = look(settings)
         if looked[0] == self._fingerprint:
+            # The config and content are those of the site being served: whatever failed since
+            # (a folder moved away and back, a file broken and restored) is gone.
+            if self.last_error is not None:
+                with self._rebuild_lock:
+                    if self._fingerprint == looked[0]:
+                        log.info("content is back to what is served; the last error no longer applies")
+                        self.last_error = self.last_error_at = None
             return False
         return self.rebuild(looked)
 
