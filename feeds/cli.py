@@ -289,7 +289,20 @@ def topics(settings: Settings) -> None:
     help="Server processes; each holds the site and watches the content folder.",
 )  # fmt: skip
 @click.option("--access-log", is_flag=True, help="Log every request.")
-def serve(config_path: Path | None, host: str, port: int, workers: int, access_log: bool) -> None:
+# The server's limits (docs/serving.md, "Server limits"); each defaults to its serve: key.
+@click.option(
+    "--max-connections", type=click.IntRange(1, 1_000_000),
+    help="Open connections per process (serve.max_connections).",
+)  # fmt: skip
+@click.option(
+    "--backlog", type=click.IntRange(128, 65_535), help="Connections waiting to be accepted (serve.backlog)."
+)
+@click.option(
+    "--header-timeout", type=click.FloatRange(1, 60),
+    help="Seconds to send a request's headers (or the next one's), then the connection is closed "
+    "(serve.header_timeout).",
+)  # fmt: skip
+def serve(config_path: Path | None, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the site over HTTP with Granian, rebuilding it when content or config change.
 
     The same documents as `feeds build`, at the same paths, from memory. Stop with Ctrl-C.
@@ -298,10 +311,9 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
 
         feeds serve --config config/feeds.yaml --port 8000
     """
-    from granian import Granian
-    from granian.constants import Interfaces
-
     from feeds.serve.app import CONFIG_VARIABLE
+    from feeds.serve.server import given
+    from feeds.serve.server import serve as run_server
 
     if config_path is not None and not config_path.is_file():
         raise _ConfigProblem(f"{config_path}: no such config file")
@@ -315,20 +327,9 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
     if settings.config_path is not None:
         # The server's worker processes import feeds.wsgi, which reads the config from here.
         os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
+    access_log = options.pop("access_log")  # the rest are limits, each None unless given
     click.echo(f"Serving {settings.content_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    Granian(
-        "feeds.wsgi:app",
-        address=host,
-        port=port,
-        interface=Interfaces.WSGI,
-        workers=workers,
-        websockets=False,
-        log_access=access_log,
-        # Answers come from memory and never wait on I/O, so a few Python threads are plenty:
-        # 4, 16 and Granian's default of 512 measured the same here, and more than 2 x cores + 1
-        # earns a warning from Granian.
-        blocking_threads=2 * (os.cpu_count() or 1) + 1,
-    ).serve()
+    run_server("feeds.wsgi:app", host, port, workers, access_log, given(settings.serve, **options))
 
 
 def _build(settings: Settings) -> BuildResult:
