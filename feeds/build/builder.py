@@ -182,8 +182,8 @@ class LiveBuilder:
         state = self._state
         return {path: data for path, (_, data) in state.documents.items()} if state else {}
 
-    def open(self, settings: Settings) -> Iterator[tuple[int, dict[str, str]]]:
-        """Start from the cache a command-line build left; yields the filters' text it holds, one
+    def open(self, settings: Settings) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
+        """Start from the cache a command-line build left; yields what the filters need of it, one
         cache shard at a time."""
         folder = cache_folder(settings.output_dir)
         self._state = state = read_state(folder, settings.timezone)

@@ -50,7 +50,7 @@ from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_FORMAT = 5
+_FORMAT = 6
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
@@ -64,7 +64,9 @@ class FileRecord(NamedTuple):
     indexed: FileIndex | None  #: None when the file was skipped
     error: tuple[int | None, str] | None  #: (line, message) when the file was skipped
     warnings: tuple[tuple[int | None, str], ...]  #: (line, message) of parts left out
-    search: str | None = None  #: ``index.search_text``; None when not loaded (or skipped)
+    #: what the web app's filters need: (``summary.search_text``, ``brief.brief``); None when not
+    #: loaded (or skipped)
+    search: tuple[str, bytes] | None = None
 
 
 @dataclass
@@ -160,14 +162,16 @@ def read_shards(
     return files, held
 
 
-def read_search_texts(folder: Path, context: str, state: BuildState) -> Iterator[tuple[int, dict[str, str]]]:
-    """The filters' text of the files in ``state``, one shard at a time (so that a server never
-    holds all of it unpacked). A file whose text is lost is taken out of ``state``, so that the
-    next build reads it again."""
+def read_search_texts(
+    folder: Path, context: str, state: BuildState
+) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
+    """What the filters need of the files in ``state`` (``FileRecord.search``), one shard at a
+    time (so that a server never holds all of it unpacked). A file whose part is lost is taken out
+    of ``state``, so that the next build reads it again."""
     for shard, sources in state.shards.items():
         stored = _read(folder / f"search-{shard:02d}", context)
         stored = stored if isinstance(stored, dict) else {}
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, bytes]] = {}
         for source in sources:
             record = state.files.get(source)
             if record is None or record.indexed is None:
@@ -232,7 +236,7 @@ def write_records(
     pool: dict[tuple[type, Any], Any] = {}
     for shard in dirty:
         records: dict[str, tuple[Any, ...]] = {}
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, bytes]] = {}
         complete = True  # whether every record carries its search text
         for source in members[shard]:
             record = files[source]
@@ -291,6 +295,14 @@ class RecordWriter:
             finally:
                 os._exit(code)
         self.child = pid
+        # The child stores what the filters need; a command-line build never reads it, so the
+        # parent lets it go now rather than hold it while it plans and renders (about 1.9 KB a
+        # file). Should the child fail, the records are stored without it, and a server reads
+        # those files again when it starts.
+        files = state.files
+        for source, record in files.items():
+            if record.search is not None:
+                files[source] = record._replace(search=None)
 
     def wait(self) -> bool:
         """Wait for the child; whether it stored the records (False when there was none)."""

@@ -22,8 +22,7 @@ from feeds.build.cache import as_record
 from feeds.config import Settings
 from feeds.errors import ContentError
 from feeds.model import Article
-from feeds.model import Entry
-from feeds.plan.entries import build_entry
+from feeds.plan.brief import brief
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
 from feeds.source.parse import load_file
@@ -39,20 +38,6 @@ PARALLEL_MIN_FILES = 2000
 _CHUNK = 500
 #: ``progress(done, total)``: called as changed files are read.
 Progress = Callable[[int, int], None]
-
-
-def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, ...]:
-    """Full entries for references of a built site, read again from their files.
-
-    An entry whose file changed or went away since the build is left out; the rebuild that the
-    change triggers accounts for it.
-    """
-    current, _ = reread(refs, {}, settings)
-    return tuple(
-        build_entry(ref, current[ref[REF_FILE][SOURCE]], settings)
-        for ref in refs
-        if ref[REF_FILE][SOURCE] in current
-    )
 
 
 def read_files(
@@ -129,7 +114,8 @@ def _read_one(file: ContentFile, root: str | Path, tz: ZoneInfo) -> tuple[FileRe
         return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)
     indexed = index_article(article, digest)
-    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, search_text(article))
+    filtering = (search_text(article), brief(article, digest))
+    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, filtering)
     return record, article
 
 

@@ -38,6 +38,7 @@ from feeds.render.pages import HTML_POLICY
 from feeds.serve.filters import PARAMETERS
 from feeds.serve.filters import FilterError
 from feeds.serve.filters import parse_filter
+from feeds.serve.limits import FilterBusy
 from feeds.serve.live import LiveSite
 from feeds.serve.responses import prefers_html
 from feeds.serve.responses import respond
@@ -180,7 +181,11 @@ def document(path: str) -> Response:
         except FilterError as e:
             return Response(f"400 Bad Request: {e.message}\n", 400, content_type=_TEXT)
         if feed_filter:
-            doc = snapshot.filtered(key, feed_filter, view) or doc
+            try:
+                doc = snapshot.filtered(key, feed_filter, view) or doc
+            except FilterBusy as e:
+                busy = {"Retry-After": str(e.retry_after), "Cache-Control": "no-store"}
+                return Response(f"503 Service Unavailable: {e}\n", 503, busy, content_type=_TEXT)
     status, headers, body = respond(doc, request.environ)
     return Response(body, status, headers)
 

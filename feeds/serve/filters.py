@@ -47,8 +47,8 @@ class FeedFilter:
     """What a subscriber asked for; an empty filter leaves a feed as it is."""
 
     limit: int | None = None  #: at most this many entries
-    words: tuple[str, ...] = ()  #: each must appear in the title or summary (case-insensitive)
-    provider: str | None = None  #: the provider's name or domain, case-insensitive
+    words: tuple[str, ...] = ()  #: each must appear in the title or summary; casefolded, sorted
+    provider: str | None = None  #: the provider's name or domain; casefolded
     min_quality: float | None = None  #: leave out entries scored below this (unscored ones stay)
 
     def __bool__(self) -> bool:
@@ -138,10 +138,14 @@ def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilte
             raise FilterError(name, f"give {name} once, not {len(given)} times")
         if given:
             values[name] = given[0]
+    limit = _limit(values["limit"], max_items) if "limit" in values else None
+    provider = _text("provider", values["provider"]) if "provider" in values else None
     return FeedFilter(
-        limit=_limit(values["limit"], max_items) if "limit" in values else None,
+        # Equal filters, one spelling (and so one cached feed): the whole feed asked for is no
+        # limit, and words and providers match whatever their case and order.
+        limit=None if limit == max_items else limit,
         words=_words(values["q"]) if "q" in values else (),
-        provider=_text("provider", values["provider"]) if "provider" in values else None,
+        provider=provider.casefold() if provider is not None else None,
         min_quality=_quality(values["min_quality"]) if "min_quality" in values else None,
     )
 
@@ -181,7 +185,7 @@ def _text(name: str, value: str) -> str:
 
 
 def _words(value: str) -> tuple[str, ...]:
-    words = tuple(dict.fromkeys(_text("q", value).casefold().split()))
+    words = tuple(sorted(set(_text("q", value).casefold().split())))
     if len(words) > MAX_WORDS:
         raise FilterError("q", f"q must have at most {MAX_WORDS} words")
     return words

@@ -22,6 +22,7 @@ from feeds.build import paused_gc
 from feeds.config import Settings
 from feeds.errors import FeedsError
 from feeds.render.context import document_path
+from feeds.serve.limits import FilterGate
 from feeds.serve.memory import freeze_survivors
 from feeds.serve.memory import map_large_blocks
 from feeds.serve.memory import return_free_memory
@@ -44,7 +45,8 @@ class LiveSite:
         self._rebuild_lock = threading.Lock()
         self._fingerprint: str | None = None
         self._builder = LiveBuilder()
-        self.search = SearchText()  #: the filters' text, packed
+        self.search = SearchText()  #: the filters' text and the entries' briefs, packed
+        self.gate = FilterGate(1, 0)  #: turns for new filtered feeds (from ``serve.filter_*``)
         self._watcher = Watcher(self)
         self.websub = ServerWebSub()  #: the built-in hub and the outside hubs' notifier
         self.snapshot: Snapshot | None = None  #: read once per request; replaced whole
@@ -89,7 +91,12 @@ class LiveSite:
                 return False
             now = datetime.now(timezone.utc)
             seconds = time.perf_counter() - started
-            self.snapshot = make_snapshot(result, settings, self.snapshot, now, seconds, self.search)
+            serve = settings.serve
+            if (self.gate.workers, self.gate.queue) != (serve.filter_workers, serve.filter_queue):
+                self.gate = FilterGate(serve.filter_workers, serve.filter_queue)
+            self.snapshot = make_snapshot(
+                result, settings, self.snapshot, now, seconds, self.search, self.gate
+            )
             self._fingerprint = fingerprint
             self.search.update(result.state.files, result.changed, result.removed)
             self._published(settings, result, before)
