@@ -4,6 +4,7 @@ cached copy per meaning, and the cache of them is bounded in bytes."""
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import threading
 import time
 from datetime import datetime
@@ -36,9 +37,7 @@ from feeds.serve.limits import FilterBusy
 from feeds.serve.limits import FilterGate
 from feeds.source.summary import index_article
 from tests.conftest import make_article
-from tests.helpers import ROOT
 from tests.helpers import live_site
-from tests.helpers import pinned_copy
 from tests.helpers import write_config
 
 FILTERS = (
@@ -47,12 +46,6 @@ FILTERS = (
     "/topics/ai.rss?q=facial+recognition&limit=3",
     "/all.atom?min_quality=50",
 )
-
-
-def sample_site(folder: Path, **serve: object) -> Path:
-    """A pinned copy of the sample content in ``folder``; returns its config file."""
-    pinned_copy(ROOT / "content", folder / "content")
-    return write_config(folder, **serve)
 
 
 def many_related(folder: Path, count: int) -> None:
@@ -71,12 +64,11 @@ def many_related(folder: Path, count: int) -> None:
     )
 
 
-def test_filters_never_read_content_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_filters_never_read_content_files(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries of filtered feeds come from briefs kept in memory: reading a file once per filter
     made a file with many related items cost seconds a filter."""
-    config = sample_site(tmp_path)
-    many_related(tmp_path / "content", 2000)
-    app = create_app(config)
+    many_related(project / "content", 2000)
+    app = create_app(project / "config" / "feeds.yaml")
     try:
         client = app.test_client()
 
@@ -143,8 +135,6 @@ def test_a_brief_is_bounded() -> None:
     assert len(packed) < 50 * 2 * (TITLE_CHARS + SUMMARY_CHARS)  # the body and the long texts are gone
     settings = Settings()
     refs = [(0.0, stub[1], index, stub, ()) for stub in index[5]]
-    import marshal
-
     made = entries(refs, {article.source: marshal.loads(packed)}, settings)
     assert len(made) == 51
     first, item = made[0], made[2]
@@ -154,7 +144,8 @@ def test_a_brief_is_bounded() -> None:
     assert len(first.summary) <= SUMMARY_CHARS and first.summary.endswith("…")
     built = build_entry(refs[2], article, settings)
     assert item.published == built.published  # to the microsecond
-    assert item.via == dataclasses.replace(built.via, title=first.title) if built.via else item.via is None
+    assert built.via is not None
+    assert item.via == dataclasses.replace(built.via, title=first.title)  # the article's title, cut
     assert item.source == built.source and item.id == built.id and item.quality == 1
     stale = entries(refs, {article.source: marshal.loads(brief(article, "digest-2"))}, settings)
     assert stale == ()  # a brief of another version of the file is not used
@@ -180,8 +171,8 @@ def test_equivalent_queries_share_one_cached_feed(
     assert self_link.endswith("/all.atom?q=facial+recognition")
 
 
-def test_the_filter_cache_is_bounded_in_bytes(tmp_path: Path) -> None:
-    app = create_app(sample_site(tmp_path, filter_cache_mb=0.02))
+def test_the_filter_cache_is_bounded_in_bytes(project: Path) -> None:
+    app = create_app(write_config(project, filter_cache_mb=0.02))
     try:
         client = app.test_client()
         snapshot = live_site(app).snapshot
@@ -199,11 +190,11 @@ def test_the_filter_cache_is_bounded_in_bytes(tmp_path: Path) -> None:
 
 
 def test_new_filters_beyond_the_queue_get_503_and_the_rest_is_served(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One new filter at a time and none waiting: while one is being made, another new one is
     refused at once with Retry-After; cached documents, cached filters and /healthz answer."""
-    app = create_app(sample_site(tmp_path, filter_workers=1, filter_queue=0))
+    app = create_app(write_config(project, filter_workers=1, filter_queue=0))
     client = app.test_client()
     assert client.get("/all.atom?q=the").status_code == 200  # cached from now on
     inside, release = threading.Event(), threading.Event()

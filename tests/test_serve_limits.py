@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.servesite import running_server
-from tests.servesite import sample_site
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
+from tests.helpers import running_server
+from tests.helpers import write_config
 
 #: More silent connections than the server holds open (max_connections, 1024 by default).
 IDLE = 1100
@@ -21,9 +23,11 @@ HEADER_TIMEOUT = 2
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    config = sample_site(tmp_path_factory.mktemp("limits"))
-    with running_server(config, "--header-timeout", str(HEADER_TIMEOUT)) as server:
-        yield server
+    """``feeds serve`` on the sample site with a short header timeout: (base URL, port)."""
+    folder = tmp_path_factory.mktemp("limits")
+    pinned_copy(ROOT / "content", folder / "content")
+    with running_server(write_config(folder), "--header-timeout", str(HEADER_TIMEOUT)) as base:
+        yield base, int(base.rpartition(":")[2])
 
 
 @pytest.fixture

@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from flask.testing import FlaskClient
-
-from feeds.serve.app import create_app
-from tests.servesite import sample_site
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[FlaskClient]:
-    app = create_app(sample_site(tmp_path))
-    yield app.test_client()
-    app.extensions["feeds"].stop()
 
 
 @pytest.mark.parametrize(
