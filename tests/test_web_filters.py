@@ -74,7 +74,7 @@ def test_filters_pick_what_a_test_of_every_entry_picks(client: FlaskClient, feed
     snapshot = live_site(client.application).snapshot
     assert snapshot is not None
     search = snapshot.search
-    texts = {source: text for part in search.parts() for source, text in search.texts(part).items()}
+    texts = {source: text for shard in search.shards() for source, text in search.texts(shard).items()}
     matched = 0
     for feed in snapshot.feeds.values():
         refs = feed.channel.refs

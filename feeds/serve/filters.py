@@ -81,8 +81,8 @@ class FeedFilter:
     ) -> tuple[list[EntryRef], int]:
         """The matching references to show (newest first, cut to the limit) and how many matched.
 
-        ``search`` holds each file's ``index.search_text``; it is read one part at a time, so only
-        one part is ever unpacked (at 100,000 articles the whole text is about 70 MB).
+        ``search`` holds each file's ``index.search_text``; it is read one cache shard at a time, so only
+        one shard is ever unpacked (at 100,000 articles the whole text is about 70 MB).
         """
         shown = min(self.limit or max_items, max_items)
         if self.provider is None and not self.words:
@@ -99,8 +99,8 @@ class FeedFilter:
             following[position] = first.get(source, -1)
             first[source] = position
         hits: list[int] = []
-        for part in search.parts():
-            for source, text in search.texts(part).items():
+        for shard in search.shards():
+            for source, text in search.texts(shard).items():
                 position = first.get(source, -1)
                 # Most files match nowhere: test the whole file's text before its entries'.
                 if position < 0 or wanted not in text or not all(word in text for word in words):
@@ -116,12 +116,12 @@ class FeedFilter:
 
 
 class SearchTexts(Protocol):
-    """The filters' text of every file, in parts (see ``search.SearchText``)."""
+    """The filters' text of every file, by cache shard (see ``search.SearchText``)."""
 
-    def parts(self) -> list[int]: ...
+    def shards(self) -> list[int]: ...
 
-    def texts(self, part: int) -> Mapping[str, str]:
-        """``index.search_text`` by source path, of every file in one part."""
+    def texts(self, shard: int) -> Mapping[str, str]:
+        """``index.search_text`` by source path, of every file in one shard."""
         ...
 
 

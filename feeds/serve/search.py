@@ -51,9 +51,9 @@ class SearchText:
         self._briefs: dict[int, bytes] = {}  #: group → {source: brief, marshalled}, compressed
         self._lock = threading.Lock()
 
-    def load(self, parts: Iterable[tuple[int, dict[str, tuple[str, bytes]]]]) -> None:
-        """Take what is stored (``cache.read_search_texts``), one part at a time."""
-        for part, stored in parts:
+    def load(self, shards: Iterable[tuple[int, dict[str, tuple[str, bytes]]]]) -> None:
+        """Take what is stored (``cache.read_search_texts``), one shard at a time."""
+        for shard, stored in shards:
             texts = {source: text for source, (text, _) in stored.items()}
             groups: dict[int, dict[str, bytes]] = defaultdict(dict)
             for source, (_, packed) in stored.items():
@@ -61,7 +61,7 @@ class SearchText:
             packed_groups = {group: _pack(briefs) for group, briefs in groups.items()}
             packed_texts = _pack(texts)
             with self._lock:
-                self._packed[part] = packed_texts
+                self._packed[shard] = packed_texts
                 self._briefs.update(packed_groups)
 
     def update(self, records: dict[str, FileRecord], changed: Iterable[str], removed: Iterable[str]) -> None:
@@ -96,15 +96,15 @@ class SearchText:
                 self._briefs.pop(group, None)
             self._briefs.update(packed_groups)
 
-    def parts(self) -> list[int]:
-        """The packed parts (cache shards) there are."""
+    def shards(self) -> list[int]:
+        """The cache shards whose texts are packed here."""
         with self._lock:
             return sorted(self._packed)
 
-    def texts(self, part: int) -> dict[str, str]:
-        """Every text of one part, unpacked (a fresh dict: the caller may drop it when done)."""
+    def texts(self, shard: int) -> dict[str, str]:
+        """Every text of one shard, unpacked (a fresh dict: the caller may drop it when done)."""
         with self._lock:
-            packed = self._packed.get(part)
+            packed = self._packed.get(shard)
         texts: dict[str, str] = marshal.loads(zlib.decompress(packed)) if packed else {}
         return texts
 
