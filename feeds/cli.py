@@ -1,4 +1,4 @@
-"""The ``feeds`` command line: thin commands over the core in ``build.py``."""
+"""The ``feeds`` command line: options in, one call to the build API (``feeds.build``), a summary out."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Sequence
 from datetime import datetime
 from datetime import timezone
@@ -18,30 +19,18 @@ from typing import TypeVar
 import click
 
 from feeds._version import __version__
-from feeds.build.cache import BuildState
-from feeds.build.cache import RecordWriter
-from feeds.build.cache import cache_folder
-from feeds.build.cache import paused_gc
-from feeds.build.cache import read_state
-from feeds.build.cache import read_summary
-from feeds.build.cache import write_state
-from feeds.build.pipeline import BuildResult
-from feeds.build.pipeline import RecordsRead
-from feeds.build.pipeline import build_site
-from feeds.build.pipeline import content_fingerprint
-from feeds.build.pipeline import start_read_workers
+from feeds.build import BuildResult
+from feeds.build import SiteBuilder
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
+from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
 from feeds.output.check import check_documents
-from feeds.output.check import dated_ahead
-from feeds.output.check import future_warnings
-from feeds.output.write import output_listing
-from feeds.output.write import output_matches
-from feeds.output.write import write_site
-from feeds.source.scan import ContentFile
-from feeds.source.scan import scan_content
+from feeds.starter import init_site
+from feeds.starter import write_article
+from feeds.text import http_url
+from feeds.text import plain_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,32 +41,49 @@ class _ConfigProblem(click.ClickException):
     exit_code = 2
 
 
+class _Refused(click.ClickException):
+    """A command that would overwrite a file: exit status 2, and nothing is written."""
+
+    exit_code = 2
+
+
+_config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file. Default: config/feeds.yaml when it exists.",
+)  # fmt: skip
+_content_option = click.option(
+    "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of articles (overrides the config's `content`).",
+)  # fmt: skip
+
+
 def settings_options(function: F) -> F:
     """``--config``, ``--content`` and ``--drafts``, turned into one ``settings`` argument."""
 
-    @click.option(
-        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-        help="Configuration file. Default: config/feeds.yaml when it exists.",
-    )  # fmt: skip
-    @click.option(
-        "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of articles (overrides the config's `content`).",
-    )  # fmt: skip
+    @_config_option
+    @_content_option
     @click.option("--drafts", is_flag=True, help="Include articles marked `published: false`.")
     @functools.wraps(function)
     def wrapper(config_path: Path | None, content_dir: Path | None, drafts: bool, **kwargs: Any) -> Any:
         output_dir = kwargs.pop("output_dir", None)
-        if config_path is not None and not config_path.is_file():
-            raise _ConfigProblem(f"{config_path}: no such config file")
-        try:
-            settings = load_settings(
-                config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
-            )
-        except ConfigError as e:
-            raise _ConfigProblem(str(e)) from e
+        settings = _settings(config_path, content_dir, output_dir, drafts)
         return function(settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _settings(
+    config_path: Path | None, content_dir: Path | None, output_dir: Path | None = None, drafts: bool = False
+) -> Settings:
+    """The settings every command reads the same way, or exit status 2 naming the file and key."""
+    if config_path is not None and not config_path.is_file():
+        raise _ConfigProblem(f"{config_path}: no such config file")
+    try:
+        return load_settings(
+            config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
+        )
+    except ConfigError as e:
+        raise _ConfigProblem(str(e)) from e
 
 
 #: Set by ``main``: the process ends right after the command, so big results may be left alive.
@@ -128,12 +134,14 @@ def cli() -> None:
     "--no-cache", is_flag=True,
     help="Read every file and render every feed again (the cache is still refreshed).",
 )  # fmt: skip
+@click.option("--no-ping", is_flag=True, help="Do not tell the hubs of `websub.hubs` which feeds changed.")
 @settings_options
-def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
+def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping: bool) -> None:
     """Build every feed, its page, the OPML lists and the index page into the output folder.
 
     Unchanged files and feeds are taken from a cache beside the output folder
-    (.feeds-cache/); the output is the same with or without it.
+    (.feeds-cache/); the output is the same with or without it. Then the WebSub hubs of
+    `websub.hubs` are told which feeds changed (a hub that cannot be reached is a warning).
 
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
     --strict); 2 for a usage or configuration error (nothing is written).
@@ -142,66 +150,22 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
 
         feeds build --config config/feeds.yaml --output public
     """
-    with paused_gc():  # a build makes millions of small objects and no cycles to collect
-        _build_and_write(settings, strict, quiet, no_cache)
-
-
-def _build_and_write(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
-    started = time.perf_counter()
-    cache = cache_folder(settings.output_dir)
-    context = settings.timezone
-    last = {} if no_cache else read_summary(cache, context)
-    if not last and settings.content_dir.is_dir():
-        # No cache to start from: every file will be read. The workers' fork server starts on
-        # another CPU during the scan; below PARALLEL_MIN_FILES files it goes unused.
-        start_read_workers()
-    found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
-    fingerprint = content_fingerprint(settings, found) if found is not None else ""
-    if found is not None and not no_cache:
-        if last.get("fingerprint") == fingerprint and output_matches(
-            settings.output_dir, last.get("output", {})
-        ):
-            # Nothing a build reads has changed, and the output is what the last build wrote.
-            _report(
-                last["errors"], [*last["warnings"], *future_warnings(last.get("ahead", []), _now())], quiet
-            )
-            if not quiet:
-                click.echo(f"{last['summary']} Up to date. {time.perf_counter() - started:.2f} s.")
-            raise SystemExit(1 if last["errors"] else 0)
-    # File records stay on disk until the build knows it needs them: after a few changes it
-    # replans from the last build's memo and reads only their shards.
-    state = BuildState() if no_cache else read_state(cache, context, records=False)
-    records = RecordWriter(cache, context, everything=no_cache)
-    try:
-        result = _build(settings, state, quiet, found, memo=True, records_read=records)
-        written = not (strict and result.errors)
-        if written:
-            try:
-                write_site(result.documents, settings.output_dir)
-            except FeedsError as e:
-                raise click.ClickException(str(e)) from e
-    finally:
-        records_stored = records.wait()
-    summary = _summary(result, settings, written)
-    # Dates that the articles state, which feed validators call implausible: only the clock, read
-    # here and never in a build, tells them from late ones.
-    now = _now()
-    ahead = dated_ahead(result.site.everything.refs, settings.content_dir, now)
-    _report([], future_warnings(ahead, now), quiet)
-    result.state.summary.update(
-        fingerprint=fingerprint,
-        summary=summary,
-        errors=[str(e) for e in result.errors],
-        warnings=list(result.warnings),
-        ahead=ahead,
-        output=output_listing(settings.output_dir) if written else {},
-    )
-    touched = None if no_cache else (*result.changed, *result.removed)
-    write_state(cache, context, result.state, touched, records=not records_stored)
-    _leave_for_exit(result, state)
+    with _progress(quiet) as bar, _core_errors():
+        builder = SiteBuilder(settings, use_cache=not no_cache, progress=bar)
+        done = builder.publish(strict=strict, now=_now())
+    _report(done.errors, done.warnings, quiet)
+    _leave_for_exit(done)
     if not quiet:
-        click.echo(f"{summary} {time.perf_counter() - started:.2f} s.")
-    if result.errors:
+        status = " Up to date." if done.up_to_date else ""
+        click.echo(f"{done.summary}{status} {done.seconds:.2f} s.")
+    if not no_ping and settings.websub.hubs and done.changed_feeds:
+        from feeds.websub.ping import tell_hubs  # the network modules load only when needed
+
+        told = tell_hubs(settings, done.changed_feeds)
+        _report([], told.warnings, quiet)
+        if not quiet and told.summary:
+            click.echo(told.summary)
+    if done.errors:
         raise SystemExit(1)
 
 
@@ -216,7 +180,7 @@ def check(settings: Settings) -> None:
 
         feeds check --content content
     """
-    result = _build(settings, read_state(cache_folder(settings.output_dir), settings.timezone))
+    result = _build(settings)
     problems = check_documents(result.documents)
     for problem in problems:
         click.echo(f"{problem}", err=True)
@@ -230,6 +194,75 @@ def check(settings: Settings) -> None:
 
 
 @cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a site in FOLDER (default: the current folder).
+
+    Writes config/feeds.yaml (every setting, with comments), three example articles in content/
+    and a .gitignore for what builds write. Never overwrites a file: when any of them exists,
+    nothing is written (exit status 2).
+
+    Example:
+
+        feeds init my-site
+    """
+    try:
+        written = init_site(folder)
+    except ExistingFileError as e:
+        raise _Refused(str(e)) from e
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    names = [path.relative_to(folder).as_posix() for path in written]
+    articles = sum(name.startswith("content/") for name in names)
+    others = ", ".join(name for name in names if not name.startswith("content/"))
+    where = "" if folder == Path(".") else f" in {folder}"
+    click.echo(f"Started a site{where}: {others} and {articles} example articles in content/.")
+    click.echo(f'Next{where and ","}{where}:\n  feeds new "My first article" --topic News\n  feeds build')
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--topic", "topics", multiple=True, help="A topic of the article; repeat for several.")
+@click.option("--url", default="", help="The article's own web page: an absolute http(s) URL.")
+@click.option("--draft", is_flag=True, help="Mark it `published: false`, so builds leave it out.")
+@_config_option
+@_content_option
+def new(
+    title: str,
+    topics: tuple[str, ...],
+    url: str,
+    draft: bool,
+    config_path: Path | None,
+    content_dir: Path | None,
+) -> None:
+    """Write a new article into the content folder and print its path.
+
+    The file is <content>/<YYYY-MM-DD>-<slug>.md, dated now in the config's timezone; its front
+    matter has title, publishedDateTime, topics, webUrl and published, and the body is empty.
+    Never overwrites a file: a name already taken gets -2, -3 and so on.
+
+    Example:
+
+        feeds new "Hello, world" --topic News --url https://example.org/hello
+    """
+    if not plain_text(title):
+        raise click.BadParameter("has no text", param_hint="TITLE")
+    if any(not plain_text(topic) for topic in topics):
+        raise click.BadParameter("a topic has no text", param_hint="--topic")
+    if url and http_url(url) is None:
+        raise click.BadParameter(f"{url!r} is not an absolute http(s) URL", param_hint="--url")
+    settings = _settings(config_path, content_dir)
+    now = datetime.now(settings.tz)  # the one place `feeds new` reads the clock
+    try:
+        path = write_article(settings.content_dir, title, now, topics, url, draft)
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    with contextlib.suppress(ValueError):  # outside the current folder: the full path
+        path = path.absolute().relative_to(Path.cwd())
+    click.echo(str(path))
+
+
+@cli.command()
 @settings_options
 def topics(settings: Settings) -> None:
     """List the topics: slug, entries, name.
@@ -238,7 +271,7 @@ def topics(settings: Settings) -> None:
 
         feeds topics
     """
-    result = _build(settings, read_state(cache_folder(settings.output_dir), settings.timezone))
+    result = _build(settings)
     rows = [(c.topic.slug, c.total, c.topic.name) for c in result.site.topics if c.topic]
     width = max((len(slug) for slug, _, _ in rows), default=4)
     click.echo(f"{'slug':<{width}}  entries  name")
@@ -258,7 +291,20 @@ def topics(settings: Settings) -> None:
     help="Server processes; each holds the site and watches the content folder.",
 )  # fmt: skip
 @click.option("--access-log", is_flag=True, help="Log every request.")
-def serve(config_path: Path | None, host: str, port: int, workers: int, access_log: bool) -> None:
+# The server's limits (docs/serving.md, "Server limits"); each defaults to its serve: key.
+@click.option(
+    "--max-connections", type=click.IntRange(1, 1_000_000),
+    help="Open connections per process (serve.max_connections).",
+)  # fmt: skip
+@click.option(
+    "--backlog", type=click.IntRange(128, 65_535), help="Connections waiting to be accepted (serve.backlog)."
+)
+@click.option(
+    "--header-timeout", type=click.FloatRange(1, 60),
+    help="Seconds to send a request's headers (or the next one's), then the connection is closed "
+    "(serve.header_timeout).",
+)  # fmt: skip
+def serve(config_path: Path | None, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the site over HTTP with Granian, rebuilding it when content or config change.
 
     The same documents as `feeds build`, at the same paths, from memory. Stop with Ctrl-C.
@@ -267,10 +313,9 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
 
         feeds serve --config config/feeds.yaml --port 8000
     """
-    from granian import Granian
-    from granian.constants import Interfaces
-
     from feeds.serve.app import CONFIG_VARIABLE
+    from feeds.serve.server import given
+    from feeds.serve.server import serve as run_server
 
     if config_path is not None and not config_path.is_file():
         raise _ConfigProblem(f"{config_path}: no such config file")
@@ -284,45 +329,38 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
     if settings.config_path is not None:
         # The server's worker processes import feeds.wsgi, which reads the config from here.
         os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
+    access_log = options.pop("access_log")  # the rest are limits, each None unless given
     click.echo(f"Serving {settings.content_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    Granian(
-        "feeds.wsgi:app",
-        address=host,
-        port=port,
-        interface=Interfaces.WSGI,
-        workers=workers,
-        websockets=False,
-        log_access=access_log,
-        # Answers come from memory and never wait on I/O, so a few Python threads are plenty:
-        # 4, 16 and Granian's default of 512 measured the same here, and more than 2 x cores + 1
-        # earns a warning from Granian.
-        blocking_threads=2 * (os.cpu_count() or 1) + 1,
-    ).serve()
+    run_server("feeds.wsgi:app", host, port, workers, access_log, given(settings.serve, **options))
 
 
-def _build(
-    settings: Settings,
-    state: BuildState | None = None,
-    quiet: bool = False,
-    found: list[ContentFile] | None = None,
-    memo: bool = False,
-    records_read: RecordsRead | None = None,
-) -> BuildResult:
+def _build(settings: Settings) -> BuildResult:
+    """A build from the cache, for the commands that write no site; reports its file problems."""
+    with _progress(False) as bar, _core_errors():
+        result = SiteBuilder(settings, progress=bar).build()
+    _report([str(e) for e in result.errors], result.warnings, False)
+    return result
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[_ProgressBar | None]:
     bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
     try:
-        result = build_site(
-            settings, state, progress=bar, found=found, every_entry=False, memo=memo,
-            records_read=records_read,
-        )  # fmt: skip
+        yield bar
+    finally:
+        if bar:
+            bar.close()
+
+
+@contextlib.contextmanager
+def _core_errors() -> Iterator[None]:
+    """Config errors end with status 2, other errors of ours with 1; anything else is a bug."""
+    try:
+        yield
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
     except FeedsError as e:
         raise click.ClickException(str(e)) from e
-    finally:
-        if bar:
-            bar.close()
-    _report([str(e) for e in result.errors], result.warnings, quiet)
-    return result
 
 
 def _now() -> datetime:
@@ -359,26 +397,3 @@ class _ProgressBar:
     def close(self) -> None:
         if self.shown:
             click.echo("\r\033[K", err=True, nl=False)  # clear the line before the summary
-
-
-def _summary(result: BuildResult, settings: Settings, written: bool) -> str:
-    skipped = result.site.skipped
-    pages = len(result.site.channels)
-    entry_pages = _plural(len(result.site.pages), "entry page")
-    lists = _plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
-    where = (
-        f"wrote {result.feeds} feeds, {pages} pages, {entry_pages}, {lists} and index.html "
-        f"to {settings.output_dir}"
-    )
-    if not written:
-        where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
-    return (
-        f"Read {result.files} files: {result.articles} articles, {len(result.errors)} errors. "
-        f"{result.entries} entries in {len(result.site.topics)} topics; {where}. "
-        f"Left out: {_plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
-        f"{_plural(skipped.duplicates, 'duplicate')}."
-    )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -13,34 +13,30 @@ import pytest
 from click.testing import CliRunner
 
 import feeds.build.cache
-import feeds.build.pipeline
+import feeds.build.read
+from feeds.build import SiteBuilder
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_folder
+from feeds.build.cache import package_version
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
 from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_site
 from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import TopicSettings
 from feeds.config import load_settings
 from feeds.model import RelatedMode
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
-
-ARTICLE = "010_1f3b4be2c661303f.md"
+from tests.helpers import ARTICLE
+from tests.helpers import ROOT
+from tests.helpers import touch
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    content = pinned_copy(ROOT / "content", tmp_path / "content")
-    return load_settings(ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public")
-
-
-def touch(path: Path) -> None:
-    """Move a file's time on, as saving it in an editor would."""
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+def settings(project: Path) -> Settings:
+    """The sample project's settings, writing into its own public/."""
+    return load_settings(project / "config" / "feeds.yaml", output_dir=project / "public")
 
 
 def rebuild(settings: Settings, state: BuildState) -> BuildResult:
@@ -229,10 +225,10 @@ def test_site_settings_change_every_feed(settings: Settings) -> None:
 
 
 def test_worker_processes_give_the_same_bytes(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feeds.build.pipeline, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(feeds.build.pipeline, "_CHUNK", 5)
+    monkeypatch.setattr(feeds.build.read, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(feeds.build.read, "_CHUNK", 5)
     parallel = build_site(settings, jobs=2)
-    monkeypatch.setattr(feeds.build.pipeline, "PARALLEL_MIN_FILES", 10**9)
+    monkeypatch.setattr(feeds.build.read, "PARALLEL_MIN_FILES", 10**9)
     single = build_site(settings, jobs=1)
     assert parallel.documents == single.documents
     assert parallel.state.files == single.state.files
@@ -264,14 +260,14 @@ def test_stored_indexes_share_equal_values(settings: Settings) -> None:
 def test_a_rebuild_reuses_the_references_that_did_not_change(settings: Settings) -> None:
     """The web app passes its last plan; only the edited article's references are new, and the
     result is what a cold build gives."""
-    first = build_site(settings)
+    first = build_every_entry(settings)
     article = settings.content_dir / ARTICLE
     article.write_text(
         article.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
     )
     touch(article)
     previous = first.site.everything.refs
-    again = build_site(settings, first.state, previous_refs=previous)
+    again = build_every_entry(settings, first.state, previous_refs=previous)
     assert again.documents == build_site(settings).documents
     old = {id(ref) for ref in previous}
     new = [ref for ref in again.site.everything.refs if id(ref) not in old]
@@ -387,10 +383,10 @@ def test_cli_rebuilds_only_when_something_changed(settings: Settings, tmp_path: 
 
 def test_keeping_only_shown_entries_changes_nothing_written(settings: Settings) -> None:
     """The command line plans with only the references it renders; the bytes are the same."""
-    full = build_site(settings)
-    shown = build_site(dataclasses.replace(settings, max_items=3), every_entry=False)
-    assert shown.documents == build_site(dataclasses.replace(settings, max_items=3)).documents
-    lean = build_site(settings, every_entry=False)
+    full = build_every_entry(settings)
+    shown = build_site(dataclasses.replace(settings, max_items=3))
+    assert shown.documents == build_every_entry(dataclasses.replace(settings, max_items=3)).documents
+    lean = build_site(settings)
     assert lean.documents == full.documents
     assert [c.total for c in lean.site.channels] == [c.total for c in full.site.channels]
     assert all(len(c.refs) <= settings.max_items for c in lean.site.channels)
@@ -402,17 +398,17 @@ def test_files_over_the_size_limit_are_refused_unread(
     big = settings.content_dir / "huge.md"
     big.write_bytes(b"---\ntitle: Huge\n---\n" + b"x" * 1_500_000)
     small = dataclasses.replace(settings, max_file_mb=1)
-    real = feeds.build.pipeline.load_file
+    real = feeds.build.read.load_file
 
     def load_file(path: str | Path, *args: object) -> object:
         assert Path(path).name != "huge.md", "a file over the limit was read"
         return real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(feeds.build.pipeline, "load_file", load_file)
+    monkeypatch.setattr(feeds.build.read, "load_file", load_file)
     result = build_site(small)
     assert [str(e) for e in result.errors] == [f"{big}: 1.5 MB is over the limit of 1 MB (max_file_mb)"]
     assert result.articles == 16  # everything else still builds
-    monkeypatch.setattr(feeds.build.pipeline, "load_file", real)
+    monkeypatch.setattr(feeds.build.read, "load_file", real)
     # A higher limit applies at once, even with the state of the build that refused the file.
     allowed = build_site(dataclasses.replace(settings, max_file_mb=2), result.state)
     assert allowed.errors == ()
@@ -493,3 +489,32 @@ def test_records_are_stored_in_process_when_no_child_can_be_made(
     cli_build(settings)
     assert len(forks) == 1
     assert len(read_state(cache_folder(settings.output_dir), settings.timezone).files) == 16
+
+
+def test_any_packaged_file_that_shapes_output_changes_the_program_version(tmp_path: Path) -> None:
+    """Not only code: the pages' script and templates are in the pages, so an edit to them must make
+    the cache's version change (the server's CSP hash follows the script)."""
+    package = tmp_path / "feeds"
+    shutil.copytree(ROOT / "feeds", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = package_version(package)
+    script = package / "render" / "templates" / "copy.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    assert package_version(package) != before
+    template = package / "render" / "templates" / "base.html"
+    edited = package_version(package)
+    template.write_text(template.read_text(encoding="utf-8").replace("<", "< ", 1), encoding="utf-8")
+    assert package_version(package) != edited
+
+
+def test_a_new_program_version_renders_everything_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = cache_folder(settings.output_dir)
+    first = SiteBuilder(settings).build()
+    assert first.rendered > 0
+    assert SiteBuilder(settings).build().rendered == 0  # warm: nothing rendered
+    monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "a template changed")
+    again = SiteBuilder(settings).build()
+    assert again.rendered == first.rendered
+    assert again.documents == first.documents
+    assert folder.is_dir()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -10,19 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from feeds.cli import cli
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ROOT
 
 GOOD = "---\ntitle: Good one\npublishedDateTime: 2021-02-01T10:00:00Z\ntopics: [AI]\nwebUrl: https://n.example.com/g\n---\nBody.\n"
 BROKEN = "---\ntitle: Broken\ntopics: [AI\n---\n"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the sample project: config/ and content/ side by side."""
-    shutil.copytree(ROOT / "config", tmp_path / "config")
-    pinned_copy(ROOT / "content", tmp_path / "content")
-    return tmp_path
 
 
 def run(project: Path, *args: str) -> tuple[int, str, str]:
@@ -142,7 +132,7 @@ def test_topics_lists_slugs_and_counts(project: Path) -> None:
     assert len(lines) == 11
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"], ["init"], ["new"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0

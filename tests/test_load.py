@@ -7,9 +7,11 @@ Line numbers below were counted by hand from those files (1-based, the opening `
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
+from datetime import tzinfo
 from pathlib import Path
 
 import pytest
@@ -19,8 +21,10 @@ from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
-from feeds.source.parse import load_articles
+from feeds.source.parse import load_file
 from feeds.source.parse import parse_article
+from feeds.source.scan import file_path
+from feeds.source.scan import scan_content
 
 DATA = Path(__file__).resolve().parent / "data" / "load"
 #: The modification time handed to ``parse_article``: 2021-02-16T03:47:00.9Z (kept to the microsecond).
@@ -535,3 +539,31 @@ def test_seed_front_matter() -> None:
         utc(2021, 2, 15, 21, 41),
     ]
     assert [r.quality for r in article.related] == [52, 48, 38]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading a content folder gave."""
+
+    articles: tuple[Article, ...]  #: in sorted path order
+    errors: tuple[ContentError, ...]  #: one per skipped file
+    warnings: tuple[ContentError, ...]  #: parts of files that were dropped; the file still counts
+    files: int  #: content files found
+
+
+def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
+    """Read every content file under ``root``; bad files become errors, never exceptions."""
+    articles: list[Article] = []
+    errors: list[ContentError] = []
+    warnings: list[ContentError] = []
+    files = scan_content(root)
+    for file in files:
+        source = file.source
+        try:
+            article, problems, _ = load_file(file_path(root, source), source, tz)
+        except ContentError as e:
+            errors.append(e)
+            continue
+        articles.append(article)
+        warnings.extend(problems)
+    return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files))

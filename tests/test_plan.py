@@ -18,8 +18,8 @@ from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_STUB
 from feeds.plan.planner import REF_TOPICS
 from feeds.plan.planner import Plan
-from feeds.plan.planner import _TopicIndex
 from feeds.plan.planner import plan_site
+from feeds.plan.topics import TopicIndex
 from feeds.source.summary import FileIndex
 from feeds.source.summary import entry_key
 from feeds.text import path_id
@@ -88,7 +88,7 @@ def reference_pages(files: list[FileIndex], config: Any) -> dict[str, str]:
 
 def reference_plan(files: list[FileIndex], config: Any) -> tuple[Any, ...]:
     """The rules, one entry at a time: what every channel lists, its total, and the counts."""
-    topics = _TopicIndex(config)
+    topics = TopicIndex(config)
     floor = config.min_quality
     drafts = low = candidates = 0
     winners: dict[bytes, list[Any]] = {}  # key → [file, stub, slugs]

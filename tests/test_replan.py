@@ -19,7 +19,9 @@ from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
 from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_site
+from feeds.build.pipeline import build_with_memo
 from feeds.config import Settings
 from feeds.plan.replan import SPARE
 from feeds.plan.replan import changes
@@ -83,9 +85,7 @@ class Site:
     def build(self) -> BuildResult:
         """An incremental build from the cache, checked against a build from nothing."""
         folder, zone = cache_folder(self.settings.output_dir), self.settings.timezone
-        result = build_site(
-            self.settings, read_state(folder, zone, records=False), every_entry=False, memo=True
-        )
+        result = build_with_memo(self.settings, read_state(folder, zone, records=False))
         write_state(folder, zone, result.state, (*result.changed, *result.removed))
         cold = build_site(self.settings)
         assert result.documents == cold.documents
@@ -105,14 +105,13 @@ class LiveContent(Site):
 
     def build(self) -> BuildResult:
         last = self.last
-        result = build_site(
+        result = build_every_entry(
             self.settings,
             last.state if last else None,
             previous_refs=last.site.everything.refs if last else (),
-            replannable=True,
             previous_plan=last.plan if last else None,
         )
-        cold = build_site(self.settings, replannable=True)
+        cold = build_every_entry(self.settings)
         assert result.documents == cold.documents
         assert [str(e) for e in result.errors] == [str(e) for e in cold.errors]
         assert result.warnings == cold.warnings

@@ -36,6 +36,10 @@ from feeds.text import xml_safe_utf8
         ("東京", "東京"),
         ("Ελλάδα", "ελλαδα"),
         ("한국", "한국"),
+        ("हिन्दी समाचार", "हिन्दी-समाचार"),  # vowel signs and the virama are part of the letters
+        ("でんき", "でんき"),  # the voicing mark makes another kana
+        ("Йога", "йога"),
+        ("مرحبا بالعالم", "مرحبا-بالعالم"),
         ("  spaced__out  ", "spaced-out"),
         ("con", "con-topic"),
         ("..", "topic-" + __import__("hashlib").sha1(b"..").hexdigest()[:8]),

@@ -123,3 +123,23 @@ def test_second_build_refused_while_locked(tmp_path: Path) -> None:
             write_site({"all.atom": b"x"}, out)
     write_site({"all.atom": b"x"}, out)
     assert (out / "all.atom").read_bytes() == b"x"
+
+
+def test_the_changed_paths_are_the_same_whether_a_file_was_compared_for_linking_or_not(
+    tmp_path: Path,
+) -> None:
+    """``compare`` (the feeds to tell WebSub hubs about) takes the answer of the comparison made for
+    linking where there was one, and reads the file itself where there was none (a folder that
+    links out of the site is never linked from)."""
+    out, elsewhere = tmp_path / "public", tmp_path / "elsewhere"
+    write_site({"all.atom": b"1", "all.rss": b"2"}, out)
+    elsewhere.mkdir()
+    (elsewhere / "a.atom").write_bytes(b"same")
+    (elsewhere / "b.atom").write_bytes(b"old")
+    (out / "topics").symlink_to(elsewhere, target_is_directory=True)
+    documents = {
+        "all.atom": b"1", "all.rss": b"2!", "new.json": b"3", "topics/a.atom": b"same", "topics/b.atom": b"new"
+    }  # fmt: skip
+    changed = write_site(documents, out, compare=sorted(documents))
+    assert changed == ("all.rss", "new.json", "topics/b.atom")
+    assert write_site(documents, out, compare=sorted(documents)) == ()

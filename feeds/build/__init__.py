@@ -1,0 +1,26 @@
+"""The build: load → plan → render, incremental through a cache. ``SiteBuilder`` and
+``LiveBuilder`` are the API; the command line and the web app use nothing else of it."""
+
+from feeds.build.builder import LiveBuilder
+from feeds.build.builder import Publication
+from feeds.build.builder import SiteBuilder
+from feeds.build.cache import SHARDS
+from feeds.build.cache import FileRecord
+from feeds.build.cache import paused_gc
+from feeds.build.cache import shard_of
+from feeds.build.pipeline import BuildResult
+from feeds.build.pipeline import build_site
+from feeds.build.pipeline import content_fingerprint
+
+__all__ = [
+    "SHARDS",
+    "BuildResult",
+    "FileRecord",
+    "LiveBuilder",
+    "Publication",
+    "SiteBuilder",
+    "build_site",
+    "content_fingerprint",
+    "paused_gc",
+    "shard_of",
+]

@@ -40,11 +40,18 @@ from typing import NamedTuple
 
 from feeds._version import __version__
 from feeds.plan.replan import Memo
+from feeds.source.summary import DIGEST
+from feeds.source.summary import FILE_QUALITY
+from feeds.source.summary import IS_DRAFT
+from feeds.source.summary import PAGE
+from feeds.source.summary import SOURCE
+from feeds.source.summary import STUBS
+from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_FORMAT = 6
+_FORMAT = 7
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
@@ -58,7 +65,9 @@ class FileRecord(NamedTuple):
     indexed: FileIndex | None  #: None when the file was skipped
     error: tuple[int | None, str] | None  #: (line, message) when the file was skipped
     warnings: tuple[tuple[int | None, str], ...]  #: (line, message) of parts left out
-    search: str | None = None  #: ``index.search_text``; None when not loaded (or skipped)
+    #: what the web app's filters need: (``summary.search_text``, ``brief.brief``); None when not
+    #: loaded (or skipped)
+    search: tuple[str, bytes] | None = None
 
 
 @dataclass
@@ -89,6 +98,12 @@ def shard_of(source: str) -> int:
 @functools.cache
 def program_version() -> str:
     """Changes whenever this program or a library that shapes its output changes."""
+    return package_version(Path(__file__).parents[1])
+
+
+def package_version(package: Path) -> str:
+    """A digest of every file of the ``package`` folder (code, templates, the pages' script: all of
+    it shapes output) and of the libraries that shape output."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0".encode())
     for name in _LIBRARIES:
@@ -96,8 +111,6 @@ def program_version() -> str:
             digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name}=none\0".encode())
-    # Every file of the package, not only code: a template or the pages' script shapes output too.
-    package = Path(__file__).parents[1]
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
@@ -150,14 +163,16 @@ def read_shards(
     return files, held
 
 
-def read_search_texts(folder: Path, context: str, state: BuildState) -> Iterator[tuple[int, dict[str, str]]]:
-    """The filters' text of the files in ``state``, one shard at a time (so that a server never
-    holds all of it unpacked). A file whose text is lost is taken out of ``state``, so that the
-    next build reads it again."""
+def read_search_texts(
+    folder: Path, context: str, state: BuildState
+) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
+    """What the filters need of the files in ``state`` (``FileRecord.search``), one shard at a
+    time (so that a server never holds all of it unpacked). A file whose part is lost is taken out
+    of ``state``, so that the next build reads it again."""
     for shard, sources in state.shards.items():
         stored = _read(folder / f"search-{shard:02d}", context)
         stored = stored if isinstance(stored, dict) else {}
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, bytes]] = {}
         for source in sources:
             record = state.files.get(source)
             if record is None or record.indexed is None:
@@ -222,7 +237,7 @@ def write_records(
     pool: dict[tuple[type, Any], Any] = {}
     for shard in dirty:
         records: dict[str, tuple[Any, ...]] = {}
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, bytes]] = {}
         complete = True  # whether every record carries its search text
         for source in members[shard]:
             record = files[source]
@@ -281,6 +296,14 @@ class RecordWriter:
             finally:
                 os._exit(code)
         self.child = pid
+        # The child stores what the filters need; a command-line build never reads it, so the
+        # parent lets it go now rather than hold it while it plans and renders (about 1.9 KB a
+        # file). Should the child fail, the records are stored without it, and a server reads
+        # those files again when it starts.
+        files = state.files
+        for source, record in files.items():
+            if record.search is not None:
+                files[source] = record._replace(search=None)
 
     def wait(self) -> bool:
         """Wait for the child; whether it stored the records (False when there was none)."""
@@ -299,12 +322,13 @@ def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any])
     def one(value: Any) -> Any:
         return value if value is None else pool.setdefault((type(value), value), value)
 
-    topics = pool.get((tuple, indexed[4]))
+    names = indexed[TOPICS]
+    topics = pool.get((tuple, names))
     if topics is None:
-        topics = pool[(tuple, indexed[4])] = tuple(one(name) for name in indexed[4])
-    stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[5])
-    own = source if indexed[0] == source else indexed[0]
-    return (own, indexed[1], indexed[2], one(indexed[3]), topics, stubs, indexed[6])
+        topics = pool[(tuple, names)] = tuple(one(name) for name in names)
+    stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[STUBS])
+    own = source if indexed[SOURCE] == source else indexed[SOURCE]
+    return (own, indexed[DIGEST], indexed[IS_DRAFT], one(indexed[FILE_QUALITY]), topics, stubs, indexed[PAGE])
 
 
 @contextlib.contextmanager

@@ -1,9 +1,15 @@
-"""The whole pipeline in one call: load → convert → render, shared by the CLI and the web app.
+"""The pipeline: load → plan → render, in three explicit shapes of build.
 
-A build can start from what the previous one learned (``cache.BuildState``): files whose size,
+* ``build_site``: one build for writing a site; channels keep the entries their feeds show.
+* ``build_with_memo``: the same, leaving a memo in its state so that the next build after a few
+  changes replans from it instead of from every file's index (``feeds build``).
+* ``build_every_entry``: channels keep every entry (the web app's filters search them all), and
+  the plan is kept so that the next build updates it (``feeds serve``).
+
+Each can start from what the previous build learned (``cache.BuildState``): files whose size,
 modification time and inode are unchanged are not read again, and feeds whose entries are unchanged
 are not rendered again. Starting from nothing or from a state gives the same bytes; the cache only
-saves work. Many changed files are read by several processes at once.
+saves work. ``builder.SiteBuilder`` and ``builder.LiveBuilder`` read and store that state.
 """
 
 from __future__ import annotations
@@ -11,39 +17,35 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.forkserver
-import os
 from bisect import bisect_left
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
-from pathlib import Path
 from typing import Any
+from typing import Final
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from feeds.build.cache import BuildState
 from feeds.build.cache import FileRecord
-from feeds.build.cache import as_record
 from feeds.build.cache import paused_gc
 from feeds.build.cache import read_shards
 from feeds.build.cache import read_state
 from feeds.build.cache import shard_of
+from feeds.build.read import Progress
+from feeds.build.read import byte_limit
+from feeds.build.read import read_files
+from feeds.build.read import reported
+from feeds.build.read import reread
+from feeds.build.read import too_big_record
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentError
 from feeds.errors import FeedsError
 from feeds.model import Article
-from feeds.model import Entry
 from feeds.model import Site
-from feeds.plan.entries import build_entry
 from feeds.plan.entries import materialize
-from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.plan.planner import plan_site
@@ -61,24 +63,22 @@ from feeds.render.site import Documents
 from feeds.render.site import feed_signature
 from feeds.render.site import render_site
 from feeds.render.site import reusable_pages
-from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
-from feeds.source.scan import file_path
 from feeds.source.scan import scan_content
-from feeds.source.summary import DIGEST
 from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
-from feeds.source.summary import index_article
-from feeds.source.summary import search_text
 
-#: Below this many files to read, starting worker processes costs more than it saves.
-PARALLEL_MIN_FILES = 2000
-_CHUNK = 500
-#: ``progress(done, total)``: called as changed files are read.
-Progress = Callable[[int, int], None]
 #: ``records_read(state, touched)``: called once a build's file records are all known, before it
 #: plans, with the state its result will carry and the sources it read or found removed.
 RecordsRead = Callable[[BuildState, Sequence[str]], None]
+#: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, inode) with
+#: the same fields of a ``ContentFile``.
+_FILE_SOURCE: Final = 0
+_FILE_SIZE: Final = 1
+_RECORD_VERSION = slice(0, 3)
+_FILE_VERSION = slice(1, 4)
+#: What reading gives per file, for the report: source → (error, warnings).
+Reports = dict[str, tuple[Any, Any]]
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class BuildResult:
     removed: tuple[str, ...] = ()  #: files of the state that are gone
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
     replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index
-    plan: Plan | None = field(default=None, repr=False)  #: with ``replannable``: for the next build
+    plan: Plan | None = field(default=None, repr=False)  #: ``build_every_entry``'s, for the next one
 
     @property
     def parsed(self) -> int:
@@ -111,43 +111,104 @@ class BuildResult:
         return sum(1 for name in self.documents if name.endswith((".atom", ".rss", ".json")))
 
 
+@dataclass
+class _Reading:
+    """The file records of a build: the unchanged ones from the last state, the rest read now."""
+
+    found: list[ContentFile]
+    previous: BuildState
+    state: BuildState  #: the records for the next build (files too big for the limit left out)
+    articles: dict[str, Article]  #: articles read in this process, by source
+    indexes: list[FileIndex]  #: of every file read without error, in path order
+    read: tuple[str, ...]
+    removed: tuple[str, ...]
+    reports: Reports
+
+
 def build_site(
     settings: Settings,
     state: BuildState | None = None,
+    *,
     jobs: int | None = None,
     progress: Progress | None = None,
     found: list[ContentFile] | None = None,
-    every_entry: bool = True,
-    previous_refs: Sequence[EntryRef] = (),
-    memo: bool = False,
-    replannable: bool = False,
-    previous_plan: Plan | None = None,
-    records_read: RecordsRead | None = None,
 ) -> BuildResult:
     """Read the content folder and render every document; bad files are reported, not raised.
 
     ``state`` is what the previous build of the same settings learned (``result.state``, or
     ``cache.read_state``); ``jobs`` caps the processes that read changed files (default: two per
     CPU); ``found`` is the content folder's ``scan_content`` when the caller has it already.
-    Without ``every_entry``, channels keep references to the entries they show only (enough to
-    write the site; the web app's filters need them all). ``previous_refs``: every reference of
-    the last build's plan, to reuse (see ``plan_site``). With ``memo`` (and without
-    ``every_entry``), the result's state carries a memo for the next build to replan from, and a
-    state read without records (``read_state(..., records=False)``) is replanned from its memo
-    when it can be. With ``replannable`` (and ``every_entry``), the result carries its plan, and
-    ``previous_plan`` (the last such result's, made with the same settings) is updated with the
-    changed files' entries instead of planning from every index, when that provably gives the same.
-    ``records_read`` lets the caller start storing the file records while the build goes on.
-    Raises ConfigError when the content folder is missing.
+    Channels keep references to the entries their feeds show. Raises ConfigError when the content
+    folder is missing.
     """
-    if not settings.content_dir.is_dir():
-        raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
+    _check_content(settings)
     with paused_gc():
-        want_memo = memo and not every_entry
-        return _build(
-            settings, state or BuildState(), jobs, progress, found, every_entry, previous_refs, want_memo,
-            every_entry and replannable, previous_plan, records_read,
-        )  # fmt: skip
+        reading = _read_changes(settings, state or BuildState(), found, jobs, progress)
+        plan = plan_site(reading.indexes, settings, False)
+        return _finish(settings, plan, reading)
+
+
+def build_with_memo(
+    settings: Settings,
+    state: BuildState | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    found: list[ContentFile] | None = None,
+    records_read: RecordsRead | None = None,
+) -> BuildResult:
+    """``build_site``, whose result's state carries a memo of its plan; from a state read without
+    records (``read_state(..., records=False)``) it replans from that state's memo when it can,
+    reading only the records of the files that changed. ``records_read`` lets the caller start
+    storing the file records while the build goes on."""
+    _check_content(settings)
+    state = state or BuildState()
+    with paused_gc():
+        if found is None:
+            found = scan_content(settings.content_dir)
+        if state.origin is not None and state.memo is not None:
+            result = _build_from_memo(settings, state, state.memo, found, jobs, progress, records_read)
+            if result is not None:
+                return result
+        reading = _read_changes(settings, state, found, jobs, progress, records_read)
+        # A few more entries than the feeds show, and the census, for the next replan.
+        plan = plan_site(reading.indexes, settings, False, keep=settings.max_items + SPARE, census=True)
+        result = _finish(settings, plan, reading)
+        result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
+        return result
+
+
+def build_every_entry(
+    settings: Settings,
+    state: BuildState | None = None,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    found: list[ContentFile] | None = None,
+    previous_refs: Sequence[EntryRef] = (),
+    previous_plan: Plan | None = None,
+) -> BuildResult:
+    """``build_site`` whose channels keep every entry, and whose result carries its plan.
+
+    ``previous_refs``: every reference of the last build's plan, to reuse (see ``plan_site``).
+    ``previous_plan``: the last result's plan, made with the same settings; it is updated with
+    the changed files' entries instead of planning from every index, when that provably gives the
+    same.
+    """
+    _check_content(settings)
+    with paused_gc():
+        reading = _read_changes(settings, state or BuildState(), found, jobs, progress)
+        plan = None
+        if previous_plan is not None and len(reading.read) + len(reading.removed) <= MAX_CHANGES:
+            known = reading.previous.files.get
+            touched = (*reading.read, *reading.removed)
+            before = {s: old.indexed for s in touched if (old := known(s)) is not None}
+            after = {source: reading.state.files[source].indexed for source in reading.read}
+            plan = replan_every_entry(previous_plan, before, after, settings)
+        replanned = plan is not None
+        if plan is None:
+            plan = plan_site(reading.indexes, settings, True, previous_refs, census=True)
+        return dataclasses.replace(_finish(settings, plan, reading), replanned=replanned, plan=plan)
 
 
 def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
@@ -158,52 +219,49 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     return digest.hexdigest()
 
 
+def _check_content(settings: Settings) -> None:
+    if not settings.content_dir.is_dir():
+        raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
+
+
 def _versions(found: Sequence[ContentFile]) -> list[Version]:
     """What tells each file's versions apart (all of ``ContentFile``), as plain tuples for marshal."""
     return cast("list[Version]", list(map(tuple, found)))
 
 
-def _build(
+def _read_changes(
     settings: Settings,
     previous: BuildState,
+    found: list[ContentFile] | None,
     jobs: int | None,
     progress: Progress | None,
-    found: list[ContentFile] | None,
-    every_entry: bool,
-    previous_refs: Sequence[EntryRef] = (),
-    want_memo: bool = False,
-    replannable: bool = False,
-    previous_plan: Plan | None = None,
     records_read: RecordsRead | None = None,
-) -> BuildResult:
+) -> _Reading:
+    """Every file's record: the previous state's where the file is the same version, else read."""
     if found is None:
         found = scan_content(settings.content_dir)
     if previous.origin is not None:  # a state read without its file records
-        if want_memo and previous.memo is not None:
-            result = _build_from_memo(settings, previous, previous.memo, found, jobs, progress, records_read)
-            if result is not None:
-                return result
         full = read_state(*previous.origin)
         previous = BuildState(full.files, previous.documents, previous.summary, full.shards)
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
     known = previous.files.get
-    limit = _byte_limit(settings)
+    limit = byte_limit(settings)
     too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once
-    for file in found:  # by position: this loop runs once per content file on every build
-        old = known(file[0])
-        if file[1] > limit:
-            records[file[0]] = _too_big(file, settings)
-            too_big.add(file[0])
-        elif old is not None and old[1] == file[2] and old[0] == file[1] and old[2] == file[3]:
+    for file in found:  # once per content file on every build: positions, not attribute lookups
+        source = file[_FILE_SOURCE]
+        old = known(source)
+        if file[_FILE_SIZE] > limit:
+            records[source] = too_big_record(file, settings)
+            too_big.add(source)
+        elif old is not None and old[_RECORD_VERSION] == file[_FILE_VERSION]:
             # Keyed by the index's own copy of the path where there is one, not by this scan's:
             # a server then keeps one string per file across rebuilds instead of two.
-            records[file[0] if old[3] is None else old[3][0]] = old
+            records[source if old.indexed is None else old.indexed[SOURCE]] = old
         else:
             changed.append(file)
-    articles = _read(changed, settings, records, jobs, progress)
+    articles = read_files(changed, settings, records, jobs, progress)
     ordered = [records[file.source] for file in found]
-    indexes: list[FileIndex] = [r.indexed for r in ordered if r.indexed is not None]
     removed = tuple(previous.files.keys() - records.keys())
     read = tuple(file.source for file in changed)
     state = BuildState(
@@ -211,39 +269,11 @@ def _build(
     )
     if records_read is not None:
         records_read(state, (*read, *removed))
-    replanned = None
-    if replannable and previous_plan is not None and len(changed) + len(removed) <= MAX_CHANGES:
-        known = previous.files.get
-        before = {s: old.indexed for s in (*read, *removed) if (old := known(s)) is not None}
-        after = {source: records[source].indexed for source in read}
-        replanned = replan_every_entry(previous_plan, before, after, settings)
-    if replanned is not None:
-        plan = replanned
-    elif want_memo:  # a few more entries than the feeds show, and the census, for the next replan
-        plan = plan_site(indexes, settings, False, keep=settings.max_items + SPARE, census=True)
-    else:
-        plan = plan_site(indexes, settings, every_entry, previous_refs, census=replannable)
-    site, rendered, documents, fresh = _render(plan, previous.documents, articles, settings)
     reports = {
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
     }
-    errors, warnings = _reported(settings.content_dir, reports)
-    state.documents = documents
-    state.memo = memo_of(plan, settings, _versions(found), reports) if want_memo else None
-    return BuildResult(
-        documents=rendered,
-        site=site,
-        files=len(found),
-        articles=len(indexes),
-        errors=errors,
-        warnings=warnings + site.warnings,
-        state=state,
-        changed=read,
-        removed=removed,
-        rendered=fresh,
-        replanned=replanned is not None,
-        plan=plan if replannable else None,
-    )
+    indexes = [r.indexed for r in ordered if r.indexed is not None]
+    return _Reading(found, previous, state, articles, indexes, read, removed, reports)
 
 
 def _build_from_memo(
@@ -255,8 +285,8 @@ def _build_from_memo(
     progress: Progress | None,
     records_read: RecordsRead | None,
 ) -> BuildResult | None:
-    """A command-line build that replans from the last one's memo, reading only the shards of
-    the files that changed; None when the memo cannot be used (then every record is needed)."""
+    """A build that replans from the last one's memo, reading only the shards of the files that
+    changed; None when the memo cannot be used (then every record is needed)."""
     if memo.settings != repr(settings) or previous.origin is None:
         return None
     versions = _versions(found)
@@ -271,18 +301,18 @@ def _build_from_memo(
         if version is None:
             continue  # new since the memo's build
         record = records.get(source)
-        if record is None or (record.size, record.mtime_ns, record.inode) != version[1:]:
+        if record is None or record[_RECORD_VERSION] != version[_FILE_VERSION]:
             return None  # the cache is not the one the memo was planned with
         before[source] = record.indexed
     for source in removed:
         records.pop(source, None)
     files = [found[bisect_left(found, (source,))] for source in changed_sources]
-    limit = _byte_limit(settings)
+    limit = byte_limit(settings)
     too_big = {file.source for file in files if file.size > limit}
     for file in files:
         if file.source in too_big:
-            records[file.source] = _too_big(file, settings)
-    articles = _read([f for f in files if f.source not in too_big], settings, records, jobs, progress)
+            records[file.source] = too_big_record(file, settings)
+    articles = read_files([f for f in files if f.source not in too_big], settings, records, jobs, progress)
     replanned = replan(
         memo, before, {source: records[source].indexed for source in changed_sources}, settings
     )
@@ -292,28 +322,37 @@ def _build_from_memo(
     if records_read is not None:
         records_read(state, touched)
     plan, replanned_memo = replanned
-    site, rendered, documents, fresh = _render(plan, previous.documents, articles, settings)
     reports = dict(memo.reports)  # the unchanged files' reports, then the changed files' new ones
     for source in touched:
         reports.pop(source, None)
         record = records.get(source)
         if record is not None and (record.error or record.warnings):
             reports[source] = (record.error, record.warnings)
-    errors, warnings = _reported(settings.content_dir, dict(sorted(reports.items())))
-    state.documents = documents
+    reports = dict(sorted(reports.items()))
+    reading = _Reading(found, previous, state, articles, [], tuple(changed_sources), tuple(removed), reports)
+    result = _finish(
+        settings, plan, reading, articles=len(found) - sum(e is not None for e, _ in reports.values())
+    )
     state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reports)
+    return dataclasses.replace(result, replanned=True)
+
+
+def _finish(settings: Settings, plan: Plan, reading: _Reading, articles: int | None = None) -> BuildResult:
+    """The shared end of every build: full entries and documents for the plan, and the report."""
+    site, rendered, documents, fresh = _render(plan, reading.previous.documents, reading.articles, settings)
+    errors, warnings = reported(settings.content_dir, reading.reports)
+    reading.state.documents = documents
     return BuildResult(
         documents=rendered,
         site=site,
-        files=len(found),
-        articles=len(found) - len(errors),
+        files=len(reading.found),
+        articles=len(reading.indexes) if articles is None else articles,
         errors=errors,
         warnings=warnings + site.warnings,
-        state=state,
-        changed=tuple(changed_sources),
-        removed=tuple(removed),
+        state=reading.state,
+        changed=reading.read,
+        removed=reading.removed,
         rendered=fresh,
-        replanned=True,
     )
 
 
@@ -345,7 +384,7 @@ def _render(
     done.update(pages_done)
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
     needed.extend(plan.page_refs[source] for source in pages)
-    current, stale = _reread(needed, articles, settings)
+    current, stale = reread(needed, articles, settings)
     if stale:
         raise FeedsError(
             f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
@@ -355,144 +394,3 @@ def _render(
     rendered = render_site(site, settings, done)
     documents = {path: (signature, rendered[path]) for path, signature in signatures.items()}
     return site, rendered, documents, len(signatures) - len(done)
-
-
-def _reported(
-    root: Path, reports: Mapping[str, tuple[Any, Any]]
-) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
-    """The errors and warnings of ``reports`` (source → (error, warnings), in path order)."""
-    errors: list[ContentError] = []
-    warnings: list[str] = []
-    for source, (error, problems) in reports.items():
-        path = file_path(root, source)
-        if error is not None:
-            errors.append(ContentError(path, *error))
-        warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
-    return tuple(errors), tuple(warnings)
-
-
-def _byte_limit(settings: Settings) -> int:
-    return int(settings.max_file_mb * 1_000_000)
-
-
-def _too_big(file: ContentFile, settings: Settings) -> FileRecord:
-    message = f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
-    return FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
-
-
-def build_entries(
-    settings: Settings, refs: Sequence[EntryRef], pages: Mapping[str, str]
-) -> tuple[Entry, ...]:
-    """Full entries for references of a built site, read again from their files; ``pages`` is
-    the site's (``Site.pages``).
-
-    An entry whose file changed or went away since the build is left out; the rebuild that the
-    change triggers accounts for it.
-    """
-    current, _ = _reread(refs, {}, settings)
-    return tuple(
-        build_entry(ref, current[ref[REF_FILE][SOURCE]], settings, pages)
-        for ref in refs
-        if ref[REF_FILE][SOURCE] in current
-    )
-
-
-def _read(
-    files: list[ContentFile],
-    settings: Settings,
-    records: dict[str, FileRecord],
-    jobs: int | None,
-    progress: Progress | None,
-) -> dict[str, Article]:
-    """Read ``files`` into ``records``; returns the articles read in this process."""
-    # Two per CPU: a worker waiting for a file the page cache does not hold leaves its CPU to the
-    # other. On 2 CPUs with the files out of the cache, a cold build of 100,000 took 10-15% less
-    # time than with one per CPU, and no more with them in it. Workers share the fork server's
-    # pages: about 37 MB of RSS each, mostly shared.
-    jobs = jobs or 2 * (os.cpu_count() or 1)
-    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
-        # Workers send back records only: building Article objects twice (once there, once
-        # here from a pickle) would cost more than reading the few files a feed shows again.
-        batches = [
-            (settings.timezone, str(settings.content_dir), [tuple(f) for f in files[start : start + _CHUNK]])
-            for start in range(0, len(files), _CHUNK)
-        ]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
-            done = 0
-            for payload in pool.map(_read_batch, batches):
-                for source, record in marshal.loads(payload):
-                    records[source] = as_record(record)
-                done += _CHUNK
-                if progress:
-                    progress(min(done, len(files)), len(files))
-        return {}
-    articles: dict[str, Article] = {}
-    for number, file in enumerate(files, 1):
-        records[file.source], article = _read_one(file, settings.content_dir, settings.tz)
-        if article is not None:
-            articles[file.source] = article
-        if progress and number % _CHUNK == 0:
-            progress(number, len(files))
-    return articles
-
-
-def _worker_context() -> multiprocessing.context.ForkServerContext:
-    context = multiprocessing.get_context("forkserver")
-    # Imported once in the fork server rather than in every worker: 0.1 s less a cold build.
-    context.set_forkserver_preload([__name__])
-    return context
-
-
-def start_read_workers() -> None:
-    """Start the fork server that read workers come from, for a build about to read many files.
-
-    It takes 0.3 s to start and import this module; called before the content folder is
-    scanned, that happens on another CPU while the scan runs instead of after it.
-    """
-    _worker_context()
-    multiprocessing.forkserver.ensure_running()
-
-
-def _read_batch(batch: tuple[str, str, list[tuple[str, int, int, int]]]) -> bytes:
-    """Worker process: records for a batch of files, marshalled."""
-    timezone, root, files = batch
-    tz = ZoneInfo(timezone)
-    out = []
-    for fields in files:
-        file = ContentFile(*fields)
-        out.append((file.source, tuple(_read_one(file, root, tz)[0])))
-    return marshal.dumps(out)
-
-
-def _read_one(file: ContentFile, root: str | Path, tz: ZoneInfo) -> tuple[FileRecord, Article | None]:
-    try:
-        article, problems, digest = load_file(file_path(root, file.source), file.source, tz)
-    except ContentError as e:
-        return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
-    warnings = tuple((p.line, p.message) for p in problems)
-    indexed = index_article(article, digest)
-    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, search_text(article))
-    return record, article
-
-
-def _reread(
-    refs: Sequence[EntryRef], have: dict[str, Article], settings: Settings
-) -> tuple[dict[str, Article], list[str]]:
-    """The articles behind ``refs`` (from ``have``, or read again), and the sources of those whose
-    file is gone or no longer the version the references were made from."""
-    articles: dict[str, Article] = {}
-    stale: list[str] = []
-    for source, digest in {ref[REF_FILE][SOURCE]: ref[REF_FILE][DIGEST] for ref in refs}.items():
-        if source in have:
-            articles[source] = have[source]
-            continue
-        try:
-            article, _, now = load_file(file_path(settings.content_dir, source), source, settings.tz)
-        except ContentError:
-            stale.append(source)
-            continue
-        if now == digest:
-            articles[source] = article
-        else:
-            stale.append(source)
-    return articles, stale

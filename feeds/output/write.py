@@ -15,6 +15,7 @@ import fcntl
 import os
 import shutil
 import stat
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,9 +29,13 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_site(documents: Mapping[str, bytes], output: Path) -> None:
+def write_site(
+    documents: Mapping[str, bytes], output: Path, *, compare: Iterable[str] = ()
+) -> tuple[str, ...]:
     """Replace ``output`` with exactly ``documents`` (relative path → bytes).
 
+    Returns the paths among ``compare`` whose bytes differ from the files they replace (all of
+    them when there was no output folder), read under the lock, just before the swap.
     Raises OutputError when the folder is locked by another build, is not ours to replace, or
     cannot be written.
     """
@@ -49,11 +54,28 @@ def write_site(documents: Mapping[str, bytes], output: Path) -> None:
         if staging.exists():
             shutil.rmtree(staging)
         try:
-            _write_tree(staging, documents, output)
+            held = _write_tree(staging, documents, output)
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"{staging}: cannot write the new site: {e}") from e
+        # Files that writing compared already are not read again.
+        changed = tuple(
+            name
+            for name in compare
+            if (not held[name] if name in held else _differs(output / name, documents[name]))
+        )
         _swap_in(staging, output)
+    return changed
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether a file is missing or holds other bytes than ``data`` (sizes first: no read)."""
+    try:
+        if path.stat().st_size != len(data):
+            return True
+        return path.read_bytes() != data
+    except OSError:
+        return True
 
 
 def output_listing(output: Path) -> dict[str, tuple[int, int]]:
@@ -87,9 +109,10 @@ def _check_relative(name: str) -> None:
         raise OutputError(f"refusing to write {name!r}: outside the output folder")
 
 
-def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> None:
+def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> dict[str, bool]:
     """Write ``documents`` under ``root``; a file of ``previous`` (the site in place) that holds the
-    same bytes is linked instead of written again.
+    same bytes is linked instead of written again. Returns, for the documents it compared with
+    ``previous``, whether the file there held their bytes.
 
     At 100,000 articles a site has some 10,000 entry pages, and a build after one edit changes
     a few of them: checking a page's bytes and linking it costs about a third of writing it. Files
@@ -101,6 +124,7 @@ def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> N
     linking = previous.is_dir()
     inside = Path(os.path.realpath(previous))
     ours: dict[str, bool] = {}  # per folder of the old site: whether it is in it (not a link out)
+    held: dict[str, bool] = {}
     for name, data in documents.items():
         path = os.path.join(root, name)
         folder = os.path.dirname(path)
@@ -113,15 +137,17 @@ def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> N
             ours[old_folder] = Path(os.path.realpath(old_folder)).is_relative_to(inside)
         if linking and ours[old_folder]:
             try:
-                if _holds(old, data):
+                same = held[name] = _holds(old, data)
+                if same:
                     os.link(old, path)
                     continue
             except FileNotFoundError:
-                pass
+                held[name] = False
             except OSError:  # a file system without hard links, or an unreadable file: write them
                 linking = False
         with open(path, "wb") as file:
             file.write(data)
+    return held
 
 
 def _holds(path: str, data: bytes) -> bool:

@@ -12,7 +12,8 @@ feedgen 1.0.0 needs care, and every workaround lives here:
 * Atom entry links lose ``rel``/``type``/``title`` (``link`` is rebound in ``entry.py``), and its
   media extension wraps images in ``media:group``; so only the story's own link (no rel, which
   RFC 4287 §4.2.7.2 reads as ``alternate``) goes through feedgen, and related, via and enclosure
-  links, sibling formats, ``media:*`` and ``dc:creator`` are added by our extension below.
+  links, sibling formats, ``media:*`` and ``dc:creator`` are added by our extension below;
+* ``link()`` refuses ``rel="hub"``, so WebSub hubs are added by the extension too.
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return {"media": MEDIA_NS}
 
     def extend_atom(self, feed: Any) -> Any:
+        self_link = next(link for link in feed.iterfind("link") if link.get("rel") == "self")
+        for url in reversed(self.ctx.hubs):
+            # WebSub §4: rel="hub" beside rel="self" (RFC 5988 Appendix B), first hub first.
+            self_link.addnext(etree.Element("link", rel="hub", href=url))
         # Before the HTML page's link: readers such as newsboat take the last alternate link of a
         # feed, whatever its type, as the feed's website.
         page = next(link for link in feed.iterfind("link") if link.get("type") == "text/html")
@@ -129,6 +134,9 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
 
     def extend_rss(self, rss: Any) -> Any:
         channel = rss[0]
+        self_link = channel.find(f"{{{ATOM_NS}}}link[@rel='self']")
+        for url in reversed(self.ctx.hubs):
+            self_link.addnext(etree.Element(f"{{{ATOM_NS}}}link", rel="hub", href=url))
         for fmt, url in self.ctx.sibling_urls(self.fmt):
             etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel="alternate", type=fmt.media_type, href=url)
         # RSS has no author element without an e-mail address (managingEditor), and feedgen's

@@ -29,6 +29,8 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
     feed["favicon"] = favicon_url(ctx.settings)
     feed["authors"] = [{"name": ctx.settings.author_name()}]
     feed["language"] = site.language
+    if ctx.hubs:
+        feed["hubs"] = [{"type": "WebSub", "url": url} for url in ctx.hubs]
     siblings = ctx.sibling_urls(Format.JSON)
     if siblings:
         # Custom extension (names start with "_", spec §"Extensions"): the other formats.

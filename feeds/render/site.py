@@ -101,7 +101,10 @@ def feed_signature(
     cache's business.
     """
     digest = hashlib.blake2b(digest_size=16)
-    shaping = (settings.site, settings.formats, settings.max_items, settings.related, settings.timezone)
+    shaping = (
+        settings.site, settings.formats, settings.max_items, settings.related, settings.timezone,
+        settings.hub_urls,
+    )  # fmt: skip
     digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0{total}\0".encode("utf-8", "surrogatepass"))
     for ref in refs[: settings.max_items]:
         stub, file = ref[REF_STUB], ref[REF_FILE]

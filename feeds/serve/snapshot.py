@@ -1,0 +1,157 @@
+"""A snapshot: one successful build, frozen, with every document prepared for HTTP.
+
+Requests read a snapshot and never change it; filtered feeds are rendered on first request, one
+turn at a time (``limits.FilterGate``), from the entries' briefs, and kept in a cache bounded in
+bytes that dies with the snapshot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
+
+from feeds.build import BuildResult
+from feeds.config import Settings
+from feeds.model import Channel
+from feeds.model import Format
+from feeds.render.atom_rss import EMPTY_FEED_DATE
+from feeds.render.context import channel_paths
+from feeds.render.context import document_path
+from feeds.render.context import document_url
+from feeds.render.context import page_path
+from feeds.render.site import INDEX
+from feeds.render.site import render_feed
+from feeds.render.site import render_page
+from feeds.serve.filters import FeedFilter
+from feeds.serve.limits import FilterCache
+from feeds.serve.limits import FilterGate
+from feeds.serve.memory import return_free_memory
+from feeds.serve.responses import NEGOTIATED
+from feeds.serve.responses import PreparedDocument
+from feeds.serve.responses import prepare
+from feeds.serve.responses import websub_link
+from feeds.serve.search import SearchText
+
+
+@dataclass(frozen=True)
+class _Feed:
+    channel: Channel
+    fmt: Format
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One successful build, ready to serve."""
+
+    result: BuildResult
+    settings: Settings
+    documents: dict[str, PreparedDocument]  #: request path ("/", "/topics/ai.atom") → document
+    feeds: dict[str, _Feed]  #: request path of each feed → what it was rendered from
+    views: dict[str, PreparedDocument]  #: request path of an Atom or RSS feed → its page, for browsers
+    built_at: datetime  #: when this build finished (for /healthz; never written into a document)
+    seconds: float  #: how long it took
+    #: the filters' text and the entries' briefs (shared with later snapshots: it follows the files)
+    search: SearchText
+    gate: FilterGate = field(default_factory=lambda: FilterGate(1, 0))  #: shared with later snapshots
+    _filtered: FilterCache = field(default_factory=lambda: FilterCache(0))  #: filtered feeds made
+
+    def filtered(self, path: str, feed_filter: FeedFilter, view: bool = False) -> PreparedDocument | None:
+        """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view``: rendered
+        once, then cached. Raises ``limits.FilterBusy`` when it is not cached and too many new
+        filters are being made already."""
+        feed = self.feeds.get(path)
+        if feed is None:
+            return None
+        key = (path, feed_filter.query, view)
+        cached = self._filtered.get(key)
+        if cached is not None:
+            return cached
+        with self.gate.turn():
+            cached = self._filtered.get(key)  # made while this request waited for its turn
+            if cached is not None:
+                return cached
+            doc = self._render_filtered(path, feed, feed_filter, view)
+        self._filtered.put(key, doc)
+        return doc
+
+    def _render_filtered(
+        self, path: str, feed: _Feed, feed_filter: FeedFilter, view: bool
+    ) -> PreparedDocument:
+        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search)
+        return_free_memory()  # the unpacked search text is gone again
+        entries = self.search.entries(shown, self.settings, self.result.site.pages)
+        channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
+        if view:
+            body = render_page(channel, self.settings, feed_filter.query)
+        else:
+            body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
+        # Derived from the unfiltered feed, so it changes no later than that one does.
+        modified, max_age = self.documents[path].modified, self.settings.serve.max_age
+        return prepare(page_path(channel.stem) if view else path, body, modified, max_age, view=view)
+
+
+def request_path(output_path: str) -> str:
+    """The WSGI ``PATH_INFO`` of an output path: UTF-8 bytes read as Latin-1 (PEP 3333)."""
+    return "/" + output_path.encode("utf-8").decode("latin-1")
+
+
+def make_snapshot(
+    result: BuildResult,
+    settings: Settings,
+    previous: Snapshot | None,
+    now: datetime,
+    seconds: float,
+    search: SearchText,
+    gate: FilterGate | None = None,
+) -> Snapshot:
+    """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds.
+    ``gate`` gives new filtered feeds their turns (default: one at a time, none waiting)."""
+    site = result.site
+    newest = site.everything.updated or EMPTY_FEED_DATE
+    content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
+    feeds: dict[str, _Feed] = {}
+    shown_as: dict[str, list[str]] = {}  #: a page → the feeds a browser gets it for
+    for channel in site.channels:
+        for fmt in settings.formats:
+            path = document_path(channel.stem, fmt)
+            feeds[request_path(path)] = _Feed(channel, fmt)
+            if path.endswith(NEGOTIATED):
+                shown_as.setdefault(page_path(channel.stem), []).append(request_path(path))
+        for path in channel_paths(channel.stem, settings.formats):
+            content_dates[path] = channel.updated or EMPTY_FEED_DATE
+    max_age = settings.serve.max_age  # the config may have changed it
+    hubs = settings.hub_urls
+
+    def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
+        modified = content_dates[path].replace(microsecond=0)  # as HTTP dates, and ``old.modified``
+        link = (
+            "" if view or request_path(path) not in feeds else websub_link(hubs, document_url(settings, path))
+        )
+        if old is not None:
+            if old.body == body and old.max_age == max_age and old.link == link:
+                return old  # same bytes, same headers: hashed and gzipped already
+            if old.body == body:
+                modified = old.modified
+            elif modified <= old.modified:
+                # The bytes changed but the newest date did not move (an edit, a deletion):
+                # a client asking If-Modified-Since must still get the new version.
+                modified = max(now, old.modified + timedelta(seconds=1))
+        return prepare(path, body, modified, max_age, view=view, link=link)
+
+    documents: dict[str, PreparedDocument] = {}
+    views: dict[str, PreparedDocument] = {}
+    for path, body in result.documents.items():
+        key = request_path(path)
+        documents[key] = prepared(path, body, previous.documents.get(key) if previous else None, False)
+        feed_keys = shown_as.get(path, ())
+        if feed_keys:
+            old = previous.views.get(feed_keys[0]) if previous else None
+            view = prepared(path, body, old, True)
+            views.update(dict.fromkeys(feed_keys, view))  # one prepared page for Atom and RSS
+    documents["/"] = documents[request_path(INDEX)]
+    gate = gate or FilterGate(1, 0)
+    cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
+    return Snapshot(result, settings, documents, feeds, views, now, seconds, search, gate, cache)
