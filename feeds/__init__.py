@@ -16,6 +16,7 @@ from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentError
+from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
 from feeds.errors import OutputError
 from feeds.model import Article
@@ -25,6 +26,8 @@ from feeds.model import Format
 from feeds.model import Site
 from feeds.output.write import write_site
 from feeds.render.site import render_site
+from feeds.starter import init_site
+from feeds.starter import write_article
 
 
 def __getattr__(name: str) -> object:
@@ -43,6 +46,7 @@ __all__ = [
     "ConfigError",
     "ContentError",
     "Entry",
+    "ExistingFileError",
     "FeedsError",
     "Format",
     "OutputError",
@@ -52,8 +56,10 @@ __all__ = [
     "SiteBuilder",
     "build_site",
     "create_app",
+    "init_site",
     "load_settings",
     "render_site",
+    "write_article",
     "write_site",
     "__version__",
 ]

@@ -6,10 +6,11 @@ import contextlib
 import functools
 import os
 import sys
-import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
@@ -22,9 +23,15 @@ from feeds.build import SiteBuilder
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
+from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
 from feeds.errors import OutputError
 from feeds.output.check import check_documents
+from feeds.progress import progress_bar
+from feeds.starter import init_site
+from feeds.starter import write_article
+from feeds.text import http_url
+from feeds.text import plain_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,32 +48,49 @@ class _OutputProblem(click.ClickException):
     exit_code = 3
 
 
+class _Refused(click.ClickException):
+    """A command that would overwrite a file: exit status 2, and nothing is written."""
+
+    exit_code = 2
+
+
+_config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file. Default: config/feeds.yaml when it exists.",
+)  # fmt: skip
+_content_option = click.option(
+    "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of articles (overrides the config's `content`).",
+)  # fmt: skip
+
+
 def settings_options(function: F) -> F:
     """``--config``, ``--content`` and ``--drafts``, turned into one ``settings`` argument."""
 
-    @click.option(
-        "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-        help="Configuration file. Default: config/feeds.yaml when it exists.",
-    )  # fmt: skip
-    @click.option(
-        "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-        help="Folder of articles (overrides the config's `content`).",
-    )  # fmt: skip
+    @_config_option
+    @_content_option
     @click.option("--drafts", is_flag=True, help="Include articles marked `published: false`.")
     @functools.wraps(function)
     def wrapper(config_path: Path | None, content_dir: Path | None, drafts: bool, **kwargs: Any) -> Any:
         output_dir = kwargs.pop("output_dir", None)
-        if config_path is not None and not config_path.is_file():
-            raise _ConfigProblem(f"{config_path}: no such config file")
-        try:
-            settings = load_settings(
-                config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
-            )
-        except ConfigError as e:
-            raise _ConfigProblem(str(e)) from e
+        settings = _settings(config_path, content_dir, output_dir, drafts)
         return function(settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _settings(
+    config_path: Path | None, content_dir: Path | None, output_dir: Path | None = None, drafts: bool = False
+) -> Settings:
+    """The settings every command reads the same way, or exit status 2 naming the file and key."""
+    if config_path is not None and not config_path.is_file():
+        raise _ConfigProblem(f"{config_path}: no such config file")
+    try:
+        return load_settings(
+            config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
+        )
+    except ConfigError as e:
+        raise _ConfigProblem(str(e)) from e
 
 
 #: Set by ``main``: the process ends right after the command, so big results may be left alive.
@@ -117,12 +141,14 @@ def cli() -> None:
     "--no-cache", is_flag=True,
     help="Read every file and render every feed again (the cache is still refreshed).",
 )  # fmt: skip
+@click.option("--no-ping", is_flag=True, help="Do not tell the hubs of `websub.hubs` which feeds changed.")
 @settings_options
-def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None:
+def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping: bool) -> None:
     """Build every feed, its page, the OPML lists and the index page into the output folder.
 
     Unchanged files and feeds are taken from a cache beside the output folder
-    (.feeds-cache/); the output is the same with or without it.
+    (.feeds-cache/); the output is the same with or without it. Then the WebSub hubs of
+    `websub.hubs` are told which feeds changed (a hub that cannot be reached is a warning).
 
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
     --strict); 2 for a usage or configuration error (nothing is written); 3 when the output
@@ -133,13 +159,21 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool) -> None
 
         feeds build --config config/feeds.yaml --output public
     """
-    with _progress(quiet) as bar, _core_errors():
-        done = SiteBuilder(settings, use_cache=not no_cache, progress=bar).publish(strict=strict)
+    with progress_bar(quiet) as bar, _core_errors():
+        builder = SiteBuilder(settings, use_cache=not no_cache, progress=bar)
+        done = builder.publish(strict=strict, now=_now())
     _report(done.errors, done.warnings, quiet)
     _leave_for_exit(done)
     if not quiet:
         status = " Up to date." if done.up_to_date else ""
         click.echo(f"{done.summary}{status} {done.seconds:.2f} s.")
+    if not no_ping and settings.websub.hubs and done.changed_feeds:
+        from feeds.websub.ping import tell_hubs  # the network modules load only when needed
+
+        told = tell_hubs(settings, done.changed_feeds)
+        _report([], told.warnings, quiet)
+        if not quiet and told.summary:
+            click.echo(told.summary)
     if done.errors:
         raise SystemExit(1)
 
@@ -166,6 +200,75 @@ def check(settings: Settings) -> None:
     )
     if problems or result.errors:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a site in FOLDER (default: the current folder).
+
+    Writes config/feeds.yaml (every setting, with comments), three example articles in content/
+    and a .gitignore for what builds write. Never overwrites a file: when any of them exists,
+    nothing is written (exit status 2).
+
+    Example:
+
+        feeds init my-site
+    """
+    try:
+        written = init_site(folder)
+    except ExistingFileError as e:
+        raise _Refused(str(e)) from e
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    names = [path.relative_to(folder).as_posix() for path in written]
+    articles = sum(name.startswith("content/") for name in names)
+    others = ", ".join(name for name in names if not name.startswith("content/"))
+    where = "" if folder == Path(".") else f" in {folder}"
+    click.echo(f"Started a site{where}: {others} and {articles} example articles in content/.")
+    click.echo(f'Next{where and ","}{where}:\n  feeds new "My first article" --topic News\n  feeds build')
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--topic", "topics", multiple=True, help="A topic of the article; repeat for several.")
+@click.option("--url", default="", help="The article's own web page: an absolute http(s) URL.")
+@click.option("--draft", is_flag=True, help="Mark it `published: false`, so builds leave it out.")
+@_config_option
+@_content_option
+def new(
+    title: str,
+    topics: tuple[str, ...],
+    url: str,
+    draft: bool,
+    config_path: Path | None,
+    content_dir: Path | None,
+) -> None:
+    """Write a new article into the content folder and print its path.
+
+    The file is <content>/<YYYY-MM-DD>-<slug>.md, dated now in the config's timezone; its front
+    matter has title, publishedDateTime, topics, webUrl and published, and the body is empty.
+    Never overwrites a file: a name already taken gets -2, -3 and so on.
+
+    Example:
+
+        feeds new "Hello, world" --topic News --url https://example.org/hello
+    """
+    if not plain_text(title):
+        raise click.BadParameter("has no text", param_hint="TITLE")
+    if any(not plain_text(topic) for topic in topics):
+        raise click.BadParameter("a topic has no text", param_hint="--topic")
+    if url and http_url(url) is None:
+        raise click.BadParameter(f"{url!r} is not an absolute http(s) URL", param_hint="--url")
+    settings = _settings(config_path, content_dir)
+    now = datetime.now(settings.tz)  # the one place `feeds new` reads the clock
+    try:
+        path = write_article(settings.content_dir, title, now, topics, url, draft)
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    with contextlib.suppress(ValueError):  # outside the current folder: the full path
+        path = path.absolute().relative_to(Path.cwd())
+    click.echo(str(path))
 
 
 @cli.command()
@@ -197,7 +300,20 @@ def topics(settings: Settings) -> None:
     help="Server processes; each holds the site and watches the content folder.",
 )  # fmt: skip
 @click.option("--access-log", is_flag=True, help="Log every request.")
-def serve(config_path: Path | None, host: str, port: int, workers: int, access_log: bool) -> None:
+# The server's limits (docs/serving.md, "Server limits"); each defaults to its serve: key.
+@click.option(
+    "--max-connections", type=click.IntRange(1, 1_000_000),
+    help="Open connections per process (serve.max_connections).",
+)  # fmt: skip
+@click.option(
+    "--backlog", type=click.IntRange(128, 65_535), help="Connections waiting to be accepted (serve.backlog)."
+)
+@click.option(
+    "--header-timeout", type=click.FloatRange(1, 60),
+    help="Seconds to send a request's headers (or the next one's), then the connection is closed "
+    "(serve.header_timeout).",
+)  # fmt: skip
+def serve(config_path: Path | None, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the site over HTTP with Granian, rebuilding it when content or config change.
 
     The same documents as `feeds build`, at the same paths, from memory. Stop with Ctrl-C.
@@ -206,10 +322,9 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
 
         feeds serve --config config/feeds.yaml --port 8000
     """
-    from granian import Granian
-    from granian.constants import Interfaces
-
     from feeds.serve.app import CONFIG_VARIABLE
+    from feeds.serve.server import given
+    from feeds.serve.server import serve as run_server
 
     if config_path is not None and not config_path.is_file():
         raise _ConfigProblem(f"{config_path}: no such config file")
@@ -223,38 +338,17 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, access_l
     if settings.config_path is not None:
         # The server's worker processes import feeds.wsgi, which reads the config from here.
         os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
+    access_log = options.pop("access_log")  # the rest are limits, each None unless given
     click.echo(f"Serving {settings.content_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    Granian(
-        "feeds.wsgi:app",
-        address=host,
-        port=port,
-        interface=Interfaces.WSGI,
-        workers=workers,
-        websockets=False,
-        log_access=access_log,
-        # Answers come from memory and never wait on I/O, so a few Python threads are plenty:
-        # 4, 16 and Granian's default of 512 measured the same here, and more than 2 x cores + 1
-        # earns a warning from Granian.
-        blocking_threads=2 * (os.cpu_count() or 1) + 1,
-    ).serve()
+    run_server("feeds.wsgi:app", host, port, workers, access_log, given(settings.serve, **options))
 
 
 def _build(settings: Settings) -> BuildResult:
     """A build from the cache, for the commands that write no site; reports its file problems."""
-    with _progress(False) as bar, _core_errors():
+    with progress_bar(False) as bar, _core_errors():
         result = SiteBuilder(settings, progress=bar).build()
     _report([str(e) for e in result.errors], result.warnings, False)
     return result
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[_ProgressBar | None]:
-    bar = None if quiet or not sys.stderr.isatty() else _ProgressBar()
-    try:
-        yield bar
-    finally:
-        if bar:
-            bar.close()
 
 
 @contextlib.contextmanager
@@ -271,32 +365,14 @@ def _core_errors() -> Iterator[None]:
         raise click.ClickException(str(e)) from e
 
 
+def _now() -> datetime:
+    """The clock, read at the command line's edge only: a build never reads it."""
+    return datetime.now(timezone.utc)
+
+
 def _report(errors: Sequence[str], warnings: Sequence[str], quiet: bool) -> None:
     for error in errors:
         click.echo(f"error: {error}", err=True)
     if not quiet:
         for warning in warnings:
             click.echo(f"warning: {warning}", err=True)
-
-
-class _ProgressBar:
-    """``Reading files [#####     ] 41,000/100,000`` on stderr, once a build has taken a moment."""
-
-    DELAY = 0.5  #: seconds before the bar appears, so quick builds print nothing
-    WIDTH = 30
-
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.shown and time.monotonic() - self.started < self.DELAY:
-            return
-        filled = self.WIDTH * done // max(total, 1)
-        bar = "#" * filled + " " * (self.WIDTH - filled)
-        click.echo(f"\rReading files [{bar}] {done:,}/{total:,}", err=True, nl=False)
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            click.echo("\r\033[K", err=True, nl=False)  # clear the line before the summary

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,13 +10,12 @@ from dataclasses import field
 from enum import Enum
 from pathlib import Path
 from typing import Any
-from typing import TypeVar
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
 
+from feeds.config_checks import ConfigReader
 from feeds.errors import ConfigError
 from feeds.model import Format
 from feeds.model import RelatedMode
@@ -35,7 +33,8 @@ class SiteSettings:
     base_url: str = "http://localhost:8000/"  #: absolute URL of the output folder, ends in "/"
     language: str = "en"  #: BCP 47 tag for every feed
     author: str = ""  #: feed-level author name; empty means the site title
-    icon: str | None = None  #: absolute URL of a square icon
+    icon: str | None = None  #: absolute URL of a large square icon; default: feeds' own, in the site
+    favicon: str | None = None  #: absolute URL of a small square icon; default: ``icon``, else feeds' own
     logo: str | None = None  #: absolute URL of a wide logo
 
 
@@ -55,9 +54,6 @@ class WatchMode(str, Enum):
     POLL = "poll"  #: look every ``reload_interval``
 
 
-_Choice = TypeVar("_Choice", RelatedMode, WatchMode)
-
-
 @dataclass(frozen=True)
 class ServeSettings:
     """How the web app serves the site (``feeds serve``, ``flask --app feeds run``)."""
@@ -65,6 +61,31 @@ class ServeSettings:
     max_age: int = 300  #: seconds, for ``Cache-Control: public, max-age=``
     reload_interval: float = 2.0  #: seconds between looks for changed content; 0 turns watching off
     watch: WatchMode = WatchMode.EVENTS
+    #: open connections per server process; further ones wait in the backlog (``feeds serve``)
+    max_connections: int = 1024
+    backlog: int = 1024  #: connections the system holds for the server to accept (``feeds serve``)
+    #: seconds a connection has to send a request's headers, kept-alive ones between requests too;
+    #: then it is closed (``feeds serve``)
+    header_timeout: float = 10.0
+    filter_workers: int = 1  #: filtered feeds rendered at once, per process
+    filter_queue: int = 4  #: requests for new filtered feeds that may wait; beyond, 503
+    filter_cache_mb: float = 32.0  #: filtered feeds kept per process, in MB (bodies and gzipped copies)
+
+
+#: Where ``feeds serve`` answers WebSub subscription requests, under ``site.base_url``.
+HUB_PATH = "websub"
+#: The shortest and the longest lease the built-in hub grants (``websub.lease_seconds`` too).
+LEASE_RANGE = (3600, 2_592_000)
+
+
+@dataclass(frozen=True)
+class WebSubSettings:
+    """WebSub (W3C Recommendation, 23 January 2018): hubs to advertise and notify, our own hub."""
+
+    hubs: tuple[str, ...] = ()  #: outside hubs, absolute http(s) URLs, in the config's order
+    builtin: bool = False  #: ``feeds serve`` runs a hub at ``<base_url>websub``, advertised first
+    lease_seconds: int = 864_000  #: the built-in hub's lease when a subscriber asks for none
+    allow_private_callbacks: bool = False  #: let callbacks reach loopback, private, link-local hosts
 
 
 @dataclass(frozen=True)
@@ -82,6 +103,7 @@ class Settings:
     related: RelatedMode = RelatedMode.ENTRIES
     topics: Mapping[str, TopicSettings] = field(default_factory=dict)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    websub: WebSubSettings = field(default_factory=WebSubSettings)
     include_drafts: bool = False  #: ``--drafts``
     config_path: Path | None = None  #: the file these came from, for messages
 
@@ -95,6 +117,17 @@ class Settings:
     def url(self, path: str = "") -> str:
         """Absolute URL of an output path such as ``topics/ai.atom``."""
         return self.site.base_url + path
+
+    @property
+    def hub_url(self) -> str | None:
+        """The built-in hub's URL, when it is on."""
+        return self.url(HUB_PATH) if self.websub.builtin else None
+
+    @property
+    def hub_urls(self) -> tuple[str, ...]:
+        """Every hub the feeds name: the built-in one first, then the outside ones."""
+        own = self.hub_url
+        return (own, *self.websub.hubs) if own else self.websub.hubs
 
 
 def load_settings(
@@ -134,7 +167,7 @@ def load_settings(
 
 def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     """Validate a parsed config mapping; paths are resolved against the config file's folder."""
-    reader = _Reader(path)
+    reader = ConfigReader(path)
     data = reader.mapping(raw, "")
     reader.known(data, "", _TOP_KEYS)
     base = path.parent.resolve() if path is not None else Path.cwd()
@@ -149,17 +182,38 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         language=reader.text(site_raw, "site", "language", SiteSettings.language),
         author=reader.text(site_raw, "site", "author", ""),
         icon=reader.optional_url(site_raw, "site", "icon"),
+        favicon=reader.optional_url(site_raw, "site", "favicon"),
         logo=reader.optional_url(site_raw, "site", "logo"),
     )
 
     serve_raw = reader.mapping(data.get("serve") or {}, "serve")
     reader.known(serve_raw, "serve", {f.name for f in dataclasses.fields(ServeSettings)})
     interval = reader.number(serve_raw, "reload_interval", "serve", minimum=0)
+    defaults_serve = ServeSettings()
+
+    def serve_integer(name: str, minimum: int, maximum: int) -> int:
+        default = getattr(defaults_serve, name)
+        return reader.integer(serve_raw, name, default, minimum=minimum, prefix="serve", maximum=maximum)
+
+    def serve_number(name: str, minimum: float, maximum: float) -> float:
+        value = reader.number(serve_raw, name, "serve", minimum=minimum, maximum=maximum)
+        return float(getattr(defaults_serve, name)) if value is None else value
+
     serve = ServeSettings(
         max_age=reader.integer(serve_raw, "max_age", ServeSettings.max_age, minimum=0, prefix="serve"),
         reload_interval=ServeSettings.reload_interval if interval is None else interval,
         watch=reader.choice(serve_raw, "watch", WatchMode, ServeSettings.watch, prefix="serve"),
+        # Ranges: Granian's (a backlog of at least 128, header timeouts of 1 ms to 60 s), and
+        # for the filters, what one process can sensibly do.
+        max_connections=serve_integer("max_connections", 1, 1_000_000),
+        backlog=serve_integer("backlog", 128, 65_535),
+        header_timeout=serve_number("header_timeout", 1, 60),
+        filter_workers=serve_integer("filter_workers", 1, 16),
+        filter_queue=serve_integer("filter_queue", 0, 1000),
+        filter_cache_mb=serve_number("filter_cache_mb", 0, 100_000),
     )
+
+    websub = _websub(reader, data.get("websub") or {})
 
     timezone = reader.text(data, "", "timezone", defaults.timezone)
     try:
@@ -177,137 +231,67 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         max_file_mb=_positive(reader, data, "max_file_mb", defaults.max_file_mb),
         min_quality=reader.number(data, "min_quality"),
         related=reader.choice(data, "related", RelatedMode, defaults.related),
-        topics=reader.topics(data.get("topics", {})),
+        topics=_topics(reader, data.get("topics", {})),
         serve=serve,
+        websub=websub,
         config_path=path,
     )
 
 
 _TOP_KEYS = {
     "site", "content", "output", "timezone", "formats",
-    "max_items", "min_quality", "related", "topics", "serve", "max_file_mb",
+    "max_items", "min_quality", "related", "topics", "serve", "max_file_mb", "websub",
 }  # fmt: skip
 
 
-class _Reader:
-    """Type checks for config values; every failure names the file and the dotted key."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-
-    def fail(self, key: str, message: str) -> ConfigError:
-        return ConfigError(self.path, key, message)
-
-    def mapping(self, value: Any, key: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key or "(top level)", "must be a mapping of keys to values")
-        return value
-
-    def known(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
-        for name in data:
-            if name not in allowed:
-                key = f"{prefix}.{name}" if prefix else str(name)
-                raise self.fail(key, f"unknown key (known keys: {', '.join(sorted(allowed))})")
-
-    def text(self, data: Mapping[str, Any], prefix: str, name: str, default: str) -> str:
-        value = data.get(name, default)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            raise self.fail(_dotted(prefix, name), "must be text")
-        return value
-
-    def optional_url(self, data: Mapping[str, Any], prefix: str, name: str) -> str | None:
-        value = data.get(name)
-        if value is None:
-            return None
-        if not isinstance(value, str) or http_url(value) is None:
-            raise self.fail(_dotted(prefix, name), "must be an absolute http(s) URL")
-        return value
-
-    def base_url(self, value: Any) -> str:
-        if not isinstance(value, str) or http_url(value) is None:
-            raise self.fail(
-                "site.base_url", "must be an absolute http(s) URL, e.g. https://example.org/feeds/"
-            )
-        if urlsplit(value).query or urlsplit(value).fragment:
-            raise self.fail("site.base_url", "must not have a query or fragment")
-        return value if value.endswith("/") else value + "/"
-
-    def integer(
-        self, data: Mapping[str, Any], name: str, default: int, minimum: int, prefix: str = ""
-    ) -> int:
-        value = data.get(name, default)
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(_dotted(prefix, name), f"must be a whole number of at least {minimum}")
-        return value
-
-    def number(
-        self, data: Mapping[str, Any], name: str, prefix: str = "", minimum: float | None = None
-    ) -> float | None:
-        value = data.get(name)
-        if value is None:
-            return None
-        try:
-            if isinstance(value, bool):
-                raise ValueError
-            number = float(value)
-        except (TypeError, ValueError):
-            raise self.fail(_dotted(prefix, name), "must be a number") from None
-        if not math.isfinite(number) or (minimum is not None and number < minimum):
-            at_least = f" of at least {minimum:g}" if minimum is not None else ""
-            raise self.fail(_dotted(prefix, name), f"must be a finite number{at_least}")
-        return number
-
-    def choice(
-        self, data: Mapping[str, Any], name: str, enum: type[_Choice], default: _Choice, prefix: str = ""
-    ) -> _Choice:
-        value = data.get(name, default.value)
-        if value is False:  # YAML reads a bare `off` as false
-            value = "off"
-        try:
-            return enum(value)
-        except ValueError:
-            allowed = ", ".join(m.value for m in enum)
-            raise self.fail(_dotted(prefix, name), f"must be one of: {allowed}") from None
-
-    def formats(self, value: Any) -> tuple[Format, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not value:
-            raise self.fail("formats", "must be a non-empty list, e.g. [atom, rss, json]")
-        chosen = []
-        for item in value:
-            try:
-                chosen.append(Format(item))
-            except ValueError:
-                allowed = ", ".join(f.value for f in Format)
-                raise self.fail("formats", f"unknown format {item!r} (known: {allowed})") from None
-        # Order of the table, not of the file, so output does not depend on how it was written.
-        return tuple(f for f in Format if f in chosen)
-
-    def topics(self, value: Any) -> dict[str, TopicSettings]:
-        data = self.mapping(value if value is not None else {}, "topics")
-        allowed = {f.name for f in dataclasses.fields(TopicSettings)}
-        result = {}
-        for name, options in data.items():
-            key = f"topics.{name}"
-            options = self.mapping(options if options is not None else {}, key)
-            self.known(options, key, allowed)
-            values = {}
-            for option in allowed:
-                if options.get(option) is not None:
-                    text = self.text(options, key, option, "").strip()
-                    if not text:
-                        raise self.fail(f"{key}.{option}", "must not be empty")
-                    values[option] = text
-            result[str(name)] = TopicSettings(**values)
-        return result
+def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
+    data = reader.mapping(value if value is not None else {}, "topics")
+    allowed = {f.name for f in dataclasses.fields(TopicSettings)}
+    result = {}
+    for name, options in data.items():
+        key = f"topics.{name}"
+        options = reader.mapping(options if options is not None else {}, key)
+        reader.known(options, key, allowed)
+        values = {}
+        for option in allowed:
+            if options.get(option) is not None:
+                text = reader.text(options, key, option, "").strip()
+                if not text:
+                    raise reader.fail(f"{key}.{option}", "must not be empty")
+                values[option] = text
+        result[str(name)] = TopicSettings(**values)
+    return result
 
 
-def _positive(reader: _Reader, data: Mapping[str, Any], name: str, default: float) -> float:
+def _websub(reader: ConfigReader, value: Any) -> WebSubSettings:
+    data = reader.mapping(value, "websub")
+    reader.known(data, "websub", {f.name for f in dataclasses.fields(WebSubSettings)})
+    hubs = data.get("hubs") or []
+    if isinstance(hubs, str):
+        hubs = [hubs]
+    if not isinstance(hubs, list):
+        raise reader.fail(
+            "websub.hubs", "must be a list of hub URLs, e.g. [https://pubsubhubbub.appspot.com/]"
+        )
+    urls = [http_url(hub) if isinstance(hub, str) else None for hub in hubs]
+    for hub, url in zip(hubs, urls, strict=True):
+        if url is None:
+            raise reader.fail("websub.hubs", f"{hub!r} is not an absolute http(s) URL")
+    if len(set(urls)) != len(urls):
+        raise reader.fail("websub.hubs", "names a hub twice")
+    low, high = LEASE_RANGE
+    lease = reader.integer(data, "lease_seconds", WebSubSettings.lease_seconds, minimum=low, prefix="websub")
+    if lease > high:
+        raise reader.fail("websub.lease_seconds", f"must be at most {high} (30 days)")
+    return WebSubSettings(
+        hubs=tuple(url for url in urls if url is not None),
+        builtin=reader.flag(data, "builtin", False, "websub"),
+        lease_seconds=lease,
+        allow_private_callbacks=reader.flag(data, "allow_private_callbacks", False, "websub"),
+    )
+
+
+def _positive(reader: ConfigReader, data: Mapping[str, Any], name: str, default: float) -> float:
     value = reader.number(data, name)
     if value is None:
         return default
@@ -319,7 +303,3 @@ def _positive(reader: _Reader, data: Mapping[str, Any], name: str, default: floa
 def _under(base: Path, value: str) -> Path:
     # normpath, not resolve(): "../public" reads better in messages, and symlinks stay symlinks.
     return Path(os.path.normpath(base / value))
-
-
-def _dotted(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name

@@ -39,3 +39,17 @@ class ConfigError(FeedsError, ValueError):
 
 class OutputError(FeedsError, OSError):
     """The output folder could not be written (or locked)."""
+
+
+class ExistingFileError(FeedsError, FileExistsError):
+    """A file to be written is already there; feeds never overwrites one, and wrote nothing."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(f"{path}: already exists")
+        self.path = str(path)  #: the existing file (or the non-folder in the way of one)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}: already exists, and feeds never overwrites a file, so nothing was written; "
+            "choose a new or empty folder, or move the file away"
+        )

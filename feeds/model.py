@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -129,6 +131,7 @@ class Link:
     url: str
     title: str
     provider: str | None = None  #: the outlet's name, shown beside the title
+    page: str | None = None  #: our page for a story without a URL of its own (``url`` is its address)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,9 @@ class Entry:
     published: datetime  #: aware UTC
     source: str  #: the content file it came from
     url: str | None = None  #: the story's link
+    page: str | None = (
+        None  #: the entry's own page in the site (``entries/<slug>.html``), when ``url`` is None
+    )
     summary: str = ""  #: plain text
     body: str = ""
     body_format: BodyFormat = BodyFormat.TEXT
@@ -186,6 +192,10 @@ class Site:
     channels: tuple[Channel, ...]
     skipped: SkipCounts
     warnings: tuple[str, ...] = ()  #: ``path:line: message`` lines from conversion
+    #: every article without a URL, by source: the path of its own page (``entries/<slug>.html``)
+    pages: Mapping[str, str] = field(default_factory=dict)
+    #: page path → its entry, for the pages to render (all of them, unless a cache has some)
+    page_entries: Mapping[str, Entry] = field(default_factory=dict)
 
     @property
     def everything(self) -> Channel:

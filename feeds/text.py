@@ -18,9 +18,10 @@ import nh3
 # C1 controls, which are legal but never meant in prose and trip feed validators.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-_SLUG_JUNK = re.compile(r"[^\w]+")
 _SPACES = re.compile(r"\s+")
 _MAX_SLUG = 80
+#: Room for a suffix and an extension within the usual limit of 255 bytes for a file name.
+_MAX_SLUG_BYTES = 200
 # Path segments that would mean something else on a file system or a web server.
 _RESERVED_SLUGS = {
     "all",  # the index page's anchor for every entry
@@ -129,18 +130,37 @@ def path_id(source: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, source)}"
 
 
-def slugify(name: str) -> str:
-    """URL path segment for a topic name: ``Computer Vision`` → ``computer-vision``.
+def slugify(name: str, kind: str = "topic") -> str:
+    """URL path segment for a topic name or an entry's title: ``Computer Vision`` → ``computer-vision``.
 
-    Accents are folded (é → e); letters of other scripts are kept as they are.
-    A name with no letters or digits gets a short hash so it still has a stable slug.
+    Accents on Latin and Greek letters are folded (é → e, ά → α); other scripts are kept whole,
+    with their vowel signs and marks (हिन्दी, で, й), since there a mark makes another letter.
+    A name with no letters or digits gets ``<kind>-`` and a short hash so it still has a stable
+    slug, and a name that a file system reserves gets a ``-<kind>`` suffix. A slug is at most 80
+    characters and 200 bytes of UTF-8, so that it fits a file name in any script.
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    slug = _SLUG_JUNK.sub("-", unicodedata.normalize("NFC", folded).lower()).replace("_", "-")
-    slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG].rstrip("-")
+    if name.isascii():
+        return _finish_slug(name.lower(), name, kind)
+    kept: list[str] = []
+    folds = False  # whether the marks that follow sit on a Latin or Greek letter
+    for char in unicodedata.normalize("NFKD", name):
+        if unicodedata.combining(char):
+            if folds:
+                continue
+        else:
+            folds = unicodedata.name(char, "").startswith(("LATIN", "GREEK"))
+        kept.append(char)
+    return _finish_slug(unicodedata.normalize("NFC", "".join(kept)).lower(), name, kind)
+
+
+def _finish_slug(text: str, name: str, kind: str) -> str:
+    slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
+    slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG]
+    while len(slug.encode("utf-8", "surrogatepass")) > _MAX_SLUG_BYTES:
+        slug = slug[:-1]  # file names are limited in bytes: 80 letters of some scripts are 320
+    slug = slug.rstrip("-")
     if not slug:
-        return "topic-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        return f"{kind}-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     if slug in _RESERVED_SLUGS:
-        return slug + "-topic"
+        return f"{slug}-{kind}"
     return slug

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from feeds.build.pipeline import BuildResult
 from feeds.config import Settings
@@ -16,7 +19,11 @@ from feeds.config import SiteSettings
 from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.render.pages import COPY_SCRIPT
-from tests.sitebuild import build_sample
+from feeds.serve.app import create_app
+from tests.helpers import ROOT
+from tests.helpers import build_sample
+from tests.helpers import pinned_copy
+from tests.helpers import write_config
 
 BASE_URL = "https://feeds.example.org/"
 
@@ -74,3 +81,29 @@ def content_dir(tmp_path: Path) -> Path:
     path = tmp_path / "content"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A folder with config/feeds.yaml and a pinned copy of the sample content."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    write_config(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def app(project: Path) -> Iterator[Flask]:
+    app = create_app(project / "config" / "feeds.yaml")
+    yield app
+    app.extensions["feeds"].stop()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs ``feeds`` commands in-process (click's test runner), as flaskr's ``runner`` does."""
+    return CliRunner()

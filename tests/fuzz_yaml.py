@@ -22,14 +22,14 @@ from hypothesis import strategies as st
 
 from feeds.source.front_matter import _DIFFERENT
 from feeds.source.front_matter import fast_load
-from tests.test_yaml import SAMPLES
-from tests.test_yaml import SCALARS
-from tests.test_yaml import YAML_CHARACTERS
-from tests.test_yaml import YAML_PIECES
-from tests.test_yaml import front_matter
-from tests.test_yaml import generated_corpus
-from tests.test_yaml import reference
-from tests.test_yaml import same
+from tests.yaml_cases import SAMPLES
+from tests.yaml_cases import SCALARS
+from tests.yaml_cases import YAML_CHARACTERS
+from tests.yaml_cases import YAML_PIECES
+from tests.yaml_cases import front_matter
+from tests.yaml_cases import generated_corpus
+from tests.yaml_cases import reference
+from tests.yaml_cases import same
 
 SHAPES = [
     "{k}: {v}", "top:\n  {k}: {v}", "top:\n  - {v}", "top:\n  - {k}: {v}\n    title: t",

@@ -20,7 +20,7 @@ from feeds.build.pipeline import build_site
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
 from feeds.model import Entry
-from feeds.plan.planner import MAX_RELATED_LINKS
+from feeds.plan.entries import MAX_RELATED_LINKS
 from feeds.render import site as site_module
 from feeds.render.entry_html import MAX_CONTENT_CHARS
 from feeds.render.entry_html import entry_html

@@ -16,11 +16,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
-from tests.test_serve import free_port
-from tests.test_serve import running_server
-from tests.test_web import write_config
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
+from tests.helpers import running_server
+from tests.helpers import write_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -46,12 +45,15 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("browser")
     pinned_copy(ROOT / "content", folder / "content")
     config = write_config(folder)
-    port = free_port()
     text = config.read_text(encoding="utf-8")
-    config.write_text(
-        text.replace("https://feeds.example.org/", f"http://127.0.0.1:{port}/"), encoding="utf-8"
-    )
-    with running_server(config, port=port) as url:
+
+    def served_at(port: int) -> Path:
+        config.write_text(
+            text.replace("https://feeds.example.org/", f"http://127.0.0.1:{port}/"), encoding="utf-8"
+        )
+        return config
+
+    with running_server(served_at) as url:
         yield url
 
 

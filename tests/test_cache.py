@@ -14,8 +14,11 @@ from click.testing import CliRunner
 
 import feeds.build.cache
 import feeds.build.read
+import feeds.build.records
+from feeds.build import SiteBuilder
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_folder
+from feeds.build.cache import package_version
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
 from feeds.build.pipeline import BuildResult
@@ -26,22 +29,15 @@ from feeds.config import Settings
 from feeds.config import TopicSettings
 from feeds.config import load_settings
 from feeds.model import RelatedMode
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
-
-ARTICLE = "010_1f3b4be2c661303f.md"
+from tests.helpers import ARTICLE
+from tests.helpers import ROOT
+from tests.helpers import touch
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    content = pinned_copy(ROOT / "content", tmp_path / "content")
-    return load_settings(ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public")
-
-
-def touch(path: Path) -> None:
-    """Move a file's time on, as saving it in an editor would."""
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+def settings(project: Path) -> Settings:
+    """The sample project's settings, writing into its own public/."""
+    return load_settings(project / "config" / "feeds.yaml", output_dir=project / "public")
 
 
 def rebuild(settings: Settings, state: BuildState) -> BuildResult:
@@ -101,6 +97,44 @@ def test_edits_additions_deletions_and_renames(settings: Settings) -> None:
     (content / ARTICLE).unlink()
     result = rebuild(settings, result.state)
     assert b"Edited " not in result.documents["all.atom"]
+
+
+MINNEAPOLIS = "minneapolis-bans-its-police-department-from-using-facial-recognition-software"
+
+
+def test_entry_pages_follow_edits_of_their_articles(settings: Settings) -> None:
+    """An article without a URL has a page. When another file earlier in path order is retitled
+    to the same title, it takes the plain slug: the feeds that link to the first page change with
+    it, though none of their entries or totals did (the other article is older than they show).
+    Editing a title moves its page."""
+    settings = dataclasses.replace(settings, max_items=2)
+    content = settings.content_dir
+    older = '---\ntitle: "{}"\npublishedDateTime: 1999-01-01T00:00:00Z\n---\nOld.\n'
+    (content / "0.md").write_text(older.format("An old story"), encoding="utf-8")
+    first = build_site(settings)
+    assert f"entries/{MINNEAPOLIS}.html" in first.documents
+    assert "entries/an-old-story.html" in first.documents
+    (content / "0.md").write_text(older.format(MINNEAPOLIS.replace("-", " ")), encoding="utf-8")
+    touch(content / "0.md")
+    result = rebuild(settings, first.state)
+    assert result.site.pages["0.md"] == f"entries/{MINNEAPOLIS}.html"
+    assert result.site.pages["000_172e09f9723532bd.txt"] == f"entries/{MINNEAPOLIS}-2.html"
+    assert f"entries/{MINNEAPOLIS}-2.html".encode() in result.documents["all.atom"]
+    assert b"Old." in result.documents[f"entries/{MINNEAPOLIS}.html"]
+    assert "entries/an-old-story.html" not in result.documents
+
+    plain = content / "000_172e09f9723532bd.txt"
+    body = plain.read_text(encoding="utf-8").partition("\n")[2]
+    plain.write_text(f"Minneapolis bans facial recognition – TechCrunch\n{body}", encoding="utf-8")
+    touch(plain)
+    result = rebuild(settings, result.state)
+    assert result.site.pages[plain.name] == "entries/minneapolis-bans-facial-recognition.html"
+    assert f"entries/{MINNEAPOLIS}-2.html" not in result.documents
+    assert result.rendered < len(result.state.documents)
+
+    (content / "0.md").unlink()
+    result = rebuild(settings, result.state)
+    assert f"entries/{MINNEAPOLIS}.html" not in result.documents
 
 
 def test_writing_only_the_changed_shards_keeps_every_record(settings: Settings) -> None:
@@ -400,7 +434,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The command line's record writer forks for any number of files; the list counts its forks."""
     if threading.active_count() > 1:
         pytest.skip("another test left a thread running: the record writer would not fork")
-    monkeypatch.setattr(feeds.build.cache.RecordWriter, "MIN_FILES", 1)
+    monkeypatch.setattr(feeds.build.records.RecordWriter, "MIN_FILES", 1)
     forks: list[int] = []
     fork = os.fork
 
@@ -421,7 +455,7 @@ def test_records_stored_by_a_child_process_are_those_stored_in_process(
     by_child = stored_records(settings)
     assert by_child
     shutil.rmtree(cache_folder(settings.output_dir))
-    monkeypatch.setattr(feeds.build.cache.RecordWriter, "MIN_FILES", 10**9)
+    monkeypatch.setattr(feeds.build.records.RecordWriter, "MIN_FILES", 10**9)
     cli_build(settings, *options)
     assert len(forks) == 1
     assert stored_records(settings) == by_child
@@ -456,3 +490,32 @@ def test_records_are_stored_in_process_when_no_child_can_be_made(
     cli_build(settings)
     assert len(forks) == 1
     assert len(read_state(cache_folder(settings.output_dir), settings.timezone).files) == 16
+
+
+def test_any_packaged_file_that_shapes_output_changes_the_program_version(tmp_path: Path) -> None:
+    """Not only code: the pages' script and templates are in the pages, so an edit to them must make
+    the cache's version change (the server's CSP hash follows the script)."""
+    package = tmp_path / "feeds"
+    shutil.copytree(ROOT / "feeds", package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = package_version(package)
+    script = package / "render" / "templates" / "copy.js"
+    script.write_text(script.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    assert package_version(package) != before
+    template = package / "render" / "templates" / "base.html"
+    edited = package_version(package)
+    template.write_text(template.read_text(encoding="utf-8").replace("<", "< ", 1), encoding="utf-8")
+    assert package_version(package) != edited
+
+
+def test_a_new_program_version_renders_everything_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = cache_folder(settings.output_dir)
+    first = SiteBuilder(settings).build()
+    assert first.rendered > 0
+    assert SiteBuilder(settings).build().rendered == 0  # warm: nothing rendered
+    monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "a template changed")
+    again = SiteBuilder(settings).build()
+    assert again.rendered == first.rendered
+    assert again.documents == first.documents
+    assert folder.is_dir()

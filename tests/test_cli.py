@@ -1,26 +1,18 @@
 from __future__ import annotations
 
 import re
-import shutil
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from feeds.cli import cli
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ROOT
 
 GOOD = "---\ntitle: Good one\npublishedDateTime: 2021-02-01T10:00:00Z\ntopics: [AI]\nwebUrl: https://n.example.com/g\n---\nBody.\n"
 BROKEN = "---\ntitle: Broken\ntopics: [AI\n---\n"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the sample project: config/ and content/ side by side."""
-    shutil.copytree(ROOT / "config", tmp_path / "config")
-    pinned_copy(ROOT / "content", tmp_path / "content")
-    return tmp_path
 
 
 def run(project: Path, *args: str) -> tuple[int, str, str]:
@@ -32,7 +24,7 @@ def test_build_writes_sample_site_and_prints_one_summary(project: Path) -> None:
     code, out, err = run(project)
     assert code == 0, err
     assert re.fullmatch(
-        r"Read 16 files: 16 articles, 0 errors\. 23 entries in 10 topics; wrote 33 feeds, 11 pages, 3 OPML lists and "
+        r"Read 16 files: 16 articles, 0 errors\. 23 entries in 10 topics; wrote 33 feeds, 11 pages, 2 entry pages, 3 OPML lists and "
         r"index\.html to .*public\. Left out: 2 drafts, 1 low-quality, 1 duplicate\. \d+\.\d\d s\.\n",
         out,
     )
@@ -40,6 +32,24 @@ def test_build_writes_sample_site_and_prints_one_summary(project: Path) -> None:
     for path in golden.rglob("*"):
         if path.is_file():
             assert (project / "public" / path.relative_to(golden)).read_bytes() == path.read_bytes()
+
+
+def test_build_warns_about_dates_in_the_future(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feed validators flag a date more than a day ahead (ImplausibleDate): the date is the
+    article's, kept as it is, and the build, which alone reads the clock, says so, also when
+    it has nothing to do; a later clock no longer finds it ahead."""
+    future = GOOD.replace("2021-02-01T10:00:00Z", "2031-05-01T10:00:00Z").replace("/g\n", "/future\n")
+    (project / "content" / "099_future.md").write_text(future, encoding="utf-8")
+    warning = "099_future.md: dated 2031-05-01 10:00 UTC, more than a day after now; feed validators"
+    monkeypatch.setattr("feeds.cli._now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
+    code, out, err = run(project)
+    assert code == 0 and warning in err
+    assert b"<updated>2031-05-01T10:00:00+00:00</updated>" in (project / "public" / "all.atom").read_bytes()
+    code, out, err = run(project)
+    assert "Up to date" in out and warning in err
+    monkeypatch.setattr("feeds.cli._now", lambda: datetime(2031, 4, 30, 11, 0, tzinfo=timezone.utc))
+    code, out, err = run(project)
+    assert "Up to date" in out and "dated" not in err  # now less than a day ahead
 
 
 def test_drafts_flag_includes_drafts(project: Path) -> None:
@@ -122,7 +132,7 @@ def test_topics_lists_slugs_and_counts(project: Path) -> None:
     assert len(lines) == 11
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"], ["init"], ["new"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0

@@ -38,6 +38,12 @@ def test_paths_relative_to_config_file_and_overrides(tmp_path: Path) -> None:
     assert settings.include_drafts
 
 
+def test_icons_are_read(tmp_path: Path) -> None:
+    text = "site:\n  icon: https://cdn.example/i.png\n  favicon: https://cdn.example/f.png\n"
+    site = load_settings(write(tmp_path, text)).site
+    assert (site.icon, site.favicon) == ("https://cdn.example/i.png", "https://cdn.example/f.png")
+
+
 def test_base_url_gets_trailing_slash(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, "site:\n  base_url: https://x.example.com/feeds\n"))
     assert settings.url("all.atom") == "https://x.example.com/feeds/all.atom"
@@ -49,6 +55,8 @@ def test_base_url_gets_trailing_slash(tmp_path: Path) -> None:
         ("sit:\n  title: x\n", "sit", "unknown key"),
         ("site:\n  titel: x\n", "site.titel", "unknown key"),
         ("site:\n  base_url: ftp://x\n", "site.base_url", "absolute http(s) URL"),
+        ("site:\n  favicon: /favicon.png\n", "site.favicon", "absolute http(s) URL"),
+        ("site:\n  icon: [a, b]\n", "site.icon", "absolute http(s) URL"),
         ("max_items: 0\n", "max_items", "at least 1"),
         ("max_items: lots\n", "max_items", "whole number"),
         ("formats: [atom, pdf]\n", "formats", "unknown format 'pdf'"),

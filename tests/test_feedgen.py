@@ -11,7 +11,7 @@ from lxml import etree
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
-from feeds.plan.planner import convert
+from feeds.plan.entries import convert
 from feeds.render.site import render_site
 from feeds.source.parse import parse_article
 from tests.conftest import make_article

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from feeds.build.builder import SiteBuilder
 from feeds.build.cache import CACHE_FOLDER
-from feeds.build.cache import RecordWriter
+from feeds.build.records import RecordWriter
 from feeds.cli import cli
 from feeds.errors import OutputError
 from feeds.output import write as write_module
@@ -38,7 +38,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _no_space(root: Path, documents: object) -> None:
+def _no_space(root: Path, documents: object, previous: Path) -> None:
     root.mkdir()
     raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from feeds.build.pipeline import BuildResult
-from tests.sitebuild import GOLDEN
-from tests.sitebuild import ROOT
-from tests.sitebuild import build_sample
-from tests.sitebuild import pinned_copy
+from tests.helpers import GOLDEN
+from tests.helpers import ROOT
+from tests.helpers import build_sample
+from tests.helpers import pinned_copy
 
 GOLDEN_FILES = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file())
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
+from tests.helpers import ARTICLE
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
 
 KILLS = 20
-ARTICLE = "010_1f3b4be2c661303f.md"
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

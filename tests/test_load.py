@@ -27,9 +27,9 @@ from feeds.source.scan import file_path
 from feeds.source.scan import scan_content
 
 DATA = Path(__file__).resolve().parent / "data" / "load"
-#: The modification time handed to ``parse_article``: 2021-02-16T03:47:00.9Z (seconds are truncated).
+#: The modification time handed to ``parse_article``: 2021-02-16T03:47:00.9Z (kept to the microsecond).
 MTIME = datetime(2021, 2, 16, 3, 47, 0, 900000, tzinfo=timezone.utc).timestamp()
-MTIME_DATE = datetime(2021, 2, 16, 3, 47, tzinfo=timezone.utc)
+MTIME_DATE = datetime(2021, 2, 16, 3, 47, 0, 900000, tzinfo=timezone.utc)
 UTC_MINUS_5 = timezone(timedelta(hours=-5))
 
 
@@ -230,7 +230,7 @@ def test_dates_without_zone_use_the_given_zone(name: str, tz: timezone, publishe
 
 def test_no_date_uses_the_file_time() -> None:
     article, warnings = parse("no_date.md")
-    assert article.published == MTIME_DATE  # whole seconds
+    assert article.published == MTIME_DATE  # with the fraction of a second
     assert article.published.tzinfo is timezone.utc
     assert article.dated_from_file is True
     assert warnings == []
@@ -461,6 +461,20 @@ def test_load_articles_reads_nested_folders_in_order(tmp_path: Path) -> None:
     assert [(e.path, e.line) for e in result.errors] == [(str(root / "c" / "bad.md"), 1)]
     assert result.warnings == ()
     assert result.files == 6
+
+
+def test_file_times_keep_their_fraction_of_a_second(tmp_path: Path) -> None:
+    """Two undated files saved within one second keep distinct dates, in the order they were saved:
+    dates are as accurate as the file system's (to the microsecond)."""
+    second = int(MTIME) * 1_000_000_000
+    for name, offset_ns in (("a.txt", 250_001_000), ("b.txt", 250_000_000)):
+        path = tmp_path / name
+        path.write_text(f"Title {name}\n\nBody.\n", encoding="utf-8")
+        os.utime(path, ns=(second + offset_ns, second + offset_ns))
+    result = load_articles(tmp_path)
+    dates = [article.published for article in result.articles]
+    start = datetime.fromtimestamp(int(MTIME), tz=timezone.utc)
+    assert dates == [start.replace(microsecond=250001), start.replace(microsecond=250000)]
 
 
 # --- 6. The two real examples ------------------------------------------------------------------------

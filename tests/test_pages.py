@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
+from urllib.parse import quote
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
@@ -14,9 +16,16 @@ from lxml import etree
 
 from feeds.build.pipeline import BuildResult
 from feeds.model import Format
+from feeds.model import Image
+from feeds.model import Provider
+from feeds.model import RelatedItem
+from feeds.plan.entries import convert
 from feeds.render.pages import COPY_SCRIPT
 from feeds.render.pages import HTML_POLICY
 from feeds.render.pages import PAGE_POLICY
+from feeds.render.site import render_site
+from tests.conftest import make_article
+from tests.conftest import make_settings
 
 BASE = "https://feeds.example.org/"
 
@@ -39,12 +48,99 @@ def test_every_channel_has_a_page_with_its_entries_in_feed_order(sample: BuildRe
             heading = article.find("h2")
             assert heading.xpath("string(.)") == entry.title
             link = heading.find("a")
-            assert (link.get("href") if link is not None else None) == entry.url
+            target = urljoin(BASE + channel.stem + ".html", link.get("href"))
+            assert target == (entry.url or BASE + quote(entry.page or ""))
             assert article.find(".//time").get("datetime") == entry.published.isoformat()
             if entry.summary:
                 assert entry.summary in article.xpath("string(.)")
             for related in entry.related:
                 assert related.url in {a.get("href") for a in article.iter("a")}
+
+
+def test_every_article_without_a_url_has_a_page(sample: BuildResult) -> None:
+    """Title, date, outlet, topics, the body, the related items; linked from the index page and
+    from every channel page that lists it."""
+    linkless = {
+        entry.id: entry for channel in sample.site.channels for entry in channel.entries if not entry.url
+    }
+    assert len(linkless) == 2
+    assert sorted(entry.page or "" for entry in linkless.values()) == sorted(sample.site.pages.values())
+    for entry in linkless.values():
+        assert entry.page is not None and entry.page.startswith("entries/")
+        root = page(sample, entry.page)
+        assert root.findtext(".//h1") == entry.title
+        assert root.findtext(".//title") == entry.title
+        muted = root.find(".//header/p[@class='muted']")
+        assert muted.find("time").get("datetime") == entry.published.isoformat()
+        assert entry.provider is not None and entry.provider.name in muted.xpath("string(.)")
+        assert [a.get("href") for a in muted.iter("a")] == [f"../{t.stem}.html" for t in entry.topics]
+        paragraphs = [p.xpath("string(.)") for p in root.findall(".//main/article/p")]
+        assert paragraphs == [part.strip() for part in entry.body.split("\n\n")]
+        for channel in sample.site.channels:
+            if entry in channel.entries:
+                listing = page(sample, f"{channel.stem}.html")
+                hrefs = {urljoin(BASE + channel.stem + ".html", a.get("href")) for a in listing.iter("a")}
+                assert BASE + entry.page in hrefs, channel.stem
+        index = {urljoin(BASE, a.get("href")) for a in page(sample, "index.html").iter("a")}
+        assert BASE + entry.page in index
+
+
+def test_entry_page_shows_topics_and_related_items_and_is_the_via_of_them() -> None:
+    settings = make_settings()
+    related = (
+        RelatedItem("Another outlet's take", "https://other.example/take", provider=Provider("Other")),
+    )
+    image = (Image("https://cdn.example/lead.jpg", 800, 600),)
+    article = make_article(
+        1, url=None, title="Council votes on a budget", topics=("AI", "Space"), related=related, images=image,
+        body="First paragraph.\n\nSee [the minutes](https://council.example/minutes) and [notes](notes.html).",
+    )  # fmt: skip
+    site = convert([article], settings)
+    documents = render_site(site, settings)
+    path = "entries/council-votes-on-a-budget.html"
+    assert dict(site.pages) == {"001.md": path}
+    root = etree.HTML(documents[path])
+    muted = root.find(".//header/p[@class='muted']")
+    assert [(a.get("href"), a.text) for a in muted.iter("a")] == [
+        ("../topics/ai.html", "AI"), ("../topics/space.html", "Space"),
+    ]  # fmt: skip
+    content = root.find(".//main/article")
+    hrefs = [a.get("href") for a in content.iter("a")]
+    # A relative link has no base to resolve against (the article has no URL): its href is dropped.
+    assert hrefs == ["https://council.example/minutes", None, "https://other.example/take"]
+    assert content.find("h3").text == "More coverage"
+    assert content.find(".//img") is None  # the page loads nothing from elsewhere; the feeds keep it
+    assert b'<img src="https://cdn.example/lead.jpg"' in documents["all.json"].replace(b'\\"', b'"')
+    # The related item, an entry of its own, comes "via" the article's page.
+    atom = etree.fromstring(documents["topics/space.atom"])
+    via = atom.xpath("a:entry/a:link[@rel='via']/@href", namespaces={"a": "http://www.w3.org/2005/Atom"})
+    assert via == [BASE + path]
+    listing = page_of(documents, "topics/space.html")
+    assert "../" + path in {a.get("href") for a in listing.iter("a")}
+
+
+def test_entry_pages_of_equal_titles_are_told_apart_in_path_order() -> None:
+    """The first in path order keeps the slug; the next skip "-2", which a third title has as its
+    own; a slug in any script is percent-encoded in the feeds' links."""
+    settings = make_settings()
+    titles = {1: "東京 ニュース", 2: "東京 ニュース", 3: "東京 ニュース 2"}
+    site = convert([make_article(n, url=None, title=title) for n, title in titles.items()], settings)
+    assert dict(site.pages) == {
+        "001.md": "entries/東京-ニュース.html",
+        "002.md": "entries/東京-ニュース-3.html",
+        "003.md": "entries/東京-ニュース-2.html",
+    }
+    documents = render_site(site, settings)
+    assert set(site.pages.values()) <= set(documents)
+    links = json.loads(documents["all.json"])["items"]
+    assert {item["id"]: item["url"] for item in links} == {
+        entry.id: BASE + quote(entry.page or "") for entry in site.everything.entries
+    }
+    assert all(item["url"].isascii() for item in links)
+
+
+def page_of(documents: dict[str, bytes], path: str) -> etree._Element:
+    return etree.HTML(documents[path])
 
 
 def test_pages_offer_every_feed_address_to_copy(sample: BuildResult) -> None:
@@ -99,7 +195,15 @@ def test_pages_run_only_our_script_and_say_so_in_their_policy(sample: BuildResul
         assert handlers == [], path
 
 
-@pytest.mark.parametrize("path", ["index.html", "all.html", "topics/ai.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "all.html",
+        "topics/ai.html",
+        "entries/minneapolis-bans-its-police-department-from-using-facial-recognition-software.html",
+    ],
+)
 def test_pages_are_valid_utf8_html5_with_a_language_and_a_viewport(sample: BuildResult, path: str) -> None:
     text = sample.documents[path].decode("utf-8")
     assert text.startswith('<!DOCTYPE html>\n<html lang="en">')

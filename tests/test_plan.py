@@ -18,10 +18,11 @@ from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_STUB
 from feeds.plan.planner import REF_TOPICS
 from feeds.plan.planner import Plan
-from feeds.plan.planner import _TopicIndex
 from feeds.plan.planner import plan_site
+from feeds.plan.topics import TopicIndex
 from feeds.source.summary import FileIndex
 from feeds.source.summary import entry_key
+from feeds.text import path_id
 from tests.conftest import make_settings
 
 #: Names that share slugs ("AI", "ai", "A.I."), a renamed one, and one that needs no merging.
@@ -35,25 +36,59 @@ stubs = st.lists(
     min_size=1,
     max_size=4,
 )
+#: Slugs of titles of articles without a URL: None for one with a URL; "same-2" is both a title's
+#: own slug and what the second "same" would get.
+PAGE_BASES = [None, None, "same", "same-2", "other"]
 file_fields = st.tuples(
     st.booleans(),  # draft
     st.sampled_from(QUALITIES),
     st.lists(st.sampled_from(NAMES), max_size=3, unique=True),
     stubs,
+    st.sampled_from(PAGE_BASES),
 )
 
 
-def make_files(drawn: list[tuple[bool, float | None, list[str], list[Any]]]) -> list[FileIndex]:
+def make_files(drawn: list[tuple[bool, float | None, list[str], list[Any], str | None]]) -> list[FileIndex]:
     files = []
-    for number, (draft, quality, names, parts) in enumerate(drawn):
-        file_stubs = tuple((order, key, item, q) for item, (order, key, q) in enumerate(parts))
-        files.append((f"{number:03d}.md", f"digest{number}", draft, quality, tuple(names), file_stubs))
+    for number, (draft, quality, names, parts, page) in enumerate(drawn):
+        source = f"{number:03d}.md"
+        file_stubs = [(order, key, item, q) for item, (order, key, q) in enumerate(parts)]
+        if page is not None:  # an article without a URL: its id is its path's, shared by no other
+            file_stubs[0] = (file_stubs[0][0], entry_key(path_id(source)), 0, file_stubs[0][3])
+        files.append((source, f"digest{number}", draft, quality, tuple(names), tuple(file_stubs), page))
     return files
+
+
+def reference_pages(files: list[FileIndex], config: Any) -> dict[str, str]:
+    """The rule for pages, one file at a time: every kept article without a URL gets one; in path
+    order, the first of a slug keeps it and the next get -2, -3..., passing over others' slugs."""
+    floor = config.min_quality
+    kept = [
+        file
+        for file in files
+        if file[6] is not None
+        and (config.include_drafts or not file[2])
+        and (floor is None or file[3] is None or file[3] >= floor)
+    ]
+    taken = {file[6] for file in kept}
+    last: dict[str, int] = {}
+    pages = {}
+    for file in sorted(kept):
+        base = file[6]
+        if base not in last:
+            last[base], slug = 1, base
+        else:
+            number = last[base] + 1
+            while f"{base}-{number}" in taken:
+                number += 1
+            last[base], slug = number, f"{base}-{number}"
+        pages[file[0]] = f"entries/{slug}.html"
+    return pages
 
 
 def reference_plan(files: list[FileIndex], config: Any) -> tuple[Any, ...]:
     """The rules, one entry at a time: what every channel lists, its total, and the counts."""
-    topics = _TopicIndex(config)
+    topics = TopicIndex(config)
     floor = config.min_quality
     drafts = low = candidates = 0
     winners: dict[bytes, list[Any]] = {}  # key → [file, stub, slugs]
@@ -88,6 +123,7 @@ def reference_plan(files: list[FileIndex], config: Any) -> tuple[Any, ...]:
         [(stem, len(mine), [(e[0], e[1], e[2], e[3], e[4]) for e in mine]) for stem, mine in channels],
         skipped,
         tuple(topics.warnings),
+        [(source, path, source, 0) for source, path in reference_pages(files, config).items()],
     )
 
 
@@ -98,12 +134,16 @@ def described(plan: Plan) -> tuple[Any, ...]:
             (r[0], r[1], r[REF_FILE], r[REF_STUB], tuple(t.slug for t in r[REF_TOPICS])) for r in channel.refs
         ]
         channels.append((channel.stem, channel.total, refs))
-    return channels, plan.skipped, plan.warnings
+    pages = [
+        (source, path, plan.page_refs[source][REF_FILE][0], plan.page_refs[source][REF_STUB][2])
+        for source, path in plan.pages.items()
+    ]
+    return channels, plan.skipped, plan.warnings, pages
 
 
 def cut(expected: tuple[Any, ...], max_items: int) -> tuple[Any, ...]:
-    channels, skipped, warnings = expected
-    return [(stem, total, refs[:max_items]) for stem, total, refs in channels], skipped, warnings
+    channels, skipped, warnings, pages = expected
+    return [(stem, total, refs[:max_items]) for stem, total, refs in channels], skipped, warnings, pages
 
 
 @settings(max_examples=300, deadline=None)
@@ -126,7 +166,11 @@ def test_plan_site_follows_the_rules(
         topics={"Old name": TopicSettings(rename="Space")},
     )
     expected = reference_plan(files, config)
-    assert described(plan_site(files, config)) == expected
+    full = plan_site(files, config)
+    assert described(full) == expected
+    # A page's reference is its entry's, as the channels have it (date, topics...).
+    listed = {ref[1]: ref for ref in full.channels[0].refs}
+    assert all(listed[ref[1]] == ref for ref in full.page_refs.values())
     assert described(plan_site(files, config, every_entry=False)) == cut(expected, max_items)
     # A rebuild from the last plan's references gives the same plan, reusing what is unchanged.
     everything = plan_site(files, config).channels[0].refs
@@ -135,6 +179,6 @@ def test_plan_site_follows_the_rules(
     assert all(new is old for new, old in zip(again.channels[0].refs, everything, strict=True))
     if files:  # one file edited: its entries an hour older
         older = tuple((order - 3600, key, item, quality) for order, key, item, quality in files[0][5])
-        edited = [(*files[0][:5], older), *files[1:]]
+        edited = [(*files[0][:5], older, files[0][6]), *files[1:]]
         rebuilt = plan_site(edited, config, previous=everything)
         assert described(rebuilt) == reference_plan(edited, config)

@@ -23,3 +23,8 @@ def test_ruff_lint() -> None:
 def test_mypy_strict() -> None:
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format() -> None:
+    result = run("ruff", "format", "--check", "feeds", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -5,7 +5,10 @@ from __future__ import annotations
 import calendar
 import html
 import json
+import struct
 from pathlib import Path
+from urllib.parse import quote
+from urllib.parse import unquote
 
 import feedparser
 import pytest
@@ -16,7 +19,7 @@ from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
 from feeds.output.check import check_documents
-from feeds.plan.planner import convert
+from feeds.plan.entries import convert
 from feeds.render.site import render_site
 from feeds.text import canonical_url
 from tests.conftest import make_article
@@ -41,6 +44,11 @@ def parsed(sample: BuildResult, channel: Channel, fmt: Format) -> feedparser.Fee
     return result
 
 
+def text_documents(sample: BuildResult) -> dict[str, bytes]:
+    """Every document but our icons (PNG, fixed package data)."""
+    return {name: data for name, data in sample.documents.items() if not name.endswith(".png")}
+
+
 def timestamp(struct: object) -> int:
     return calendar.timegm(struct)  # type: ignore[arg-type]
 
@@ -61,8 +69,9 @@ def assert_entry(got: feedparser.FeedParserDict, entry: Entry, fmt: Format) -> N
     assert timestamp(got.published_parsed) == int(entry.published.timestamp())
     if entry.url:
         assert got.link == entry.url
-    else:
-        assert "link" not in got or not got.link.startswith("http")
+    else:  # its page in the site
+        assert entry.page is not None
+        assert got.link == BASE + quote(entry.page)
     if entry.summary:
         # RSS <description> is HTML, so the plain-text excerpt arrives HTML-escaped.
         assert (got.summary if fmt is Format.ATOM else html.unescape(got.summary)) == entry.summary
@@ -90,7 +99,42 @@ def assert_entry(got: feedparser.FeedParserDict, entry: Entry, fmt: Format) -> N
         expected += [("via", entry.via.url)] if entry.via else []
         assert rels == expected
         alternates = [link for link in got.get("links", []) if link["rel"] == "alternate"]
-        assert len(alternates) == (1 if entry.url else 0)
+        assert len(alternates) == 1
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_every_entry_of_every_feed_has_a_link(sample: BuildResult, fmt: Format) -> None:
+    """Readers open an entry by its link (JSON Feed: ``url`` "should be present regardless"); an
+    article without a URL of its own links to its page in the site, which the build makes."""
+    to_pages = 0
+    for name in sorted(name for name in sample.documents if name.endswith(f".{fmt.value}")):
+        if fmt is Format.JSON:
+            links = [item.get("url") for item in json.loads(sample.documents[name])["items"]]
+        else:
+            feed = feedparser.parse(sample.documents[name])
+            assert not feed.bozo, name
+            links = [entry.get("link") for entry in feed.entries]
+        assert links, name
+        for link in links:
+            assert link and link.startswith(("https://", "http://")), name
+            if link.startswith(f"{BASE}entries/"):
+                assert unquote(link.removeprefix(BASE)) in sample.documents, link
+                to_pages += 1
+    assert to_pages >= 2  # the sample's two plain-text articles, in all.* at least
+
+
+def test_entry_links_in_rss_and_atom_are_the_page_for_an_article_without_url(sample: BuildResult) -> None:
+    atom = etree.fromstring(sample.documents["all.atom"])
+    rss = etree.fromstring(sample.documents["all.rss"])
+    for entry in sample.site.everything.entries:
+        expected = entry.url or BASE + quote(entry.page or "")
+        atom_entry = atom.xpath("a:entry[a:id=$id]", id=entry.id, namespaces=NS)[0]
+        alternates = atom_entry.xpath("a:link[not(@rel) or @rel='alternate']/@href", namespaces=NS)
+        assert alternates == [expected]
+        item = rss.xpath("channel/item[guid=$id]", id=entry.id)[0]
+        assert item.findtext("link") == expected
+        # The id stays the article's own: only the link is the page.
+        assert item.find("guid").get("isPermaLink") == ("true" if entry.url == entry.id else "false")
 
 
 @pytest.mark.parametrize("fmt", list(Format))
@@ -186,7 +230,7 @@ def test_json_feed_items_match_model(sample: BuildResult) -> None:
         assert [item["id"] for item in feed["items"]] == [e.id for e in channel.entries]
         for item, entry in zip(feed["items"], channel.entries, strict=True):
             assert item["title"] == entry.title
-            assert item.get("url") == entry.url
+            assert item["url"] == (entry.url or BASE + quote(entry.page or ""))
             assert item["date_published"] == entry.published.isoformat()
             assert item.get("summary", "") == entry.summary
             assert item.get("image") == (entry.image.url if entry.image else None)
@@ -211,14 +255,14 @@ def test_secured_and_unmapped_fields_never_reach_output(sample: BuildResult) -> 
         *secrets,
         *(s[:12] for s in secrets),
     ]
-    for name, data in sample.documents.items():
+    for name, data in text_documents(sample).items():
         text = data.decode("utf-8")
         for leak in leaks:
             assert leak not in text, (name, leak)
 
 
 def test_dangerous_markup_is_sanitised(sample: BuildResult) -> None:
-    for name, data in sample.documents.items():
+    for name, data in text_documents(sample).items():
         text = without_own_script(data).decode("utf-8").lower()
         for bad in ("<script", "&lt;script", "onerror", "javascript:", "<iframe", "&lt;iframe"):
             assert bad not in text, (name, bad)
@@ -258,6 +302,26 @@ def test_opml_lists_subscribe_to_each_channel_once(sample: BuildResult) -> None:
         assert [o.get("title") for o in outlines] == [c.title for c in channels(sample)]
         assert all(o.get("type") == "rss" and o.get("htmlUrl", "").startswith(BASE) for o in outlines)
         assert root.findtext("head/title") == f"Feeds sample site ({fmt.label})"
+
+
+def test_no_two_entries_of_an_atom_feed_share_updated(sample: BuildResult) -> None:
+    """The W3C validator warns (DuplicateUpdated) when they do. The sample's two undated articles
+    are dated by file times within one second of each other, which their fractions tell apart."""
+    for name in (name for name in sample.documents if name.endswith(".atom")):
+        root = etree.fromstring(sample.documents[name])
+        updated = root.xpath("a:entry/a:updated/text()", namespaces=NS)
+        assert len(updated) == len(set(updated)), name
+    root = etree.fromstring(sample.documents["all.atom"])
+    undated = root.xpath("a:entry[starts-with(a:id, 'urn:uuid:')]/a:updated/text()", namespaces=NS)
+    assert undated == ["2021-03-15T12:00:00.700000+00:00", "2021-03-15T12:00:00+00:00"]
+
+
+@pytest.mark.parametrize("name", ["feeds.opml", "feeds-rss.opml", "feeds-json.opml"])
+def test_opml_head_has_only_elements_the_validator_knows(name: str, sample: BuildResult) -> None:
+    """The W3C Feed Validation Service reports ``<docs>`` as an undefined head element (an error)."""
+    root = etree.fromstring(sample.documents[name])
+    assert root.find("head/docs") is None
+    assert [child.tag for child in root.find("head")] == ["title", "dateModified", "ownerName"]
 
 
 def test_one_format_one_opml_list() -> None:
@@ -305,12 +369,55 @@ def test_icon_and_logo_when_configured() -> None:
     assert RELAX_NG.validate(atom), RELAX_NG.error_log
 
 
+def test_without_icons_in_the_config_the_site_gets_ours(sample: BuildResult) -> None:
+    """JSON Feed 1.1: publishers should give the top-level icon and favicon. Ours are fixed package
+    data, written into the site, and every feed points at them."""
+    for name, size in (("icon.png", 512), ("favicon.png", 64)):
+        data = sample.documents[name]
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR"
+        assert struct.unpack(">II", data[16:24]) == (size, size)
+        assert data == (ROOT / "feeds" / "render" / "templates" / name).read_bytes()
+    for channel in channels(sample):
+        feed = json.loads(sample.documents[f"{channel.stem}.json"])
+        assert (feed["icon"], feed["favicon"]) == (f"{BASE}icon.png", f"{BASE}favicon.png")
+        atom = etree.fromstring(sample.documents[f"{channel.stem}.atom"])
+        assert atom.findtext("a:icon", namespaces=NS) == f"{BASE}favicon.png"  # small and square
+        assert atom.find("a:logo", namespaces=NS) is None  # a logo is wide: none is configured
+        rss = etree.fromstring(sample.documents[f"{channel.stem}.rss"])
+        assert rss.findtext("channel/image/url") == f"{BASE}favicon.png"  # at most 144 px wide
+
+
+@pytest.mark.parametrize(
+    ("site", "icon", "favicon", "ours"),
+    [
+        (
+            {"favicon": "https://cdn.example/f.png"},
+            f"{BASE}icon.png",
+            "https://cdn.example/f.png",
+            ["icon.png"],
+        ),
+        ({"icon": "https://cdn.example/i.png"}, "https://cdn.example/i.png", "https://cdn.example/i.png", []),
+        ({"icon": f"{BASE}icon.png"}, f"{BASE}icon.png", f"{BASE}icon.png", ["icon.png"]),
+    ],
+)
+def test_configured_icons_replace_ours(
+    site: dict[str, str], icon: str, favicon: str, ours: list[str]
+) -> None:
+    """An icon serves as the favicon too; ours are written only where a feed points at them."""
+    settings = make_settings(site=site)
+    documents = render_site(convert([make_article(1)], settings), settings)
+    feed = json.loads(documents["all.json"])
+    assert (feed["icon"], feed["favicon"]) == (icon, favicon)
+    assert etree.fromstring(documents["all.atom"]).findtext("a:icon", namespaces=NS) == favicon
+    assert sorted(name for name in documents if name.endswith(".png")) == ours
+
+
 def test_empty_site_renders_valid_documents_dated_1970() -> None:
 
     documents = render_site(convert([], make_settings()), make_settings())
     assert sorted(documents) == [
-        "all.atom", "all.html", "all.json", "all.rss", "feeds-json.opml", "feeds-rss.opml", "feeds.opml",
-        "index.html",
+        "all.atom", "all.html", "all.json", "all.rss", "favicon.png", "feeds-json.opml", "feeds-rss.opml",
+        "feeds.opml", "icon.png", "index.html",
     ]  # fmt: skip
     assert check_documents(documents) == []
     atom = etree.fromstring(documents["all.atom"])

@@ -30,11 +30,20 @@ from tests.conftest import make_settings
 TOPICS = ["AI", "Space", "Climate"]
 
 
-def article(number: int, day: int, topics: list[str], draft: bool = False, related: int | None = None) -> str:
+def article(
+    number: int,
+    day: int,
+    topics: list[str],
+    draft: bool = False,
+    related: int | None = None,
+    url: bool = True,
+) -> str:
+    """Without ``url``, an article that gets a page of its own, titled like others (so that their
+    pages' slugs collide)."""
     lines = [
         "---",
-        f"title: Story {number} on day {day}",
-        f"webUrl: https://news.example.com/{number}",
+        f"title: Story {number} on day {day}" if url else f"title: Story without a link {day % 3}",
+        *([f"webUrl: https://news.example.com/{number}"] if url else []),
         "publishedDateTime: 2021-01-01T00:00:00Z"
         if day == 0
         else f"publishedDateTime: 2021-03-{day:02d}T12:00:00Z",
@@ -112,6 +121,8 @@ class LiveContent(Site):
         assert [(c.stem, c.total, c.refs) for c in result.plan.channels] == [
             (c.stem, c.total, c.refs) for c in cold.plan.channels
         ]
+        assert result.plan.pages == cold.plan.pages
+        assert result.plan.page_refs == cold.plan.page_refs
         self.last = result
         return result
 
@@ -158,6 +169,29 @@ def test_what_the_memo_cannot_know_is_planned_from_every_file(site: Site, change
     assert not site.build().replanned
 
 
+def test_articles_without_a_url_keep_their_pages_through_replans(site: Site) -> None:
+    """Every one gets a page, shown in a feed or not; titles that collide are told apart in path
+    order, and a replan moves the suffixes as a build from nothing would."""
+    site.put("30.md", article(30, 1, ["AI"], url=False))  # older than everything: in no CLI feed
+    result = site.build()
+    assert result.replanned
+    assert dict(result.site.pages) == {"30.md": "entries/story-without-a-link-1.html"}
+    assert "entries/story-without-a-link-1.html" in result.documents
+    site.put("25.md", article(25, 28, ["Space"], url=False))  # same title, earlier in path order
+    result = site.build()
+    assert result.replanned
+    assert dict(result.site.pages) == {
+        "25.md": "entries/story-without-a-link-1.html",
+        "30.md": "entries/story-without-a-link-1-2.html",
+    }
+    assert b"entries/story-without-a-link-1.html" in result.documents["all.atom"]
+    (site.content / "25.md").unlink()
+    result = site.build()
+    assert result.replanned
+    assert dict(result.site.pages) == {"30.md": "entries/story-without-a-link-1.html"}
+    assert "entries/story-without-a-link-1-2.html" not in result.documents
+
+
 def test_a_channel_that_runs_short_is_planned_again(tmp_path: Path) -> None:
     site = Site(tmp_path, max_items=2)
     count = 2 + SPARE + 3
@@ -182,7 +216,7 @@ def test_changes_between_scans() -> None:
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["edit", "topics", "draft", "share", "delete", "add", "break", "rename"]),
+        st.sampled_from(["edit", "topics", "draft", "share", "delete", "add", "break", "rename", "no url"]),
         st.integers(0, 13),
         st.integers(0, 28),
     ),
@@ -218,4 +252,7 @@ def test_any_changes_build_what_a_build_from_nothing_builds(tmp_path_factory, ki
             site.put(name, "---\ntitle: [broken\n---\n")
         elif operation == "rename" and exists:
             (site.content / name).rename(site.content / f"{number:02d}-moved.md")
+        elif operation == "no url":  # its page's slug may collide, and a related item links to it
+            related = day % 14 if day > 20 else None
+            site.put(name, article(number, day, [TOPICS[number % 3]], related=related, url=False))
         site.build()

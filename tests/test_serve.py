@@ -2,65 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import feedparser
 from click.testing import CliRunner
 
 from feeds.cli import cli
-from tests.sitebuild import ROOT
-from tests.sitebuild import pinned_copy
-from tests.test_web import write_config
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        assert server.poll() is None, "server exited"
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError):
-            assert time.monotonic() < deadline, f"{url} not up after {seconds} s"
-            time.sleep(0.1)
-
-
-@contextlib.contextmanager
-def running_server(config: Path, port: int | None = None) -> Iterator[str]:
-    """``feeds serve`` on ``port`` (default: a free one) of 127.0.0.1: yields its base URL, then
-    stops it."""
-    port = port or free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
+from tests.helpers import running_server
+from tests.helpers import wait_until
+from tests.helpers import write_config
 
 
 def test_feeds_serve_answers_over_http(tmp_path: Path) -> None:
@@ -134,8 +91,14 @@ def test_answers_stay_whole_while_content_churns(tmp_path: Path) -> None:
         article = content / "010_1f3b4be2c661303f.md"
         original = article.read_text(encoding="utf-8")
         for number in range(10):
+            builds = health_of(base)["builds"]
             article.write_text(original.replace("title: ", f"title: Churn {number} ", 1), encoding="utf-8")
-            time.sleep(0.4)
+            # The next edit waits for this one's rebuild, so the requests see ten versions.
+            wait_until(
+                lambda before=builds: health_of(base)["builds"] > before,
+                30,
+                f"the rebuild after edit {number}",
+            )
         done.set()
         for thread in threads:
             thread.join(timeout=60)
@@ -145,4 +108,12 @@ def test_answers_stay_whole_while_content_churns(tmp_path: Path) -> None:
     assert problems == []
     assert counts["200"] > 10
     assert health["status"] == "ok"
-    assert health["builds"] >= 5  # the content really changed under the requests
+    assert (
+        health["builds"] >= 11
+    )  # the first build, then one per edit: the content changed under the requests
+
+
+def health_of(base: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
+        health: dict[str, Any] = json.loads(response.read())
+        return health

@@ -36,6 +36,10 @@ from feeds.text import xml_safe_utf8
         ("東京", "東京"),
         ("Ελλάδα", "ελλαδα"),
         ("한국", "한국"),
+        ("हिन्दी समाचार", "हिन्दी-समाचार"),  # vowel signs and the virama are part of the letters
+        ("でんき", "でんき"),  # the voicing mark makes another kana
+        ("Йога", "йога"),
+        ("مرحبا بالعالم", "مرحبا-بالعالم"),
         ("  spaced__out  ", "spaced-out"),
         ("con", "con-topic"),
         ("..", "topic-" + __import__("hashlib").sha1(b"..").hexdigest()[:8]),
@@ -43,6 +47,18 @@ from feeds.text import xml_safe_utf8
 )
 def test_slugify(name: str, slug: str) -> None:
     assert slugify(name) == slug
+
+
+def test_slugify_names_the_kind_it_falls_back_to() -> None:
+    assert slugify("con", "entry") == "con-entry"
+    assert slugify("!!", "entry") == "entry-" + __import__("hashlib").sha1(b"!!").hexdigest()[:8]
+
+
+def test_slug_fits_a_file_name_in_any_script() -> None:
+    """80 letters of a script that takes 4 bytes each would be 320 bytes: too long for a file name."""
+    slug = slugify("\U00020000" * 100)
+    assert len(slug.encode("utf-8")) <= 200
+    assert slug == "\U00020000" * 50
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from feeds.errors import OutputError
 from feeds.output import write as write_module
 from feeds.output.write import MARKER
+from feeds.output.write import output_listing
 from feeds.output.write import write_site
 
 
@@ -24,12 +25,52 @@ def test_writes_exactly_the_documents_and_removes_stale_files(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", "public"]
 
 
+def test_unchanged_files_are_linked_from_the_site_in_place(tmp_path: Path) -> None:
+    """Most of a rebuild's entry pages are the same bytes: linked, not written again; the site in
+    place is never touched, and a changed file is a new one."""
+    out = tmp_path / "public"
+    write_site({"entries/a.html": b"same", "entries/b.html": b"old", "all.atom": b"1"}, out)
+    inodes = {name: (out / name).stat().st_ino for name in ("entries/a.html", "entries/b.html")}
+    old_b = (out / "entries" / "b.html").open("rb")  # a reader of the old site
+    write_site({"entries/a.html": b"same", "entries/b.html": b"new!", "all.atom": b"1"}, out)
+    assert files(out) == {
+        "entries/a.html": b"same", "entries/b.html": b"new!", "all.atom": b"1", MARKER: (out / MARKER).read_bytes()
+    }  # fmt: skip
+    assert (out / "entries" / "a.html").stat().st_ino == inodes["entries/a.html"]
+    assert (out / "entries" / "b.html").stat().st_ino != inodes["entries/b.html"]
+    with old_b:
+        assert old_b.read() == b"old"
+
+
+def test_files_outside_the_site_are_never_linked(tmp_path: Path) -> None:
+    """A folder of the site that links elsewhere (not ours to trust) is written, not linked from."""
+    out, elsewhere = tmp_path / "public", tmp_path / "elsewhere"
+    write_site({"all.atom": b"1"}, out)
+    elsewhere.mkdir()
+    (elsewhere / "x.html").write_bytes(b"same")
+    (out / "entries").symlink_to(elsewhere, target_is_directory=True)
+    write_site({"all.atom": b"1", "entries/x.html": b"same"}, out)
+    assert (out / "entries" / "x.html").read_bytes() == b"same"
+    assert (out / "entries" / "x.html").stat().st_ino != (elsewhere / "x.html").stat().st_ino
+
+
+def test_listing_names_every_file_with_its_size_and_time(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    assert output_listing(out) == {}
+    write_site({"all.atom": b"1", "entries/x.html": b"22", "topics/t/a.json": b"333"}, out)
+    listing = output_listing(out)
+    assert {name: size for name, (size, _) in listing.items()} == {
+        MARKER: (out / MARKER).stat().st_size, "all.atom": 1, "entries/x.html": 2, "topics/t/a.json": 3
+    }  # fmt: skip
+    assert listing["all.atom"][1] == (out / "all.atom").stat().st_mtime_ns
+
+
 def test_failed_write_leaves_previous_site_complete(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "public"
     write_site({"all.atom": b"old", "topics/a.atom": b"old"}, out)
     before = files(out)
 
-    def broken(root: Path, documents: object) -> None:
+    def broken(root: Path, documents: object, previous: Path) -> None:
         root.mkdir()
         (root / "all.atom").write_bytes(b"half")
         raise OSError(28, "No space left on device")
@@ -82,3 +123,23 @@ def test_second_build_refused_while_locked(tmp_path: Path) -> None:
             write_site({"all.atom": b"x"}, out)
     write_site({"all.atom": b"x"}, out)
     assert (out / "all.atom").read_bytes() == b"x"
+
+
+def test_the_changed_paths_are_the_same_whether_a_file_was_compared_for_linking_or_not(
+    tmp_path: Path,
+) -> None:
+    """``compare`` (the feeds to tell WebSub hubs about) takes the answer of the comparison made for
+    linking where there was one, and reads the file itself where there was none (a folder that
+    links out of the site is never linked from)."""
+    out, elsewhere = tmp_path / "public", tmp_path / "elsewhere"
+    write_site({"all.atom": b"1", "all.rss": b"2"}, out)
+    elsewhere.mkdir()
+    (elsewhere / "a.atom").write_bytes(b"same")
+    (elsewhere / "b.atom").write_bytes(b"old")
+    (out / "topics").symlink_to(elsewhere, target_is_directory=True)
+    documents = {
+        "all.atom": b"1", "all.rss": b"2!", "new.json": b"3", "topics/a.atom": b"same", "topics/b.atom": b"new"
+    }  # fmt: skip
+    changed = write_site(documents, out, compare=sorted(documents))
+    assert changed == ("all.rss", "new.json", "topics/b.atom")
+    assert write_site(documents, out, compare=sorted(documents)) == ()

@@ -9,8 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tests.sitebuild import GOLDEN
-from tests.sitebuild import build_sample
+from tests.helpers import GOLDEN
+from tests.helpers import build_sample
 
 
 def main() -> None:

@@ -4,17 +4,23 @@
 from feeds.build.builder import LiveBuilder
 from feeds.build.builder import Publication
 from feeds.build.builder import SiteBuilder
+from feeds.build.cache import SHARDS
+from feeds.build.cache import FileRecord
+from feeds.build.cache import paused_gc
+from feeds.build.cache import shard_of
 from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_site
 from feeds.build.pipeline import content_fingerprint
-from feeds.build.read import build_entries
 
 __all__ = [
+    "SHARDS",
     "BuildResult",
+    "FileRecord",
     "LiveBuilder",
     "Publication",
     "SiteBuilder",
-    "build_entries",
     "build_site",
     "content_fingerprint",
+    "paused_gc",
+    "shard_of",
 ]

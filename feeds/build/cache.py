@@ -25,14 +25,11 @@ import hashlib
 import importlib.metadata
 import marshal
 import os
-import shutil
 import sys
 import tempfile
-import threading
 import zlib
 from collections.abc import Iterable
 from collections.abc import Iterator
-from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -41,11 +38,18 @@ from typing import NamedTuple
 
 from feeds._version import __version__
 from feeds.plan.replan import Memo
+from feeds.source.summary import DIGEST
+from feeds.source.summary import FILE_QUALITY
+from feeds.source.summary import IS_DRAFT
+from feeds.source.summary import PAGE
+from feeds.source.summary import SOURCE
+from feeds.source.summary import STUBS
+from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_FORMAT = 5
+_FORMAT = 7
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
@@ -59,7 +63,9 @@ class FileRecord(NamedTuple):
     indexed: FileIndex | None  #: None when the file was skipped
     error: tuple[int | None, str] | None  #: (line, message) when the file was skipped
     warnings: tuple[tuple[int | None, str], ...]  #: (line, message) of parts left out
-    search: str | None = None  #: ``index.search_text``; None when not loaded (or skipped)
+    #: what the web app's filters need: (``summary.search_text``, ``brief.brief``); None when not
+    #: loaded (or skipped)
+    search: tuple[str, bytes] | None = None
 
 
 @dataclass
@@ -90,6 +96,12 @@ def shard_of(source: str) -> int:
 @functools.cache
 def program_version() -> str:
     """Changes whenever this program or a library that shapes its output changes."""
+    return package_version(Path(__file__).parents[1])
+
+
+def package_version(package: Path) -> str:
+    """A digest of every file of the ``package`` folder (code, templates, the pages' script: all of
+    it shapes output) and of the libraries that shape output."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0".encode())
     for name in _LIBRARIES:
@@ -97,8 +109,6 @@ def program_version() -> str:
             digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name}=none\0".encode())
-    # Every file of the package, not only code: a template or the pages' script shapes output too.
-    package = Path(__file__).parents[1]
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
@@ -151,14 +161,16 @@ def read_shards(
     return files, held
 
 
-def read_search_texts(folder: Path, context: str, state: BuildState) -> Iterator[tuple[int, dict[str, str]]]:
-    """The filters' text of the files in ``state``, one shard at a time (so that a server never
-    holds all of it unpacked). A file whose text is lost is taken out of ``state``, so that the
-    next build reads it again."""
+def read_search_texts(
+    folder: Path, context: str, state: BuildState
+) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
+    """What the filters need of the files in ``state`` (``FileRecord.search``), one shard at a
+    time (so that a server never holds all of it unpacked). A file whose part is lost is taken out
+    of ``state``, so that the next build reads it again."""
     for shard, sources in state.shards.items():
         stored = _read(folder / f"search-{shard:02d}", context)
         stored = stored if isinstance(stored, dict) else {}
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, bytes]] = {}
         for source in sources:
             record = state.files.get(source)
             if record is None or record.indexed is None:
@@ -229,7 +241,7 @@ def write_records(
     pool: dict[tuple[type, Any], Any] = {}
     for shard in dirty:
         records: dict[str, tuple[Any, ...]] = {}
-        texts: dict[str, str] = {}
+        texts: dict[str, tuple[str, bytes]] = {}
         complete = True  # whether every record carries its search text
         for source in members[shard]:
             record = files[source]
@@ -252,75 +264,6 @@ def write_records(
         state.shards[shard] = members[shard]
 
 
-class RecordWriter:
-    """Writes a build's file records in a child process while the build plans and renders.
-
-    Pass it as ``build_site(records_read=...)``. At 100,000 changed files, storing the records
-    takes 2 s of work that a cold build otherwise does alone at its end, with the other CPU idle.
-    The child is a fork: it starts at once with the records already in memory. It is made only
-    when at least ``MIN_FILES`` files were read or removed, where ``fork`` is available, and from
-    a process without other threads (a lock that another thread held at the fork would stay
-    locked in the child). The child stores the records beside the cache (``STAGED``); ``commit``
-    moves them into it once the build has succeeded, and ``discard`` removes them when it has not,
-    so that a build that failed (on a full disk, say) leaves the cache as it found it.
-    """
-
-    #: Fewer records are stored in a few tens of milliseconds, about what a fork and its copied
-    #: pages cost.
-    MIN_FILES = 2000
-    STAGED = ".staged-records"
-
-    def __init__(self, folder: Path, context: str, everything: bool = False) -> None:
-        self.folder = folder
-        self.context = context
-        self.everything = everything  #: rewrite every shard, not only those of the files touched
-        self.child: int | None = None
-        self.staged = folder / self.STAGED
-
-    def __call__(self, state: BuildState, touched: Sequence[str]) -> None:
-        if len(touched) < self.MIN_FILES or not hasattr(os, "fork") or threading.active_count() > 1:
-            return
-        shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare: the records are stored after the build, here
-            return
-        if pid == 0:  # the child: write, then leave without running any of the parent's clean-up
-            code = 1
-            try:
-                changed = None if self.everything else touched
-                write_records(self.folder, self.context, state, changed, into=self.staged)
-                code = 0
-            finally:
-                os._exit(code)
-        self.child = pid
-
-    def commit(self) -> bool:
-        """Wait for the child and move the records it stored into the cache; whether all of them
-        are there now (False when there was no child: the build stores them itself)."""
-        stored = self._wait()
-        try:
-            if stored:
-                for path in sorted(self.staged.iterdir()):
-                    os.replace(path, self.folder / path.name)
-        except OSError:
-            stored = False
-        shutil.rmtree(self.staged, ignore_errors=True)
-        return stored
-
-    def discard(self) -> None:
-        """Wait for the child and remove the records it stored."""
-        self._wait()
-        shutil.rmtree(self.staged, ignore_errors=True)
-
-    def _wait(self) -> bool:
-        if self.child is None:
-            return False
-        pid, self.child = self.child, None
-        _, status = os.waitpid(pid, 0)
-        return os.waitstatus_to_exitcode(status) == 0
-
-
 def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any]) -> FileIndex:
     """The same index, with equal values that many files have (topic lists and names, quality
     scores, the source that is also the record's key) made one object each. marshal stores such
@@ -329,12 +272,13 @@ def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any])
     def one(value: Any) -> Any:
         return value if value is None else pool.setdefault((type(value), value), value)
 
-    topics = pool.get((tuple, indexed[4]))
+    names = indexed[TOPICS]
+    topics = pool.get((tuple, names))
     if topics is None:
-        topics = pool[(tuple, indexed[4])] = tuple(one(name) for name in indexed[4])
-    stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[5])
-    own = source if indexed[0] == source else indexed[0]
-    return (own, indexed[1], indexed[2], one(indexed[3]), topics, stubs)
+        topics = pool[(tuple, names)] = tuple(one(name) for name in names)
+    stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[STUBS])
+    own = source if indexed[SOURCE] == source else indexed[SOURCE]
+    return (own, indexed[DIGEST], indexed[IS_DRAFT], one(indexed[FILE_QUALITY]), topics, stubs, indexed[PAGE])
 
 
 @contextlib.contextmanager

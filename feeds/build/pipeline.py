@@ -19,12 +19,11 @@ import hashlib
 import marshal
 from bisect import bisect_left
 from collections.abc import Callable
-from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from pathlib import Path
 from typing import Any
+from typing import Final
 from typing import cast
 
 from feeds.build.cache import BuildState
@@ -34,17 +33,20 @@ from feeds.build.cache import read_shards
 from feeds.build.cache import read_state
 from feeds.build.cache import shard_of
 from feeds.build.read import Progress
+from feeds.build.read import byte_limit
 from feeds.build.read import read_files
+from feeds.build.read import reported
 from feeds.build.read import reread
+from feeds.build.read import too_big_record
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentError
 from feeds.errors import FeedsError
 from feeds.model import Article
 from feeds.model import Site
+from feeds.plan.entries import materialize
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
-from feeds.plan.planner import materialize
 from feeds.plan.planner import plan_site
 from feeds.plan.replan import MAX_CHANGES
 from feeds.plan.replan import SPARE
@@ -59,16 +61,20 @@ from feeds.render.pages import LATEST_TITLES
 from feeds.render.site import Documents
 from feeds.render.site import feed_signature
 from feeds.render.site import render_site
+from feeds.render.site import reusable_pages
 from feeds.source.scan import ContentFile
-from feeds.source.scan import file_path
 from feeds.source.scan import scan_content
 from feeds.source.scan import scan_warnings
+from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
 
 #: ``records_read(state, touched)``: called once a build's file records are all known, before it
 #: plans, with the state its result will carry and the sources it read or found removed.
 RecordsRead = Callable[[BuildState, Sequence[str]], None]
-#: A record's version of its file (size, mtime, inode), and the same fields of a ``ContentFile``.
+#: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, inode) with
+#: the same fields of a ``ContentFile``.
+_FILE_SOURCE: Final = 0
+_FILE_SIZE: Final = 1
 _RECORD_VERSION = slice(0, 3)
 _FILE_VERSION = slice(1, 4)
 #: What reading gives per file, for the report: source → (error, warnings).
@@ -242,17 +248,18 @@ def _read_changes(
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
     known = previous.files.get
-    limit = _byte_limit(settings)
+    limit = byte_limit(settings)
     too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once
-    for file in found:
-        old = known(file[0])
-        if file[1] > limit:
-            records[file[0]] = _too_big(file, settings)
-            too_big.add(file[0])
+    for file in found:  # once per content file on every build: positions, not attribute lookups
+        source = file[_FILE_SOURCE]
+        old = known(source)
+        if file[_FILE_SIZE] > limit:
+            records[source] = too_big_record(file, settings)
+            too_big.add(source)
         elif old is not None and old[_RECORD_VERSION] == file[_FILE_VERSION]:
             # Keyed by the index's own copy of the path where there is one, not by this scan's:
             # a server then keeps one string per file across rebuilds instead of two.
-            records[file[0] if old.indexed is None else old.indexed[0]] = old
+            records[source if old.indexed is None else old.indexed[SOURCE]] = old
         else:
             changed.append(file)
     articles = read_files(changed, settings, records, jobs, progress)
@@ -302,11 +309,11 @@ def _build_from_memo(
     for source in removed:
         records.pop(source, None)
     files = [found[bisect_left(found, (source,))] for source in changed_sources]
-    limit = _byte_limit(settings)
+    limit = byte_limit(settings)
     too_big = {file.source for file in files if file.size > limit}
     for file in files:
         if file.source in too_big:
-            records[file.source] = _too_big(file, settings)
+            records[file.source] = too_big_record(file, settings)
     articles = read_files([f for f in files if f.source not in too_big], settings, records, jobs, progress)
     replanned = replan(
         memo, before, {source: records[source].indexed for source in changed_sources}, settings
@@ -335,7 +342,7 @@ def _build_from_memo(
 def _finish(settings: Settings, plan: Plan, reading: _Reading, articles: int | None = None) -> BuildResult:
     """The shared end of every build: full entries and documents for the plan, and the report."""
     site, rendered, documents, fresh = _render(plan, reading, settings)
-    errors, warnings = _reported(settings.content_dir, reading.reports)
+    errors, warnings = reported(settings.content_dir, reading.reports)
     warnings = scan_warnings(reading.found) + warnings
     reading.state.documents = documents
     return BuildResult(
@@ -365,8 +372,9 @@ def _render(
     counts: dict[str, int] = {}
     for planned in plan.channels:
         signature = feed_signature(
-            planned.stem, planned.title, planned.description, planned.total, planned.refs, settings
-        )
+            planned.stem, planned.title, planned.description, planned.total, planned.refs, settings,
+            plan.pages,
+        )  # fmt: skip
         paths = channel_paths(planned.stem, settings.formats)
         reusable = [path for path in paths if cached.get(path, ("", b""))[0] == signature]
         for path in reusable:
@@ -375,37 +383,18 @@ def _render(
             min(LATEST_TITLES, settings.max_items) if len(reusable) == len(paths) else settings.max_items
         )
         signatures.update(dict.fromkeys(paths, signature))
+    page_signatures, pages_done, pages = reusable_pages(plan, cached, settings)
+    signatures.update(page_signatures)
+    done.update(pages_done)
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
+    needed.extend(plan.page_refs[source] for source in pages)
     current, stale = reread(needed, articles, settings, reading.state.files)
     if stale:
         raise FeedsError(
             f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
         )
     articles.update(current)
-    site = materialize(plan, articles, settings, counts)
+    site = materialize(plan, articles, settings, counts, pages)
     rendered = render_site(site, settings, done)
     documents = {path: (signature, rendered[path]) for path, signature in signatures.items()}
     return site, rendered, documents, len(signatures) - len(done)
-
-
-def _reported(
-    root: Path, reports: Mapping[str, tuple[Any, Any]]
-) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
-    """The errors and warnings of ``reports`` (source → (error, warnings), in path order)."""
-    errors: list[ContentError] = []
-    warnings: list[str] = []
-    for source, (error, problems) in reports.items():
-        path = file_path(root, source)
-        if error is not None:
-            errors.append(ContentError(path, *error))
-        warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
-    return tuple(errors), tuple(warnings)
-
-
-def _byte_limit(settings: Settings) -> int:
-    return int(settings.max_file_mb * 1_000_000)
-
-
-def _too_big(file: ContentFile, settings: Settings) -> FileRecord:
-    message = f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
-    return FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -23,10 +24,9 @@ from feeds.build.cache import as_record
 from feeds.config import Settings
 from feeds.errors import ContentError
 from feeds.model import Article
-from feeds.model import Entry
+from feeds.plan.brief import brief
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
-from feeds.plan.planner import build_entry
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import ContentRoot
@@ -46,20 +46,6 @@ Progress = Callable[[int, int], None]
 _Batch = tuple[str, str, list[tuple[str, int, int, int]]]
 #: The error of a file whose reader process crashed.
 CRASHED = "the process reading this file crashed (a bug in a parser, or no memory left); skipped"
-
-
-def build_entries(settings: Settings, refs: Sequence[EntryRef]) -> tuple[Entry, ...]:
-    """Full entries for references of a built site, read again from their files.
-
-    An entry whose file changed or went away since the build is left out; the rebuild that the
-    change triggers accounts for it.
-    """
-    current, _ = reread(refs, {}, settings)
-    return tuple(
-        build_entry(ref, current[ref[REF_FILE][SOURCE]], settings)
-        for ref in refs
-        if ref[REF_FILE][SOURCE] in current
-    )
 
 
 def read_files(
@@ -200,7 +186,8 @@ def _read_one(
         return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)
     indexed = index_article(article, digest)
-    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, search_text(article))
+    filtering = (search_text(article), brief(article, digest))
+    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, filtering)
     return record, article
 
 
@@ -233,3 +220,26 @@ def reread(
         else:
             stale.append(source)
     return articles, stale
+
+
+def byte_limit(settings: Settings) -> int:
+    return int(settings.max_file_mb * 1_000_000)
+
+
+def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
+    message = f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+    return FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
+
+
+def reported(
+    root: Path, reports: Mapping[str, tuple[Any, Any]]
+) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
+    """The errors and warnings of ``reports`` (source → (error, warnings), in path order)."""
+    errors: list[ContentError] = []
+    warnings: list[str] = []
+    for source, (error, problems) in reports.items():
+        path = file_path(root, source)
+        if error is not None:
+            errors.append(ContentError(path, *error))
+        warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
+    return tuple(errors), tuple(warnings)

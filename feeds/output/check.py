@@ -1,6 +1,7 @@
 """Checks of rendered documents, for ``feeds check``: what a feed validator would reject first.
 
-Each check returns ``path: message`` lines; an empty list means the document passed.
+Each check returns ``path: message`` lines; an empty list means the document passed. And dates that
+validators flag, for ``feeds build`` to warn about with the clock it reads.
 """
 
 from __future__ import annotations
@@ -10,11 +11,22 @@ import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
+from feeds.plan.planner import REF_FILE
+from feeds.plan.planner import REF_STUB
+from feeds.plan.planner import EntryRef
+from feeds.source.scan import file_path
+from feeds.source.summary import ITEM
+from feeds.source.summary import SOURCE
 from feeds.text import http_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -127,6 +139,39 @@ def check_opml(data: bytes) -> Iterator[str]:
         if outline.get("text") is None:
             yield "an <outline> has no text attribute"
     yield from _check_urls(root)
+
+
+#: How far after the clock a date may be before feed validators call it implausible (the W3C
+#: validator's ImplausibleDate: more than a day ahead).
+AHEAD = timedelta(days=1)
+
+
+def dated_ahead(refs: Sequence[EntryRef], root: Path, now: datetime) -> list[tuple[float, str]]:
+    """(POSIX time, what) of the entries among ``refs`` (newest first, as a channel lists them)
+    dated more than ``AHEAD`` after ``now``: what an article says, which only the caller's clock
+    can tell from a late one (a build never reads the clock)."""
+    limit = (now + AHEAD).timestamp()
+    found = []
+    for ref in refs:
+        when = -ref[0]
+        if when <= limit:
+            break
+        item = ref[REF_STUB][ITEM]
+        what = file_path(root, ref[REF_FILE][SOURCE]) + (f": related item {item}" if item else "")
+        found.append((when, what))
+    return found
+
+
+def future_warnings(dated: Sequence[tuple[float, str]], now: datetime) -> list[str]:
+    """Warnings for those of ``dated_ahead``'s entries that are still more than ``AHEAD`` after
+    ``now`` (a later clock, for a build that found nothing to do)."""
+    limit = (now + AHEAD).timestamp()
+    return [
+        f"{what}: dated {datetime.fromtimestamp(when, timezone.utc):%Y-%m-%d %H:%M} UTC, more than a day "
+        "after now; feed validators flag such dates as implausible (check the date or the file's time)"
+        for when, what in dated
+        if when > limit
+    ]
 
 
 def _require(element: Any, names: list[str], what: str) -> Iterator[str]:

@@ -14,7 +14,9 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import threading
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,9 +30,13 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def write_site(documents: Mapping[str, bytes], output: Path) -> None:
+def write_site(
+    documents: Mapping[str, bytes], output: Path, *, compare: Iterable[str] = ()
+) -> tuple[str, ...]:
     """Replace ``output`` with exactly ``documents`` (relative path → bytes).
 
+    Returns the paths among ``compare`` whose bytes differ from the files they replace (all of
+    them when there was no output folder), read under the lock, just before the swap.
     An ``output`` that is a symbolic link stays one: the folder it leads to is replaced. Raises
     OutputError when the folder is locked by another build, is not ours to replace, or cannot be
     written; the previous site is then left as it was.
@@ -48,12 +54,29 @@ def write_site(documents: Mapping[str, bytes], output: Path) -> None:
         staging = output.with_name(f".{output.name}.new")
         _remove(staging)
         try:
-            _write_tree(staging, documents)
+            held = _write_tree(staging, documents, output)
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
             message = f"cannot write the new site ({e.strerror or e}); the previous site is left as it was"
             raise OutputError(f"{staging}: {message}") from e
+        # Files that writing compared already are not read again.
+        changed = tuple(
+            name
+            for name in compare
+            if (not held[name] if name in held else _differs(output / name, documents[name]))
+        )
         _swap_in(staging, output)
+    return changed
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    """Whether a file is missing or holds other bytes than ``data`` (sizes first: no read)."""
+    try:
+        if path.stat().st_size != len(data):
+            return True
+        return path.read_bytes() != data
+    except OSError:
+        return True
 
 
 def target(output: Path) -> Path:
@@ -70,11 +93,21 @@ def target(output: Path) -> Path:
 
 def output_listing(output: Path) -> dict[str, tuple[int, int]]:
     """Every file of an output folder: relative path → (size, modification time in ns)."""
-    listing = {}
-    for path in output.rglob("*"):
-        if path.is_file():
-            st = path.stat()
-            listing[path.relative_to(output).as_posix()] = (st.st_size, st.st_mtime_ns)
+    listing: dict[str, tuple[int, int]] = {}
+    if not output.is_dir():
+        return listing
+    # With scandir and strings rather than Path objects: a site with 10,000 entry pages took
+    # 0.7 s to list through rglob.
+    folders = [("", os.fspath(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    st = entry.stat()
+                    listing[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
     return listing
 
 
@@ -89,16 +122,54 @@ def _check_relative(name: str) -> None:
         raise OutputError(f"refusing to write {name!r}: outside the output folder")
 
 
-def _write_tree(root: Path, documents: Mapping[str, bytes]) -> None:
+def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> dict[str, bool]:
+    """Write ``documents`` under ``root``; a file of ``previous`` (the site in place) that holds the
+    same bytes is linked instead of written again. Returns, for the documents it compared with
+    ``previous``, whether the file there held their bytes.
+
+    At 100,000 articles a site has some 10,000 entry pages, and a build after one edit changes
+    a few of them: checking a page's bytes and linking it costs about a third of writing it. Files
+    are never changed in place, so the site in place stays whole until the swap.
+    """
     root.mkdir(parents=True)
     (root / MARKER).write_text("This folder is written by `feeds build`; edits here are replaced.\n")
-    made: set[Path] = set()
+    made: set[str] = set()
+    linking = previous.is_dir()
+    inside = Path(os.path.realpath(previous))
+    ours: dict[str, bool] = {}  # per folder of the old site: whether it is in it (not a link out)
+    held: dict[str, bool] = {}
     for name, data in documents.items():
-        path = root / name
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_bytes(data)
+        path = os.path.join(root, name)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        old = os.path.join(previous, name)
+        old_folder = os.path.dirname(old)
+        if linking and old_folder not in ours:
+            ours[old_folder] = Path(os.path.realpath(old_folder)).is_relative_to(inside)
+        if linking and ours[old_folder]:
+            try:
+                same = held[name] = _holds(old, data)
+                if same:
+                    os.link(old, path)
+                    continue
+            except FileNotFoundError:
+                held[name] = False
+            except OSError:  # a file system without hard links, or an unreadable file: write them
+                linking = False
+        with open(path, "wb") as file:
+            file.write(data)
+    return held
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether ``path`` is a regular file with exactly ``data`` in it."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        return False
+    with open(path, "rb") as file:
+        return file.read() == data
 
 
 def _swap_in(staging: Path, output: Path) -> None:

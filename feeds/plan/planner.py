@@ -1,8 +1,9 @@
-"""Convert: articles → de-duplicated entries, grouped into the ``all`` and per-topic channels.
+"""Planning: which entries each channel holds, in what order, decided from the per-file summaries.
 
-Two steps. ``plan_site`` decides everything from the small per-file indexes: drafts, quality, which
-copy of a duplicate wins, topics, order. ``materialize`` then builds full entries only for what
-reaches a feed. Pure: takes values, returns values; no files, no clock.
+``plan_site`` decides everything from the small per-file indexes: drafts, quality, which copy of a
+duplicate wins, topics, order, the pages of articles without a URL. ``entries.materialize`` then
+builds full entries only for what reaches a document. Pure: takes values, returns values; no files,
+no clock.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import heapq
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,31 +27,23 @@ from typing import Any
 from typing import Final
 
 from feeds.config import Settings
-from feeds.model import Article
-from feeds.model import BodyFormat
-from feeds.model import Channel
-from feeds.model import Entry
-from feeds.model import Image
-from feeds.model import Link
 from feeds.model import RelatedMode
-from feeds.model import Site
 from feeds.model import SkipCounts
 from feeds.model import Topic
+from feeds.plan.pages import page_paths
+from feeds.plan.topics import TopicIndex
 from feeds.source.summary import FILE_QUALITY
 from feeds.source.summary import IS_DRAFT
 from feeds.source.summary import ITEM
 from feeds.source.summary import KEY
 from feeds.source.summary import ORDER
+from feeds.source.summary import PAGE
 from feeds.source.summary import QUALITY
 from feeds.source.summary import SOURCE
 from feeds.source.summary import STUBS
 from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
 from feeds.source.summary import Stub
-from feeds.source.summary import article_id
-from feeds.source.summary import index_article
-from feeds.source.summary import related_id
-from feeds.text import slugify
 
 #: An entry before it is built: (order, key, file, stub, topics), where order is minus the
 #: published timestamp, key the entry's ``index.entry_key``, file and stub the winning copy's, and
@@ -84,12 +78,9 @@ class Plan:
     warnings: tuple[str, ...]
     names: Mapping[str, str] = field(default_factory=dict)  #: every topic name as written → its slug
     census: bytes = b""  #: with ``census``: every candidate entry's key, sorted, repeats included
-
-
-def convert(articles: Sequence[Article], settings: Settings) -> Site:
-    """Build every channel from the loaded articles (given in sorted path order)."""
-    plan = plan_site([index_article(a, "") for a in articles], settings)
-    return materialize(plan, {a.source: a for a in articles}, settings)
+    #: every article without a URL, by source: its page's path (``pages.page_paths``)
+    pages: Mapping[str, str] = field(default_factory=dict)
+    page_refs: Mapping[str, EntryRef] = field(default_factory=dict)  #: the same articles' references
 
 
 def plan_site(
@@ -117,16 +108,61 @@ def plan_site(
     Files are grouped by their set of topics, because all their entries belong to the same
     channels, except the few ids that several copies share, which are settled apart.
     """
-    topics = _TopicIndex(settings)
+    topics = TopicIndex(settings)
+    kept, skipped = _kept_files(files, settings)
+    names_of, slug_sets = _slug_sets(kept, topics)
+    stubs_of = entry_stubs(kept, settings)
+    if settings.min_quality is not None and settings.related is RelatedMode.ENTRIES:
+        skipped["low_quality"] += sum(map(len, map(_STUBS, kept))) - sum(map(len, stubs_of))
+    candidates = _Candidates(kept, stubs_of)
+    winners = candidates.settle_shared(slug_sets)
+    groups = _groups(kept, candidates.stubs_of, map(slug_sets.__getitem__, names_of), winners)
+    make = _References(topics.by_slug, previous)
+    if every_entry:
+        picked = _every_reference(groups, make, sorted(topics.by_slug))
+    else:
+        picked = _first_references(groups, make, keep or settings.max_items, candidates, slug_sets, winners)
+    channels = _channels(picked, settings)
+    skipped["duplicates"] = len(candidates.keys) - picked[0][2]
+    names = {name: topic.slug for name, topic in topics.by_name.items()}
+    every_key = b"".join(sorted(candidates.keys)) if census else b""
+    # Every article without a URL gets a page, shown in a feed or not: filtered feeds can show any.
+    page_refs = {
+        file[SOURCE]: make.ref(file[STUBS][0], file, make.topics(slug_sets[file[TOPICS]]))
+        for file in compress(kept, map(_PAGE, kept))
+    }
+    pages = page_paths((source, ref[REF_FILE][PAGE]) for source, ref in page_refs.items())
+    return Plan(channels, SkipCounts(**skipped), tuple(topics.warnings), names, every_key, pages, page_refs)
+
+
+#: Per set of topic slugs, its files and their candidate stubs.
+_Groups = dict[frozenset[str], tuple[list[FileIndex], list[tuple[Stub, ...]]]]
+#: A channel picked: its topic (None for ``all``), its references, its total.
+_Picked = list[tuple["Topic | None", list[Any], int]]
+#: A shared id's winning copy: [file, stub, slugs of every copy].
+_Winner = list[Any]
+
+
+def _kept_files(files: Sequence[FileIndex], settings: Settings) -> tuple[list[FileIndex], dict[str, int]]:
+    """The files that are neither drafts (unless included) nor below ``min_quality``, and the
+    counts of those left out."""
     floor = settings.min_quality
     kept = list(files) if settings.include_drafts else [file for file in files if not file[IS_DRAFT]]
-    drafts = len(files) - len(kept)
-    low_quality = 0
+    skipped = {"drafts": len(files) - len(kept), "low_quality": 0}
     if floor is not None:
         good = [file for file in kept if file[FILE_QUALITY] is None or file[FILE_QUALITY] >= floor]
-        low_quality, kept = len(kept) - len(good), good
-    # Topic names → slugs, once per distinct list of names, in the order files first use them
-    # (which decides the name a merged topic keeps; its warning names the first such file).
+        skipped["low_quality"], kept = len(kept) - len(good), good
+    return kept, skipped
+
+
+def _slug_sets(
+    kept: list[FileIndex], topics: TopicIndex
+) -> tuple[list[tuple[str, ...]], dict[tuple[str, ...], frozenset[str]]]:
+    """Each file's topic names, and each distinct list of names → its set of slugs.
+
+    Resolved once per distinct list of names, in the order files first use them (which decides
+    the name a merged topic keeps; its warning names the first such file).
+    """
     names_of = list(map(_NAMES, kept))
     distinct = dict.fromkeys(names_of)
 
@@ -137,23 +173,36 @@ def plan_site(
         name: topics.resolve(name, first_with(name)).slug
         for name in dict.fromkeys(chain.from_iterable(distinct))
     }
-    slug_sets = {names: frozenset(map(slug_of.__getitem__, names)) for names in distinct}
-    stubs_of = entry_stubs(kept, settings)
-    if floor is not None and settings.related is RelatedMode.ENTRIES:  # related items left out
-        low_quality += sum(map(len, map(_STUBS, kept))) - sum(map(len, stubs_of))
-    flat = list(chain.from_iterable(stubs_of))
-    keys = list(map(_KEY, flat))
-    shared = _repeated(keys)
-    ends = list(accumulate(map(len, stubs_of)))  # where each file's stubs end in ``flat``
+    return names_of, {names: frozenset(map(slug_of.__getitem__, names)) for names in distinct}
 
-    # A shared id's entry: an article beats a related item, then the first file in path order;
-    # it belongs to every copy's topics. Its copies are taken out of their files' stubs here.
-    winners: dict[bytes, list[Any]] = {}
-    if shared:
-        for position in compress(range(len(keys)), map(shared.__contains__, keys)):
-            number = bisect_right(ends, position)
-            file, stub = kept[number], flat[position]
-            stubs_of[number] = tuple(s for s in stubs_of[number] if s[KEY] not in shared)
+
+class _Candidates:
+    """Every candidate stub of the kept files, flat, with its key and the file it came from."""
+
+    def __init__(self, kept: list[FileIndex], stubs_of: list[tuple[Stub, ...]]) -> None:
+        self.kept = kept
+        self.stubs_of = stubs_of
+        self.flat = list(chain.from_iterable(stubs_of))
+        self.keys = list(map(_KEY, self.flat))
+        self.ends = list(accumulate(map(len, stubs_of)))  # where each file's stubs end in ``flat``
+
+    def file_at(self, position: int) -> FileIndex:
+        return self.kept[bisect_right(self.ends, position)]
+
+    def settle_shared(self, slug_sets: Mapping[tuple[str, ...], frozenset[str]]) -> dict[bytes, _Winner]:
+        """The entry of each id that several copies share, taken out of its files' stubs.
+
+        An article beats a related item, then the first file in path order wins; the entry
+        belongs to every copy's topics.
+        """
+        shared = _repeated(self.keys)
+        winners: dict[bytes, _Winner] = {}
+        if not shared:
+            return winners
+        for position in compress(range(len(self.keys)), map(shared.__contains__, self.keys)):
+            number = bisect_right(self.ends, position)
+            file, stub = self.kept[number], self.flat[position]
+            self.stubs_of[number] = tuple(s for s in self.stubs_of[number] if s[KEY] not in shared)
             winner = winners.get(stub[KEY])
             if winner is None:
                 winners[stub[KEY]] = [file, stub, slug_sets[file[TOPICS]]]
@@ -161,43 +210,59 @@ def plan_site(
             if winner[1][ITEM] and not stub[ITEM]:
                 winner[0], winner[1] = file, stub
             winner[2] = winner[2] | slug_sets[file[TOPICS]]
-    # Each entry once, under the set of slugs it belongs to (its file's, unless its id is
-    # shared): per set, the files and their stubs.
-    groups: dict[frozenset[str], tuple[list[FileIndex], list[tuple[Stub, ...]]]] = defaultdict(
-        lambda: ([], [])
-    )
-    for slugs, file, stubs in zip(map(slug_sets.__getitem__, names_of), kept, stubs_of, strict=True):
+        return winners
+
+
+def _groups(
+    kept: list[FileIndex],
+    stubs_of: list[tuple[Stub, ...]],
+    slugs_of_files: Iterable[frozenset[str]],
+    winners: Mapping[bytes, _Winner],
+) -> _Groups:
+    """Each entry once, under the set of slugs it belongs to (its file's, unless its id is shared)."""
+    groups: _Groups = defaultdict(lambda: ([], []))
+    for slugs, file, stubs in zip(slugs_of_files, kept, stubs_of, strict=True):
         group = groups[slugs]
         group[0].append(file)
         group[1].append(stubs)
     for file, stub, slugs in winners.values():
         groups[slugs][0].append(file)
         groups[slugs][1].append((stub,))
+    return groups
 
-    make = _References(topics.by_slug, previous)
-    by_slug = topics.by_slug
-    picked: list[tuple[Topic | None, list[Any], int]]
-    if every_entry:
-        picked = _every_reference(groups, make, sorted(by_slug))
-    else:
-        # Each group's stubs sorted (in C): a channel's first entries are a short merge of them.
-        members = [(slugs, sorted(chain.from_iterable(group[1]))) for slugs, group in groups.items()]
-        picked = []
-        for topic in (None, *(by_slug[slug] for slug in sorted(by_slug))):
-            lists = [stubs for slugs, stubs in members if topic is None or topic.slug in slugs]
-            first = list(islice(heapq.merge(*lists), keep or settings.max_items))
-            picked.append((topic, first, sum(map(len, lists))))
-        # References for the stubs picked, only.
-        wanted = {stub[KEY] for _, stubs, _ in picked for stub in stubs}
-        ref_of: dict[bytes, EntryRef] = {}
-        for position in compress(range(len(keys)), map(wanted.__contains__, keys)):
-            file, stub = kept[bisect_right(ends, position)], flat[position]
-            ref_of[stub[KEY]] = make.ref(stub, file, make.topics(slug_sets[file[TOPICS]]))
-        for key, (file, stub, slugs) in winners.items():
-            if key in wanted:
-                ref_of[key] = make.ref(stub, file, make.topics(slugs))
-        picked = [(topic, list(map(ref_of.__getitem__, map(_KEY, stubs))), n) for topic, stubs, n in picked]
 
+def _first_references(
+    groups: _Groups,
+    make: _References,
+    keep: int,
+    candidates: _Candidates,
+    slug_sets: Mapping[tuple[str, ...], frozenset[str]],
+    winners: Mapping[bytes, _Winner],
+) -> _Picked:
+    """Every channel with references to its first ``keep`` entries only, and its total."""
+    by_slug = make.by_slug
+    # Each group's stubs sorted (in C): a channel's first entries are a short merge of them.
+    members = [(slugs, sorted(chain.from_iterable(group[1]))) for slugs, group in groups.items()]
+    picked: _Picked = []
+    for topic in (None, *(by_slug[slug] for slug in sorted(by_slug))):
+        lists = [stubs for slugs, stubs in members if topic is None or topic.slug in slugs]
+        first = list(islice(heapq.merge(*lists), keep))
+        picked.append((topic, first, sum(map(len, lists))))
+    # References for the stubs picked, only.
+    wanted = {stub[KEY] for _, stubs, _ in picked for stub in stubs}
+    ref_of: dict[bytes, EntryRef] = {}
+    keys = candidates.keys
+    for position in compress(range(len(keys)), map(wanted.__contains__, keys)):
+        file, stub = candidates.file_at(position), candidates.flat[position]
+        ref_of[stub[KEY]] = make.ref(stub, file, make.topics(slug_sets[file[TOPICS]]))
+    for key, (file, stub, slugs) in winners.items():
+        if key in wanted:
+            ref_of[key] = make.ref(stub, file, make.topics(slugs))
+    return [(topic, list(map(ref_of.__getitem__, map(_KEY, stubs))), n) for topic, stubs, n in picked]
+
+
+def _channels(picked: _Picked, settings: Settings) -> tuple[PlannedChannel, ...]:
+    """``all``, then each topic that has entries."""
     site = settings.site
     channels = []
     for topic, refs, total in picked:
@@ -207,13 +272,11 @@ def plan_site(
             channels.append(
                 PlannedChannel(topic.stem, topic.title, topic.description, tuple(refs), total, topic)
             )
-    skipped = SkipCounts(drafts=drafts, low_quality=low_quality, duplicates=len(keys) - picked[0][2])
-    names = {name: topic.slug for name, topic in topics.by_name.items()}
-    every_key = b"".join(sorted(keys)) if census else b""
-    return Plan(tuple(channels), skipped, tuple(topics.warnings), names, every_key)
+    return tuple(channels)
 
 
 _NAMES = itemgetter(TOPICS)
+_PAGE = itemgetter(PAGE)
 _STUBS = itemgetter(STUBS)
 _ORDER = itemgetter(ORDER)
 _KEY = itemgetter(KEY)
@@ -241,10 +304,10 @@ def _repeated(keys: list[bytes]) -> set[bytes]:
 
 
 def _every_reference(
-    groups: Mapping[frozenset[str], tuple[list[FileIndex], list[tuple[Stub, ...]]]],
+    groups: _Groups,
     make: _References,
     slugs: list[str],
-) -> list[tuple[Topic | None, list[EntryRef], int]]:
+) -> _Picked:
     """Every channel with every reference, in order: all of them sorted once, then dealt out to
     their topics' channels (cheaper than sorting each channel)."""
     everything = sorted(chain.from_iterable(make.refs(*group, make.topics(s)) for s, group in groups.items()))
@@ -257,7 +320,7 @@ def _every_reference(
         for channel in lists:
             channel.append(ref)
     topics = make.by_slug
-    picked: list[tuple[Topic | None, list[EntryRef], int]] = [(None, everything, len(everything))]
+    picked: _Picked = [(None, everything, len(everything))]
     picked.extend((topics[slug], refs, len(refs)) for slug, refs in members.items())
     return picked
 
@@ -301,139 +364,5 @@ class _References:
         return (stub[ORDER], stub[KEY], file, stub, topics)
 
 
-def materialize(
-    plan: Plan, articles: Mapping[str, Article], settings: Settings, counts: Mapping[str, int] | None = None
-) -> Site:
-    """The site with full entries for what reaches a feed; ``articles`` must hold their files.
-
-    ``counts`` (channel stem → number) builds fewer than ``max_items`` entries for channels whose
-    feeds need not be rendered again.
-    """
-    built: dict[bytes, Entry] = {}
-    channels = []
-    for planned in plan.channels:
-        entries = []
-        count = settings.max_items if counts is None else counts[planned.stem]
-        for ref in planned.refs[:count]:
-            entry = built.get(ref[REF_KEY])
-            if entry is None:
-                entry = built[ref[REF_KEY]] = build_entry(ref, articles[ref[REF_FILE][SOURCE]], settings)
-            entries.append(entry)
-        channels.append(
-            Channel(
-                stem=planned.stem,
-                title=planned.title,
-                description=planned.description,
-                entries=tuple(entries),
-                total=planned.total,
-                topic=planned.topic,
-                refs=planned.refs,
-            )
-        )
-    return Site(channels=tuple(channels), skipped=plan.skipped, warnings=plan.warnings)
-
-
-#: An article's entry links at most this many of its related items ("More coverage" and
-#: rel="related" links), so that one article with thousands of them cannot make every feed it is
-#: in megabytes longer; each related item is still an entry of its own.
-MAX_RELATED_LINKS = 100
-
-
-def build_entry(ref: EntryRef, article: Article, settings: Settings) -> Entry:
-    """The full entry for a reference: the article itself, or one of its related items."""
-    item_number, topics = ref[REF_STUB][ITEM], ref[REF_TOPICS]
-    if item_number == 0:
-        related = () if settings.related is RelatedMode.OFF else article.related[:MAX_RELATED_LINKS]
-        return Entry(
-            id=article_id(article),
-            title=article.title,
-            published=article.published,
-            source=article.source,
-            url=article.url,
-            summary=article.excerpt,
-            body=article.body,
-            body_format=article.body_format,
-            provider=article.provider,
-            topics=topics,
-            category=article.category,
-            image=_best_image(article.images),
-            quality=article.quality,
-            related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
-        )
-    item = article.related[item_number - 1]
-    via = (
-        Link(article.url, article.title, article.provider.name if article.provider else None)
-        if article.url
-        else None
-    )
-    return Entry(
-        id=related_id(item),
-        title=item.title,
-        published=item.published or article.published,
-        source=f"{article.source}#related-{item_number}",
-        url=item.url,
-        summary=item.excerpt,
-        body_format=BodyFormat.TEXT,
-        provider=item.provider,
-        topics=topics,
-        image=_best_image(item.images),
-        via=via,
-        quality=item.quality,
-    )
-
-
-def _slug(topic: Topic) -> str:
-    return topic.slug
-
-
 def _below(quality: float | None, settings: Settings) -> bool:
     return settings.min_quality is not None and quality is not None and quality < settings.min_quality
-
-
-class _TopicIndex:
-    """Names as written → Topic, applying config renames and merging names that share a slug."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.by_slug: dict[str, Topic] = {}
-        self.by_name: dict[str, Topic] = {}
-        self.warnings: list[str] = []
-
-    def resolve(self, name: str, source: Callable[[], str]) -> Topic:
-        """The topic of a name; ``source()`` names the file to blame when the name is merged."""
-        topic = self.by_name.get(name)
-        if topic is None:
-            options = self.settings.topics.get(name)
-            final = options.rename if options is not None and options.rename else name
-            slug = slugify(final)
-            topic = self.by_slug.get(slug)
-            if topic is None:
-                topic = self._new(final, slug)
-                self.by_slug[slug] = topic
-            elif topic.name != final:
-                self.warnings.append(
-                    f"{source()}: topic {final!r} has the same slug {slug!r} as {topic.name!r}; "
-                    f"merged into {topic.name!r}"
-                )
-            self.by_name[name] = topic
-        return topic
-
-    def _new(self, name: str, slug: str) -> Topic:
-        options = self.settings.topics.get(name)
-        return Topic(
-            slug=slug,
-            name=name,
-            title=(options.title if options and options.title else f"{self.settings.site.title}: {name}"),
-            description=(
-                options.description if options and options.description else f"Latest articles about {name}"
-            ),
-        )
-
-
-def _best_image(images: Sequence[Image]) -> Image | None:
-    """The largest image by area; the first one wins ties (and when sizes are unknown)."""
-    best = None
-    for image in images:
-        if best is None or image.area > best.area:
-            best = image
-    return best

@@ -31,6 +31,7 @@ from feeds.config import Settings
 from feeds.model import RelatedMode
 from feeds.model import SkipCounts
 from feeds.model import Topic
+from feeds.plan.pages import page_paths
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import REF_STUB
@@ -44,6 +45,7 @@ from feeds.source.summary import IS_DRAFT
 from feeds.source.summary import ITEM
 from feeds.source.summary import KEY
 from feeds.source.summary import ORDER
+from feeds.source.summary import PAGE
 from feeds.source.summary import SOURCE
 from feeds.source.summary import STUBS
 from feeds.source.summary import TOPICS
@@ -74,11 +76,12 @@ class Memo:
     files: dict[str, FileIndex]  #: the files those entries come from
     skipped: tuple[int, int, int]  #: drafts, low quality, duplicates
     reports: dict[str, tuple[Any, Any]]  #: source → (error, warnings), for files with either
+    pages: list[Head]  #: every article without a URL (``Plan.page_refs``); ``files`` has theirs too
 
     def to_value(self) -> tuple[Any, ...]:
         return (
             self.settings, self.versions, self.census, self.names, self.topics, self.channels,
-            self.files, self.skipped, self.reports,
+            self.files, self.skipped, self.reports, self.pages,
         )  # fmt: skip
 
     @classmethod
@@ -108,10 +111,14 @@ def memo_of(plan: Plan, settings: Settings, versions: list[Version], reports: di
             slugs = tuple(topic.slug for topic in ref[REF_TOPICS])
             head.append((ref[0], ref[REF_KEY], file[SOURCE], ref[REF_STUB][ITEM], slugs))
         channels.append((channel.topic.slug if channel.topic else "", channel.total, head))
+    pages = []
+    for source, ref in plan.page_refs.items():
+        files[source] = ref[REF_FILE]
+        pages.append((ref[0], ref[REF_KEY], source, 0, tuple(topic.slug for topic in ref[REF_TOPICS])))
     skipped = plan.skipped
     return Memo(
         repr(settings), versions, plan.census, dict(plan.names), topics, channels, files,
-        (skipped.drafts, skipped.low_quality, skipped.duplicates), reports,
+        (skipped.drafts, skipped.low_quality, skipped.duplicates), reports, pages,
     )  # fmt: skip
 
 
@@ -167,13 +174,17 @@ def replan(
     for total, head in channels.values():
         if total <= 0 or len(head) < min(total, settings.max_items):
             return None  # a channel gone, or one that no longer knows what its feeds show
+    pages = {head[2]: head for head in memo.pages if head[2] not in before}
+    pages.update((head[2], head) for head in _page_heads(put))
     files = {**memo.files, **added}  # the heads no longer hold entries of the files before
     ordered: list[tuple[str, int, list[Head]]] = [
         (slug, channels[slug][0], channels[slug][1]) for slug, _, _ in memo.channels
     ]
+    kept = {head[2]: files[head[2]] for _, _, heads in ordered for head in heads}
+    kept.update((source, files[source]) for source in pages)
     updated = Memo(
-        memo.settings, [], bytes(census), memo.names, memo.topics, ordered,
-        {head[2]: files[head[2]] for _, _, heads in ordered for head in heads}, skipped, {},
+        memo.settings, [], bytes(census), memo.names, memo.topics, ordered, kept, skipped, {},
+        list(pages.values()),
     )  # fmt: skip
     return _plan(updated, settings), updated
 
@@ -210,7 +221,8 @@ def replan_every_entry(
             del refs[at]
     topics = {channel.topic.slug: channel.topic for channel in plan.channels if channel.topic}
     tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
-    for _, index, order, key, item, slugs in put:
+    page_refs = {source: ref for source, ref in plan.page_refs.items() if source not in before}
+    for source, index, order, key, item, slugs in put:
         if any(slug not in topics for slug in slugs):
             return None  # a topic that had no entries: a new channel
         entry_topics = tuples.get(slugs)
@@ -220,13 +232,16 @@ def replan_every_entry(
         for slug in ("", *slugs):
             refs = channels[slug]
             refs.insert(bisect_left(refs, (order, key)), ref)
+        if item == 0 and index[PAGE] is not None:
+            page_refs[source] = ref
     if any(not refs for refs in channels.values()):
         return None  # a channel gone
     planned = tuple(
         dataclasses.replace(channel, refs=tuple(refs), total=len(refs))
         for channel, refs in zip(plan.channels, channels.values(), strict=True)
     )
-    return Plan(planned, SkipCounts(*skipped), (), plan.names, bytes(census))
+    pages = page_paths((source, ref[REF_FILE][PAGE]) for source, ref in page_refs.items())
+    return Plan(planned, SkipCounts(*skipped), (), plan.names, bytes(census), pages, page_refs)
 
 
 #: An entry a changed file takes out of a plan: (order, key, slugs).
@@ -326,12 +341,20 @@ def _add(channel: list[Any], head: Head, size: int) -> None:
         del heads[size:]
 
 
+def _page_heads(put: list[_In]) -> list[Head]:
+    """The heads of the articles without a URL among the entries that changed files put in."""
+    return [
+        (order, key, source, 0, slugs)
+        for source, index, order, key, item, slugs in put
+        if item == 0 and index[PAGE] is not None
+    ]
+
+
 def _plan(memo: Memo, settings: Settings) -> Plan:
     topics = {slug: Topic(*fields) for slug, fields in memo.topics.items()}
     tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
-    channels = []
-    site = settings.site
-    for slug, total, heads in memo.channels:
+
+    def refs_of(heads: list[Head]) -> list[EntryRef]:
         refs: list[EntryRef] = []
         for order, key, source, item, slugs in heads:
             entry_topics = tuples.get(slugs)
@@ -339,13 +362,24 @@ def _plan(memo: Memo, settings: Settings) -> Plan:
                 entry_topics = tuples[slugs] = tuple(topics[s] for s in slugs)
             file = memo.files[source]
             refs.append((order, key, file, file[STUBS][item], entry_topics))
+        return refs
+
+    channels = []
+    site = settings.site
+    for slug, total, heads in memo.channels:
+        refs = refs_of(heads)
         if not slug:
             channels.append(PlannedChannel("all", site.title, site.description, tuple(refs), total))
             continue
         topic = topics[slug]
         channels.append(PlannedChannel(topic.stem, topic.title, topic.description, tuple(refs), total, topic))
     drafts, low_quality, duplicates = memo.skipped
-    return Plan(tuple(channels), SkipCounts(drafts, low_quality, duplicates), (), memo.names, memo.census)
+    page_refs = {ref[REF_FILE][SOURCE]: ref for ref in refs_of(memo.pages)}
+    pages = page_paths((source, ref[REF_FILE][PAGE]) for source, ref in page_refs.items())
+    return Plan(
+        tuple(channels), SkipCounts(drafts, low_quality, duplicates), (), memo.names, memo.census, pages,
+        page_refs,
+    )  # fmt: skip
 
 
 class _Keys(Sequence[bytes]):

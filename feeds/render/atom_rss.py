@@ -12,7 +12,8 @@ feedgen 1.0.0 needs care, and every workaround lives here:
 * Atom entry links lose ``rel``/``type``/``title`` (``link`` is rebound in ``entry.py``), and its
   media extension wraps images in ``media:group``; so only the story's own link (no rel, which
   RFC 4287 §4.2.7.2 reads as ``alternate``) goes through feedgen, and related, via and enclosure
-  links, sibling formats, ``media:*`` and ``dc:creator`` are added by our extension below.
+  links, sibling formats, ``media:*`` and ``dc:creator`` are added by our extension below;
+* ``link()`` refuses ``rel="hub"``, so WebSub hubs are added by the extension too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from feeds.model import Format
 from feeds.model import Image
 from feeds.render.context import FeedContext
 from feeds.render.context import image_type
+from feeds.render.icons import favicon_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -55,12 +57,16 @@ def feed_bytes(ctx: FeedContext, fmt: Format) -> bytes:
     fg.author(name=ctx.settings.author_name())
     fg.generator(generator="feeds", version=ctx.generator_version)
     site = ctx.settings.site
-    if site.icon:
-        fg.icon(site.icon)
-    if site.logo:
-        fg.logo(site.logo)
-    if site.logo or site.icon:
-        fg.image(url=site.logo or site.icon, title=channel.title, link=ctx.html_url)
+    # Atom's icon is small and square (RFC 4287 §4.2.5), its logo twice as wide as tall (§4.2.8):
+    # the favicon and the logo. RSS's image (at most 144 px wide) is the logo, else the favicon;
+    # feedgen's image() would also make it the Atom logo, so it is only called for RSS.
+    favicon = favicon_url(ctx.settings)
+    if fmt is Format.ATOM:
+        fg.icon(favicon)
+        if site.logo:
+            fg.logo(site.logo)
+    else:
+        fg.image(url=site.logo or favicon, title=channel.title, link=ctx.html_url)
     for category in ctx.categories:
         fg.category(term=category)
     for entry in channel.entries:
@@ -80,8 +86,9 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, entry: Entry, fmt: Format) -
     fe.title(entry.title)
     fe.published(entry.published)
     fe.updated(entry.published)
-    if entry.url:
-        fe.link(href=entry.url)
+    link = ctx.entry_url(entry)
+    if link:
+        fe.link(href=link)
     if entry.summary:
         fe.summary(entry.summary if fmt is Format.ATOM else ctx.escape(entry.summary))
     fe.content(ctx.content_html(entry), type="html" if fmt is Format.ATOM else None)
@@ -114,6 +121,10 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return {"media": MEDIA_NS}
 
     def extend_atom(self, feed: Any) -> Any:
+        self_link = next(link for link in feed.iterfind("link") if link.get("rel") == "self")
+        for url in reversed(self.ctx.hubs):
+            # WebSub §4: rel="hub" beside rel="self" (RFC 5988 Appendix B), first hub first.
+            self_link.addnext(etree.Element("link", rel="hub", href=url))
         # Before the HTML page's link: readers such as newsboat take the last alternate link of a
         # feed, whatever its type, as the feed's website.
         page = next(link for link in feed.iterfind("link") if link.get("type") == "text/html")
@@ -123,6 +134,9 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
 
     def extend_rss(self, rss: Any) -> Any:
         channel = rss[0]
+        self_link = channel.find(f"{{{ATOM_NS}}}link[@rel='self']")
+        for url in reversed(self.ctx.hubs):
+            self_link.addnext(etree.Element(f"{{{ATOM_NS}}}link", rel="hub", href=url))
         for fmt, url in self.ctx.sibling_urls(self.fmt):
             etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel="alternate", type=fmt.media_type, href=url)
         # RSS has no author element without an e-mail address (managingEditor), and feedgen's

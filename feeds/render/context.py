@@ -31,6 +31,11 @@ def document_path(stem: str, fmt: Format) -> str:
     return f"{stem}.{fmt.value}"
 
 
+def document_url(settings: Settings, path: str) -> str:
+    """Absolute URL of an output path: what feeds name as their ``self`` and WebSub topic."""
+    return settings.url(quote(path))
+
+
 def page_path(stem: str) -> str:
     """Output path of a channel's page for people, e.g. ``topics/ai.html``."""
     return f"{stem}.html"
@@ -52,7 +57,7 @@ class FeedContext:
     query: str = ""  #: a filtered feed's canonical query string, part of its own and its siblings' URLs
 
     def self_url(self, fmt: Format) -> str:
-        url = self.settings.url(quote(document_path(self.channel.stem, fmt)))
+        url = document_url(self.settings, document_path(self.channel.stem, fmt))
         return f"{url}?{self.query}" if self.query else url
 
     @property
@@ -61,6 +66,17 @@ class FeedContext:
         if self.channel.topic is None:
             return self.settings.url()
         return self.settings.url(quote(page_path(self.channel.stem)))
+
+    def entry_url(self, entry: Entry) -> str | None:
+        """Where a reader opens an entry: the story's own URL, or else its page in the site."""
+        if entry.url is None and entry.page is not None:
+            return self.settings.url(quote(entry.page))
+        return entry.url
+
+    @property
+    def hubs(self) -> tuple[str, ...]:
+        """WebSub hubs the feed names; none for a filtered feed, whose content is per request."""
+        return () if self.query else self.settings.hub_urls
 
     def sibling_urls(self, fmt: Format) -> list[tuple[Format, str]]:
         return [(other, self.self_url(other)) for other in self.settings.formats if other is not fmt]

@@ -22,15 +22,21 @@ _CLEAN_CONTENT = {"script", "style"}
 _URL_SCHEMES = {"http", "https"}
 
 
-def sanitize(fragment: str, base_url: str | None) -> str:
+#: An entry's page loads nothing from elsewhere (``pages.PAGE_POLICY``): no images in it.
+_PAGE_TAGS = nh3.ALLOWED_TAGS - {"img"}
+
+
+def sanitize(fragment: str, base_url: str | None, tags: set[str] | None = None) -> str:
     """Keep harmless markup only: no scripts, handlers, styles or frames; http(s) links only.
 
     Relative links are made absolute against ``base_url`` (the article's own URL), or dropped
-    when there is none, since a feed reader has no base to resolve them against.
+    when there is none, since a feed reader has no base to resolve them against. ``tags``
+    narrows nh3's default set of tags.
     """
     relative: Any = ("rewrite_with_base", base_url) if base_url else "deny"
     cleaned: str = nh3.clean(
         fragment,
+        tags=tags,
         clean_content_tags=_CLEAN_CONTENT,
         url_schemes=_URL_SCHEMES,
         url_relative=relative,
@@ -73,16 +79,25 @@ def entry_html(entry: Entry) -> str:
     for a related item, then the "More coverage" list for an article with related items. A body
     whose HTML would make the content longer than ``MAX_CONTENT_CHARS`` is shown as plain text.
     """
-    content = _entry_html(entry, entry.body_format)
+    return _bounded(entry, images=True)
+
+
+def page_html(entry: Entry) -> str:
+    """The content of an entry for its page in the site: as in the feeds, without images."""
+    return _bounded(entry, images=False)
+
+
+def _bounded(entry: Entry, images: bool) -> str:
+    content = _content(entry, images, entry.body_format)
     if len(content) > MAX_CONTENT_CHARS and entry.body.strip():
-        content = _entry_html(entry, None)
+        content = _content(entry, images, None)
     return content
 
 
-def _entry_html(entry: Entry, body_format: BodyFormat | None) -> str:
-    """``entry_html`` with the body in ``body_format``, or as plain text cut to fit (None)."""
+def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
+    """The content with the body in ``body_format``, or as plain text cut to fit (None)."""
     parts = []
-    if entry.image is not None:
+    if images and entry.image is not None:
         size = "".join(
             f' {name}="{value}"'
             for name, value in (("width", entry.image.width), ("height", entry.image.height))
@@ -108,7 +123,7 @@ def _entry_html(entry: Entry, body_format: BodyFormat | None) -> str:
         parts.append(f"<h3>More coverage</h3>\n<ul>\n{items}</ul>\n")
     if not parts:  # feed validators flag blank content; the title is all there is
         parts.append(f"<p>{html.escape(entry.title)}</p>\n")
-    return sanitize("".join(parts), entry.url)
+    return sanitize("".join(parts), entry.url, None if images else _PAGE_TAGS)
 
 
 def _link(url: str, title: str) -> str:

@@ -8,6 +8,8 @@ from typing import Any
 from feeds.model import Entry
 from feeds.model import Format
 from feeds.render.context import FeedContext
+from feeds.render.icons import favicon_url
+from feeds.render.icons import icon_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -22,11 +24,13 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
         "feed_url": ctx.self_url(Format.JSON),
         "description": ctx.channel.description,
     }
-    if site.icon:
-        # Both should be square (spec: icon about 512 px, favicon at least 64 px); a wide logo is not.
-        feed["icon"] = feed["favicon"] = site.icon
+    # Both should be square (spec: icon about 512 px, favicon about 64 px); a wide logo is not.
+    feed["icon"] = icon_url(ctx.settings)
+    feed["favicon"] = favicon_url(ctx.settings)
     feed["authors"] = [{"name": ctx.settings.author_name()}]
     feed["language"] = site.language
+    if ctx.hubs:
+        feed["hubs"] = [{"type": "WebSub", "url": url} for url in ctx.hubs]
     siblings = ctx.sibling_urls(Format.JSON)
     if siblings:
         # Custom extension (names start with "_", spec §"Extensions"): the other formats.
@@ -37,8 +41,9 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
 
 def _item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.id}
-    if entry.url:
-        item["url"] = entry.url
+    url = ctx.entry_url(entry)
+    if url:
+        item["url"] = url
     item["title"] = entry.title
     item["content_html"] = ctx.content_html(entry)
     if entry.summary:

@@ -38,7 +38,8 @@ def opml_bytes(site: Site, contexts: list[FeedContext], fmt: Format) -> bytes:
     if updated is not None:
         etree.SubElement(head, "dateModified").text = format_datetime(updated, usegmt=True)
     etree.SubElement(head, "ownerName").text = settings.author_name()
-    etree.SubElement(head, "docs").text = "http://opml.org/spec2.opml"
+    # No <docs>: OPML 2.0 makes it optional, and the W3C Feed Validation Service reports it as an
+    # undefined head element (an error).
     body = etree.SubElement(root, "body")
     for ctx in contexts:
         etree.SubElement(

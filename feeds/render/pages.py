@@ -1,4 +1,5 @@
-"""Pages for people: the index (topics, counts, latest titles) and one page per channel.
+"""Pages for people: the index (topics, counts, latest titles), one page per channel, and one per
+entry that has no URL of its own.
 
 Pages link to each other and to feeds by relative URLs, so the site also works opened from disk
 and under any base path; the addresses offered for copying are absolute.
@@ -21,6 +22,7 @@ from feeds.model import Entry
 from feeds.render.context import FeedContext
 from feeds.render.context import document_path
 from feeds.render.context import page_path
+from feeds.render.entry_html import page_html
 from feeds.render.opml import OPML
 from feeds.render.opml import opml_paths
 
@@ -114,6 +116,16 @@ def index_bytes(contexts: list[FeedContext]) -> bytes:
     ]
     alternates = [feed for topic in topics for feed in topic.feeds]
     return _render("index.html", contexts[0], topics=topics, alternates=alternates, root="")
+
+
+def entry_page_bytes(everything: FeedContext, entry: Entry) -> bytes:
+    """The page of an entry without a URL of its own (``entry.page``): its title, date, outlet
+    and topics, then its content as the feeds carry it, without images (the page policy loads
+    nothing from elsewhere). ``everything`` is the ``all`` channel's, whose feeds it offers."""
+    root = "../" * (entry.page or "").count("/")
+    feeds = _feed_links(everything, root)
+    content = Markup(page_html(entry))
+    return _render("entry.html", everything, entry=entry, content=content, alternates=feeds, root=root)
 
 
 def channel_page_bytes(ctx: FeedContext) -> bytes:

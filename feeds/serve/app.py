@@ -23,9 +23,12 @@ from flask import Response
 from flask import current_app
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound
+from werkzeug.http import HTTP_STATUS_CODES
 
 from feeds._version import __version__
+from feeds.config import HUB_PATH
 from feeds.config import Settings
 from feeds.config import WatchMode
 from feeds.config import load_settings
@@ -35,6 +38,7 @@ from feeds.render.pages import HTML_POLICY
 from feeds.serve.filters import PARAMETERS
 from feeds.serve.filters import FilterError
 from feeds.serve.filters import parse_filter
+from feeds.serve.limits import FilterBusy
 from feeds.serve.live import LiveSite
 from feeds.serve.responses import prefers_html
 from feeds.serve.responses import respond
@@ -52,6 +56,9 @@ _PAGES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _TEXT = "text/plain; charset=utf-8"
+#: Every document and /healthz answer these (the built-in hub POST too); a method that no route
+#: takes gets 405, whatever its target (RFC 9110 §15.5.6).
+ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 
 bp = Blueprint("feeds", __name__)
 
@@ -87,6 +94,7 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
     app.extensions["feeds"] = live
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(_known_methods_only)
     app.after_request(_no_sniffing)
     app.wsgi_app = _FrontDoor(app.wsgi_app, live)  # type: ignore[method-assign]
     live.watch(settings.serve.reload_interval, events=settings.serve.watch is WatchMode.EVENTS)
@@ -132,6 +140,28 @@ def healthz() -> Response:
     return Response(json.dumps(report, indent=1) + "\n", status, headers, content_type="application/json")
 
 
+#: The longest subscription request body the built-in hub reads.
+MAX_HUB_REQUEST = 8192
+
+
+@bp.post(f"/{HUB_PATH}")
+def websub() -> Response:
+    """The built-in WebSub hub (``websub.builtin``): subscription requests (WebSub §5.1)."""
+    hub = get_site().websub.active_hub()
+    if hub is None:
+        raise NotFound()
+    if request.content_length is not None and request.content_length > MAX_HUB_REQUEST:
+        return Response(f"413 request over {MAX_HUB_REQUEST} bytes\n", 413, content_type=_TEXT)
+    if request.mimetype != "application/x-www-form-urlencoded":
+        message = "415 a subscription request is a form (application/x-www-form-urlencoded)\n"
+        return Response(message, 415, content_type=_TEXT)
+    request.max_content_length = MAX_HUB_REQUEST  # a chunked body is cut off here too
+    reply = hub.answer(request.form.to_dict())
+    headers = {"Cache-Control": "no-store", **dict(reply.headers)}
+    text = f"{reply.status} {HTTP_STATUS_CODES[reply.status]}: {reply.text}\n"
+    return Response(text, reply.status, headers, content_type=_TEXT)
+
+
 @bp.get("/", defaults={"path": ""})
 @bp.get("/<path:path>")
 def document(path: str) -> Response:
@@ -151,9 +181,24 @@ def document(path: str) -> Response:
         except FilterError as e:
             return Response(f"400 Bad Request: {e.message}\n", 400, content_type=_TEXT)
         if feed_filter:
-            doc = snapshot.filtered(key, feed_filter, view) or doc
+            try:
+                doc = snapshot.filtered(key, feed_filter, view) or doc
+            except FilterBusy as e:
+                busy = {"Retry-After": str(e.retry_after), "Cache-Control": "no-store"}
+                return Response(f"503 Service Unavailable: {e}\n", 503, busy, content_type=_TEXT)
     status, headers, body = respond(doc, request.environ)
     return Response(body, status, headers)
+
+
+def _known_methods_only() -> None:
+    """405 for a method that no route takes, whatever the target: routing alone gives 404 to a
+    target that is no path at all (``CONNECT host:port`` reaches WSGI with an empty ``PATH_INFO``).
+    Routing's own 405 (POST to a document) already names the target's methods."""
+    if not isinstance(request.routing_exception, NotFound):
+        return
+    routed = {method for rule in current_app.url_map.iter_rules() for method in rule.methods or ()}
+    if request.method not in routed:
+        raise MethodNotAllowed(valid_methods=list(ALLOWED_METHODS))
 
 
 def _no_sniffing(response: Response) -> Response:

@@ -47,8 +47,8 @@ class FeedFilter:
     """What a subscriber asked for; an empty filter leaves a feed as it is."""
 
     limit: int | None = None  #: at most this many entries
-    words: tuple[str, ...] = ()  #: each must appear in the title or summary (case-insensitive)
-    provider: str | None = None  #: the provider's name or domain, case-insensitive
+    words: tuple[str, ...] = ()  #: each must appear in the title or summary; casefolded, sorted
+    provider: str | None = None  #: the provider's name or domain; casefolded
     min_quality: float | None = None  #: leave out entries scored below this (unscored ones stay)
 
     def __bool__(self) -> bool:
@@ -81,8 +81,8 @@ class FeedFilter:
     ) -> tuple[list[EntryRef], int]:
         """The matching references to show (newest first, cut to the limit) and how many matched.
 
-        ``search`` holds each file's ``index.search_text``; it is read one part at a time, so only
-        one part is ever unpacked (at 100,000 articles the whole text is about 70 MB).
+        ``search`` holds each file's ``index.search_text``; it is read one cache shard at a time, so only
+        one shard is ever unpacked (at 100,000 articles the whole text is about 70 MB).
         """
         shown = min(self.limit or max_items, max_items)
         if self.provider is None and not self.words:
@@ -99,8 +99,8 @@ class FeedFilter:
             following[position] = first.get(source, -1)
             first[source] = position
         hits: list[int] = []
-        for part in search.parts():
-            for source, text in search.texts(part).items():
+        for shard in search.shards():
+            for source, text in search.texts(shard).items():
                 position = first.get(source, -1)
                 # Most files match nowhere: test the whole file's text before its entries'.
                 if position < 0 or wanted not in text or not all(word in text for word in words):
@@ -116,12 +116,12 @@ class FeedFilter:
 
 
 class SearchTexts(Protocol):
-    """The filters' text of every file, in parts (see ``search.SearchText``)."""
+    """The filters' text of every file, by cache shard (see ``search.SearchText``)."""
 
-    def parts(self) -> list[int]: ...
+    def shards(self) -> list[int]: ...
 
-    def texts(self, part: int) -> Mapping[str, str]:
-        """``index.search_text`` by source path, of every file in one part."""
+    def texts(self, shard: int) -> Mapping[str, str]:
+        """``index.search_text`` by source path, of every file in one shard."""
         ...
 
 
@@ -138,10 +138,14 @@ def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilte
             raise FilterError(name, f"give {name} once, not {len(given)} times")
         if given:
             values[name] = given[0]
+    limit = _limit(values["limit"], max_items) if "limit" in values else None
+    provider = _text("provider", values["provider"]) if "provider" in values else None
     return FeedFilter(
-        limit=_limit(values["limit"], max_items) if "limit" in values else None,
+        # Equal filters, one spelling (and so one cached feed): the whole feed asked for is no
+        # limit, and words and providers match whatever their case and order.
+        limit=None if limit == max_items else limit,
         words=_words(values["q"]) if "q" in values else (),
-        provider=_text("provider", values["provider"]) if "provider" in values else None,
+        provider=provider.casefold() if provider is not None else None,
         min_quality=_quality(values["min_quality"]) if "min_quality" in values else None,
     )
 
@@ -181,7 +185,7 @@ def _text(name: str, value: str) -> str:
 
 
 def _words(value: str) -> tuple[str, ...]:
-    words = tuple(dict.fromkeys(_text("q", value).casefold().split()))
+    words = tuple(sorted(set(_text("q", value).casefold().split())))
     if len(words) > MAX_WORDS:
         raise FilterError("q", f"q must have at most {MAX_WORDS} words")
     return words

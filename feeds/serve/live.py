@@ -11,14 +11,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime
 from datetime import timezone
 from typing import Any
 
+from feeds.build import BuildResult
 from feeds.build import LiveBuilder
-from feeds.build.cache import paused_gc
+from feeds.build import paused_gc
 from feeds.config import Settings
 from feeds.errors import FeedsError
+from feeds.render.context import document_path
+from feeds.serve.limits import FilterGate
 from feeds.serve.memory import freeze_survivors
 from feeds.serve.memory import map_large_blocks
 from feeds.serve.memory import return_free_memory
@@ -27,6 +31,7 @@ from feeds.serve.snapshot import Snapshot
 from feeds.serve.snapshot import make_snapshot
 from feeds.serve.watch import Watcher
 from feeds.serve.watch import look
+from feeds.serve.websub import ServerWebSub
 from feeds.source.scan import ContentFile
 
 log = logging.getLogger(__name__)
@@ -40,8 +45,10 @@ class LiveSite:
         self._rebuild_lock = threading.Lock()
         self._fingerprint: str | None = None
         self._builder = LiveBuilder()
-        self.search = SearchText()  #: the filters' text, packed
+        self.search = SearchText()  #: the filters' text and the entries' briefs, packed
+        self.gate = FilterGate(1, 0)  #: turns for new filtered feeds (from ``serve.filter_*``)
         self._watcher = Watcher(self)
+        self.websub = ServerWebSub()  #: the built-in hub and the outside hubs' notifier
         self.snapshot: Snapshot | None = None  #: read once per request; replaced whole
         self.last_error: str | None = None  #: why the last rebuild failed; None after a success
         self.last_error_at: datetime | None = None
@@ -73,6 +80,7 @@ class LiveSite:
                 fingerprint, found = looked or look(settings)
                 if not self._builder.opened:  # first build: start from the cache a CLI build left
                     self.search.load(self._builder.open(settings))
+                before = self._builder.last_documents()
                 result = self._builder.build(settings, found)
             except FeedsError as e:
                 self._failed(str(e))
@@ -83,9 +91,15 @@ class LiveSite:
                 return False
             now = datetime.now(timezone.utc)
             seconds = time.perf_counter() - started
-            self.snapshot = make_snapshot(result, settings, self.snapshot, now, seconds, self.search)
+            serve = settings.serve
+            if (self.gate.workers, self.gate.queue) != (serve.filter_workers, serve.filter_queue):
+                self.gate = FilterGate(serve.filter_workers, serve.filter_queue)
+            self.snapshot = make_snapshot(
+                result, settings, self.snapshot, now, seconds, self.search, self.gate
+            )
             self._fingerprint = fingerprint
             self.search.update(result.state.files, result.changed, result.removed)
+            self._published(settings, result, before)
             freeze_survivors()
             self.last_error = self.last_error_at = None
             self.builds += 1
@@ -94,6 +108,14 @@ class LiveSite:
                 len(result.documents), result.files, self.snapshot.seconds,
             )  # fmt: skip
             return True
+
+    def _published(self, settings: Settings, result: BuildResult, before: Mapping[str, bytes]) -> None:
+        """Hand the changed feeds to WebSub; its failures are logged, never the build's."""
+        try:
+            feeds = [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
+            self.websub.rebuilt(settings, feeds, result.documents, before)
+        except Exception:
+            log.exception("websub: could not hand over the changed feeds")
 
     def refresh(self) -> bool:
         """Rebuild if the config or any content file changed since the last build. True if rebuilt."""
@@ -108,6 +130,13 @@ class LiveSite:
         with paused_gc():
             looked = look(settings)
         if looked[0] == self._fingerprint:
+            # The config and content are those of the site being served: whatever failed since
+            # (a folder moved away and back, a file broken and restored) is gone.
+            if self.last_error is not None:
+                with self._rebuild_lock:
+                    if self._fingerprint == looked[0]:
+                        log.info("content is back to what is served; the last error no longer applies")
+                        self.last_error = self.last_error_at = None
             return False
         return self.rebuild(looked)
 
@@ -122,6 +151,7 @@ class LiveSite:
 
     def stop(self) -> None:
         self._watcher.stop()
+        self.websub.stop()
 
     def _failed(self, message: str) -> None:
         log.error("rebuild failed; still serving the last good build: %s", message)
@@ -154,6 +184,9 @@ class LiveSite:
             last_build_seconds=round(snapshot.seconds, 3),
             builds=self.builds,
         )
+        websub = self.websub.health()
+        if websub is not None:
+            report["websub"] = websub
         return report
 
 

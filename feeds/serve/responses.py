@@ -27,6 +27,7 @@ MEDIA_TYPES = {
     ".json": "application/feed+json; charset=utf-8",
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
+    ".png": "image/png",  # feeds' own icons (render/icons.py)
 }
 #: Feeds that a browser gets as their channel's page instead (see ``prefers_html``).
 NEGOTIATED = (".atom", ".rss")
@@ -56,6 +57,7 @@ class PreparedDocument:
     max_age: int  #: ``Cache-Control: max-age``
     plain: _Variant
     gzipped: _Variant | None  #: None when gzip would not make it smaller
+    link: str = ""  #: the ``Link`` header, if any
 
     @property
     def etag(self) -> str:
@@ -67,9 +69,11 @@ def media_type(path: str) -> str:
 
 
 def prepare(
-    path: str, body: bytes, modified: datetime, max_age: int, *, view: bool = False
+    path: str, body: bytes, modified: datetime, max_age: int, *, view: bool = False, link: str = ""
 ) -> PreparedDocument:
     """Headers and a gzipped copy of ``body``, served as output path ``path``.
+
+    ``link`` is a ``Link`` header to send with it (a feed's WebSub hubs and self URL).
 
     ``view`` marks a channel's page served at one of its feeds' URLs to a browser. Shared caches
     must not keep it (``private``): one that ignores ``Vary`` could otherwise hand the page to a
@@ -85,6 +89,8 @@ def prepare(
     ]
     kind = media_type(path)
     extra = [("X-Content-Type-Options", "nosniff")]
+    if link:
+        extra.append(("Link", link))
     if kind.startswith("text/html"):
         extra.append(("Content-Security-Policy", HTML_POLICY))
 
@@ -110,7 +116,16 @@ def prepare(
         packed = gzip.compress(body, compresslevel=6, mtime=0)
         if len(packed) < len(body):
             gzipped = variant(packed, f'"{tag}-gz"', [("Content-Encoding", "gzip")])
-    return PreparedDocument(body=body, modified=modified, max_age=max_age, plain=plain, gzipped=gzipped)
+    return PreparedDocument(
+        body=body, modified=modified, max_age=max_age, plain=plain, gzipped=gzipped, link=link
+    )
+
+
+def websub_link(hubs: tuple[str, ...], self_url: str) -> str:
+    """The ``Link`` header of a feed with WebSub hubs (§4: each ``rel="hub"``, one ``rel="self"``)."""
+    if not hubs:
+        return ""
+    return ", ".join([*(f'<{hub}>; rel="hub"' for hub in hubs), f'<{self_url}>; rel="self"'])
 
 
 def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:

@@ -1,40 +1,39 @@
 """A snapshot: one successful build, frozen, with every document prepared for HTTP.
 
-Requests read a snapshot and never change it; filtered feeds are rendered on first request and kept
-in a small cache that dies with the snapshot.
+Requests read a snapshot and never change it; filtered feeds are rendered on first request, one
+turn at a time (``limits.FilterGate``), from the entries' briefs, and kept in a cache bounded in
+bytes that dies with the snapshot.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 
 from feeds.build import BuildResult
-from feeds.build import build_entries
 from feeds.config import Settings
 from feeds.model import Channel
 from feeds.model import Format
 from feeds.render.atom_rss import EMPTY_FEED_DATE
 from feeds.render.context import channel_paths
 from feeds.render.context import document_path
+from feeds.render.context import document_url
 from feeds.render.context import page_path
 from feeds.render.site import INDEX
 from feeds.render.site import render_feed
 from feeds.render.site import render_page
 from feeds.serve.filters import FeedFilter
+from feeds.serve.limits import FilterCache
+from feeds.serve.limits import FilterGate
 from feeds.serve.memory import return_free_memory
 from feeds.serve.responses import NEGOTIATED
 from feeds.serve.responses import PreparedDocument
 from feeds.serve.responses import prepare
+from feeds.serve.responses import websub_link
 from feeds.serve.search import SearchText
-
-#: Filtered feeds kept per snapshot; the least recently asked for goes first.
-FILTERED_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -54,25 +53,36 @@ class Snapshot:
     views: dict[str, PreparedDocument]  #: request path of an Atom or RSS feed → its page, for browsers
     built_at: datetime  #: when this build finished (for /healthz; never written into a document)
     seconds: float  #: how long it took
-    search: SearchText  #: the filters' text (shared with later snapshots: it follows the files)
-    _filtered: OrderedDict[tuple[str, str, bool], PreparedDocument] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: the filters' text and the entries' briefs (shared with later snapshots: it follows the files)
+    search: SearchText
+    gate: FilterGate = field(default_factory=lambda: FilterGate(1, 0))  #: shared with later snapshots
+    _filtered: FilterCache = field(default_factory=lambda: FilterCache(0))  #: filtered feeds made
 
     def filtered(self, path: str, feed_filter: FeedFilter, view: bool = False) -> PreparedDocument | None:
         """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view``: rendered
-        once, then cached."""
+        once, then cached. Raises ``limits.FilterBusy`` when it is not cached and too many new
+        filters are being made already."""
         feed = self.feeds.get(path)
         if feed is None:
             return None
         key = (path, feed_filter.query, view)
-        with self._lock:
-            cached = self._filtered.get(key)
+        cached = self._filtered.get(key)
+        if cached is not None:
+            return cached
+        with self.gate.turn():
+            cached = self._filtered.get(key)  # made while this request waited for its turn
             if cached is not None:
-                self._filtered.move_to_end(key)
                 return cached
+            doc = self._render_filtered(path, feed, feed_filter, view)
+        self._filtered.put(key, doc)
+        return doc
+
+    def _render_filtered(
+        self, path: str, feed: _Feed, feed_filter: FeedFilter, view: bool
+    ) -> PreparedDocument:
         shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search)
         return_free_memory()  # the unpacked search text is gone again
-        entries = build_entries(self.settings, shown)
+        entries = self.search.entries(shown, self.settings, self.result.site.pages)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
         if view:
             body = render_page(channel, self.settings, feed_filter.query)
@@ -80,12 +90,7 @@ class Snapshot:
             body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
         # Derived from the unfiltered feed, so it changes no later than that one does.
         modified, max_age = self.documents[path].modified, self.settings.serve.max_age
-        doc = prepare(page_path(channel.stem) if view else path, body, modified, max_age, view=view)
-        with self._lock:
-            self._filtered[key] = doc
-            while len(self._filtered) > FILTERED_CACHE_SIZE:
-                self._filtered.popitem(last=False)
-        return doc
+        return prepare(page_path(channel.stem) if view else path, body, modified, max_age, view=view)
 
 
 def request_path(output_path: str) -> str:
@@ -100,8 +105,10 @@ def make_snapshot(
     now: datetime,
     seconds: float,
     search: SearchText,
+    gate: FilterGate | None = None,
 ) -> Snapshot:
-    """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds."""
+    """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds.
+    ``gate`` gives new filtered feeds their turns (default: one at a time, none waiting)."""
     site = result.site
     newest = site.everything.updated or EMPTY_FEED_DATE
     content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
@@ -116,11 +123,15 @@ def make_snapshot(
         for path in channel_paths(channel.stem, settings.formats):
             content_dates[path] = channel.updated or EMPTY_FEED_DATE
     max_age = settings.serve.max_age  # the config may have changed it
+    hubs = settings.hub_urls
 
     def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
-        modified = content_dates[path]
+        modified = content_dates[path].replace(microsecond=0)  # as HTTP dates, and ``old.modified``
+        link = (
+            "" if view or request_path(path) not in feeds else websub_link(hubs, document_url(settings, path))
+        )
         if old is not None:
-            if old.body == body and old.max_age == max_age:
+            if old.body == body and old.max_age == max_age and old.link == link:
                 return old  # same bytes, same headers: hashed and gzipped already
             if old.body == body:
                 modified = old.modified
@@ -128,7 +139,7 @@ def make_snapshot(
                 # The bytes changed but the newest date did not move (an edit, a deletion):
                 # a client asking If-Modified-Since must still get the new version.
                 modified = max(now, old.modified + timedelta(seconds=1))
-        return prepare(path, body, modified, max_age, view=view)
+        return prepare(path, body, modified, max_age, view=view, link=link)
 
     documents: dict[str, PreparedDocument] = {}
     views: dict[str, PreparedDocument] = {}
@@ -141,4 +152,6 @@ def make_snapshot(
             view = prepared(path, body, old, True)
             views.update(dict.fromkeys(feed_keys, view))  # one prepared page for Atom and RSS
     documents["/"] = documents[request_path(INDEX)]
-    return Snapshot(result, settings, documents, feeds, views, now, seconds, search)
+    gate = gate or FilterGate(1, 0)
+    cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
+    return Snapshot(result, settings, documents, feeds, views, now, seconds, search, gate, cache)

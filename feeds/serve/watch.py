@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 import time
+from enum import Enum
+from pathlib import Path
 from typing import Protocol
 
 import watchfiles
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 #: With file-system events, every this many reload intervals the watcher looks all the same: a
 #: safety net for changes no event reports (a network mount written by another machine).
 SAFETY_LOOKS = 30
+#: Seconds between checks for a missing content folder's return (one stat each).
+_FOLDER_CHECK = 0.2
 
 
 class Watched(Protocol):
@@ -51,6 +56,24 @@ def config_version(settings: Settings) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
+def folder_identity(folder: Path) -> tuple[int, int] | None:
+    """(device, inode) of a folder, or None when there is none: a folder made again under the
+    same name is another folder, which a watch on the old one never hears from."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
+class _Outcome(Enum):
+    """How a watch with events ended."""
+
+    REARM = "rearm"  #: watch again (a new folder, or the same one made again)
+    MISSING = "missing"  #: no content folder to watch
+    UNAVAILABLE = "unavailable"  #: no events on this system: poll from now on
+
+
 def _shown_to_the_scan(change: object, path: str) -> bool:
     """Events worth a look: hidden files (editors' swap files) and folders are never read."""
     return not os.path.basename(path).startswith(".")
@@ -75,7 +98,7 @@ class Watcher:
         """
         if interval <= 0 or self._thread is not None:
             return
-        self.watching = "events" if events else "polling"
+        self.watching = "events" if events else "polling"  # (until the thread knows better)
         self._thread = threading.Thread(
             target=self._watch, args=(interval, events), name="feeds-watch", daemon=True
         )
@@ -89,17 +112,26 @@ class Watcher:
 
     def _watch(self, interval: float, events: bool) -> None:
         while events and not self._stop.is_set():
-            events = self._follow_events(interval)
+            outcome = self._follow_events(interval)
+            if outcome is _Outcome.UNAVAILABLE:
+                break
+            if outcome is _Outcome.MISSING:
+                self._await_folder(interval)
         if not self._stop.is_set():
             self.watching = "polling"
             self._poll(interval)
 
-    def _follow_events(self, interval: float) -> bool:
+    def _follow_events(self, interval: float) -> _Outcome:
         """Look when the file system reports a change in the content folder (or the config file
-        changed, or ``SAFETY_LOOKS`` intervals passed without one), until ``stop()`` or until the
-        content folder moves. False when this file system cannot report changes."""
+        changed, or ``SAFETY_LOOKS`` intervals passed without one), until ``stop()``, until the
+        content folder moves, or until it is replaced (``rm -rf content; cp -a backup content``
+        leaves the watch on a folder that is gone: the new one is watched in turn)."""
         settings = self.site.settings
         folder = settings.content_dir
+        armed = folder_identity(folder)
+        if armed is None:
+            return _Outcome.MISSING
+        self.watching = "events"
         config = config_version(settings)
         next_config = next_look = time.monotonic()  # a first look once the watch is up: what changed before
         try:
@@ -113,6 +145,9 @@ class Watcher:
                 yield_on_timeout=True,
                 raise_interrupt=False,
             ):
+                if folder_identity(folder) != armed:  # one stat every 200 ms at most
+                    self._refresh_safely()  # report the folder gone, or take in the new one
+                    return _Outcome.REARM
                 now = time.monotonic()
                 if now >= next_config:
                     next_config = now + interval
@@ -124,11 +159,27 @@ class Watcher:
                     config = config_version(settings)
                     next_look = time.monotonic() + SAFETY_LOOKS * interval
                     if settings.content_dir != folder:
-                        return True  # watch the new folder
+                        return _Outcome.REARM  # watch the new folder
         except (OSError, RuntimeError) as e:  # no inotify here, its watch limit reached, no folder
+            if folder_identity(folder) != armed:
+                self._refresh_safely()
+                return _Outcome.REARM
             log.warning("cannot watch %s for changes (%s); looking every %g s instead", folder, e, interval)
-            return False
-        return True
+            return _Outcome.UNAVAILABLE
+        return _Outcome.REARM
+
+    def _await_folder(self, interval: float) -> None:
+        """While the content folder is missing: look every ``interval`` (``/healthz`` reports the
+        error and "polling"), and go back to events as soon as a folder is there again."""
+        self.watching = "polling"
+        self._refresh_safely()
+        next_look = time.monotonic() + interval
+        while not self._stop.wait(_FOLDER_CHECK):
+            if folder_identity(self.site.settings.content_dir) is not None:
+                return
+            if time.monotonic() >= next_look:
+                next_look = time.monotonic() + interval
+                self._refresh_safely()
 
     def _poll(self, interval: float) -> None:
         # Looks start every ``interval`` seconds, not ``interval`` after the last one ended: at

@@ -17,6 +17,7 @@ from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.text import canonical_url
 from feeds.text import path_id
+from feeds.text import slugify
 
 #: One would-be entry of a file, the article itself or one of its related items:
 #: (order, key, item, quality). Stubs sort the way feeds list entries: newest first, then by key.
@@ -26,14 +27,17 @@ KEY: Final = 1  #: ``entry_key`` of the entry id
 ITEM: Final = 2  #: 0 for the article, n for its n-th related item
 QUALITY: Final = 3  #: for ``min_quality``
 
-#: One article file as planning sees it: (source, digest, is_draft, quality, topics, stubs).
-FileIndex = tuple[str, str, bool, "float | None", tuple[str, ...], tuple[Stub, ...]]
+#: One article file as planning sees it: (source, digest, is_draft, quality, topics, stubs, page).
+FileIndex = tuple[str, str, bool, "float | None", tuple[str, ...], tuple[Stub, ...], "str | None"]
 SOURCE: Final = 0  #: path relative to the content folder
 DIGEST: Final = 1  #: changes whenever anything an entry is built from changes (bytes, file time)
 IS_DRAFT: Final = 2
 FILE_QUALITY: Final = 3
 TOPICS: Final = 4  #: names as written
 STUBS: Final = 5  #: the article first, then every related item in file order
+#: An article without a URL gets a page of its own: the slug of its title, which its page's slug
+#: starts from (``plan.pages``); None for an article with a URL.
+PAGE: Final = 6
 
 
 def article_id(article: Article) -> str:
@@ -66,7 +70,8 @@ def index_article(article: Article, digest: str) -> FileIndex:
     for number, item in enumerate(article.related, 1):
         item_order = undated if item.published is None else -item.published.timestamp()
         stubs.append((item_order, entry_key(related_id(item)), number, item.quality))
-    return (article.source, digest, article.is_draft, article.quality, article.topics, tuple(stubs))
+    page = None if article.url else slugify(article.title, "entry")
+    return (article.source, digest, article.is_draft, article.quality, article.topics, tuple(stubs), page)
 
 
 def search_text(article: Article) -> str:

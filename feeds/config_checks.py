@@ -1,0 +1,143 @@
+"""Type and range checks for config values, for ``config.settings_from_mapping``: every failure
+is a ``ConfigError`` naming the file and the dotted key."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from feeds.errors import ConfigError
+from feeds.model import Format
+from feeds.text import http_url
+
+_Choice = TypeVar("_Choice", bound=Enum)
+
+
+class ConfigReader:
+    """Type checks for config values; every failure names the file and the dotted key."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(self.path, key, message)
+
+    def mapping(self, value: Any, key: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key or "(top level)", "must be a mapping of keys to values")
+        return value
+
+    def known(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
+        for name in data:
+            if name not in allowed:
+                key = f"{prefix}.{name}" if prefix else str(name)
+                raise self.fail(key, f"unknown key (known keys: {', '.join(sorted(allowed))})")
+
+    def text(self, data: Mapping[str, Any], prefix: str, name: str, default: str) -> str:
+        value = data.get(name, default)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.fail(dotted(prefix, name), "must be text")
+        return value
+
+    def optional_url(self, data: Mapping[str, Any], prefix: str, name: str) -> str | None:
+        value = data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str) or http_url(value) is None:
+            raise self.fail(dotted(prefix, name), "must be an absolute http(s) URL")
+        return value
+
+    def base_url(self, value: Any) -> str:
+        if not isinstance(value, str) or http_url(value) is None:
+            raise self.fail(
+                "site.base_url", "must be an absolute http(s) URL, e.g. https://example.org/feeds/"
+            )
+        if urlsplit(value).query or urlsplit(value).fragment:
+            raise self.fail("site.base_url", "must not have a query or fragment")
+        return value if value.endswith("/") else value + "/"
+
+    def integer(
+        self,
+        data: Mapping[str, Any],
+        name: str,
+        default: int,
+        minimum: int,
+        prefix: str = "",
+        maximum: int | None = None,
+    ) -> int:
+        value = data.get(name, default)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(dotted(prefix, name), f"must be a whole number of at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise self.fail(dotted(prefix, name), f"must be a whole number from {minimum} to {maximum}")
+        return value
+
+    def number(
+        self,
+        data: Mapping[str, Any],
+        name: str,
+        prefix: str = "",
+        minimum: float | None = None,
+        maximum: float | None = None,
+    ) -> float | None:
+        value = data.get(name)
+        if value is None:
+            return None
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            number = float(value)
+        except (TypeError, ValueError):
+            raise self.fail(dotted(prefix, name), "must be a number") from None
+        if not math.isfinite(number) or (minimum is not None and number < minimum):
+            at_least = f" of at least {minimum:g}" if minimum is not None else ""
+            raise self.fail(dotted(prefix, name), f"must be a finite number{at_least}")
+        if maximum is not None and number > maximum:
+            raise self.fail(dotted(prefix, name), f"must be a number from {minimum or 0:g} to {maximum:g}")
+        return number
+
+    def choice(
+        self, data: Mapping[str, Any], name: str, enum: type[_Choice], default: _Choice, prefix: str = ""
+    ) -> _Choice:
+        value = data.get(name, default.value)
+        if value is False:  # YAML reads a bare `off` as false
+            value = "off"
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(m.value for m in enum)
+            raise self.fail(dotted(prefix, name), f"must be one of: {allowed}") from None
+
+    def flag(self, data: Mapping[str, Any], name: str, default: bool, prefix: str = "") -> bool:
+        value = data.get(name, default)
+        if not isinstance(value, bool):
+            raise self.fail(dotted(prefix, name), "must be true or false")
+        return value
+
+    def formats(self, value: Any) -> tuple[Format, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            raise self.fail("formats", "must be a non-empty list, e.g. [atom, rss, json]")
+        chosen = []
+        for item in value:
+            try:
+                chosen.append(Format(item))
+            except ValueError:
+                allowed = ", ".join(f.value for f in Format)
+                raise self.fail("formats", f"unknown format {item!r} (known: {allowed})") from None
+        # Order of the table, not of the file, so output does not depend on how it was written.
+        return tuple(f for f in Format if f in chosen)
+
+
+def dotted(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name

@@ -1,0 +1,109 @@
+"""A server's WebSub duties after each rebuild: the built-in hub, and notices to outside hubs.
+
+``LiveSite`` calls ``rebuilt`` after every successful build with the documents before and after.
+The feeds whose bytes changed go to the built-in hub's subscribers (``websub.builtin``) and are
+named to the outside hubs (``websub.hubs``); both only queue work for their own threads, so a
+rebuild never waits for the network. Of several server processes only one delivers and
+notifies (``Leadership``); all of them take subscription requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from feeds.config import Settings
+from feeds.render.context import document_url
+from feeds.serve.responses import media_type
+from feeds.websub.hub import Hub
+from feeds.websub.ping import Pinger
+from feeds.websub.store import Leadership
+from feeds.websub.store import hub_folder
+
+log = logging.getLogger(__name__)
+
+
+class ServerWebSub:
+    """The built-in hub (made when first configured) and the outside hubs' notifier."""
+
+    def __init__(self) -> None:
+        self.hub: Hub | None = None
+        self.pinger = Pinger()
+        self._settings: Settings | None = None
+        self._leadership: Leadership | None = None
+        self._lock = threading.Lock()
+
+    def active_hub(self) -> Hub | None:
+        """The built-in hub, while the config turns it on."""
+        settings = self._settings
+        return self.hub if settings is not None and settings.websub.builtin else None
+
+    def rebuilt(
+        self,
+        settings: Settings,
+        feeds: Sequence[str],
+        documents: Mapping[str, bytes],
+        previous: Mapping[str, bytes],
+    ) -> list[str]:
+        """After a build: ``feeds`` are the output paths of its feeds. Returns those that changed."""
+        websub = settings.websub
+        with self._lock:
+            self._settings = settings
+            if not websub.builtin and not websub.hubs:
+                return []
+            folder = hub_folder(settings.output_dir)
+            if websub.builtin and self.hub is None:
+                self.hub = Hub(folder, settings)
+            if self.hub is not None:
+                self.hub.configure(settings, {document_url(settings, path): path for path in feeds})
+            changed = [path for path in feeds if previous.get(path) != documents[path]]
+            if not self._leads(folder) or not changed:
+                return changed
+            if websub.builtin and self.hub is not None:
+                self.hub.distribute(
+                    [(document_url(settings, path), documents[path], media_type(path)) for path in changed]
+                )
+            self.pinger.submit(websub.hubs, [document_url(settings, path) for path in changed])
+            return changed
+
+    def _leads(self, folder: Path) -> bool:
+        if self._leadership is None:
+            self._leadership = Leadership(folder)
+        try:
+            return self._leadership.held()
+        except OSError as e:
+            log.warning("websub: cannot take the delivery lock %s: %s", folder, e)
+            return False
+
+    def health(self) -> dict[str, Any] | None:
+        """What ``/healthz`` says of WebSub; None when it is off."""
+        settings = self._settings
+        if settings is None or not (settings.websub.builtin or settings.websub.hubs):
+            return None
+        leading = self._leadership is not None and self._leadership.holding
+        report: dict[str, Any] = {"delivering": leading}
+        hub = self.active_hub()
+        if hub is not None:
+            report.update(hub.health())
+        if settings.websub.hubs:
+            report.update(
+                outside_hubs=len(settings.websub.hubs),
+                notified=self.pinger.sent,
+                pending_notifications=self.pinger.pending,
+                failed_notifications=self.pinger.failures,
+                last_notification_error=self.pinger.last_error,
+            )
+        return report
+
+    def stop(self) -> None:
+        with self._lock:
+            if self.hub is not None:
+                self.hub.stop()
+                self.hub = None
+            if self._leadership is not None:
+                self._leadership.release()
+                self._leadership = None

@@ -1,0 +1,383 @@
+"""Front matter → an ``Article``, field by field: only the fields we know get through, each checked,
+with the line of its key in every message."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from datetime import date
+from datetime import datetime
+from datetime import timezone
+from datetime import tzinfo
+from typing import Any
+
+import yaml
+
+from feeds.errors import ContentError
+from feeds.model import Article
+from feeds.model import BodyFormat
+from feeds.model import Image
+from feeds.model import Provider
+from feeds.model import RelatedItem
+from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import yaml_error
+from feeds.source.limits import MAX_TOPICS
+from feeds.source.limits import bounded_body
+from feeds.source.limits import front_matter_problem
+from feeds.source.limits import too_many_topics
+from feeds.text import http_url
+from feeds.text import plain_text
+
+# RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
+_FIRST_YEAR, _LAST_YEAR = 1900, 9999
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+class FrontMatterReader:
+    """Maps the known front-matter fields of one file, field by field; nothing else gets through."""
+
+    def __init__(self, text: str, source: str, tz: tzinfo) -> None:
+        self.source = source
+        self.tz = tz
+        self.whole = text
+        self.problems: list[ContentError] = []
+        try:
+            self.front, self.body = FRONT_MATTER.split(text)
+        except ValueError:
+            raise ContentError(
+                source, 1, "front matter opened with '---' is never closed by a second '---' line"
+            ) from None
+        # Lines before the front matter text: the opening boundary may swallow blank lines.
+        self.offset = text.count("\n", 0, text.index(self.front, 3)) if self.front else 1
+        problem = front_matter_problem(self.front)  # before any YAML reader sees it
+        if problem is not None:
+            raise ContentError(source, self.offset + problem[0] + 1, problem[1])
+        try:
+            data = FRONT_MATTER.load(self.front)
+        except yaml.MarkedYAMLError as e:
+            line, message = yaml_error(e, self.front)
+            line = None if line is None else line + self.offset
+            raise ContentError(source, line, f"invalid YAML: {message}") from None
+        except (yaml.YAMLError, RecursionError) as e:
+            raise ContentError(source, None, f"invalid YAML: {e}") from None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            first = len(self.front) - len(self.front.lstrip())
+            line = self.offset + self.front.count("\n", 0, first) + 1
+            raise ContentError(source, line, "front matter must be a mapping of fields (key: value)")
+        self.data: Mapping[Any, Any] = data
+        self.related_number: int | None = None  # 1-based: the related item being read, for lines
+        self._related_scopes: list[tuple[int, int]] | None = None  # found only when an error needs them
+
+    def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
+        get = self.data.get
+        title = self.text("title", get("title"))
+        if not title:
+            raise self.error("title", "title is missing or empty")
+        date_key = _date_key(self.data)
+        published = self.date(date_key, get(date_key))
+        body, markdown, notes = bounded_body(self.body.strip(), markdown=True)
+        if notes:  # the body's first line
+            line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
+            self.problems.extend(ContentError(self.source, line, note) for note in notes)
+        article = Article(
+            source=self.source,
+            title=title,
+            published=published or from_timestamp(mtime),
+            dated_from_file=published is None,
+            excerpt=self.text("excerpt", get("excerpt")),
+            url=self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl")),
+            provider=self.provider("provider", get("provider")),
+            topics=self.topics(get("topics")),
+            images=self.images("images", get("images")),
+            related=self.related(get("related")),
+            is_draft=not self.boolean("published", get("published"), default=True),
+            quality=self.number("quality", get("quality")),
+            category=self.text("category", get("category")) or None,
+            kind=self.text("type", get("type")) or None,
+            body=body,
+            body_format=BodyFormat.MARKDOWN if markdown else BodyFormat.TEXT,
+        )
+        return article, self.problems
+
+    # Errors: the line is that of the key, found in the front matter text.
+
+    def line_of(self, key: str) -> int | None:
+        """File line of a key: a top-level one, or one inside the related item being read."""
+        name = re.escape(key.rsplit(".", 1)[-1])
+        lines = self.front.split("\n")
+        scope = self.related_scope()
+        if scope is None:
+            pattern = re.compile(rf"['\"]?{name}['\"]?[ \t]*:")
+            first, last = 0, len(lines)
+        else:
+            pattern = re.compile(rf"[ \t]*(-[ \t]+)?['\"]?{name}['\"]?[ \t]*:")
+            first, last = scope
+        for number in range(first, last):
+            if pattern.match(lines[number]):
+                return number + self.offset + 1
+        return None if scope is None else scope[0] + self.offset + 1
+
+    def related_scope(self) -> tuple[int, int] | None:
+        """Front matter line range of the related item being read, if it can be told."""
+        if self.related_number is None:
+            return None
+        if self._related_scopes is None:
+            self._related_scopes = self.list_item_scopes("related")
+        scopes = self._related_scopes
+        return scopes[self.related_number - 1] if self.related_number <= len(scopes) else None
+
+    def error(self, key: str, message: str) -> ContentError:
+        return ContentError(self.source, self.line_of(key), message)
+
+    def warn(self, key: str, message: str) -> None:
+        self.problems.append(self.error(key, message))
+
+    # Field readers: each accepts the forgiving forms people write and rejects the rest.
+
+    def text(self, key: str, value: Any) -> str:
+        if value.__class__ is str:
+            return plain_text(value)
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.error(key, f"{key} must be text, not {_kind(value)}")
+        return plain_text(value)
+
+    def boolean(self, key: str, value: Any, default: bool) -> bool:
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (str, int)) and str(value).strip().lower() in _TRUE | _FALSE:
+            return str(value).strip().lower() in _TRUE
+        raise self.error(key, f"{key} must be true or false, not {value!r}")
+
+    def number(self, key: str, value: Any) -> float | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise self.error(key, f"{key} must be a number, not {value!r}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise self.error(key, f"{key} must be a number, not {_kind(value)}") from None
+        if not math.isfinite(number):
+            raise self.error(key, f"{key} must be a finite number, not {value!r}")
+        return number
+
+    def date(self, key: str, value: Any) -> datetime | None:
+        if value is None or value == "":
+            return None
+        parsed: datetime | None
+        if isinstance(value, datetime):
+            parsed = value
+        elif isinstance(value, date):
+            parsed = datetime(value.year, value.month, value.day)
+        elif isinstance(value, str):
+            parsed = _parse_iso_date(value)
+            if parsed is None:
+                raise self.error(
+                    key, f"{key}: cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
+                )
+        else:
+            raise self.error(key, f"{key} must be a date, not {_kind(value)}")
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=self.tz)
+        try:
+            parsed = parsed.astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            parsed = datetime.min.replace(tzinfo=timezone.utc)  # beyond year 9999 or before year 1
+        if not _FIRST_YEAR <= parsed.year <= _LAST_YEAR:
+            raise self.error(
+                key, f"{key}: {value!s} is outside the years {_FIRST_YEAR}–{_LAST_YEAR} that feeds can carry"
+            )
+        return parsed
+
+    def url(self, key: str, value: Any) -> str | None:
+        text = self.text(key, value)
+        if not text:
+            return None
+        url = http_url(text)
+        if url is None:
+            self.warn(key, f"{key} {text[:80]!r} is not an absolute http(s) URL; left out")
+        return url
+
+    def provider(self, key: str, value: Any) -> Provider | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            name = plain_text(value)
+            return Provider(name=name) if name else None
+        if not isinstance(value, dict):
+            raise self.error(key, f"{key} must be a mapping with name and domain, not {_kind(value)}")
+        name = self.text(f"{key}.name", value.get("name"))
+        domain = self.text(f"{key}.domain", value.get("domain")).lower().strip("/") or None
+        if domain is not None and http_url(f"https://{domain}/") is None:
+            self.warn("domain", f"{key}.domain {domain!r} is not a host name; left out")
+            domain = None
+        if not name:
+            return Provider(name=domain, domain=domain) if domain else None
+        return Provider(name=name, domain=domain)
+
+    def topics(self, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error("topics", f"topics must be a list of names (or one name), not {_kind(value)}")
+        names: dict[str, None] = {}
+        for number, item in enumerate(value, 1):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.warn("topics", f"topics item {number} must be a name, not {_kind(item)}; left out")
+                continue
+            name = plain_text(str(item))
+            if name:
+                names.setdefault(name, None)
+        if len(names) > MAX_TOPICS:
+            self.warn("topics", too_many_topics(len(names)))
+        return tuple(names)[:MAX_TOPICS]
+
+    def images(self, key: str, value: Any) -> tuple[Image, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error(key, f"{key} must be a list of images with url, width and height")
+        images = []
+        for number, item in enumerate(value, 1):
+            image = self.image(key, number, item)
+            if image is not None:
+                images.append(image)
+        return tuple(images)
+
+    def image(self, key: str, number: int, item: Any) -> Image | None:
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            self.warn(key, f"{key} item {number} has no url; left out")
+            return None
+        url = http_url(item["url"])
+        if url is None:
+            self.warn(
+                key, f"{key} item {number}: {item['url'][:80]!r} is not an absolute http(s) URL; left out"
+            )
+            return None
+        return Image(
+            url=url, width=self.pixels(key, item.get("width")), height=self.pixels(key, item.get("height"))
+        )
+
+    def pixels(self, key: str, value: Any) -> int | None:
+        if value.__class__ is int and value > 0:  # the common case
+            return value
+        try:
+            number = int(str(value).strip()) if value is not None and not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if value is not None and (number is None or number <= 0):
+            self.warn(key, f"{key}: image size {value!r} is not a positive whole number; left out")
+            return None
+        return number
+
+    def related(self, value: Any) -> tuple[RelatedItem, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.error("related", f"related must be a list of items, not {_kind(value)}")
+        items = []
+        for number, item in enumerate(value, 1):
+            self.related_number = number
+            try:
+                items.append(self.related_item(item))
+            except ContentError as e:
+                self.problems.append(
+                    ContentError(e.path, e.line, f"related item {number}: {e.message}; left out")
+                )
+            finally:
+                self.related_number = None
+        return tuple(items)
+
+    def list_item_scopes(self, key: str) -> list[tuple[int, int]]:
+        """Front matter line ranges of the items of a top-level block list such as ``related``."""
+        lines = self.front.split("\n")
+        start = next((n for n, line in enumerate(lines) if re.match(rf"{key}[ \t]*:", line)), None)
+        if start is None:
+            return []
+        starts: list[int] = []
+        end, indent = len(lines), None
+        for number in range(start + 1, len(lines)):
+            line = lines[number]
+            if line and not line[0].isspace() and not line.startswith("-"):
+                end = number  # the next top-level key
+                break
+            match = re.match(r"([ \t]*)-([ \t]|$)", line)
+            if match and (indent is None or len(match[1]) == indent):
+                indent = len(match[1])
+                starts.append(number)
+        return list(zip(starts, [*starts[1:], end], strict=True))
+
+    def related_item(self, item: Any) -> RelatedItem:
+        if not isinstance(item, dict):
+            raise self.error("related", f"must be a mapping of fields, not {_kind(item)}")
+        title = self.text("title", item.get("title"))
+        if not title:
+            raise self.error("related", "has no title")
+        raw_url = item.get("webUrl") if item.get("webUrl") is not None else item.get("originalUrl")
+        url = http_url(self.text("webUrl", raw_url))
+        if url is None:
+            raise self.error("related", "has no absolute http(s) webUrl")
+        date_key = _date_key(item)
+        return RelatedItem(
+            title=title,
+            url=url,
+            excerpt=self.text("excerpt", item.get("excerpt")),
+            published=self.date(date_key, item.get(date_key)),
+            provider=self.provider("provider", item.get("provider")),
+            images=self.images("images", item.get("images")),
+            quality=self.number("quality", item.get("quality")),
+        )
+
+
+def _date_key(fields: Mapping[Any, Any]) -> str:
+    """``publishedDateTime`` when it has a value, else ``date``."""
+    return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
+
+
+def _parse_iso_date(value: str) -> datetime | None:
+    value = value.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time())
+    except ValueError:
+        return None
+
+
+def _kind(value: Any) -> str:
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def from_timestamp(mtime: float) -> datetime:
+    # To the microsecond, not the second: dates SHOULD be as accurate as possible (RFC 4287
+    # §3.3 allows fractions), and files saved within one second then keep their order and
+    # distinct dates (feed validators flag two entries updated at the same instant).
+    return datetime.fromtimestamp(mtime, tz=timezone.utc)

@@ -1,0 +1,137 @@
+"""The hub's outgoing requests: a few in flight, a bounded number waiting, retries scheduled.
+
+Verification of intent, denials and content distribution all go through one ``Outbox``: a small
+pool of daemon threads takes the waiting task that is due first. A task says when to try again
+(``run`` returns a delay) or that it is over (``None``). A task put while another with the same
+key waits replaces it: a subscriber gets the newest version of a feed, not every version on the
+way, and the queue stays bounded however fast the content changes. Tasks with the same key never
+run at once, so an older version can never arrive after a newer one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Hashable
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class Task(Protocol):
+    @property
+    def key(self) -> Hashable: ...
+
+    def run(self) -> float | None:
+        """Do the work; seconds until the next try, or None when done (or given up)."""
+        ...
+
+
+class Outbox:
+    """At most ``threads`` tasks running and ``capacity`` waiting."""
+
+    def __init__(self, threads: int = 4, capacity: int = 1000) -> None:
+        self.capacity = capacity
+        self._cond = threading.Condition()
+        self._waiting: dict[Hashable, tuple[float, int, Task]] = {}  #: key → (due, sequence, task)
+        self._heap: list[tuple[float, int, Hashable]] = []
+        self._sequence = itertools.count()
+        self._running = 0
+        self._busy: set[Hashable] = set()  #: keys of the running tasks
+        self._deferred: set[Hashable] = set()  #: keys waiting for a running task with that key
+        self._stopped = False
+        self._threads = [
+            threading.Thread(target=self._work, name=f"websub-outbox-{n}", daemon=True)
+            for n in range(threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def put(self, task: Task, delay: float = 0.0) -> bool:
+        """Schedule ``task`` (replacing a waiting one with its key); False when the outbox is full."""
+        with self._cond:
+            if self._stopped:
+                return False
+            if task.key not in self._waiting and len(self._waiting) >= self.capacity:
+                return False
+            self._schedule(task, delay)
+            return True
+
+    @property
+    def pending(self) -> int:
+        """Tasks waiting or running."""
+        with self._cond:
+            return len(self._waiting) + self._running
+
+    def idle(self) -> bool:
+        return self.pending == 0
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Drop what waits, and let running tasks finish (each is bounded in time)."""
+        with self._cond:
+            self._stopped = True
+            self._waiting.clear()
+            self._heap.clear()
+            self._deferred.clear()
+            self._cond.notify_all()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    def _schedule(self, task: Task, delay: float) -> None:
+        due = time.monotonic() + delay
+        sequence = next(self._sequence)
+        self._waiting[task.key] = (due, sequence, task)
+        heapq.heappush(self._heap, (due, sequence, task.key))
+        self._cond.notify()
+
+    def _next(self) -> Task | None:
+        with self._cond:
+            while not self._stopped:
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                due, sequence, key = self._heap[0]
+                current = self._waiting.get(key)
+                if current is None or current[1] != sequence:
+                    heapq.heappop(self._heap)  # replaced or dropped since
+                    continue
+                wait = due - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+                if key in self._busy:
+                    self._deferred.add(key)  # back on the heap when the running one ends
+                    continue
+                del self._waiting[key]
+                self._busy.add(key)
+                self._running += 1
+                return current[2]
+            return None
+
+    def _work(self) -> None:
+        while True:
+            task = self._next()
+            if task is None:
+                return
+            try:
+                again = task.run()
+            except Exception:  # a bug in a task: log it, keep the worker
+                log.exception("websub: task failed")
+                again = None
+            with self._cond:
+                self._running -= 1
+                self._busy.discard(task.key)
+                newer = self._waiting.get(task.key)
+                if newer is not None:
+                    # A newer task with this key replaces the retry of this one.
+                    if task.key in self._deferred:
+                        self._deferred.discard(task.key)
+                        heapq.heappush(self._heap, (newer[0], newer[1], task.key))
+                        self._cond.notify()
+                elif again is not None and not self._stopped:
+                    self._schedule(task, again)

@@ -1,0 +1,67 @@
+"""/healthz follows the content: an error is reported while its cause lasts, and the watcher
+follows a content folder that is replaced as a whole."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from feeds.serve.app import create_app
+from tests.helpers import ARTICLE
+from tests.helpers import edit
+from tests.helpers import live_site
+from tests.helpers import require_file_system_events
+from tests.helpers import wait_for
+from tests.helpers import wait_until
+from tests.helpers import write_config
+
+
+def test_degraded_clears_when_the_content_folder_comes_back(
+    project: Path, app: Flask, client: FlaskClient
+) -> None:
+    live = live_site(app)
+    served = client.get("/all.atom").data
+    content = project / "content"
+    content.rename(project / "away")
+    assert live.refresh() is False
+    report = client.get("/healthz").get_json()
+    assert report["status"] == "degraded"
+    assert "is not a folder" in report["last_error"]
+    (project / "away").rename(content)
+    live.refresh()  # the same files as the site being served: nothing to rebuild
+    report = client.get("/healthz").get_json()
+    assert report["status"] == "ok"
+    assert report["last_error"] is None and report["last_error_at"] is None
+    assert client.get("/all.atom").data == served
+
+
+@pytest.mark.slow
+def test_events_follow_a_recreated_content_folder(project: Path) -> None:
+    """``rm -rf content && cp -a backup content``: the watch on the old folder is gone with it, so
+    the watcher must watch the new one (the next look with no event would be 30 minutes away)."""
+    require_file_system_events(project)
+    app = create_app(write_config(project, reload_interval=60))
+    live = live_site(app)
+    client = app.test_client()
+    content = project / "content"
+    try:
+        assert live.watching == "events"
+        shutil.copytree(content, project / "backup")
+        shutil.rmtree(content)
+
+        def health() -> str:
+            status: str = client.get("/healthz").get_json()["status"]
+            return status
+
+        wait_until(lambda: health() == "degraded", what="the missing folder noticed")
+        shutil.copytree(project / "backup", content)
+        wait_until(lambda: health() == "ok", what="the folder's return noticed")
+        edit(content / ARTICLE, "title:", "title: Rearmed -")
+        wait_for(client, "/all.rss", b"Rearmed -")
+        assert client.get("/healthz").get_json()["watching"] == "events"
+    finally:
+        live.stop()

@@ -1,0 +1,221 @@
+"""Filtered feeds in the web app: ?limit=, ?q=, ?provider=, ?min_quality=, and their cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+from lxml import etree
+
+import feeds.build.read
+import feeds.serve.live
+import feeds.serve.responses
+import feeds.serve.snapshot
+import feeds.serve.watch
+from feeds.cli import cli
+from feeds.serve.app import create_app
+from feeds.serve.filters import FeedFilter
+from feeds.source.summary import entry_key
+from tests.helpers import ARTICLE
+from tests.helpers import ATOM_SCHEMA
+from tests.helpers import BROWSERS
+from tests.helpers import edit
+from tests.helpers import entries_of
+from tests.helpers import live_site
+
+
+def test_a_filtered_feed_in_a_browser_is_its_filtered_page(client: FlaskClient) -> None:
+    browser = {"Accept": BROWSERS[1]}
+    response = client.get("/topics/ai.atom?limit=2", headers=browser)
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Cache-Control"] == "private, max-age=300"
+    root = etree.HTML(response.data)
+    assert len(root.findall(".//main/article")) == 2
+    addresses = [field.get("value") for field in root.iter("input")]
+    assert addresses == [
+        f"https://feeds.example.org/topics/ai.{ext}?limit=2" for ext in ("atom", "rss", "json")
+    ]
+    # The feed at the same URL is still the filtered feed for a reader.
+    feed = feedparser.parse(client.get("/topics/ai.atom?limit=2").data)
+    assert len(feed.entries) == 2
+
+
+def test_limit(client: FlaskClient) -> None:
+    assert len(entries_of(client, "/all.atom").entries) == 23
+    assert len(entries_of(client, "/all.atom?limit=2").entries) == 2
+    full = entries_of(client, "/all.rss").entries
+    assert [e.id for e in entries_of(client, "/all.rss?limit=5").entries] == [e.id for e in full[:5]]
+
+
+def test_query_words_match_title_or_summary(client: FlaskClient) -> None:
+    feed = entries_of(client, "/all.atom?q=Facial+RECOGNITION")
+    assert feed.entries
+    for entry in feed.entries:
+        assert "facial" in (entry.title + entry.summary).lower()
+    assert entries_of(client, "/all.atom?q=zzzznotthere").entries == []
+
+
+@pytest.mark.parametrize(
+    "feed_filter",
+    [
+        FeedFilter(words=("the",)),
+        FeedFilter(words=("facial", "recognition")),
+        FeedFilter(words=("a", "the"), min_quality=50),
+        FeedFilter(provider="example news"),
+        FeedFilter(provider="example-news.com", words=("a",)),
+        FeedFilter(provider="techcrunch"),
+        FeedFilter(words=("zzzz",)),
+    ],
+)
+def test_filters_pick_what_a_test_of_every_entry_picks(client: FlaskClient, feed_filter: FeedFilter) -> None:
+    """select tests a file's text once for all its entries; every feed must still get exactly
+    the entries whose own text matches, in feed order."""
+    snapshot = live_site(client.application).snapshot
+    assert snapshot is not None
+    search = snapshot.search
+    texts = {source: text for shard in search.shards() for source, text in search.texts(shard).items()}
+    matched = 0
+    for feed in snapshot.feeds.values():
+        refs = feed.channel.refs
+        expected = []
+        for ref in refs:
+            provider, _, text = texts[ref[2][0]].split("\x1e")[ref[3][2]].partition("\t")
+            if feed_filter.matches(ref[3][3], provider, text):  # stub quality
+                expected.append(ref)
+        shown, total = feed_filter.select(refs, 3, search)
+        assert (shown, total) == (expected[:3], len(expected))
+        matched += total
+    assert matched or feed_filter.words == ("zzzz",)
+
+
+def test_provider(client: FlaskClient) -> None:
+    items = client.get("/all.json?provider=example+NEWS").get_json()["items"]
+    assert items
+    assert all(item["authors"][0]["name"] == "Example News" for item in items)
+    by_domain = client.get("/all.json?provider=example-news.com").get_json()["items"]
+    assert [i["id"] for i in by_domain] == [i["id"] for i in items]
+    plain_text = entries_of(client, "/all.rss?provider=techcrunch").entries
+    assert len(plain_text) == 1
+
+
+def test_min_quality(client: FlaskClient) -> None:
+    live = live_site(client.application)
+    assert live.snapshot is not None
+    everything = live.snapshot.result.site.everything.refs
+    expected = [r[1] for r in everything if r[3][3] is None or r[3][3] >= 50]  # key; stub quality
+    assert 0 < len(expected) < len(everything)
+    feed = client.get("/all.json?min_quality=50").get_json()
+    assert [entry_key(item["id"]) for item in feed["items"]] == expected
+
+
+def test_a_filtered_feed_is_valid_and_names_itself(client: FlaskClient) -> None:
+    response = client.get("/topics/ai.atom?q=ai&limit=3&utm_source=x&min_quality=10")
+    document = etree.fromstring(response.data)
+    etree.RelaxNG(etree.parse(str(ATOM_SCHEMA))).assertValid(document)
+    feed = feedparser.parse(response.data)
+    self_link = next(link.href for link in feed.feed.links if link.rel == "self")
+    assert self_link == "https://feeds.example.org/topics/ai.atom?limit=3&min_quality=10&q=ai"
+    assert feed.feed.id == self_link  # another feed than the unfiltered one
+    rss = feedparser.parse(client.get("/topics/ai.rss?limit=3").data)
+    assert any(link.href.endswith("/topics/ai.rss?limit=3") for link in rss.feed.links)
+
+
+def test_filtered_feeds_are_cached(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    renders = []
+    real = feeds.serve.snapshot.render_feed
+    monkeypatch.setattr(feeds.serve.snapshot, "render_feed", lambda *a: renders.append(a) or real(*a))
+    first = client.get("/all.atom?limit=4&q=the")
+    second = client.get("/all.atom?q=THE&limit=4")  # same filter, other spelling
+    assert first.data == second.data
+    assert len(renders) == 1
+    assert (
+        client.get("/all.atom?limit=4&q=the", headers={"If-None-Match": first.headers["ETag"]}).status_code
+        == 304
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("limit=0", "limit must be a whole number from 1 to 50"),
+        ("limit=51", "limit must be a whole number from 1 to 50"),
+        ("limit=abc", "limit must be a whole number from 1 to 50"),
+        ("limit=-3", "limit must be a whole number from 1 to 50"),
+        ("limit=99999999999999999999", "limit must be a whole number from 1 to 50"),
+        ("limit=1&limit=2", "give limit once"),
+        ("min_quality=high", "min_quality must be a number"),
+        ("min_quality=nan", "min_quality must be a number"),
+        ("q=", "q must not be empty"),
+        ("q=" + "x" * 201, "q must be at most 200 characters"),
+        ("provider=%20", "provider must not be empty"),
+    ],
+)
+def test_bad_filter_values_get_400(client: FlaskClient, query: str, message: str) -> None:
+    response = client.get(f"/topics/ai.atom?{query}")
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert message in response.get_data(as_text=True)
+
+
+def test_filters_are_ignored_on_pages(client: FlaskClient) -> None:
+    assert client.get("/?limit=abc").data == client.get("/").data
+    assert client.get("/feeds.opml?q=x").data == client.get("/feeds.opml").data
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+
+def test_filters_see_edits_additions_and_deletions(project: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    assert entries_of(client, "/all.atom?q=zebracorn").entries == []
+    edit(project / "content" / ARTICLE, "title: ", "title: Zebracorn ")
+    assert live.refresh()
+    assert [e.title.split()[0] for e in entries_of(client, "/all.atom?q=zebracorn").entries] == ["Zebracorn"]
+    shutil.copy(project / "content" / ARTICLE, project / "content" / "098-copy.md")
+    (project / "content" / ARTICLE).unlink()
+    assert live.refresh()
+    assert len(entries_of(client, "/all.atom?q=zebracorn").entries) == 1  # the copy, same URL
+    (project / "content" / "098-copy.md").unlink()
+    assert live.refresh()
+    assert entries_of(client, "/all.atom?q=zebracorn").entries == []
+
+
+def test_a_filtered_feed_links_an_old_article_without_url_to_its_page(project: Path) -> None:
+    """Filters pick from every entry, not only the newest max_items: an article without a URL that
+    only a filtered feed shows has its page too, at the address the feed gives, with the bytes
+    that ``feeds build`` writes there."""
+    old = project / "content" / "zz_old.txt"
+    old.write_text("Zebracorn seen in the archive – Old Gazette\n\nA very old story.\n", encoding="utf-8")
+    os.utime(old, (946_684_800, 946_684_800))  # 2000-01-01: the oldest entry by far
+    config = project / "config" / "feeds.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("max_items: 50", "max_items: 3"))
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        assert "Zebracorn" not in {
+            entry.title.split()[0] for entry in entries_of(client, "/all.atom").entries
+        }
+        [entry] = entries_of(client, "/all.atom?q=zebracorn").entries
+        assert entry.link == "https://feeds.example.org/entries/zebracorn-seen-in-the-archive.html"
+        page = client.get("/entries/zebracorn-seen-in-the-archive.html")
+        assert page.status_code == 200
+        assert b"<p>A very old story.</p>" in page.data
+        [item] = json_items(client, "/all.json?q=zebracorn")
+        assert item["url"] == entry.link
+    finally:
+        app.extensions["feeds"].stop()
+    result = CliRunner().invoke(cli, ["build", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert (project / "public" / "entries" / "zebracorn-seen-in-the-archive.html").read_bytes() == page.data
+
+
+def json_items(client: FlaskClient, url: str) -> list[dict[str, object]]:
+    response = client.get(url)
+    assert response.status_code == 200, response.data
+    items: list[dict[str, object]] = response.get_json()["items"]
+    return items

@@ -1,0 +1,212 @@
+"""The web app's rebuilds: edits served after a refresh, failures that keep the last good site, the cache."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import threading
+import time
+import weakref
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from flask.testing import FlaskClient
+
+import feeds.build.read
+import feeds.serve.live
+import feeds.serve.responses
+import feeds.serve.snapshot
+import feeds.serve.watch
+from feeds.build.cache import cache_folder
+from feeds.build.cache import read_state
+from feeds.cli import cli
+from feeds.serve.app import create_app
+from tests.helpers import ARTICLE
+from tests.helpers import edit
+from tests.helpers import files_indexed
+from tests.helpers import filtered
+from tests.helpers import live_site
+
+
+def test_a_changed_article_is_served_after_refresh(project: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    before = client.get("/all.atom")
+    assert live.refresh() is False  # nothing changed: no rebuild
+    edit(project / "content" / ARTICLE, "title:", "title: Updated -")
+    assert live.refresh() is True
+    after = client.get("/all.atom")
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert b"Updated -" in after.data
+    assert client.get("/all.atom", headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
+
+
+# all.atom's newest entry is dated 12:00:00.7 (an undated file's time), which HTTP dates round down.
+@pytest.mark.parametrize("path", ["/topics/ai.atom", "/all.atom"])
+def test_changed_bytes_move_last_modified_on(project: Path, client: FlaskClient, path: str) -> None:
+    """An edit that keeps every date still changes Last-Modified, so If-Modified-Since sees it."""
+    before = client.get(path).headers["Last-Modified"]
+    edit(project / "content" / ARTICLE, "title:", "title: Updated -")
+    assert live_site(client.application).refresh()
+    after = client.get(path)
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(before)
+    assert client.get(path, headers={"If-Modified-Since": before}).status_code == 200
+    # Documents whose bytes did not change keep their Last-Modified.
+    unchanged = client.get("/topics/space.atom").headers["Last-Modified"]
+    assert parsedate_to_datetime(unchanged) < parsedate_to_datetime(after.headers["Last-Modified"])
+
+
+def test_added_and_deleted_articles(project: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    shutil.copy(project / "content" / ARTICLE, project / "content" / "099-copy.md")
+    text = (project / "content" / "099-copy.md").read_text(encoding="utf-8")
+    (project / "content" / "099-copy.md").write_text(
+        text.replace("topics:", "topics:\n  - Brand New Topic", 1), encoding="utf-8"
+    )
+    assert live.refresh()
+    assert client.get("/topics/brand-new-topic.atom").status_code == 200
+    (project / "content" / "099-copy.md").unlink()
+    assert live.refresh()
+    assert client.get("/topics/brand-new-topic.atom").status_code == 404
+
+
+def test_a_replaced_site_is_freed_without_the_cycle_collector(project: Path, client: FlaskClient) -> None:
+    """A rebuild freezes what is alive out of the cyclic collector's sight (gc.freeze), which
+    only works while a project holds no reference cycles: the one it replaces must go by reference
+    counting alone, filtered feeds and all."""
+    live = live_site(client.application)
+    assert b"<entry>" in client.get("/all.atom?q=the").data  # a filtered feed cached in the project
+    old = live.snapshot
+    assert old is not None
+    parts = (old, old.result, old.result.site, *old.result.site.channels, *old._filtered.values())
+    gone = [weakref.ref(part) for part in parts]
+    del parts
+    del old
+    gc.disable()
+    try:
+        edit(project / "content" / ARTICLE, "title:", "title: Updated -")
+        assert live.refresh()
+        alive = [type(ref()).__name__ for ref in gone if ref() is not None]
+        assert alive == []
+    finally:
+        gc.enable()
+    assert gc.get_freeze_count() > 0  # what the rebuild left is frozen
+
+
+def test_a_broken_config_keeps_the_last_good_site(project: Path, client: FlaskClient) -> None:
+    live = live_site(client.application)
+    good = client.get("/all.atom").data
+    config = project / "config" / "feeds.yaml"
+    original = config.read_text(encoding="utf-8")
+    config.write_text(original + "\nmax_items: none of them\n", encoding="utf-8")
+    assert live.refresh() is False
+    assert client.get("/all.atom").data == good
+    report = client.get("/healthz").get_json()
+    assert report["status"] == "degraded"
+    assert "max_items" in report["last_error"]
+    config.write_text(original.replace("max_items: 50", "max_items: 3"), encoding="utf-8")
+    assert live.refresh() is True
+    assert len(feedparser.parse(client.get("/all.atom").data).entries) == 3
+    assert client.get("/healthz").get_json()["status"] == "ok"
+
+
+def test_a_broken_article_is_reported_and_the_rest_served(project: Path, client: FlaskClient) -> None:
+    (project / "content" / "098-broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    assert live_site(client.application).refresh()
+    report = client.get("/healthz").get_json()
+    assert report["skipped_files"] == 1
+    assert "098-broken.md:2" in report["file_errors"][0]
+    assert client.get("/all.atom").status_code == 200
+
+
+def test_a_crashing_build_keeps_the_last_good_site(
+    project: Path, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = client.get("/all.json").data
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(feeds.serve.live.LiveBuilder, "build", broken)
+    assert live_site(client.application).rebuild() is False
+    assert client.get("/all.json").data == good
+    assert "disk on fire" in client.get("/healthz").get_json()["last_error"]
+
+
+def test_requests_during_rebuilds_see_whole_versions(project: Path, client: FlaskClient) -> None:
+    """While the project is rebuilt over and over, every answer is one complete version."""
+    live = live_site(client.application)
+    app = client.application
+    answers: list[tuple[int, str, bytes]] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        local = app.test_client()
+        seen: dict[bytes, bytes] = {}  # one copy of each body, so memory stays small
+        while not done.is_set() and len(answers) < 20_000:
+            response = local.get("/topics/ai.atom")
+            body = seen.setdefault(response.data, response.data)
+            answers.append((response.status_code, response.headers["ETag"], body))
+            time.sleep(0.001)  # leave the rebuilding thread some time
+
+    versions = [live.snapshot]
+    threads = [threading.Thread(target=poll) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for number in range(5):
+        edit(project / "content" / ARTICLE, "title:", f"title: v{number}")
+        assert live.refresh()
+        versions.append(live.snapshot)
+    done.set()
+    for thread in threads:
+        thread.join()
+    bodies = {
+        s.documents["/topics/ai.atom"].plain.etag: s.documents["/topics/ai.atom"].body for s in versions if s
+    }
+    assert len(bodies) == 6
+    assert answers
+    for status, etag, body in answers:
+        assert status == 200
+        assert bodies[etag] == body  # a whole version, with its own ETag
+    for body in {body for _, _, body in answers}:
+        assert not feedparser.parse(body).bozo
+
+
+# -- filters ---------------------------------------------------------------------------------------
+
+
+def test_a_server_starts_from_the_cache_of_a_cli_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project / "config" / "feeds.yaml"
+    fresh = create_app(config)
+    expected = filtered(fresh)
+    fresh.extensions["feeds"].stop()
+    assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+    indexed = files_indexed(monkeypatch)
+    cached = create_app(config)
+    assert indexed == []  # every record, and the filters' text, came from the cache
+    assert filtered(cached) == expected
+    cached.extensions["feeds"].stop()
+
+
+def test_a_server_reads_files_again_when_their_search_text_is_lost(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = project / "config" / "feeds.yaml"
+    assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+    expected = filtered(create_app(config))
+    state = read_state(cache_folder(project / "public"), "UTC")
+    articles = sorted(source for source, record in state.files.items() if record.indexed is not None)
+    parts = sorted(cache_folder(project / "public").glob("search-*"))
+    assert parts
+    for part in parts:
+        part.write_bytes(b"damaged")
+    indexed = files_indexed(monkeypatch)
+    again = create_app(config)
+    live = live_site(again)
+    assert sorted(file.source for file in indexed) == articles  # (files with errors have no text to lose)
+    assert filtered(again) == expected
+    live.stop()

@@ -1,0 +1,331 @@
+"""The built-in hub of `feeds serve`, driven by a subscriber written from the Recommendation.
+
+The app runs in this process (Flask's test client posts the subscription requests); the hub
+calls the subscriber back over HTTP on 127.0.0.1, so these tests turn on
+``allow_private_callbacks``, except the one that checks that the guard refuses such a callback.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+import feeds.websub.hub
+from feeds.serve.app import create_app
+from feeds.serve.live import LiveSite
+from tests.helpers import ROOT
+from tests.helpers import pinned_copy
+from tests.websub_peers import Subscriber
+from tests.websub_peers import edit_article
+from tests.websub_peers import eventually
+from tests.websub_peers import serving
+from tests.websub_peers import signature_ok
+from tests.websub_peers import write_config
+
+BASE = "https://feeds.example.org/"
+TOPIC = BASE + "topics/ai.atom"
+SECRET = "a subscriber's secret, well under 200 bytes"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    write_config(tmp_path, {"builtin": True, "allow_private_callbacks": True})
+    return tmp_path
+
+
+@pytest.fixture
+def app(site: Path) -> Iterator[Flask]:
+    app = create_app(site / "config" / "feeds.yaml")
+    yield app
+    app.extensions["feeds"].stop()
+
+
+@pytest.fixture
+def subscriber() -> Iterator[Subscriber]:
+    with serving(Subscriber()) as subscriber:
+        yield subscriber
+
+
+def live_of(app: Flask) -> LiveSite:
+    live: LiveSite = app.extensions["feeds"]
+    return live
+
+
+def hub_health(app: Flask) -> dict[str, Any]:
+    report: dict[str, Any] = app.test_client().get("/healthz").get_json()["websub"]
+    return report
+
+
+def settled(app: Flask) -> dict[str, Any]:
+    """The hub's health once nothing is waiting or under way."""
+    return eventually(lambda: (h := hub_health(app))["pending_deliveries"] == 0 and h, what="an idle hub")
+
+
+def ask(app: Flask, subscriber: Subscriber, mode: str = "subscribe", topic: str = TOPIC, **extra: str) -> Any:
+    """A subscription request (§5.1), after noting the intent the subscriber will confirm."""
+    subscriber.intents.add((mode, topic))
+    form = {"hub.mode": mode, "hub.topic": topic, "hub.callback": subscriber.url, **extra}
+    return app.test_client().post("/websub", data=form)
+
+
+def subscribed(app: Flask, subscriber: Subscriber, **extra: str) -> None:
+    response = ask(app, subscriber, "subscribe", **extra)
+    assert response.status_code == 202, response.text
+    eventually(lambda: hub_health(app)["subscriptions"] == 1, what="the subscription")
+
+
+def test_a_subscriber_gets_each_new_version_signed(app: Flask, site: Path, subscriber: Subscriber) -> None:
+    subscribed(app, subscriber, **{"hub.secret": SECRET, "hub.lease_seconds": "7200"})
+    [check] = subscriber.verifications
+    assert check["hub.mode"] == "subscribe" and check["hub.topic"] == TOPIC
+    assert check["hub.lease_seconds"] == "7200" and len(check["hub.challenge"]) >= 16
+
+    edit_article(site / "content", "Pushed")
+    assert live_of(app).refresh()
+    [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery")
+    served = app.test_client().get("/topics/ai.atom")
+    assert delivery.body == served.data and b"Pushed" in delivery.body
+    assert delivery.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    assert signature_ok(SECRET, delivery)
+    assert f'<{BASE}websub>; rel="hub"' in delivery.headers["Link"]
+    assert f'<{TOPIC}>; rel="self"' in delivery.headers["Link"]
+    health = settled(app)
+    assert health["delivered"] == 1 and health["failed_deliveries"] == 0
+
+
+def test_unsubscribing_stops_deliveries(app: Flask, site: Path, subscriber: Subscriber) -> None:
+    subscribed(app, subscriber)
+    response = ask(app, subscriber, "unsubscribe")
+    assert response.status_code == 202
+    eventually(lambda: hub_health(app)["subscriptions"] == 0, what="the unsubscription")
+    assert subscriber.verifications[-1]["hub.mode"] == "unsubscribe"
+    assert "hub.lease_seconds" not in subscriber.verifications[-1]
+
+    edit_article(site / "content", "Unheard")
+    assert live_of(app).refresh()
+    settled(app)  # the change has been handed out to every subscriber there is
+    assert subscriber.deliveries == []
+
+
+def test_racing_subscription_requests_all_count(app: Flask, subscriber: Subscriber) -> None:
+    subscriber.intents.add(("subscribe", TOPIC))
+    start = threading.Barrier(12)
+    statuses: list[int] = []
+
+    def subscribe(n: int) -> None:
+        form = {"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": f"{subscriber.url}/{n}"}
+        client = app.test_client()
+        start.wait()
+        statuses.append(client.post("/websub", data=form).status_code)
+
+    threads = [threading.Thread(target=subscribe, args=(n,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [202] * 12
+    eventually(lambda: hub_health(app)["subscriptions"] == 12, what="twelve subscriptions")
+
+
+def test_a_restarted_server_keeps_its_subscribers(site: Path, subscriber: Subscriber) -> None:
+    config = site / "config" / "feeds.yaml"
+    first = create_app(config)
+    subscribed(first, subscriber, **{"hub.secret": SECRET})
+    live_of(first).stop()
+
+    edit_article(site / "content", "After restart")
+    second = create_app(config)  # its first build sees the change against the cache
+    try:
+        [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery after the restart")
+        assert b"After restart" in delivery.body and signature_ok(SECRET, delivery)
+        assert hub_health(second)["subscriptions"] == 1
+    finally:
+        live_of(second).stop()
+
+
+def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None:
+    """`feeds serve --workers 2`: both take requests and rebuild; each version is sent once."""
+    config = site / "config" / "feeds.yaml"
+    first, second = create_app(config), create_app(config)
+    try:
+        subscribed(second, subscriber)  # through the worker that does not deliver
+        assert [hub_health(app)["delivering"] for app in (first, second)] == [True, False]
+        edit_article(site / "content", "Twice?")
+        assert live_of(first).refresh() and live_of(second).refresh()
+        eventually(lambda: subscriber.deliveries, what="the delivery")
+        settled(first)
+        settled(second)
+        assert len(subscriber.deliveries) == 1
+    finally:
+        live_of(first).stop()
+        live_of(second).stop()
+
+
+def test_a_failed_delivery_is_tried_again(
+    app: Flask, site: Path, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds.websub.hub, "RETRY_FIRST", 0.05)
+    subscribed(app, subscriber)
+    subscriber.status = [500, 302]  # a redirect is a failure too (§7)
+    edit_article(site / "content", "Retried")
+    assert live_of(app).refresh()
+    eventually(lambda: len(subscriber.deliveries) == 3, what="two retries")
+    assert len({d.body for d in subscriber.deliveries}) == 1
+    health = settled(app)
+    assert health["delivered"] == 1 and health["failed_deliveries"] == 0
+
+
+def test_a_delivery_that_keeps_failing_is_dropped(
+    app: Flask, site: Path, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds.websub.hub, "RETRY_FIRST", 0.05)
+    monkeypatch.setattr(feeds.websub.hub, "RETRY_FOR", 0.3)
+    subscribed(app, subscriber)
+    subscriber.status = [503] * 100
+    edit_article(site / "content", "Dropped")
+    assert live_of(app).refresh()
+    health = settled(app)
+    assert health["failed_deliveries"] == 1 and health["delivered"] == 0
+    assert 2 <= len(subscriber.deliveries) < 100
+    assert health["subscriptions"] == 1  # the subscription stays; only that version is dropped
+
+
+def test_gone_ends_a_subscription(app: Flask, site: Path, subscriber: Subscriber) -> None:
+    subscribed(app, subscriber)
+    subscriber.status = [410]
+    edit_article(site / "content", "Gone")
+    assert live_of(app).refresh()
+    eventually(lambda: hub_health(app)["subscriptions"] == 0, what="the end of the subscription")
+
+
+def test_a_wrong_challenge_makes_no_subscription(app: Flask, subscriber: Subscriber) -> None:
+    subscriber.wrong_challenge = True
+    assert ask(app, subscriber).status_code == 202
+    health = eventually(lambda: (h := hub_health(app))["failed_verifications"] == 1 and h, what="the failure")
+    assert health["subscriptions"] == 0 and len(subscriber.verifications) == 1
+
+
+def test_a_callback_that_does_not_want_it_makes_no_subscription(app: Flask, subscriber: Subscriber) -> None:
+    form = {"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": subscriber.url}
+    assert app.test_client().post("/websub", data=form).status_code == 202  # no intent noted: 404
+    eventually(lambda: hub_health(app)["failed_verifications"] == 1, what="the failure")
+    assert hub_health(app)["subscriptions"] == 0
+
+
+def test_a_topic_of_another_site_is_denied(app: Flask, subscriber: Subscriber) -> None:
+    other = "https://elsewhere.example.com/feed.atom"
+    response = ask(app, subscriber, topic=other)
+    assert response.status_code == 404
+    assert "is not a feed of this site" in response.text
+    [denial] = eventually(lambda: list(subscriber.denials), what="the denial (§5.2)")
+    assert denial["hub.topic"] == other and "not a feed of this site" in denial["hub.reason"]
+    assert subscriber.verifications == []
+
+
+def test_a_filtered_feed_is_not_a_topic(app: Flask, subscriber: Subscriber) -> None:
+    response = ask(app, subscriber, topic=TOPIC + "?q=camera")
+    assert response.status_code == 404 and "unfiltered" in response.text
+
+
+def test_an_oversize_secret_is_refused(app: Flask, subscriber: Subscriber) -> None:
+    response = ask(app, subscriber, **{"hub.secret": "s" * 200})
+    assert response.status_code == 400 and "hub.secret" in response.text
+    assert ask(app, subscriber, **{"hub.secret": "s" * 199}).status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("form", "status", "words"),
+    [
+        ({"hub.mode": "publish", "hub.url": TOPIC}, 400, "learns of changes"),
+        ({"hub.mode": "subscribe", "hub.topic": TOPIC}, 400, "hub.callback is missing"),
+        ({"hub.mode": "subscribe", "hub.callback": "http://127.0.0.1:9/x"}, 400, "hub.topic is missing"),
+        ({"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": "ftp://x.example/"}, 403, "http(s)"),
+        (
+            {
+                "hub.mode": "subscribe",
+                "hub.topic": TOPIC,
+                "hub.callback": "http://x.example/",
+                "hub.lease_seconds": "soon",
+            },
+            400,
+            "whole number",
+        ),
+        (
+            {
+                "hub.mode": "subscribe",
+                "hub.topic": TOPIC,
+                "hub.callback": "http://x.example/",
+                "hub.lease_seconds": "-5",
+            },
+            400,
+            "whole number",
+        ),
+    ],
+)
+def test_malformed_requests_say_what_is_wrong(
+    app: Flask, form: dict[str, str], status: int, words: str
+) -> None:
+    response = app.test_client().post("/websub", data=form)
+    assert response.status_code == status
+    assert words in response.text
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_leases_are_clamped(app: Flask, subscriber: Subscriber) -> None:
+    subscribed(app, subscriber, **{"hub.lease_seconds": "5"})
+    assert subscriber.verifications[0]["hub.lease_seconds"] == "3600"
+    ask(app, subscriber, **{"hub.lease_seconds": "99999999"})
+    eventually(lambda: len(subscriber.verifications) == 2, what="the renewal")
+    assert subscriber.verifications[1]["hub.lease_seconds"] == "2592000"
+    settled(app)
+    assert hub_health(app)["subscriptions"] == 1  # a renewal, not a second subscription
+
+
+def test_bodies_and_types_are_bounded(app: Flask) -> None:
+    client = app.test_client()
+    big = client.post("/websub", data={"hub.mode": "subscribe", "hub.secret": "x" * 9000})
+    assert big.status_code == 413
+    json = client.post("/websub", json={"hub.mode": "subscribe"})
+    assert json.status_code == 415
+
+
+def test_subscriptions_per_host_are_bounded(
+    app: Flask, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds.websub.hub, "MAX_PER_HOST", 1)
+    subscribed(app, subscriber)
+    response = ask(app, subscriber, topic=BASE + "topics/ai.rss")
+    assert response.status_code == 403 and "127.0.0.1" in response.text
+    assert ask(app, subscriber).status_code == 202  # renewing the one it has is fine
+
+
+def test_the_hub_is_off_unless_configured(tmp_path: Path) -> None:
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    app = create_app(write_config(tmp_path, {"hubs": []}))
+    try:
+        response = app.test_client().post("/websub", data={"hub.mode": "subscribe"})
+        assert response.status_code == 404
+        assert "websub" not in app.test_client().get("/healthz").get_json()
+        assert "Link" not in app.test_client().get("/topics/ai.atom").headers
+    finally:
+        live_of(app).stop()
+
+
+def test_feeds_name_the_hub_in_their_headers_too(app: Flask) -> None:
+    """§4: Link headers with rel=hub and rel=self; a filtered feed names no hub."""
+    client = app.test_client()
+    link = client.get("/topics/ai.rss").headers["Link"]
+    assert link == f'<{BASE}websub>; rel="hub", <{BASE}topics/ai.rss>; rel="self"'
+    assert (
+        b'<atom:link rel="hub" href="https://feeds.example.org/websub"/>' in client.get("/topics/ai.rss").data
+    )
+    filtered = client.get("/topics/ai.rss?q=camera")
+    assert filtered.status_code == 200 and "Link" not in filtered.headers
+    assert b'rel="hub"' not in filtered.data
+    assert "Link" not in client.get("/index.html").headers
