@@ -20,6 +20,8 @@ import click
 from feeds._version import __version__
 from feeds.build import BuildResult
 from feeds.build import SiteBuilder
+from feeds.build import explain_topics
+from feeds.build import topic_table
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
@@ -272,20 +274,19 @@ def new(
 
 
 @cli.command()
+@click.option("--explain", type=click.Path(dir_okay=False, path_type=Path), help="Why FILE has its topics.")
 @settings_options
-def topics(settings: Settings) -> None:
-    """List the topics: slug, entries, name.
+def topics(settings: Settings, explain: Path | None) -> None:
+    """List the topics and custom channels (slug, entries, name); with --explain FILE, why FILE's
+    article has each of its topics (front matter, keyword, rename, a file listing the same story).
 
     Example:
 
-        feeds topics
+        feeds topics --explain content/2021-03-05-minneapolis.md
     """
-    result = _build(settings)
-    rows = [(c.topic.slug, c.total, c.topic.name) for c in result.site.topics if c.topic]
-    width = max((len(slug) for slug, _, _ in rows), default=4)
-    click.echo(f"{'slug':<{width}}  entries  name")
-    for slug, total, name in rows:
-        click.echo(f"{slug:<{width}}  {total:>7}  {name}")
+    with _core_errors():
+        lines = explain_topics(settings, explain).lines(explain) if explain else topic_table(_build(settings))
+    click.echo("\n".join(lines))
 
 
 @cli.command()

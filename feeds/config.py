@@ -15,8 +15,15 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
 
+from feeds.channel_config import ChannelSettings
+from feeds.channel_config import read_channels
+from feeds.channel_config import read_entry_content
+from feeds.channel_config import read_max_bytes
+from feeds.channel_config import read_words
 from feeds.config_checks import ConfigReader
 from feeds.errors import ConfigError
+from feeds.model import DEFAULT_MAX_BYTES
+from feeds.model import EntryContent
 from feeds.model import Format
 from feeds.model import RelatedMode
 from feeds.text import http_url
@@ -45,6 +52,9 @@ class TopicSettings:
     rename: str | None = None  #: publish this topic under another name (merging them)
     title: str | None = None  #: feed title; default "<site title>: <topic>"
     description: str | None = None  #: feed subtitle
+    keywords: tuple[str, ...] = ()  #: articles that hold one of these words get the topic too
+    entry_content: EntryContent | None = None  #: default: the site's
+    max_bytes: int | None = None  #: default: the site's
 
 
 class WatchMode(str, Enum):
@@ -102,6 +112,9 @@ class Settings:
     min_quality: float | None = None  #: leave out articles scored below this
     related: RelatedMode = RelatedMode.ENTRIES
     topics: Mapping[str, TopicSettings] = field(default_factory=dict)
+    channels: tuple[ChannelSettings, ...] = ()  #: custom channels, by slug
+    entry_content: EntryContent = EntryContent.FULL  #: what entries carry, unless a feed says
+    max_bytes: int = DEFAULT_MAX_BYTES  #: most bytes of a channel's document; 0 means no limit
     serve: ServeSettings = field(default_factory=ServeSettings)
     websub: WebSubSettings = field(default_factory=WebSubSettings)
     include_drafts: bool = False  #: ``--drafts``
@@ -221,6 +234,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise ConfigError(path, "timezone", f"unknown time zone {timezone!r}") from e
 
+    budget = read_max_bytes(reader, data)
     return Settings(
         site=site,
         content_dir=_under(base, reader.text(data, "", "content", "content")),
@@ -232,6 +246,9 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         min_quality=reader.number(data, "min_quality"),
         related=reader.choice(data, "related", RelatedMode, defaults.related),
         topics=_topics(reader, data.get("topics", {})),
+        channels=read_channels(reader, data.get("channels")),
+        entry_content=read_entry_content(reader, data) or EntryContent.FULL,
+        max_bytes=DEFAULT_MAX_BYTES if budget is None else budget,
         serve=serve,
         websub=websub,
         config_path=path,
@@ -241,6 +258,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
 _TOP_KEYS = {
     "site", "content", "output", "timezone", "formats",
     "max_items", "min_quality", "related", "topics", "serve", "max_file_mb", "websub",
+    "channels", "entry_content", "max_bytes",
 }  # fmt: skip
 
 
@@ -252,14 +270,19 @@ def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
         key = f"topics.{name}"
         options = reader.mapping(options if options is not None else {}, key)
         reader.known(options, key, allowed)
-        values = {}
-        for option in allowed:
+        values: dict[str, Any] = {}
+        for option in ("rename", "title", "description"):
             if options.get(option) is not None:
                 text = reader.text(options, key, option, "").strip()
                 if not text:
                     raise reader.fail(f"{key}.{option}", "must not be empty")
                 values[option] = text
-        result[str(name)] = TopicSettings(**values)
+        result[str(name)] = TopicSettings(
+            **values,
+            keywords=read_words(reader, options, key, "keywords"),
+            entry_content=read_entry_content(reader, options, key),
+            max_bytes=read_max_bytes(reader, options, key),
+        )
     return result
 
 

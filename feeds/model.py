@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -47,6 +48,32 @@ class RelatedMode(str, Enum):
     ENTRIES = "entries"  #: an entry of their own, plus a link from the parent
     LINKS = "links"  #: only links from the parent
     OFF = "off"  #: ignored
+
+
+class EntryContent(str, Enum):
+    """What a feed's entries carry (config ``entry_content``)."""
+
+    FULL = "full"  #: the article's text as content, plus its summary
+    SUMMARY = "summary"  #: the summary, image and links only: no content element
+
+
+#: ``max_bytes`` when the config does not say: 1 MB (10**6 bytes) per document.
+DEFAULT_MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """How one channel's documents are cut and what their entries carry: the site's settings,
+    or a topic's or a custom channel's own."""
+
+    max_items: int = 50  #: entries in each document, newest first
+    entry_content: EntryContent = EntryContent.FULL
+    max_bytes: int = DEFAULT_MAX_BYTES  #: most bytes of each document; 0 means no limit
+    budget_key: str = "max_bytes"  #: the config key that set ``max_bytes``, for messages
+
+    @property
+    def full(self) -> bool:
+        return self.entry_content is EntryContent.FULL
 
 
 @dataclass(frozen=True)
@@ -125,6 +152,18 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class CustomChannel:
+    """A channel defined in the config (``channels:``): the entries that meet its conditions."""
+
+    slug: str  #: URL path segment, e.g. "robots-and-rules"
+    name: str  #: the config's key, e.g. "Robots and rules"
+
+    @property
+    def stem(self) -> str:
+        return f"channels/{self.slug}"
+
+
+@dataclass(frozen=True)
 class Link:
     """A link from one entry to another story."""
 
@@ -160,20 +199,45 @@ class Entry:
 
 @dataclass(frozen=True)
 class Channel:
-    """One feed's content, whatever its format: everything (``all``) or one topic."""
+    """One feed's content, whatever its format: everything (``all``), one topic, one custom
+    channel, or (in the web app) a union of topics."""
 
-    stem: str  #: output path without extension: "all" or "topics/<slug>"
+    stem: str  #: output path without extension: "all", "topics/<slug>" or "channels/<slug>"
     title: str
     description: str
-    entries: tuple[Entry, ...]  #: newest first, at most ``max_items``
+    entries: tuple[Entry, ...]  #: newest first, at most ``options.max_items``
     total: int  #: entries before the ``max_items`` cut
-    topic: Topic | None = None  #: None for ``all``
-    refs: tuple[Any, ...] = ()  #: every entry as a ``convert.EntryRef``, newest first: for filters
+    topic: Topic | None = None  #: the topic of a topic's channel
+    refs: Sequence[Any] = ()  #: every entry as a ``planner.EntryRef``, newest first: for filters
+    custom: CustomChannel | None = None  #: the definition of a custom channel
+    options: FeedOptions = FeedOptions()
 
     @property
     def updated(self) -> datetime | None:
         """Newest entry's date: the feed's ``updated``, never the build time."""
         return self.entries[0].published if self.entries else None
+
+    @property
+    def is_everything(self) -> bool:
+        return self.stem == EVERYTHING
+
+    @property
+    def is_union(self) -> bool:
+        """A union of topics, made by the web app per request (``serve.compose``)."""
+        return self.topic is None and self.custom is None and not self.is_everything
+
+    @property
+    def name(self) -> str:
+        """What people call it: the topic's or custom channel's name, "Everything" for ``all``."""
+        if self.topic is not None:
+            return self.topic.name
+        if self.custom is not None:
+            return self.custom.name
+        return "Everything" if self.is_everything else self.title
+
+
+#: The stem of the channel of every entry.
+EVERYTHING = "all"
 
 
 @dataclass(frozen=True)
@@ -187,7 +251,8 @@ class SkipCounts:
 
 @dataclass(frozen=True)
 class Site:
-    """Everything to render: the ``all`` channel first, then one per topic by slug."""
+    """Everything to render: the ``all`` channel first, then one per topic by slug, then one per
+    custom channel by slug."""
 
     channels: tuple[Channel, ...]
     skipped: SkipCounts
@@ -203,4 +268,8 @@ class Site:
 
     @property
     def topics(self) -> tuple[Channel, ...]:
-        return self.channels[1:]
+        return tuple(channel for channel in self.channels if channel.topic is not None)
+
+    @property
+    def custom(self) -> tuple[Channel, ...]:
+        return tuple(channel for channel in self.channels if channel.custom is not None)

@@ -153,6 +153,30 @@ def slugify(name: str, kind: str = "topic") -> str:
     return _finish_slug(unicodedata.normalize("NFC", "".join(kept)).lower(), name, kind)
 
 
+# After NFKD, the combining marks that sit on a Latin or Greek letter (a lookbehind of one character,
+# then every mark that follows it): the accents that ``fold`` ignores, as ``slugify`` does.
+_LATIN_GREEK_MARKS = re.compile(
+    "(?<=[A-Za-z\u00c0-\u02af\u0370-\u03ff\u1d00-\u1dbf\u1e00-\u1fff\u2c60-\u2c7f\ua720-\ua7ff])"
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+
+
+def fold(text: str) -> str:
+    """Text as keywords and channel words are compared: case and accents on Latin and Greek
+    letters ignored, compatibility forms unified (full-width letters, ligatures), and every run of
+    spaces and line breaks one space. ``Café  Crème`` → ``cafe creme``; other scripts keep their
+    marks, as in ``slugify``."""
+    if text.isascii():  # the common case, in C
+        return " ".join(text.casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    return " ".join(unicodedata.normalize("NFC", _LATIN_GREEK_MARKS.sub("", decomposed)).split())
+
+
+def has_word_character(text: str) -> bool:
+    """Whether there is a letter or digit in ``text``."""
+    return any(char.isalnum() for char in text)
+
+
 def _finish_slug(text: str, name: str, kind: str) -> str:
     slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
     slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG]

@@ -17,6 +17,7 @@ import feeds.build.read
 import feeds.build.records
 from feeds.build import SiteBuilder
 from feeds.build.cache import BuildState
+from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import package_version
 from feeds.build.cache import read_state
@@ -43,8 +44,8 @@ def settings(project: Path) -> Settings:
 def rebuild(settings: Settings, state: BuildState) -> BuildResult:
     """A build from the state on disk, checked against a cold build of the same content."""
     folder = cache_folder(settings.output_dir)
-    write_state(folder, settings.timezone, state)
-    warm = build_site(settings, read_state(folder, settings.timezone))
+    write_state(folder, cache_context(settings), state)
+    warm = build_site(settings, read_state(folder, cache_context(settings)))
     cold = build_site(settings)
     assert warm.documents == cold.documents
     assert [str(e) for e in warm.errors] == [str(e) for e in cold.errors]
@@ -140,7 +141,7 @@ def test_entry_pages_follow_edits_of_their_articles(settings: Settings) -> None:
 def test_writing_only_the_changed_shards_keeps_every_record(settings: Settings) -> None:
     """After each edit, addition, rename and deletion a build rewrites only the shards of what
     changed (found from what each shard held), and the cache then holds exactly the new state."""
-    content, folder, zone = settings.content_dir, cache_folder(settings.output_dir), settings.timezone
+    content, folder, zone = settings.content_dir, cache_folder(settings.output_dir), cache_context(settings)
     result = build_site(settings)
     write_state(folder, zone, result.state)
     steps = [
@@ -212,8 +213,8 @@ def test_config_changes(settings: Settings, change: dict[str, object]) -> None:
     state = build_site(settings).state
     changed = dataclasses.replace(settings, **change)  # type: ignore[arg-type]
     folder = cache_folder(settings.output_dir)
-    write_state(folder, settings.timezone, state)
-    warm = build_site(changed, read_state(folder, changed.timezone))
+    write_state(folder, cache_context(settings), state)
+    warm = build_site(changed, read_state(folder, cache_context(changed)))
     assert warm.documents == build_site(changed).documents
 
 
@@ -241,8 +242,8 @@ def test_stored_indexes_share_equal_values(settings: Settings) -> None:
     source is its record's key: less memory for the same values."""
     built = build_site(settings).state
     folder = cache_folder(settings.output_dir)
-    write_state(folder, settings.timezone, built)
-    loaded = read_state(folder, settings.timezone)
+    write_state(folder, cache_context(settings), built)
+    loaded = read_state(folder, cache_context(settings))
     assert {s: r[:6] for s, r in loaded.files.items()} == {s: r[:6] for s, r in built.files.items()}
     seen: dict[tuple[int, type, Any], Any] = {}
     total = 0
@@ -281,20 +282,20 @@ def test_a_rebuild_reuses_the_references_that_did_not_change(settings: Settings)
 
 def cached(settings: Settings) -> Path:
     folder = cache_folder(settings.output_dir)
-    write_state(folder, settings.timezone, build_site(settings).state)
+    write_state(folder, cache_context(settings), build_site(settings).state)
     return folder
 
 
 def test_the_cache_lives_beside_the_output(settings: Settings) -> None:
     folder = cached(settings)
     assert folder == settings.output_dir.parent / ".feeds-cache" / "public"
-    assert len(read_state(folder, settings.timezone).files) == 16
+    assert len(read_state(folder, cache_context(settings)).files) == 16
 
 
 @pytest.mark.parametrize("damage", ["flip a byte", "truncate", "empty", "garbage"])
 def test_a_damaged_shard_is_ignored(settings: Settings, damage: str) -> None:
     folder = cached(settings)
-    state = read_state(folder, settings.timezone)
+    state = read_state(folder, cache_context(settings))
     shard = next(p for p in sorted(folder.glob("files-*")) if p.stat().st_size > 200)
     data = bytearray(shard.read_bytes())
     if damage == "flip a byte":
@@ -306,7 +307,7 @@ def test_a_damaged_shard_is_ignored(settings: Settings, damage: str) -> None:
     else:
         data = bytearray(os.urandom(len(data)))
     shard.write_bytes(bytes(data))
-    damaged = read_state(folder, settings.timezone)
+    damaged = read_state(folder, cache_context(settings))
     assert 0 < len(damaged.files) < len(state.files)  # that shard's records are gone, no others
     assert build_site(settings, damaged).documents == build_site(settings).documents
 
@@ -316,7 +317,7 @@ def test_a_cache_from_another_program_version_is_ignored(
 ) -> None:
     folder = cached(settings)
     monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "another version")
-    assert read_state(folder, settings.timezone).files == {}
+    assert read_state(folder, cache_context(settings)).files == {}
 
 
 def test_a_cache_from_another_time_zone_is_ignored(settings: Settings) -> None:
@@ -334,7 +335,7 @@ def test_a_crash_while_writing_leaves_the_old_cache(
         raise OSError("disk full")
 
     monkeypatch.setattr(feeds.build.cache.os, "replace", crash)
-    write_state(folder, settings.timezone, BuildState())  # fails quietly: the cache is a shortcut
+    write_state(folder, cache_context(settings), BuildState())  # fails quietly: the cache is a shortcut
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary files left
 
 
@@ -474,7 +475,7 @@ def test_records_a_child_failed_to_store_are_stored_in_process(
     monkeypatch.setattr(feeds.build.cache, "write_records", only_in_parent)
     cli_build(settings)
     assert len(forks) == 1
-    state = read_state(cache_folder(settings.output_dir), settings.timezone)
+    state = read_state(cache_folder(settings.output_dir), cache_context(settings))
     assert len(state.files) == 16
     assert "Up to date" in cli_build(settings)
 
@@ -489,7 +490,7 @@ def test_records_are_stored_in_process_when_no_child_can_be_made(
     monkeypatch.setattr(feeds.build.cache.os, "fork", refuse)
     cli_build(settings)
     assert len(forks) == 1
-    assert len(read_state(cache_folder(settings.output_dir), settings.timezone).files) == 16
+    assert len(read_state(cache_folder(settings.output_dir), cache_context(settings)).files) == 16
 
 
 def test_any_packaged_file_that_shapes_output_changes_the_program_version(tmp_path: Path) -> None:

@@ -20,9 +20,11 @@ import feeds.serve.live
 import feeds.serve.responses
 import feeds.serve.snapshot
 import feeds.serve.watch
+from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
 from feeds.cli import cli
+from feeds.config import load_settings
 from feeds.serve.app import create_app
 from tests.helpers import ARTICLE
 from tests.helpers import edit
@@ -198,7 +200,7 @@ def test_a_server_reads_files_again_when_their_search_text_is_lost(
     config = project / "config" / "feeds.yaml"
     assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
     expected = filtered(create_app(config))
-    state = read_state(cache_folder(project / "public"), "UTC")
+    state = read_state(cache_folder(project / "public"), cache_context(load_settings(config)))
     articles = sorted(source for source, record in state.files.items() if record.indexed is not None)
     parts = sorted(cache_folder(project / "public").glob("search-*"))
     assert parts

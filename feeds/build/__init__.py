@@ -4,10 +4,13 @@
 from feeds.build.builder import LiveBuilder
 from feeds.build.builder import Publication
 from feeds.build.builder import SiteBuilder
+from feeds.build.builder import topic_table
 from feeds.build.cache import SHARDS
 from feeds.build.cache import FileRecord
 from feeds.build.cache import paused_gc
 from feeds.build.cache import shard_of
+from feeds.build.explain import Explanation
+from feeds.build.explain import explain_topics
 from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_site
 from feeds.build.pipeline import content_fingerprint
@@ -15,12 +18,15 @@ from feeds.build.pipeline import content_fingerprint
 __all__ = [
     "SHARDS",
     "BuildResult",
+    "Explanation",
     "FileRecord",
     "LiveBuilder",
     "Publication",
     "SiteBuilder",
     "build_site",
     "content_fingerprint",
+    "explain_topics",
     "paused_gc",
     "shard_of",
+    "topic_table",
 ]

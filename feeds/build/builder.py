@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from feeds.build.cache import BuildState
+from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import paused_gc
 from feeds.build.cache import read_search_texts
@@ -86,6 +87,7 @@ class SiteBuilder:
         self.progress = progress
         self.jobs = jobs
         self.folder = cache_folder(settings.output_dir)
+        self.context = cache_context(settings)
 
     def build(self) -> BuildResult:
         """Build every document from the cache, and store what the build learned."""
@@ -124,7 +126,7 @@ class SiteBuilder:
                 last["summary"], tuple(last["errors"]), (*last["warnings"], *still), False, True, None,
                 time.perf_counter() - started,
             )  # fmt: skip
-        records = RecordWriter(self.folder, settings.timezone, everything=not self.use_cache)
+        records = RecordWriter(self.folder, self.context, everything=not self.use_cache)
         try:
             result = self._build(found, records)
             written = not (strict and result.errors)
@@ -155,7 +157,7 @@ class SiteBuilder:
         )  # fmt: skip
 
     def _summary(self) -> dict[str, Any]:
-        return read_summary(self.folder, self.settings.timezone) if self.use_cache else {}
+        return read_summary(self.folder, self.context) if self.use_cache else {}
 
     def _start_workers_when_cold(self, last: dict[str, Any]) -> None:
         if not last and self.settings.content_dir.is_dir():
@@ -166,7 +168,7 @@ class SiteBuilder:
     def _build(self, found: list[ContentFile] | None, records: RecordWriter | None = None) -> BuildResult:
         # File records stay on disk until the build knows it needs them: after a few changes it
         # replans from the last build's memo and reads only their shards.
-        state = read_state(self.folder, self.settings.timezone, records=False) if self.use_cache else None
+        state = read_state(self.folder, self.context, records=False) if self.use_cache else None
         return build_with_memo(
             self.settings, state, jobs=self.jobs, progress=self.progress, found=found, records_read=records
         )
@@ -174,7 +176,7 @@ class SiteBuilder:
     def _store(self, result: BuildResult, stored: bool) -> None:
         touched = (*result.changed, *result.removed) if self.use_cache else None
         # The memo is written last (write_state): it is only valid with the records it was planned from.
-        write_state(self.folder, self.settings.timezone, result.state, touched, records=not stored)
+        write_state(self.folder, self.context, result.state, touched, records=not stored)
 
 
 class LiveBuilder:
@@ -199,14 +201,15 @@ class LiveBuilder:
         if self._last is not None:
             return self._last[1].documents
         state = self._state
-        return {path: data for path, (_, data) in state.documents.items()} if state else {}
+        return {path: cached[1] for path, cached in state.documents.items()} if state else {}
 
     def open(self, settings: Settings) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
         """Start from the cache a command-line build left; yields what the filters need of it, one
         cache shard at a time."""
         folder = cache_folder(settings.output_dir)
-        self._state = state = read_state(folder, settings.timezone)
-        return read_search_texts(folder, settings.timezone, state)
+        context = cache_context(settings)
+        self._state = state = read_state(folder, context)
+        return read_search_texts(folder, context, state)
 
     def build(self, settings: Settings, found: list[ContentFile]) -> BuildResult:
         """Build from the last state (``found``: the content folder's ``scan_content``)."""
@@ -225,7 +228,8 @@ class LiveBuilder:
         self._state = result.state
         self._last = (settings, result)
         changed = (*result.changed, *result.removed)
-        write_state(cache_folder(settings.output_dir), settings.timezone, result.state, changed)
+        # A state read for other settings (time zone, keywords) is set aside by the build.
+        write_state(cache_folder(settings.output_dir), result.state.context, result.state, changed)
         return result
 
 
@@ -248,10 +252,25 @@ def describe(result: BuildResult, settings: Settings, written: bool) -> str:
         where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
     return (
         f"Read {result.files} files: {result.articles} articles, {len(result.errors)} errors. "
-        f"{result.entries} entries in {len(result.site.topics)} topics; {where}. "
+        f"{result.entries} entries in {len(result.site.topics)} topics{_channels(result)}; {where}. "
         f"Left out: {_plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
         f"{_plural(skipped.duplicates, 'duplicate')}."
     )
+
+
+def topic_table(result: BuildResult) -> list[str]:
+    """What ``feeds topics`` prints: slug, entries and name of each topic, then of each custom
+    channel (by its path)."""
+    site = result.site
+    rows = [(c.topic.slug, c.total, c.topic.name) for c in site.topics if c.topic]
+    rows += [(c.stem, c.total, c.name) for c in site.custom]
+    width = max((len(slug) for slug, _, _ in rows), default=4)
+    return [f"{'slug':<{width}}  entries  name", *(f"{s:<{width}}  {n:>7}  {name}" for s, n, name in rows)]
+
+
+def _channels(result: BuildResult) -> str:
+    custom = len(result.site.custom)
+    return f" and {_plural(custom, 'custom channel')}" if custom else ""
 
 
 def _plural(count: int, noun: str) -> str:

@@ -37,7 +37,10 @@ from typing import Any
 from typing import NamedTuple
 
 from feeds._version import __version__
+from feeds.config import Settings
 from feeds.plan.replan import Memo
+from feeds.source.match import match_spec
+from feeds.source.match import spec_digest
 from feeds.source.summary import DIGEST
 from feeds.source.summary import FILE_QUALITY
 from feeds.source.summary import IS_DRAFT
@@ -73,7 +76,8 @@ class BuildState:
     """The cache's content: per content file and per rendered feed document."""
 
     files: dict[str, FileRecord] = field(default_factory=dict)  #: source → record
-    documents: dict[str, tuple[str, bytes]] = field(default_factory=dict)  #: path → (signature, bytes)
+    #: path → (signature, bytes, entries left out to fit its ``max_bytes``)
+    documents: dict[str, tuple[str, bytes, int]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)  #: the last build's fingerprint and report
     #: shard → the sources its file on disk holds, when known: rewriting one shard then does
     #: not have to find its records among all of them.
@@ -81,6 +85,15 @@ class BuildState:
     memo: Memo | None = None  #: what the last command-line build planned, for ``replan``
     #: (folder, context) of a state read without its file records, to read shards from later
     origin: tuple[Path, str] | None = None
+    #: ``cache_context`` of the settings its records were read with; "" when not known
+    context: str = ""
+
+
+def cache_context(settings: Settings) -> str:
+    """What the records depend on besides the files: the time zone that dates undated articles,
+    and what reading looks for (keyword topics, channels' providers and words)."""
+    digest = spec_digest(match_spec(settings))
+    return f"{settings.timezone}\0{digest}" if digest else settings.timezone
 
 
 def cache_folder(output_dir: Path) -> Path:
@@ -129,7 +142,7 @@ def read_state(folder: Path, context: str, records: bool = True) -> BuildState:
     the filters' text (``read_search_texts`` reads it). Without ``records``, the file records are
     left on disk (``read_shards`` reads some later).
     """
-    state = BuildState(summary=read_summary(folder, context))
+    state = BuildState(summary=read_summary(folder, context), context=context)
     with paused_gc():
         if records:
             files, state.shards = read_shards(folder, context, range(SHARDS))
@@ -276,7 +289,9 @@ def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any])
     topics = pool.get((tuple, names))
     if topics is None:
         topics = pool[(tuple, names)] = tuple(one(name) for name in names)
-    stubs = tuple((order, key, item, one(quality)) for order, key, item, quality in indexed[STUBS])
+    stubs = tuple(
+        (order, key, item, one(quality), one(marks)) for order, key, item, quality, marks in indexed[STUBS]
+    )
     own = source if indexed[SOURCE] == source else indexed[SOURCE]
     return (own, indexed[DIGEST], indexed[IS_DRAFT], one(indexed[FILE_QUALITY]), topics, stubs, indexed[PAGE])
 

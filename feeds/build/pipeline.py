@@ -28,23 +28,23 @@ from typing import cast
 
 from feeds.build.cache import BuildState
 from feeds.build.cache import FileRecord
+from feeds.build.cache import cache_context
 from feeds.build.cache import paused_gc
 from feeds.build.cache import read_shards
 from feeds.build.cache import read_state
 from feeds.build.cache import shard_of
+from feeds.build.documents import render_plan
 from feeds.build.read import Progress
 from feeds.build.read import byte_limit
 from feeds.build.read import read_files
 from feeds.build.read import reported
-from feeds.build.read import reread
 from feeds.build.read import too_big_record
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentError
-from feeds.errors import FeedsError
 from feeds.model import Article
 from feeds.model import Site
-from feeds.plan.entries import materialize
+from feeds.plan.channels import channel_warnings
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.plan.planner import plan_site
@@ -56,12 +56,7 @@ from feeds.plan.replan import changes
 from feeds.plan.replan import memo_of
 from feeds.plan.replan import replan
 from feeds.plan.replan import replan_every_entry
-from feeds.render.context import channel_paths
-from feeds.render.pages import LATEST_TITLES
 from feeds.render.site import Documents
-from feeds.render.site import feed_signature
-from feeds.render.site import render_site
-from feeds.render.site import reusable_pages
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
 from feeds.source.scan import scan_warnings
@@ -172,7 +167,7 @@ def build_with_memo(
                 return result
         reading = _read_changes(settings, state, found, jobs, progress, records_read)
         # A few more entries than the feeds show, and the census, for the next replan.
-        plan = plan_site(reading.indexes, settings, False, keep=settings.max_items + SPARE, census=True)
+        plan = plan_site(reading.indexes, settings, False, spare=SPARE, census=True)
         result = _finish(settings, plan, reading)
         result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
         return result
@@ -242,9 +237,12 @@ def _read_changes(
     """Every file's record: the previous state's where the file is the same version, else read."""
     if found is None:
         found = scan_content(settings.content_dir)
+    context = cache_context(settings)
+    if previous.context and previous.context != context:
+        previous = BuildState()  # records read for another time zone, other keywords or channels
     if previous.origin is not None:  # a state read without its file records
         full = read_state(*previous.origin)
-        previous = BuildState(full.files, previous.documents, previous.summary, full.shards)
+        previous = BuildState(full.files, previous.documents, previous.summary, full.shards, context=context)
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
     known = previous.files.get
@@ -267,7 +265,9 @@ def _read_changes(
     removed = tuple(previous.files.keys() - records.keys())
     read = tuple(file.source for file in changed)
     state = BuildState(
-        {s: r for s, r in records.items() if s not in too_big} if too_big else records, shards=previous.shards
+        {s: r for s, r in records.items() if s not in too_big} if too_big else records,
+        shards=previous.shards,
+        context=context,
     )
     if records_read is not None:
         records_read(state, (*read, *removed))
@@ -320,7 +320,8 @@ def _build_from_memo(
     )
     if replanned is None:
         return None
-    state = BuildState({s: r for s, r in records.items() if s not in too_big}, shards=held)
+    kept = {s: r for s, r in records.items() if s not in too_big}
+    state = BuildState(kept, shards=held, context=previous.context)
     if records_read is not None:
         records_read(state, touched)
     plan, replanned_memo = replanned
@@ -341,60 +342,20 @@ def _build_from_memo(
 
 def _finish(settings: Settings, plan: Plan, reading: _Reading, articles: int | None = None) -> BuildResult:
     """The shared end of every build: full entries and documents for the plan, and the report."""
-    site, rendered, documents, fresh = _render(plan, reading, settings)
+    rendered = render_plan(plan, reading.previous.documents, reading.articles, settings, reading.state.files)
     errors, warnings = reported(settings.content_dir, reading.reports)
     warnings = scan_warnings(reading.found) + warnings
-    reading.state.documents = documents
+    reading.state.documents = rendered.cache
+    topics = {channel.topic.slug for channel in plan.channels if channel.topic is not None}
     return BuildResult(
-        documents=rendered,
-        site=site,
+        documents=rendered.documents,
+        site=rendered.site,
         files=len(reading.found),
         articles=len(reading.indexes) if articles is None else articles,
         errors=errors,
-        warnings=warnings + site.warnings,
+        warnings=warnings + rendered.site.warnings + channel_warnings(settings, topics) + rendered.trimmed,
         state=reading.state,
         changed=reading.read,
         removed=reading.removed,
-        rendered=fresh,
+        rendered=rendered.fresh,
     )
-
-
-def _render(
-    plan: Plan, reading: _Reading, settings: Settings
-) -> tuple[Site, Documents, dict[str, tuple[str, bytes]], int]:
-    """Full entries and documents for a plan: (site, path → bytes, path → (signature, bytes) for
-    the cache, how many documents were rendered rather than taken from the last build's)."""
-    cached, articles = reading.previous.documents, reading.articles
-    # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
-    # few entries (for the index page) instead of all of them.
-    signatures: dict[str, str] = {}
-    done: dict[str, bytes] = {}
-    counts: dict[str, int] = {}
-    for planned in plan.channels:
-        signature = feed_signature(
-            planned.stem, planned.title, planned.description, planned.total, planned.refs, settings,
-            plan.pages,
-        )  # fmt: skip
-        paths = channel_paths(planned.stem, settings.formats)
-        reusable = [path for path in paths if cached.get(path, ("", b""))[0] == signature]
-        for path in reusable:
-            done[path] = cached[path][1]
-        counts[planned.stem] = (
-            min(LATEST_TITLES, settings.max_items) if len(reusable) == len(paths) else settings.max_items
-        )
-        signatures.update(dict.fromkeys(paths, signature))
-    page_signatures, pages_done, pages = reusable_pages(plan, cached, settings)
-    signatures.update(page_signatures)
-    done.update(pages_done)
-    needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
-    needed.extend(plan.page_refs[source] for source in pages)
-    current, stale = reread(needed, articles, settings, reading.state.files)
-    if stale:
-        raise FeedsError(
-            f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
-        )
-    articles.update(current)
-    site = materialize(plan, articles, settings, counts, pages)
-    rendered = render_site(site, settings, done)
-    documents = {path: (signature, rendered[path]) for path, signature in signatures.items()}
-    return site, rendered, documents, len(signatures) - len(done)

@@ -27,6 +27,10 @@ from feeds.model import Article
 from feeds.plan.brief import brief
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
+from feeds.source.match import Matcher
+from feeds.source.match import MatchSpec
+from feeds.source.match import match_spec
+from feeds.source.match import matcher_of
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import ContentRoot
@@ -43,7 +47,8 @@ _CHUNK = 500
 #: ``progress(done, total)``: called as changed files are read.
 Progress = Callable[[int, int], None]
 #: What a worker reads: (time zone, content folder, files as plain tuples).
-_Batch = tuple[str, str, list[tuple[str, int, int, int]]]
+#: (time zone, content folder, files, what to look for in them).
+_Batch = tuple[str, str, list[tuple[str, int, int, int]], "MatchSpec | None"]
 #: The error of a file whose reader process crashed.
 CRASHED = "the process reading this file crashed (a bug in a parser, or no memory left); skipped"
 
@@ -66,8 +71,9 @@ def read_files(
         return {}
     articles: dict[str, Article] = {}
     within = content_root(settings.content_dir)
+    matcher = matcher_of(match_spec(settings))
     for number, file in enumerate(files, 1):
-        records[file.source], article = _read_one(file, settings.content_dir, settings.tz, within)
+        records[file.source], article = _read_one(file, settings.content_dir, settings.tz, within, matcher)
         if article is not None:
             articles[file.source] = article
         if progress and number % _CHUNK == 0:
@@ -118,6 +124,7 @@ def _batch(settings: Settings, files: Sequence[ContentFile]) -> _Batch:
         settings.timezone,
         str(settings.content_dir),
         cast("list[tuple[str, int, int, int]]", list(map(tuple, files))),
+        match_spec(settings),
     )
 
 
@@ -137,12 +144,12 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord]) -> None:
                 try:
                     _store(pool.submit(_read_batch, batch).result(), records)
                 except BrokenProcessPool:
-                    timezone, root, files = batch
+                    timezone, root, files, spec = batch
                     if len(files) == 1:
                         size, mtime_ns, inode = files[0][1:]
                         records[files[0][0]] = FileRecord(size, mtime_ns, inode, None, (None, CRASHED), ())
                     else:
-                        pending[:0] = [(timezone, root, [fields]) for fields in files]
+                        pending[:0] = [(timezone, root, [fields], spec) for fields in files]
                     break  # this pool is broken: the next one takes the rest
 
 
@@ -165,18 +172,19 @@ def start_read_workers() -> None:
 
 def _read_batch(batch: _Batch) -> bytes:
     """Worker process: records for a batch of files, marshalled."""
-    timezone, root, files = batch
+    timezone, root, files, spec = batch
     tz = ZoneInfo(timezone)
     within = content_root(root)
+    matcher = matcher_of(spec)
     out = []
     for fields in files:
         file = ContentFile(*fields)
-        out.append((file.source, tuple(_read_one(file, root, tz, within)[0])))
+        out.append((file.source, tuple(_read_one(file, root, tz, within, matcher)[0])))
     return marshal.dumps(out)
 
 
 def _read_one(
-    file: ContentFile, root: str | Path, tz: ZoneInfo, within: ContentRoot
+    file: ContentFile, root: str | Path, tz: ZoneInfo, within: ContentRoot, matcher: Matcher | None = None
 ) -> tuple[FileRecord, Article | None]:
     try:
         article, problems, digest = load_file(
@@ -185,7 +193,7 @@ def _read_one(
     except ContentError as e:
         return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)
-    indexed = index_article(article, digest)
+    indexed = index_article(article, digest, matcher)
     filtering = (search_text(article), brief(article, digest))
     record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, filtering)
     return record, article

@@ -28,6 +28,8 @@ from feeds.plan.planner import REF_TOPICS
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.plan.planner import plan_site
+from feeds.source.match import match_spec
+from feeds.source.match import matcher_of
 from feeds.source.summary import ITEM
 from feeds.source.summary import SOURCE
 from feeds.source.summary import article_id
@@ -37,7 +39,8 @@ from feeds.source.summary import related_id
 
 def convert(articles: Sequence[Article], settings: Settings) -> Site:
     """Build every channel from the loaded articles (given in sorted path order)."""
-    plan = plan_site([index_article(a, "") for a in articles], settings)
+    matcher = matcher_of(match_spec(settings))
+    plan = plan_site([index_article(a, "", matcher) for a in articles], settings)
     return materialize(plan, {a.source: a for a in articles}, settings)
 
 
@@ -66,7 +69,7 @@ def materialize(
 
     channels = []
     for planned in plan.channels:
-        count = settings.max_items if counts is None else counts[planned.stem]
+        count = planned.options.max_items if counts is None else counts[planned.stem]
         entries = list(map(entry_of, planned.refs[:count]))
         channels.append(
             Channel(
@@ -77,6 +80,8 @@ def materialize(
                 total=planned.total,
                 topic=planned.topic,
                 refs=planned.refs,
+                custom=planned.custom,
+                options=planned.options,
             )
         )
     page_entries = {

@@ -30,6 +30,10 @@ from feeds.config import Settings
 from feeds.model import RelatedMode
 from feeds.model import SkipCounts
 from feeds.model import Topic
+from feeds.plan.channels import ChannelRule
+from feeds.plan.channels import PlannedChannel
+from feeds.plan.channels import channel_rules
+from feeds.plan.channels import planned_channel
 from feeds.plan.pages import page_paths
 from feeds.plan.topics import TopicIndex
 from feeds.source.summary import FILE_QUALITY
@@ -58,22 +62,10 @@ REF_TOPICS: Final = 4
 
 
 @dataclass(frozen=True)
-class PlannedChannel:
-    """A channel whose entries are still references."""
-
-    stem: str
-    title: str
-    description: str
-    refs: tuple[EntryRef, ...]  #: newest first: every entry, or only the first ``max_items``
-    total: int  #: every entry
-    topic: Topic | None = None
-
-
-@dataclass(frozen=True)
 class Plan:
     """What every feed will hold, decided from the file indexes alone."""
 
-    channels: tuple[PlannedChannel, ...]  #: ``all`` first, then one per topic by slug
+    channels: tuple[PlannedChannel, ...]  #: ``all``, one per topic by slug, one per custom channel
     skipped: SkipCounts
     warnings: tuple[str, ...]
     names: Mapping[str, str] = field(default_factory=dict)  #: every topic name as written → its slug
@@ -88,14 +80,15 @@ def plan_site(
     settings: Settings,
     every_entry: bool = True,
     previous: Sequence[EntryRef] = (),
-    keep: int | None = None,
+    spare: int = 0,
     census: bool = False,
 ) -> Plan:
     """Drafts and quality, de-duplication, topics and order, for files in sorted path order.
 
-    Without ``every_entry``, channels keep only the references to their first ``keep`` entries
-    (default ``max_items``: what a build renders), and only those are made; the web app's filters
-    need them all. With ``census``, the plan carries every candidate key (for ``replan``).
+    Without ``every_entry``, channels keep only the references to their first ``max_items`` +
+    ``spare`` entries (what a build renders, and a few more for ``replan``), and only those are
+    made; the web app's filters need them all. With ``census``, the plan carries every candidate
+    key (for ``replan``). Custom channels come last, each with the entries it takes.
 
     ``previous`` is every reference of the last plan (the web app's); a reference that would
     come out the same is taken from it rather than made again. After one edit a server then
@@ -109,6 +102,7 @@ def plan_site(
     channels, except the few ids that several copies share, which are settled apart.
     """
     topics = TopicIndex(settings)
+    rules = channel_rules(settings)
     kept, skipped = _kept_files(files, settings)
     names_of, slug_sets = _slug_sets(kept, topics)
     stubs_of = entry_stubs(kept, settings)
@@ -119,9 +113,9 @@ def plan_site(
     groups = _groups(kept, candidates.stubs_of, map(slug_sets.__getitem__, names_of), winners)
     make = _References(topics.by_slug, previous)
     if every_entry:
-        picked = _every_reference(groups, make, sorted(topics.by_slug))
+        picked = _every_reference(groups, make, sorted(topics.by_slug), rules)
     else:
-        picked = _first_references(groups, make, keep or settings.max_items, candidates, slug_sets, winners)
+        picked = _first_references(groups, make, spare, candidates, slug_sets, winners, rules, settings)
     channels = _channels(picked, settings)
     skipped["duplicates"] = len(candidates.keys) - picked[0][2]
     names = {name: topic.slug for name, topic in topics.by_name.items()}
@@ -137,8 +131,8 @@ def plan_site(
 
 #: Per set of topic slugs, its files and their candidate stubs.
 _Groups = dict[frozenset[str], tuple[list[FileIndex], list[tuple[Stub, ...]]]]
-#: A channel picked: its topic (None for ``all``), its references, its total.
-_Picked = list[tuple["Topic | None", list[Any], int]]
+#: A channel picked: its topic or custom channel (None for ``all``), its references, its total.
+_Picked = list[tuple["Topic | ChannelRule | None", list[Any], int]]
 #: A shared id's winning copy: [file, stub, slugs of every copy].
 _Winner = list[Any]
 
@@ -234,20 +228,27 @@ def _groups(
 def _first_references(
     groups: _Groups,
     make: _References,
-    keep: int,
+    spare: int,
     candidates: _Candidates,
     slug_sets: Mapping[tuple[str, ...], frozenset[str]],
     winners: Mapping[bytes, _Winner],
+    rules: Sequence[ChannelRule],
+    settings: Settings,
 ) -> _Picked:
-    """Every channel with references to its first ``keep`` entries only, and its total."""
+    """Every channel with references to its first ``max_items`` + ``spare`` entries only, and
+    its total."""
     by_slug = make.by_slug
     # Each group's stubs sorted (in C): a channel's first entries are a short merge of them.
     members = [(slugs, sorted(chain.from_iterable(group[1]))) for slugs, group in groups.items()]
     picked: _Picked = []
     for topic in (None, *(by_slug[slug] for slug in sorted(by_slug))):
         lists = [stubs for slugs, stubs in members if topic is None or topic.slug in slugs]
-        first = list(islice(heapq.merge(*lists), keep))
+        first = list(islice(heapq.merge(*lists), settings.max_items + spare))
         picked.append((topic, first, sum(map(len, lists))))
+    for rule in rules:
+        lists = [rule.stubs(stubs) for slugs, stubs in members if rule.takes_topics(slugs)]
+        first = list(islice(heapq.merge(*lists), rule.options.max_items + spare))
+        picked.append((rule, first, sum(map(len, lists))))
     # References for the stubs picked, only.
     wanted = {stub[KEY] for _, stubs, _ in picked for stub in stubs}
     ref_of: dict[bytes, EntryRef] = {}
@@ -262,17 +263,12 @@ def _first_references(
 
 
 def _channels(picked: _Picked, settings: Settings) -> tuple[PlannedChannel, ...]:
-    """``all``, then each topic that has entries."""
-    site = settings.site
-    channels = []
-    for topic, refs, total in picked:
-        if topic is None:
-            channels.append(PlannedChannel("all", site.title, site.description, tuple(refs), total))
-        elif total:
-            channels.append(
-                PlannedChannel(topic.stem, topic.title, topic.description, tuple(refs), total, topic)
-            )
-    return tuple(channels)
+    """``all``, then each topic that has entries, then every custom channel."""
+    return tuple(
+        planned_channel(key, tuple(refs), total, settings)
+        for key, refs, total in picked
+        if total or not isinstance(key, Topic)
+    )
 
 
 _NAMES = itemgetter(TOPICS)
@@ -307,21 +303,38 @@ def _every_reference(
     groups: _Groups,
     make: _References,
     slugs: list[str],
+    rules: Sequence[ChannelRule],
 ) -> _Picked:
     """Every channel with every reference, in order: all of them sorted once, then dealt out to
-    their topics' channels (cheaper than sorting each channel)."""
+    their topics' channels (cheaper than sorting each channel), then picked by each custom
+    channel."""
     everything = sorted(chain.from_iterable(make.refs(*group, make.topics(s)) for s, group in groups.items()))
     members: dict[str, list[EntryRef]] = {slug: [] for slug in slugs}
-    targets: dict[int, list[list[EntryRef]]] = {}  # per topics tuple (one per set of slugs)
+    custom: list[list[EntryRef]] = [[] for _ in rules]
+    # Per topics tuple (one per set of slugs): its topics' channels, and the custom channels whose
+    # topic conditions it meets (their other conditions are the stub's).
+    targets: dict[int, tuple[list[list[EntryRef]], list[tuple[ChannelRule, list[EntryRef]]]]] = {}
     for ref in everything:
-        lists = targets.get(id(ref[REF_TOPICS]))
-        if lists is None:
-            lists = targets[id(ref[REF_TOPICS])] = [members[topic.slug] for topic in ref[REF_TOPICS]]
-        for channel in lists:
+        found = targets.get(id(ref[REF_TOPICS]))
+        if found is None:
+            slugs_of = {topic.slug for topic in ref[REF_TOPICS]}
+            found = targets[id(ref[REF_TOPICS])] = (
+                [members[slug] for slug in slugs_of],
+                [
+                    (rule, refs)
+                    for rule, refs in zip(rules, custom, strict=True)
+                    if rule.takes_topics(slugs_of)
+                ],
+            )
+        for channel in found[0]:
             channel.append(ref)
+        for rule, channel in found[1]:
+            if rule.takes_stub(ref[REF_STUB]):
+                channel.append(ref)
     topics = make.by_slug
     picked: _Picked = [(None, everything, len(everything))]
     picked.extend((topics[slug], refs, len(refs)) for slug, refs in members.items())
+    picked.extend((rule, refs, len(refs)) for rule, refs in zip(rules, custom, strict=True))
     return picked
 
 

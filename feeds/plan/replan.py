@@ -31,6 +31,10 @@ from feeds.config import Settings
 from feeds.model import RelatedMode
 from feeds.model import SkipCounts
 from feeds.model import Topic
+from feeds.plan.channels import ChannelRule
+from feeds.plan.channels import channel_keys
+from feeds.plan.channels import channel_rules
+from feeds.plan.channels import planned_channel
 from feeds.plan.pages import page_paths
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_KEY
@@ -38,7 +42,6 @@ from feeds.plan.planner import REF_STUB
 from feeds.plan.planner import REF_TOPICS
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
-from feeds.plan.planner import PlannedChannel
 from feeds.plan.planner import entry_stubs
 from feeds.source.summary import FILE_QUALITY
 from feeds.source.summary import IS_DRAFT
@@ -72,7 +75,7 @@ class Memo:
     census: bytes  #: every candidate entry's key (16 bytes each), sorted, repeats included
     names: dict[str, str]  #: topic name as written → slug
     topics: dict[str, tuple[str, str, str, str]]  #: slug → the Topic's fields
-    channels: list[tuple[str, int, list[Head]]]  #: (slug, "" for all; total; first entries)
+    channels: list[tuple[str, int, list[Head]]]  #: (``PlannedChannel.key``, total, first entries)
     files: dict[str, FileIndex]  #: the files those entries come from
     skipped: tuple[int, int, int]  #: drafts, low quality, duplicates
     reports: dict[str, tuple[Any, Any]]  #: source → (error, warnings), for files with either
@@ -93,7 +96,7 @@ class Memo:
 
 
 def memo_of(plan: Plan, settings: Settings, versions: list[Version], reports: dict[str, Any]) -> Memo | None:
-    """The memo of a plan made by ``plan_site(..., keep=max_items + SPARE, census=True)``; None
+    """The memo of a plan made by ``plan_site(..., spare=SPARE, census=True)``; None
     when topic names were merged (which file is first then matters)."""
     if plan.warnings:
         return None
@@ -110,7 +113,7 @@ def memo_of(plan: Plan, settings: Settings, versions: list[Version], reports: di
             files[file[SOURCE]] = file
             slugs = tuple(topic.slug for topic in ref[REF_TOPICS])
             head.append((ref[0], ref[REF_KEY], file[SOURCE], ref[REF_STUB][ITEM], slugs))
-        channels.append((channel.topic.slug if channel.topic else "", channel.total, head))
+        channels.append((channel.key, channel.total, head))
     pages = []
     for source, ref in plan.page_refs.items():
         files[source] = ref[REF_FILE]
@@ -154,26 +157,29 @@ def replan(
     worked out from the memo (see the module's notes). The new memo lacks versions and reports,
     which the caller knows."""
     census = bytearray(memo.census)
-    found = _entry_changes(census, memo.skipped, before, after, settings, memo.names)
+    rules = channel_rules(settings)
+    found = _entry_changes(census, memo.skipped, before, after, settings, memo.names, rules)
     if found is None:
         return None
     out, put, skipped = found
     channels: dict[str, list[Any]] = {slug: [total, list(head)] for slug, total, head in memo.channels}
-    for _, key, slugs in out:
-        for slug in ("", *slugs):
-            channel = channels[slug]
+    for _, key, targets in out:
+        for target in targets:
+            channel = channels[target]
             channel[0] -= 1
             channel[1] = [head for head in channel[1] if head[1] != key]
     added: dict[str, FileIndex] = {}
-    for source, index, order, key, item, slugs in put:
+    custom = {rule.stem: rule.options.max_items for rule in rules}
+    limits = {**dict.fromkeys(channels, settings.max_items), **custom}  # what each channel shows
+    for source, index, order, key, item, slugs, targets in put:
         added[source] = index
-        for slug in ("", *slugs):
-            if slug not in channels:
+        for target in targets:
+            if target not in channels:
                 return None  # a topic that had no entries: a new channel
-            _add(channels[slug], (order, key, source, item, slugs), settings.max_items + SPARE)
-    for total, head in channels.values():
-        if total <= 0 or len(head) < min(total, settings.max_items):
-            return None  # a channel gone, or one that no longer knows what its feeds show
+            _add(channels[target], (order, key, source, item, slugs), limits[target] + SPARE)
+    for target, (total, head) in channels.items():
+        if (total <= 0 and target not in custom) or len(head) < min(total, limits[target]):
+            return None  # a topic's channel gone, or one that no longer knows what its feeds show
     pages = {head[2]: head for head in memo.pages if head[2] not in before}
     pages.update((head[2], head) for head in _page_heads(put))
     files = {**memo.files, **added}  # the heads no longer hold entries of the files before
@@ -186,7 +192,7 @@ def replan(
         memo.settings, [], bytes(census), memo.names, memo.topics, ordered, kept, skipped, {},
         list(pages.values()),
     )  # fmt: skip
-    return _plan(updated, settings), updated
+    return _plan(updated, settings, rules), updated
 
 
 def replan_every_entry(
@@ -205,16 +211,15 @@ def replan_every_entry(
     census = bytearray(plan.census)
     counts = plan.skipped
     skipped = (counts.drafts, counts.low_quality, counts.duplicates)
-    found = _entry_changes(census, skipped, before, after, settings, plan.names)
+    rules = channel_rules(settings)
+    found = _entry_changes(census, skipped, before, after, settings, plan.names, rules)
     if found is None:
         return None
     out, put, skipped = found
-    channels: dict[str, list[EntryRef]] = {
-        channel.topic.slug if channel.topic else "": list(channel.refs) for channel in plan.channels
-    }
-    for order, key, slugs in out:
-        for slug in ("", *slugs):
-            refs = channels.get(slug)
+    channels: dict[str, list[EntryRef]] = {channel.key: list(channel.refs) for channel in plan.channels}
+    for order, key, targets in out:
+        for target in targets:
+            refs = channels.get(target)
             at = bisect_left(refs, (order, key)) if refs is not None else -1
             if refs is None or at >= len(refs) or refs[at][REF_KEY] != key:
                 return None
@@ -222,20 +227,20 @@ def replan_every_entry(
     topics = {channel.topic.slug: channel.topic for channel in plan.channels if channel.topic}
     tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
     page_refs = {source: ref for source, ref in plan.page_refs.items() if source not in before}
-    for source, index, order, key, item, slugs in put:
+    for source, index, order, key, item, slugs, targets in put:
         if any(slug not in topics for slug in slugs):
             return None  # a topic that had no entries: a new channel
         entry_topics = tuples.get(slugs)
         if entry_topics is None:
             entry_topics = tuples[slugs] = tuple(topics[slug] for slug in slugs)
         ref = (order, key, index, index[STUBS][item], entry_topics)
-        for slug in ("", *slugs):
-            refs = channels[slug]
+        for target in targets:
+            refs = channels[target]
             refs.insert(bisect_left(refs, (order, key)), ref)
         if item == 0 and index[PAGE] is not None:
             page_refs[source] = ref
-    if any(not refs for refs in channels.values()):
-        return None  # a channel gone
+    if any(not channels[channel.key] for channel in plan.channels if channel.custom is None):
+        return None  # a topic's channel gone
     planned = tuple(
         dataclasses.replace(channel, refs=tuple(refs), total=len(refs))
         for channel, refs in zip(plan.channels, channels.values(), strict=True)
@@ -244,10 +249,12 @@ def replan_every_entry(
     return Plan(planned, SkipCounts(*skipped), (), plan.names, bytes(census), pages, page_refs)
 
 
-#: An entry a changed file takes out of a plan: (order, key, slugs).
+#: An entry a changed file takes out of a plan: (order, key, the keys of its channels).
 _Out = tuple[float, bytes, tuple[str, ...]]
-#: An entry a changed file puts in: (source, index, order, key, item, slugs).
-_In = tuple[str, FileIndex, float, bytes, int, tuple[str, ...]]
+#: An entry a changed file puts in: (source, index, order, key, item, topic slugs, channel keys).
+_In = tuple[str, FileIndex, float, bytes, int, tuple[str, ...], tuple[str, ...]]
+#: A file's entry: (order, key, item, topic slugs, the keys of its channels: ``channel_keys``).
+_Entry = tuple[float, bytes, int, tuple[str, ...], tuple[str, ...]]
 
 
 def _entry_changes(
@@ -257,6 +264,7 @@ def _entry_changes(
     after: Mapping[str, FileIndex | None],
     settings: Settings,
     names: Mapping[str, str],
+    rules: Sequence[ChannelRule],
 ) -> tuple[list[_Out], list[_In], tuple[int, int, int]] | None:
     """The entries the files of ``before`` take out and those of ``after`` put in, with
     ``census`` updated in place and the new skip counts (drafts, low quality, duplicates); None
@@ -267,7 +275,7 @@ def _entry_changes(
     for index in before.values():
         if index is None:
             continue
-        entries = _entries(index, settings, names)
+        entries = _entries(index, settings, names, rules)
         if isinstance(entries, str):
             drafts -= entries == "draft"
             low_quality -= entries == "low"
@@ -275,19 +283,19 @@ def _entry_changes(
         if entries is None:
             return None
         low_quality -= _dropped(index, entries, settings)
-        for order, key, _, slugs in entries:
+        for order, key, _, _, targets in entries:
             position = bisect_left(keys, key)
             if position >= len(keys) or keys[position] != key:
                 return None  # the plan does not know this entry: not the build it came from
             if position + 1 < len(keys) and keys[position + 1] == key:
                 return None  # a shared id: its winner depends on every copy
             del census[position * _KEY_SIZE : (position + 1) * _KEY_SIZE]
-            out.append((order, key, slugs))
+            out.append((order, key, targets))
     put: list[_In] = []
     for source, index in after.items():
         if index is None:
             continue
-        entries = _entries(index, settings, names)
+        entries = _entries(index, settings, names, rules)
         if isinstance(entries, str):
             drafts += entries == "draft"
             low_quality += entries == "low"
@@ -295,20 +303,20 @@ def _entry_changes(
         if entries is None:
             return None
         low_quality += _dropped(index, entries, settings)
-        for order, key, item, slugs in entries:
+        for order, key, item, slugs, targets in entries:
             position = bisect_left(keys, key)
             if position < len(keys) and keys[position] == key:
                 return None  # shares its id with another copy
             census[position * _KEY_SIZE : position * _KEY_SIZE] = key
-            put.append((source, index, order, key, item, slugs))
+            put.append((source, index, order, key, item, slugs, targets))
     return out, put, (drafts, low_quality, duplicates)
 
 
 def _entries(
-    index: FileIndex, settings: Settings, names: Mapping[str, str]
-) -> str | list[tuple[float, bytes, int, tuple[str, ...]]] | None:
-    """A file's part in a plan: "draft", "low" (below min_quality), its candidate entries as
-    (order, key, item, slugs), or None when one of its topic names is new."""
+    index: FileIndex, settings: Settings, names: Mapping[str, str], rules: Sequence[ChannelRule]
+) -> str | list[_Entry] | None:
+    """A file's part in a plan: "draft", "low" (below min_quality), its candidate entries, or
+    None when one of its topic names is new."""
     if index[IS_DRAFT] and not settings.include_drafts:
         return "draft"
     floor = settings.min_quality
@@ -317,7 +325,8 @@ def _entries(
     if any(name not in names for name in index[TOPICS]):
         return None
     slugs = tuple(sorted({names[name] for name in index[TOPICS]}))
-    return [(stub[ORDER], stub[KEY], stub[ITEM], slugs) for stub in entry_stubs([index], settings)[0]]
+    stubs = entry_stubs([index], settings)[0]
+    return [(stub[ORDER], stub[KEY], stub[ITEM], slugs, channel_keys(rules, slugs, stub)) for stub in stubs]
 
 
 def _dropped(index: FileIndex, entries: list[Any], settings: Settings) -> int:
@@ -345,12 +354,12 @@ def _page_heads(put: list[_In]) -> list[Head]:
     """The heads of the articles without a URL among the entries that changed files put in."""
     return [
         (order, key, source, 0, slugs)
-        for source, index, order, key, item, slugs in put
+        for source, index, order, key, item, slugs, _ in put
         if item == 0 and index[PAGE] is not None
     ]
 
 
-def _plan(memo: Memo, settings: Settings) -> Plan:
+def _plan(memo: Memo, settings: Settings, rules: Sequence[ChannelRule]) -> Plan:
     topics = {slug: Topic(*fields) for slug, fields in memo.topics.items()}
     tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
 
@@ -364,15 +373,11 @@ def _plan(memo: Memo, settings: Settings) -> Plan:
             refs.append((order, key, file, file[STUBS][item], entry_topics))
         return refs
 
-    channels = []
-    site = settings.site
-    for slug, total, heads in memo.channels:
-        refs = refs_of(heads)
-        if not slug:
-            channels.append(PlannedChannel("all", site.title, site.description, tuple(refs), total))
-            continue
-        topic = topics[slug]
-        channels.append(PlannedChannel(topic.stem, topic.title, topic.description, tuple(refs), total, topic))
+    customs = {rule.stem: rule for rule in rules}
+    channels = [
+        planned_channel(customs.get(slug) or topics.get(slug), tuple(refs_of(heads)), total, settings)
+        for slug, total, heads in memo.channels
+    ]
     drafts, low_quality, duplicates = memo.skipped
     page_refs = {ref[REF_FILE][SOURCE]: ref for ref in refs_of(memo.pages)}
     pages = page_paths((source, ref[REF_FILE][PAGE]) for source, ref in page_refs.items())

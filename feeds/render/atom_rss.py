@@ -89,9 +89,15 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, entry: Entry, fmt: Format) -
     link = ctx.entry_url(entry)
     if link:
         fe.link(href=link)
-    if entry.summary:
-        fe.summary(entry.summary if fmt is Format.ATOM else ctx.escape(entry.summary))
-    fe.content(ctx.content_html(entry), type="html" if fmt is Format.ATOM else None)
+    elif fmt is Format.ATOM and not ctx.full_content:
+        # An Atom entry without content needs an alternate link (RFC 4287 §4.1.1): its channel's
+        # page, for an entry with no address of its own (nor a page: a union's, a filter's).
+        fe.link(href=ctx.html_url)
+    summary = ctx.summary(entry)
+    if summary:
+        fe.summary(summary if fmt is Format.ATOM else ctx.escape(summary))
+    if ctx.full_content:
+        fe.content(ctx.content_html(entry), type="html" if fmt is Format.ATOM else None)
     if entry.provider is not None:
         author: dict[str, str] = {"name": entry.provider.name}
         if entry.provider.url:

@@ -13,6 +13,7 @@ from feeds.config import Settings
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
+from feeds.render.entry_html import summary_text
 
 _IMAGE_TYPES = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
@@ -26,6 +27,12 @@ def image_type(url: str) -> str | None:
     return _IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
 
 
+def url_path(path: str) -> str:
+    """An output path as it goes into a URL: percent-encoded, except "/" and the "," that joins the
+    topics of a union (``topics/ai,space.atom``)."""
+    return quote(path, safe="/,")
+
+
 def document_path(stem: str, fmt: Format) -> str:
     """Output path of a channel in one format, e.g. ``topics/ai.atom``."""
     return f"{stem}.{fmt.value}"
@@ -33,7 +40,7 @@ def document_path(stem: str, fmt: Format) -> str:
 
 def document_url(settings: Settings, path: str) -> str:
     """Absolute URL of an output path: what feeds name as their ``self`` and WebSub topic."""
-    return settings.url(quote(path))
+    return settings.url(url_path(path))
 
 
 def page_path(stem: str) -> str:
@@ -63,9 +70,9 @@ class FeedContext:
     @property
     def html_url(self) -> str:
         """The channel's page for people (the feeds' ``alternate``); the index page for ``all``."""
-        if self.channel.topic is None:
+        if self.channel.is_everything:
             return self.settings.url()
-        return self.settings.url(quote(page_path(self.channel.stem)))
+        return self.settings.url(url_path(page_path(self.channel.stem)))
 
     def entry_url(self, entry: Entry) -> str | None:
         """Where a reader opens an entry: the story's own URL, or else its page in the site."""
@@ -75,8 +82,9 @@ class FeedContext:
 
     @property
     def hubs(self) -> tuple[str, ...]:
-        """WebSub hubs the feed names; none for a filtered feed, whose content is per request."""
-        return () if self.query else self.settings.hub_urls
+        """WebSub hubs the feed names; none for a filtered feed or a union of topics, whose
+        content is made per request."""
+        return () if self.query or self.channel.is_union else self.settings.hub_urls
 
     def sibling_urls(self, fmt: Format) -> list[tuple[Format, str]]:
         return [(other, self.self_url(other)) for other in self.settings.formats if other is not fmt]
@@ -90,8 +98,17 @@ class FeedContext:
     def categories(self) -> tuple[str, ...]:
         return (self.channel.topic.name,) if self.channel.topic else ()
 
+    @property
+    def full_content(self) -> bool:
+        """Whether entries carry their content (``entry_content: full``) or only their summary."""
+        return self.channel.options.full
+
     def content_html(self, entry: Entry) -> str:
         return self.contents[entry.id]
+
+    def summary(self, entry: Entry) -> str:
+        """An entry's summary: as it is in full-content feeds, never empty in summary feeds."""
+        return entry.summary if self.full_content else summary_text(entry)
 
     @staticmethod
     def escape(text: str) -> str:

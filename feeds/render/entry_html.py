@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from feeds.model import BodyFormat
 from feeds.model import Entry
+from feeds.text import plain_text
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 #: An entry's content HTML is at most about this long: one whose body renders longer (links gain
@@ -124,6 +125,25 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
     if not parts:  # feed validators flag blank content; the title is all there is
         parts.append(f"<p>{html.escape(entry.title)}</p>\n")
     return sanitize("".join(parts), entry.url, None if images else _PAGE_TAGS)
+
+
+#: Longest summary made from a body, in characters.
+SUMMARY_LENGTH = 300
+
+
+def summary_text(entry: Entry) -> str:
+    """What a summary feed says of an entry: its summary; for one without, the start of its body
+    as plain text (cut at a word, at most ``SUMMARY_LENGTH`` characters); else its title.
+
+    Feed readers and validators expect some text in an entry, and a summary feed carries no
+    content (W3C feed validator: "Missing textual content").
+    """
+    if entry.summary:
+        return entry.summary
+    text = plain_text(sanitize(body_html(entry.body, entry.body_format), None)) if entry.body.strip() else ""
+    if len(text) > SUMMARY_LENGTH:
+        text = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+    return text or entry.title
 
 
 def _link(url: str, title: str) -> str:

@@ -45,9 +45,14 @@ def _item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
     if url:
         item["url"] = url
     item["title"] = entry.title
-    item["content_html"] = ctx.content_html(entry)
-    if entry.summary:
-        item["summary"] = entry.summary
+    summary = ctx.summary(entry)
+    if ctx.full_content:
+        item["content_html"] = ctx.content_html(entry)
+    else:
+        # JSON Feed 1.1 requires content_html or content_text: the summary, as plain text.
+        item["content_text"] = summary
+    if summary:
+        item["summary"] = summary
     if entry.image is not None:
         item["image"] = entry.image.url
     item["date_published"] = entry.published.isoformat()

@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
-from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from feeds.model import Entry
 from feeds.render.context import FeedContext
 from feeds.render.context import document_path
 from feeds.render.context import page_path
+from feeds.render.context import url_path
 from feeds.render.entry_html import page_html
 from feeds.render.opml import OPML
 from feeds.render.opml import opml_paths
@@ -76,7 +76,7 @@ def _feed_links(ctx: FeedContext, root: str) -> list[_FeedLink]:
             media_type=fmt.media_type,
             title=ctx.channel.title,
             url=ctx.self_url(fmt),
-            href=root + quote(document_path(ctx.channel.stem, fmt)) + query,
+            href=root + url_path(document_path(ctx.channel.stem, fmt)) + query,
             field=f"address-{anchor}-{fmt.value}",
         )
         for fmt in ctx.settings.formats
@@ -84,7 +84,8 @@ def _feed_links(ctx: FeedContext, root: str) -> list[_FeedLink]:
 
 
 def _anchor(channel: Channel) -> str:
-    return channel.topic.slug if channel.topic else "all"
+    """A topic's slug, "all", or the stem of another channel (which a slug never equals)."""
+    return channel.topic.slug if channel.topic else channel.stem
 
 
 def _render(template: str, ctx: FeedContext, **values: object) -> bytes:
@@ -101,12 +102,12 @@ def _render(template: str, ctx: FeedContext, **values: object) -> bytes:
 
 
 def index_bytes(contexts: list[FeedContext]) -> bytes:
-    """The index page; ``contexts`` has ``all`` first, then the topics."""
+    """The index page; ``contexts`` has ``all`` first, then the topics and custom channels."""
     topics = [
         _TopicView(
-            name=ctx.channel.topic.name if ctx.channel.topic else "Everything",
+            name=ctx.channel.name,
             anchor=_anchor(ctx.channel),
-            page=quote(page_path(ctx.channel.stem)),
+            page=url_path(page_path(ctx.channel.stem)),
             total=ctx.channel.total,
             updated=ctx.channel.updated,
             feeds=_feed_links(ctx, ""),

@@ -5,14 +5,18 @@ Pure: the same site and settings give the same bytes; the CLI writes them, the w
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from feeds._version import __version__
 from feeds.config import Settings
+from feeds.errors import ConfigError
 from feeds.model import Channel
+from feeds.model import FeedOptions
 from feeds.model import Format
 from feeds.model import Site
 from feeds.plan.planner import REF_FILE
@@ -50,7 +54,20 @@ INDEX = "index.html"
 def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Documents:
     """Every document: each channel in each configured format and as a page, the OPML lists, the
     index page, our icons unless the config names its own, and the page of each entry without a
-    URL (``site.pages``).
+    URL (``site.pages``); ``render_documents`` without the report of what was cut to size."""
+    return render_documents(site, settings, done).documents
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """The documents of a site, and which were cut to fit their ``max_bytes``."""
+
+    documents: Documents
+    trimmed: dict[str, int]  #: path → entries left out, for each document rendered here and cut
+
+
+def render_documents(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Rendering:
+    """Every document (``render_site``), each channel's cut to its budget (``fit``).
 
     ``done`` holds channel documents and entries' pages known to be unchanged (see
     ``feed_signature`` and ``page_signature``); they are taken as they are, and their channels need
@@ -60,7 +77,8 @@ def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None
     pending = [
         channel
         for channel in site.channels
-        if any(document_path(channel.stem, fmt) not in done for fmt in settings.formats)
+        if channel.options.full
+        and any(document_path(channel.stem, fmt) not in done for fmt in settings.formats)
     ]
     # Content HTML is rendered once per entry (not once per channel it is in: an article with a
     # thousand topics is in a thousand channels), and only for entries that reach a feed to render.
@@ -71,12 +89,19 @@ def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None
                 contents[entry.id] = entry_html(entry)
     contexts = [FeedContext(settings, channel, contents, __version__) for channel in site.channels]
     documents: Documents = {}
+    trimmed: dict[str, int] = {}
     for ctx in contexts:
         for fmt in settings.formats:
             path = document_path(ctx.channel.stem, fmt)
-            documents[path] = done[path] if path in done else _RENDERERS[fmt](ctx)
+            if path in done:
+                documents[path] = done[path]
+            else:
+                documents[path], trimmed[path] = fit(_RENDERERS[fmt], ctx, path)
         page = page_path(ctx.channel.stem)
-        documents[page] = done[page] if page in done else channel_page_bytes(ctx)
+        if page in done:
+            documents[page] = done[page]
+        else:
+            documents[page], trimmed[page] = fit(channel_page_bytes, ctx, page)
     for path, fmt in opml_paths(settings).items():
         documents[path] = opml_bytes(site, contexts, fmt)
     documents[INDEX] = index_bytes(contexts)
@@ -85,7 +110,44 @@ def render_site(site: Site, settings: Settings, done: Mapping[str, bytes] | None
         documents[path] = (
             done[path] if path in done else entry_page_bytes(contexts[0], site.page_entries[path])
         )
-    return documents
+    return Rendering(documents, {path: dropped for path, dropped in trimmed.items() if dropped})
+
+
+def fit(render: Callable[[FeedContext], bytes], ctx: FeedContext, path: str) -> tuple[bytes, int]:
+    """A channel's document within its ``max_bytes``, and how many of its entries were left out.
+
+    The newest entries are kept: as many as fit, found by halving (a document only grows with
+    each entry). Raises ConfigError (naming the key that set the budget) when the document is
+    too big even without any entry.
+    """
+    data = render(ctx)
+    budget = ctx.channel.options.max_bytes
+    if not budget or len(data) <= budget:
+        return data, 0
+    entries = ctx.channel.entries
+    best: tuple[bytes, int] | None = None
+    # The most entries that fit is at least ``low`` (-1: not known that none fit) and below ``high``.
+    low, high = -1, len(entries)
+    middle = len(entries) * budget // len(data)  # a first guess: documents grow about linearly
+    while high - low > 1:
+        if not low < middle < high:
+            middle = (low + high) // 2
+        channel = dataclasses.replace(ctx.channel, entries=entries[:middle])
+        attempt = render(dataclasses.replace(ctx, channel=channel))
+        if len(attempt) <= budget:
+            best, low = (attempt, middle), middle
+        else:
+            high = middle
+        middle = (low + high) // 2
+    if best is None:
+        options = ctx.channel.options
+        raise ConfigError(
+            ctx.settings.config_path,
+            options.budget_key,
+            f"{path} is over {options.max_bytes} bytes even without any entry: raise the budget "
+            "(or set 0 for none)",
+        )
+    return best[0], len(entries) - best[1]
 
 
 def feed_signature(
@@ -96,22 +158,22 @@ def feed_signature(
     refs: Sequence[EntryRef],
     settings: Settings,
     pages: Mapping[str, str],
+    options: FeedOptions,
 ) -> str:
     """What a channel's documents (feeds and page) are made from: equal signatures, equal bytes.
 
-    The settings that shape them, the channel's own title, its number of entries (the page says
-    it), and for each of its first ``max_items`` entries the id, the version of the file it comes
-    from, which of the file's entries it is, its topics and the page of its file's article when
-    that has no URL (``pages``: its link, or its ``via``). The program's own version is the
-    cache's business.
+    The settings that shape them, the channel's own title and options, its number of entries
+    (the page says it), and for each of its first ``max_items`` entries the id, the version of
+    the file it comes from, which of the file's entries it is, its topics and the page of its
+    file's article when that has no URL (``pages``: its link, or its ``via``). The program's own
+    version is the cache's business.
     """
     digest = hashlib.blake2b(digest_size=16)
     shaping = (
-        settings.site, settings.formats, settings.max_items, settings.related, settings.timezone,
-        settings.hub_urls,
+        settings.site, settings.formats, options, settings.related, settings.timezone, settings.hub_urls,
     )  # fmt: skip
     digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0{total}\0".encode("utf-8", "surrogatepass"))
-    for ref in refs[: settings.max_items]:
+    for ref in refs[: options.max_items]:
         stub, file = ref[REF_STUB], ref[REF_FILE]
         slugs = ",".join(topic.slug for topic in ref[REF_TOPICS])
         page = pages.get(file[SOURCE], "")
@@ -134,10 +196,11 @@ def page_shaping(settings: Settings) -> str:
 
 
 def reusable_pages(
-    plan: Plan, cached: Mapping[str, tuple[str, bytes]], settings: Settings
+    plan: Plan, cached: Mapping[str, tuple[str, bytes, int]], settings: Settings
 ) -> tuple[dict[str, str], dict[str, bytes], list[str]]:
     """For the entries' pages of ``plan``: each one's signature by path, the bytes of those that
-    ``cached`` (path → (signature, bytes)) holds unchanged, and the sources of the others."""
+    ``cached`` (path → (signature, bytes, entries cut)) holds unchanged, and the sources of the
+    others."""
     signatures: dict[str, str] = {}
     done: dict[str, bytes] = {}
     pending: list[str] = []
@@ -153,11 +216,15 @@ def reusable_pages(
 
 
 def render_page(channel: Channel, settings: Settings, query: str = "") -> bytes:
-    """One channel's page on its own, e.g. a filtered one whose feeds' URLs carry ``query``."""
-    return channel_page_bytes(FeedContext(settings, channel, {}, __version__, query))
+    """One channel's page on its own, e.g. a filtered one whose feeds' URLs carry ``query``;
+    cut to its budget like the built ones."""
+    ctx = FeedContext(settings, channel, {}, __version__, query)
+    return fit(channel_page_bytes, ctx, page_path(channel.stem))[0]
 
 
 def render_feed(channel: Channel, settings: Settings, fmt: Format, query: str = "") -> bytes:
-    """One feed on its own, e.g. a filtered one whose URL carries ``query``."""
-    contents = {e.id: entry_html(e) for e in channel.entries}
-    return _RENDERERS[fmt](FeedContext(settings, channel, contents, __version__, query))
+    """One feed on its own, e.g. a filtered one whose URL carries ``query``; cut to its budget
+    like the built ones."""
+    contents = {e.id: entry_html(e) for e in channel.entries} if channel.options.full else {}
+    ctx = FeedContext(settings, channel, contents, __version__, query)
+    return fit(_RENDERERS[fmt], ctx, document_path(channel.stem, fmt))[0]

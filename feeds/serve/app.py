@@ -14,7 +14,6 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 import jinja2
 from flask import Blueprint
@@ -23,6 +22,7 @@ from flask import Response
 from flask import current_app
 from flask import request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound
 from werkzeug.http import HTTP_STATUS_CODES
@@ -32,16 +32,27 @@ from feeds.config import HUB_PATH
 from feeds.config import Settings
 from feeds.config import WatchMode
 from feeds.config import load_settings
+from feeds.errors import ConfigError
 from feeds.errors import FeedsError
 from feeds.render.context import document_path
+from feeds.render.context import url_path
 from feeds.render.pages import HTML_POLICY
+from feeds.serve.compose import canonical_target
+from feeds.serve.compose import parse_union
+from feeds.serve.compose import union_stem
+from feeds.serve.filters import MAX_TOPICS
 from feeds.serve.filters import PARAMETERS
+from feeds.serve.filters import FeedFilter
 from feeds.serve.filters import FilterError
 from feeds.serve.filters import parse_filter
 from feeds.serve.limits import FilterBusy
 from feeds.serve.live import LiveSite
+from feeds.serve.responses import NEGOTIATED
+from feeds.serve.responses import PreparedDocument
 from feeds.serve.responses import prefers_html
 from feeds.serve.responses import respond
+from feeds.serve.snapshot import Snapshot
+from feeds.serve.snapshot import request_path
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse
@@ -165,27 +176,33 @@ def websub() -> Response:
 @bp.get("/", defaults={"path": ""})
 @bp.get("/<path:path>")
 def document(path: str) -> Response:
-    """A document of the site; feeds also take filter parameters, and Atom and RSS feeds are
-    their channel's page to a browser."""
+    """A document of the site, or a union of topics; feeds also take filter parameters, and Atom
+    and RSS feeds are their channel's page to a browser."""
     snapshot = get_site().snapshot
     key = request.environ.get("PATH_INFO", "")
     doc = snapshot.documents.get(key) if snapshot else None
-    if snapshot is None or doc is None:
+    if snapshot is None:
         raise NotFound()
+    if doc is None:
+        return _union(snapshot, path)
     view = key in snapshot.views and prefers_html(request.headers.get("Accept", ""))
     if view:
         doc = snapshot.views[key]
     if key in snapshot.feeds and any(name in request.args for name in PARAMETERS):
-        try:
-            feed_filter = parse_filter(request.args.to_dict(flat=False), snapshot.settings.max_items)
+        try:  # a custom channel may show more entries than the site's max_items
+            feed_filter = parse_filter(
+                request.args.to_dict(flat=False), snapshot.feeds[key].channel.options.max_items
+            )
         except FilterError as e:
-            return Response(f"400 Bad Request: {e.message}\n", 400, content_type=_TEXT)
+            return _bad_request(e.message)
+        moved = _canonical(snapshot, feed_filter, url_path(path), path_is_canonical=True)
+        if moved is not None:
+            return moved
         if feed_filter:
-            try:
-                doc = snapshot.filtered(key, feed_filter, view) or doc
-            except FilterBusy as e:
-                busy = {"Retry-After": str(e.retry_after), "Cache-Control": "no-store"}
-                return Response(f"503 Service Unavailable: {e}\n", 503, busy, content_type=_TEXT)
+            found = _filtered(snapshot, key, feed_filter, view)
+            if isinstance(found, Response):
+                return found
+            doc = found or doc
     status, headers, body = respond(doc, request.environ)
     return Response(body, status, headers)
 
@@ -199,6 +216,80 @@ def _known_methods_only() -> None:
     routed = {method for rule in current_app.url_map.iter_rules() for method in rule.methods or ()}
     if request.method not in routed:
         raise MethodNotAllowed(valid_methods=list(ALLOWED_METHODS))
+
+
+def _union(snapshot: Snapshot, path: str) -> Response:
+    """``/topics/<slug>,<slug>….<ext>``: the entries of any of those topics (see ``compose``);
+    a 404 listing the topics for a slug that is none, a 301 to the slugs' canonical order."""
+    parsed = parse_union(path)
+    formats = {fmt.value: fmt for fmt in snapshot.settings.formats}
+    if parsed is None or (parsed[1] != "html" and parsed[1] not in formats):
+        raise NotFound()
+    slugs, extension = parsed
+    topics = snapshot.topic_channels()
+    if not all(slug in topics for slug in slugs):
+        raise NotFound()
+    canonical = sorted(set(slugs))
+    if len(canonical) > MAX_TOPICS:
+        return _bad_request(f"a union may have at most {MAX_TOPICS} topics")
+    try:
+        feed_filter = parse_filter(request.args.to_dict(flat=False), snapshot.settings.max_items)
+    except FilterError as e:
+        return _bad_request(e.message)
+    stem = union_stem(canonical) if len(canonical) > 1 else topics[canonical[0]].stem
+    target = url_path(f"{stem}.{extension}")
+    moved = _canonical(snapshot, feed_filter, target, path_is_canonical=canonical == slugs)
+    if moved is not None:
+        return moved
+    fmt = formats.get(extension, snapshot.settings.formats[0])
+    view = extension == "html" or (
+        f".{extension}" in NEGOTIATED and prefers_html(request.headers.get("Accept", ""))
+    )
+    doc = _filtered(snapshot, request_path(document_path(stem, fmt)), feed_filter, view)
+    if doc is None:
+        raise NotFound()
+    if isinstance(doc, Response):
+        return doc
+    status, headers, body = respond(doc, request.environ)
+    return Response(body, status, headers)
+
+
+def _canonical(
+    snapshot: Snapshot, feed_filter: FeedFilter, target: str, *, path_is_canonical: bool
+) -> Response | None:
+    """A 404 when ``exclude`` names a topic there is not; a 301 to ``target`` (the URL-encoded
+    canonical path) when the path or ``exclude`` is not in canonical order; else None."""
+    topics = snapshot.topic_channels()
+    if not all(slug in topics for slug in feed_filter.exclude):
+        raise NotFound()
+    excluded = request.args.get("exclude")
+    if path_is_canonical and (excluded is None or excluded == ",".join(feed_filter.exclude)):
+        return None
+    location = (
+        request.script_root
+        + "/"
+        + canonical_target(target, list(request.args.items(multi=True)), feed_filter.exclude)
+    )
+    max_age = snapshot.settings.serve.max_age
+    headers = {"Location": location, "Cache-Control": f"public, max-age={max_age}"}
+    return Response(f"301 Moved Permanently: {location}\n", 301, headers, content_type=_TEXT)
+
+
+def _filtered(
+    snapshot: Snapshot, key: str, feed_filter: FeedFilter, view: bool
+) -> PreparedDocument | Response | None:
+    """``Snapshot.filtered``, or a 503 answer when too many new filters are being made."""
+    try:
+        return snapshot.filtered(key, feed_filter, view)
+    except FilterBusy as e:
+        busy = {"Retry-After": str(e.retry_after), "Cache-Control": "no-store"}
+        return Response(f"503 Service Unavailable: {e}\n", 503, busy, content_type=_TEXT)
+    except ConfigError as e:  # a budget too small for even an empty feed: the config's to fix
+        raise InternalServerError(str(e)) from e
+
+
+def _bad_request(message: str) -> Response:
+    return Response(f"400 Bad Request: {message}\n", 400, content_type=_TEXT)
 
 
 def _no_sniffing(response: Response) -> Response:
@@ -215,7 +306,7 @@ def _http_error(error: HTTPException) -> Response:
         root = request.script_root + "/"
         formats = snapshot.settings.formats if snapshot else ()
         topics = [
-            (c.topic.name, [(fmt.label, root + quote(document_path(c.stem, fmt))) for fmt in formats])
+            (c.topic.name, [(fmt.label, root + url_path(document_path(c.stem, fmt))) for fmt in formats])
             for c in (snapshot.result.site.topics if snapshot else ())
             if c.topic
         ]

@@ -1,4 +1,5 @@
-"""Feed filters from a URL's query: ``?limit=``, ``?q=``, ``?provider=``, ``?min_quality=``.
+"""Feed filters from a URL's query: ``?limit=``, ``?q=``, ``?provider=``, ``?min_quality=``,
+``?exclude=``.
 
 Pure: parse a query into a ``FeedFilter``, then pick a channel's matching entry references.
 The web app builds those entries and renders them like any other feed, with the canonical query
@@ -12,11 +13,13 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import quote
 from urllib.parse import urlencode
 
 from feeds.errors import FeedsError
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_STUB
+from feeds.plan.planner import REF_TOPICS
 from feeds.plan.planner import EntryRef
 from feeds.source.summary import ITEM
 from feeds.source.summary import QUALITY
@@ -27,7 +30,9 @@ from feeds.source.summary import search_items
 MAX_TEXT = 200
 #: Most words in ``q``: each is matched against every entry, so the count is bounded.
 MAX_WORDS = 10
-PARAMETERS = ("limit", "min_quality", "provider", "q")
+PARAMETERS = ("limit", "min_quality", "provider", "q", "exclude")
+#: Most topics in ``exclude`` (and in a union of topics).
+MAX_TOPICS = 20
 
 
 class FilterError(FeedsError, ValueError):
@@ -50,6 +55,7 @@ class FeedFilter:
     words: tuple[str, ...] = ()  #: each must appear in the title or summary; casefolded, sorted
     provider: str | None = None  #: the provider's name or domain; casefolded
     min_quality: float | None = None  #: leave out entries scored below this (unscored ones stay)
+    exclude: tuple[str, ...] = ()  #: leave out entries of these topics (slugs, sorted)
 
     def __bool__(self) -> bool:
         return self != FeedFilter()
@@ -66,7 +72,11 @@ class FeedFilter:
             pairs.append(("provider", self.provider))
         if self.words:
             pairs.append(("q", " ".join(self.words)))
-        return urlencode(pairs)
+        if not self.exclude:
+            return urlencode(pairs)
+        # First, as its name sorts; the commas between slugs stay commas (RFC 3986 sub-delims).
+        excluded = "exclude=" + ",".join(quote(slug, safe="") for slug in self.exclude)
+        return "&".join((excluded, urlencode(pairs))) if pairs else excluded
 
     def matches(self, quality: float | None, provider: str, text: str) -> bool:
         """Whether an entry matches; ``provider`` and ``text`` as in ``index.search_text``."""
@@ -85,6 +95,8 @@ class FeedFilter:
         one shard is ever unpacked (at 100,000 articles the whole text is about 70 MB).
         """
         shown = min(self.limit or max_items, max_items)
+        if self.exclude:
+            refs = _without_topics(refs, frozenset(self.exclude))
         if self.provider is None and not self.words:
             matching = [ref for ref in refs if self.matches(ref[REF_STUB][QUALITY], "", "")]
             return matching[:shown], len(matching)
@@ -113,6 +125,20 @@ class FeedFilter:
                     position = following[position]
         hits.sort()  # back in feed order
         return [refs[position] for position in hits[:shown]], len(hits)
+
+
+def _without_topics(refs: Sequence[EntryRef], slugs: frozenset[str]) -> list[EntryRef]:
+    """The references with none of these topics; decided once per tuple of topics (there are few)."""
+    kept: dict[int, bool] = {}
+    out = []
+    for ref in refs:
+        topics = ref[REF_TOPICS]
+        keep = kept.get(id(topics))
+        if keep is None:
+            keep = kept[id(topics)] = slugs.isdisjoint(topic.slug for topic in topics)
+        if keep:
+            out.append(ref)
+    return out
 
 
 class SearchTexts(Protocol):
@@ -147,7 +173,19 @@ def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilte
         words=_words(values["q"]) if "q" in values else (),
         provider=provider.casefold() if provider is not None else None,
         min_quality=_quality(values["min_quality"]) if "min_quality" in values else None,
+        exclude=topic_slugs("exclude", values["exclude"]) if "exclude" in values else (),
     )
+
+
+def topic_slugs(name: str, value: str) -> tuple[str, ...]:
+    """Comma-separated topic slugs in their canonical order: sorted, each once. Whether they are
+    topics of the site is for the caller to say."""
+    slugs = tuple(sorted(set(value.split(","))))
+    if not value or "" in slugs:
+        raise FilterError(name, f"{name} must be topic slugs separated by commas, e.g. {name}=ai,space")
+    if len(slugs) > MAX_TOPICS:
+        raise FilterError(name, f"{name} may name at most {MAX_TOPICS} topics")
+    return slugs
 
 
 def _limit(value: str, max_items: int) -> int:

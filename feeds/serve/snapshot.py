@@ -25,6 +25,8 @@ from feeds.render.context import page_path
 from feeds.render.site import INDEX
 from feeds.render.site import render_feed
 from feeds.render.site import render_page
+from feeds.serve.compose import parse_union
+from feeds.serve.compose import union_channel
 from feeds.serve.filters import FeedFilter
 from feeds.serve.limits import FilterCache
 from feeds.serve.limits import FilterGate
@@ -62,7 +64,7 @@ class Snapshot:
         """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view``: rendered
         once, then cached. Raises ``limits.FilterBusy`` when it is not cached and too many new
         filters are being made already."""
-        feed = self.feeds.get(path)
+        feed = self.feed(path)
         if feed is None:
             return None
         key = (path, feed_filter.query, view)
@@ -80,7 +82,7 @@ class Snapshot:
     def _render_filtered(
         self, path: str, feed: _Feed, feed_filter: FeedFilter, view: bool
     ) -> PreparedDocument:
-        shown, total = feed_filter.select(feed.channel.refs, self.settings.max_items, self.search)
+        shown, total = feed_filter.select(feed.channel.refs, feed.channel.options.max_items, self.search)
         return_free_memory()  # the unpacked search text is gone again
         entries = self.search.entries(shown, self.settings, self.result.site.pages)
         channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
@@ -89,8 +91,44 @@ class Snapshot:
         else:
             body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
         # Derived from the unfiltered feed, so it changes no later than that one does.
-        modified, max_age = self.documents[path].modified, self.settings.serve.max_age
+        modified, max_age = self.modified(path), self.settings.serve.max_age
         return prepare(page_path(channel.stem) if view else path, body, modified, max_age, view=view)
+
+    def topic_channels(self) -> dict[str, Channel]:
+        """The site's topics' channels by slug."""
+        return {channel.topic.slug: channel for channel in self.result.site.topics if channel.topic}
+
+    def feed(self, path: str) -> _Feed | None:
+        """The feed at a request path: one the build made, or a union of its topics in canonical
+        order (``compose``), whose entries are merged only when they are needed."""
+        feed = self.feeds.get(path)
+        if feed is not None:
+            return feed
+        union = self._union(path)
+        return None if union is None else _Feed(union_channel(union[0], self.settings), union[1])
+
+    def modified(self, path: str) -> datetime:
+        """Last-Modified of the feed at ``path``: a union's is its newest topic feed's."""
+        doc = self.documents.get(path)
+        if doc is not None:
+            return doc.modified
+        union = self._union(path)
+        if union is None:
+            raise KeyError(path)
+        channels, fmt = union
+        return max(self.documents[request_path(document_path(c.stem, fmt))].modified for c in channels)
+
+    def _union(self, path: str) -> tuple[list[Channel], Format] | None:
+        try:
+            parsed = parse_union(path.encode("latin-1").decode("utf-8").removeprefix("/"))
+        except UnicodeError:
+            return None
+        if parsed is None or parsed[1] not in {fmt.value for fmt in self.settings.formats}:
+            return None
+        slugs, topics = parsed[0], self.topic_channels()
+        if slugs != sorted(set(slugs)) or not all(slug in topics for slug in slugs):
+            return None  # only the canonical form of a union of topics there are
+        return [topics[slug] for slug in slugs], Format(parsed[1])
 
 
 def request_path(output_path: str) -> str:

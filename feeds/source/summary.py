@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from typing import TYPE_CHECKING
 from typing import Final
 
 from feeds.model import Article
@@ -19,13 +20,18 @@ from feeds.text import canonical_url
 from feeds.text import path_id
 from feeds.text import slugify
 
+if TYPE_CHECKING:
+    from feeds.source.match import Matcher
+
 #: One would-be entry of a file, the article itself or one of its related items:
-#: (order, key, item, quality). Stubs sort the way feeds list entries: newest first, then by key.
-Stub = tuple[float, bytes, int, "float | None"]
+#: (order, key, item, quality, marks). Stubs sort the way feeds list entries: newest first, then
+#: by key.
+Stub = tuple[float, bytes, int, "float | None", tuple[str, ...]]
 ORDER: Final = 0  #: minus the published time in POSIX seconds (of an undated related item: index_article)
 KEY: Final = 1  #: ``entry_key`` of the entry id
 ITEM: Final = 2  #: 0 for the article, n for its n-th related item
 QUALITY: Final = 3  #: for ``min_quality``
+MARKS: Final = 4  #: slugs of the custom channels whose provider and word conditions it meets
 
 #: One article file as planning sees it: (source, digest, is_draft, quality, topics, stubs, page).
 FileIndex = tuple[str, str, bool, "float | None", tuple[str, ...], tuple[Stub, ...], "str | None"]
@@ -33,7 +39,7 @@ SOURCE: Final = 0  #: path relative to the content folder
 DIGEST: Final = 1  #: changes whenever anything an entry is built from changes (bytes, file time)
 IS_DRAFT: Final = 2
 FILE_QUALITY: Final = 3
-TOPICS: Final = 4  #: names as written
+TOPICS: Final = 4  #: names as written, then the keyword topics' names (``match.Matcher.topics``)
 STUBS: Final = 5  #: the article first, then every related item in file order
 #: An article without a URL gets a page of its own: the slug of its title, which its page's slug
 #: starts from (``plan.pages``); None for an article with a URL.
@@ -57,21 +63,28 @@ def entry_key(entry_id: str) -> bytes:
     return hashlib.blake2b(entry_id.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def index_article(article: Article, digest: str) -> FileIndex:
-    """The index of a loaded article; ``digest`` identifies the file version it came from.
+def index_article(article: Article, digest: str, matcher: Matcher | None = None) -> FileIndex:
+    """The index of a loaded article; ``digest`` identifies the file version it came from, and
+    ``matcher`` (``match.matcher_of`` the settings' spec) adds keyword topics and channel marks.
 
     A related item without a date shows its article's, and sorts as if the smallest step a float
     allows older: right after its article, never before it (ties go by key, and 100,000 undated
     items used to push their article out of its own feed), and before anything truly older.
     """
+    marks: tuple[str, ...] = ()
+    if matcher is not None:
+        marks = matcher.marks(article.provider, article.title, article.excerpt)
     order = -article.published.timestamp()
     undated = math.nextafter(order, math.inf)
-    stubs: list[Stub] = [(order, entry_key(article_id(article)), 0, article.quality)]
+    stubs: list[Stub] = [(order, entry_key(article_id(article)), 0, article.quality, marks)]
     for number, item in enumerate(article.related, 1):
         item_order = undated if item.published is None else -item.published.timestamp()
-        stubs.append((item_order, entry_key(related_id(item)), number, item.quality))
+        if matcher is not None:
+            marks = matcher.marks(item.provider, item.title, item.excerpt)
+        stubs.append((item_order, entry_key(related_id(item)), number, item.quality, marks))
+    topics = article.topics if matcher is None else matcher.topics(article)
     page = None if article.url else slugify(article.title, "entry")
-    return (article.source, digest, article.is_draft, article.quality, article.topics, tuple(stubs), page)
+    return (article.source, digest, article.is_draft, article.quality, topics, tuple(stubs), page)
 
 
 def search_text(article: Article) -> str:

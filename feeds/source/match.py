@@ -1,0 +1,143 @@
+"""Words in articles: keyword topics and custom channels' provider and word conditions, decided
+when a file is read, so that planning finds them in the file's summary.
+
+The rule for a keyword or a channel's word: it matches where the text holds it as a whole word or
+phrase, ignoring case, accents on Latin and Greek letters, compatibility forms and how spaces and
+line breaks run (``text.fold`` on both sides). "Whole" means that a keyword that starts (or ends)
+with a letter or digit does not match right after (or before) another letter, digit or mark:
+``law`` is not found in ``lawmakers``. Scripts written without spaces between words (Chinese,
+Japanese, Thai, Lao, Khmer, Myanmar, Tibetan) have no such edges: there a keyword matches wherever
+its characters occur, and a letter of those scripts next to a match counts as an edge, so ``AI``
+is found in ``AIの規制`` and ``東京`` in ``東京都``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from feeds.config import Settings
+from feeds.model import Article
+from feeds.model import Provider
+from feeds.text import fold
+
+#: What a build's reading of files depends on besides the files: ((topic name, keywords) of each
+#: keyword topic, (slug, folded providers, words) of each custom channel with such conditions).
+#: Plain tuples, so worker processes get them cheaply and the cache can name them.
+MatchSpec = tuple[
+    tuple[tuple[str, tuple[str, ...]], ...],
+    tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...],
+]
+
+# Han (with radicals, marks of iteration and the compatibility ideographs), Hiragana, Katakana
+# (and its half-width forms), Thai, Lao, Tibetan, Myanmar, Khmer: written without spaces.
+_SPACELESS = re.compile(
+    "[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029"
+    "\u3031-\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0003ffff]"
+)
+
+
+def match_spec(settings: Settings) -> MatchSpec | None:
+    """What reading files must look for under these settings; None when nothing."""
+    keywords = tuple((name, topic.keywords) for name, topic in settings.topics.items() if topic.keywords)
+    channels = tuple((c.slug, c.providers, c.words) for c in settings.channels if c.matches_text)
+    return (keywords, channels) if keywords or channels else None
+
+
+def spec_digest(spec: MatchSpec | None) -> str:
+    """A short name of a spec, for the cache's context ("" for none)."""
+    if spec is None:
+        return ""
+    return hashlib.blake2b(repr(spec).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def matcher_of(spec: MatchSpec | None) -> Matcher | None:
+    """The matcher of a spec, made once per process."""
+    return None if spec is None else Matcher(spec)
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A keyword or phrase, folded, with whether each of its ends must be a word's edge."""
+
+    written: str  #: as the config gives it
+    text: str  #: folded
+    edge_before: bool
+    edge_after: bool
+
+    @classmethod
+    def of(cls, written: str) -> _Word:
+        text = fold(written)
+        return cls(written, text, _wordish(text[0]), _wordish(text[-1]))
+
+    def found_in(self, text: str) -> bool:
+        """Whether ``text`` (folded) holds this word as a whole word."""
+        start = text.find(self.text)
+        while start >= 0:
+            end = start + len(self.text)
+            if (not self.edge_before or start == 0 or not _wordish(text[start - 1])) and (
+                not self.edge_after or end == len(text) or not _wordish(text[end])
+            ):
+                return True
+            start = text.find(self.text, start + 1)
+        return False
+
+
+def _wordish(char: str) -> bool:
+    """A letter, digit or mark of a script that separates words with spaces."""
+    return (char.isalnum() or unicodedata.category(char)[0] == "M") and _SPACELESS.match(char) is None
+
+
+class Matcher:
+    """Finds keyword topics in articles and marks the entries that meet channels' text conditions."""
+
+    def __init__(self, spec: MatchSpec) -> None:
+        keywords, channels = spec
+        self.keywords = [(name, [_Word.of(word) for word in words]) for name, words in keywords]
+        self.channels = [
+            (slug, frozenset(providers), [_Word.of(word) for word in words])
+            for slug, providers, words in channels
+        ]
+
+    def keyword_hits(self, article: Article) -> dict[str, str]:
+        """Each keyword topic the article has: topic name → the first of its keywords found."""
+        if not self.keywords:
+            return {}
+        text = "\0".join(map(fold, (article.title, article.excerpt, article.body)))
+        hits = {}
+        for name, words in self.keywords:
+            for word in words:
+                if word.found_in(text):
+                    hits[name] = word.written
+                    break
+        return hits
+
+    def topics(self, article: Article) -> tuple[str, ...]:
+        """The article's topic names: its own, then the keyword topics it has that it does not
+        name itself."""
+        hits = self.keyword_hits(article)
+        if not hits:
+            return article.topics
+        return article.topics + tuple(name for name in hits if name not in article.topics)
+
+    def marks(self, provider: Provider | None, title: str, summary: str) -> tuple[str, ...]:
+        """The slugs of the channels whose provider and word conditions an entry meets."""
+        if not self.channels:
+            return ()
+        names = {fold(provider.name), fold(provider.domain or "")} if provider is not None else set()
+        text: str | None = None
+        marked = []
+        for slug, providers, words in self.channels:
+            if providers and providers.isdisjoint(names):
+                continue
+            if words:
+                text = "\0".join((fold(title), fold(summary))) if text is None else text
+                if not any(word.found_in(text) for word in words):
+                    continue
+            marked.append(slug)
+        return tuple(marked)
