@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
@@ -84,7 +85,7 @@ class Site:
 
     def build(self) -> BuildResult:
         """An incremental build from the cache, checked against a build from nothing."""
-        folder, zone = cache_folder(self.settings.output_dir), self.settings.timezone
+        folder, zone = cache_folder(self.settings.output_dir), cache_context(self.settings)
         result = build_with_memo(self.settings, read_state(folder, zone, records=False))
         write_state(folder, zone, result.state, (*result.changed, *result.removed))
         cold = build_site(self.settings)

@@ -112,7 +112,7 @@ class ChannelRule:
 
 def channel_rules(settings: Settings) -> tuple[ChannelRule, ...]:
     """Every custom channel of the settings, by slug."""
-    return tuple(_rule(settings, channel) for channel in settings.channels)
+    return tuple(_rule(settings, c) for c in sorted(settings.channels, key=lambda c: c.slug))
 
 
 def _rule(settings: Settings, channel: ChannelSettings) -> ChannelRule:

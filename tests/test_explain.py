@@ -1,0 +1,85 @@
+"""``feeds topics --explain FILE``: each topic of an article and why it has it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from feeds.cli import cli
+from tests.helpers import ROOT
+
+CONFIG = """\
+content: ../content
+output: ../public
+topics:
+  ai: {rename: AI}
+  Space: {keywords: [satellite, satellites]}
+channels:
+  Orbit: {topics: {any: [Space]}}
+"""
+
+
+def article(title: str, url: str, topics: list[str], body: str = "", related: str | None = None) -> str:
+    lines = ["---", f"title: {title}", f"webUrl: {url}", "publishedDateTime: 2021-03-01T12:00:00Z", "topics:"]
+    lines += [f"  - {name}" for name in topics]
+    if related:
+        lines += ["related:", f"  - title: Also {title}", f"    webUrl: {related}"]
+    return "\n".join([*lines, "---", body, ""])
+
+
+def explain(config: Path, path: Path) -> str:
+    result = CliRunner().invoke(cli, ["topics", "--config", str(config), "--explain", str(path)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_every_reason_is_named(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text(
+        article(
+            "Launch",
+            "https://example.com/a",
+            ["ai", "Policy"],
+            "Two satellites went up.",
+            "https://example.com/b",
+        )
+    )
+    (content / "b.md").write_text(article("Rules", "https://example.com/b", ["Policy"]))
+    (content / "c.md").write_text(
+        article("Draft", "https://example.com/c", ["AI"]).replace("topics:", "published: false\ntopics:")
+    )
+    config = tmp_path / "config" / "feeds.yaml"
+    config.parent.mkdir()
+    config.write_text(CONFIG)
+    assert explain(config, content / "a.md").splitlines() == [
+        f"{content / 'a.md'}: 3 topics",
+        '  AI (ai): front matter "ai", renamed "AI" by topics.ai.rename',
+        '  Policy (policy): front matter "Policy"',
+        '  Space (space): keyword "satellites" (topics.Space.keywords)',
+        "  channels: Orbit",
+    ]
+    # b's story is also a related item of a, so it has a's topics too
+    assert explain(config, content / "b.md").splitlines() == [
+        f"{content / 'b.md'}: 3 topics",
+        '  AI (ai): related item 1 of a.md, which has "ai"',
+        '  Policy (policy): front matter "Policy"; related item 1 of a.md, which has "Policy"',
+        '  Space (space): related item 1 of a.md, which has "Space"',
+        "  channels: Orbit",
+    ]
+    assert (
+        explain(config, content / "c.md") == f"{content / 'c.md'}: a draft (published: false): in no feed\n"
+    )
+    outside = CliRunner().invoke(
+        cli, ["topics", "--config", str(config), "--explain", str(ROOT / "README.md")]
+    )
+    assert outside.exit_code == 1 and "not in the content folder" in outside.output
+
+
+def test_the_sample_seed_has_its_topic_by_keyword(project: Path) -> None:
+    seed = project / "content" / "000_172e09f9723532bd.txt"
+    assert explain(project / "config" / "feeds.yaml", seed).splitlines() == [
+        f"{seed}: 1 topic",
+        '  Computer Vision (computer-vision): keyword "facial recognition" (topics.Computer Vision.keywords)',
+    ]

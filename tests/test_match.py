@@ -1,0 +1,88 @@
+"""Keywords and channel words: whole words or phrases, ignoring case, accents on Latin and Greek
+letters and how spaces run; in scripts written without spaces, wherever the characters occur."""
+
+from __future__ import annotations
+
+import pytest
+
+from feeds.channel_config import ChannelSettings
+from feeds.config import TopicSettings
+from feeds.model import Provider
+from feeds.source.match import Matcher
+from feeds.source.match import match_spec
+from feeds.source.summary import MARKS
+from feeds.source.summary import STUBS
+from feeds.source.summary import TOPICS
+from feeds.source.summary import index_article
+from tests.conftest import make_article
+from tests.conftest import make_settings
+
+
+def keyword_found(keyword: str, text: str) -> bool:
+    matcher = Matcher(((("Topic", (keyword,)),), ()))
+    return bool(matcher.keyword_hits(make_article(title="", excerpt="", body=text)))
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text", "found"),
+    [
+        ("law", "A new law on robots", True),
+        ("law", "Lawmakers meet", False),  # not inside a longer word
+        ("law", "the by-law", True),  # a hyphen is an edge
+        ("Law", "LAW AND ORDER", True),  # case
+        ("café", "Le cafe du coin", True),  # accents on Latin letters
+        ("cafe", "Un CAFÉ crème", True),
+        ("Straße", "strasse", True),  # casefolding
+        ("facial recognition", "its facial\n  recognition software", True),  # spaces and line breaks
+        ("facial recognition", "facial-recognition", False),
+        ("ai", "said again", False),
+        ("AI", "ＡＩ規制", True),  # full-width letters, then Han: an edge
+        ("AI", "AIの規制", True),
+        ("東京", "東京都の自動運転バス", True),  # no word edges in Japanese
+        ("自動運転", "東京の自動運転バス", True),
+        ("自動運転", "自動車", False),
+        ("รถไฟ", "รถไฟฟ้าใหม่", True),  # Thai: no spaces between words either
+        ("й", "и", False),  # marks on Cyrillic letters make another letter: kept
+        ("हिन्द", "हिन्दी भाषा", False),  # a vowel sign continues the word
+        ("ἀθῆναι", "ΑΘΗΝΑΙ", True),  # Greek: case and accents
+        ("C++", "C++ is old", True),
+    ],
+)
+def test_whole_words_ignoring_case_and_accents(keyword: str, text: str, found: bool) -> None:
+    assert keyword_found(keyword, text) is found
+
+
+def test_keyword_topics_are_added_after_the_articles_own_in_the_index() -> None:
+    settings = make_settings(
+        topics={
+            "Space": TopicSettings(keywords=("satellite", "satellites")),
+            "AI": TopicSettings(keywords=("machine learning",)),
+            "Cities": TopicSettings(keywords=("Minneapolis",)),
+        }
+    )
+    matcher = Matcher(match_spec(settings))  # type: ignore[arg-type]
+    article = make_article(title="Satellites for all", excerpt="Machine learning in orbit", topics=("AI",))
+    index = index_article(article, "", matcher)
+    assert index[TOPICS] == ("AI", "Space")  # its own first; AI is not given twice
+    assert matcher.keyword_hits(article) == {"Space": "satellites", "AI": "machine learning"}
+
+
+def test_marks_say_which_channels_an_entry_meets_by_provider_and_words() -> None:
+    settings = make_settings(
+        channels=(
+            ChannelSettings("A", "a", providers=("reuters", "wired.com")),
+            ChannelSettings("B", "b", words=("regulation",)),
+            ChannelSettings("C", "c", providers=("reuters",), words=("law",)),
+            ChannelSettings("D", "d", topics_any=("AI",)),  # no text conditions: no mark
+        )
+    )
+    matcher = Matcher(match_spec(settings))  # type: ignore[arg-type]
+    assert matcher.marks(Provider("Reuters"), "A new law", "") == ("a", "c")
+    assert matcher.marks(Provider("Wired", "WIRED.com"), "Regulation ahead", "") == ("a", "b")
+    assert matcher.marks(None, "Nothing", "about lawmakers") == ()
+    article = make_article(provider=Provider("Reuters"), title="Rules", excerpt="A regulation")
+    assert index_article(article, "", matcher)[STUBS][0][MARKS] == ("a", "b")
+
+
+def test_no_keywords_and_no_text_conditions_need_no_matcher() -> None:
+    assert match_spec(make_settings(channels=(ChannelSettings("D", "d", topics_any=("AI",)),))) is None
