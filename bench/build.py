@@ -55,6 +55,28 @@ TIME_TARGETS = {"cold": 0.10, "warm": 0.02, "edit": 0.03, "add": 0.03, "delete":
 #: The issue's target for every feeds step: peak memory as a multiple of the baseline's.
 MEMORY_TARGET = 1.5
 EDIT_PREFIX = "Updated: "
+#: A keyword topic and five custom channels (with topic, provider, word and quality conditions, a
+#: summary feed and a channel of its own size), for ``--channels``.
+CHANNELS = """\
+topics:
+  Climate:
+    keywords: [heat pumps, solar farms, carbon border taxes]
+channels:
+  Robots and rules:
+    topics: {any: [Robotics, AI], none: [Crypto]}
+    words: [bans, approves, audits]
+    max_items: 20
+  Partner feed:
+    entry_content: summary
+    min_quality: 60
+  Paris desk:
+    providers: [Le Monde Numérique, cafetech.fr]
+  Cities:
+    topics: {any: [Urbanisme, Transport, 東京]}
+  Health and science:
+    topics: {all: [Health], any: [Science, Biotech]}
+    max_items: 100
+"""
 
 
 class BenchError(Exception):
@@ -92,6 +114,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the median is shown")
     parser.add_argument("--steps", type=_step_list, default=list(STEPS), help=f"any of {','.join(STEPS)}")
+    parser.add_argument(
+        "--channels", action=argparse.BooleanOptionalAction, default=True,
+        help="configure a keyword topic and five custom channels (default; --no-channels: neither)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -101,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     results: dict[tuple[int, str], StepResult] = {}
     try:
         for n in args.sizes:
-            bench = SizeBench(workdir, n, args.seed)
+            bench = SizeBench(workdir, n, args.seed, args.channels)
             for repeat in range(args.repeat):
                 bench.run(args.steps, repeat, results)
     except BenchError as e:
@@ -112,9 +138,10 @@ def main(argv: list[str] | None = None) -> None:
 class SizeBench:
     """Every step at one corpus size, in a workdir folder of its own."""
 
-    def __init__(self, workdir: Path, n: int, seed: int) -> None:
+    def __init__(self, workdir: Path, n: int, seed: int, channels: bool = True) -> None:
         self.n = n
         self.seed = seed
+        self.channels = channels
         self.corpus = workdir / f"corpus-{n}-seed{seed}"
         self.stamp = workdir / f"corpus-{n}-seed{seed}.json"
         self.config = workdir / "feeds.yaml"
@@ -209,11 +236,10 @@ class SizeBench:
 
     def _write_config(self) -> None:
         # Only what shapes the output; the defaults (50 items, three formats, related entries, no
-        # quality floor) match the baseline. Folders are given on the command line.
-        self.config.write_text(
-            f'# Written by bench/build.py.\nsite:\n  title: "{SITE_TITLE}"\n  base_url: "{BASE_URL}"\n',
-            encoding="utf-8",
-        )
+        # quality floor) match the baseline. Folders are given on the command line. The channels
+        # and the keyword topic are what a site would add (the baseline has no such thing).
+        text = f'# Written by bench/build.py.\nsite:\n  title: "{SITE_TITLE}"\n  base_url: "{BASE_URL}"\n'
+        self.config.write_text(text + (CHANNELS if self.channels else ""), encoding="utf-8")
 
 
 class CorpusChanges:
