@@ -5,6 +5,7 @@ document stays within its budget, with each cut reported."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -15,12 +16,21 @@ from lxml import etree
 
 from feeds.build import SiteBuilder
 from feeds.build.pipeline import BuildResult
+from feeds.channel_config import ChannelSettings
 from feeds.cli import cli
 from feeds.config import Settings
+from feeds.config import WebSubSettings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.model import Channel
+from feeds.model import Format
 from feeds.output.check import check_documents
+from feeds.plan.entries import convert
+from feeds.render.site import render_feed
+from feeds.render.site import render_site
+from feeds.serve.compose import union_channel
+from tests.conftest import make_article
+from tests.conftest import make_settings
 from tests.helpers import ATOM_SCHEMA
 from tests.helpers import ROOT
 from tests.helpers import pinned_copy
@@ -212,3 +222,18 @@ def test_a_budget_too_small_for_an_empty_document_is_a_config_error(tmp_path: Pa
         SiteBuilder(settings).build()
     result = CliRunner().invoke(cli, ["build", "--config", str(settings.config_path)])
     assert result.exit_code == 2
+
+
+def test_custom_channels_name_the_hubs_and_unions_do_not() -> None:
+    """A custom channel's feeds are built like a topic's, so WebSub hubs can push them; a union
+    of topics is made per request, like a filtered feed, so no hub knows it."""
+    settings = dataclasses.replace(
+        make_settings(channels=(ChannelSettings("All AI", "all-ai", topics_any=("AI",)),)),
+        websub=WebSubSettings(hubs=("https://hub.example.net/websub",)),
+    )
+    site = convert([make_article(1), make_article(2, topics=("Space",))], settings)
+    documents = render_site(site, settings)
+    assert b'rel="hub"' in documents["channels/all-ai.atom"]
+    topics = [c for c in site.channels if c.topic is not None]
+    union = dataclasses.replace(union_channel(topics, settings), entries=site.everything.entries)
+    assert union.is_union and b'rel="hub"' not in render_feed(union, settings, Format.ATOM)
