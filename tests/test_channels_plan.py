@@ -41,7 +41,9 @@ def marked(files: list[FileIndex], marks: list[int]) -> list[FileIndex]:
     """The files with a mark on each stub: "one", "two", both or none, as drawn."""
     choices = [(), ("one",), ("two",), ("one", "two")]
     draw = iter(marks * 50)
-    return [(*file[:5], tuple((*stub, choices[next(draw) % 4]) for stub in file[5])) for file in files]
+    return [
+        (*file[:5], tuple((*stub, choices[next(draw) % 4]) for stub in file[5]), *file[6:]) for file in files
+    ]
 
 
 def definitions(drawn: list[Any]) -> tuple[ChannelSettings, ...]:
