@@ -116,19 +116,16 @@ def channel_rules(settings: Settings) -> tuple[ChannelRule, ...]:
 
 
 def _rule(settings: Settings, channel: ChannelSettings) -> ChannelRule:
+    named = {"any": channel.topics_any, "all": channel.topics_all, "none": channel.topics_none}
+    slugs = {
+        condition: frozenset(topic_slug(settings, name) for name in names)
+        for condition, names in named.items()
+    }
     conditions = tuple(
         (f"{channel.key}.topics.{condition}", name, topic_slug(settings, name))
-        for condition, names in (
-            ("any", channel.topics_any),
-            ("all", channel.topics_all),
-            ("none", channel.topics_none),
-        )
+        for condition, names in named.items()
         for name in names
     )
-
-    def slugs(condition: str) -> frozenset[str]:
-        return frozenset(slug for key, _, slug in conditions if key.endswith(f".{condition}"))
-
     options = FeedOptions(
         channel.max_items or settings.max_items,
         channel.entry_content or settings.entry_content,
@@ -140,9 +137,9 @@ def _rule(settings: Settings, channel: ChannelSettings) -> ChannelRule:
         title=channel.title or f"{settings.site.title}: {channel.name}",
         description=channel.description or f"Latest articles chosen for {channel.name}",
         options=options,
-        any_of=slugs("any") if channel.topics_any else None,
-        all_of=slugs("all"),
-        none_of=slugs("none"),
+        any_of=slugs["any"] if channel.topics_any else None,
+        all_of=slugs["all"],
+        none_of=slugs["none"],
         marked=channel.matches_text,
         min_quality=channel.min_quality,
         conditions=conditions,
