@@ -42,6 +42,7 @@ from feeds.build.read import too_big_record
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentError
+from feeds.model import ArchiveMode
 from feeds.model import Article
 from feeds.model import Site
 from feeds.plan.channels import channel_warnings
@@ -139,7 +140,7 @@ def build_site(
     _check_content(settings)
     with paused_gc():
         reading = _read_changes(settings, state or BuildState(), found, jobs, progress)
-        plan = plan_site(reading.indexes, settings, False)
+        plan = plan_site(reading.indexes, settings, _archived(settings))
         return _finish(settings, plan, reading)
 
 
@@ -161,12 +162,15 @@ def build_with_memo(
     with paused_gc():
         if found is None:
             found = scan_content(settings.content_dir)
-        if state.origin is not None and state.memo is not None:
+        archived = _archived(settings)
+        if state.origin is not None and state.memo is not None and not archived:
             result = _build_from_memo(settings, state, state.memo, found, jobs, progress, records_read)
             if result is not None:
                 return result
         reading = _read_changes(settings, state, found, jobs, progress, records_read)
         # A few more entries than the feeds show, and the census, for the next replan.
+        if archived:  # archives hold every entry: a memo of the first few cannot replan them
+            return _finish(settings, plan_site(reading.indexes, settings, True), reading)
         plan = plan_site(reading.indexes, settings, False, spare=SPARE, census=True)
         result = _finish(settings, plan, reading)
         result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
@@ -214,6 +218,11 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     # What the scan left out, so that a build tells of a new folder loop rather than being up to date.
     digest.update(marshal.dumps(scan_warnings(found), 2))
     return digest.hexdigest()
+
+
+def _archived(settings: Settings) -> bool:
+    """Whether channels have archives, which need every entry of every channel planned."""
+    return settings.archives is not ArchiveMode.OFF
 
 
 def _check_content(settings: Settings) -> None:

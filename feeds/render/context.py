@@ -62,10 +62,17 @@ class FeedContext:
     contents: Mapping[str, str]  #: entry id → sanitised content HTML, shared by every channel
     generator_version: str  #: our version, for ``<generator>``
     query: str = ""  #: a filtered feed's canonical query string, part of its own and its siblings' URLs
+    #: the channel's archive documents, newest first: (label, output path without extension);
+    #: the current feeds link the first (RFC 5005 ``prev-archive``), the page all of them
+    archives: tuple[tuple[str, str], ...] = ()
 
     def self_url(self, fmt: Format) -> str:
         url = document_url(self.settings, document_path(self.channel.stem, fmt))
         return f"{url}?{self.query}" if self.query else url
+
+    def archive_url(self, fmt: Format) -> str | None:
+        """The newest archive in one format: the current feed's ``prev-archive`` (RFC 5005 §4)."""
+        return document_url(self.settings, f"{self.archives[0][1]}.{fmt.value}") if self.archives else None
 
     @property
     def html_url(self) -> str:

@@ -133,6 +133,39 @@ def channel_page_bytes(ctx: FeedContext) -> bytes:
     """One channel's page: how to subscribe, then its entries as the feeds carry them."""
     root = "../" * ctx.channel.stem.count("/")
     feeds = _feed_links(ctx, root)
+    archives = [(label, root + url_path(f"{stem}.html")) for label, stem in ctx.archives]
     return _render(
-        "channel.html", ctx, channel=ctx.channel, feeds=feeds, alternates=feeds, root=root, query=ctx.query
-    )
+        "channel.html", ctx, channel=ctx.channel, feeds=feeds, alternates=feeds, root=root, query=ctx.query,
+        archives=archives,
+    )  # fmt: skip
+
+
+def archive_page_bytes(
+    ctx: FeedContext,
+    stem: str,
+    title: str,
+    label: str,
+    older: str | None,
+    newer: str | None,
+    entries: list[bytes],
+) -> bytes:
+    """The page of one archive document (``stem``): its feeds and the channel's, then its entries
+    (``entries``: their fragments, ``render.archive``), with links to the archives around it."""
+    root = "../" * stem.count("/")
+    anchor = _anchor(ctx.channel)
+    feeds = [
+        _FeedLink(
+            label=f"{fmt.label} (archive)", media_type=fmt.media_type, title=title,
+            url=ctx.settings.url(url_path(document_path(stem, fmt))),
+            href=root + url_path(document_path(stem, fmt)),
+            field=f"archive-{anchor}-{fmt.value}",
+        )
+        for fmt in ctx.settings.formats
+    ]  # fmt: skip
+    current = _feed_links(ctx, root)
+    return _render(
+        "archive.html", ctx, channel=ctx.channel, title=title, label=label, root=root,
+        channel_page=url_path(page_path(ctx.channel.stem)), feeds=feeds + current, alternates=feeds,
+        count=len(entries), older=older and root + url_path(f"{older}.html"),
+        newer=newer and root + url_path(f"{newer}.html"), entries=Markup(b"".join(entries).decode("utf-8")),
+    )  # fmt: skip
