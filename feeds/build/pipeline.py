@@ -45,6 +45,7 @@ from feeds.errors import ContentError
 from feeds.model import ArchiveMode
 from feeds.model import Article
 from feeds.model import Site
+from feeds.plan.archives import ARCHIVES
 from feeds.plan.channels import channel_warnings
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
@@ -104,7 +105,17 @@ class BuildResult:
 
     @property
     def feeds(self) -> int:
-        return sum(1 for name in self.documents if name.endswith((".atom", ".rss", ".json")))
+        """The current feeds (archives apart)."""
+        return sum(
+            1
+            for name in self.documents
+            if name.endswith((".atom", ".rss", ".json")) and not name.startswith(ARCHIVES)
+        )
+
+    @property
+    def archives(self) -> int:
+        """Archive documents (RFC 5005): feeds and pages."""
+        return sum(1 for name in self.documents if name.startswith(f"{ARCHIVES}/"))
 
 
 @dataclass

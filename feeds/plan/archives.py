@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,3 +96,17 @@ def _signature(
     digest = hashlib.blake2b(shaping.encode("utf-8", "surrogatepass"), digest_size=16)
     digest.update(marshal.dumps(rows, 2))
     return digest.hexdigest()
+
+
+_ARCHIVE_PATH = re.compile(rf"{ARCHIVES}/(.+)/(\d{{4}}-\d{{2}})(?:-\d+)?\.[a-z]+")
+
+
+def archive_paths(paths: Iterable[str]) -> dict[str, bool]:
+    """The archive documents among output ``paths``, each with whether its month is closed: every
+    month of a channel but its newest, which can still gain entries as time goes on."""
+    found = {path: match.groups() for path in paths if (match := _ARCHIVE_PATH.fullmatch(path))}
+    newest: dict[str, str] = {}
+    for channel, label in found.values():
+        if label > newest.get(channel, ""):
+            newest[channel] = label
+    return {path: label < newest[channel] for path, (channel, label) in found.items()}

@@ -36,6 +36,7 @@ from feeds.render.icons import favicon_url
 from feeds.render.icons import icon_url
 from feeds.render.json_feed import VERSION
 from feeds.render.json_feed import json_item
+from feeds.render.pages import archive_entry_html
 from feeds.render.pages import archive_page_bytes
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
@@ -104,7 +105,7 @@ class Fragments:
                 self.content(entry)
             item = json.dumps(json_item(self._context, entry), ensure_ascii=False, indent=2)
             return ("    " + item.replace("\n", "\n    ")).encode("utf-8")
-        return _page_entry(entry, kind[len(_HTML) :], self.settings).encode("utf-8")
+        return archive_entry_html(entry, kind[len(_HTML) :]).encode("utf-8")
 
     def content(self, entry: Entry) -> str:
         """The entry's content HTML, made once for every format."""
@@ -197,30 +198,6 @@ def _media(image: Image | None, indent: str) -> str:
         f'{indent}<media:content url="{url}" medium="image"{size}{kind}/>\n'
         f'{indent}<media:thumbnail url="{url}"{size}/>\n'
     )
-
-
-def _page_entry(entry: Entry, root: str, settings: Settings) -> str:
-    """An entry on an archive's page, as channels' pages show it (``channel.html``)."""
-    if entry.url:
-        title = f'<a href="{_attr(entry.url)}">{_text(entry.title)}</a>'
-    elif entry.page:
-        title = f'<a href="{root}{_attr(quote(entry.page))}">{_text(entry.title)}</a>'
-    else:
-        title = _text(entry.title)
-    meta = [
-        f'<time datetime="{entry.published.isoformat()}">'
-        f"{entry.published.strftime('%Y-%m-%d %H:%M')} UTC</time>"
-    ]
-    if entry.provider:
-        meta.append(_text(entry.provider.name))
-    if entry.via:
-        href = f"{root}{quote(entry.via.page)}" if entry.via.page else entry.via.url
-        meta.append(f'via <a href="{_attr(href)}">{_text(entry.via.title)}</a>')
-    meta.extend(
-        f'<a href="{root}{_attr(quote(topic.stem))}.html">{_text(topic.name)}</a>' for topic in entry.topics
-    )
-    summary = f"<p>{_text(entry.summary)}</p>\n" if entry.summary else ""
-    return f'<article>\n<h2>{title}</h2>\n<p class="muted">{" · ".join(meta)}</p>\n{summary}</article>\n'
 
 
 def archive_title(channel: Channel, part: ArchivePart) -> str:

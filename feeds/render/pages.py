@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -169,3 +171,36 @@ def archive_page_bytes(
         count=len(entries), older=older and root + url_path(f"{older}.html"),
         newer=newer and root + url_path(f"{newer}.html"), entries=Markup(b"".join(entries).decode("utf-8")),
     )  # fmt: skip
+
+
+def archive_entry_html(entry: Entry, root: str) -> str:
+    """An entry on an archive's page, as channels' pages show it (``channel.html``), without
+    Jinja: an archive page lists a month's entries, and every entry is on a few of them."""
+    if entry.url:
+        title = f'<a href="{_attr(entry.url)}">{_text(entry.title)}</a>'
+    elif entry.page:
+        title = f'<a href="{root}{_attr(quote(entry.page))}">{_text(entry.title)}</a>'
+    else:
+        title = _text(entry.title)
+    meta = [
+        f'<time datetime="{entry.published.isoformat()}">'
+        f"{entry.published.strftime('%Y-%m-%d %H:%M')} UTC</time>"
+    ]
+    if entry.provider:
+        meta.append(_text(entry.provider.name))
+    if entry.via:
+        href = f"{root}{quote(entry.via.page)}" if entry.via.page else entry.via.url
+        meta.append(f'via <a href="{_attr(href)}">{_text(entry.via.title)}</a>')
+    meta.extend(
+        f'<a href="{root}{_attr(quote(topic.stem))}.html">{_text(topic.name)}</a>' for topic in entry.topics
+    )
+    summary = f"<p>{_text(entry.summary)}</p>\n" if entry.summary else ""
+    return f'<article>\n<h2>{title}</h2>\n<p class="muted">{" · ".join(meta)}</p>\n{summary}</article>\n'
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
