@@ -163,7 +163,7 @@ def test_the_links_and_fh_archive_are_where_rfc_5005_puts_them(root: Path) -> No
     documents = result.documents
     stems = sorted({p.rsplit(".", 1)[0] for p in documents if p.startswith("archives/all/")}, reverse=True)
     assert len(stems) == 6  # six months
-    for fmt, channel_of in ((Format.ATOM, "{%s}feed" % ATOM), (Format.RSS, "channel")):
+    for fmt, channel_of in ((Format.ATOM, f"{{{ATOM}}}feed"), (Format.RSS, "channel")):
         current = etree.fromstring(documents[f"all.{fmt.value}"])
         head = current if fmt is Format.ATOM else current.find("channel")
         links = {link.get("rel"): link.get("href") for link in head.iter(f"{{{ATOM}}}link")}
