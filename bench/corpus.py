@@ -2,9 +2,11 @@
 
 Usage::
 
-    python bench/corpus.py N OUTDIR [--seed 1]
+    python bench/corpus.py N OUTDIR [--seed 1] [--style block|flow|mixed|wild] [--check]
 
-The same N and seed always give the same files, bytes and modification times. Articles are written
+The same N, seed and style always give the same files, bytes and modification times, and the same
+N and seed the same articles in every style (bench/styles.py writes their front matter); the
+default style, block, writes the bytes it always has. Articles are written
 from string templates rather than ``yaml.dump``, so 100,000 files take seconds, not minutes.
 
 The mix: about 87% front-matter articles (3% of all are drafts) shaped like the real seed
@@ -22,9 +24,15 @@ import heapq
 import os
 import random
 import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+import styles
 
 FILES_PER_FOLDER = 1000
 PLAIN_TEXT_SHARE = 0.10
@@ -148,9 +156,14 @@ def article_path(index: int, rng: random.Random, suffix: str) -> str:
     return f"{index // FILES_PER_FOLDER:03d}/{index:06d}_{rng.getrandbits(64):016x}{suffix}"
 
 
-def generate(n: int, outdir: Path, seed: int = 1) -> CorpusSummary:
-    """Write ``n`` articles under ``outdir``; the same ``n`` and ``seed`` give the same files."""
+def generate(n: int, outdir: Path, seed: int = 1, style: str = "block", check: bool = False) -> CorpusSummary:
+    """Write ``n`` articles under ``outdir``; the same ``n``, ``seed`` and ``style`` give the same
+    files, and the same ``n`` and ``seed`` the same articles in every style. With ``check``, every
+    front matter is read back with PyYAML and compared with the fields it was written from
+    (CorpusError when they differ)."""
     rng = random.Random(seed)
+    # The style's choices come from a generator of their own, so that the articles stay the same.
+    style_rng = random.Random(f"style-{style}-{seed}")
     slot = (LAST_TIMESTAMP - FIRST_TIMESTAMP) // max(n, 1)
     slots = list(range(n))
     rng.shuffle(slots)
@@ -166,7 +179,8 @@ def generate(n: int, outdir: Path, seed: int = 1) -> CorpusSummary:
         else:
             is_draft = draw < PLAIN_TEXT_SHARE + DRAFT_SHARE
             path = article_path(index, rng, ".md")
-            text, url, title, duplicated = _front_matter_article(rng, index, timestamp, is_draft, earlier)
+            fields, body, url, title, duplicated = _front_matter_article(rng, index, timestamp, is_draft, earlier)
+            text = _written(fields, body, style, style_rng, path if check else None)
             duplicates += duplicated
             if is_draft:
                 drafts += 1
@@ -192,7 +206,7 @@ def generate(n: int, outdir: Path, seed: int = 1) -> CorpusSummary:
     )
 
 
-def added_article(n: int, seed: int = 1) -> tuple[str, str]:
+def added_article(n: int, seed: int = 1, style: str = "block") -> tuple[str, str]:
     """A published front-matter article one past a corpus of ``n``, newer than all of them.
 
     Returns its relative path (in the corpus's last folder) and its text: the "add one article"
@@ -201,18 +215,58 @@ def added_article(n: int, seed: int = 1) -> tuple[str, str]:
     rng = random.Random(f"added-{n}-{seed}")
     name = article_path(n, rng, ".md").split("/")[-1]
     path = f"{max(n - 1, 0) // FILES_PER_FOLDER:03d}/{name}"
-    text, _, _, _ = _front_matter_article(rng, n, LAST_TIMESTAMP + 3600, False, [])
-    return path, text
+    fields, body, _, _, _ = _front_matter_article(rng, n, LAST_TIMESTAMP + 3600, False, [])
+    return path, _written(fields, body, style, random.Random(f"added-style-{style}-{n}-{seed}"), None)
+
+
+class CorpusError(Exception):
+    """A generated front matter that PyYAML does not read as the fields it was written from."""
+
+
+def _written(fields: dict[str, Any], body: str, style: str, rng: random.Random, check: str | None) -> str:
+    """The file's text; with ``check`` (the file's path), read back and compared first."""
+    front, expected, crlf = styles.front_matter(fields, style, rng)
+    text = f"---\n{front}---\n{body}"
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    if check is not None:
+        check_front_matter(text, expected, check)
+    return text
+
+
+def check_front_matter(text: str, expected: Any, path: str) -> None:
+    """Raise CorpusError unless PyYAML reads the front matter of ``text`` as ``expected``."""
+    lines = text.splitlines(keepends=True)
+    closing = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip("\r\n") == "---")
+    front = "".join(lines[1:closing])
+    try:
+        loaded = yaml.load(front, Loader=_CheckLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as e:
+        raise CorpusError(f"{path}: PyYAML cannot read the front matter: {e}\n{front}") from None
+    if loaded != expected:
+        raise CorpusError(f"{path}: PyYAML reads\n{loaded!r}\nnot\n{expected!r}\nfrom\n{front}")
+
+
+class _CheckLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader without implicit timestamps, as feeds reads front matter."""
+
+
+_CheckLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _front_matter_article(
     rng: random.Random, index: int, timestamp: int, is_draft: bool, earlier: list[tuple[str, str]]
-) -> tuple[str, str, str, int]:
-    """The text of one front-matter article, its URL, its title and how many duplicate URLs it has."""
+) -> tuple[dict[str, Any], str, str, str, int]:
+    """One front-matter article: its fields (in the seed's order), its body, its URL, its title and
+    how many duplicate URLs it has. Draws from ``rng`` in the same order as ever, so that a seed
+    gives the same articles as before styles existed."""
     story = _story(rng)
     provider_name, domain = rng.choice(PROVIDERS)
     url = _story_url(domain, timestamp, story.title, index)
-    topics = "".join(f"  - {topic}\n" for topic in rng.sample(TOPICS, rng.randint(1, 3)))
+    topics = rng.sample(TOPICS, rng.randint(1, 3))
     related_items, duplicates = [], 0
     for number in range(rng.randint(0, MAX_RELATED)):
         if earlier and rng.random() < DUPLICATE_RELATED_SHARE:
@@ -220,39 +274,32 @@ def _front_matter_article(
             duplicates += 1
         else:
             related_items.append(_related_item(rng, timestamp, f"{index}-{number}", None))
-    related = f"related:\n{''.join(related_items)}\n" if related_items else ""
     secured = base64.b64encode(rng.randbytes(rng.randint(360, 520))).decode()
     secured_key = base64.b64encode(rng.randbytes(16)).decode()
-    text = (
-        "---\n"
-        f"category: {rng.choice(CATEGORIES)}\n"
-        f"title: {_quoted(story.title)}\n"
-        f"excerpt: {_quoted(story.excerpt)}\n"
-        f"publishedDateTime: {_iso(timestamp)}\n"
-        f'originalUrl: "{url}"\n'
-        f'webUrl: "{url}"\n'
-        "type: article\n"
-        f"quality: {rng.randint(5, 95)}\n"
-        f"heat: {rng.randint(-1, 60)}\n"
-        f"published: {'false' if is_draft else 'true'}\n"
-        "\n"
-        "provider:\n"
-        f"  name: {provider_name}\n"
-        f"  domain: {domain}\n"
-        "\n"
-        f"topics:\n{topics}\n"
-        f"images:\n{_images(rng, domain, index, '  ')}\n"
-        f"{related}"
-        f'secured: "{secured};{secured_key}"\n'
-        "---\n"
-        f"{_markdown_body(rng, story)}"
-    )
-    return text, url, story.title, duplicates
+    fields: dict[str, Any] = {
+        "category": rng.choice(CATEGORIES),
+        "title": story.title,
+        "excerpt": story.excerpt,
+        "publishedDateTime": _iso(timestamp),
+        "originalUrl": url,
+        "webUrl": url,
+        "type": "article",
+        "quality": rng.randint(5, 95),
+        "heat": rng.randint(-1, 60),
+        "published": not is_draft,
+        "provider": {"name": provider_name, "domain": domain},
+        "topics": topics,
+        "images": _images(rng, domain, index),
+    }
+    if related_items:
+        fields["related"] = related_items
+    fields["secured"] = f"{secured};{secured_key}"
+    return fields, _markdown_body(rng, story), url, story.title, duplicates
 
 
 def _related_item(
     rng: random.Random, parent_timestamp: int, key: str, duplicate_of: tuple[str, str] | None
-) -> str:
+) -> dict[str, Any]:
     """One ``related`` list item; ``duplicate_of`` gives it another article's URL and title."""
     provider_name, domain = rng.choice(PROVIDERS)
     story = _story(rng)
@@ -262,34 +309,29 @@ def _related_item(
     else:
         title = story.title
         url = _story_url(f"www.{domain}", timestamp, title, key)
+    item: dict[str, Any] = {
+        "title": title,
+        "excerpt": story.excerpt,
+        "publishedDateTime": _iso(timestamp),
+        "webUrl": url,
+    }
     # Like the seed, some items carry AMP links, which feeds must ignore.
-    amp = f'    ampWebUrl: "{url}?outputType=amp"\n' if rng.random() < 0.3 else ""
-    return (
-        f"  - title: {_quoted(title)}\n"
-        f"    excerpt: {_quoted(story.excerpt)}\n"
-        f"    publishedDateTime: {_iso(timestamp)}\n"
-        f'    webUrl: "{url}"\n'
-        f"{amp}"
-        "    type: article\n"
-        "    provider:\n"
-        f"      name: {provider_name}\n"
-        f"      domain: {domain}\n"
-        f"    quality: {rng.randint(5, 95)}\n"
-        f"    images:\n{_images(rng, domain, key, '      ')}"
-    )
+    if rng.random() < 0.3:
+        item["ampWebUrl"] = f"{url}?outputType=amp"
+    item["type"] = "article"
+    item["provider"] = {"name": provider_name, "domain": domain}
+    item["quality"] = rng.randint(5, 95)
+    item["images"] = _images(rng, domain, key)
+    return item
 
 
-def _images(rng: random.Random, domain: str, key: object, indent: str) -> str:
-    lines = []
+def _images(rng: random.Random, domain: str, key: object) -> list[dict[str, Any]]:
+    images = []
     for number in range(rng.randint(1, 2)):
         width, height = rng.choice(IMAGE_SIZES)
-        lines.append(
-            f'{indent}- url: "https://cdn.{domain}/img/{key}-{number}-{width}{rng.choice(IMAGE_SUFFIXES)}"\n'
-            f"{indent}  width: {width}\n"
-            f"{indent}  height: {height}\n"
-            f"{indent}  isCached: {'true' if rng.random() < 0.8 else 'false'}\n"
-        )
-    return "".join(lines)
+        url = f"https://cdn.{domain}/img/{key}-{number}-{width}{rng.choice(IMAGE_SUFFIXES)}"
+        images.append({"url": url, "width": width, "height": height, "isCached": rng.random() < 0.8})
+    return images
 
 
 def _plain_text_article(rng: random.Random) -> str:
@@ -343,11 +385,6 @@ def _story(rng: random.Random) -> _Story:
     return _Story(title, excerpt, "en")
 
 
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar (our texts hold no control characters)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _iso(timestamp: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
@@ -363,15 +400,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("n", type=int, metavar="N", help="number of articles")
     parser.add_argument("outdir", type=Path, metavar="OUTDIR", help="folder to write (created if missing)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    parser.add_argument(
+        "--style", choices=styles.STYLES, default="block", help="how front matter is written (default: block)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="read every front matter back with PyYAML and compare"
+    )
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
     if args.outdir.exists() and any(args.outdir.iterdir()):
         parser.error(f"{args.outdir} is not empty; choose a new folder so old files do not mix in")
     started = time.perf_counter()
-    summary = generate(args.n, args.outdir, args.seed)
+    try:
+        summary = generate(args.n, args.outdir, args.seed, args.style, args.check)
+    except CorpusError as e:
+        sys.exit(f"error: {e}")
     print(
-        f"Wrote {summary.articles} articles ({summary.plain_text} plain text, {summary.drafts} drafts, "
+        f"Wrote {summary.articles} {args.style}-style articles ({summary.plain_text} plain text, {summary.drafts} drafts, "
         f"{summary.duplicate_urls} duplicate related URLs), {summary.size / 1e6:.1f} MB, to {args.outdir} "
         f"in {time.perf_counter() - started:.1f} s."
     )

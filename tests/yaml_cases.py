@@ -3,7 +3,7 @@ tests/fuzz_yaml.py: the sample files, generators of YAML-like text, and PyYAML a
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,14 +40,18 @@ def reference(text: str) -> Any:
         return type(e)
 
 
-def generated_corpus(folder: Path, count: int) -> list[Path]:
-    """Articles from bench/corpus.py, the benchmark's realistic generator."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = module
-    spec.loader.exec_module(module)
-    module.generate(count, folder, seed=7)
+def bench_module(name: str) -> Any:
+    """A module of bench/ (corpus, styles), imported as the bench scripts import each other."""
+    folder = str(ROOT / "bench")
+    if folder not in sys.path:
+        sys.path.append(folder)
+    return importlib.import_module(name)
+
+
+def generated_corpus(folder: Path, count: int, style: str = "block", seed: int = 7) -> list[Path]:
+    """Articles from bench/corpus.py, the benchmark's realistic generator, in one of its styles of
+    front matter (checked against PyYAML as they are written)."""
+    bench_module("corpus").generate(count, folder, seed=seed, style=style, check=True)
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
