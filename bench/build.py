@@ -6,9 +6,10 @@ Usage::
                           [--repeat 1] [--steps baseline,cold,warm,edit,add,delete,clone]
                           [--style block,flow,mixed,wild]
 
-For each style and size N the corpus is generated once (and reused while N, the seed, the style and
-bench/corpus.py and bench/styles.py stay the same). Every step then runs in a child process of its own, so each one pays interpreter start-up
-and imports as a user would, and its wall time and peak RSS are its own. Steps:
+For each style and size N the corpus is generated once (and reused while N, the seed, the style,
+bench/corpus.py and bench/styles.py stay the same). Every step then runs in a child process of its
+own, so each one pays interpreter start-up and imports as a user would, and its wall time and peak
+RSS are its own. Steps:
 
 - ``baseline``: bench/baseline.py into an empty folder;
 - ``cold``: ``feeds build`` with no output folder and no cache beside it;
@@ -105,7 +106,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the median is shown")
     parser.add_argument("--steps", type=_step_list, default=list(STEPS), help=f"any of {','.join(STEPS)}")
     parser.add_argument(
-        "--style", type=_style_list, default=list(STYLES), help=f"front matter styles: any of {','.join(STYLES)}"
+        "--style",
+        type=_style_list,
+        default=list(STYLES),
+        help=f"front matter styles: any of {','.join(STYLES)}",
     )
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -154,7 +158,8 @@ class SizeBench:
             result = results.setdefault((self.n, step), StepResult())
             result.runs.append(run)
             print(
-                f"  {self.style} N={self.n} {step}: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB", file=sys.stderr
+                f"  {self.style} N={self.n} {step}: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB",
+                file=sys.stderr,
             )
             return result
 

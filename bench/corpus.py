@@ -30,9 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import styles
+import yaml
 
 FILES_PER_FOLDER = 1000
 PLAIN_TEXT_SHARE = 0.10
@@ -179,7 +178,9 @@ def generate(n: int, outdir: Path, seed: int = 1, style: str = "block", check: b
         else:
             is_draft = draw < PLAIN_TEXT_SHARE + DRAFT_SHARE
             path = article_path(index, rng, ".md")
-            fields, body, url, title, duplicated = _front_matter_article(rng, index, timestamp, is_draft, earlier)
+            fields, body, url, title, duplicated = _front_matter_article(
+                rng, index, timestamp, is_draft, earlier
+            )
             text = _written(fields, body, style, style_rng, path if check else None)
             duplicates += duplicated
             if is_draft:
@@ -217,6 +218,16 @@ def added_article(n: int, seed: int = 1, style: str = "block") -> tuple[str, str
     path = f"{max(n - 1, 0) // FILES_PER_FOLDER:03d}/{name}"
     fields, body, _, _, _ = _front_matter_article(rng, n, LAST_TIMESTAMP + 3600, False, [])
     return path, _written(fields, body, style, random.Random(f"added-style-{style}-{n}-{seed}"), None)
+
+
+def sample_front_matter(seed: int, style: str) -> tuple[str, Any]:
+    """One article's front matter in ``style`` (the text between the ``---`` lines, with the
+    style's line ends) and what PyYAML reads from it: for tests of YAML readers."""
+    rng = random.Random(seed)
+    timestamp = FIRST_TIMESTAMP + rng.randrange(LAST_TIMESTAMP - FIRST_TIMESTAMP)
+    fields, _, _, _, _ = _front_matter_article(rng, seed, timestamp, rng.random() < 0.1, [])
+    text, expected, crlf = styles.front_matter(fields, style, random.Random(f"sample-{style}-{seed}"))
+    return (text.replace("\n", "\r\n") if crlf else text), expected
 
 
 class CorpusError(Exception):
@@ -417,7 +428,8 @@ def main(argv: list[str] | None = None) -> None:
     except CorpusError as e:
         sys.exit(f"error: {e}")
     print(
-        f"Wrote {summary.articles} {args.style}-style articles ({summary.plain_text} plain text, {summary.drafts} drafts, "
+        f"Wrote {summary.articles} {args.style}-style articles ({summary.plain_text} plain text, "
+        f"{summary.drafts} drafts, "
         f"{summary.duplicate_urls} duplicate related URLs), {summary.size / 1e6:.1f} MB, to {args.outdir} "
         f"in {time.perf_counter() - started:.1f} s."
     )

@@ -172,7 +172,9 @@ class _Wild:
 
     # Collections: each returns (lines, what they load as).
 
-    def mapping(self, fields: dict[str, Any], indent: str, top: bool = False) -> tuple[list[str], dict[str, Any]]:
+    def mapping(
+        self, fields: dict[str, Any], indent: str, top: bool = False
+    ) -> tuple[list[str], dict[str, Any]]:
         items = list(fields.items())
         if self.chance(0.3 if top else 0.15):
             self.rng.shuffle(items)
@@ -314,7 +316,13 @@ class _Wild:
             if char in '"\\':
                 out.append("\\" + char)
             elif code > 0x7F and self.chance(0.7):
-                out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+                out.append(
+                    f"\\x{code:02x}"
+                    if code <= 0xFF
+                    else f"\\u{code:04x}"
+                    if code <= 0xFFFF
+                    else f"\\U{code:08x}"
+                )
             else:
                 out.append(char)
         return '"' + "".join(out) + '"'

@@ -2,10 +2,12 @@
 
     .venv/bin/python -m tests.fuzz_yaml [CASES]      # default 100,000 cases of each kind
 
-Three kinds of input: the suite's scalars in key and value positions, text made of the characters
-and pieces YAML gives meaning to, and real front matter (the sample content and generated
-articles) with a few random edits. The suite runs the first two with 300 cases; these runs found
-the differences that ``_yaml.py``'s comments list. Stops at the first difference, with the text.
+Four kinds of input: the suite's scalars in the shapes of block and flow collections, block
+scalars, comments and multi-line values; text made of the characters and pieces YAML gives meaning
+to; generated articles' front matter in every corpus style (bench/styles.py); and real front
+matter (the sample content and generated articles in every style) with a few random edits. The
+suite runs the first three with a few hundred cases; these runs found the differences that
+``front_matter.py``'s comments list. Stops at the first difference, with the text.
 """
 
 from __future__ import annotations
@@ -23,26 +25,15 @@ from hypothesis import strategies as st
 from feeds.source.front_matter import _DIFFERENT
 from feeds.source.front_matter import fast_load
 from tests.yaml_cases import SAMPLES
-from tests.yaml_cases import SCALARS
+from tests.yaml_cases import STYLES
 from tests.yaml_cases import YAML_CHARACTERS
 from tests.yaml_cases import YAML_PIECES
 from tests.yaml_cases import front_matter
 from tests.yaml_cases import generated_corpus
 from tests.yaml_cases import reference
 from tests.yaml_cases import same
-
-SHAPES = [
-    "{k}: {v}", "top:\n  {k}: {v}", "top:\n  - {v}", "top:\n  - {k}: {v}\n    title: t",
-    "{k}:\n  - {v}\n  - {v}", "- {k}: {v}", "{k}: {v} {v}", "{k}:   {v}\t# c", "{k}: {v}\n  {v}",
-    "{k}: {v}\n{k}: {v}", "top:\n  {k}: {v}\n  {k}:\n    - {v}", "{k}:\n  {v}", "{k}: '{v}'",
-]  # fmt: skip
-
-
-def scalars_in_shapes() -> st.SearchStrategy[str]:
-    field = st.tuples(st.sampled_from(SCALARS), st.sampled_from(SCALARS), st.sampled_from(SHAPES))
-    return st.lists(field, min_size=1, max_size=5).map(
-        lambda fields: "\n".join(shape.format(k=k, v=v) for k, v, shape in fields) + "\n"
-    )
+from tests.yaml_cases import shaped_yaml
+from tests.yaml_cases import styled_front_matter
 
 
 def yaml_like_text() -> st.SearchStrategy[str]:
@@ -76,6 +67,13 @@ def edited_front_matter(fronts: list[str]) -> st.SearchStrategy[str]:
     return edited()
 
 
+def check_styled(case: tuple[str, Any]) -> None:
+    text, expected = case
+    if not same(reference(text), expected):
+        raise AssertionError(f"PyYAML reads {text!r} as {reference(text)!r}, not as written: {expected!r}")
+    check(text)
+
+
 def check(text: str) -> None:
     data: Any = fast_load(text)
     if data is not _DIFFERENT and not same(data, reference(text)):
@@ -84,11 +82,14 @@ def check(text: str) -> None:
 
 def main(cases: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        paths = [*SAMPLES, *generated_corpus(Path(folder), 200)]
+        generated = [generated_corpus(Path(folder) / style, 100, style=style) for style in STYLES]
+        paths = [*SAMPLES, *(path for paths in generated for path in paths)]
         fronts = [text for text in map(front_matter, paths) if text]
     run = settings(max_examples=cases, deadline=None, suppress_health_check=list(HealthCheck))
+    run(given(styled_front_matter())(check_styled))()
+    print(f"front matter in every style: {cases:,} cases, no difference")
     for name, strategy in [
-        ("scalars in shapes", scalars_in_shapes()),
+        ("scalars in shapes", shaped_yaml()),
         ("YAML-like text", yaml_like_text()),
         ("edited front matter", edited_front_matter(fronts)),
     ]:

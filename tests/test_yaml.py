@@ -17,13 +17,15 @@ from feeds.source.front_matter import ReferenceHandler
 from feeds.source.front_matter import fast_load
 from tests.yaml_cases import REFERENCE
 from tests.yaml_cases import SAMPLES
-from tests.yaml_cases import SCALARS
+from tests.yaml_cases import STYLES
 from tests.yaml_cases import YAML_CHARACTERS
 from tests.yaml_cases import YAML_PIECES
 from tests.yaml_cases import front_matter
 from tests.yaml_cases import generated_corpus
 from tests.yaml_cases import reference
 from tests.yaml_cases import same
+from tests.yaml_cases import shaped_yaml
+from tests.yaml_cases import styled_front_matter
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
@@ -65,6 +67,10 @@ def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path) -> Non
         ": x", "a: 1\n: x", "a:\n  - : x", "top:\n  - : x\ntop:\n  - y\n",
         "...\na: 1", "  ...\na: 1", "...", "\ta: 1", "a: 1\n\t\n", "a: 1\n  \t", "a: 1\n  \t\nb: 2",
         "a:\n yes", "a:\n  017\n", "a: # note\n\n  1e3", "-\n  off", "a:\n  - \n    0o17", "-\t0 a: 1", "a:\n  -\tb: 1",
+        "a: b\u2028c", "a: b\x85c", "a: b\u2029c", 'a: "b\x85 c"', "\ufeffa: b", "a: 1\n\ufeffb: 2",
+        "a:\n  - - 017: x", "a:\n  - [{017: x}]", "a: [:x]", "a: {:x}", "a: {b\n  c: d}", "a: {[b]: c}",
+        "a: {{b: c}: d}", "a: {b:}", "a: [b:]", "a: [|, >]", "a: [b,\nc]", "a: [b,,c]", "a: [- x]",
+        "a: [a #b]", "a: {b: c, b: d}", "a: [b]c", "a: [yes, 017]", "a: {yes: 1}", "a: [{b: 1e3}]",
     ],
 )  # fmt: skip
 def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
@@ -77,17 +83,10 @@ def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(SCALARS), st.sampled_from(SCALARS), st.sampled_from(range(4))),
-        min_size=1,
-        max_size=5,
-    )
-)
-def test_same_results_as_pyyaml_on_generated_yaml(fields: list[tuple[str, str, int]]) -> None:
-    """Those scalars as keys and values, at the top, in a mapping, in a list and in a list's mapping."""
-    shapes = ["{k}: {v}", "top:\n  {k}: {v}", "top:\n  - {v}", "top:\n  - {k}: {v}\n    title: t"]
-    text = "\n".join(shapes[shape].format(k=key, v=value) for key, value, shape in fields) + "\n"
+@given(shaped_yaml())
+def test_same_results_as_pyyaml_on_generated_yaml(text: str) -> None:
+    """Tricky scalars as keys and values of block and flow collections, block scalars, comments
+    and values over several lines (yaml_cases.SHAPES)."""
     try:
         ours: Any = FRONT_MATTER.load(text)
     except Exception as e:
@@ -108,6 +107,24 @@ def test_same_results_as_pyyaml_on_yaml_like_text(text: str) -> None:
     data = fast_load(text)
     if data is not _DIFFERENT:
         assert same(data, reference(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(styled_front_matter())
+def test_same_results_as_pyyaml_on_front_matter_in_every_style(case: tuple[str, Any]) -> None:
+    """Generated articles' front matter in every corpus style (bench/styles.py)."""
+    text, expected = case
+    assert same(reference(text), expected)
+    assert same(FRONT_MATTER.load(text), expected)
+    assert same(FRONT_MATTER.load(text.replace("\n", "\r\n")), expected)  # as if the loader had left CRLF
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_same_results_as_pyyaml_on_a_corpus_in_every_style(tmp_path: Path, style: str) -> None:
+    for path in generated_corpus(tmp_path, 60, style=style, seed=11):
+        text = front_matter(path)
+        if text is not None:
+            assert same(FRONT_MATTER.load(text), reference(text))
 
 
 def split(handler: ReferenceHandler, text: str) -> tuple[str, str] | type[Exception]:

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hypothesis import strategies as st
+
 from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import ReferenceHandler
 from feeds.text import xml_safe
@@ -55,19 +57,73 @@ def generated_corpus(folder: Path, count: int, style: str = "block", seed: int =
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-#: Scalars that YAML 1.1 and 1.2 may read differently, and a few that they read the same.
+#: Scalars that YAML 1.1 and 1.2 may read differently, and a few that they read the same; then
+#: pieces that mean something else in a flow collection, and characters that are line breaks or a
+#: byte order mark in YAML 1.1 only.
 SCALARS = [
     "yes", "No", "ON", "off", "y", "true", "False", "null", "NULL", "~", "0", "-1", "+1", "017", "08",
     "0o17", "0x1F", "0b101", "1_000", "_1", "1e3", "1.5e3", "1.5e+3", "1.", ".5", "-.5", "12:30",
     "1:30.5", ".inf", "-.Inf", ".nan", "nan", "2021-02-16", "2021-02-16T03:47:00Z", "=", "<<",
     "a b", "x", "'yes'", '"017"', "[1, 017]", "{a: 1e3}", "!!str 5", "&a 1", "*a", "39 # note",
+    "a:b", ":x", "-x", "x?", "?x", "a,b", "[a]", "{a: b}", "a #b", "a#b", "'q'", "'it''s'", '"q\\""',
+    "|", ">", "x: y", "@x", "%x", "`x", "", "https://x.org/a?b=1#f", "a\u2028b", "a\x85b", "\ufeffa",
+    "- x", "[]", "{}", "[a, 017]", "{yes: no}", '"a\\/b"', "a  b", "é ü", "東京",
+]  # fmt: skip
+
+#: Where those scalars go: block and flow collections, block scalars, comments, and values over
+#: several lines, as the corpus styles write them (bench/styles.py) and as people get them wrong.
+SHAPES = [
+    # block
+    "{k}: {v}", "top:\n  {k}: {v}", "top:\n  - {v}", "top:\n  - {k}: {v}\n    title: t",
+    "{k}:\n  - {v}\n  - {v}", "- {k}: {v}", "{k}: {v} {v}", "{k}:   {v}  # c", "{k}: {v}\n  {v}",
+    "{k}: {v}\n{k}: {v}", "top:\n  {k}: {v}\n  {k}:\n    - {v}", "{k}:\n  {v}", "{k}: '{v}'",
+    "top:\n- {v}\n- {k}: {v}", "top:\n  -   {k}: {v}\n      {k}: {v}", "top:\n  - - {k}: {v}",
+    # flow
+    "{k}: [{v}, {v}]", "{k}: {{{k}: {v}, {k}: {v}}}", "{k}: [{{{k}: {v}}}, {v}]", "- [{v}, {v}]",
+    "{k}: [\n  {v},\n  {v}\n]", "{k}: {{\n  {k}: {v},\n  {k}: [{v}]\n}}", "{k}: [{v},{v},]",
+    "{k}: [ {v} ]  # c", "{k}:\n  [{v}]", "{k}: [{v}\n  , {v}]", "{k}: [{v},\n{v}]",
+    "top:\n  - {{{k}: {v},\n     {k}: [{{{k}: {v}}}]}}", '{k}: {{"{k}": {v}, "{k}": "{v}"}}',
+    "{k}: [{v} # c\n  , {v}]", "{k}: {{{k}: {{{k}: [{v}, [{v}]]}}}}", "{k}: [{v}]: {v}",
+    "[{v}, {v}]", "{{{k}: {v}}}", "# c\n{{{k}: {v}}}", "{k}: [{v}\n  {v}]", "{k}: {{{k}\n  {v}: {v}}}",
+    "{k}: {{{k}, {k}: {v}}}", "{k}: [{k}: {v}, {v}]", "{k}: {{{k}:{v}}}", '{k}: {{"{k}":{v}}}',
+    # block scalars
+    "{k}: |\n  {v}\n", "{k}: >-\n  {v}\n  {v}\n", "{k}: |+\n  {v}\n\n", "{k}: >2\n   {v}\n",
+    "{k}: |\n  {v}\n\n  {v}\n", "top:\n  {k}: >\n    {v}\n  {k}: {v}", "- |\n  {v}",
+    "{k}: >-  # c\n  {v}\n# c\n{k}: {v}", "{k}: |-\n  {v}\n   {v}\n", "{k}: >\n\n  {v}\n",
+    "top:\n  - {k}: |\n      {v}\n    {k}: {v}", "{k}: >+\n  {v}\n\n{k}: {v}", "{k}: |1-\n  {v}",
+    "{k}: >\n  {v}\n \n  {v}", "{k}: |\n  {v}\n {v}",
+    # comments, blank lines, quoted values over several lines
+    "# {v}\n{k}: {v}  # {v}", "{k}: {v}\n\n# c\n\n{k}: {v}", '{k}: "{v}\n  {v}"', "{k}: '{v}\n\n  {v}'",
+    "{k}: {v}\n  # c\n  {v}", "{k}: {v}\n   {v}\n  {v}",
 ]  # fmt: skip
 
 
+def shaped_yaml() -> st.SearchStrategy[str]:
+    """Front matter made of the shapes, with the scalars as keys and values."""
+    field = st.tuples(st.sampled_from(SCALARS), st.sampled_from(SCALARS), st.sampled_from(SHAPES))
+    return st.lists(field, min_size=1, max_size=5).map(
+        lambda fields: "\n".join(shape.format(k=k, v=v) for k, v, shape in fields) + "\n"
+    )
+
+
+STYLES = ("block", "flow", "mixed", "wild")
+
+
+def styled_front_matter() -> st.SearchStrategy[tuple[str, Any]]:
+    """One generated article's front matter in one of the corpus styles (line ends as the loader
+    leaves them), with what PyYAML reads from it."""
+
+    def made(seed: int, style: str) -> tuple[str, Any]:
+        text, expected = bench_module("corpus").sample_front_matter(seed, style)
+        return text.replace("\r\n", "\n"), expected
+
+    return st.builds(made, st.integers(0, 2**32), st.sampled_from(STYLES))
+
+
 #: Characters and pieces that YAML gives meaning to, for text that is nearly YAML.
-YAML_CHARACTERS = " \n\n\n\t-:::?[]{}!&*|>'\"#%@`,.0123456789abeynoONtrufslTF~=<\\xé_+"
+YAML_CHARACTERS = " \n\n\n\t-:::?[]{}!&*|>'\"#%@`,.0123456789abeynoONtrufslTF~=<\\xé_+\u2028\x85\ufeff\r"
 YAML_PIECES = [
     "a: ", "b: ", "- ", "  ", "    ", "\n", "yes", "1", "0", "e3", ".", ":", '"', "'", "#", "x", "\\",
     "|", ">", "&a ", "*a", "!!str ", "[", "]", "{", "}", ", ", "? ", "---", "...", "\t", "~", "null",
-    "true", "1_0", "0o1", "0x1",
+    "true", "1_0", "0o1", "0x1", ",", ": [", ": {", "\n  ", "|-", ">+", "|2", " # c\n", "\n- ", "a",
 ]  # fmt: skip

@@ -120,8 +120,11 @@ def fast_load(text: str) -> Any:
     """yaml-rs's reading of ``text`` when PyYAML's is provably the same, else ``_DIFFERENT``."""
     # Single characters first: the search for one is much faster than for a pair. A tab goes to
     # PyYAML wherever it is: YAML 1.2 lets tabs separate more than 1.1 does, at line starts and
-    # after "-" and ":", and front matter seldom has one.
+    # after "-" and ":", and front matter seldom has one. So do NEL, LS and PS (line breaks in 1.1
+    # only) and a byte order mark (1.1 skips one at the start and refuses one elsewhere).
     if "\t" in text or ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text):
+        return _DIFFERENT
+    if "\x85" in text or "\u2028" in text or "\u2029" in text or "\ufeff" in text:
         return _DIFFERENT
     if not _values_agree(text):
         return _DIFFERENT
@@ -159,10 +162,19 @@ def _keys_agree(mapping: dict[Any, Any]) -> bool:
         if value.__class__ is dict:
             if not _keys_agree(value):
                 return False
-        elif value.__class__ is list:
-            for item in value:
-                if item.__class__ is dict and not _keys_agree(item):
-                    return False
+        elif value.__class__ is list and not _items_agree(value):
+            return False
+    return True
+
+
+def _items_agree(items: list[Any]) -> bool:
+    """The keys of the mappings in a list agree, however deep (``- - 017: x``)."""
+    for item in items:
+        if item.__class__ is dict:
+            if not _keys_agree(item):
+                return False
+        elif item.__class__ is list and not _items_agree(item):
+            return False
     return True
 
 
