@@ -10,9 +10,11 @@ every channel, the state kept in memory, the last plan updated rather than made 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from feeds.build.cache import BuildState
@@ -30,11 +32,15 @@ from feeds.build.pipeline import content_fingerprint
 from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
 from feeds.config import Settings
+from feeds.errors import ConfigError
 from feeds.output.write import output_listing
 from feeds.output.write import output_matches
 from feeds.output.write import write_site
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
+
+#: The file that marks a folder as a cache (bford.info/cachedir); backup tools skip such folders.
+CACHE_TAG = "CACHEDIR.TAG"
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,12 @@ class SiteBuilder:
         self.use_cache = use_cache
         self.progress = progress
         self.jobs = jobs
-        self.folder = cache_folder(settings.output_dir)
+        self.folder = cache_of(settings)
 
     def build(self) -> BuildResult:
         """Build every document from the cache, and store what the build learned."""
         with paused_gc():  # a build makes millions of small objects and no cycles to collect
+            claim_cache_folder(self.folder, self.settings)
             self._start_workers_when_cold(self._summary())
             result = self._build(None)
             self._store(result, stored=False)
@@ -92,6 +99,7 @@ class SiteBuilder:
         started = time.perf_counter()
         settings = self.settings
         with paused_gc():
+            claim_cache_folder(self.folder, settings)
             last = self._summary()
             self._start_workers_when_cold(last)
             found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
@@ -145,7 +153,7 @@ class SiteBuilder:
         )
 
     def _store(self, result: BuildResult, stored: bool) -> None:
-        touched = (*result.changed, *result.removed) if self.use_cache else None
+        touched = result.touched if self.use_cache else None
         # The memo is written last (write_state): it is only valid with the records it was planned from.
         write_state(self.folder, self.settings.timezone, result.state, touched, records=not stored)
 
@@ -169,7 +177,8 @@ class LiveBuilder:
     def open(self, settings: Settings) -> Iterator[tuple[int, dict[str, str]]]:
         """Start from the cache a command-line build left; yields the filters' text it holds, one
         cache shard at a time."""
-        folder = cache_folder(settings.output_dir)
+        folder = cache_of(settings)
+        claim_cache_folder(folder, settings)
         self._state = state = read_state(folder, settings.timezone)
         return read_search_texts(folder, settings.timezone, state)
 
@@ -189,9 +198,56 @@ class LiveBuilder:
         )
         self._state = result.state
         self._last = (settings, result)
-        changed = (*result.changed, *result.removed)
-        write_state(cache_folder(settings.output_dir), settings.timezone, result.state, changed)
+        claim_cache_folder(cache_of(settings), settings)
+        write_state(cache_of(settings), settings.timezone, result.state, result.touched)
         return result
+
+
+def cache_of(settings: Settings) -> Path:
+    """Where the cache of a site lives: ``settings.cache_dir`` (``--cache``, ``cache:``), else
+    ``.feeds-cache/<output name>/`` beside the output folder."""
+    return settings.cache_dir if settings.cache_dir is not None else cache_folder(settings.output_dir)
+
+
+def claim_cache_folder(folder: Path, settings: Settings) -> None:
+    """Make sure ``folder`` may hold the cache, and mark it as a cache.
+
+    A folder someone named (``--cache``, ``cache:``) may already exist: it is used only when it is
+    empty or marked by an earlier build, so that a cache file never replaces a file of the same
+    name (``summary``, ``memo``) in a folder of the user's. Raises ConfigError otherwise.
+    """
+    if settings.cache_dir is not None and not is_cache_folder(folder):
+        raise ConfigError(
+            settings.config_path, "cache",
+            f"{folder} holds other files and no {CACHE_TAG}; give a new or empty folder for the cache",
+        )  # fmt: skip
+    mark_cache_folder(folder)
+
+
+def is_cache_folder(folder: Path) -> bool:
+    """Whether ``folder`` is missing, empty or marked as a cache by an earlier build."""
+    try:
+        return (folder / CACHE_TAG).is_file() or not any(folder.iterdir())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def mark_cache_folder(folder: Path) -> None:
+    """Create ``folder`` with a cache directory tag, so that a later build knows that the folder is
+    its own. Failures are ignored: the cache is only a shortcut."""
+    tag = folder / CACHE_TAG
+    if tag.is_file():
+        return
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        tag.write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by feeds (the build cache).\n"
+            "# For information about cache directory tags, see https://bford.info/cachedir/\n",
+            encoding="ascii",
+        )
 
 
 def describe(result: BuildResult, settings: Settings, written: bool) -> str:

@@ -13,7 +13,8 @@ never leaves half of one; each starts with a header naming the program version (
 package's own source and of the libraries that shape its output) and ends with a CRC-32 of the
 rest, which catches a truncated or damaged file. A file
 that does not match in every respect is ignored, never trusted. Shards need no common manifest:
-a record is only used when the file it describes still has the same size, time and inode.
+a record is only used when the file it describes still has the same size, time and inode, or the
+same size and the bytes the record was made from (a fresh checkout of the same content).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_FORMAT = 5
+_FORMAT = 6
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
@@ -65,6 +66,9 @@ class FileRecord(NamedTuple):
     error: tuple[int | None, str] | None  #: (line, message) when the file was skipped
     warnings: tuple[tuple[int | None, str], ...]  #: (line, message) of parts left out
     search: str | None = None  #: ``index.search_text``; None when not loaded (or skipped)
+    #: ``file_digest`` of the bytes alone, when the record holds for any copy of them (a fresh
+    #: checkout); None when the file's time is content too (it dates the article) or unknown.
+    content: str | None = None
 
 
 @dataclass
@@ -240,7 +244,7 @@ def write_records(
             if indexed is not None and source in changed:  # unchanged ones were compacted before
                 indexed = _compact(source, indexed, pool)
             # Without the search text, which has files of its own: CLI builds never load it.
-            records[source] = (*record[:3], indexed, record.error, record.warnings, None)
+            records[source] = (*record[:3], indexed, record.error, record.warnings, None, record.content)
             if record.search is not None:
                 texts[source] = record.search
             elif record.indexed is not None:
