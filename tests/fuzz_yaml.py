@@ -28,6 +28,8 @@ from tests.yaml_cases import SAMPLES
 from tests.yaml_cases import STYLES
 from tests.yaml_cases import YAML_CHARACTERS
 from tests.yaml_cases import YAML_PIECES
+from tests.yaml_cases import block_scalar_yaml
+from tests.yaml_cases import flow_yaml
 from tests.yaml_cases import front_matter
 from tests.yaml_cases import generated_corpus
 from tests.yaml_cases import reference
@@ -90,6 +92,8 @@ def main(cases: int) -> None:
     print(f"front matter in every style: {cases:,} cases, no difference")
     for name, strategy in [
         ("scalars in shapes", shaped_yaml()),
+        ("flow collections", flow_yaml()),
+        ("block scalars", block_scalar_yaml()),
         ("YAML-like text", yaml_like_text()),
         ("edited front matter", edited_front_matter(fronts)),
     ]:

@@ -127,3 +127,122 @@ YAML_PIECES = [
     "|", ">", "&a ", "*a", "!!str ", "[", "]", "{", "}", ", ", "? ", "---", "...", "\t", "~", "null",
     "true", "1_0", "0o1", "0x1", ",", ": [", ": {", "\n  ", "|-", ">+", "|2", " # c\n", "\n- ", "a",
 ]  # fmt: skip
+
+
+#: Pieces of flow collections: plain and quoted scalars, keys, separators with spaces, line breaks
+#: and comments (each mostly of the kinds the fast path takes, sometimes tricky), and places to put
+#: a collection.
+FLOW_SCALARS = (
+    ["a", "b c", "x:y", "https://x.org/a?b=1#f", "-x", "1600", "-1", "~", "null", "true", "x?", "x!",
+     "2021-02-16T03:47:00+00:00", "'q'", "'it''s'", '"d"', '"e\\u00e9"', '""', "''", "a#b", "é", "東京",
+     "a  b", "=x", "0", "1.5", ".inf", "yes!", "+1"],
+    ["017", "1e3", "yes", "on", "Off", "12:30", ":x", "?x", "x:", "@x", "!x", "&a x", "*a", "|", ">",
+     "-", '"a\\/b"', "'multi\n  line'", '"multi\n  line"', "a\n  b", "%", "[", "]", "=", "0o7", "-.5",
+     "a #b", "'", '"\\q"', "x: y", "- x", "1_0"],
+)  # fmt: skip
+FLOW_KEYS = (
+    ["k", "url", "a b", "'k'", '"k"', "width", "x-y"],
+    [
+        "017",
+        "yes",
+        "x:y",
+        "",
+        "? k",
+        "[k]",
+        "{k: v}",
+        "k\n ",
+        "1e3",
+        "true",
+        "~",
+        "k" * 1030,
+        "'" + "k" * 1030 + "'",
+    ],
+)
+FLOW_SEPARATORS = (
+    [", ", ",", " , ", ",\n  ", "\n  , ", ", # c\n  ", ",\n\n  "],
+    [",,", " ", ",\n", ",# c\n  "],
+)
+FLOW_COLONS = ([": ", " : ", ":\n  ", ": # c\n  "], [":", ":#c\n ", "\n: "])
+FLOW_PLACES = (
+    ["a: {f}\n", "a:\n  {f}\n", "- {f}\n", "top:\n  - {f}\n  - x\n", "a: {f}  # c\n", "a: {f}\nb: 1\n",
+     "top:\n  a: {f}\n  b: {f}\n", "top:\n  - {f}\n", "top:\n- {f}\n"],
+    ["{f}: x\n", "a: {f}\n  more\n", "a: {f}\n  - x\n", "a: {f}x\n", "a:\n{f}\n", "a: {f}#c\n", "{f}\n"],
+)  # fmt: skip
+
+
+def _mostly(draw: st.DrawFn, pieces: tuple[list[str], list[str]]) -> str:
+    """One of the usual pieces, or (one time in twenty) one of the tricky ones."""
+    return draw(st.sampled_from(pieces[1] if draw(st.integers(0, 19)) == 0 else pieces[0]))
+
+
+def flow_yaml() -> st.SearchStrategy[str]:
+    """Flow collections made at random from those pieces, nested, in block front matter."""
+
+    @st.composite
+    def collection(draw: st.DrawFn, depth: int = 0) -> str:
+        entries = []
+        mapping = draw(st.booleans())
+        for _ in range(draw(st.integers(0, 4))):
+            if depth < 6 and draw(st.integers(0, 3)) == 0:
+                value = draw(collection(depth + 1))
+            else:
+                value = _mostly(draw, FLOW_SCALARS)
+            if mapping and draw(st.integers(0, 9)) or not mapping and draw(st.integers(0, 9)) == 0:
+                value = f"{_mostly(draw, FLOW_KEYS)}{_mostly(draw, FLOW_COLONS)}{value}"
+            entries.append(value)
+        separators = [_mostly(draw, FLOW_SEPARATORS) for _ in entries]
+        body = "".join(entry + separator for entry, separator in zip(entries, separators, strict=True))
+        if entries and draw(st.integers(0, 3)):
+            body = body[: -len(separators[-1])]  # most have no trailing separator
+        opening, closing = ("{", "}") if mapping else ("[", "]")
+        if draw(st.integers(0, 19)) == 0:
+            closing = "}" if closing == "]" else "]"
+        pad = draw(st.sampled_from(["", "", " ", "\n  "]))
+        return f"{opening}{pad}{body}{'' if pad == '' else pad if pad == ' ' else chr(10)}{closing}"
+
+    @st.composite
+    def placed(draw: st.DrawFn) -> str:
+        return "".join(
+            _mostly(draw, FLOW_PLACES).format(f=draw(collection())) for _ in range(draw(st.integers(1, 2)))
+        )
+
+    return placed()
+
+
+#: Block scalars: headers, lines (mostly at the scalar's indentation, sometimes not, blank or
+#: spaces only), and places, mostly of the kinds the fast path takes.
+BLOCK_HEADERS = (
+    ["|", ">", "|-", ">-", "|+", ">+", "| # c", ">-  # c", "|2", ">2-", "|4+"],
+    ["|9", "|#c", "|  ", ">1", "|-2-", "|0", ">+-", "| x"],
+)
+BLOCK_LINES = (
+    ["x", "two words", "# not a comment", "a: b", "017", "yes", "'q'", "- item", "é 東京", "x  y"],
+    ["[a", "{b", "---", "...", "\t", "  more indented"],
+)
+BLOCK_PLACES = (
+    ["a: {h}\n{b}", "top:\n  a: {h}\n{b}", "- {h}\n{b}", "a:\n  - b: {h}\n{b}", "a: {h}\n{b}b: 1\n",
+     "top:\n  a: {h}\n{b}  c: 2\n", "- {h}\n{b}- z\n", "a: {h}\n{b}# c\nb: 1\n", "top:\n  - {h}\n{b}",
+     "top:\n  -   b: {h}\n{b}    c: 2\n", "a: {h}\n{b}\n"],
+    ["a:\n  {h}\n{b}", "a: {h}\n{b}  - x\n", "a: {h}\n{b}...\n"],
+)  # fmt: skip
+
+
+def block_scalar_yaml() -> st.SearchStrategy[str]:
+    """Block scalars made at random, in block front matter."""
+
+    @st.composite
+    def made(draw: st.DrawFn) -> str:
+        indent = " " * draw(st.sampled_from([1, 2, 4, 4, 5, 6, 6, 8]))
+        lines = []
+        for _ in range(draw(st.integers(0, 5))):
+            if draw(st.integers(0, 5)) == 0:
+                lines.append(_mostly(draw, ([""], [" ", indent + " ", indent[:-1]])))
+            elif draw(st.integers(0, 19)) == 0:
+                lines.append(" " * draw(st.integers(0, 9)) + _mostly(draw, BLOCK_LINES))
+            else:
+                lines.append(indent + _mostly(draw, BLOCK_LINES))
+        ending = draw(st.sampled_from(["\n", "\n", "\n", "\n\n", ""]))
+        body = "\n".join(lines) + ending if lines else ""
+        return _mostly(draw, BLOCK_PLACES).format(h=_mostly(draw, BLOCK_HEADERS), b=body)
+
+    return made()

@@ -17,6 +17,9 @@ import frontmatter
 import yaml
 import yaml_rs
 
+from feeds.source.yaml_agree import block_scalar_agrees
+from feeds.source.yaml_agree import flow_pattern
+
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
     """PyYAML's safe loader minus implicit timestamps: dates stay text and are parsed by us,
@@ -82,17 +85,22 @@ _NUMBER_LIKE = re.compile(
 #: null and ~ mean the same in both.
 _WORDS_11 = frozenset("yes Yes YES no No NO on On ON off Off OFF =".split())
 _WORD = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|="
+#: A flow collection that both versions read alike (yaml_agree.py says which).
+_FLOW = re.compile(flow_pattern(_SAME_IN_BOTH.pattern, _NUMBER_LIKE.pattern, _WORD))
+#: What may follow a flow collection: the end of its line (a comment after a space), or the next
+#: entry or the end of the collection it is in.
+_AFTER_FLOW = re.compile(r" *(?:[,\]}\n]|$)| +#")
 #: Values (after "key:" or "- ") worth a closer look: plain scalars made only of the characters
 #: numbers are written with (up to a comment or the end of the line) that are not plainly the
-#: same number in both, the YAML 1.1 words, and starts we do not reason about (flow collections,
-#: tags, anchors and aliases, block scalars, empty keys, complex keys, directives, reserved
-#: characters: 1.1 refuses an anchor defined twice, which 1.2 allows, and an empty block scalar at
-#: the end is "" in one and "\n" in the other). Dates, URLs, words and quoted values never match; a
-#: piece of a multi-line value may, which only sends the file to PyYAML.
+#: same number in both, the YAML 1.1 words, block scalars and flow collections (groups 2 and 3:
+#: checked by yaml_agree.py), and starts we do not reason about (tags, anchors and aliases,
+#: empty keys, complex keys, directives, reserved characters: 1.1 refuses an anchor defined twice,
+#: which 1.2 allows). Dates, URLs, words and quoted values never match; a piece of a multi-line
+#: value may, which only sends the file to PyYAML.
 _END = r"[ \t]*(?:#|\n|$)"
 _SUSPECT = (
     rf"(?:(?!(?:{_SAME_IN_BOTH.pattern}){_END})([-+.0-9_][-+_0-9a-fA-FoOxX.:]*){_END}"
-    rf"|(?:{_WORD}){_END}|[\[{{!?%@`<&*|>:])"
+    rf"|(?:{_WORD}){_END}|([|>])|([\[{{])|[!?%@`<&*:])"
 )
 #: The first characters a suspect value can start with: looking for one first lets the engine
 #: leave most values (quoted text, words) at once, which took a third off the scan's time.
@@ -110,9 +118,10 @@ _SUSPECT_PATTERNS = (
     ),
     re.compile(rf"\n(?<=[:-]\n){_BELOW}"),
 )
-#: Line starts we do not reason about: complex and empty keys, flow collections, anchors and
-#: aliases, document markers, directives.
-_UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|[\[{!%@`&*:]|---|\.\.\.)")
+#: Line starts we do not reason about: complex and empty keys, flow collections outside the
+#: grammar (inside one, a line may start with its next entry), anchors and aliases, document
+#: markers, directives.
+_UNUSUAL_LINE = re.compile(r"\n[ \t]*(?:\?[ \t]|([\[{])|[!%@`&*:]|---|\.\.\.)")
 _UNUSUAL_START = frozenset("?[{!%@`&*:")  # the same for the first line, with "---" and "..."
 
 
@@ -124,16 +133,21 @@ def fast_load(text: str) -> Any:
     # only) and a byte order mark (1.1 skips one at the start and refuses one elsewhere).
     if "\t" in text or ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text):
         return _DIFFERENT
-    if "\x85" in text or "\u2028" in text or "\u2029" in text or "\ufeff" in text:
+    if "\x85" in text or "\u2028" in text or "\u2029" in text or "\ufeff" in text or "\r" in text:
         return _DIFFERENT
-    if not _values_agree(text):
+    flows: list[int] = []  # where flow collections start, as values or lines
+    if not _values_agree(text, flows):
         return _DIFFERENT
     first = text.lstrip(" \t")[:3]
-    if _UNUSUAL_LINE.search(text) or first[:1] in _UNUSUAL_START or first in ("---", "..."):
+    if first[:1] in _UNUSUAL_START or first in ("---", "...") or not _lines_agree(text, flows):
+        return _DIFFERENT
+    if flows and not _flows_agree(text, flows):
         return _DIFFERENT
     try:
+        # A duplicate key goes to PyYAML (which keeps the last value): the value it replaces could
+        # hide from _keys_agree a key that PyYAML refuses (``top: {[]: y}`` then ``top: z``).
         data = yaml_rs.loads(
-            text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.LastWins
+            text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error
         )
     except Exception:  # PyYAML will say what is wrong, in its own words and with its line
         return _DIFFERENT
@@ -142,20 +156,65 @@ def fast_load(text: str) -> Any:
     return data if isinstance(data, dict) and _keys_agree(data) else _DIFFERENT
 
 
-def _values_agree(text: str) -> bool:
-    """Whether every plain value that could be a number or a boolean means the same in both."""
+def _values_agree(text: str, flows: list[int]) -> bool:
+    """Whether every plain value that could be a number or a boolean means the same in both, and
+    every block scalar is one that both read alike; adds where flow collections start to
+    ``flows``."""
     for pattern in _SUSPECT_PATTERNS:
         for match in pattern.finditer(text):
-            token = match[1]
-            if token is None or _NUMBER_LIKE.fullmatch(token):
-                return False
+            # Groups come in threes (_SUSPECT's): a value's own, then one on the line below.
+            group = match.lastindex
+            if group is None:
+                return False  # a 1.1 word or a start we do not reason about
+            kind = (group - 1) % 3
+            if kind == 0:
+                if _NUMBER_LIKE.fullmatch(match[group]):
+                    return False
+            elif kind == 1:
+                if not block_scalar_agrees(text, match.start(group)):
+                    return False
+            else:
+                flows.append(match.start(group))
+    return True
+
+
+def _lines_agree(text: str, flows: list[int]) -> bool:
+    """Whether no line starts with something we do not reason about; adds where flow collections
+    start a line (a value below its key, or the next entry of a collection) to ``flows``."""
+    for match in _UNUSUAL_LINE.finditer(text):
+        if match[1] is None:
+            return False
+        flows.append(match.start(1))
+    return True
+
+
+def _flows_agree(text: str, flows: list[int]) -> bool:
+    """Whether every flow collection that starts at one of ``flows`` is in the grammar both
+    versions read alike, and followed by the end of its line or of the collection it is in: not
+    used as a key (PyYAML refuses a collection as a key).
+
+    One that starts inside another that agrees was checked with it, as one of its nodes: quoted
+    scalars in the grammar end on their line and plain ones hold no bracket, so even where the
+    outer one was not a flow collection after all (text in a block scalar), each line after its
+    first is read as entries, and a collection on it as a node.
+    """
+    end = -1
+    for at in sorted(flows):
+        if at < end:
+            continue
+        flow = _FLOW.match(text, at)
+        if flow is None or _AFTER_FLOW.match(text, flow.end()) is None:
+            return False
+        end = flow.end()
     return True
 
 
 def _keys_agree(mapping: dict[Any, Any]) -> bool:
-    """Keys are text in both versions unless they look like numbers or 1.1 words."""
+    """Keys are text in both versions unless they look like numbers or 1.1 words. Keys over 100
+    characters go to PyYAML too: it refuses implicit keys of 1,024 characters or more, which 100
+    characters never are, even written with escapes."""
     for key, value in mapping.items():
-        if key.__class__ is not str or key in _WORDS_11:
+        if key.__class__ is not str or key in _WORDS_11 or len(key) > 100:
             return False
         if key[:1] in _NUMBER_START and _NUMBER_LIKE.fullmatch(key):
             return False
