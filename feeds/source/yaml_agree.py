@@ -34,7 +34,7 @@ import re
 #: Nesting that the flow pattern follows: a related item's images ([{...: [{...}]}]) take four.
 FLOW_DEPTH = 6
 #: Separation inside a flow collection: spaces, line breaks, and comments after either.
-_SPACE = r"(?:[ \n]|(?<=[ \n])#[^\n]*)*"
+_SPACE = r"[ \n]*(?:(?<=[ \n])#[^\n]*[ \n]*)*"
 _PLAIN_FIRST = r"(?:[^-?:,\[\]{}#&*!|>'\"%@` \n]|-(?=[^ \n,\[\]{}#]))"
 #: The rest of a plain scalar, as runs of ordinary characters: a colon only before more text, spaces
 #: only before more text (not a comment). Written so that the engine never has two ways to match
