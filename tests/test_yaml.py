@@ -80,6 +80,7 @@ def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path, style:
         "- |\n  x\n", "a: |\n  x\n  \n", "top:\n  []: y\ntop:\n  - y\n", "a: {[]}\na: []\n", "a: [b]#c",
         "a: {b: 1, b: 2}", "a: [b, # c\n  017]", "a: {b: 2021-02-16T03:47:00+00:00, c: 12:30}", "a: [x:017]",
         "a: [\n  {b: 1},\n  {c: 2}\n]\n", "a:\n  [b, c]\n", "[a]: b", "a: {b: c}: d", "a: ['b':c]",
+        "y: {y:?x}\n", "y: [a:?b]", "y: [a: ?b]", "y: [a -]", "y: [-,b]", "y: [a:,b]",
     ],
 )  # fmt: skip
 def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:

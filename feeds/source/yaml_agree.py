@@ -12,7 +12,7 @@ each construct and sending everything else to PyYAML:
   contain ": ", " #" or a flow indicator, or be numbers or YAML 1.1 words that the two versions
   resolve differently (``017``, ``1e3``, ``12:30``, ``yes``). A key is followed, on its line, by
   ":" and a space or a line break. Left out, because the versions differ or we do not reason about
-  them: ":x" and "?x" (errors in 1.1), "{a:}" and "[a:]" (errors in 1.1), an implicit key over two
+  them: ":x" and "?x" (errors in 1.1), "{a:}", "[a:]" and "a:?b" (errors in 1.1), an implicit key over two
   lines (an error in 1.1), JSON-like "{"a":b}", quoted scalars over several lines, and
   collections as keys (``front_matter`` refuses non-text keys, keys over 100 characters, which
   stay under 1.1's limit of 1,024, and duplicate keys);
@@ -40,7 +40,7 @@ _PLAIN_FIRST = r"(?:[^-?:,\[\]{}#&*!|>'\"%@` \n]|-(?=[^ \n,\[\]{}#]))"
 #: only before more text (not a comment). Written so that the engine never has two ways to match
 #: the same characters, which would make a failing match slow.
 _RUN = r"[^,\[\]{}\n: ]*"
-_PLAIN_REST = rf"{_RUN}(?:(?::(?=[^ ,\[\]{{}}\n])| +(?=[^ ,\[\]{{}}\n:#])){_RUN})*"
+_PLAIN_REST = rf"{_RUN}(?:(?::(?=[^ ,\[\]{{}}\n?])| +(?=[^ ,\[\]{{}}\n:#])){_RUN})*"
 _SINGLE = r"'[^'\n]*(?:''[^'\n]*)*'"
 _DOUBLE = r"\"[^\"\\\n]*(?:\\[^\n][^\"\\\n]*)*\""
 #: The first characters of plain scalars that the versions may resolve differently.
