@@ -246,7 +246,7 @@ class _Wild:
         for name, entry in pairs:
             text, value = self.flow_value(entry, name if isinstance(name, str) else key, json)
             if isinstance(item, dict):
-                parts.append(f"{quoted(name) if json else self.key(name, flow=True)}: {text}")
+                parts.append(f"{quoted(name) if json else self.key(name)}: {text}")
                 values[name] = value
             else:
                 parts.append(text)
@@ -269,7 +269,7 @@ class _Wild:
 
     # Scalars: each returns (text, what it loads as).
 
-    def key(self, name: str, flow: bool = False) -> str:
+    def key(self, name: str) -> str:
         draw = self.rng.random()
         if draw < 0.02:
             return f"'{name}'"

@@ -26,7 +26,6 @@ from feeds.errors import ConfigError
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
 from tests.helpers import PINNED_MTIME
-from tests.helpers import ROOT
 
 #: The time a checkout gives every file: a day after the sample's pinned time.
 CHECKOUT_MTIME = PINNED_MTIME + 86400
@@ -212,4 +211,3 @@ def test_the_default_cache_folder_is_marked_too(project: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--config", str(project / "config" / "feeds.yaml")])
     assert result.exit_code == 0, result.output
     assert (cache_folder(project / "public") / "CACHEDIR.TAG").is_file()
-    assert ROOT.is_dir()
