@@ -155,7 +155,14 @@ class SiteBuilder:
     def _store(self, result: BuildResult, stored: bool) -> None:
         touched = result.touched if self.use_cache else None
         # The memo is written last (write_state): it is only valid with the records it was planned from.
-        write_state(self.folder, self.settings.timezone, result.state, touched, records=not stored)
+        write_state(
+            self.folder,
+            self.settings.timezone,
+            result.state,
+            touched,
+            records=not stored,
+            kept=result.refreshed,
+        )
 
 
 class LiveBuilder:
@@ -199,7 +206,9 @@ class LiveBuilder:
         self._state = result.state
         self._last = (settings, result)
         claim_cache_folder(cache_of(settings), settings)
-        write_state(cache_of(settings), settings.timezone, result.state, result.touched)
+        write_state(
+            cache_of(settings), settings.timezone, result.state, result.touched, kept=result.refreshed
+        )
         return result
 
 

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import zlib
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -194,13 +195,15 @@ def write_state(
     state: BuildState,
     changed: Iterable[str] | None = None,
     records: bool = True,
+    kept: Collection[str] = (),
 ) -> None:
-    """Store ``state``; with ``changed`` (sources read or removed since the state on disk), rewrite
-    only their shards. Without ``records``, the file records are left to a ``RecordWriter``.
-    Failures are ignored: a cache is only a shortcut.
+    """Store ``state``; with ``changed`` (sources read, refreshed or removed since the state on
+    disk), rewrite only their shards. Without ``records``, the file records are left to a
+    ``RecordWriter``. ``kept``: those of ``changed`` whose record is the stored one under a new
+    version (``write_records``). Failures are ignored: a cache is only a shortcut.
     """
     if records:
-        write_records(folder, context, state, changed)
+        write_records(folder, context, state, changed, kept)
     _write(folder / "documents", context, state.documents)
     _write(folder / "summary", context, state.summary)
     # Last: a memo is only used with the records it was planned from (replan checks their
@@ -215,9 +218,16 @@ def write_state(
 
 
 def write_records(
-    folder: Path, context: str, state: BuildState, changed: Iterable[str] | None = None
+    folder: Path,
+    context: str,
+    state: BuildState,
+    changed: Iterable[str] | None = None,
+    kept: Collection[str] = (),
 ) -> None:
-    """Store the file records of ``state`` (all of them, or the shards of ``changed``)."""
+    """Store the file records of ``state`` (all of them, or the shards of ``changed``). The indexes
+    of ``changed`` records are compacted, except those in ``kept``: records of files with the same
+    bytes and a new time (a fresh checkout), whose index is the stored, compacted one. After a
+    checkout of 100,000 files that is 1 s less of the record writer's 1.8 s."""
     files = state.files
     dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
     if changed is None or not dirty <= state.shards.keys():
@@ -241,7 +251,7 @@ def write_records(
         for source in members[shard]:
             record = files[source]
             indexed = record.indexed
-            if indexed is not None and source in changed:  # unchanged ones were compacted before
+            if indexed is not None and source in changed and source not in kept:  # the rest were before
                 indexed = _compact(source, indexed, pool)
             # Without the search text, which has files of its own: CLI builds never load it.
             records[source] = (*record[:3], indexed, record.error, record.warnings, None, record.content)
@@ -280,7 +290,7 @@ class RecordWriter:
         self.everything = everything  #: rewrite every shard, not only those of the files touched
         self.child: int | None = None
 
-    def __call__(self, state: BuildState, touched: Sequence[str]) -> None:
+    def __call__(self, state: BuildState, touched: Sequence[str], kept: Collection[str] = ()) -> None:
         if len(touched) < self.MIN_FILES or not hasattr(os, "fork") or threading.active_count() > 1:
             return
         try:
@@ -290,7 +300,7 @@ class RecordWriter:
         if pid == 0:  # the child: write, then leave without running any of the parent's clean-up
             code = 1
             try:
-                write_records(self.folder, self.context, state, None if self.everything else touched)
+                write_records(self.folder, self.context, state, None if self.everything else touched, kept)
                 code = 0
             finally:
                 os._exit(code)

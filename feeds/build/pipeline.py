@@ -268,7 +268,7 @@ def _build_from_memo(
         return None
     state = BuildState({s: r for s, r in records.items() if s not in too_big}, shards=held)
     if records_read is not None:
-        records_read(state, touched)
+        records_read(state, touched, kept.keys())
     plan, replanned_memo = replanned
     reports = dict(memo.reports)  # the unchanged files' reports, then the changed files' new ones
     for source in touched:

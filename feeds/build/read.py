@@ -30,7 +30,6 @@ from feeds.source.parse import file_digest
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import file_path
-from feeds.source.scan import read_file
 from feeds.source.summary import DIGEST
 from feeds.source.summary import SOURCE
 from feeds.source.summary import index_article
@@ -216,14 +215,22 @@ def same_bytes(
 
 
 def _same_batch(batch: tuple[str, Sequence[tuple[str, int, int, int]], Sequence[str | None]]) -> list[bool]:
-    """Worker process (or this one): whether each file's bytes have the expected digest."""
+    """Worker process (or this one): whether each file's bytes have the expected digest.
+
+    One read of its size and a byte more, rather than ``read_file``'s fstat and read to the end:
+    three system calls instead of five (a file that grew or shrank is read again anyway).
+    """
     root, files, expected = batch
     same = []
-    for (source, *_), digest in zip(files, expected, strict=True):
+    for (source, size, _, _), digest in zip(files, expected, strict=True):
         try:
-            data, _ = read_file(file_path(root, source))
+            handle = os.open(file_path(root, source), os.O_RDONLY)
+            try:
+                data = os.read(handle, size + 1)
+            finally:
+                os.close(handle)
         except OSError:
             same.append(False)  # reading it again reports why
             continue
-        same.append(digest is not None and file_digest(data) == digest)
+        same.append(digest is not None and len(data) == size and file_digest(data) == digest)
     return same

@@ -4,6 +4,7 @@ size, time and inode; or its size and bytes, after a fresh checkout), the rest r
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +25,10 @@ from feeds.source.scan import scan_content
 from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
 
-#: ``records_read(state, touched)``: called once a build's file records are all known, before it
-#: plans, with the state its result will carry and the sources it read or found removed.
-RecordsRead = Callable[[BuildState, Sequence[str]], None]
+#: ``records_read(state, touched, kept)``: called once a build's file records are all known, before
+#: it plans, with the state its result will carry, the sources it read, refreshed or found removed,
+#: and the refreshed ones (their record kept under a new version: same size and bytes).
+RecordsRead = Callable[[BuildState, Sequence[str], Collection[str]], None]
 #: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, inode) with
 #: the same fields of a ``ContentFile``.
 FILE_SOURCE: Final = 0
@@ -102,7 +104,7 @@ def read_changes(
         {s: r for s, r in records.items() if s not in too_big} if too_big else records, shards=previous.shards
     )
     if records_read is not None:
-        records_read(state, (*read, *refreshed, *removed))
+        records_read(state, (*read, *refreshed, *removed), refreshed)
     reports = {
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
     }
