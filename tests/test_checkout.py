@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import feeds.build.builder
 import feeds.build.cache
 import feeds.build.read
 from feeds.build import SiteBuilder
@@ -234,3 +235,21 @@ def test_refreshed_records_are_stored_as_they_were(
     assert sorted(compacted) == dated_by_their_time(clone)
     monkeypatch.setattr(feeds.build.cache, "_compact", real)
     assert SiteBuilder(clone).publish().up_to_date
+
+
+def test_the_read_workers_start_early_when_many_files_have_new_versions(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a checkout the fork server starts while the cache is read, not when the first file
+    is compared; after an edit it does not start at all."""
+    SiteBuilder(settings).publish()
+    started: list[bool] = []
+    monkeypatch.setattr(feeds.build.builder, "start_read_workers", lambda: started.append(True))
+    monkeypatch.setattr(feeds.build.builder, "PARALLEL_MIN_FILES", 5)
+    article = next(iter(sorted(settings.content_dir.glob("*.md"))))
+    os.utime(article, (CHECKOUT_MTIME, CHECKOUT_MTIME))
+    SiteBuilder(settings).publish()
+    assert started == []
+    checkout(checkout(settings.content_dir, tmp_path / "saved"), settings.content_dir)
+    SiteBuilder(settings).publish()
+    assert started == [True]

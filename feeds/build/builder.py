@@ -14,6 +14,7 @@ import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo
 from feeds.build.pipeline import content_fingerprint
+from feeds.build.read import PARALLEL_MIN_FILES
 from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
 from feeds.config import Settings
@@ -148,6 +150,12 @@ class SiteBuilder:
         # File records stay on disk until the build knows it needs them: after a few changes it
         # replans from the last build's memo and reads only their shards.
         state = read_state(self.folder, self.settings.timezone, records=False) if self.use_cache else None
+        if found is not None and state is not None and state.memo is not None:
+            # Many files with a new version (a fresh checkout, a mass edit): the workers' fork
+            # server starts on another CPU while the cache is read. Compared position by position,
+            # in C: an added file makes the count too high, which only starts it for nothing.
+            if sum(map(ne, state.memo.versions, found)) >= PARALLEL_MIN_FILES:
+                start_read_workers()
         return build_with_memo(
             self.settings, state, jobs=self.jobs, progress=self.progress, found=found, records_read=records
         )
