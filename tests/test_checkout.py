@@ -25,9 +25,11 @@ from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
+from feeds.plan.replan import MAX_CHANGES
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
 from tests.helpers import PINNED_MTIME
+from tests.yaml_cases import generated_corpus
 
 #: The time a checkout gives every file: a day after the sample's pinned time.
 CHECKOUT_MTIME = PINNED_MTIME + 86400
@@ -80,9 +82,12 @@ def cold_documents(settings: Settings, where: Path) -> dict[str, bytes]:
 
 def dated_by_their_time(settings: Settings) -> list[str]:
     """The plain-text articles (no front matter) and the front-matter article without a date."""
-    root = settings.content_dir
-    plain = [f.source for f in scan_content(root) if not (root / f.source).read_bytes().startswith(b"---")]
-    return sorted([*plain, "undated.md"])
+    return sorted([*dated_by_their_time_in(settings.content_dir), "undated.md"])
+
+
+def dated_by_their_time_in(root: Path) -> list[str]:
+    """The plain-text articles of a content folder (no front matter)."""
+    return [f.source for f in scan_content(root) if not (root / f.source).read_bytes().startswith(b"---")]
 
 
 def test_a_fresh_checkout_is_built_from_the_cache(
@@ -253,3 +258,25 @@ def test_the_read_workers_start_early_when_many_files_have_new_versions(
     checkout(checkout(settings.content_dir, tmp_path / "saved"), settings.content_dir)
     SiteBuilder(settings).publish()
     assert started == [True]
+
+
+def test_a_checkout_of_many_files_replans_from_the_memo(
+    project: Path, reads: list[str], tmp_path: Path
+) -> None:
+    """More files than a replan takes have new versions, but only the few that really changed (and
+    the ones dated by their time) are parsed, and the build still replans from the memo."""
+    content = tmp_path / "many"
+    generated_corpus(content, 150, seed=3)
+    settings = load_settings(
+        project / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public"
+    )
+    SiteBuilder(settings).publish()
+    checkout(checkout(content, tmp_path / "saved"), content)
+    edited = next(p for p in sorted(content.rglob("*.md")))
+    edited.write_bytes(edited.read_bytes().replace(b'\ntitle: "', b'\ntitle: "Edited ', 1))
+    reads.clear()
+    result = SiteBuilder(settings).build()
+    assert len(result.refreshed) + len(reads) == 150 > MAX_CHANGES
+    assert sorted(reads) == sorted([*dated_by_their_time_in(content), edited.relative_to(content).as_posix()])
+    assert result.replanned
+    assert result.documents == cold_documents(settings, tmp_path / "cold")

@@ -154,11 +154,41 @@ def build_with_memo(
             if result is not None:
                 return result
         reading = read_changes(settings, state, found, jobs, progress, records_read)
+        if state.memo is not None:
+            result = _replan_after_reading(settings, state.memo, reading)
+            if result is not None:
+                return result
         # A few more entries than the feeds show, and the census, for the next replan.
         plan = plan_site(reading.indexes, settings, False, keep=settings.max_items + SPARE, census=True)
         result = _finish(settings, plan, reading)
         result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
         return result
+
+
+def _replan_after_reading(settings: Settings, memo: Memo, reading: Reading) -> BuildResult | None:
+    """A build that replans from the memo after every record was read: after a fresh checkout
+    every file has a new version, but those with the same bytes kept their records, and the few
+    that really changed may still be replanned. None when the memo cannot be used."""
+    touched = (*reading.read, *reading.removed)
+    if memo.settings != repr(settings) or len(touched) > MAX_CHANGES:
+        return None
+    before: dict[str, FileIndex | None] = {}
+    for source in touched:
+        old = reading.previous.files.get(source)
+        at = bisect_left(memo.versions, (source,))
+        if at < len(memo.versions) and memo.versions[at][0] == source:
+            if old is None or old[RECORD_VERSION] != memo.versions[at][FILE_VERSION]:
+                return None  # the cache is not the one the memo was planned with
+            before[source] = old.indexed
+    after = {source: reading.state.files[source].indexed for source in reading.read}
+    replanned = replan(memo, before, after, settings)
+    if replanned is None:
+        return None
+    plan, replanned_memo = replanned
+    result = _finish(settings, plan, reading)
+    versions = _versions(reading.found)
+    result.state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reading.reports)
+    return dataclasses.replace(result, replanned=True)
 
 
 def build_every_entry(
