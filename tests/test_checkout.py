@@ -19,8 +19,12 @@ import feeds.build.builder
 import feeds.build.cache
 import feeds.build.read
 from feeds.build import SiteBuilder
+from feeds.build.builder import cache_of as cache_of_settings
 from feeds.build.cache import FileRecord
 from feeds.build.cache import cache_folder
+from feeds.build.cache import read_search_texts
+from feeds.build.cache import read_state
+from feeds.build.cache import shard_of
 from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import load_settings
@@ -280,3 +284,25 @@ def test_a_checkout_of_many_files_replans_from_the_memo(
     assert sorted(reads) == sorted([*dated_by_their_time_in(content), edited.relative_to(content).as_posix()])
     assert result.replanned
     assert result.documents == cold_documents(settings, tmp_path / "cold")
+
+
+def test_the_search_text_survives_a_checkout_unwritten(settings: Settings, tmp_path: Path) -> None:
+    """The web app's search text is stored apart from the records; a checkout changes none of it,
+    so its files are left as they are, and still give every file's text."""
+    SiteBuilder(settings).publish()
+    folder = cache_of_settings(settings)
+    before = {path.name: path.stat().st_mtime_ns for path in folder.glob("search-*")}
+    texts_before = dict(
+        pair
+        for _, texts in read_search_texts(folder, "UTC", read_state(folder, "UTC"))
+        for pair in texts.items()
+    )
+    checkout(checkout(settings.content_dir, tmp_path / "saved"), settings.content_dir)
+    result = SiteBuilder(settings).build()
+    assert result.refreshed
+    state = read_state(folder, "UTC")
+    texts_after = dict(pair for _, texts in read_search_texts(folder, "UTC", state) for pair in texts.items())
+    assert texts_after == texts_before and len(texts_after) == len(state.files)
+    changed = {name for name, mtime in before.items() if (folder / name).stat().st_mtime_ns != mtime}
+    dated_shards = {f"search-{shard_of(source):02d}" for source in dated_by_their_time(settings)}
+    assert changed <= dated_shards  # only shards holding files that were read again
