@@ -3,21 +3,29 @@
 Usage::
 
     python bench/build.py [--sizes 1000,10000,100000] [--workdir /tmp/feeds-bench] [--seed 1]
-                          [--repeat 1] [--steps baseline,cold,warm,edit,add,delete]
+                          [--repeat 1] [--steps baseline,cold,warm,edit,add,delete,clone]
+                          [--style block,flow,mixed,wild]
 
-For each size N the corpus is generated once (and reused while N, the seed and bench/corpus.py stay
-the same). Every step then runs in a child process of its own, so each one pays interpreter start-up
-and imports as a user would, and its wall time and peak RSS are its own. Steps:
+For each style and size N the corpus is generated once (and reused while N, the seed, the style,
+bench/corpus.py and bench/styles.py stay the same). Every step then runs in a child process of its
+own, so each one pays interpreter start-up and imports as a user would, and its wall time and peak
+RSS are its own. Steps:
 
 - ``baseline``: bench/baseline.py into an empty folder;
 - ``cold``: ``feeds build`` with no output folder and no cache beside it;
 - ``warm``: the same again, nothing changed;
 - ``edit``, ``add``, ``delete``: one change to the corpus (retitle the newest article, add a newer
-  one, delete the second newest), then ``feeds build``. Each output is compared byte for byte with
-  a cold build of the same content. The corpus is restored afterwards, modification times included.
+  one, delete the second newest), then ``feeds build``;
+- ``clone``: the corpus copied anew into its own folder, as a fresh checkout makes it (every file
+  with a new modification time and inode, the same bytes), and the output folder removed, then
+  ``feeds build`` with the cache of the builds before.
 
-Prints a Markdown table with the issue's targets: cold ≤ 0.10×, warm ≤ 0.02× and one change
-≤ 0.03× the baseline's time, and peak memory ≤ 1.5× the baseline's.
+Each output after a change is compared byte for byte with a cold build of the same content. The
+corpus is restored afterwards, modification times included.
+
+Prints a Markdown table per style with the issue's targets: cold ≤ 0.10×, warm ≤ 0.02×, one
+change ≤ 0.03× and a fresh checkout ≤ 0.05× the baseline's time, and peak memory ≤ 1.5× the
+baseline's.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -40,6 +49,7 @@ from baseline import BASE_URL
 from baseline import SITE_TITLE
 from corpus import added_article
 from corpus import generate
+from styles import STYLES
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -48,13 +58,12 @@ REPO = BENCH.parent
 CACHE_DIR = ".feeds-cache"
 #: Files the writer puts inside the output folder that are not part of the site (feeds/write.py MARKER).
 OUTPUT_BOOKKEEPING = frozenset({".feeds-output"})
-STEPS = ("baseline", "cold", "warm", "edit", "add", "delete")
-CHANGES = ("edit", "add", "delete")
+STEPS = ("baseline", "cold", "warm", "edit", "add", "delete", "clone")
+CHANGES = ("edit", "add", "delete", "clone")
 #: The issue's targets: a step's time as a fraction of the baseline's.
-TIME_TARGETS = {"cold": 0.10, "warm": 0.02, "edit": 0.03, "add": 0.03, "delete": 0.03}
+TIME_TARGETS = {"cold": 0.10, "warm": 0.02, "edit": 0.03, "add": 0.03, "delete": 0.03, "clone": 0.05}
 #: The issue's target for every feeds step: peak memory as a multiple of the baseline's.
 MEMORY_TARGET = 1.5
-EDIT_PREFIX = "Updated: "
 #: A keyword topic and five custom channels (with topic, provider, word and quality conditions, a
 #: summary feed and a channel of its own size), for ``--channels``.
 CHANNELS = """\
@@ -77,6 +86,10 @@ channels:
     topics: {all: [Health], any: [Science, Biotech]}
     max_items: 100
 """
+#: Put before the newest article's title; a plain scalar can take it too (no ": " in it).
+EDIT_PREFIX = "Updated – "
+#: The top-level title key of any style (quoted or not), and the opening quote of its value.
+_TITLE = re.compile(rb"^(['\"]?)title\1:[ \t]*(['\"]?)", re.MULTILINE)
 
 
 class BenchError(Exception):
@@ -118,34 +131,42 @@ def main(argv: list[str] | None = None) -> None:
         "--channels", action=argparse.BooleanOptionalAction, default=True,
         help="configure a keyword topic and five custom channels (default; --no-channels: neither)",
     )  # fmt: skip
+    parser.add_argument(
+        "--style",
+        type=_style_list,
+        default=list(STYLES),
+        help=f"front matter styles: any of {','.join(STYLES)}",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     workdir = args.workdir.absolute()
     workdir.mkdir(parents=True, exist_ok=True)
     print(_environment(), file=sys.stderr)
-    results: dict[tuple[int, str], StepResult] = {}
+    results: dict[str, dict[tuple[int, str], StepResult]] = {}
     try:
-        for n in args.sizes:
-            bench = SizeBench(workdir, n, args.seed, args.channels)
-            for repeat in range(args.repeat):
-                bench.run(args.steps, repeat, results)
+        for style in args.style:
+            for n in args.sizes:
+                bench = SizeBench(workdir, n, args.seed, style, args.channels)
+                for repeat in range(args.repeat):
+                    bench.run(args.steps, repeat, results.setdefault(style, {}))
     except BenchError as e:
         sys.exit(f"error: {e}")
-    print(format_table(results))
+    print("\n\n".join(f"Style: {style}\n\n{format_table(table)}" for style, table in results.items()))
 
 
 class SizeBench:
-    """Every step at one corpus size, in a workdir folder of its own."""
+    """Every step at one corpus size and style, in a workdir folder of its own."""
 
-    def __init__(self, workdir: Path, n: int, seed: int, channels: bool = True) -> None:
+    def __init__(self, workdir: Path, n: int, seed: int, style: str = "block", channels: bool = True) -> None:
         self.n = n
         self.seed = seed
+        self.style = style
         self.channels = channels
-        self.corpus = workdir / f"corpus-{n}-seed{seed}"
-        self.stamp = workdir / f"corpus-{n}-seed{seed}.json"
+        self.corpus = workdir / f"corpus-{n}-seed{seed}-{style}"
+        self.stamp = workdir / f"corpus-{n}-seed{seed}-{style}.json"
         self.config = workdir / "feeds.yaml"
-        folder = workdir / f"run-{n}"
+        folder = workdir / f"run-{n}-{style}"
         self.baseline_output = folder / "baseline"
         # Each feeds output sits alone in a parent folder, so "beside the output" holds only its state.
         self.output = folder / "feeds" / "public"
@@ -163,7 +184,10 @@ class SizeBench:
             run = run_child(argv, self.logs / f"{step}-{repeat + 1}.log")
             result = results.setdefault((self.n, step), StepResult())
             result.runs.append(run)
-            print(f"  N={self.n} {step}: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB", file=sys.stderr)
+            print(
+                f"  {self.style} N={self.n} {step}: {run.seconds:.2f} s, {run.peak_mib:.0f} MiB",
+                file=sys.stderr,
+            )
             return result
 
         if "baseline" in steps:
@@ -217,7 +241,7 @@ class SizeBench:
         _remove(self.corpus)
         self.stamp.unlink(missing_ok=True)
         started = time.perf_counter()
-        summary = generate(self.n, self.corpus, self.seed)
+        summary = generate(self.n, self.corpus, self.seed, self.style)
         print(
             f"Generated {self.n} articles ({summary.size / 1e6:.0f} MB) in {self.corpus} "
             f"in {time.perf_counter() - started:.1f} s",
@@ -227,8 +251,8 @@ class SizeBench:
         self._write_stamp()
 
     def _key(self) -> dict[str, object]:
-        generator = hashlib.sha256((BENCH / "corpus.py").read_bytes()).hexdigest()
-        return {"n": self.n, "seed": self.seed, "generator": generator}
+        generator = hashlib.sha256((BENCH / "corpus.py").read_bytes() + (BENCH / "styles.py").read_bytes())
+        return {"n": self.n, "seed": self.seed, "style": self.style, "generator": generator.hexdigest()}
 
     def _write_stamp(self) -> None:
         """Written last, so an interrupted generation or change is never taken for a good corpus."""
@@ -253,23 +277,24 @@ class CorpusChanges:
         self.saved_folders: dict[Path, os.stat_result] = {}
         self.added: list[Path] = []
         self.deleted: list[tuple[Path, Path]] = []  # (corpus path, parked path)
+        self.original: Path | None = None  # the corpus itself while a copy stands in its place
 
     def edit(self) -> None:
         """Retitle the newest published article."""
         path = self._newest(0)
         data = path.read_bytes()
         self.saved_files[path] = (data, path.stat())
-        edited = data.replace(b'\ntitle: "', f'\ntitle: "{EDIT_PREFIX}'.encode(), 1)
+        edited = _TITLE.sub(lambda m: m[0] + EDIT_PREFIX.encode(), data, count=1)
         if edited == data:
             raise BenchError(f"{path}: no title line to edit")
         path.write_bytes(edited)
 
     def add(self) -> None:
         """Add an article newer than all the others."""
-        relative, text = added_article(self.bench.n, self.bench.seed)
+        relative, text = added_article(self.bench.n, self.bench.seed, self.bench.style)
         path = self.corpus / relative
         self._save_folder(path.parent)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))
         self.added.append(path)
 
     def delete(self) -> None:
@@ -281,7 +306,20 @@ class CorpusChanges:
         os.replace(path, parked)
         self.deleted.append((path, parked))
 
+    def clone(self) -> None:
+        """Put a copy of the corpus in its place, as a fresh checkout does: the same bytes, every file
+        with a new modification time and inode; and remove the output folder, which a checkout
+        does not have. The cache stays."""
+        self.original = self.corpus.with_name(self.corpus.name + ".original")
+        _remove(self.original)
+        os.replace(self.corpus, self.original)
+        shutil.copytree(self.original, self.corpus, copy_function=shutil.copyfile)
+        _remove(self.bench.output)
+
     def restore(self) -> None:
+        if self.original is not None:
+            _remove(self.corpus)
+            os.replace(self.original, self.corpus)
         for path, parked in self.deleted:
             os.replace(parked, path)
         for path in self.added:
@@ -406,6 +444,13 @@ def _int_list(text: str) -> list[int]:
     if not sizes or min(sizes) < 2:
         raise argparse.ArgumentTypeError("give sizes of at least 2, separated by commas")
     return sizes
+
+
+def _style_list(text: str) -> list[str]:
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    if not chosen or set(chosen) - set(STYLES):
+        raise argparse.ArgumentTypeError(f"styles are any of {','.join(STYLES)}")
+    return [style for style in STYLES if style in chosen]
 
 
 def _step_list(text: str) -> list[str]:

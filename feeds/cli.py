@@ -75,21 +75,30 @@ def settings_options(function: F) -> F:
     @functools.wraps(function)
     def wrapper(config_path: Path | None, content_dir: Path | None, drafts: bool, **kwargs: Any) -> Any:
         output_dir = kwargs.pop("output_dir", None)
-        settings = _settings(config_path, content_dir, output_dir, drafts)
+        cache_dir = kwargs.pop("cache_dir", None)
+        settings = _settings(config_path, content_dir, output_dir, drafts, cache_dir)
         return function(settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
 def _settings(
-    config_path: Path | None, content_dir: Path | None, output_dir: Path | None = None, drafts: bool = False
+    config_path: Path | None,
+    content_dir: Path | None,
+    output_dir: Path | None = None,
+    drafts: bool = False,
+    cache_dir: Path | None = None,
 ) -> Settings:
     """The settings every command reads the same way, or exit status 2 naming the file and key."""
     if config_path is not None and not config_path.is_file():
         raise _ConfigProblem(f"{config_path}: no such config file")
     try:
         return load_settings(
-            config_path, content_dir=content_dir, output_dir=output_dir, include_drafts=drafts
+            config_path,
+            content_dir=content_dir,
+            output_dir=output_dir,
+            include_drafts=drafts,
+            cache_dir=cache_dir,
         )
     except ConfigError as e:
         raise _ConfigProblem(str(e)) from e
@@ -144,13 +153,17 @@ def cli() -> None:
     help="Read every file and render every feed again (the cache is still refreshed).",
 )  # fmt: skip
 @click.option("--no-ping", is_flag=True, help="Do not tell the hubs of `websub.hubs` which feeds changed.")
+@click.option(
+    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the build cache (overrides the config's `cache`), e.g. one a CI job keeps.",
+)  # fmt: skip
 @settings_options
 def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping: bool) -> None:
     """Build every feed, its page, the OPML lists and the index page into the output folder.
 
     Unchanged files and feeds are taken from a cache beside the output folder
-    (.feeds-cache/); the output is the same with or without it. Then the WebSub hubs of
-    `websub.hubs` are told which feeds changed (a hub that cannot be reached is a warning).
+    (.feeds-cache/, or --cache DIR); the output is the same with or without it. Then the WebSub
+    hubs of `websub.hubs` are told which feeds changed (a hub that cannot be reached is a warning).
 
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
     --strict); 2 for a usage or configuration error (nothing is written); 3 when the output

@@ -124,6 +124,9 @@ class Settings:
     websub: WebSubSettings = field(default_factory=WebSubSettings)
     include_drafts: bool = False  #: ``--drafts``
     config_path: Path | None = None  #: the file these came from, for messages
+    #: where the build cache lives (``cache:``, ``--cache``); None: ``.feeds-cache/<output name>``
+    #: beside the output folder. Never changes what a build makes, so it is not compared.
+    cache_dir: Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -154,6 +157,7 @@ def load_settings(
     content_dir: Path | None = None,
     output_dir: Path | None = None,
     include_drafts: bool = False,
+    cache_dir: Path | None = None,
 ) -> Settings:
     """Read and validate a config file, then apply command-line overrides.
 
@@ -180,6 +184,8 @@ def load_settings(
         overrides["content_dir"] = content_dir
     if output_dir is not None:
         overrides["output_dir"] = output_dir
+    if cache_dir is not None:
+        overrides["cache_dir"] = cache_dir
     return dataclasses.replace(settings, **overrides)
 
 
@@ -260,13 +266,14 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         serve=serve,
         websub=websub,
         config_path=path,
+        cache_dir=_cache_dir(reader, data, base),
     )
 
 
 _TOP_KEYS = {
     "site", "content", "output", "timezone", "formats",
     "max_items", "min_quality", "related", "topics", "serve", "max_file_mb", "websub",
-    "channels", "entry_content", "max_bytes", "archives", "archive_content",
+    "channels", "entry_content", "max_bytes", "cache", "archives", "archive_content",
 }  # fmt: skip
 
 
@@ -329,6 +336,15 @@ def _positive(reader: ConfigReader, data: Mapping[str, Any], name: str, default:
     if value <= 0:
         raise reader.fail(name, "must be a number above 0")
     return value
+
+
+def _cache_dir(reader: ConfigReader, data: Mapping[str, Any], base: Path) -> Path | None:
+    if data.get("cache") is None:
+        return None
+    value = reader.text(data, "", "cache", "").strip()
+    if not value:
+        raise reader.fail("cache", "must be a folder for the build cache, e.g. .cache/feeds")
+    return _under(base, value)
 
 
 def _under(base: Path, value: str) -> Path:

@@ -10,11 +10,14 @@ every channel, the state kept in memory, the last plan updated rather than made 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import ne
+from pathlib import Path
 from typing import Any
 
 from feeds.build.cache import BuildState
@@ -29,10 +32,12 @@ from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo
 from feeds.build.pipeline import content_fingerprint
+from feeds.build.read import PARALLEL_MIN_FILES
 from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
 from feeds.build.records import RecordWriter
 from feeds.config import Settings
+from feeds.errors import ConfigError
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
 from feeds.output.write import locked
@@ -42,6 +47,9 @@ from feeds.output.write import write_site
 from feeds.render.context import document_path
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
+
+#: The file that marks a folder as a cache (bford.info/cachedir); backup tools skip such folders.
+CACHE_TAG = "CACHEDIR.TAG"
 
 
 @dataclass(frozen=True)
@@ -86,12 +94,13 @@ class SiteBuilder:
         self.use_cache = use_cache
         self.progress = progress
         self.jobs = jobs
-        self.folder = cache_folder(settings.output_dir)
+        self.folder = cache_of(settings)
         self.context = cache_context(settings)
 
     def build(self) -> BuildResult:
         """Build every document from the cache, and store what the build learned."""
         with paused_gc():  # a build makes millions of small objects and no cycles to collect
+            check_cache_folder(self.folder, self.settings)
             self._start_workers_when_cold(self._summary())
             result = self._build(None)
             self._store(result, stored=False)
@@ -112,6 +121,7 @@ class SiteBuilder:
 
     def _publish(self, strict: bool, now: datetime | None, started: float) -> Publication:
         settings = self.settings
+        check_cache_folder(self.folder, settings)
         last = self._summary()
         self._start_workers_when_cold(last)
         found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
@@ -169,14 +179,23 @@ class SiteBuilder:
         # File records stay on disk until the build knows it needs them: after a few changes it
         # replans from the last build's memo and reads only their shards.
         state = read_state(self.folder, self.context, records=False) if self.use_cache else None
+        if found is not None and state is not None and state.memo is not None:
+            # Many files with a new version (a fresh checkout, a mass edit): the workers' fork
+            # server starts on another CPU while the cache is read. Compared position by position,
+            # in C: an added file makes the count too high, which only starts it for nothing.
+            if sum(map(ne, state.memo.versions, found)) >= PARALLEL_MIN_FILES:
+                start_read_workers()
         return build_with_memo(
             self.settings, state, jobs=self.jobs, progress=self.progress, found=found, records_read=records
         )
 
     def _store(self, result: BuildResult, stored: bool) -> None:
-        touched = (*result.changed, *result.removed) if self.use_cache else None
+        touched = result.touched if self.use_cache else None
+        mark_cache_folder(self.folder)
         # The memo is written last (write_state): it is only valid with the records it was planned from.
-        write_state(self.folder, self.context, result.state, touched, records=not stored)
+        write_state(
+            self.folder, self.context, result.state, touched, records=not stored, kept=result.refreshed
+        )
 
 
 class LiveBuilder:
@@ -206,7 +225,8 @@ class LiveBuilder:
     def open(self, settings: Settings) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
         """Start from the cache a command-line build left; yields what the filters need of it, one
         cache shard at a time."""
-        folder = cache_folder(settings.output_dir)
+        folder = cache_of(settings)
+        check_cache_folder(folder, settings)
         context = cache_context(settings)
         self._state = state = read_state(folder, context)
         return read_search_texts(folder, context, state)
@@ -227,15 +247,63 @@ class LiveBuilder:
         )
         self._state = result.state
         self._last = (settings, result)
-        changed = (*result.changed, *result.removed)
         # A state read for other settings (time zone, keywords) is set aside by the build.
-        write_state(cache_folder(settings.output_dir), result.state.context, result.state, changed)
+        folder = cache_of(settings)
+        check_cache_folder(folder, settings)
+        mark_cache_folder(folder)
+        write_state(folder, result.state.context, result.state, result.touched, kept=result.refreshed)
         return result
 
 
 def feed_paths(result: BuildResult, settings: Settings) -> list[str]:
     """Output paths of every feed of a build (each channel in each format), ``all`` first."""
     return [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
+
+
+def cache_of(settings: Settings) -> Path:
+    """Where the cache of a site lives: ``settings.cache_dir`` (``--cache``, ``cache:``), else
+    ``.feeds-cache/<output name>/`` beside the output folder."""
+    return settings.cache_dir if settings.cache_dir is not None else cache_folder(settings.output_dir)
+
+
+def check_cache_folder(folder: Path, settings: Settings) -> None:
+    """Make sure ``folder`` may hold the cache (it is marked as one when the cache is written).
+
+    A folder someone named (``--cache``, ``cache:``) may already exist: it is used only when it is
+    empty or marked by an earlier build, so that a cache file never replaces a file of the same
+    name (``summary``, ``memo``) in a folder of the user's. Raises ConfigError otherwise.
+    """
+    if settings.cache_dir is not None and not is_cache_folder(folder):
+        raise ConfigError(
+            settings.config_path, "cache",
+            f"{folder} holds other files and no {CACHE_TAG}; give a new or empty folder for the cache",
+        )  # fmt: skip
+
+
+def is_cache_folder(folder: Path) -> bool:
+    """Whether ``folder`` is missing, empty or marked as a cache by an earlier build."""
+    try:
+        return (folder / CACHE_TAG).is_file() or not any(folder.iterdir())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def mark_cache_folder(folder: Path) -> None:
+    """Create ``folder`` with a cache directory tag, so that a later build knows that the folder is
+    its own. Failures are ignored: the cache is only a shortcut."""
+    tag = folder / CACHE_TAG
+    if tag.is_file():
+        return
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        tag.write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by feeds (the build cache).\n"
+            "# For information about cache directory tags, see https://bford.info/cachedir/\n",
+            encoding="ascii",
+        )
 
 
 def describe(result: BuildResult, settings: Settings, written: bool) -> str:

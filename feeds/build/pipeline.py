@@ -7,7 +7,8 @@
   the plan is kept so that the next build updates it (``feeds serve``).
 
 Each can start from what the previous build learned (``cache.BuildState``): files whose size,
-modification time and inode are unchanged are not read again, and feeds whose entries are unchanged
+modification time and inode are unchanged are not read again, nor are files of the same size whose
+bytes are unchanged (a fresh checkout), and feeds whose entries are unchanged
 are not rendered again. Starting from nothing or from a state gives the same bytes; the cache only
 saves work. ``builder.SiteBuilder`` and ``builder.LiveBuilder`` read and store that state.
 """
@@ -18,32 +19,33 @@ import dataclasses
 import hashlib
 import marshal
 from bisect import bisect_left
-from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from typing import Any
-from typing import Final
 from typing import cast
 
 from feeds.build.cache import BuildState
-from feeds.build.cache import FileRecord
-from feeds.build.cache import cache_context
 from feeds.build.cache import paused_gc
 from feeds.build.cache import read_shards
-from feeds.build.cache import read_state
 from feeds.build.cache import shard_of
+from feeds.build.changes import FILE_VERSION
+from feeds.build.changes import RECORD_CONTENT
+from feeds.build.changes import RECORD_SIZE
+from feeds.build.changes import RECORD_VERSION
+from feeds.build.changes import Reading
+from feeds.build.changes import RecordsRead
+from feeds.build.changes import read_changes
 from feeds.build.documents import render_plan
 from feeds.build.read import Progress
 from feeds.build.read import byte_limit
 from feeds.build.read import read_files
 from feeds.build.read import reported
+from feeds.build.read import same_bytes
 from feeds.build.read import too_big_record
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentError
 from feeds.model import ArchiveMode
-from feeds.model import Article
 from feeds.model import Site
 from feeds.plan.archives import ARCHIVES
 from feeds.plan.channels import channel_warnings
@@ -62,20 +64,7 @@ from feeds.render.site import Documents
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
 from feeds.source.scan import scan_warnings
-from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
-
-#: ``records_read(state, touched)``: called once a build's file records are all known, before it
-#: plans, with the state its result will carry and the sources it read or found removed.
-RecordsRead = Callable[[BuildState, Sequence[str]], None]
-#: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, inode) with
-#: the same fields of a ``ContentFile``.
-_FILE_SOURCE: Final = 0
-_FILE_SIZE: Final = 1
-_RECORD_VERSION = slice(0, 3)
-_FILE_VERSION = slice(1, 4)
-#: What reading gives per file, for the report: source → (error, warnings).
-Reports = dict[str, tuple[Any, Any]]
 
 
 @dataclass(frozen=True)
@@ -91,6 +80,8 @@ class BuildResult:
     state: BuildState = field(default_factory=BuildState, repr=False)  #: for the next build
     changed: tuple[str, ...] = ()  #: files read by this build (the rest came from the state)
     removed: tuple[str, ...] = ()  #: files of the state that are gone
+    #: files with a new time or inode whose bytes were those of their record (kept, not parsed)
+    refreshed: tuple[str, ...] = ()
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
     replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index
     plan: Plan | None = field(default=None, repr=False)  #: ``build_every_entry``'s, for the next one
@@ -98,6 +89,11 @@ class BuildResult:
     @property
     def parsed(self) -> int:
         return len(self.changed)
+
+    @property
+    def touched(self) -> tuple[str, ...]:
+        """The files whose records this build changed: read, refreshed or removed."""
+        return (*self.changed, *self.refreshed, *self.removed)
 
     @property
     def entries(self) -> int:
@@ -118,20 +114,6 @@ class BuildResult:
         return sum(1 for name in self.documents if name.startswith(f"{ARCHIVES}/"))
 
 
-@dataclass
-class _Reading:
-    """The file records of a build: the unchanged ones from the last state, the rest read now."""
-
-    found: list[ContentFile]
-    previous: BuildState
-    state: BuildState  #: the records for the next build (files too big for the limit left out)
-    articles: dict[str, Article]  #: articles read in this process, by source
-    indexes: list[FileIndex]  #: of every file read without error, in path order
-    read: tuple[str, ...]
-    removed: tuple[str, ...]
-    reports: Reports
-
-
 def build_site(
     settings: Settings,
     state: BuildState | None = None,
@@ -150,7 +132,7 @@ def build_site(
     """
     _check_content(settings)
     with paused_gc():
-        reading = _read_changes(settings, state or BuildState(), found, jobs, progress)
+        reading = read_changes(settings, state or BuildState(), found, jobs, progress)
         plan = plan_site(reading.indexes, settings, _archived(settings))
         return _finish(settings, plan, reading)
 
@@ -178,7 +160,11 @@ def build_with_memo(
             result = _build_from_memo(settings, state, state.memo, found, jobs, progress, records_read)
             if result is not None:
                 return result
-        reading = _read_changes(settings, state, found, jobs, progress, records_read)
+        reading = read_changes(settings, state, found, jobs, progress, records_read)
+        if state.memo is not None and not archived:
+            result = _replan_after_reading(settings, state.memo, reading)
+            if result is not None:
+                return result
         # A few more entries than the feeds show, and the census, for the next replan.
         if archived:  # archives hold every entry: a memo of the first few cannot replan them
             return _finish(settings, plan_site(reading.indexes, settings, True), reading)
@@ -186,6 +172,32 @@ def build_with_memo(
         result = _finish(settings, plan, reading)
         result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
         return result
+
+
+def _replan_after_reading(settings: Settings, memo: Memo, reading: Reading) -> BuildResult | None:
+    """A build that replans from the memo after every record was read: after a fresh checkout
+    every file has a new version, but those with the same bytes kept their records, and the few
+    that really changed may still be replanned. None when the memo cannot be used."""
+    touched = (*reading.read, *reading.removed)
+    if memo.settings != repr(settings) or len(touched) > MAX_CHANGES:
+        return None
+    before: dict[str, FileIndex | None] = {}
+    for source in touched:
+        old = reading.previous.files.get(source)
+        at = bisect_left(memo.versions, (source,))
+        if at < len(memo.versions) and memo.versions[at][0] == source:
+            if old is None or old[RECORD_VERSION] != memo.versions[at][FILE_VERSION]:
+                return None  # the cache is not the one the memo was planned with
+            before[source] = old.indexed
+    after = {source: reading.state.files[source].indexed for source in reading.read}
+    replanned = replan(memo, before, after, settings)
+    if replanned is None:
+        return None
+    plan, replanned_memo = replanned
+    result = _finish(settings, plan, reading)
+    versions = _versions(reading.found)
+    result.state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reading.reports)
+    return dataclasses.replace(result, replanned=True)
 
 
 def build_every_entry(
@@ -207,7 +219,7 @@ def build_every_entry(
     """
     _check_content(settings)
     with paused_gc():
-        reading = _read_changes(settings, state or BuildState(), found, jobs, progress)
+        reading = read_changes(settings, state or BuildState(), found, jobs, progress)
         plan = None
         if previous_plan is not None and len(reading.read) + len(reading.removed) <= MAX_CHANGES:
             known = reading.previous.files.get
@@ -246,58 +258,6 @@ def _versions(found: Sequence[ContentFile]) -> list[Version]:
     return cast("list[Version]", list(map(tuple, found)))
 
 
-def _read_changes(
-    settings: Settings,
-    previous: BuildState,
-    found: list[ContentFile] | None,
-    jobs: int | None,
-    progress: Progress | None,
-    records_read: RecordsRead | None = None,
-) -> _Reading:
-    """Every file's record: the previous state's where the file is the same version, else read."""
-    if found is None:
-        found = scan_content(settings.content_dir)
-    context = cache_context(settings)
-    if previous.context and previous.context != context:
-        previous = BuildState()  # records read for another time zone, other keywords or channels
-    if previous.origin is not None:  # a state read without its file records
-        full = read_state(*previous.origin)
-        previous = BuildState(full.files, previous.documents, previous.summary, full.shards, context=context)
-    records: dict[str, FileRecord] = {}
-    changed: list[ContentFile] = []
-    known = previous.files.get
-    limit = byte_limit(settings)
-    too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once
-    for file in found:  # once per content file on every build: positions, not attribute lookups
-        source = file[_FILE_SOURCE]
-        old = known(source)
-        if file[_FILE_SIZE] > limit:
-            records[source] = too_big_record(file, settings)
-            too_big.add(source)
-        elif old is not None and old[_RECORD_VERSION] == file[_FILE_VERSION]:
-            # Keyed by the index's own copy of the path where there is one, not by this scan's:
-            # a server then keeps one string per file across rebuilds instead of two.
-            records[source if old.indexed is None else old.indexed[SOURCE]] = old
-        else:
-            changed.append(file)
-    articles = read_files(changed, settings, records, jobs, progress)
-    ordered = [records[file.source] for file in found]
-    removed = tuple(previous.files.keys() - records.keys())
-    read = tuple(file.source for file in changed)
-    state = BuildState(
-        {s: r for s, r in records.items() if s not in too_big} if too_big else records,
-        shards=previous.shards,
-        context=context,
-    )
-    if records_read is not None:
-        records_read(state, (*read, *removed))
-    reports = {
-        f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
-    }
-    indexes = [r.indexed for r in ordered if r.indexed is not None]
-    return _Reading(found, previous, state, articles, indexes, read, removed, reports)
-
-
 def _build_from_memo(
     settings: Settings,
     previous: BuildState,
@@ -323,7 +283,7 @@ def _build_from_memo(
         if version is None:
             continue  # new since the memo's build
         record = records.get(source)
-        if record is None or record[_RECORD_VERSION] != version[_FILE_VERSION]:
+        if record is None or record[RECORD_VERSION] != version[FILE_VERSION]:
             return None  # the cache is not the one the memo was planned with
         before[source] = record.indexed
     for source in removed:
@@ -334,7 +294,19 @@ def _build_from_memo(
     for file in files:
         if file.source in too_big:
             records[file.source] = too_big_record(file, settings)
-    articles = read_files([f for f in files if f.source not in too_big], settings, records, jobs, progress)
+    same_size = [
+        (file, old)
+        for file in files
+        if file.source in before and file.source not in too_big
+        and (old := records[file.source])[RECORD_SIZE] == file.size and old[RECORD_CONTENT] is not None
+    ]  # fmt: skip
+    refreshed, _ = same_bytes(same_size, settings.content_dir, jobs) if same_size else ({}, [])
+    records.update(refreshed)
+    for source in refreshed:  # the same index as before: nothing to replan
+        del before[source]
+    to_read = [f for f in files if f.source not in too_big and f.source not in refreshed]
+    articles = read_files(to_read, settings, records, jobs, progress)
+    changed_sources = [source for source in changed_sources if source not in refreshed]
     replanned = replan(
         memo, before, {source: records[source].indexed for source in changed_sources}, settings
     )
@@ -343,7 +315,7 @@ def _build_from_memo(
     kept = {s: r for s, r in records.items() if s not in too_big}
     state = BuildState(kept, shards=held, context=previous.context)
     if records_read is not None:
-        records_read(state, touched)
+        records_read(state, touched, refreshed.keys())
     plan, replanned_memo = replanned
     reports = dict(memo.reports)  # the unchanged files' reports, then the changed files' new ones
     for source in touched:
@@ -352,7 +324,17 @@ def _build_from_memo(
         if record is not None and (record.error or record.warnings):
             reports[source] = (record.error, record.warnings)
     reports = dict(sorted(reports.items()))
-    reading = _Reading(found, previous, state, articles, [], tuple(changed_sources), tuple(removed), reports)
+    reading = Reading(
+        found,
+        previous,
+        state,
+        articles,
+        [],
+        tuple(changed_sources),
+        tuple(removed),
+        reports,
+        tuple(refreshed),
+    )
     result = _finish(
         settings, plan, reading, articles=len(found) - sum(e is not None for e, _ in reports.values())
     )
@@ -360,7 +342,7 @@ def _build_from_memo(
     return dataclasses.replace(result, replanned=True)
 
 
-def _finish(settings: Settings, plan: Plan, reading: _Reading, articles: int | None = None) -> BuildResult:
+def _finish(settings: Settings, plan: Plan, reading: Reading, articles: int | None = None) -> BuildResult:
     """The shared end of every build: full entries and documents for the plan, and the report."""
     rendered = render_plan(plan, reading.previous.documents, reading.articles, settings, reading.state.files)
     errors, warnings = reported(settings.content_dir, reading.reports)
@@ -377,5 +359,6 @@ def _finish(settings: Settings, plan: Plan, reading: _Reading, articles: int | N
         state=reading.state,
         changed=reading.read,
         removed=reading.removed,
+        refreshed=reading.refreshed,
         rendered=rendered.fresh,
     )

@@ -31,6 +31,7 @@ from feeds.source.match import Matcher
 from feeds.source.match import MatchSpec
 from feeds.source.match import match_spec
 from feeds.source.match import matcher_of
+from feeds.source.parse import file_digest
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import ContentRoot
@@ -195,7 +196,8 @@ def _read_one(
     warnings = tuple((p.line, p.message) for p in problems)
     indexed = index_article(article, digest, matcher)
     filtering = (search_text(article), brief(article, digest))
-    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, filtering)
+    content = None if article.dated_from_file else digest  # the digest of the bytes alone
+    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, filtering, content)
     return record, article
 
 
@@ -251,3 +253,57 @@ def reported(
             errors.append(ContentError(path, *error))
         warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
     return tuple(errors), tuple(warnings)
+
+
+def same_bytes(
+    candidates: Sequence[tuple[ContentFile, FileRecord]], root: Path, jobs: int | None
+) -> tuple[dict[str, FileRecord], list[ContentFile]]:
+    """Of files whose size matches their record but whose time or inode does not (a fresh checkout,
+    a copy, a ``touch``): the records that still hold, now for the file's new version, because its
+    bytes are the ones the record's ``content`` digest names; and the files that must be read.
+
+    Reading and digesting a file costs a tenth of parsing it; after a checkout of 100,000 files
+    the worker processes share the work, as they share reading.
+    """
+    jobs = jobs or 2 * (os.cpu_count() or 1)
+    files = [(file.source, file.size, file.mtime_ns, file.inode) for file, _ in candidates]
+    expected = [record.content for _, record in candidates]
+    if jobs > 1 and len(candidates) >= PARALLEL_MIN_FILES:
+        batches = [
+            (str(root), files[start : start + _CHUNK], expected[start : start + _CHUNK])
+            for start in range(0, len(files), _CHUNK)
+        ]
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+            same = [flag for flags in pool.map(_same_batch, batches) for flag in flags]
+    else:
+        same = _same_batch((str(root), files, expected))
+    kept: dict[str, FileRecord] = {}
+    differ: list[ContentFile] = []
+    for (file, record), unchanged in zip(candidates, same, strict=True):
+        if unchanged:
+            kept[file.source] = as_record((file.size, file.mtime_ns, file.inode, *record[3:]))
+        else:
+            differ.append(file)
+    return kept, differ
+
+
+def _same_batch(batch: tuple[str, Sequence[tuple[str, int, int, int]], Sequence[str | None]]) -> list[bool]:
+    """Worker process (or this one): whether each file's bytes have the expected digest.
+
+    One read of its size and a byte more, rather than ``read_file``'s fstat and read to the end:
+    three system calls instead of five (a file that grew or shrank is read again anyway).
+    """
+    root, files, expected = batch
+    same = []
+    for (source, size, _, _), digest in zip(files, expected, strict=True):
+        try:
+            handle = os.open(file_path(root, source), os.O_RDONLY)
+            try:
+                data = os.read(handle, size + 1)
+            finally:
+                os.close(handle)
+        except OSError:
+            same.append(False)  # reading it again reports why
+            continue
+        same.append(digest is not None and len(data) == size and file_digest(data) == digest)
+    return same

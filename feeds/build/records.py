@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Collection
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class RecordWriter:
         self.child: int | None = None
         self.staged = folder / self.STAGED
 
-    def __call__(self, state: BuildState, touched: Sequence[str]) -> None:
+    def __call__(self, state: BuildState, touched: Sequence[str], kept: Collection[str] = ()) -> None:
         if len(touched) < self.MIN_FILES or not hasattr(os, "fork") or threading.active_count() > 1:
             return
         shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
@@ -49,7 +50,7 @@ class RecordWriter:
             code = 1
             try:
                 changed = None if self.everything else touched
-                write_records(self.folder, self.context, state, changed, into=self.staged)
+                write_records(self.folder, self.context, state, changed, into=self.staged, kept=kept)
                 code = 0
             finally:
                 os._exit(code)

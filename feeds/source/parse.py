@@ -32,7 +32,8 @@ _FIRST_YEAR, _LAST_YEAR = 1900, 9999
 def load_file(
     path: str | Path, source: str, tz: tzinfo, within: ContentRoot | None = None, inode: int | None = None
 ) -> tuple[Article, list[ContentError], str]:
-    """One file → its article, the warnings about it, and its ``file_digest``.
+    """One file → its article, the warnings about it, and its ``file_digest``: of its bytes, and of
+    its modification time when that dates the article (then the time is content too).
 
     ``within`` and ``inode``: see ``read_file``. Raises ContentError naming ``path`` when the file
     cannot be read or used.
@@ -46,13 +47,16 @@ def load_file(
     except ContentError as e:
         raise ContentError(path, e.line, e.message) from None
     warnings = [ContentError(path, p.line, p.message) for p in problems]
-    return article, warnings, file_digest(data, mtime_ns)
+    return article, warnings, file_digest(data, mtime_ns if article.dated_from_file else None)
 
 
-def file_digest(data: bytes, mtime_ns: int) -> str:
-    """Identifies one version of a file: its bytes, and its time (which dates undated articles)."""
+def file_digest(data: bytes, mtime_ns: int | None = None) -> str:
+    """Identifies one version of a file: its bytes, and its time when given (an article without a
+    date of its own is dated by it). Without a time, a copy of the file with the same bytes (a
+    fresh checkout) has the same digest."""
     digest = hashlib.blake2b(data, digest_size=12)
-    digest.update(mtime_ns.to_bytes(8, "little", signed=True))
+    if mtime_ns is not None:
+        digest.update(mtime_ns.to_bytes(8, "little", signed=True))
     return digest.hexdigest()
 
 

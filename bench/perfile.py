@@ -1,0 +1,104 @@
+"""CPU time per article file, by style of front matter, in one process: where a cold build's time goes.
+
+Usage::
+
+    python bench/perfile.py [--files 2000] [--style block,flow,mixed,wild] [--workdir /tmp/feeds-perfile]
+
+For each style, generates a corpus of ``--files`` articles (reused while bench/corpus.py and
+bench/styles.py stay the same), then prints the CPU time (``time.process_time``, best of five
+passes over every file) of: reading and decoding a file; reading its front matter's YAML (the fast
+path where it can, else PyYAML) and PyYAML alone; splitting, YAML and the field-by-field reading
+into an ``Article``; and ``load_file``, which does all of that and digests the file. CPU time, in one
+process, varies less than a build's wall time on a shared machine; a build spreads the files over
+its read workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from corpus import generate
+from styles import STYLES
+
+from feeds.source.fields import FrontMatterReader
+from feeds.source.front_matter import _DIFFERENT
+from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import ReferenceHandler
+from feeds.source.front_matter import fast_load
+from feeds.source.parse import _decode
+from feeds.source.parse import load_file
+from feeds.source.scan import file_path
+from feeds.source.scan import read_file
+from feeds.source.scan import scan_content
+
+BENCH = Path(__file__).resolve().parent
+UTC = ZoneInfo("UTC")
+
+
+def best(function: Callable[[Any], object], items: Sequence[Any], passes: int = 5) -> float:
+    """The least CPU time of ``passes`` passes over ``items``, in µs per item."""
+    times = []
+    for _ in range(passes):
+        started = time.process_time()
+        for item in items:
+            function(item)
+        times.append((time.process_time() - started) / len(items) * 1e6)
+    return min(times)
+
+
+def corpus(workdir: Path, files: int, style: str) -> Path:
+    folder = workdir / f"{style}-{files}"
+    stamp = folder.with_suffix(".json")
+    key = hashlib.sha256((BENCH / "corpus.py").read_bytes() + (BENCH / "styles.py").read_bytes()).hexdigest()
+    if not (stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == key):
+        if folder.exists():
+            for path in sorted(folder.rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+        generate(files, folder, seed=1, style=style)
+        stamp.write_text(json.dumps(key), encoding="utf-8")
+    return folder
+
+
+def measure(root: Path) -> dict[str, float]:
+    paths = [file_path(root, f.source) for f in scan_content(root)]
+    texts = [_decode(read_file(path)[0], path) for path in paths]
+    with_front = [text for text in texts if text.startswith("---")]
+    fronts = [FRONT_MATTER.split(text)[0] for text in with_front]
+    reference = ReferenceHandler()
+    return {
+        "fast path": 100 * sum(fast_load(front) is not _DIFFERENT for front in fronts) / len(fronts),
+        "read+decode": best(lambda path: _decode(read_file(path)[0], path), paths),
+        "YAML": best(FRONT_MATTER.load, fronts),
+        "PyYAML alone": best(reference.load, fronts, 1),
+        "split+YAML+fields": best(lambda text: FrontMatterReader(text, "x.md", UTC).article(0), with_front),
+        "load_file": best(lambda path: load_file(path, "x.md", UTC), paths),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--style", default=",".join(STYLES))
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/feeds-perfile"))
+    args = parser.parse_args()
+    print("| style | fast path | read+decode µs | YAML µs | PyYAML alone µs | split+YAML+fields µs ", end="")
+    print("| load_file µs |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for style in args.style.split(","):
+        found = measure(corpus(args.workdir, args.files, style))
+        print(
+            f"| {style} | {found['fast path']:.1f}% | {found['read+decode']:.0f} | {found['YAML']:.0f} "
+            f"| {found['PyYAML alone']:.0f} | {found['split+YAML+fields']:.0f} | {found['load_file']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

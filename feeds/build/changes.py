@@ -1,0 +1,118 @@
+"""The file records a build starts from: the last state's where a file is the same version (its
+size, time and inode; or its size and bytes, after a fresh checkout), the rest read now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from typing import Final
+
+from feeds.build.cache import BuildState
+from feeds.build.cache import FileRecord
+from feeds.build.cache import cache_context
+from feeds.build.cache import read_state
+from feeds.build.read import Progress
+from feeds.build.read import byte_limit
+from feeds.build.read import read_files
+from feeds.build.read import same_bytes
+from feeds.build.read import too_big_record
+from feeds.config import Settings
+from feeds.model import Article
+from feeds.source.scan import ContentFile
+from feeds.source.scan import scan_content
+from feeds.source.summary import SOURCE
+from feeds.source.summary import FileIndex
+
+#: ``records_read(state, touched, kept)``: called once a build's file records are all known, before
+#: it plans, with the state its result will carry, the sources it read, refreshed or found removed,
+#: and the refreshed ones (their record kept under a new version: same size and bytes).
+RecordsRead = Callable[[BuildState, Sequence[str], Collection[str]], None]
+#: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, inode) with
+#: the same fields of a ``ContentFile``.
+FILE_SOURCE: Final = 0
+FILE_SIZE: Final = 1
+RECORD_VERSION = slice(0, 3)
+FILE_VERSION = slice(1, 4)
+RECORD_SIZE: Final = 0
+RECORD_CONTENT: Final = 7
+#: What reading gives per file, for the report: source → (error, warnings).
+Reports = dict[str, tuple[Any, Any]]
+
+
+@dataclass
+class Reading:
+    """The file records of a build: the unchanged ones from the last state, the rest read now."""
+
+    found: list[ContentFile]
+    previous: BuildState
+    state: BuildState  #: the records for the next build (files too big for the limit left out)
+    articles: dict[str, Article]  #: articles read in this process, by source
+    indexes: list[FileIndex]  #: of every file read without error, in path order
+    read: tuple[str, ...]
+    removed: tuple[str, ...]
+    reports: Reports
+    refreshed: tuple[str, ...] = ()
+
+
+def read_changes(
+    settings: Settings,
+    previous: BuildState,
+    found: list[ContentFile] | None,
+    jobs: int | None,
+    progress: Progress | None,
+    records_read: RecordsRead | None = None,
+) -> Reading:
+    """Every file's record: the previous state's where the file is the same version, else read."""
+    if found is None:
+        found = scan_content(settings.content_dir)
+    context = cache_context(settings)
+    if previous.context and previous.context != context:
+        previous = BuildState()  # records read for another time zone, other keywords or channels
+    if previous.origin is not None:  # a state read without its file records
+        full = read_state(*previous.origin)
+        previous = BuildState(full.files, previous.documents, previous.summary, full.shards, context=context)
+    records: dict[str, FileRecord] = {}
+    changed: list[ContentFile] = []
+    same_size: list[tuple[ContentFile, FileRecord]] = []  # new time or inode: maybe the same bytes
+    known = previous.files.get
+    limit = byte_limit(settings)
+    too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once
+    for file in found:  # once per content file on every build: positions, not attribute lookups
+        source = file[FILE_SOURCE]
+        old = known(source)
+        if file[FILE_SIZE] > limit:
+            records[source] = too_big_record(file, settings)
+            too_big.add(source)
+        elif old is not None and old[RECORD_VERSION] == file[FILE_VERSION]:
+            # Keyed by the index's own copy of the path where there is one, not by this scan's:
+            # a server then keeps one string per file across rebuilds instead of two.
+            records[source if old.indexed is None else old.indexed[SOURCE]] = old
+        elif old is not None and old[RECORD_SIZE] == file[FILE_SIZE] and old[RECORD_CONTENT] is not None:
+            same_size.append((file, old))
+        else:
+            changed.append(file)
+    refreshed: tuple[str, ...] = ()
+    if same_size:
+        kept, differ = same_bytes(same_size, settings.content_dir, jobs)
+        records.update(kept)
+        refreshed = tuple(kept)
+        changed = sorted(changed + differ)
+    articles = read_files(changed, settings, records, jobs, progress)
+    ordered = [records[file.source] for file in found]
+    removed = tuple(previous.files.keys() - records.keys())
+    read = tuple(file.source for file in changed)
+    state = BuildState(
+        {s: r for s, r in records.items() if s not in too_big} if too_big else records,
+        shards=previous.shards,
+        context=context,
+    )
+    if records_read is not None:
+        records_read(state, (*read, *refreshed, *removed), refreshed)
+    reports = {
+        f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
+    }
+    indexes = [r.indexed for r in ordered if r.indexed is not None]
+    return Reading(found, previous, state, articles, indexes, read, removed, reports, refreshed)
