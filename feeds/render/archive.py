@@ -26,6 +26,7 @@ from feeds.model import EntryContent
 from feeds.model import FeedOptions
 from feeds.model import Format
 from feeds.model import Image
+from feeds.model import RelatedMode
 from feeds.render.context import FeedContext
 from feeds.render.context import document_url
 from feeds.render.context import image_type
@@ -40,14 +41,15 @@ from feeds.render.pages import archive_entry_html
 from feeds.render.pages import archive_page_bytes
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
-_MEDIA = 'xmlns:media="http://search.yahoo.com/mrss/"'
 _NAMESPACES = {
-    Format.ATOM: f'xmlns="http://www.w3.org/2005/Atom" xmlns:fh="{HISTORY_NS}" {_MEDIA}',
+    Format.ATOM: f'xmlns="http://www.w3.org/2005/Atom" xmlns:fh="{HISTORY_NS}"',
     Format.RSS: (
         'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        f'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:fh="{HISTORY_NS}" {_MEDIA}'
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:fh="{HISTORY_NS}"'
     ),
 }
+#: Stands for the way from a page to the site root in a page fragment (pages sit at two depths).
+_ROOT = b"\0root\0"
 _HTML = "html"
 
 
@@ -80,6 +82,9 @@ class Fragments:
         self.scheme = _attr(settings.url("topics/"))
         self._made: dict[str, dict[str, bytes]] = {}
         self._contents: dict[str, str] = {}  #: entry id → content HTML, for every format
+        self._summaries: dict[str, str] = {}  #: entry id → its summary, for every format
+        # Related items are entries of their own in the archives unless they are only links.
+        self.related = settings.related is RelatedMode.LINKS
         # The JSON items come from the feeds' own code, through a context of no channel in particular.
         options = FeedOptions(entry_content=settings.archive_content)
         channel = Channel("", "", "", (), 0, options=options)
@@ -92,7 +97,11 @@ class Fragments:
             made = self._made[kind] = {}
         fragment = made.get(entry.id)
         if fragment is None:
-            fragment = made[entry.id] = self._make(entry, kind)
+            if kind != _HTML and kind.startswith(_HTML):  # made once for every depth: the root put in after
+                fragment = self.of(entry, _HTML).replace(_ROOT, kind[len(_HTML) :].encode())
+            else:
+                fragment = self._make(entry, kind)
+            made[entry.id] = fragment
         return fragment
 
     def _make(self, entry: Entry, kind: str) -> bytes:
@@ -103,9 +112,10 @@ class Fragments:
         if kind == Format.JSON.value:
             if self.full:
                 self.content(entry)
-            item = json.dumps(json_item(self._context, entry), ensure_ascii=False, indent=2)
-            return ("    " + item.replace("\n", "\n    ")).encode("utf-8")
-        return archive_entry_html(entry, kind[len(_HTML) :]).encode("utf-8")
+            # One line per item: json's C encoder does not indent.
+            item = json.dumps(json_item(self._context, entry), ensure_ascii=False, separators=(",", ": "))
+            return f"    {item}".encode()
+        return archive_entry_html(entry, _ROOT.decode()).encode("utf-8")
 
     def content(self, entry: Entry) -> str:
         """The entry's content HTML, made once for every format."""
@@ -115,7 +125,12 @@ class Fragments:
         return made
 
     def summary(self, entry: Entry) -> str:
-        return entry.summary if self.full else summary_text(entry)
+        if self.full:
+            return entry.summary
+        made = self._summaries.get(entry.id)
+        if made is None:
+            made = self._summaries[entry.id] = summary_text(entry)
+        return made
 
     def link(self, entry: Entry) -> str:
         if entry.url is None and entry.page is not None:
@@ -143,17 +158,14 @@ class Fragments:
         if entry.category:
             out.append(f'    <category term="{_attr(entry.category)}"/>\n')
         out.append(f"    <published>{when}</published>\n")
-        links = [("related", link.url, link.title) for link in entry.related]
+        links = [("related", link.url, link.title) for link in entry.related] if self.related else []
         if entry.via is not None:
             links.append(("via", entry.via.url, entry.via.title))
         for rel, url, title in links:
             out.append(f'    <link rel="{rel}" href="{_attr(url)}" title="{_attr(title)}"/>\n')
-        if entry.image is not None and image_type(entry.image.url):
-            out.append(
-                f'    <link rel="enclosure" type="{image_type(entry.image.url)}" '
-                f'href="{_attr(entry.image.url)}"/>\n'
-            )
-        out.append(_media(entry.image, "    "))
+        image = _image(entry.image)
+        if image:
+            out.append(f'    <link rel="enclosure" type="{image[1]}" href="{image[0]}"/>\n')
         out.append("  </entry>\n")
         return "".join(out)
 
@@ -171,33 +183,23 @@ class Fragments:
             out.append(f'      <category domain="{self.scheme}">{_text(topic.name)}</category>\n')
         if entry.category:
             out.append(f"      <category>{_text(entry.category)}</category>\n")
-        if entry.image is not None and image_type(entry.image.url):
-            out.append(
-                f'      <enclosure url="{_attr(entry.image.url)}" length="0" '
-                f'type="{image_type(entry.image.url)}"/>\n'
-            )
+        image = _image(entry.image)
+        if image:  # RSS 2.0 requires a length; 0 when it is unknown (RSS Advisory Board)
+            out.append(f'      <enclosure url="{image[0]}" length="0" type="{image[1]}"/>\n')
         out.append(f"      <pubDate>{format_datetime(entry.published)}</pubDate>\n")
         if entry.provider is not None:
             out.append(f"      <dc:creator>{_text(entry.provider.name)}</dc:creator>\n")
-        out.append(_media(entry.image, "      "))
         out.append("    </item>\n")
         return "".join(out)
 
 
-def _media(image: Image | None, indent: str) -> str:
-    """Media RSS, as the feeds have it (``atom_rss._add_media``)."""
+def _image(image: Image | None) -> tuple[str, str] | None:
+    """An image as an enclosure: its URL as an attribute and its type, when the type is known.
+    (Archives leave out Media RSS, which repeats the image twice more, to keep their size down.)"""
     if image is None:
-        return ""
-    size = "".join(
-        f' {name}="{value}"' for name, value in (("width", image.width), ("height", image.height)) if value
-    )
+        return None
     media_type = image_type(image.url)
-    kind = f' type="{media_type}"' if media_type else ""
-    url = _attr(image.url)
-    return (
-        f'{indent}<media:content url="{url}" medium="image"{size}{kind}/>\n'
-        f'{indent}<media:thumbnail url="{url}"{size}/>\n'
-    )
+    return (_attr(image.url), media_type) if media_type else None
 
 
 def archive_title(channel: Channel, part: ArchivePart) -> str:
