@@ -112,9 +112,15 @@ class Fragments:
         if kind == Format.JSON.value:
             if self.full:
                 self.content(entry)
+            item = json_item(self._context, entry)
+            # What the feeds' items say twice (summary feeds' content_text is the summary; the
+            # dates are one) is said once: archives hold every entry, and bytes add up.
+            if "summary" in item and item["summary"] == item.get("content_text"):
+                del item["summary"]
+            if "date_modified" in item and item["date_modified"] == item.get("date_published"):
+                del item["date_modified"]
             # One line per item: json's C encoder does not indent.
-            item = json.dumps(json_item(self._context, entry), ensure_ascii=False, separators=(",", ": "))
-            return f"    {item}".encode()
+            return f"    {json.dumps(item, ensure_ascii=False, separators=(',', ': '))}".encode()
         return archive_entry_html(entry, _ROOT.decode()).encode("utf-8")
 
     def content(self, entry: Entry) -> str:
@@ -363,6 +369,9 @@ def split_month(
         for fmt in ctx.settings.formats
     ]
     kinds.append((_page_kind(stem), len(_page(ctx, probe, [])), 0))
+    lengths = [[len(fragments.of(entry, kind)) + extra for entry in entries] for kind, _, extra in kinds]
+    if all(empty + sum(sizes) <= budget for (_, empty, _), sizes in zip(kinds, lengths, strict=True)):
+        return [len(entries)]  # the usual case: the whole month fits
     counts: list[int] = []
     sizes = [empty for _, empty, _ in kinds]
     count = 0

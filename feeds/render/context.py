@@ -24,7 +24,12 @@ _IMAGE_TYPES = {
 def image_type(url: str) -> str | None:
     """MIME type of an image URL from its file extension, or None when it cannot be told."""
     path = url.split("?", 1)[0].split("#", 1)[0]
-    return _IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
+    name = path.rsplit("/", 1)[-1]
+    if name in ("", ".", ".."):  # what PurePosixPath normalises ("a/b.png/", "a/b.png/.")
+        name = PurePosixPath(path).name
+    # The suffix as PurePosixPath.suffix has it (called for every entry of every archive).
+    dot = name.rfind(".")
+    return _IMAGE_TYPES.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
 
 
 def url_path(path: str) -> str:
