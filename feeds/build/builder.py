@@ -274,9 +274,10 @@ def check_cache_folder(folder: Path, settings: Settings) -> None:
     name (``summary``, ``memo``) in a folder of the user's. Raises ConfigError otherwise.
     """
     if settings.cache_dir is not None and not is_cache_folder(folder):
+        # Named by the folder: it may come from the config's `cache` or from `--cache`.
         raise ConfigError(
-            settings.config_path, "cache",
-            f"{folder} holds other files and no {CACHE_TAG}; give a new or empty folder for the cache",
+            folder, None,
+            f"holds other files and no {CACHE_TAG}; give a new or empty folder for the build cache",
         )  # fmt: skip
 
 
