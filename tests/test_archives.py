@@ -24,6 +24,7 @@ from feeds.model import Format
 from feeds.plan.archives import archive_paths
 from tests.conftest import BASE_URL
 from tests.conftest import make_settings
+from tests.helpers import ATOM_SCHEMA
 
 ATOM = "http://www.w3.org/2005/Atom"
 FH = "http://purl.org/syndication/history/1.0"
@@ -265,3 +266,33 @@ def test_archives_off_writes_none(root: Path) -> None:
     assert not result.archives
     assert b"prev-archive" not in result.documents["all.atom"]
     assert b"next_url" not in result.documents["all.json"]
+
+
+RELAX_NG = etree.RelaxNG(etree.parse(str(ATOM_SCHEMA)))
+
+
+def test_every_archive_is_valid_atom_and_links_another(root: Path) -> None:
+    """RFC 4287's schema; and no archive without prev-archive or next-archive, which the W3C
+    validator calls incomplete (a channel's only month comes in two parts)."""
+    documents = build_site(settings_for(root, max_items=1)).documents
+    for path, body in documents.items():
+        if path.endswith(".atom"):
+            tree = etree.fromstring(body)
+            assert RELAX_NG.validate(tree), (path, RELAX_NG.error_log.last_error)
+            rels = {link.get("rel") for link in tree.findall(f"{{{ATOM}}}link")}
+            if path.startswith("archives/"):
+                assert rels & {"prev-archive", "next-archive"}, path
+
+
+def test_a_channel_of_one_month_has_two_parts_and_one_of_one_entry_none(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    for number in range(4):  # AI: four entries in March; Space: one
+        topics = ["AI", "Space"] if number == 0 else ["AI"]
+        (content / f"{number}.md").write_text(article(number, 3, number + 1, topics), encoding="utf-8")
+    result = build_site(settings_for(tmp_path))
+    ai = sorted(p for p in result.documents if p.startswith("archives/topics/ai/") and p.endswith(".atom"))
+    assert ai == ["archives/topics/ai/2021-03-2.atom", "archives/topics/ai/2021-03.atom"]
+    assert not [p for p in result.documents if p.startswith("archives/topics/space/")]
+    assert b"prev-archive" not in result.documents["topics/space.atom"]
+    assert_chains_whole(result)
