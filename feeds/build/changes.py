@@ -73,7 +73,10 @@ def read_changes(
         previous = BuildState()  # records read for another time zone, other keywords or channels
     if previous.origin is not None:  # a state read without its file records
         full = read_state(*previous.origin)
-        previous = BuildState(full.files, previous.documents, previous.summary, full.shards, context=context)
+        previous = BuildState(
+            full.files, previous.documents, previous.summary, full.shards, context=context,
+            stored_documents=previous.stored_documents,
+        )  # fmt: skip
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
     same_size: list[tuple[ContentFile, FileRecord]] = []  # new time or inode: maybe the same bytes

@@ -348,6 +348,7 @@ def _finish(settings: Settings, plan: Plan, reading: Reading, articles: int | No
     errors, warnings = reported(settings.content_dir, reading.reports)
     warnings = scan_warnings(reading.found) + warnings
     reading.state.documents = rendered.cache
+    reading.state.stored_documents = reading.previous.stored_documents  # what the cache folder holds
     topics = {channel.topic.slug for channel in plan.channels if channel.topic is not None}
     return BuildResult(
         documents=rendered.documents,

@@ -1,0 +1,72 @@
+"""The cache keeps entries' pages in files of their own, and a build rewrites only the cache files
+whose documents changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from feeds.build import SiteBuilder
+from feeds.build.cache import cache_folder
+from feeds.build.cache import document_file
+from feeds.config import Settings
+from feeds.config import load_settings
+from tests.helpers import edit
+
+
+def _plain(content: Path, number: int) -> Path:
+    path = content / f"plain-{number:02d}.txt"
+    path.write_text(f"Plain story number {number} – Wire\n\nIts only paragraph.\n", encoding="utf-8")
+    return path
+
+
+def _settings(project: Path) -> Settings:
+    for number in range(12):
+        _plain(project / "content", number)
+    return load_settings(project / "config" / "feeds.yaml", output_dir=project / "public")
+
+
+def _cache_files(settings: Settings) -> dict[str, int]:
+    folder = cache_folder(settings.output_dir)
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name.startswith("documents")}
+
+
+def test_entry_pages_are_spread_over_shards_and_feeds_kept_together() -> None:
+    assert document_file("all.atom") == document_file("topics/ai.rss") == "documents"
+    assert document_file("index.html") == document_file("channels/partners.json") == "documents"
+    shards = {document_file(f"entries/story-{n}.html") for n in range(200)}
+    assert "documents" not in shards and len(shards) > 16
+
+
+def test_an_edit_rewrites_only_the_files_of_documents_it_changed(project: Path) -> None:
+    settings = _settings(project)
+    SiteBuilder(settings).publish()
+    before = _cache_files(settings)
+    assert len(before) > 2  # the feeds' file and some of the entry pages' shards
+
+    # A front-matter article's title: its feeds change, no entry page does.
+    article = next(p for p in sorted((project / "content").glob("*.md")) if "title:" in p.read_text("utf-8"))
+    text = article.read_text("utf-8")
+    title_line = next(line for line in text.splitlines() if line.startswith("title:"))
+    edit(article, title_line, title_line.replace("title:", "title: Edited -", 1))
+    assert SiteBuilder(settings).publish().written
+    after = _cache_files(settings)
+    assert after["documents"] != before["documents"]
+    assert {name for name in before if after[name] != before[name]} == {"documents"}
+
+    # One plain-text file: its page's shard changes too, no other.
+    page_shard = document_file("entries/plain-story-number-3.html")
+    edit(project / "content" / "plain-03.txt", "Its only paragraph.", "Its only, longer paragraph.")
+    assert SiteBuilder(settings).publish().written
+    again = _cache_files(settings)
+    assert {name for name in after if again[name] != after[name]} == {"documents", page_shard}
+
+
+def test_a_build_from_the_sharded_cache_gives_the_cold_bytes(project: Path, tmp_path: Path) -> None:
+    settings = _settings(project)
+    SiteBuilder(settings).publish()
+    _plain(project / "content", 40)
+    warm = SiteBuilder(settings).publish()
+    cold = SiteBuilder(settings, use_cache=False).build()
+    assert warm.result is not None
+    assert warm.result.documents == cold.documents
+    assert any(path.startswith("entries/") for path in cold.documents)
