@@ -15,6 +15,8 @@ import pytest
 from lxml import etree
 
 from feeds.build.builder import SiteBuilder
+from feeds.build.cache import cache_folder
+from feeds.build.cache import document_file
 from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_site
 from feeds.config import Settings
@@ -296,3 +298,23 @@ def test_a_channel_of_one_month_has_two_parts_and_one_of_one_entry_none(tmp_path
     assert not [p for p in result.documents if p.startswith("archives/topics/space/")]
     assert b"prev-archive" not in result.documents["topics/space.atom"]
     assert_chains_whole(result)
+
+
+def test_an_edit_rewrites_the_cache_files_of_the_months_it_changed(root: Path) -> None:
+    """Every document of a channel's month shares a cache file, so an edit rewrites a few."""
+    settings = settings_for(root)
+    before = SiteBuilder(settings).build()
+    folder = cache_folder(settings.output_dir)
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name.startswith("documents-")}
+    path = root / "content" / "007.md"
+    path.write_text(path.read_text().replace("Story 7", "Story seven"), encoding="utf-8")
+    after = SiteBuilder(settings).build()
+    changed = {
+        p for p in after.documents if p.startswith("archives/") and after.documents[p] != before.documents[p]
+    }
+    assert changed and all("2021-02" in p for p in changed)
+    assert {document_file(p) for p in changed if p.endswith(".atom")} == {document_file(p) for p in changed}
+    rewritten = {
+        p.name for p in folder.iterdir() if p.name in stamps and p.stat().st_mtime_ns != stamps[p.name]
+    }
+    assert rewritten == {document_file(p) for p in changed}

@@ -118,7 +118,10 @@ def document_file(path: str) -> str:
     entries' and archives' documents, many and mostly unchanged, are spread over ``SHARDS`` more,
     so that a build rewrites only those holding one it changed (10,000 entry pages make 58 MB)."""
     if path.startswith(_SHARDED_FOLDERS):
-        return f"documents-{zlib.crc32(path.encode('utf-8', 'surrogatepass')) % SHARDS:02d}"
+        # An archive's documents by its month (every format, page and part of one channel's
+        # month in one file): an edit touches a few months, and so a few files.
+        key = path if path.startswith("entries/") else path[: path.rindex("/") + 8]
+        return f"documents-{zlib.crc32(key.encode('utf-8', 'surrogatepass')) % SHARDS:02d}"
     return "documents"
 
 
