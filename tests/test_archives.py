@@ -15,6 +15,7 @@ import pytest
 from lxml import etree
 
 from feeds.build.builder import SiteBuilder
+from feeds.build.builder import topic_table
 from feeds.build.cache import cache_folder
 from feeds.build.cache import document_file
 from feeds.build.pipeline import BuildResult
@@ -318,3 +319,26 @@ def test_an_edit_rewrites_the_cache_files_of_the_months_it_changed(root: Path) -
         p.name for p in folder.iterdir() if p.name in stamps and p.stat().st_mtime_ns != stamps[p.name]
     }
     assert rewritten == {document_file(p) for p in changed}
+
+
+def test_months_are_those_of_the_configured_time_zone(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    late = article(1, 2, 28, ["AI"]).replace("2021-02-28T01:00:00Z", "2021-02-28T23:30:00Z")
+    (content / "1.md").write_text(late, encoding="utf-8")
+    (content / "2.md").write_text(article(2, 2, 10, ["AI"]), encoding="utf-8")
+    (content / "3.md").write_text(article(3, 1, 10, ["AI"]), encoding="utf-8")
+    utc = build_site(settings_for(tmp_path)).documents
+    paris = build_site(settings_for(tmp_path, timezone="Europe/Paris")).documents
+    assert b"news.example.com/1<" in utc["archives/all/2021-02.atom"]
+    assert b"news.example.com/1<" in paris["archives/all/2021-03.atom"]  # 00:30 on 1 March in Paris
+    assert b"news.example.com/1<" not in paris["archives/all/2021-02.atom"]
+
+
+def test_the_chains_hold_what_feeds_topics_counts(root: Path) -> None:
+    result = build_site(settings_for(root))
+    counts = {row.split()[0]: int(row.split()[1]) for row in topic_table(result)[1:]}
+    for slug, count in counts.items():
+        stem = slug if slug.startswith("channels/") else f"topics/{slug}"
+        for fmt in (Format.ATOM, Format.RSS, Format.JSON):
+            assert len(set(channel_ids(result, stem, fmt))) == count, (stem, fmt)
