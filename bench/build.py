@@ -3,7 +3,7 @@
 Usage::
 
     python bench/build.py [--sizes 1000,10000,100000] [--workdir /tmp/feeds-bench] [--seed 1]
-                          [--repeat 1] [--steps baseline,cold,warm,edit,add,delete,clone]
+                          [--repeat 1] [--steps baseline,cold,warm,edit,add,delete,restored,clone]
                           [--style block,flow,mixed,wild]
 
 For each style and size N the corpus is generated once (and reused while N, the seed, the style,
@@ -16,9 +16,11 @@ RSS are its own. Steps:
 - ``warm``: the same again, nothing changed;
 - ``edit``, ``add``, ``delete``: one change to the corpus (retitle the newest article, add a newer
   one, delete the second newest), then ``feeds build``;
-- ``clone``: the corpus copied anew into its own folder, as a fresh checkout makes it (every file
-  with a new modification time and inode, the same bytes), and the output folder removed, then
-  ``feeds build`` with the cache of the builds before.
+- ``restored``: the corpus copied anew into its own folder with the same bytes and modification
+  times but new inodes (a checkout whose file times are set back, as ``git restore-mtime`` does),
+  and the output folder removed, then ``feeds build`` with the cache of the builds before;
+- ``clone``: the same as a fresh checkout makes it: every file with a new modification time too
+  (so the plain-text articles, dated by their file's time, get new dates).
 
 Each output after a change is compared byte for byte with a cold build of the same content. The
 corpus is restored afterwards, modification times included.
@@ -41,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -58,10 +61,12 @@ REPO = BENCH.parent
 CACHE_DIR = ".feeds-cache"
 #: Files the writer puts inside the output folder that are not part of the site (feeds/write.py MARKER).
 OUTPUT_BOOKKEEPING = frozenset({".feeds-output"})
-STEPS = ("baseline", "cold", "warm", "edit", "add", "delete", "clone")
-CHANGES = ("edit", "add", "delete", "clone")
+STEPS = ("baseline", "cold", "warm", "edit", "add", "delete", "restored", "clone")
+CHANGES = ("edit", "add", "delete", "restored", "clone")
 #: The issue's targets: a step's time as a fraction of the baseline's.
-TIME_TARGETS = {"cold": 0.10, "warm": 0.02, "edit": 0.03, "add": 0.03, "delete": 0.03, "clone": 0.05}
+TIME_TARGETS = {
+    "cold": 0.10, "warm": 0.02, "edit": 0.03, "add": 0.03, "delete": 0.03, "restored": 0.05, "clone": 0.05,
+}  # fmt: skip
 #: The issue's target for every feeds step: peak memory as a multiple of the baseline's.
 MEMORY_TARGET = 1.5
 #: A keyword topic and five custom channels (with topic, provider, word and quality conditions, a
@@ -306,14 +311,25 @@ class CorpusChanges:
         os.replace(path, parked)
         self.deleted.append((path, parked))
 
+    def restored(self) -> None:
+        """A copy of the corpus in its place with the same file times (new inodes only)."""
+        self._copy_corpus(shutil.copy2)
+
     def clone(self) -> None:
-        """Put a copy of the corpus in its place, as a fresh checkout does: the same bytes, every file
-        with a new modification time and inode; and remove the output folder, which a checkout
+        """A copy of the corpus in its place, as a fresh checkout makes it: the same bytes, every
+        file with a new modification time and inode."""
+        self._copy_corpus(shutil.copyfile)
+
+    def _copy_corpus(self, copy_function: Callable[[str, str], object]) -> None:
+        """Put a copy of the corpus in its place, and remove the output folder, which a checkout
         does not have. The cache stays."""
-        self.original = self.corpus.with_name(self.corpus.name + ".original")
-        _remove(self.original)
-        os.replace(self.corpus, self.original)
-        shutil.copytree(self.original, self.corpus, copy_function=shutil.copyfile)
+        if self.original is None:
+            self.original = self.corpus.with_name(self.corpus.name + ".original")
+            _remove(self.original)
+            os.replace(self.corpus, self.original)
+        else:  # the corpus is an earlier copy
+            _remove(self.corpus)
+        shutil.copytree(self.original, self.corpus, copy_function=copy_function)
         _remove(self.bench.output)
 
     def restore(self) -> None:

@@ -25,11 +25,13 @@ from feeds.build.cache import cache_folder
 from feeds.build.cache import read_search_texts
 from feeds.build.cache import read_state
 from feeds.build.cache import shard_of
+from feeds.build.read import TIMED
 from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.plan.replan import MAX_CHANGES
+from feeds.source.parse import file_digest
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
 from tests.helpers import PINNED_MTIME
@@ -150,11 +152,38 @@ def test_other_bytes_of_the_same_size_are_read_again(
 def test_records_say_when_their_file_time_is_content(settings: Settings) -> None:
     result = SiteBuilder(settings).build()
     records = result.state.files
-    assert records["undated.md"].content is None  # dated by its time
     by_time = dated_by_their_time(settings)
-    assert all(records[s].content is None for s in by_time)
+    assert "undated.md" in by_time
+    for source in by_time:  # the digest of the bytes and the time, marked as such
+        record = records[source]
+        assert record.content == TIMED + file_digest(
+            (settings.content_dir / source).read_bytes(), record.mtime_ns
+        )
     dated = [r for s, r in records.items() if s not in by_time]
     assert dated and all(r.content is not None and r.indexed and r.content == r.indexed[1] for r in dated)
+
+
+def test_a_checkout_that_keeps_file_times_reads_nothing_again(
+    settings: Settings, reads: list[str], tmp_path: Path
+) -> None:
+    """New inodes, the same bytes and times (a checkout whose file times are set back to those of
+    their commits, say): articles dated by their file's time keep their records too."""
+    SiteBuilder(settings).publish()
+    clone = tmp_path / "clone"
+    shutil.copytree(settings.content_dir, clone)  # copy2: the same times
+    moved = dataclasses.replace(settings, content_dir=clone)
+    reads.clear()
+    result = SiteBuilder(moved).build()
+    assert reads == []
+    assert sorted(result.refreshed) == sorted(f.source for f in scan_content(clone))
+    assert result.documents == cold_documents(moved, tmp_path / "cold")
+    # A new time for one of them: that one only is read again, and re-dated.
+    plain = dated_by_their_time_in(clone)[0]
+    os.utime(clone / plain, (CHECKOUT_MTIME, CHECKOUT_MTIME))
+    reads.clear()
+    result = SiteBuilder(moved).build()
+    assert reads == [plain]
+    assert result.documents == cold_documents(moved, tmp_path / "cold2")
 
 
 def test_worker_processes_compare_the_bytes(

@@ -74,7 +74,8 @@ class FileRecord(NamedTuple):
     #: loaded (or skipped)
     search: tuple[str, bytes] | None = None
     #: ``file_digest`` of the bytes alone, when the record holds for any copy of them (a fresh
-    #: checkout); None when the file's time is content too (it dates the article) or unknown.
+    #: checkout; of the bytes and the time, marked ``read.TIMED``, when the time dates the article,
+    #: so that a checkout that restores file times keeps those too); None when unknown.
     content: str | None = None
 
 

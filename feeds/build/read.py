@@ -45,6 +45,8 @@ from feeds.source.summary import search_text
 #: Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 2000
 _CHUNK = 500
+#: Marks a record's ``content`` digest that covers the file's time as well as its bytes.
+TIMED = "@"
 #: ``progress(done, total)``: called as changed files are read.
 Progress = Callable[[int, int], None]
 #: What a worker reads: (time zone, content folder, files as plain tuples).
@@ -196,7 +198,8 @@ def _read_one(
     warnings = tuple((p.line, p.message) for p in problems)
     indexed = index_article(article, digest, matcher)
     filtering = (search_text(article), brief(article, digest))
-    content = None if article.dated_from_file else digest  # the digest of the bytes alone
+    # An article dated by its file's time: the time is content too (``file_digest`` covers it).
+    content = TIMED + digest if article.dated_from_file else digest
     record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, filtering, content)
     return record, article
 
@@ -295,7 +298,7 @@ def _same_batch(batch: tuple[str, Sequence[tuple[str, int, int, int]], Sequence[
     """
     root, files, expected = batch
     same = []
-    for (source, size, _, _), digest in zip(files, expected, strict=True):
+    for (source, size, mtime_ns, _), digest in zip(files, expected, strict=True):
         try:
             handle = os.open(file_path(root, source), os.O_RDONLY)
             try:
@@ -305,5 +308,10 @@ def _same_batch(batch: tuple[str, Sequence[tuple[str, int, int, int]], Sequence[
         except OSError:
             same.append(False)  # reading it again reports why
             continue
-        same.append(digest is not None and len(data) == size and file_digest(data) == digest)
+        if digest is None or len(data) != size:
+            same.append(False)
+        elif digest.startswith(TIMED):
+            same.append(file_digest(data, mtime_ns) == digest[len(TIMED) :])
+        else:
+            same.append(file_digest(data) == digest)
     return same
