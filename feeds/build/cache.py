@@ -72,9 +72,8 @@ class FileRecord(NamedTuple):
     #: what the web app's filters need: (``summary.search_text``, ``brief.brief``); None when not
     #: loaded (or skipped)
     search: tuple[str, bytes] | None = None
-    #: ``file_digest`` of the bytes alone, when the record holds for any copy of them (a fresh
-    #: checkout; of the bytes and the time, marked ``read.TIMED``, when the time dates the article,
-    #: so that a checkout that restores file times keeps those too); None when unknown.
+    #: ``file_digest`` of the bytes (a fresh checkout keeps the record), or of the bytes and the
+    #: time, marked ``read.TIMED``, when the time dates the article; None when unknown.
     content: str | None = None
 
 

@@ -72,8 +72,9 @@ def index_article(article: Article, digest: str, matcher: Matcher | None = None)
     items used to push their article out of its own feed), and before anything truly older.
     """
     marks: tuple[str, ...] = ()
+    topics = article.topics
     if matcher is not None:
-        marks = matcher.marks(article.provider, article.title, article.excerpt)
+        marks, topics = matcher.article(article)
     order = -article.published.timestamp()
     undated = math.nextafter(order, math.inf)
     stubs: list[Stub] = [(order, entry_key(article_id(article)), 0, article.quality, marks)]
@@ -82,7 +83,6 @@ def index_article(article: Article, digest: str, matcher: Matcher | None = None)
         if matcher is not None:
             marks = matcher.marks(item.provider, item.title, item.excerpt)
         stubs.append((item_order, entry_key(related_id(item)), number, item.quality, marks))
-    topics = article.topics if matcher is None else matcher.topics(article)
     page = None if article.url else slugify(article.title, "entry")
     return (article.source, digest, article.is_draft, article.quality, topics, tuple(stubs), page)
 
