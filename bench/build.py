@@ -137,6 +137,10 @@ def main(argv: list[str] | None = None) -> None:
         help="configure a keyword topic and five custom channels (default; --no-channels: neither)",
     )  # fmt: skip
     parser.add_argument(
+        "--archives", choices=["off", "monthly"], default="off",
+        help="the config's archives (RFC 5005 archived feeds of every entry; default off)",
+    )  # fmt: skip
+    parser.add_argument(
         "--style",
         type=_style_list,
         default=list(STYLES),
@@ -152,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for style in args.style:
             for n in args.sizes:
-                bench = SizeBench(workdir, n, args.seed, style, args.channels)
+                bench = SizeBench(workdir, n, args.seed, style, args.channels, args.archives)
                 for repeat in range(args.repeat):
                     bench.run(args.steps, repeat, results.setdefault(style, {}))
     except BenchError as e:
@@ -163,8 +167,17 @@ def main(argv: list[str] | None = None) -> None:
 class SizeBench:
     """Every step at one corpus size and style, in a workdir folder of its own."""
 
-    def __init__(self, workdir: Path, n: int, seed: int, style: str = "block", channels: bool = True) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        n: int,
+        seed: int,
+        style: str = "block",
+        channels: bool = True,
+        archives: str = "off",
+    ) -> None:
         self.n = n
+        self.archives = archives
         self.seed = seed
         self.style = style
         self.channels = channels
@@ -268,6 +281,7 @@ class SizeBench:
         # quality floor) match the baseline. Folders are given on the command line. The channels
         # and the keyword topic are what a site would add (the baseline has no such thing).
         text = f'# Written by bench/build.py.\nsite:\n  title: "{SITE_TITLE}"\n  base_url: "{BASE_URL}"\n'
+        text += f"archives: {self.archives}\n"
         self.config.write_text(text + (CHANNELS if self.channels else ""), encoding="utf-8")
 
 

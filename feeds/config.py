@@ -23,6 +23,7 @@ from feeds.channel_config import read_words
 from feeds.config_checks import ConfigReader
 from feeds.errors import ConfigError
 from feeds.model import DEFAULT_MAX_BYTES
+from feeds.model import ArchiveMode
 from feeds.model import EntryContent
 from feeds.model import Format
 from feeds.model import RelatedMode
@@ -69,6 +70,8 @@ class ServeSettings:
     """How the web app serves the site (``feeds serve``, ``flask --app feeds run``)."""
 
     max_age: int = 300  #: seconds, for ``Cache-Control: public, max-age=``
+    #: seconds of ``max-age`` for the archive of a closed month (every archive but a channel's newest)
+    archive_max_age: int = 86400
     reload_interval: float = 2.0  #: seconds between looks for changed content; 0 turns watching off
     watch: WatchMode = WatchMode.EVENTS
     #: open connections per server process; further ones wait in the backlog (``feeds serve``)
@@ -115,6 +118,8 @@ class Settings:
     channels: tuple[ChannelSettings, ...] = ()  #: custom channels, by slug
     entry_content: EntryContent = EntryContent.FULL  #: what entries carry, unless a feed says
     max_bytes: int = DEFAULT_MAX_BYTES  #: most bytes of a channel's document; 0 means no limit
+    archives: ArchiveMode = ArchiveMode.OFF  #: archive documents per month (RFC 5005), or none
+    archive_content: EntryContent = EntryContent.SUMMARY  #: what archived entries carry
     serve: ServeSettings = field(default_factory=ServeSettings)
     websub: WebSubSettings = field(default_factory=WebSubSettings)
     include_drafts: bool = False  #: ``--drafts``
@@ -220,6 +225,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
 
     serve = ServeSettings(
         max_age=reader.integer(serve_raw, "max_age", ServeSettings.max_age, minimum=0, prefix="serve"),
+        archive_max_age=serve_integer("archive_max_age", 0, 31_536_000),
         reload_interval=ServeSettings.reload_interval if interval is None else interval,
         watch=reader.choice(serve_raw, "watch", WatchMode, ServeSettings.watch, prefix="serve"),
         # Ranges: Granian's (a backlog of at least 128, header timeouts of 1 ms to 60 s), and
@@ -255,6 +261,8 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         channels=read_channels(reader, data.get("channels")),
         entry_content=read_entry_content(reader, data) or EntryContent.FULL,
         max_bytes=DEFAULT_MAX_BYTES if budget is None else budget,
+        archives=reader.choice(data, "archives", ArchiveMode, defaults.archives),
+        archive_content=reader.choice(data, "archive_content", EntryContent, defaults.archive_content),
         serve=serve,
         websub=websub,
         config_path=path,
@@ -265,7 +273,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
 _TOP_KEYS = {
     "site", "content", "output", "timezone", "formats",
     "max_items", "min_quality", "related", "topics", "serve", "max_file_mb", "websub",
-    "channels", "entry_content", "max_bytes", "cache",
+    "channels", "entry_content", "max_bytes", "cache", "archives", "archive_content",
 }  # fmt: skip
 
 

@@ -57,6 +57,13 @@ class EntryContent(str, Enum):
     SUMMARY = "summary"  #: the summary, image and links only: no content element
 
 
+class ArchiveMode(str, Enum):
+    """Whether channels get archive documents (config ``archives``, RFC 5005 §4)."""
+
+    MONTHLY = "monthly"  #: one archive per calendar month of the entries' dates
+    OFF = "off"  #: the current feeds only
+
+
 #: ``max_bytes`` when the config does not say: 1 MB (10**6 bytes) per document.
 DEFAULT_MAX_BYTES = 1_000_000
 

@@ -24,7 +24,8 @@ def test_build_writes_sample_site_and_prints_one_summary(project: Path) -> None:
     code, out, err = run(project)
     assert code == 0, err
     assert re.fullmatch(
-        r"Read 16 files: 16 articles, 0 errors\. 23 entries in 10 topics; wrote 33 feeds, 11 pages, 2 entry pages, 3 OPML lists and "
+        r"Read 16 files: 16 articles, 0 errors\. 23 entries in 10 topics; wrote 33 feeds, 11 pages, 80 archive documents, "
+        r"2 entry pages, 3 OPML lists and "
         r"index\.html to .*public\. Left out: 2 drafts, 1 low-quality, 1 duplicate\. \d+\.\d\d s\.\n",
         out,
     )

@@ -29,6 +29,7 @@ from feeds import __version__
 from feeds.build.pipeline import BuildResult
 from feeds.config import Settings
 from feeds.config import load_settings
+from feeds.model import ArchiveMode
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
@@ -63,6 +64,7 @@ class Variant:
 
     settings: Settings
     documents: dict[str, bytes]
+    archived: bool = False  #: built with its archives (the other variant is rendered without them)
 
     def url(self, channel: Channel, fmt: Format) -> str:
         return f"{self.settings.site.base_url}{channel.stem}.{fmt.value}"
@@ -102,7 +104,7 @@ def variant(request: pytest.FixtureRequest, sample: BuildResult) -> Variant:
     settings = load_settings(ROOT / "config" / "feeds.yaml")
     if request.param == "as configured":
         assert (settings.site.icon, settings.site.logo) == (None, None)  # else the second adds nothing
-        return Variant(settings, sample.documents)
+        return Variant(settings, sample.documents, settings.archives is ArchiveMode.MONTHLY)
     site = dataclasses.replace(settings.site, icon=ICON, logo=LOGO)
     branded = dataclasses.replace(settings, site=site)
     return Variant(branded, render_site(sample.site, branded))
@@ -198,6 +200,16 @@ def check_xml_feed(m: Mismatches, name: str, feed: Any, v: Variant, channel: Cha
     m.check(f"{name} subtitle", text(feed.get("subtitle_detail")), channel.description)
     m.check(f"{name} link", feed.get("link"), v.page_url(channel))
     links = [(link.get("rel"), link.get("href"), link.get("type")) for link in feed.get("links", [])]
+    # The newest archive (RFC 5005), when the config has archives: its month is archives' business.
+    archive = [
+        (href.rsplit("/", 1)[0], href.rsplit(".", 1)[1], kind)
+        for rel, href, kind in links
+        if rel == "prev-archive"
+    ]
+    links = [link for link in links if link[0] != "prev-archive"]
+    folder = v.settings.url(f"archives/{channel.stem}")
+    on = v.archived and channel.total > 1  # a channel of one entry has no archive
+    m.check(f"{name} prev-archive", archive, [(folder, fmt.value, fmt.media_type)] if on else [])
     expected = [
         ("self", v.url(channel, fmt), fmt.media_type),
         ("alternate", v.page_url(channel), "text/html"),

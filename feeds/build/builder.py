@@ -313,8 +313,9 @@ def describe(result: BuildResult, settings: Settings, written: bool) -> str:
     pages = len(result.site.channels)
     entry_pages = _plural(len(result.site.pages), "entry page")
     lists = _plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
+    archives = f"{result.archives} archive documents, " if result.archives else ""
     where = (
-        f"wrote {result.feeds} feeds, {pages} pages, {entry_pages}, {lists} and index.html "
+        f"wrote {result.feeds} feeds, {pages} pages, {archives}{entry_pages}, {lists} and index.html "
         f"to {settings.output_dir}"
     )
     if not written:

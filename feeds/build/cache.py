@@ -54,8 +54,7 @@ from feeds.source.summary import FileIndex
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-#: Output folders of documents kept in sharded cache files (``document_file``).
-_SHARDED_FOLDERS = ("entries/", "archives/")
+_SHARDED_FOLDERS = ("entries/", "archives/")  #: documents kept in sharded files (``document_file``)
 _FORMAT = 10
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
@@ -113,11 +112,11 @@ def cache_folder(output_dir: Path) -> Path:
 
 
 def document_file(path: str) -> str:
-    """The cache file that keeps a document. Feeds and pages, which most builds change, share one;
-    entries' and archives' documents, many and mostly unchanged, are spread over ``SHARDS`` more,
-    so that a build rewrites only those holding one it changed (10,000 entry pages make 58 MB)."""
+    """The cache file that keeps a document: feeds and pages share one; entries' pages and archives
+    (a channel's month together) are spread over ``SHARDS`` more, and a build rewrites few of them."""
     if path.startswith(_SHARDED_FOLDERS):
-        return f"documents-{zlib.crc32(path.encode('utf-8', 'surrogatepass')) % SHARDS:02d}"
+        key = path if path.startswith("entries/") else path[: path.rindex("/") + 8]  # YYYY-MM
+        return f"documents-{zlib.crc32(key.encode('utf-8', 'surrogatepass')) % SHARDS:02d}"
     return "documents"
 
 

@@ -4,16 +4,26 @@ their ``max_bytes``."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from feeds.build.archives import Archives
+from feeds.build.archives import entry_maker
 from feeds.build.cache import FileRecord
 from feeds.build.read import reread
 from feeds.config import Settings
 from feeds.errors import FeedsError
 from feeds.model import Article
+from feeds.model import Channel
+from feeds.model import Entry
 from feeds.model import Site
+from feeds.plan.channels import PlannedChannel
+from feeds.plan.entries import build_entry
 from feeds.plan.entries import materialize
+from feeds.plan.planner import REF_FILE
+from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.render.context import channel_paths
 from feeds.render.pages import LATEST_TITLES
@@ -21,8 +31,10 @@ from feeds.render.site import Documents
 from feeds.render.site import feed_signature
 from feeds.render.site import render_documents
 from feeds.render.site import reusable_pages
+from feeds.source.summary import SOURCE
 
-#: What the cache keeps of a document: (signature, bytes, entries left out to fit ``max_bytes``).
+#: What the cache keeps of a document: (signature, bytes, entries left out to fit ``max_bytes``;
+#: for an archive document, the number of parts of its month).
 CachedDocument = tuple[str, bytes, int]
 
 
@@ -47,6 +59,29 @@ def render_plan(
     """Full entries and documents for a plan (its channels' and its entries' pages); ``articles``
     holds those read by this build (the other files a document shows are read again, checked
     against ``records``, the build's file records)."""
+
+    def build(ref: EntryRef) -> Entry:
+        return build_entry(ref, articles[ref[REF_FILE][SOURCE]], settings, plan.pages)
+
+    def read(refs: Sequence[EntryRef]) -> None:
+        current, stale = reread(refs, articles, settings, records)
+        if stale:
+            raise FeedsError(
+                f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
+            )
+        articles.update(current)
+
+    # Archives first: the current feeds and pages name them. A month whose entries changed is
+    # split into parts (when over its budget) before the links between months are known.
+    archives = Archives(plan, settings, cached)
+    heads = [_head(planned) for planned in plan.channels]
+    entries = entry_maker(build)
+    unsplit = archives.unsplit()
+    if unsplit:
+        read(unsplit)
+        archives.split(heads, entries)
+    chains = archives.chains()
+    listing = archives.listing(chains)
     # A feed whose signature is unchanged keeps its bytes; its channel then needs only the first
     # few entries (for the index page) instead of all of them.
     signatures: dict[str, str] = {}
@@ -59,6 +94,9 @@ def render_plan(
             planned.stem, planned.title, planned.description, planned.total, planned.refs, settings,
             plan.pages, options,
         )  # fmt: skip
+        if planned.stem in listing:  # the page lists every archive, the feeds link the newest
+            named = f"{signature}{listing[planned.stem]!r}".encode("utf-8", "surrogatepass")
+            signature = hashlib.blake2b(named, digest_size=16).hexdigest()
         paths = channel_paths(planned.stem, settings.formats)
         reusable = [path for path in paths if cached.get(path, ("", b"", 0))[0] == signature]
         for path in reusable:
@@ -71,18 +109,26 @@ def render_plan(
     done.update(pages_done)
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
     needed.extend(plan.page_refs[source] for source in pages)
-    current, stale = reread(needed, articles, settings, records)
-    if stale:
-        raise FeedsError(
-            f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
-        )
-    articles.update(current)
+    needed.extend(archives.pending(chains))
+    read(needed)
     site = materialize(plan, articles, settings, counts, pages)
-    rendering = render_documents(site, settings, done)
+    rendering = render_documents(site, settings, done, listing)
     dropped.update(rendering.trimmed)
     documents = rendering.documents
     cache = {path: (sign, documents[path], dropped.get(path, 0)) for path, sign in signatures.items()}
-    return Rendered(site, documents, cache, len(signatures) - len(done), _trimmed(plan, dropped, settings))
+    archived, archive_cache, archive_fresh = archives.render(heads, chains, entries)
+    documents.update(archived)
+    cache.update(archive_cache)
+    fresh = len(signatures) - len(done) + archive_fresh
+    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings))
+
+
+def _head(planned: PlannedChannel) -> Channel:
+    """A channel without its entries: what an archive's header says of it."""
+    return Channel(
+        planned.stem, planned.title, planned.description, (), planned.total, planned.topic,
+        custom=planned.custom, options=planned.options,
+    )  # fmt: skip
 
 
 def _trimmed(plan: Plan, dropped: Mapping[str, int], settings: Settings) -> tuple[str, ...]:

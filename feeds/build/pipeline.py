@@ -45,7 +45,9 @@ from feeds.build.read import too_big_record
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentError
+from feeds.model import ArchiveMode
 from feeds.model import Site
+from feeds.plan.archives import ARCHIVES
 from feeds.plan.channels import channel_warnings
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
@@ -99,7 +101,17 @@ class BuildResult:
 
     @property
     def feeds(self) -> int:
-        return sum(1 for name in self.documents if name.endswith((".atom", ".rss", ".json")))
+        """The current feeds (archives apart)."""
+        return sum(
+            1
+            for name in self.documents
+            if name.endswith((".atom", ".rss", ".json")) and not name.startswith(ARCHIVES)
+        )
+
+    @property
+    def archives(self) -> int:
+        """Archive documents (RFC 5005): feeds and pages."""
+        return sum(1 for name in self.documents if name.startswith(f"{ARCHIVES}/"))
 
 
 def build_site(
@@ -121,7 +133,7 @@ def build_site(
     _check_content(settings)
     with paused_gc():
         reading = read_changes(settings, state or BuildState(), found, jobs, progress)
-        plan = plan_site(reading.indexes, settings, False)
+        plan = plan_site(reading.indexes, settings, _archived(settings))
         return _finish(settings, plan, reading)
 
 
@@ -143,16 +155,19 @@ def build_with_memo(
     with paused_gc():
         if found is None:
             found = scan_content(settings.content_dir)
-        if state.origin is not None and state.memo is not None:
+        archived = _archived(settings)
+        if state.origin is not None and state.memo is not None and not archived:
             result = _build_from_memo(settings, state, state.memo, found, jobs, progress, records_read)
             if result is not None:
                 return result
         reading = read_changes(settings, state, found, jobs, progress, records_read)
-        if state.memo is not None:
+        if state.memo is not None and not archived:
             result = _replan_after_reading(settings, state.memo, reading)
             if result is not None:
                 return result
         # A few more entries than the feeds show, and the census, for the next replan.
+        if archived:  # archives hold every entry: a memo of the first few cannot replan them
+            return _finish(settings, plan_site(reading.indexes, settings, True), reading)
         plan = plan_site(reading.indexes, settings, False, spare=SPARE, census=True)
         result = _finish(settings, plan, reading)
         result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
@@ -226,6 +241,11 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     # What the scan left out, so that a build tells of a new folder loop rather than being up to date.
     digest.update(marshal.dumps(scan_warnings(found), 2))
     return digest.hexdigest()
+
+
+def _archived(settings: Settings) -> bool:
+    """Whether channels have archives, which need every entry of every channel planned."""
+    return settings.archives is not ArchiveMode.OFF
 
 
 def _check_content(settings: Settings) -> None:

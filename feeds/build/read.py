@@ -23,6 +23,7 @@ from feeds.build.cache import FileRecord
 from feeds.build.cache import as_record
 from feeds.config import Settings
 from feeds.errors import ContentError
+from feeds.model import ArchiveMode
 from feeds.model import Article
 from feeds.plan.brief import brief
 from feeds.plan.planner import REF_FILE
@@ -50,8 +51,10 @@ TIMED = "@"
 #: ``progress(done, total)``: called as changed files are read.
 Progress = Callable[[int, int], None]
 #: What a worker reads: (time zone, content folder, files as plain tuples).
-#: (time zone, content folder, files, what to look for in them).
-_Batch = tuple[str, str, list[tuple[str, int, int, int]], "MatchSpec | None"]
+#: (time zone, content folder, files, what to look for in them, whether to send the articles back).
+_Batch = tuple[str, str, list[tuple[str, int, int, int]], "MatchSpec | None", bool]
+#: What a worker reads again: (time zone, content folder, files as (source, digest, inode)).
+_Reread = tuple[str, str, list[tuple[str, str, "int | None"]]]
 #: The error of a file whose reader process crashed.
 CRASHED = "the process reading this file crashed (a bug in a parser, or no memory left); skipped"
 
@@ -70,8 +73,7 @@ def read_files(
     # pages: about 37 MB of RSS each, mostly shared.
     jobs = jobs or 2 * (os.cpu_count() or 1)
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
-        _read_in_workers(files, settings, records, jobs, progress)
-        return {}
+        return _read_in_workers(files, settings, records, jobs, progress)
     articles: dict[str, Article] = {}
     within = content_root(settings.content_dir)
     matcher = matcher_of(match_spec(settings))
@@ -90,8 +92,8 @@ def _read_in_workers(
     records: dict[str, FileRecord],
     jobs: int,
     progress: Progress | None,
-) -> None:
-    """Read ``files`` into ``records`` in worker processes.
+) -> dict[str, Article]:
+    """Read ``files`` into ``records`` in worker processes; with archives on, the articles too.
 
     A worker that crashes (a parser bug we do not know of, or the kernel's out-of-memory killer)
     breaks the whole pool, and every batch not yet done with it: those batches are read again, one
@@ -99,27 +101,31 @@ def _read_in_workers(
     that only the file that crashes a reader is skipped (``CRASHED``) and the build goes on.
     """
     # Workers send back records only: building Article objects twice (once there, once here
-    # from a pickle) would cost more than reading the few files a feed shows again.
+    # from a pickle) would cost more than reading the few files a feed shows again. Archives
+    # show every entry, and unpickling an article costs a tenth of reading it again.
     batches = [_batch(settings, files[start : start + _CHUNK]) for start in range(0, len(files), _CHUNK)]
+    articles: dict[str, Article] = {}
     done = 0
     broken: list[_Batch] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
         futures = [pool.submit(_read_batch, batch) for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
             try:
-                payload = future.result()
+                payload, read = future.result()
             except BrokenProcessPool:
                 broken.append(batch)
                 continue
             _store(payload, records)
+            articles.update(read)
             done += len(batch[2])
             if progress:
                 progress(done, len(files))
     for batch in broken:
-        _read_alone([batch], records)
+        _read_alone([batch], records, articles)
         done += len(batch[2])
         if progress:
             progress(done, len(files))
+    return articles
 
 
 def _batch(settings: Settings, files: Sequence[ContentFile]) -> _Batch:
@@ -128,6 +134,7 @@ def _batch(settings: Settings, files: Sequence[ContentFile]) -> _Batch:
         str(settings.content_dir),
         cast("list[tuple[str, int, int, int]]", list(map(tuple, files))),
         match_spec(settings),
+        settings.archives is not ArchiveMode.OFF,
     )
 
 
@@ -136,7 +143,7 @@ def _store(payload: bytes, records: dict[str, FileRecord]) -> None:
         records[source] = as_record(record)
 
 
-def _read_alone(batches: list[_Batch], records: dict[str, FileRecord]) -> None:
+def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles: dict[str, Article]) -> None:
     """Read ``batches`` one at a time in one worker, started again after a crash; a batch that
     crashes it is split into single files, and a single file that crashes it is skipped."""
     pending = list(batches)
@@ -145,14 +152,16 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord]) -> None:
             while pending:
                 batch = pending.pop(0)
                 try:
-                    _store(pool.submit(_read_batch, batch).result(), records)
+                    payload, read = pool.submit(_read_batch, batch).result()
+                    _store(payload, records)
+                    articles.update(read)
                 except BrokenProcessPool:
-                    timezone, root, files, spec = batch
+                    timezone, root, files, spec, keep = batch
                     if len(files) == 1:
                         size, mtime_ns, inode = files[0][1:]
                         records[files[0][0]] = FileRecord(size, mtime_ns, inode, None, (None, CRASHED), ())
                     else:
-                        pending[:0] = [(timezone, root, [fields], spec) for fields in files]
+                        pending[:0] = [(timezone, root, [fields], spec, keep) for fields in files]
                     break  # this pool is broken: the next one takes the rest
 
 
@@ -173,17 +182,21 @@ def start_read_workers() -> None:
     multiprocessing.forkserver.ensure_running()
 
 
-def _read_batch(batch: _Batch) -> bytes:
-    """Worker process: records for a batch of files, marshalled."""
-    timezone, root, files, spec = batch
+def _read_batch(batch: _Batch) -> tuple[bytes, list[tuple[str, Article]]]:
+    """Worker process: records for a batch of files, marshalled, and the articles when asked."""
+    timezone, root, files, spec, keep = batch
     tz = ZoneInfo(timezone)
     within = content_root(root)
     matcher = matcher_of(spec)
     out = []
+    articles = []
     for fields in files:
         file = ContentFile(*fields)
-        out.append((file.source, tuple(_read_one(file, root, tz, within, matcher)[0])))
-    return marshal.dumps(out)
+        record, article = _read_one(file, root, tz, within, matcher)
+        out.append((file.source, tuple(record)))
+        if keep and article is not None:
+            articles.append((file.source, article))
+    return marshal.dumps(out), articles
 
 
 def _read_one(
@@ -212,27 +225,53 @@ def reread(
 ) -> tuple[dict[str, Article], list[str]]:
     """The articles behind ``refs`` (from ``have``, or read again), and the sources of those whose
     file is gone or no longer the version the references were made from. ``records``, where
-    known, give the inodes the scan saw (a read then checks less; see ``read_file``)."""
+    known, give the inodes the scan saw (a read then checks less; see ``read_file``). Many files
+    (archives need every one) are read in worker processes, which send the articles back."""
     articles: dict[str, Article] = {}
-    stale: list[str] = []
-    within = content_root(settings.content_dir)
     known = (records or {}).get
+    wanted: list[tuple[str, str, int | None]] = []
     for source, digest in {ref[REF_FILE][SOURCE]: ref[REF_FILE][DIGEST] for ref in refs}.items():
         if source in have:
             articles[source] = have[source]
-            continue
-        record = known(source)
-        path = file_path(settings.content_dir, source)
-        try:
-            article, _, now = load_file(path, source, settings.tz, within, record and record.inode)
-        except ContentError:
-            stale.append(source)
-            continue
-        if now == digest:
-            articles[source] = article
         else:
-            stale.append(source)
+            record = known(source)
+            wanted.append((source, digest, record and record.inode))
+    jobs = 2 * (os.cpu_count() or 1)
+    if jobs > 1 and len(wanted) >= PARALLEL_MIN_FILES:
+        batches = [
+            (settings.timezone, str(settings.content_dir), wanted[start : start + _CHUNK])
+            for start in range(0, len(wanted), _CHUNK)
+        ]
+        read: list[tuple[str, Article | None]] = []
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+                for part in pool.map(_reread_batch, batches):
+                    read.extend(part)
+        except BrokenProcessPool:  # a file crashed a reader: read in this process, as below
+            read = _reread_batch((settings.timezone, str(settings.content_dir), wanted))
+    else:
+        read = _reread_batch((settings.timezone, str(settings.content_dir), wanted))
+    stale = [source for source, article in read if article is None]
+    articles.update((source, article) for source, article in read if article is not None)
     return articles, stale
+
+
+def _reread_batch(
+    batch: tuple[str, str, list[tuple[str, str, int | None]]],
+) -> list[tuple[str, Article | None]]:
+    """Articles of (source, digest, inode) files; None for one that is gone or another version."""
+    timezone, root, files = batch
+    tz = ZoneInfo(timezone)
+    within = content_root(root)
+    out: list[tuple[str, Article | None]] = []
+    for source, digest, inode in files:
+        try:
+            article, _, now = load_file(file_path(root, source), source, tz, within, inode)
+        except ContentError:
+            out.append((source, None))
+            continue
+        out.append((source, article if now == digest else None))
+    return out
 
 
 def byte_limit(settings: Settings) -> int:

@@ -128,6 +128,11 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
 
     def extend_atom(self, feed: Any) -> Any:
         self_link = next(link for link in feed.iterfind("link") if link.get("rel") == "self")
+        archive = self.ctx.archive_url(self.fmt)
+        if archive:  # RFC 5005 §4: the current feed names its newest archive
+            self_link.addnext(
+                etree.Element("link", rel="prev-archive", href=archive, type=self.fmt.media_type)
+            )
         for url in reversed(self.ctx.hubs):
             # WebSub §4: rel="hub" beside rel="self" (RFC 5988 Appendix B), first hub first.
             self_link.addnext(etree.Element("link", rel="hub", href=url))
@@ -141,6 +146,12 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
     def extend_rss(self, rss: Any) -> Any:
         channel = rss[0]
         self_link = channel.find(f"{{{ATOM_NS}}}link[@rel='self']")
+        archive = self.ctx.archive_url(self.fmt)
+        if archive:
+            link = etree.Element(
+                f"{{{ATOM_NS}}}link", rel="prev-archive", href=archive, type=self.fmt.media_type
+            )
+            self_link.addnext(link)
         for url in reversed(self.ctx.hubs):
             self_link.addnext(etree.Element(f"{{{ATOM_NS}}}link", rel="hub", href=url))
         for fmt, url in self.ctx.sibling_urls(self.fmt):

@@ -24,7 +24,12 @@ _IMAGE_TYPES = {
 def image_type(url: str) -> str | None:
     """MIME type of an image URL from its file extension, or None when it cannot be told."""
     path = url.split("?", 1)[0].split("#", 1)[0]
-    return _IMAGE_TYPES.get(PurePosixPath(path).suffix.lower())
+    name = path.rsplit("/", 1)[-1]
+    if name in ("", ".", ".."):  # what PurePosixPath normalises ("a/b.png/", "a/b.png/.")
+        name = PurePosixPath(path).name
+    # The suffix as PurePosixPath.suffix has it (called for every entry of every archive).
+    dot = name.rfind(".")
+    return _IMAGE_TYPES.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
 
 
 def url_path(path: str) -> str:
@@ -62,10 +67,17 @@ class FeedContext:
     contents: Mapping[str, str]  #: entry id → sanitised content HTML, shared by every channel
     generator_version: str  #: our version, for ``<generator>``
     query: str = ""  #: a filtered feed's canonical query string, part of its own and its siblings' URLs
+    #: the channel's archive documents, newest first: (label, output path without extension);
+    #: the current feeds link the first (RFC 5005 ``prev-archive``), the page all of them
+    archives: tuple[tuple[str, str], ...] = ()
 
     def self_url(self, fmt: Format) -> str:
         url = document_url(self.settings, document_path(self.channel.stem, fmt))
         return f"{url}?{self.query}" if self.query else url
+
+    def archive_url(self, fmt: Format) -> str | None:
+        """The newest archive in one format: the current feed's ``prev-archive`` (RFC 5005 §4)."""
+        return document_url(self.settings, f"{self.archives[0][1]}.{fmt.value}") if self.archives else None
 
     @property
     def html_url(self) -> str:

@@ -24,6 +24,9 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
         "feed_url": ctx.self_url(Format.JSON),
         "description": ctx.channel.description,
     }
+    archive = ctx.archive_url(Format.JSON)
+    if archive:  # the newest archive, then each older one through its own next_url
+        feed["next_url"] = archive
     # Both should be square (spec: icon about 512 px, favicon about 64 px); a wide logo is not.
     feed["icon"] = icon_url(ctx.settings)
     feed["favicon"] = favicon_url(ctx.settings)
@@ -35,11 +38,12 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
     if siblings:
         # Custom extension (names start with "_", spec §"Extensions"): the other formats.
         feed["_feeds"] = {"alternates": [{"type": fmt.media_type, "url": url} for fmt, url in siblings]}
-    feed["items"] = [_item(ctx, entry) for entry in ctx.channel.entries]
+    feed["items"] = [json_item(ctx, entry) for entry in ctx.channel.entries]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
+def json_item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
+    """One entry as a JSON Feed item (also the archives', ``render.archive``)."""
     item: dict[str, Any] = {"id": entry.id}
     url = ctx.entry_url(entry)
     if url:

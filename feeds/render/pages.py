@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -133,6 +135,72 @@ def channel_page_bytes(ctx: FeedContext) -> bytes:
     """One channel's page: how to subscribe, then its entries as the feeds carry them."""
     root = "../" * ctx.channel.stem.count("/")
     feeds = _feed_links(ctx, root)
+    archives = [(label, root + url_path(f"{stem}.html")) for label, stem in ctx.archives]
     return _render(
-        "channel.html", ctx, channel=ctx.channel, feeds=feeds, alternates=feeds, root=root, query=ctx.query
+        "channel.html", ctx, channel=ctx.channel, feeds=feeds, alternates=feeds, root=root, query=ctx.query,
+        archives=archives,
+    )  # fmt: skip
+
+
+def archive_page_bytes(
+    ctx: FeedContext,
+    stem: str,
+    title: str,
+    label: str,
+    older: str | None,
+    newer: str | None,
+    entries: list[bytes],
+) -> bytes:
+    """The page of one archive document (``stem``): its feeds and the channel's, then its entries
+    (``entries``: their fragments, ``render.archive``), with links to the archives around it."""
+    root = "../" * stem.count("/")
+    anchor = _anchor(ctx.channel)
+    feeds = [
+        _FeedLink(
+            label=f"{fmt.label} (archive)", media_type=fmt.media_type, title=title,
+            url=ctx.settings.url(url_path(document_path(stem, fmt))),
+            href=root + url_path(document_path(stem, fmt)),
+            field=f"archive-{anchor}-{fmt.value}",
+        )
+        for fmt in ctx.settings.formats
+    ]  # fmt: skip
+    current = _feed_links(ctx, root)
+    return _render(
+        "archive.html", ctx, channel=ctx.channel, title=title, label=label, root=root,
+        channel_page=url_path(page_path(ctx.channel.stem)), feeds=feeds + current, alternates=feeds,
+        count=len(entries), older=older and root + url_path(f"{older}.html"),
+        newer=newer and root + url_path(f"{newer}.html"), entries=Markup(b"".join(entries).decode("utf-8")),
+    )  # fmt: skip
+
+
+def archive_entry_html(entry: Entry, root: str) -> str:
+    """An entry on an archive's page, as channels' pages show it (``channel.html``), without
+    Jinja: an archive page lists a month's entries, and every entry is on a few of them."""
+    if entry.url:
+        title = f'<a href="{_attr(entry.url)}">{_text(entry.title)}</a>'
+    elif entry.page:
+        title = f'<a href="{root}{_attr(quote(entry.page))}">{_text(entry.title)}</a>'
+    else:
+        title = _text(entry.title)
+    meta = [
+        f'<time datetime="{entry.published.isoformat()}">'
+        f"{entry.published.strftime('%Y-%m-%d %H:%M')} UTC</time>"
+    ]
+    if entry.provider:
+        meta.append(_text(entry.provider.name))
+    if entry.via:
+        href = f"{root}{quote(entry.via.page)}" if entry.via.page else entry.via.url
+        meta.append(f'via <a href="{_attr(href)}">{_text(entry.via.title)}</a>')
+    meta.extend(
+        f'<a href="{root}{_attr(quote(topic.stem))}.html">{_text(topic.name)}</a>' for topic in entry.topics
     )
+    summary = f"<p>{_text(entry.summary)}</p>\n" if entry.summary else ""
+    return f'<article>\n<h2>{title}</h2>\n<p class="muted">{" · ".join(meta)}</p>\n{summary}</article>\n'
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)

@@ -66,12 +66,19 @@ class Rendering:
     trimmed: dict[str, int]  #: path → entries left out, for each document rendered here and cut
 
 
-def render_documents(site: Site, settings: Settings, done: Mapping[str, bytes] | None = None) -> Rendering:
+def render_documents(
+    site: Site,
+    settings: Settings,
+    done: Mapping[str, bytes] | None = None,
+    archives: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+) -> Rendering:
     """Every document (``render_site``), each channel's cut to its budget (``fit``).
 
     ``done`` holds channel documents and entries' pages known to be unchanged (see
     ``feed_signature`` and ``page_signature``); they are taken as they are, and their channels need
-    only the first few entries, for the index page.
+    only the first few entries, for the index page. ``archives`` (channel stem → its archives,
+    newest first, as (label, stem)) is what the feeds link and the pages list; the archive
+    documents themselves are ``render.archive``'s.
     """
     done = done or {}
     pending = [
@@ -87,7 +94,11 @@ def render_documents(site: Site, settings: Settings, done: Mapping[str, bytes] |
         for entry in channel.entries:
             if entry.id not in contents:
                 contents[entry.id] = entry_html(entry)
-    contexts = [FeedContext(settings, channel, contents, __version__) for channel in site.channels]
+    listed = archives or {}
+    contexts = [
+        FeedContext(settings, channel, contents, __version__, archives=listed.get(channel.stem, ()))
+        for channel in site.channels
+    ]
     documents: Documents = {}
     trimmed: dict[str, int] = {}
     for ctx in contexts:

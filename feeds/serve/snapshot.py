@@ -17,6 +17,7 @@ from feeds.build import BuildResult
 from feeds.config import Settings
 from feeds.model import Channel
 from feeds.model import Format
+from feeds.plan.archives import archive_paths
 from feeds.render.atom_rss import EMPTY_FEED_DATE
 from feeds.render.context import channel_paths
 from feeds.render.context import document_path
@@ -160,10 +161,16 @@ def make_snapshot(
                 shown_as.setdefault(page_path(channel.stem), []).append(request_path(path))
         for path in channel_paths(channel.stem, settings.formats):
             content_dates[path] = channel.updated or EMPTY_FEED_DATE
-    max_age = settings.serve.max_age  # the config may have changed it
+    # Archives: a browser gets an archive feed's page; a closed month's archive changes rarely.
+    archived = archive_paths(result.documents)
+    for path in archived:
+        if path.endswith(NEGOTIATED):
+            shown_as.setdefault(f"{path.rsplit('.', 1)[0]}.html", []).append(request_path(path))
+    ages = {path: settings.serve.archive_max_age for path, closed in archived.items() if closed}
     hubs = settings.hub_urls
 
     def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
+        max_age = ages.get(path, settings.serve.max_age)  # the config may have changed it
         modified = content_dates[path].replace(microsecond=0)  # as HTTP dates, and ``old.modified``
         link = (
             "" if view or request_path(path) not in feeds else websub_link(hubs, document_url(settings, path))

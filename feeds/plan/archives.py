@@ -1,0 +1,112 @@
+"""Archived feeds (RFC 5005 §4): which entries each month's archive documents of a channel hold.
+
+A channel's entries, newest first, fall into calendar months of their dates in the configured
+zone; each month with entries is one archive (split into parts later, at render, when it is over
+the channel's ``max_bytes``). A month is decided from the entry's sort key, so months are
+contiguous runs of the sorted references and a run is found by bisection, not entry by entry.
+Pure: takes values, returns values; no files, no clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from operator import itemgetter
+from zoneinfo import ZoneInfo
+
+from feeds.plan.planner import REF_FILE
+from feeds.plan.planner import REF_KEY
+from feeds.plan.planner import REF_STUB
+from feeds.plan.planner import REF_TOPICS
+from feeds.plan.planner import EntryRef
+from feeds.source.summary import DIGEST
+from feeds.source.summary import ITEM
+from feeds.source.summary import SOURCE
+
+#: Folder of every archive document: ``archives/<channel stem>/<YYYY-MM>[-<part>].<ext>``.
+ARCHIVES = "archives"
+#: Slack when comparing a sort key with a month's start: an undated related item sorts one float
+#: step after its parent (``math.nextafter``) and belongs to its parent's month; real dates differ
+#: by a microsecond at least.
+_SLACK = 5e-7
+_ORDER = itemgetter(0)
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    """The entries of one channel dated in one calendar month."""
+
+    label: str  #: ``YYYY-MM``
+    refs: Sequence[EntryRef]  #: newest first
+    signature: str  #: what the month's entries are made from (ids, file versions, topics, pages)
+
+
+def archive_stem(channel_stem: str, label: str, part: int = 1) -> str:
+    """Output path of one archive document without extension, e.g. ``archives/topics/ai/2021-02``;
+    a month split into parts has ``-2``, ``-3``... after the first (newest) part."""
+    suffix = "" if part == 1 else f"-{part}"
+    return f"{ARCHIVES}/{channel_stem}/{label}{suffix}"
+
+
+def archive_months(
+    refs: Sequence[EntryRef], timezone: ZoneInfo, pages: Mapping[str, str], shaping: str
+) -> list[ArchiveMonth]:
+    """A channel's months, newest first, from every one of its references (sorted newest first).
+
+    ``pages`` is ``Plan.pages`` (an entry links its file's page when it has no URL); ``shaping``
+    the settings that shape an archive's entries, part of each month's signature.
+    """
+    orders = list(map(_ORDER, refs))
+    months: list[ArchiveMonth] = []
+    start = 0
+    slugs_of: dict[int, str] = {}
+    while start < len(orders):
+        when = datetime.fromtimestamp(-orders[start], timezone)
+        first = when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = bisect_right(orders, -first.timestamp() + _SLACK, start)
+        chunk = refs[start:end]
+        months.append(
+            ArchiveMonth(
+                f"{when.year:04d}-{when.month:02d}", chunk, _signature(chunk, pages, shaping, slugs_of)
+            )
+        )
+        start = end
+    return months
+
+
+def _signature(
+    refs: Sequence[EntryRef], pages: Mapping[str, str], shaping: str, slugs_of: dict[int, str]
+) -> str:
+    """Equal signatures, equal entries: each entry's id, file version, item, topics and page."""
+    rows = []
+    for ref in refs:
+        topics = ref[REF_TOPICS]
+        slugs = slugs_of.get(id(topics))
+        if slugs is None:
+            slugs = slugs_of[id(topics)] = ",".join(f"{topic.slug}={topic.name}" for topic in topics)
+        file = ref[REF_FILE]
+        rows.append((ref[REF_KEY], file[DIGEST], ref[REF_STUB][ITEM], slugs, pages.get(file[SOURCE], "")))
+    digest = hashlib.blake2b(shaping.encode("utf-8", "surrogatepass"), digest_size=16)
+    digest.update(marshal.dumps(rows, 2))
+    return digest.hexdigest()
+
+
+_ARCHIVE_PATH = re.compile(rf"{ARCHIVES}/(.+)/(\d{{4}}-\d{{2}})(?:-\d+)?\.[a-z]+")
+
+
+def archive_paths(paths: Iterable[str]) -> dict[str, bool]:
+    """The archive documents among output ``paths``, each with whether its month is closed: every
+    month of a channel but its newest, which can still gain entries as time goes on."""
+    found = {path: match.groups() for path in paths if (match := _ARCHIVE_PATH.fullmatch(path))}
+    newest: dict[str, str] = {}
+    for channel, label in found.values():
+        if label > newest.get(channel, ""):
+            newest[channel] = label
+    return {path: label < newest[channel] for path, (channel, label) in found.items()}

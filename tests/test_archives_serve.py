@@ -1,0 +1,70 @@
+"""Archives in the web app: served like every document (ETag, 304, gzip, a page for browsers),
+with the long max-age for closed months only; filters leave archives alone."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from feeds.serve.app import create_app
+from tests.helpers import BROWSERS
+from tests.helpers import live_site
+from tests.helpers import write_config
+
+CLOSED = "/archives/all/2021-02.atom"  # the sample's entries are dated February and March 2021
+NEWEST = "/archives/all/2021-03.atom"
+
+
+def test_the_sample_has_a_closed_and_an_open_month(client: FlaskClient) -> None:
+    snapshot = live_site(client.application).snapshot
+    assert snapshot is not None
+    paths = set(snapshot.result.documents)
+    assert {CLOSED[1:], NEWEST[1:]} <= paths
+    assert not any(path.startswith("archives/all/2021-04") for path in paths)
+
+
+def test_closed_months_get_the_long_max_age_and_the_newest_the_normal_one(client: FlaskClient) -> None:
+    assert client.get(CLOSED).headers["Cache-Control"] == "public, max-age=86400"
+    assert client.get(CLOSED.replace(".atom", ".json")).headers["Cache-Control"] == "public, max-age=86400"
+    assert client.get(NEWEST).headers["Cache-Control"] == "public, max-age=300"
+    assert client.get("/all.atom").headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_the_archive_max_age_is_configurable(project: Path) -> None:
+    write_config(project, archive_max_age=1234)
+    app = create_app(project / "config" / "feeds.yaml")
+    try:
+        client = app.test_client()
+        assert client.get(CLOSED).headers["Cache-Control"] == "public, max-age=1234"
+        assert client.get(NEWEST).headers["Cache-Control"] == "public, max-age=300"
+    finally:
+        app.extensions["feeds"].stop()
+
+
+def test_archives_answer_conditional_requests_and_gzip(client: FlaskClient) -> None:
+    first = client.get(CLOSED)
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get(CLOSED, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["Cache-Control"] == "public, max-age=86400"
+    zipped = client.get(CLOSED, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == first.data
+
+
+def test_a_browser_gets_the_archive_page(client: FlaskClient) -> None:
+    page = client.get(CLOSED, headers={"Accept": BROWSERS[0]})
+    assert page.status_code == 200
+    assert page.mimetype == "text/html"
+    assert page.data == client.get(CLOSED.replace(".atom", ".html")).data
+    assert page.headers["Cache-Control"].startswith("private")
+
+
+def test_filters_apply_to_current_feeds_only(client: FlaskClient) -> None:
+    whole = client.get(CLOSED).data
+    assert client.get(CLOSED + "?q=nothing-matches-this").data == whole
+    filtered = client.get("/all.atom?q=nothing-matches-this").data
+    assert b"prev-archive" not in filtered  # a filtered feed is not the head of the chain
+    assert b"prev-archive" in client.get("/all.atom").data
