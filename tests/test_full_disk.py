@@ -38,7 +38,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _no_space(root: Path, documents: object, previous: Path) -> None:
+def _no_space(root: Path, documents: object, previous: Path, in_place: object = None) -> None:
     root.mkdir()
     raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -70,7 +70,7 @@ def test_failed_write_leaves_previous_site_complete(tmp_path: Path, monkeypatch:
     write_site({"all.atom": b"old", "topics/a.atom": b"old"}, out)
     before = files(out)
 
-    def broken(root: Path, documents: object, previous: Path) -> None:
+    def broken(root: Path, documents: object, previous: Path, in_place: object = None) -> None:
         root.mkdir()
         (root / "all.atom").write_bytes(b"half")
         raise OSError(28, "No space left on device")

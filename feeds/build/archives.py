@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from feeds._version import __version__
 from feeds.config import Settings
@@ -33,8 +35,11 @@ from feeds.render.archive import part_documents
 from feeds.render.archive import split_month
 from feeds.render.context import FeedContext
 
-#: (signature, bytes, parts of its month), as the cache keeps a document; see ``documents``.
+#: (signature, bytes, parts of its month), as the cache keeps a document; see ``documents``. The
+#: bytes are empty when the cache does not keep them (the output folder held them).
 Cached = tuple[str, bytes, int]
+#: Documents of the output folder in place: path → (signature, size, modification time in ns).
+Placed = Mapping[str, tuple[str, int, int]]
 #: A channel's archives as its current feeds and page name them: (label, output stem), newest first.
 Listing = tuple[tuple[str, str], ...]
 
@@ -50,9 +55,12 @@ class _Part:
 class Archives:
     """The archive documents of a plan: planned from its channels' references, rendered on demand."""
 
-    def __init__(self, plan: Plan, settings: Settings, cached: Mapping[str, Cached]) -> None:
+    def __init__(
+        self, plan: Plan, settings: Settings, cached: Mapping[str, Cached], placed: Placed | None = None
+    ) -> None:
         self.settings = settings
         self.cached = cached
+        self.placed = placed or {}
         self.on = settings.archives is not ArchiveMode.OFF
         shaping = repr(
             (settings.site, settings.formats, settings.archive_content, settings.related, settings.timezone)
@@ -155,47 +163,123 @@ class Archives:
         return [*(f"{stem}.{fmt.value}" for fmt in self.settings.formats), f"{stem}.html"]
 
     def _reusable(self, part: _Part) -> bool:
-        return all(self.cached.get(path, ("",))[0] == part.signature for path in self._paths(part.stem))
+        """Whether the last build made the part's documents, and their bytes are in the cache or
+        in the output folder in place."""
+        signature = part.signature
+        for path in self._paths(part.stem):
+            old = self.cached.get(path)
+            if old is None or old[0] != signature:
+                return False
+            if not old[1] and self.placed.get(path, ("",))[0] != signature:
+                return False
+        return True
 
     def render(
         self,
         channels: Sequence[Channel],
         chains: Mapping[str, list[_Part]],
         entries: Callable[[Sequence[EntryRef]], list[Entry]],
-    ) -> tuple[dict[str, bytes], dict[str, Cached], int]:
-        """Every archive document (taken from the last build or rendered), what the cache keeps of
-        them, and how many were rendered."""
-        documents: dict[str, bytes] = {}
+        documents: dict[str, bytes],
+        lazy: bool = False,
+    ) -> tuple[Mapping[str, bytes], dict[str, Cached], int, list[str]]:
+        """``documents`` (the site's others) with every archive document, taken from the last
+        build or rendered; what the cache keeps of them; how many were rendered; and those to
+        keep unread from the output folder in place (which are not among the documents).
+        ``lazy``: the archives to render are rendered when asked for, a part at a time, and the
+        cache keeps them without their bytes (for a publish, which writes them in order and
+        leaves them in the output folder)."""
         cache: dict[str, Cached] = {}
-        fresh = 0
+        in_place: list[str] = []
+        todo: dict[str, tuple[FeedContext, list[_Part], int, int]] = {}  # part stem → where it is
         for channel in channels:
             parts = chains[channel.stem]
             ctx = FeedContext(self.settings, channel, {}, __version__)
-            made: dict[str, tuple[list[Entry], list[int]]] = {}
             for index, part in enumerate(parts):
-                month = part.month
-                known = self.counts[channel.stem, month.label]
+                known = self.counts[channel.stem, part.month.label]
                 number = known if isinstance(known, int) else len(known)
-                if self._reusable(part):
-                    for path in self._paths(part.stem):
-                        documents[path] = self.cached[path][1]
-                else:
-                    if month.label not in made:
-                        built = entries(month.refs)
-                        counts = known if isinstance(known, list) else self._split(ctx, month, built)
-                        made[month.label] = (built, counts)
-                    built, counts = made[month.label]
-                    start = sum(counts[: part.part - 1])
-                    newer = parts[index - 1].stem if index else None
-                    older = parts[index + 1].stem if index + 1 < len(parts) else None
-                    shown = tuple(built[start : start + counts[part.part - 1]])
-                    view = ArchivePart(part.stem, month.label, part.part, shown, older, newer)
-                    rendered = part_documents(ctx, view, self.fragments)
-                    documents.update(rendered)
-                    fresh += len(rendered)
+                reusable = self._reusable(part)
                 for path in self._paths(part.stem):
-                    cache[path] = (part.signature, documents[path], number)
-        return documents, cache, fresh
+                    old = self.cached[path][1] if reusable else b""
+                    if old:
+                        documents[path] = old
+                    elif reusable:
+                        in_place.append(path)
+                    cache[path] = (part.signature, old, number)
+                if not reusable:
+                    todo[part.stem] = (ctx, parts, index, number)
+        # Month by month (every channel's parts of a month, then the month before): an entry is in
+        # one month whatever the channel, so its fragments go once its month is done.
+        order = sorted(todo, key=lambda stem: todo[stem][1][todo[stem][2]].month.label, reverse=True)
+        owners = {path: stem for stem in order for path in self._paths(stem)}
+        month: list[Any] = [None, [], [], "", {}]  # (stem, label), entries, parts' sizes, label, shown
+
+        def make(stem: str) -> dict[str, bytes]:
+            ctx, parts, index, _ = todo[stem]
+            part = parts[index]
+            key = (ctx.channel.stem, part.month.label)
+            if month[3] != part.month.label:
+                self.fragments.forget(month[4].values())
+                month[3:] = part.month.label, {}
+            if month[0] != key:  # a month's parts come one after the other
+                built = entries(part.month.refs)
+                known = self.counts[key]
+                month[:3] = (
+                    key,
+                    built,
+                    known if isinstance(known, list) else self._split(ctx, part.month, built),
+                )
+                month[4].update((entry.id, entry) for entry in built)
+            built, counts = month[1], month[2]
+            start = sum(counts[: part.part - 1])
+            newer = parts[index - 1].stem if index else None
+            older = parts[index + 1].stem if index + 1 < len(parts) else None
+            shown = tuple(built[start : start + counts[part.part - 1]])
+            view = ArchivePart(part.stem, part.month.label, part.part, shown, older, newer)
+            return part_documents(ctx, view, self.fragments)
+
+        if lazy:
+            return _Lazy(documents, make, owners), cache, len(owners), in_place
+        for stem in order:
+            _, parts, index, number = todo[stem]
+            signature = parts[index].signature
+            for path, body in make(stem).items():
+                documents[path] = body
+                cache[path] = (signature, body, number)
+        return documents, cache, len(owners), in_place
+
+
+class _Lazy(Mapping[str, bytes]):
+    """Documents, and archive documents rendered when asked for, a part at a time: only the last
+    part's are kept, so that a writer taking them in order renders each part once."""
+
+    def __init__(
+        self, ready: dict[str, bytes], make: Callable[[str], dict[str, bytes]], owners: dict[str, str]
+    ) -> None:
+        self._ready = ready
+        self._make = make
+        self._owners = owners
+        self._part = ""
+        self._made: dict[str, bytes] = {}
+
+    def __getitem__(self, path: str) -> bytes:
+        body = self._ready.get(path)
+        if body is not None:
+            return body
+        stem = self._owners[path]
+        if stem != self._part:
+            self._made = {}  # let the last part go before making the next
+            self._made, self._part = self._make(stem), stem
+        return self._made[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._ready or path in self._owners
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._ready
+        yield from self._owners
+
+    def __len__(self) -> int:
+        return len(self._ready) + len(self._owners)
 
 
 #: The end of the signature of a channel's only month (which is split in two).

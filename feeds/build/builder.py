@@ -32,6 +32,10 @@ from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo
 from feeds.build.pipeline import content_fingerprint
+from feeds.build.placed import held_in_memory
+from feeds.build.placed import kept_output
+from feeds.build.placed import placed_documents
+from feeds.build.placed import placed_summary
 from feeds.build.read import PARALLEL_MIN_FILES
 from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
@@ -40,6 +44,7 @@ from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
+from feeds.output.write import StaleOutput
 from feeds.output.write import locked
 from feeds.output.write import output_listing
 from feeds.output.write import output_matches
@@ -101,8 +106,11 @@ class SiteBuilder:
         """Build every document from the cache, and store what the build learned."""
         with paused_gc():  # a build makes millions of small objects and no cycles to collect
             check_cache_folder(self.folder, self.settings)
-            self._start_workers_when_cold(self._summary())
+            last = self._summary()
+            self._start_workers_when_cold(last)
             result = self._build(None)
+            # The output folder is as the last publish left it: the next one may keep its files.
+            result.state.summary.update(kept_output(last))
             self._store(result, stored=False)
             return result
 
@@ -136,17 +144,12 @@ class SiteBuilder:
                 last["summary"], tuple(last["errors"]), (*last["warnings"], *still), False, True, None,
                 time.perf_counter() - started,
             )  # fmt: skip
-        records = RecordWriter(self.folder, self.context, everything=not self.use_cache)
         try:
-            result = self._build(found, records)
-            written = not (strict and result.errors)
-            changed: tuple[str, ...] = ()
-            if written:
-                compare = feed_paths(result, settings) if settings.websub.hubs else []
-                changed = write_site(result.documents, settings.output_dir, compare=compare)
-        except BaseException:
-            records.discard()
-            raise
+            records, result, written, changed = self._write(found, strict, in_place=True)
+        except StaleOutput:
+            # A file the build meant to keep from the site in place changed meanwhile (or the
+            # file system has no hard links): build again, rendering every archive.
+            records, result, written, changed = self._write(found, strict, in_place=False)
         stored = records.commit()
         summary = describe(result, settings, written)
         # Dates the articles state: only the caller's clock tells them from late ones.
@@ -158,6 +161,8 @@ class SiteBuilder:
             warnings=list(result.warnings),
             ahead=ahead,
             output=output_listing(settings.output_dir) if written else {},
+            # The archives the output folder holds: the cache keeps them without their bytes.
+            placed=placed_summary(result.state) if written else {},
         )
         self._store(result, stored)
         warnings = (*result.warnings, *(future_warnings(ahead, now) if now else ()))
@@ -165,6 +170,26 @@ class SiteBuilder:
             summary, tuple(str(e) for e in result.errors), warnings, written, False, result,
             time.perf_counter() - started, changed,
         )  # fmt: skip
+
+    def _write(
+        self, found: list[ContentFile] | None, strict: bool, in_place: bool
+    ) -> tuple[RecordWriter, BuildResult, bool, tuple[str, ...]]:
+        settings = self.settings
+        records = RecordWriter(self.folder, self.context, everything=not self.use_cache)
+        try:
+            # Archives are rendered as they are written, a part at a time.
+            result = self._build(found, records, in_place, lazy=not strict)
+            written = not (strict and result.errors)
+            changed: tuple[str, ...] = ()
+            if written:
+                compare = feed_paths(result, settings) if settings.websub.hubs else []
+                changed = write_site(
+                    result.documents, settings.output_dir, compare=compare, in_place=result.in_place
+                )
+        except BaseException:
+            records.discard()
+            raise
+        return records, result, written, changed
 
     def _summary(self) -> dict[str, Any]:
         return read_summary(self.folder, self.context) if self.use_cache else {}
@@ -175,10 +200,18 @@ class SiteBuilder:
             # on another CPU while the folder is scanned; below PARALLEL_MIN_FILES it goes unused.
             start_read_workers()
 
-    def _build(self, found: list[ContentFile] | None, records: RecordWriter | None = None) -> BuildResult:
+    def _build(
+        self,
+        found: list[ContentFile] | None,
+        records: RecordWriter | None = None,
+        in_place: bool = True,
+        lazy: bool = False,
+    ) -> BuildResult:
         # File records stay on disk until the build knows it needs them: after a few changes it
         # replans from the last build's memo and reads only their shards.
         state = read_state(self.folder, self.context, records=False) if self.use_cache else None
+        if state is not None and in_place:
+            state.placed = placed_documents(self.settings.output_dir, state.summary)
         if found is not None and state is not None and state.memo is not None:
             # Many files with a new version (a fresh checkout, a mass edit): the workers' fork
             # server starts on another CPU while the cache is read. Compared position by position,
@@ -186,8 +219,9 @@ class SiteBuilder:
             if sum(map(ne, state.memo.versions, found)) >= PARALLEL_MIN_FILES:
                 start_read_workers()
         return build_with_memo(
-            self.settings, state, jobs=self.jobs, progress=self.progress, found=found, records_read=records
-        )
+            self.settings, state, jobs=self.jobs, progress=self.progress, found=found, records_read=records,
+            lazy=lazy,
+        )  # fmt: skip
 
     def _store(self, result: BuildResult, stored: bool) -> None:
         touched = result.touched if self.use_cache else None
@@ -214,13 +248,27 @@ class LiveBuilder:
     def opened(self) -> bool:
         return self._state is not None
 
+    def _build_every_entry(
+        self, settings: Settings, state: BuildState, found: list[ContentFile]
+    ) -> BuildResult:
+        last = self._last
+        result = build_every_entry(
+            settings,
+            state,
+            found=found,
+            previous_refs=last[1].site.everything.refs if last else (),
+            # A plan is updated only for the settings it was made with.
+            previous_plan=last[1].plan if last and last[0] == settings else None,
+        )
+        return held_in_memory(result)  # a server holds every document
+
     def last_documents(self) -> Mapping[str, bytes]:
         """The last build's documents; before the first, the feeds and pages of the cache (what
         the last command-line build or server left). What the next build is compared with."""
         if self._last is not None:
             return self._last[1].documents
         state = self._state
-        return {path: cached[1] for path, cached in state.documents.items()} if state else {}
+        return {path: cached[1] for path, cached in state.documents.items() if cached[1]} if state else {}
 
     def open(self, settings: Settings) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
         """Start from the cache a command-line build left; yields what the filters need of it, one
@@ -236,15 +284,17 @@ class LiveBuilder:
         if self._state is None:
             for _ in self.open(settings):
                 pass
-        last = self._last
-        result = build_every_entry(
-            settings,
-            self._state,
-            found=found,
-            previous_refs=last[1].site.everything.refs if last else (),
-            # A plan is updated only for the settings it was made with.
-            previous_plan=last[1].plan if last and last[0] == settings else None,
-        )
+        state = self._state
+        assert state is not None  # opened above
+        kept = kept_output(state.summary)
+        if self._last is None:  # archives a command-line build left in the output folder
+            state.placed = placed_documents(settings.output_dir, state.summary)
+        try:
+            result = self._build_every_entry(settings, state, found)
+        except StaleOutput:
+            state.placed = {}
+            result = self._build_every_entry(settings, state, found)
+        result.state.summary.update(kept)
         self._state = result.state
         self._last = (settings, result)
         # A state read for other settings (time zone, keywords) is set aside by the build.

@@ -43,14 +43,8 @@ from feeds.config import Settings
 from feeds.plan.replan import Memo
 from feeds.source.match import match_spec
 from feeds.source.match import spec_digest
-from feeds.source.summary import DIGEST
-from feeds.source.summary import FILE_QUALITY
-from feeds.source.summary import IS_DRAFT
-from feeds.source.summary import PAGE
-from feeds.source.summary import SOURCE
-from feeds.source.summary import STUBS
-from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
+from feeds.source.summary import compact_index
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
@@ -96,6 +90,9 @@ class BuildState:
     #: documents file → {path: signature} of what that file on disk holds, to rewrite only the
     #: files whose documents changed (``document_file``)
     stored_documents: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: documents of the output folder in place that a build may keep there unread: path →
+    #: (signature, size, modification time in ns); see ``builder.placed_documents``
+    placed: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
 
 def cache_context(settings: Settings) -> str:
@@ -152,13 +149,14 @@ def read_summary(folder: Path, context: str) -> dict[str, Any]:
     return summary if isinstance(summary, dict) else {}
 
 
-def read_state(folder: Path, context: str, records: bool = True) -> BuildState:
+def read_state(folder: Path, context: str, records: bool = True, documents: bool = True) -> BuildState:
     """Everything cached, or as much as can be trusted (possibly nothing).
 
     ``context`` holds whatever else the records depend on (the time zone that dates undated
     articles, for instance); files made in another context are ignored. The records come without
     the filters' text (``read_search_texts`` reads it). Without ``records``, the file records are
-    left on disk (``read_shards`` reads some later).
+    left on disk (``read_shards`` reads some later). Without ``documents``, the cached documents are
+    left on disk too.
     """
     state = BuildState(summary=read_summary(folder, context), context=context)
     with paused_gc():
@@ -169,11 +167,13 @@ def read_state(folder: Path, context: str, records: bool = True) -> BuildState:
             state.origin = (folder, context)
             memo = _read(folder / "memo", context)
             state.memo = None if memo is None else Memo.from_value(memo)
-        for name in ("documents", *(f"documents-{shard:02d}" for shard in range(SHARDS))):
-            documents = _read(folder / name, context)
-            if isinstance(documents, dict):
-                state.documents.update(documents)
-                state.stored_documents[name] = {path: kept[0] for path, kept in documents.items()}
+        for name in (
+            ("documents", *(f"documents-{shard:02d}" for shard in range(SHARDS))) if documents else ()
+        ):
+            stored = _read(folder / name, context)
+            if isinstance(stored, dict):
+                state.documents.update(stored)
+                state.stored_documents[name] = {path: _stored(kept) for path, kept in stored.items()}
     return state
 
 
@@ -249,19 +249,29 @@ def write_state(
 
 
 def _write_documents(folder: Path, context: str, state: BuildState) -> None:
-    """Rewrite the documents files whose documents (by signature) differ from the stored ones."""
+    """Rewrite the documents files whose documents (by signature) differ from the stored ones.
+    Documents that the summary says the output folder holds (``placed``: archives) are kept
+    without their bytes, which the next build takes from the folder unread."""
     groups: dict[str, dict[str, tuple[str, bytes, int]]] = {}
+    placed = state.summary.get("placed") or {}
     for path, kept in state.documents.items():
+        if kept[1] and placed.get(path) == kept[0]:
+            kept = (kept[0], b"", kept[2])
         groups.setdefault(document_file(path), {})[path] = kept
     stored = state.stored_documents
     for name in sorted(groups.keys() | stored.keys()):
         documents = groups.get(name, {})
-        signatures = {path: kept[0] for path, kept in documents.items()}
+        signatures = {path: _stored(kept) for path, kept in documents.items()}
         if stored.get(name) != signatures or not (folder / name).is_file():
             if _write(folder / name, context, documents):
                 stored[name] = signatures
             else:
                 stored.pop(name, None)
+
+
+def _stored(kept: tuple[str, bytes, int]) -> str:
+    """What tells a stored document apart: its signature, and whether its bytes are kept."""
+    return kept[0] if kept[1] else f"{kept[0]}\0"
 
 
 def write_records(
@@ -303,7 +313,7 @@ def write_records(
             record = files[source]
             indexed = record.indexed
             if indexed is not None and source in changed and source not in kept:  # the rest were before
-                indexed = _compact(source, indexed, pool)
+                indexed = compact_index(source, indexed, pool)
             # Without the search text, which has files of its own: CLI builds never load it.
             records[source] = (*record[:3], indexed, record.error, record.warnings, None, record.content)
             if record.search is not None:
@@ -323,25 +333,6 @@ def write_records(
                 texts = {s: stored[s] for s in records if s in stored} | texts
         _write(into / f"search-{shard:02d}", context, texts)
         state.shards[shard] = members[shard]
-
-
-def _compact(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any]) -> FileIndex:
-    """The same index, with equal values that many files have (topic lists and names, quality
-    scores, the source that is also the record's key) made one object each. marshal stores such
-    an object once per shard and loads it shared: about 15 MB less at 100,000 files."""
-
-    def one(value: Any) -> Any:
-        return value if value is None else pool.setdefault((type(value), value), value)
-
-    names = indexed[TOPICS]
-    topics = pool.get((tuple, names))
-    if topics is None:
-        topics = pool[(tuple, names)] = tuple(one(name) for name in names)
-    stubs = tuple(
-        (order, key, item, one(quality), one(marks)) for order, key, item, quality, marks in indexed[STUBS]
-    )
-    own = source if indexed[SOURCE] == source else indexed[SOURCE]
-    return (own, indexed[DIGEST], indexed[IS_DRAFT], one(indexed[FILE_QUALITY]), topics, stubs, indexed[PAGE])
 
 
 @contextlib.contextmanager

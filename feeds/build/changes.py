@@ -72,10 +72,10 @@ def read_changes(
     if previous.context and previous.context != context:
         previous = BuildState()  # records read for another time zone, other keywords or channels
     if previous.origin is not None:  # a state read without its file records
-        full = read_state(*previous.origin)
+        full = read_state(*previous.origin, documents=False)  # the documents were read already
         previous = BuildState(
             full.files, previous.documents, previous.summary, full.shards, context=context,
-            stored_documents=previous.stored_documents,
+            stored_documents=previous.stored_documents, placed=previous.placed,
         )  # fmt: skip
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []

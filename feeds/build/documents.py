@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feeds.build.archives import Archives
+from feeds.build.archives import Placed
 from feeds.build.archives import entry_maker
 from feeds.build.cache import FileRecord
 from feeds.build.read import reread
@@ -27,7 +28,6 @@ from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.render.context import channel_paths
 from feeds.render.pages import LATEST_TITLES
-from feeds.render.site import Documents
 from feeds.render.site import feed_signature
 from feeds.render.site import render_documents
 from feeds.render.site import reusable_pages
@@ -43,10 +43,12 @@ class Rendered:
     """A plan made into documents."""
 
     site: Site
-    documents: Documents  #: path → bytes
+    documents: Mapping[str, bytes]  #: path → bytes
     cache: dict[str, CachedDocument]  #: what the next build may take again
     fresh: int  #: documents rendered now rather than taken from the last build
     trimmed: tuple[str, ...]  #: a warning for each document cut to fit its ``max_bytes``
+    #: documents (archives) that the output folder in place holds, not among ``documents``
+    in_place: tuple[str, ...] = ()
 
 
 def render_plan(
@@ -55,10 +57,14 @@ def render_plan(
     articles: dict[str, Article],
     settings: Settings,
     records: Mapping[str, FileRecord] | None = None,
+    placed: Placed | None = None,
+    lazy: bool = False,
 ) -> Rendered:
     """Full entries and documents for a plan (its channels' and its entries' pages); ``articles``
     holds those read by this build (the other files a document shows are read again, checked
-    against ``records``, the build's file records)."""
+    against ``records``, the build's file records). ``placed``: the documents of the output
+    folder in place, which archives whose bytes the cache does not keep are taken from.
+    ``lazy``: archives are rendered as the documents are asked for (``Archives.render``)."""
 
     def build(ref: EntryRef) -> Entry:
         return build_entry(ref, articles[ref[REF_FILE][SOURCE]], settings, plan.pages)
@@ -73,7 +79,7 @@ def render_plan(
 
     # Archives first: the current feeds and pages name them. A month whose entries changed is
     # split into parts (when over its budget) before the links between months are known.
-    archives = Archives(plan, settings, cached)
+    archives = Archives(plan, settings, cached, placed)
     heads = [_head(planned) for planned in plan.channels]
     entries = entry_maker(build)
     unsplit = archives.unsplit()
@@ -114,13 +120,15 @@ def render_plan(
     site = materialize(plan, articles, settings, counts, pages)
     rendering = render_documents(site, settings, done, listing)
     dropped.update(rendering.trimmed)
-    documents = rendering.documents
-    cache = {path: (sign, documents[path], dropped.get(path, 0)) for path, sign in signatures.items()}
-    archived, archive_cache, archive_fresh = archives.render(heads, chains, entries)
-    documents.update(archived)
+    cache = {
+        path: (sign, rendering.documents[path], dropped.get(path, 0)) for path, sign in signatures.items()
+    }
+    documents, archive_cache, archive_fresh, in_place = archives.render(
+        heads, chains, entries, rendering.documents, lazy
+    )
     cache.update(archive_cache)
     fresh = len(signatures) - len(done) + archive_fresh
-    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings))
+    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings), tuple(in_place))
 
 
 def _head(planned: PlannedChannel) -> Channel:

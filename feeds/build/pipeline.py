@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import marshal
 from bisect import bisect_left
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -47,6 +48,7 @@ from feeds.errors import ConfigError
 from feeds.errors import ContentError
 from feeds.model import ArchiveMode
 from feeds.model import Site
+from feeds.output.write import SiteDocuments
 from feeds.plan.archives import ARCHIVES
 from feeds.plan.channels import channel_warnings
 from feeds.plan.planner import EntryRef
@@ -60,7 +62,6 @@ from feeds.plan.replan import changes
 from feeds.plan.replan import memo_of
 from feeds.plan.replan import replan
 from feeds.plan.replan import replan_every_entry
-from feeds.render.site import Documents
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
 from feeds.source.scan import scan_warnings
@@ -71,7 +72,9 @@ from feeds.source.summary import FileIndex
 class BuildResult:
     """A rendered site and what happened on the way."""
 
-    documents: Documents  #: output path → bytes
+    #: output path → bytes; archives kept in the output folder in place (``in_place``) are read
+    #: from it only when asked for (``write.SiteDocuments``)
+    documents: Mapping[str, bytes]
     site: Site
     files: int  #: content files found
     articles: int  #: articles read without error
@@ -85,6 +88,9 @@ class BuildResult:
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
     replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index
     plan: Plan | None = field(default=None, repr=False)  #: ``build_every_entry``'s, for the next one
+    #: documents that the output folder in place holds already: path → (size, modification time
+    #: in ns) that the build found; ``write_site(..., in_place=...)`` keeps them unread
+    in_place: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     @property
     def parsed(self) -> int:
@@ -145,11 +151,14 @@ def build_with_memo(
     progress: Progress | None = None,
     found: list[ContentFile] | None = None,
     records_read: RecordsRead | None = None,
+    lazy: bool = False,
 ) -> BuildResult:
     """``build_site``, whose result's state carries a memo of its plan; from a state read without
     records (``read_state(..., records=False)``) it replans from that state's memo when it can,
     reading only the records of the files that changed. ``records_read`` lets the caller start
-    storing the file records while the build goes on."""
+    storing the file records while the build goes on. ``lazy`` (for a publish that writes every
+    document once, in order): archives are rendered when their bytes are asked for, a part at a
+    time, and the state keeps them without their bytes."""
     _check_content(settings)
     state = state or BuildState()
     with paused_gc():
@@ -167,7 +176,7 @@ def build_with_memo(
                 return result
         # A few more entries than the feeds show, and the census, for the next replan.
         if archived:  # archives hold every entry: a memo of the first few cannot replan them
-            return _finish(settings, plan_site(reading.indexes, settings, True), reading)
+            return _finish(settings, plan_site(reading.indexes, settings, True), reading, lazy=lazy)
         plan = plan_site(reading.indexes, settings, False, spare=SPARE, census=True)
         result = _finish(settings, plan, reading)
         result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
@@ -342,16 +351,25 @@ def _build_from_memo(
     return dataclasses.replace(result, replanned=True)
 
 
-def _finish(settings: Settings, plan: Plan, reading: Reading, articles: int | None = None) -> BuildResult:
+def _finish(
+    settings: Settings, plan: Plan, reading: Reading, articles: int | None = None, lazy: bool = False
+) -> BuildResult:
     """The shared end of every build: full entries and documents for the plan, and the report."""
-    rendered = render_plan(plan, reading.previous.documents, reading.articles, settings, reading.state.files)
+    placed = reading.previous.placed
+    rendered = render_plan(
+        plan, reading.previous.documents, reading.articles, settings, reading.state.files, placed, lazy
+    )
+    in_place = {path: placed[path][1:] for path in rendered.in_place}
+    documents: Mapping[str, bytes] = rendered.documents
+    if in_place:
+        documents = SiteDocuments(documents, settings.output_dir, in_place)
     errors, warnings = reported(settings.content_dir, reading.reports)
     warnings = scan_warnings(reading.found) + warnings
     reading.state.documents = rendered.cache
     reading.state.stored_documents = reading.previous.stored_documents  # what the cache folder holds
     topics = {channel.topic.slug for channel in plan.channels if channel.topic is not None}
     return BuildResult(
-        documents=rendered.documents,
+        documents=documents,
         site=rendered.site,
         files=len(reading.found),
         articles=len(reading.indexes) if articles is None else articles,
@@ -362,4 +380,5 @@ def _finish(settings: Settings, plan: Plan, reading: Reading, articles: int | No
         removed=reading.removed,
         refreshed=reading.refreshed,
         rendered=rendered.fresh,
+        in_place=in_place,
     )

@@ -30,10 +30,24 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+class StaleOutput(OutputError):
+    """A file ``write_site`` was to keep from the site in place is no longer what it was."""
+
+
 def write_site(
-    documents: Mapping[str, bytes], output: Path, *, compare: Iterable[str] = ()
+    documents: Mapping[str, bytes],
+    output: Path,
+    *,
+    compare: Iterable[str] = (),
+    in_place: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[str, ...]:
     """Replace ``output`` with exactly ``documents`` (relative path → bytes).
+
+    ``in_place``: paths of ``documents`` whose file in the site in place is kept as it is, each
+    with the (size, modification time in ns) it had when the build checked the folder
+    (``output_listing``): the file is hard-linked into the new site, never read, and its bytes
+    are never asked of ``documents``. One that is no longer a regular file of the site with that
+    size and time, or that cannot be linked, raises StaleOutput, and the site is left as it was.
 
     Returns the paths among ``compare`` whose bytes differ from the files they replace (all of
     them when there was no output folder), read under the lock, just before the swap.
@@ -54,7 +68,10 @@ def write_site(
         staging = output.with_name(f".{output.name}.new")
         _remove(staging)
         try:
-            held = _write_tree(staging, documents, output)
+            held = _write_tree(staging, documents, output, in_place or {})
+        except StaleOutput:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
             message = f"cannot write the new site ({e.strerror or e}); the previous site is left as it was"
@@ -67,6 +84,43 @@ def write_site(
         )
         _swap_in(staging, output)
     return changed
+
+
+class SiteDocuments(Mapping[str, bytes]):
+    """A site's documents (relative path → bytes), some of which are files of the output folder in
+    place, ``kept`` with the (size, modification time in ns) they had when the build checked them:
+    read only when asked for (StaleOutput when they changed since), and linked unread by
+    ``write_site(documents, output, in_place=documents.kept)``."""
+
+    def __init__(self, fresh: Mapping[str, bytes], output: Path, kept: Mapping[str, tuple[int, int]]) -> None:
+        self.fresh = fresh
+        self.output = output
+        self.kept = {name: listed for name, listed in kept.items() if name not in fresh}
+
+    def __getitem__(self, name: str) -> bytes:
+        data = self.fresh.get(name)
+        if data is not None:
+            return data
+        listed = self.kept[name]
+        path = self.output / name
+        try:
+            with open(path, "rb") as file:
+                st = os.fstat(file.fileno())
+                if (st.st_size, st.st_mtime_ns) == tuple(listed):
+                    return file.read()
+        except OSError:
+            pass
+        raise StaleOutput(f"{path}: changed while the build was running; run it again")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.fresh or name in self.kept
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.fresh
+        yield from self.kept
+
+    def __len__(self) -> int:
+        return len(self.fresh) + len(self.kept)
 
 
 def _differs(path: Path, data: bytes) -> bool:
@@ -105,8 +159,8 @@ def output_listing(output: Path) -> dict[str, tuple[int, int]]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((f"{prefix}{entry.name}/", entry.path))
-                elif entry.is_file():
-                    st = entry.stat()
+                elif entry.is_file(follow_symlinks=False):  # a build writes no links
+                    st = entry.stat(follow_symlinks=False)
                     listing[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
     return listing
 
@@ -122,10 +176,13 @@ def _check_relative(name: str) -> None:
         raise OutputError(f"refusing to write {name!r}: outside the output folder")
 
 
-def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> dict[str, bool]:
+def _write_tree(
+    root: Path, documents: Mapping[str, bytes], previous: Path, in_place: Mapping[str, tuple[int, int]]
+) -> dict[str, bool]:
     """Write ``documents`` under ``root``; a file of ``previous`` (the site in place) that holds the
-    same bytes is linked instead of written again. Returns, for the documents it compared with
-    ``previous``, whether the file there held their bytes.
+    same bytes is linked instead of written again, and those of ``in_place`` are linked unread.
+    Returns, for the documents it compared with ``previous``, whether the file there held their
+    bytes.
 
     At 100,000 articles a site has some 10,000 entry pages, and a build after one edit changes
     a few of them: checking a page's bytes and linking it costs about a third of writing it. Files
@@ -138,7 +195,7 @@ def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> d
     inside = Path(os.path.realpath(previous))
     ours: dict[str, bool] = {}  # per folder of the old site: whether it is in it (not a link out)
     held: dict[str, bool] = {}
-    for name, data in documents.items():
+    for name in documents:  # a document's bytes are asked for only when it is written
         path = os.path.join(root, name)
         folder = os.path.dirname(path)
         if folder not in made:
@@ -148,6 +205,11 @@ def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> d
         old_folder = os.path.dirname(old)
         if linking and old_folder not in ours:
             ours[old_folder] = Path(os.path.realpath(old_folder)).is_relative_to(inside)
+        if name in in_place:
+            _link_kept(old, path, in_place[name], linking and ours[old_folder])
+            held[name] = True
+            continue
+        data = documents[name]
         if linking and ours[old_folder]:
             try:
                 same = held[name] = _holds(old, data)
@@ -161,6 +223,19 @@ def _write_tree(root: Path, documents: Mapping[str, bytes], previous: Path) -> d
         with open(path, "wb") as file:
             file.write(data)
     return held
+
+
+def _link_kept(old: str, path: str, listed: tuple[int, int], inside: bool) -> None:
+    """Link ``old``, a file of the site in place, to ``path``, when it is still the regular file of
+    the site that the build checked; else raise StaleOutput."""
+    try:
+        st = os.lstat(old)
+        if inside and stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == tuple(listed):
+            os.link(old, path)
+            return
+    except OSError:
+        pass
+    raise StaleOutput(f"{old}: changed while the build was running, or cannot be linked")
 
 
 def _holds(path: str, data: bytes) -> bool:

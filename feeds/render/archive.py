@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -103,6 +104,14 @@ class Fragments:
                 fragment = self._make(entry, kind)
             made[entry.id] = fragment
         return fragment
+
+    def forget(self, entries: Iterable[Entry]) -> None:
+        """Let the fragments of ``entries`` go (their months are done)."""
+        for entry in entries:
+            for made in self._made.values():
+                made.pop(entry.id, None)
+            self._contents.pop(entry.id, None)
+            self._summaries.pop(entry.id, None)
 
     def _make(self, entry: Entry, kind: str) -> bytes:
         if kind == Format.ATOM.value:

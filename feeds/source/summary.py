@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 from typing import TYPE_CHECKING
+from typing import Any
 from typing import Final
 
 from feeds.model import Article
@@ -107,3 +108,22 @@ def search_items(search: str) -> list[tuple[str, str]]:
 def _searchable(provider: Provider | None, title: str, summary: str) -> str:
     who = f"{provider.name}\n{provider.domain or ''}" if provider else ""
     return f"{who}\t{title}\n{summary}".casefold().replace("\x1e", " ")
+
+
+def compact_index(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any]) -> FileIndex:
+    """The same index, with equal values that many files have (topic lists and names, quality
+    scores, the source that is also the record's key) made one object each. marshal stores such
+    an object once per shard and loads it shared: about 15 MB less at 100,000 files."""
+
+    def one(value: Any) -> Any:
+        return value if value is None else pool.setdefault((type(value), value), value)
+
+    names = indexed[TOPICS]
+    topics = pool.get((tuple, names))
+    if topics is None:
+        topics = pool[(tuple, names)] = tuple(one(name) for name in names)
+    stubs = tuple(
+        (order, key, item, one(quality), one(marks)) for order, key, item, quality, marks in indexed[STUBS]
+    )
+    own = source if indexed[SOURCE] == source else indexed[SOURCE]
+    return (own, indexed[DIGEST], indexed[IS_DRAFT], one(indexed[FILE_QUALITY]), topics, stubs, indexed[PAGE])
