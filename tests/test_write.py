@@ -143,3 +143,18 @@ def test_the_changed_paths_are_the_same_whether_a_file_was_compared_for_linking_
     changed = write_site(documents, out, compare=sorted(documents))
     assert changed == ("all.rss", "new.json", "topics/b.atom")
     assert write_site(documents, out, compare=sorted(documents)) == ()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["/etc/passwd", "../outside.xml", "topics/../../x.xml", "a//b.xml", "a/./b.xml", "dir/", "", "a\0b"],
+)
+def test_a_path_that_could_lead_elsewhere_is_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(OutputError, match="outside the output folder"):
+        write_site({"index.html": b"ok", name: b"x"}, tmp_path / "public")
+    assert not (tmp_path / "public").exists()
+
+
+def test_nested_paths_are_written(tmp_path: Path) -> None:
+    write_site({"index.html": b"ok", "archives/topics/ai/2021-02.atom": b"<feed/>"}, tmp_path / "public")
+    assert (tmp_path / "public" / "archives" / "topics" / "ai" / "2021-02.atom").read_bytes() == b"<feed/>"

