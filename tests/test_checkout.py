@@ -264,17 +264,17 @@ def test_refreshed_records_are_stored_as_they_were(
     SiteBuilder(settings).publish()
     clone = dataclasses.replace(settings, content_dir=checkout(settings.content_dir, tmp_path / "clone"))
     compacted: list[str] = []
-    real = feeds.build.cache._compact
+    real = feeds.build.cache.compact_index
 
     def counting(source: str, *args: object) -> object:
         compacted.append(source)
         return real(source, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(feeds.build.cache, "_compact", counting)
+    monkeypatch.setattr(feeds.build.cache, "compact_index", counting)
     done = SiteBuilder(clone).publish()
     assert done.result is not None and done.result.refreshed
     assert sorted(compacted) == dated_by_their_time(clone)
-    monkeypatch.setattr(feeds.build.cache, "_compact", real)
+    monkeypatch.setattr(feeds.build.cache, "compact_index", real)
     assert SiteBuilder(clone).publish().up_to_date
 
 
