@@ -74,3 +74,25 @@ def test_a_build_from_the_sharded_cache_gives_the_cold_bytes(project: Path, tmp_
     assert warm.result is not None
     assert warm.result.documents == cold.documents
     assert any(path.startswith("entries/") for path in cold.documents)
+
+
+def test_unchanged_entry_pages_stay_in_the_output_folder_unread(project: Path) -> None:
+    """The cache keeps entries' pages by signature only; a publish links the unchanged ones from
+    the site in place (the same files), and one edited by hand is written again."""
+    settings = _settings(project)
+    SiteBuilder(settings).publish()
+    output = settings.output_dir
+    pages = sorted(p.relative_to(output).as_posix() for p in (output / "entries").glob("*.html"))
+    assert len(pages) >= 12
+    inodes = {page: (output / page).stat().st_ino for page in pages}
+    edit(project / "content" / "plain-03.txt", "Its only paragraph.", "Its only, longer paragraph.")
+    tampered = output / pages[0]
+    tampered.write_bytes(tampered.read_bytes().replace(b"</body>", b"<p>by hand</p></body>"))
+    done = SiteBuilder(settings).publish()
+    assert done.result is not None
+    cold = SiteBuilder(settings, use_cache=False).build().documents
+    on_disk = {page: (output / page).read_bytes() for page in pages}
+    assert on_disk == {page: cold[page] for page in pages}
+    rewritten = {page for page in pages if (output / page).stat().st_ino != inodes[page]}
+    assert rewritten == {pages[0], "entries/plain-story-number-3.html"}
+    assert set(done.result.in_place) >= set(pages) - rewritten

@@ -110,7 +110,7 @@ def render_plan(
         full = len(reusable) < len(paths)
         counts[planned.stem] = options.max_items if full else min(LATEST_TITLES, options.max_items)
         signatures.update(dict.fromkeys(paths, signature))
-    page_signatures, pages_done, pages = reusable_pages(plan, cached, settings)
+    page_signatures, pages_done, pages, pages_kept = reusable_pages(plan, cached, settings, placed)
     signatures.update(page_signatures)
     done.update(pages_done)
     needed = [ref for planned in plan.channels for ref in planned.refs[: counts[planned.stem]]]
@@ -121,14 +121,16 @@ def render_plan(
     rendering = render_documents(site, settings, done, listing)
     dropped.update(rendering.trimmed)
     cache = {
-        path: (sign, rendering.documents[path], dropped.get(path, 0)) for path, sign in signatures.items()
-    }
+        path: (sign, rendering.documents.get(path, b""), dropped.get(path, 0))
+        for path, sign in signatures.items()
+    }  # b"": a page kept in the output folder
     documents, archive_cache, archive_fresh, in_place = archives.render(
         heads, chains, entries, rendering.documents, lazy
     )
     cache.update(archive_cache)
-    fresh = len(signatures) - len(done) + archive_fresh
-    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings), tuple(in_place))
+    fresh = len(signatures) - len(done) - len(pages_kept) + archive_fresh
+    kept = (*in_place, *pages_kept)
+    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings), kept)
 
 
 def _head(planned: PlannedChannel) -> Channel:

@@ -118,9 +118,10 @@ def render_documents(
     documents[INDEX] = index_bytes(contexts)
     documents.update(icon_documents(settings))
     for path in site.pages.values():
-        documents[path] = (
-            done[path] if path in done else entry_page_bytes(contexts[0], site.page_entries[path])
-        )
+        if path in done:
+            documents[path] = done[path]
+        elif path in site.page_entries:  # else the output folder in place keeps it
+            documents[path] = entry_page_bytes(contexts[0], site.page_entries[path])
     return Rendering(documents, {path: dropped for path, dropped in trimmed.items() if dropped})
 
 
@@ -207,23 +208,31 @@ def page_shaping(settings: Settings) -> str:
 
 
 def reusable_pages(
-    plan: Plan, cached: Mapping[str, tuple[str, bytes, int]], settings: Settings
-) -> tuple[dict[str, str], dict[str, bytes], list[str]]:
+    plan: Plan,
+    cached: Mapping[str, tuple[str, bytes, int]],
+    settings: Settings,
+    placed: Mapping[str, tuple[str, int, int]] | None = None,
+) -> tuple[dict[str, str], dict[str, bytes], list[str], list[str]]:
     """For the entries' pages of ``plan``: each one's signature by path, the bytes of those that
-    ``cached`` (path → (signature, bytes, entries cut)) holds unchanged, and the sources of the
-    others."""
+    ``cached`` (path → (signature, bytes, entries cut)) holds unchanged, the sources of the
+    pages to render, and the paths of unchanged pages whose bytes the cache left to the output
+    folder in place (``placed``: path → (signature, size, time) of what it still holds)."""
     signatures: dict[str, str] = {}
     done: dict[str, bytes] = {}
     pending: list[str] = []
+    kept: list[str] = []
+    placed = placed or {}
     shaping = page_shaping(settings)
     for source, path in plan.pages.items():
         signature = signatures[path] = page_signature(path, plan.page_refs[source], shaping)
         old = cached.get(path)
-        if old is not None and old[0] == signature:
+        if old is not None and old[0] == signature and old[1]:
             done[path] = old[1]
+        elif old is not None and old[0] == signature and placed.get(path, ("",))[0] == signature:
+            kept.append(path)
         else:
             pending.append(source)
-    return signatures, done, pending
+    return signatures, done, pending, kept
 
 
 def render_page(channel: Channel, settings: Settings, query: str = "") -> bytes:
