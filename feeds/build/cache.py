@@ -40,6 +40,8 @@ from typing import NamedTuple
 
 from feeds._version import __version__
 from feeds.config import Settings
+from feeds.plan.archives import ARCHIVES
+from feeds.plan.pages import ENTRIES
 from feeds.plan.replan import Memo
 from feeds.source.match import match_spec
 from feeds.source.match import spec_digest
@@ -48,7 +50,9 @@ from feeds.source.summary import compact_index
 
 CACHE_FOLDER = ".feeds-cache"
 SHARDS = 32
-_SHARDED_FOLDERS = ("entries/", "archives/")  #: documents kept in sharded files (``document_file``)
+#: Folders of the many documents that one change mostly leaves alone: cached in sharded files
+#: (``document_file``), and kept in the output folder between builds (``build.placed``).
+BULK_FOLDERS = (f"{ENTRIES}/", f"{ARCHIVES}/")
 _FORMAT = 10
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
@@ -111,9 +115,9 @@ def cache_folder(output_dir: Path) -> Path:
 def document_file(path: str) -> str:
     """The cache file that keeps a document: feeds and pages share one; entries' pages and archives
     (a channel's month together) are spread over ``SHARDS`` more, and a build rewrites few of them."""
-    if path.startswith(_SHARDED_FOLDERS):
-        key = path if path.startswith("entries/") else path[: path.rindex("/") + 8]  # YYYY-MM
-        return f"documents-{zlib.crc32(key.encode('utf-8', 'surrogatepass')) % SHARDS:02d}"
+    if path.startswith(BULK_FOLDERS):
+        key = path if path.startswith(BULK_FOLDERS[0]) else path[: path.rindex("/") + 8]  # YYYY-MM
+        return f"documents-{shard_of(key):02d}"
     return "documents"
 
 

@@ -17,14 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from feeds.build.cache import BULK_FOLDERS
 from feeds.build.cache import BuildState
 from feeds.build.pipeline import BuildResult
 from feeds.output.write import output_listing
-from feeds.plan.archives import ARCHIVES
-from feeds.plan.pages import ENTRIES
-
-#: Folders of the documents a publish may keep in the output folder unread.
-_KEPT_FOLDERS = (f"{ARCHIVES}/", f"{ENTRIES}/")
 
 
 def placed_documents(output: Path, summary: Mapping[str, Any]) -> dict[str, tuple[str, int, int]]:
@@ -46,7 +42,7 @@ def placed_documents(output: Path, summary: Mapping[str, Any]) -> dict[str, tupl
 def placed_summary(state: BuildState) -> dict[str, str]:
     """What a publish's summary says of the archives and entries' pages it wrote (the many
     documents that one change leaves alone): path → signature."""
-    return {path: kept[0] for path, kept in state.documents.items() if path.startswith(_KEPT_FOLDERS)}
+    return {path: kept[0] for path, kept in state.documents.items() if path.startswith(BULK_FOLDERS)}
 
 
 def kept_output(summary: Mapping[str, Any]) -> dict[str, Any]:
