@@ -57,6 +57,12 @@ class Reading:
     refreshed: tuple[str, ...] = ()
 
 
+def may_be_same(old: FileRecord, file: ContentFile) -> bool:
+    """Whether a file whose version is not its record's (a new time or inode) may still hold the
+    bytes the record was made from: the same size, and a digest to compare them with."""
+    return old[RECORD_SIZE] == file[FILE_SIZE] and old[RECORD_CONTENT] is not None
+
+
 def read_changes(
     settings: Settings,
     previous: BuildState,
@@ -93,7 +99,7 @@ def read_changes(
             # Keyed by the index's own copy of the path where there is one, not by this scan's:
             # a server then keeps one string per file across rebuilds instead of two.
             records[source if old.indexed is None else old.indexed[SOURCE]] = old
-        elif old is not None and old[RECORD_SIZE] == file[FILE_SIZE] and old[RECORD_CONTENT] is not None:
+        elif old is not None and may_be_same(old, file):
             same_size.append((file, old))
         else:
             changed.append(file)

@@ -30,11 +30,10 @@ from feeds.build.cache import paused_gc
 from feeds.build.cache import read_shards
 from feeds.build.cache import shard_of
 from feeds.build.changes import FILE_VERSION
-from feeds.build.changes import RECORD_CONTENT
-from feeds.build.changes import RECORD_SIZE
 from feeds.build.changes import RECORD_VERSION
 from feeds.build.changes import Reading
 from feeds.build.changes import RecordsRead
+from feeds.build.changes import may_be_same
 from feeds.build.changes import read_changes
 from feeds.build.documents import render_plan
 from feeds.build.read import Progress
@@ -307,7 +306,7 @@ def _build_from_memo(
         (file, old)
         for file in files
         if file.source in before and file.source not in too_big
-        and (old := records[file.source])[RECORD_SIZE] == file.size and old[RECORD_CONTENT] is not None
+        and may_be_same(old := records[file.source], file)
     ]  # fmt: skip
     refreshed, _ = same_bytes(same_size, settings.content_dir, jobs) if same_size else ({}, [])
     records.update(refreshed)
