@@ -10,7 +10,6 @@ every channel, the state kept in memory, the last plan updated rather than made 
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from feeds.build.cache import read_search_texts
 from feeds.build.cache import read_state
 from feeds.build.cache import read_summary
 from feeds.build.cache import write_state
+from feeds.build.cache_tag import check_cache_folder
 from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo
@@ -41,7 +41,6 @@ from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
 from feeds.build.records import RecordWriter
 from feeds.config import Settings
-from feeds.errors import ConfigError
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
 from feeds.output.write import StaleOutput
@@ -52,9 +51,6 @@ from feeds.output.write import write_site
 from feeds.render.context import document_path
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
-
-#: The file that marks a folder as a cache (bford.info/cachedir); backup tools skip such folders.
-CACHE_TAG = "CACHEDIR.TAG"
 
 
 @dataclass(frozen=True)
@@ -225,7 +221,6 @@ class SiteBuilder:
 
     def _store(self, result: BuildResult, stored: bool) -> None:
         touched = result.touched if self.use_cache else None
-        mark_cache_folder(self.folder)
         # The memo is written last (write_state): it is only valid with the records it was planned from.
         write_state(
             self.folder, self.context, result.state, touched, records=not stored, kept=result.refreshed
@@ -300,7 +295,6 @@ class LiveBuilder:
         # A state read for other settings (time zone, keywords) is set aside by the build.
         folder = cache_of(settings)
         check_cache_folder(folder, settings)
-        mark_cache_folder(folder)
         write_state(folder, result.state.context, result.state, result.touched, kept=result.refreshed)
         return result
 
@@ -314,47 +308,6 @@ def cache_of(settings: Settings) -> Path:
     """Where the cache of a site lives: ``settings.cache_dir`` (``--cache``, ``cache:``), else
     ``.feeds-cache/<output name>/`` beside the output folder."""
     return settings.cache_dir if settings.cache_dir is not None else cache_folder(settings.output_dir)
-
-
-def check_cache_folder(folder: Path, settings: Settings) -> None:
-    """Make sure ``folder`` may hold the cache (it is marked as one when the cache is written).
-
-    A folder someone named (``--cache``, ``cache:``) may already exist: it is used only when it is
-    empty or marked by an earlier build, so that a cache file never replaces a file of the same
-    name (``summary``, ``memo``) in a folder of the user's. Raises ConfigError otherwise.
-    """
-    if settings.cache_dir is not None and not is_cache_folder(folder):
-        # Named by the folder: it may come from the config's `cache` or from `--cache`.
-        raise ConfigError(
-            folder, None,
-            f"holds other files and no {CACHE_TAG}; give a new or empty folder for the build cache",
-        )  # fmt: skip
-
-
-def is_cache_folder(folder: Path) -> bool:
-    """Whether ``folder`` is missing, empty or marked as a cache by an earlier build."""
-    try:
-        return (folder / CACHE_TAG).is_file() or not any(folder.iterdir())
-    except FileNotFoundError:
-        return True
-    except OSError:
-        return False
-
-
-def mark_cache_folder(folder: Path) -> None:
-    """Create ``folder`` with a cache directory tag, so that a later build knows that the folder is
-    its own. Failures are ignored: the cache is only a shortcut."""
-    tag = folder / CACHE_TAG
-    if tag.is_file():
-        return
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        tag.write_text(
-            "Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This file is a cache directory tag created by feeds (the build cache).\n"
-            "# For information about cache directory tags, see https://bford.info/cachedir/\n",
-            encoding="ascii",
-        )
 
 
 def describe(result: BuildResult, settings: Settings, written: bool) -> str:

@@ -39,6 +39,7 @@ from typing import Any
 from typing import NamedTuple
 
 from feeds._version import __version__
+from feeds.build.cache_tag import mark_cache_folder
 from feeds.config import Settings
 from feeds.plan.archives import ARCHIVES
 from feeds.plan.pages import ENTRIES
@@ -237,6 +238,7 @@ def write_state(
     ``RecordWriter``. ``kept``: those of ``changed`` whose record is the stored one under a new
     version (``write_records``). Failures are ignored: a cache is only a shortcut.
     """
+    mark_cache_folder(folder)
     if records:
         write_records(folder, context, state, changed, kept=kept)
     _write_documents(folder, context, state)

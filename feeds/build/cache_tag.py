@@ -1,0 +1,55 @@
+"""The build cache's folder: one a user names (``--cache``, ``cache:``) is used only when it is
+new, empty or an earlier build's, which the cache directory tag marks (bford.info/cachedir;
+backup tools skip such folders too)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from feeds.config import Settings
+from feeds.errors import ConfigError
+
+#: The file that marks a folder as a cache (bford.info/cachedir); backup tools skip such folders.
+CACHE_TAG = "CACHEDIR.TAG"
+
+
+def check_cache_folder(folder: Path, settings: Settings) -> None:
+    """Make sure ``folder`` may hold the cache (it is marked as one when the cache is written).
+
+    A folder someone named (``--cache``, ``cache:``) may already exist: it is used only when it is
+    empty or marked by an earlier build, so that a cache file never replaces a file of the same
+    name (``summary``, ``memo``) in a folder of the user's. Raises ConfigError otherwise.
+    """
+    if settings.cache_dir is not None and not is_cache_folder(folder):
+        # Named by the folder: it may come from the config's `cache` or from `--cache`.
+        raise ConfigError(
+            folder, None,
+            f"holds other files and no {CACHE_TAG}; give a new or empty folder for the build cache",
+        )  # fmt: skip
+
+
+def is_cache_folder(folder: Path) -> bool:
+    """Whether ``folder`` is missing, empty or marked as a cache by an earlier build."""
+    try:
+        return (folder / CACHE_TAG).is_file() or not any(folder.iterdir())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def mark_cache_folder(folder: Path) -> None:
+    """Create ``folder`` with a cache directory tag, so that a later build knows that the folder is
+    its own. Failures are ignored: the cache is only a shortcut."""
+    tag = folder / CACHE_TAG
+    if tag.is_file():
+        return
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        tag.write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by feeds (the build cache).\n"
+            "# For information about cache directory tags, see https://bford.info/cachedir/\n",
+            encoding="ascii",
+        )
