@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import errno
+import functools
 import heapq
+import marshal
 import os
 import stat
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from typing import NamedTuple
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -45,6 +49,8 @@ def scan_content(root: Path) -> Found:
     found = Found()
     warnings: list[str] = []
     seen: set[tuple[int, int]] = set()
+    sources: list[str] = []  # the article files found, and their paths to stat
+    paths: list[str] = []
     # (through a link, relative path, path): real folders first, each kind in path order, so the
     # way by which a folder is read never depends on the order the file system lists entries in.
     pending = [(False, "", str(root))]
@@ -52,7 +58,9 @@ def scan_content(root: Path) -> Found:
         linked, prefix, folder = heapq.heappop(pending)
         try:
             status = os.stat(folder)
-            entries = list(os.scandir(folder))
+            # In name order: the files found are then runs in path order, which sort below in
+            # a few milliseconds (0.2 s at 100,000 files in the order the file system lists them).
+            entries = sorted(os.scandir(folder), key=_name)
         except OSError:
             continue
         if (status.st_dev, status.st_ino) in seen:
@@ -72,13 +80,103 @@ def scan_content(root: Path) -> Found:
                     continue
                 if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES or not entry.is_file():
                     continue
-                st = entry.stat()
             except OSError:
                 continue  # gone while we looked
-            found.append(_new(ContentFile, (prefix + name, st.st_size, st.st_mtime_ns, st.st_ino)))
+            sources.append(prefix + name)
+            paths.append(entry.path)
+    found.extend(_stat_files(sources, paths))
     found.sort()  # by source: tuples compare their first field first, and sources are unique
     found.warnings = tuple(sorted(warnings))
     return found
+
+
+#: Files each process of a scan stats at least: a fork and the answer's way back through a pipe
+#: cost a few milliseconds, what some 2,000 stats take.
+STATS_PER_PROCESS = 10_000
+
+
+def _stat_files(sources: list[str], paths: list[str]) -> list[ContentFile]:
+    """The ContentFile of each of ``sources`` (at ``paths``) that is still there, in order.
+
+    A stat takes 5 µs of a system call here and 2 µs of Python around it, and nothing else in a
+    build with few changes costs as much at 100,000 files; so with many files, forked children
+    stat parts of the list on the other CPUs. Only from a process without other threads (one may
+    hold a lock at the fork that the child then waits for forever) and where ``fork`` exists.
+    """
+    processes = min(_cpus(), len(paths) // STATS_PER_PROCESS)
+    if processes < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return _stat_each(sources, paths, ContentFile)
+    share = -(-len(paths) // processes)
+    children = [
+        _StatChild(sources[start : start + share], paths[start : start + share])
+        for start in range(share, len(paths), share)
+    ]
+    files = _stat_each(sources[:share], paths[:share], ContentFile)
+    for child in children:
+        files.extend(map(_as_content_file, child.answer()))
+    return files
+
+
+def _stat_each(sources: list[str], paths: list[str], kind: type[Any]) -> list[Any]:
+    """``kind`` (ContentFile, or tuple for marshal) of each file still there."""
+    files = []
+    for source, path in zip(sources, paths, strict=True):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # gone while we looked
+        files.append(_new(kind, (source, st.st_size, st.st_mtime_ns, st.st_ino)))
+    return files
+
+
+_as_content_file = functools.partial(_new, ContentFile)
+
+
+class _StatChild:
+    """A forked child that stats files and sends their versions back through a pipe, as tuples."""
+
+    def __init__(self, sources: list[str], paths: list[str]) -> None:
+        self.sources = sources
+        self.paths = paths
+        self.pid = -1
+        read_end, write_end = os.pipe()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            pass  # no more processes: the parent stats them in answer()
+        if self.pid == 0:
+            try:
+                os.close(read_end)
+                with open(write_end, "wb") as pipe:
+                    pipe.write(marshal.dumps(_stat_each(sources, paths, tuple)))
+            finally:
+                os._exit(0)  # nothing of the parent's (atexit, buffers) runs twice
+        os.close(write_end)
+        self.pipe = read_end
+
+    def answer(self) -> list[tuple[str, int, int, int]]:
+        with open(self.pipe, "rb") as pipe:
+            data = pipe.read()
+        if self.pid > 0:
+            os.waitpid(self.pid, 0)
+        try:
+            files = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            files = None
+        if not isinstance(files, list):
+            return _stat_each(self.sources, self.paths, tuple)  # the child died or could not be made
+        return files
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every system
+        return os.cpu_count() or 1
 
 
 def scan_warnings(found: Sequence[ContentFile]) -> tuple[str, ...]:
