@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_children_find_what_one_process_finds(content: Path, monkeypatch: pytest
 
     monkeypatch.setattr(scan, "STATS_PER_PROCESS", 5)
     monkeypatch.setattr(scan, "_cpus", lambda: 4)
-    monkeypatch.setattr(scan.os, "fork", counting_fork)
+    monkeypatch.setattr(os, "fork", counting_fork)
     found = scan.scan_content(content)
     assert len(forks) == 3  # four shares: three children and the scan's own process
     assert list(found) == serial
@@ -62,7 +63,7 @@ def test_a_child_that_cannot_be_made_or_dies_costs_nothing(
     def no_fork() -> int:
         raise OSError("no more processes")
 
-    monkeypatch.setattr(scan.os, "fork", no_fork)
+    monkeypatch.setattr(os, "fork", no_fork)
     assert list(scan.scan_content(content)) == serial
 
     real_fork = os.fork
@@ -73,17 +74,17 @@ def test_a_child_that_cannot_be_made_or_dies_costs_nothing(
             os._exit(1)  # dies before it answers
         return pid
 
-    monkeypatch.setattr(scan.os, "fork", dying_fork)
+    monkeypatch.setattr(os, "fork", dying_fork)
     assert list(scan.scan_content(content)) == serial
 
 
 def test_no_children_beside_other_threads(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan, "STATS_PER_PROCESS", 5)
     monkeypatch.setattr(scan, "_cpus", lambda: 4)
-    monkeypatch.setattr(scan.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
 
     def refused() -> int:
         raise AssertionError("forked beside another thread")
 
-    monkeypatch.setattr(scan.os, "fork", refused)
+    monkeypatch.setattr(os, "fork", refused)
     assert len(scan.scan_content(content)) == 41
