@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from feeds.cli import cli
 from feeds.errors import OutputError
-from feeds.output.write import MARKER
+from feeds.output.staging import MARKER
 from feeds.output.write import write_site
 
 ARTICLE = "---\ntitle: {title}\npublishedDateTime: 2021-02-01T10:00:00Z\ntopics: [AI]\n---\nBody.\n"

@@ -8,7 +8,7 @@ import pytest
 
 from feeds.errors import OutputError
 from feeds.output import write as write_module
-from feeds.output.write import MARKER
+from feeds.output.staging import MARKER
 from feeds.output.write import output_listing
 from feeds.output.write import write_site
 

@@ -43,7 +43,7 @@ from feeds.build.records import RecordWriter
 from feeds.config import Settings
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
-from feeds.output.write import StaleOutput
+from feeds.output.staging import StaleOutput
 from feeds.output.write import locked
 from feeds.output.write import output_listing
 from feeds.output.write import output_matches

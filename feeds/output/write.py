@@ -14,7 +14,6 @@ import errno
 import fcntl
 import os
 import shutil
-import stat
 import threading
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -22,15 +21,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from feeds.errors import OutputError
+from feeds.output.staging import MARKER
+from feeds.output.staging import StaleOutput
+from feeds.output.staging import remove_folder
+from feeds.output.staging import write_tree as _write_tree
 
-#: Written into every output folder; a folder without it is never replaced or deleted.
-MARKER = ".feeds-output"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-class StaleOutput(OutputError):
-    """A file ``write_site`` was to keep from the site in place is no longer what it was."""
 
 
 def write_site(
@@ -65,9 +62,8 @@ def write_site(
                 "choose an empty or new output folder"
             )
         staging = output.with_name(f".{output.name}.new")
-        _remove(staging)
         try:
-            held = _write_tree(staging, documents, output, in_place or {})
+            written = _write_tree(staging, documents, output, in_place or {})
         except StaleOutput:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -79,9 +75,9 @@ def write_site(
         changed = tuple(
             name
             for name in compare
-            if (not held[name] if name in held else _differs(output / name, documents[name]))
+            if (not written.held[name] if name in written.held else _differs(output / name, documents[name]))
         )
-        _swap_in(staging, output)
+        _swap_in(staging, output, written.keep_replaced)
     return changed
 
 
@@ -177,88 +173,18 @@ def _check_relative(name: str) -> None:
         raise OutputError(f"refusing to write {name!r}: outside the output folder")
 
 
-def _write_tree(
-    root: Path, documents: Mapping[str, bytes], previous: Path, in_place: Mapping[str, tuple[int, int]]
-) -> dict[str, bool]:
-    """Write ``documents`` under ``root``; a file of ``previous`` (the site in place) that holds the
-    same bytes is linked instead of written again, and those of ``in_place`` are linked unread.
-    Returns, for the documents it compared with ``previous``, whether the file there held their
-    bytes.
-
-    At 100,000 articles a site has some 10,000 entry pages, and a build after one edit changes
-    a few of them: checking a page's bytes and linking it costs about a third of writing it. Files
-    are never changed in place, so the site in place stays whole until the swap.
-    """
-    root.mkdir(parents=True)
-    (root / MARKER).write_text("This folder is written by `feeds build`; edits here are replaced.\n")
-    made: set[str] = set()
-    linking = previous.is_dir()
-    inside = Path(os.path.realpath(previous))
-    ours: dict[str, bool] = {}  # per folder of the old site: whether it is in it (not a link out)
-    held: dict[str, bool] = {}
-    for name in documents:  # a document's bytes are asked for only when it is written
-        path = os.path.join(root, name)
-        folder = os.path.dirname(path)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
-        old = os.path.join(previous, name)
-        old_folder = os.path.dirname(old)
-        if linking and old_folder not in ours:
-            ours[old_folder] = Path(os.path.realpath(old_folder)).is_relative_to(inside)
-        if name in in_place:
-            _link_kept(old, path, in_place[name], linking and ours[old_folder])
-            held[name] = True
-            continue
-        data = documents[name]
-        if linking and ours[old_folder]:
-            try:
-                same = held[name] = _holds(old, data)
-                if same:
-                    os.link(old, path)
-                    continue
-            except FileNotFoundError:
-                held[name] = False
-            except OSError:  # a file system without hard links, or an unreadable file: write them
-                linking = False
-        with open(path, "wb") as file:
-            file.write(data)
-    return held
-
-
-def _link_kept(old: str, path: str, listed: tuple[int, int], inside: bool) -> None:
-    """Link ``old``, a file of the site in place, to ``path``, when it is still the regular file of
-    the site that the build checked; else raise StaleOutput."""
-    try:
-        st = os.lstat(old)
-        if inside and stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == tuple(listed):
-            os.link(old, path)
-            return
-    except OSError:
-        pass
-    raise StaleOutput(f"{old}: changed while the build was running, or cannot be linked")
-
-
-def _holds(path: str, data: bytes) -> bool:
-    """Whether ``path`` is a regular file with exactly ``data`` in it."""
-    st = os.lstat(path)
-    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
-        return False
-    with open(path, "rb") as file:
-        return file.read() == data
-
-
-def _swap_in(staging: Path, output: Path) -> None:
+def _swap_in(staging: Path, output: Path, keep_replaced: bool) -> None:
     old = output.with_name(f".{output.name}.old")
     if not output.exists():
         output.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, output)
         return
     if _exchange(staging, output):
-        shutil.rmtree(staging)  # now holds the previous site
+        if not keep_replaced:  # else the next build updates it (staging.py)
+            shutil.rmtree(staging)  # now holds the previous site
         return
     # No atomic exchange here: two renames, and _recover() finishes the job after a crash.
-    _remove(old)
+    remove_folder(old)
     os.rename(output, old)
     os.rename(staging, output)
     shutil.rmtree(old)
@@ -286,16 +212,7 @@ def _recover(output: Path) -> None:
     if old.is_dir() and not old.is_symlink() and not os.path.lexists(output):
         os.rename(old, output)
     else:
-        _remove(old)
-
-
-def _remove(path: Path) -> None:
-    """Remove a folder of ours, or a link in its place (which an older version could leave by
-    swapping the link it was given as output): the link, not what it leads to."""
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.exists():
-        shutil.rmtree(path)
+        remove_folder(old)
 
 
 def _is_ours(output: Path) -> bool:

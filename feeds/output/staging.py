@@ -1,0 +1,209 @@
+"""The staging folder, where ``write_site`` puts the next site together before swapping it in.
+
+After the swap the staging folder holds the site just replaced. When the build wrote little (at
+most a tenth of the site's bytes), that folder is kept for the next build, which brings it up to
+date file by file: a file that the site in place also holds (the same inode, which every file that
+did not change is, being a hard link of the one in place) stays as it is, any other is unlinked and
+made again, and what the new site does not hold is removed. At 100,000 articles a site has some
+10,000 entry pages; linking them all into an empty folder and deleting the replaced site took a
+third of a build after one edit. A file there is never written in place: it may be a hard link of
+a file of the site being served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+
+from feeds.errors import OutputError
+
+#: Written into every output folder; a folder without it is never replaced or deleted.
+MARKER = ".feeds-output"
+_MARKER_TEXT = "This folder is written by `feeds build`; edits here are replaced.\n"
+
+#: The replaced site is kept for the next build when the bytes written afresh are at most this
+#: share of the site's: it then takes about that much room beside the site in place.
+KEEP_REPLACED_SHARE = 0.1
+
+
+class StaleOutput(OutputError):
+    """A file ``write_site`` was to keep from the site in place is no longer what it was."""
+
+
+@dataclasses.dataclass
+class Written:
+    """What ``write_tree`` did."""
+
+    held: dict[str, bool]  #: for the documents compared with the site in place: whether it held their bytes
+    fresh_bytes: int = 0  #: bytes of the files written (not linked)
+    site_bytes: int = 0  #: bytes of the whole new site
+
+    @property
+    def keep_replaced(self) -> bool:
+        """Whether the site that the swap replaces is worth keeping for the next build."""
+        return self.fresh_bytes <= KEEP_REPLACED_SHARE * self.site_bytes
+
+
+def write_tree(
+    root: Path, documents: Mapping[str, bytes], previous: Path, in_place: Mapping[str, tuple[int, int]]
+) -> Written:
+    """Make ``root`` hold exactly ``documents`` (and the marker), reusing what a kept staging folder
+    holds; a file of ``previous`` (the site in place) that holds the same bytes is linked instead
+    of written again, and those of ``in_place`` (with the size and time the build saw) are linked
+    unread, or StaleOutput is raised when they changed. Files of ``previous`` are never changed.
+    """
+    linking = previous.is_dir()
+    spare = _listing(root) if linking else None
+    if spare is None:
+        remove_folder(root)
+        root.mkdir(parents=True)
+    try:
+        return _fill(root, documents, previous, in_place, linking, spare)
+    except (FileExistsError, IsADirectoryError, NotADirectoryError):
+        if spare is None:
+            raise
+        # A kept folder whose files and folders are laid out otherwise: start from an empty one.
+        remove_folder(root)
+        root.mkdir(parents=True)
+        return _fill(root, documents, previous, in_place, linking, None)
+
+
+def _fill(
+    root: Path,
+    documents: Mapping[str, bytes],
+    previous: Path,
+    in_place: Mapping[str, tuple[int, int]],
+    linking: bool,
+    spare: tuple[set[str], list[str]] | None,
+) -> Written:
+    left, folders = spare or (set(), [])
+    if MARKER not in left:
+        (root / MARKER).write_text(_MARKER_TEXT)
+    left.discard(MARKER)
+    made: set[str] = set()
+    inside = Path(os.path.realpath(previous))
+    ours: dict[str, bool] = {}  # per folder of the old site: whether it is in it (not a link out)
+    written = Written({})
+    for name in documents:  # a document's bytes are asked for only when it is written
+        path = os.path.join(root, name)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        there = name in left
+        left.discard(name)
+        old = os.path.join(previous, name)
+        old_folder = os.path.dirname(old)
+        if linking and old_folder not in ours:
+            ours[old_folder] = Path(os.path.realpath(old_folder)).is_relative_to(inside)
+        if name in in_place:
+            listed = in_place[name]
+            kept = _kept(old, listed, linking and ours[old_folder])
+            try:
+                _link(old, path, there, kept)
+            except OSError as e:
+                raise StaleOutput(f"{old}: cannot be linked ({e.strerror or e})") from e
+            written.held[name] = True
+            written.site_bytes += listed[0]
+            continue
+        data = documents[name]
+        written.site_bytes += len(data)
+        if linking and ours[old_folder]:
+            try:
+                same = _holding(old, data)
+                written.held[name] = same is not None
+                if same is not None:
+                    _link(old, path, there, same)
+                    continue
+            except FileNotFoundError:
+                written.held[name] = False
+            except OSError:  # a file system without hard links, or an unreadable file: write them
+                linking = False
+        if there:
+            with contextlib.suppress(FileNotFoundError):  # unlinked already by a failed _link
+                os.unlink(path)
+        with open(path, "xb") as file:
+            file.write(data)
+        written.fresh_bytes += len(data)
+    _remove_left(root, left, folders)
+    return written
+
+
+def _kept(old: str, listed: tuple[int, int], inside: bool) -> os.stat_result:
+    """The status of ``old``, a file of the site in place to be kept, when it is still the regular
+    file of the site that the build checked; else raise StaleOutput."""
+    try:
+        st = os.lstat(old)
+    except OSError:
+        st = None
+    if not (inside and st and stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == tuple(listed)):
+        raise StaleOutput(f"{old}: changed while the build was running, or cannot be linked")
+    return st
+
+
+def _link(old: str, path: str, there: bool, old_status: os.stat_result) -> None:
+    """Make ``path`` a hard link of ``old``, unless it is one already."""
+    if there:
+        st = os.lstat(path)
+        if (st.st_ino, st.st_dev) == (old_status.st_ino, old_status.st_dev):
+            return
+        os.unlink(path)
+    os.link(old, path)
+
+
+def _holding(path: str, data: bytes) -> os.stat_result | None:
+    """The status of ``path`` when it is a regular file with exactly ``data`` in it."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+        return None
+    with open(path, "rb") as file:
+        return st if file.read() == data else None
+
+
+def _listing(root: Path) -> tuple[set[str], list[str]] | None:
+    """A kept staging folder's files and folders (relative paths), or None when ``root`` is not
+    one (missing, a link, not ours) or holds a link (which a build never writes, and through which
+    it could write elsewhere)."""
+    if root.is_symlink() or not (root / MARKER).is_file():
+        return None
+    files: set[str] = set()
+    folders: list[str] = []
+    pending = [("", os.fspath(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return None
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(prefix + entry.name)
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    files.add(prefix + entry.name)
+    return files, folders
+
+
+def _remove_left(root: Path, files: set[str], folders: list[str]) -> None:
+    """Remove what a kept staging folder held that the new site does not: files, then the folders
+    left empty (deepest first)."""
+    for name in files:
+        os.unlink(os.path.join(root, name))
+    for folder in sorted(folders, key=lambda name: name.count("/"), reverse=True):
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:
+            pass  # still holds files of the new site
+
+
+def remove_folder(path: Path) -> None:
+    """Remove a folder of ours, or a link in its place (which an older version could leave by
+    swapping the link it was given as output): the link, not what it leads to."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)

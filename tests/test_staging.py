@@ -1,0 +1,148 @@
+"""The site a swap replaces is kept as the next build's staging folder when the build changed
+little, and the next build brings it up to date: never touching the site in place, and leaving
+exactly the new documents."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from feeds.errors import OutputError
+from feeds.output import write as write_module
+from feeds.output.staging import MARKER
+from feeds.output.write import write_site
+
+#: Twenty unchanged pages: one changed document is well under a tenth of the site's bytes.
+PAGES = {f"entries/{number:02d}.html": f"page {number:02d}".encode() * 10 for number in range(20)}
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def site(**documents: bytes) -> dict[str, bytes]:
+    return PAGES | {name.replace("_", "/") + ".atom": data for name, data in documents.items()}
+
+
+def test_a_small_change_keeps_the_replaced_site_for_the_next_build(tmp_path: Path) -> None:
+    out, spare = tmp_path / "public", tmp_path / ".public.new"
+    write_site(site(all=b"1", topics_a=b"a"), out)
+    first = {name: (out / name).stat().st_ino for name in PAGES}
+    write_site(site(all=b"2", topics_a=b"a"), out)
+    assert files(spare) == files(out) | {"all.atom": b"1"}  # the site before, sharing its pages
+    assert {name: (spare / name).stat().st_ino for name in PAGES} == first
+
+    write_site(site(all=b"3", topics_b=b"b"), out)  # a topic gone, another new
+    assert files(out) == site(all=b"3", topics_b=b"b") | {MARKER: (out / MARKER).read_bytes()}
+    # The unchanged pages are the same files throughout: updated in place of linked again.
+    assert {name: (out / name).stat().st_ino for name in PAGES} == first
+    assert files(spare) == site(all=b"2", topics_a=b"a") | {MARKER: (out / MARKER).read_bytes()}
+
+
+def test_building_into_the_kept_folder_never_changes_the_site_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept folder's files are hard links of the site in place: a changed document is a new
+    file there, never the old one written over."""
+    out = tmp_path / "public"
+    write_site(site(all=b"1"), out)
+    write_site(site(all=b"2"), out)
+    before = files(out)
+    changed = PAGES | {"entries/00.html": b"changed", "all.atom": b"2"}
+
+    def no_exchange(a: Path, b: Path) -> bool:
+        raise OutputError(f"{b}: cannot swap in the new site")
+
+    monkeypatch.setattr(write_module, "_exchange", no_exchange)
+    with pytest.raises(OutputError):
+        write_site(changed, out)
+    assert files(out) == before
+    monkeypatch.undo()
+    write_site(changed, out)
+    assert files(out) == changed | {MARKER: before[MARKER]}
+
+
+def test_a_big_change_removes_the_replaced_site(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    write_site(site(all=b"1"), out)
+    write_site({name: data + b"!" for name, data in site(all=b"2").items()}, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", "public"]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        "a file where a folder is needed",
+        "a folder where a file is needed",
+        "a link to a folder elsewhere",
+        "a link to a file elsewhere",
+        "no marker",
+        "a stray file",
+    ],
+)
+def test_a_kept_folder_in_any_state_gives_exactly_the_new_site(tmp_path: Path, spoil: str) -> None:
+    out, spare = tmp_path / "public", tmp_path / ".public.new"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(b"not ours")
+    write_site(site(all=b"1"), out)
+    write_site(site(all=b"2"), out)
+    assert spare.is_dir()
+    if spoil == "a file where a folder is needed":
+        for page in (spare / "entries").iterdir():
+            page.unlink()
+        (spare / "entries").rmdir()
+        (spare / "entries").write_bytes(b"x")
+    elif spoil == "a folder where a file is needed":
+        (spare / "all.atom").unlink()
+        (spare / "all.atom").mkdir()
+        (spare / "all.atom" / "inner").write_bytes(b"x")
+    elif spoil == "a link to a folder elsewhere":
+        for page in (spare / "entries").iterdir():
+            page.unlink()
+        (spare / "entries").rmdir()
+        (spare / "entries").symlink_to(elsewhere)
+    elif spoil == "a link to a file elsewhere":
+        (spare / "entries" / "00.html").unlink()
+        (spare / "entries" / "00.html").symlink_to(elsewhere / "keep.txt")
+    elif spoil == "no marker":
+        (spare / MARKER).unlink()
+    else:
+        (spare / "topics").mkdir()
+        (spare / "topics" / "stray.atom").write_bytes(b"stray")
+    new = site(all=b"3") | {"entries/00.html": b"new page"}
+    write_site(new, out)
+    assert files(out) == new | {MARKER: (out / MARKER).read_bytes()}
+    assert files(elsewhere) == {"keep.txt": b"not ours"}
+    assert not any(path.is_symlink() for path in out.rglob("*"))
+
+
+def test_a_kept_folder_is_removed_when_the_write_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    write_site(site(all=b"1"), out)
+    write_site(site(all=b"2"), out)
+    real_open = open
+
+    def full_disk(path: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "x" in mode:
+            raise OSError(28, "No space left on device")
+        return real_open(path, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", full_disk)
+    with pytest.raises(OutputError, match="No space left"):
+        write_site(site(all=b"3"), out)
+    monkeypatch.undo()
+    assert not (tmp_path / ".public.new").exists()
+    assert files(out)["all.atom"] == b"2"
+
+
+def test_hard_links_are_what_the_kept_folder_shares(tmp_path: Path) -> None:
+    out, spare = tmp_path / "public", tmp_path / ".public.new"
+    write_site(site(all=b"1"), out)
+    write_site(site(all=b"2"), out)
+    assert all(os.path.samefile(out / name, spare / name) for name in PAGES)
+    assert not os.path.samefile(out / "all.atom", spare / "all.atom")
