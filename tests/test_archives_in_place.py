@@ -169,16 +169,16 @@ def test_a_file_changed_during_the_build_is_not_linked(root: Path, monkeypatch: 
     want = site_files(output)
     edit(root)
     victim = output / sorted(p for p in want if p.startswith("archives/topics/"))[0]
-    real = write.write_site
+    real = write.replace_site
     calls: list[int] = []
 
-    def tampering(*args: Any, **kwargs: Any) -> tuple[str, ...]:
+    def tampering(*args: Any, **kwargs: Any) -> write.Replaced:
         if not calls:
             victim.write_bytes(b"x" + victim.read_bytes())
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("feeds.build.builder.write_site", tampering)
+    monkeypatch.setattr("feeds.build.builder.replace_site", tampering)
     publication = SiteBuilder(settings).publish()
     assert len(calls) == 2 and publication.result is not None and not publication.result.in_place
     assert site_files(output) == cold(settings, root)

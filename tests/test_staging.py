@@ -12,6 +12,8 @@ import pytest
 from feeds.errors import OutputError
 from feeds.output import write as write_module
 from feeds.output.staging import MARKER
+from feeds.output.write import output_listing
+from feeds.output.write import replace_site
 from feeds.output.write import write_site
 
 #: Twenty unchanged pages: one changed document is well under a tenth of the site's bytes.
@@ -146,3 +148,15 @@ def test_hard_links_are_what_the_kept_folder_shares(tmp_path: Path) -> None:
     write_site(site(all=b"2"), out)
     assert all(os.path.samefile(out / name, spare / name) for name in PAGES)
     assert not os.path.samefile(out / "all.atom", spare / "all.atom")
+
+
+def test_the_listing_of_the_new_site_is_known_without_listing_it(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    first = replace_site(site(all=b"1"), out)
+    assert first.listing == output_listing(out)
+    kept = {name: first.listing[name] for name in PAGES}
+    second = replace_site(site(all=b"22", topics_a=b"a"), out, in_place=kept)  # pages linked unread
+    assert second.listing == output_listing(out)
+    third = replace_site(site(all=b"333"), out)  # in the kept folder: pages compared, then kept
+    assert third.listing == output_listing(out)
+    assert (tmp_path / ".public.new").is_dir()

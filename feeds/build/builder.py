@@ -44,10 +44,10 @@ from feeds.config import Settings
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
 from feeds.output.staging import StaleOutput
+from feeds.output.write import Replaced
 from feeds.output.write import locked
-from feeds.output.write import output_listing
 from feeds.output.write import output_matches
-from feeds.output.write import write_site
+from feeds.output.write import replace_site
 from feeds.render.context import document_path
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
@@ -141,11 +141,12 @@ class SiteBuilder:
                 time.perf_counter() - started,
             )  # fmt: skip
         try:
-            records, result, written, changed = self._write(found, strict, in_place=True)
+            records, result, replaced = self._write(found, strict, in_place=True)
         except StaleOutput:
             # A file the build meant to keep from the site in place changed meanwhile (or the
             # file system has no hard links): build again, rendering every archive.
-            records, result, written, changed = self._write(found, strict, in_place=False)
+            records, result, replaced = self._write(found, strict, in_place=False)
+        written = replaced is not None
         stored = records.commit()
         summary = describe(result, settings, written)
         # Dates the articles state: only the caller's clock tells them from late ones.
@@ -156,7 +157,7 @@ class SiteBuilder:
             errors=[str(e) for e in result.errors],
             warnings=list(result.warnings),
             ahead=ahead,
-            output=output_listing(settings.output_dir) if written else {},
+            output=replaced.listing if replaced else {},
             # The archives the output folder holds: the cache keeps them without their bytes.
             placed=placed_summary(result.state) if written else {},
         )
@@ -164,28 +165,28 @@ class SiteBuilder:
         warnings = (*result.warnings, *(future_warnings(ahead, now) if now else ()))
         return Publication(
             summary, tuple(str(e) for e in result.errors), warnings, written, False, result,
-            time.perf_counter() - started, changed,
+            time.perf_counter() - started, replaced.changed if replaced else (),
         )  # fmt: skip
 
     def _write(
         self, found: list[ContentFile] | None, strict: bool, in_place: bool
-    ) -> tuple[RecordWriter, BuildResult, bool, tuple[str, ...]]:
+    ) -> tuple[RecordWriter, BuildResult, Replaced | None]:
+        """Build, and write the site unless ``strict`` and a file had an error (then None)."""
         settings = self.settings
         records = RecordWriter(self.folder, self.context, everything=not self.use_cache)
         try:
             # Archives are rendered as they are written, a part at a time.
             result = self._build(found, records, in_place, lazy=not strict)
-            written = not (strict and result.errors)
-            changed: tuple[str, ...] = ()
-            if written:
+            replaced = None
+            if not (strict and result.errors):
                 compare = feed_paths(result, settings) if settings.websub.hubs else []
-                changed = write_site(
+                replaced = replace_site(
                     result.documents, settings.output_dir, compare=compare, in_place=result.in_place
                 )
         except BaseException:
             records.discard()
             raise
-        return records, result, written, changed
+        return records, result, replaced
 
     def _summary(self) -> dict[str, Any]:
         return read_summary(self.folder, self.context) if self.use_cache else {}

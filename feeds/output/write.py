@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from feeds.errors import OutputError
 from feeds.output.staging import MARKER
@@ -37,6 +38,25 @@ def write_site(
     compare: Iterable[str] = (),
     in_place: Mapping[str, tuple[int, int]] | None = None,
 ) -> tuple[str, ...]:
+    """Replace ``output`` with exactly ``documents`` (relative path → bytes); ``replace_site``'s
+    paths among ``compare`` whose bytes changed."""
+    return replace_site(documents, output, compare=compare, in_place=in_place).changed
+
+
+class Replaced(NamedTuple):
+    """What ``replace_site`` did."""
+
+    changed: tuple[str, ...]  #: the paths among ``compare`` whose bytes changed
+    listing: dict[str, tuple[int, int]]  #: the new site's ``output_listing``, known without listing it
+
+
+def replace_site(
+    documents: Mapping[str, bytes],
+    output: Path,
+    *,
+    compare: Iterable[str] = (),
+    in_place: Mapping[str, tuple[int, int]] | None = None,
+) -> Replaced:
     """Replace ``output`` with exactly ``documents`` (relative path → bytes).
 
     ``in_place``: paths of ``documents`` whose file in the site in place is kept as it is, each
@@ -78,7 +98,7 @@ def write_site(
             if (not written.held[name] if name in written.held else _differs(output / name, documents[name]))
         )
         _swap_in(staging, output, written.keep_replaced)
-    return changed
+    return Replaced(changed, written.listing)
 
 
 class SiteDocuments(Mapping[str, bytes]):
