@@ -33,6 +33,7 @@ baseline's.
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -152,6 +153,10 @@ def main(argv: list[str] | None = None) -> None:
     workdir = args.workdir.absolute()
     workdir.mkdir(parents=True, exist_ok=True)
     print(_environment(), file=sys.stderr)
+    # Byte-compiled, as pip leaves an installed package and as a checkout is after its first run:
+    # where PYTHONDONTWRITEBYTECODE is set, every build would otherwise compile the whole package
+    # again (0.13 s at 2 CPUs, which one-change builds are measured in).
+    compileall.compile_dir(REPO / "feeds", quiet=1)
     results: dict[str, dict[tuple[int, str], StepResult]] = {}
     try:
         for style in args.style:
