@@ -54,7 +54,7 @@ SHARDS = 32
 #: Folders of the many documents that one change mostly leaves alone: cached in sharded files
 #: (``document_file``), and kept in the output folder between builds (``build.placed``).
 BULK_FOLDERS = (f"{ENTRIES}/", f"{ARCHIVES}/")
-_FORMAT = 10
+_FORMAT = 11
 #: Libraries whose versions change what a build produces.
 _LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 

@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from typing import cast
 
 from feeds.build.cache import BuildState
 from feeds.build.cache import paused_gc
@@ -62,6 +61,7 @@ from feeds.plan.replan import memo_of
 from feeds.plan.replan import replan
 from feeds.plan.replan import replan_every_entry
 from feeds.source.scan import ContentFile
+from feeds.source.scan import pack_versions
 from feeds.source.scan import scan_content
 from feeds.source.scan import scan_warnings
 from feeds.source.summary import FileIndex
@@ -245,7 +245,7 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     """Changes whenever a build of these settings could give something else (with this program)."""
     digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogatepass"), digest_size=16)
     # Serialised in C (marshal version 2 keeps no back-references, which are slow to track).
-    digest.update(marshal.dumps(_versions(found), 2))
+    digest.update(marshal.dumps(pack_versions(found), 2))
     # What the scan left out, so that a build tells of a new folder loop rather than being up to date.
     digest.update(marshal.dumps(scan_warnings(found), 2))
     return digest.hexdigest()
@@ -262,8 +262,8 @@ def _check_content(settings: Settings) -> None:
 
 
 def _versions(found: Sequence[ContentFile]) -> list[Version]:
-    """What tells each file's versions apart (all of ``ContentFile``), as plain tuples for marshal."""
-    return cast("list[Version]", list(map(tuple, found)))
+    """What tells each file's versions apart: all of ``ContentFile`` (``Memo`` packs them)."""
+    return list(found)
 
 
 def _build_from_memo(

@@ -5,8 +5,7 @@ records and walking 270,000 entries for a build that changed one file. A ``Memo`
 last command-line build planned: every channel's total and its first entries (a few more than a
 feed shows), every candidate entry's key, the topics, the counts, and the version of every content
 file. ``replan`` takes the entries of the changed files out and puts their new ones in. The web
-app keeps every entry of every channel and the census in its last plan, so ``replan_every_entry``
-does the same to that plan's references directly.
+app keeps every entry of every channel and the census in its last plan: ``replan_every_entry``.
 
 It only does so when that provably gives what ``plan_site`` would: no changed entry shares its id
 with another copy (the winner of a shared id depends on every copy), no topic name is new (a new
@@ -43,6 +42,8 @@ from feeds.plan.planner import REF_TOPICS
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.plan.planner import entry_stubs
+from feeds.source.scan import pack_versions
+from feeds.source.scan import unpack_versions
 from feeds.source.summary import FILE_QUALITY
 from feeds.source.summary import IS_DRAFT
 from feeds.source.summary import ITEM
@@ -54,8 +55,7 @@ from feeds.source.summary import STUBS
 from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
 
-#: Entries a channel remembers beyond the ``max_items`` its feeds show, so that deleting or
-#: ageing a few of them does not leave it short.
+#: Entries a channel remembers beyond its feeds' ``max_items``: deleting a few leaves it enough.
 SPARE = 50
 #: More changed files than this: planning from every index is as quick, and simpler.
 MAX_CHANGES = 100
@@ -68,7 +68,7 @@ _KEY_SIZE = 16
 
 @dataclass(frozen=True)
 class Memo:
-    """What a build planned, kept for the next one (plain values, so ``marshal`` can store it)."""
+    """What a build planned, kept for the next one (``to_value``: plain values for ``marshal``)."""
 
     settings: str  #: ``repr`` of the settings it was planned with
     versions: list[Version]  #: every content file, in path order
@@ -83,15 +83,15 @@ class Memo:
 
     def to_value(self) -> tuple[Any, ...]:
         return (
-            self.settings, self.versions, self.census, self.names, self.topics, self.channels,
-            self.files, self.skipped, self.reports, self.pages,
+            self.settings, pack_versions(self.versions), self.census, self.names, self.topics,
+            self.channels, self.files, self.skipped, self.reports, self.pages,
         )  # fmt: skip
 
     @classmethod
     def from_value(cls, value: Any) -> Memo | None:
         try:
-            return cls(*value)
-        except TypeError:
+            return cls(value[0], unpack_versions(value[1]), *value[2:])
+        except (TypeError, ValueError, IndexError):
             return None
 
 

@@ -9,6 +9,7 @@ import marshal
 import os
 import stat
 import threading
+from array import array
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,30 @@ def _cpus() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on every system
         return os.cpu_count() or 1
+
+
+def pack_versions(files: Sequence[tuple[str, int, int, int]]) -> tuple[str, bytes, bytes, bytes]:
+    """Files' versions (source, size, time, inode) as four columns: marshal stores and loads them
+    in a few milliseconds, where 100,000 tuples took 0.1 s to load."""
+    sources, sizes, times, inodes = zip(*files, strict=True) if files else ((), (), (), ())
+    return (
+        "\0".join(sources),  # no path holds a NUL
+        array("q", sizes).tobytes(),
+        array("q", times).tobytes(),
+        array("Q", inodes).tobytes(),
+    )
+
+
+def unpack_versions(packed: tuple[str, bytes, bytes, bytes]) -> list[tuple[str, int, int, int]]:
+    """``pack_versions``'s versions again. Raises ValueError when the columns do not agree."""
+    text, *numbers = packed
+    sources = text.split("\0") if text else []
+    columns = []
+    for code, data in zip("qqQ", numbers, strict=True):
+        column = array(code)
+        column.frombytes(data)
+        columns.append(column)
+    return list(zip(sources, *columns, strict=True))
 
 
 def scan_warnings(found: Sequence[ContentFile]) -> tuple[str, ...]:
