@@ -154,9 +154,18 @@ def test_without_hard_links_the_archives_are_rendered_again(
         raise OSError(1, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", refused)
+    real = write.replace_site
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> write.Replaced:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("feeds.build.builder.replace_site", counted)
     publication = SiteBuilder(settings).publish()
     assert publication.written and publication.result is not None
     assert not publication.result.in_place
+    assert len(calls) == 2  # no second try at keeping files that cannot be linked
     assert site_files(settings.output_dir) == cold(settings, root)
 
 
@@ -180,7 +189,9 @@ def test_a_file_changed_during_the_build_is_not_linked(root: Path, monkeypatch: 
 
     monkeypatch.setattr("feeds.build.builder.replace_site", tampering)
     publication = SiteBuilder(settings).publish()
-    assert len(calls) == 2 and publication.result is not None and not publication.result.in_place
+    # Built again, checking the folder this time: the file changed is rendered, the others kept.
+    assert len(calls) == 2 and publication.result is not None and publication.result.in_place
+    assert victim.relative_to(output).as_posix() not in publication.result.in_place
     assert site_files(output) == cold(settings, root)
 
 

@@ -10,6 +10,7 @@ every channel, the state kept in memory, the last plan updated rather than made 
 
 from __future__ import annotations
 
+import enum
 import time
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -43,6 +44,7 @@ from feeds.build.records import RecordWriter
 from feeds.config import Settings
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
+from feeds.output.staging import CannotLink
 from feeds.output.staging import StaleOutput
 from feeds.output.write import Replaced
 from feeds.output.write import locked
@@ -68,6 +70,14 @@ class Publication:
     #: when there was none): what the hubs of ``websub.hubs`` are told. Only worked out when the
     #: config names a hub (it costs a read of every feed file: 11-21 ms for 93 feeds, 9.7 MB).
     changed_feeds: tuple[str, ...] = ()
+
+
+class Placing(enum.Enum):
+    """What a publish keeps of the documents that the output folder in place holds."""
+
+    LISTED = "as the last publish listed them"
+    CHECKED = "those the folder still holds as listed"
+    NONE = "nothing: every document is rendered"
 
 
 class SiteBuilder:
@@ -140,12 +150,20 @@ class SiteBuilder:
                 last["summary"], tuple(last["errors"]), (*last["warnings"], *still), False, True, None,
                 time.perf_counter() - started,
             )  # fmt: skip
-        try:
-            records, result, replaced = self._write(found, strict, in_place=True)
-        except StaleOutput:
-            # A file the build meant to keep from the site in place changed meanwhile (or the
-            # file system has no hard links): build again, rendering every archive.
-            records, result, replaced = self._write(found, strict, in_place=False)
+        # First trusting the last publish's listing of the output folder, then checking it, then
+        # keeping nothing of it: a file the build meant to keep from the site in place changed
+        # (edited by hand, or meanwhile), or the file system has no hard links (CannotLink).
+        placings = [Placing.LISTED, Placing.CHECKED, Placing.NONE]
+        while True:
+            placing = placings.pop(0)
+            try:
+                records, result, replaced = self._write(found, strict, placing)
+                break
+            except StaleOutput as stale:
+                if not placings:
+                    raise
+                if isinstance(stale, CannotLink):
+                    placings = [Placing.NONE]
         written = replaced is not None
         stored = records.commit()
         summary = describe(result, settings, written)
@@ -169,14 +187,14 @@ class SiteBuilder:
         )  # fmt: skip
 
     def _write(
-        self, found: list[ContentFile] | None, strict: bool, in_place: bool
+        self, found: list[ContentFile] | None, strict: bool, placing: Placing
     ) -> tuple[RecordWriter, BuildResult, Replaced | None]:
         """Build, and write the site unless ``strict`` and a file had an error (then None)."""
         settings = self.settings
         records = RecordWriter(self.folder, self.context, everything=not self.use_cache)
         try:
             # Archives are rendered as they are written, a part at a time.
-            result = self._build(found, records, in_place, lazy=not strict)
+            result = self._build(found, records, placing, lazy=not strict)
             replaced = None
             if not (strict and result.errors):
                 compare = feed_paths(result, settings) if settings.websub.hubs else []
@@ -201,14 +219,15 @@ class SiteBuilder:
         self,
         found: list[ContentFile] | None,
         records: RecordWriter | None = None,
-        in_place: bool = True,
+        placing: Placing = Placing.CHECKED,
         lazy: bool = False,
     ) -> BuildResult:
         # File records stay on disk until the build knows it needs them: after a few changes it
         # replans from the last build's memo and reads only their shards.
         state = read_state(self.folder, self.context, records=False) if self.use_cache else None
-        if state is not None and in_place:
-            state.placed = placed_documents(self.settings.output_dir, state.summary)
+        if state is not None and placing is not Placing.NONE:
+            checked = placing is Placing.CHECKED
+            state.placed = placed_documents(self.settings.output_dir, state.summary, checked)
         if found is not None and state is not None and state.memo is not None:
             # Many files with a new version (a fresh checkout, a mass edit): the workers' fork
             # server starts on another CPU while the cache is read. Compared position by position,

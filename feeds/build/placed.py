@@ -23,15 +23,28 @@ from feeds.build.pipeline import BuildResult
 from feeds.output.write import output_listing
 
 
-def placed_documents(output: Path, summary: Mapping[str, Any]) -> dict[str, tuple[str, int, int]]:
+def placed_documents(
+    output: Path, summary: Mapping[str, Any], checked: bool = True
+) -> dict[str, tuple[str, int, int]]:
     """The archives that the last publish wrote (``summary``'s ``placed``), each with its signature,
     size and time, that the output folder still holds as that publish left them: same size, same
-    modification time (a file edited since, or gone, is left out, and its month rendered again)."""
+    modification time (a file edited since, or gone, is left out, and its month rendered again).
+
+    Without ``checked``, the files are taken to be as the summary lists them, unless the folder
+    is gone: ``write_site`` checks each when it links it, and raises StaleOutput for one that
+    changed, after which the build is made again with ``checked``. Listing 10,000 entry pages
+    took 0.12 s of a build after one edit, to find what people almost never do.
+    """
     placed = summary.get("placed")
     listing = summary.get("output")
     if not placed or not listing:
         return {}
-    now = output_listing(output)
+    if not checked:
+        if not output.is_dir():
+            return {}
+        now = listing
+    else:
+        now = output_listing(output)
     return {
         path: (signature, *listed)
         for path, signature in placed.items()

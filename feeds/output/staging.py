@@ -36,6 +36,11 @@ class StaleOutput(OutputError):
     """A file ``write_site`` was to keep from the site in place is no longer what it was."""
 
 
+class CannotLink(StaleOutput):
+    """A file ``write_site`` was to keep from the site in place cannot be linked (a file system
+    without hard links)."""
+
+
 @dataclasses.dataclass
 class Written:
     """What ``write_tree`` did."""
@@ -95,6 +100,7 @@ def _fill(
     made: set[str] = set()
     inside = Path(os.path.realpath(previous))
     ours: dict[str, bool] = {}  # per folder of the old site: whether it is in it (not a link out)
+    unlinkable = False
     for name in documents:  # a document's bytes are asked for only when it is written
         path = f"{new_root}/{name}"
         folder = path.rpartition("/")[0]
@@ -107,11 +113,13 @@ def _fill(
         if linking and old_folder not in ours:
             ours[old_folder] = Path(os.path.realpath(old_folder)).is_relative_to(inside)
         if name in in_place:
+            if unlinkable:
+                raise CannotLink(f"{old}: cannot be linked")
             st = _kept(old, in_place[name], linking and ours[old_folder])
             try:
                 _link(old, path, there, device, st)
             except OSError as e:
-                raise StaleOutput(f"{old}: cannot be linked ({e.strerror or e})") from e
+                raise CannotLink(f"{old}: cannot be linked ({e.strerror or e})") from e
             written.held[name] = True
             written.site_bytes += st.st_size
             listing[name] = (st.st_size, st.st_mtime_ns)
@@ -130,6 +138,7 @@ def _fill(
                 written.held[name] = False
             except OSError:  # a file system without hard links, or an unreadable file: write them
                 linking = False
+                unlinkable = True
         if there is not None:
             with contextlib.suppress(FileNotFoundError):  # unlinked already by a failed _link
                 os.unlink(path)
