@@ -11,6 +11,7 @@ import stat
 import threading
 from array import array
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from typing import NamedTuple
@@ -183,12 +184,11 @@ def _cpus() -> int:
 def pack_versions(files: Sequence[tuple[str, int, int, int]]) -> tuple[str, bytes, bytes, bytes]:
     """Files' versions (source, size, time, inode) as four columns: marshal stores and loads them
     in a few milliseconds, where 100,000 tuples took 0.1 s to load."""
-    sources, sizes, times, inodes = zip(*files, strict=True) if files else ((), (), (), ())
     return (
-        "\0".join(sources),  # no path holds a NUL
-        array("q", sizes).tobytes(),
-        array("q", times).tobytes(),
-        array("Q", inodes).tobytes(),
+        "\0".join(map(itemgetter(0), files)),  # no path holds a NUL
+        array("q", map(itemgetter(1), files)).tobytes(),
+        array("q", map(itemgetter(2), files)).tobytes(),
+        array("Q", map(itemgetter(3), files)).tobytes(),
     )
 
 
