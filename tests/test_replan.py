@@ -25,7 +25,9 @@ from feeds.build.pipeline import build_site
 from feeds.build.pipeline import build_with_memo
 from feeds.config import Settings
 from feeds.plan.replan import SPARE
-from feeds.plan.replan import changes
+from feeds.source.versions import Version
+from feeds.source.versions import pack_versions
+from feeds.source.versions import version_changes
 from tests.conftest import make_settings
 
 TOPICS = ["AI", "Space", "Climate"]
@@ -209,10 +211,14 @@ def test_a_channel_that_runs_short_is_planned_again(tmp_path: Path) -> None:
 def test_changes_between_scans() -> None:
     before = [(f"{n:02d}.md", 1, 1, n) for n in range(10)]
     now = [*before[:3], ("03.md", 2, 2, 3), *before[4:8], ("08b.md", 1, 1, 99), *before[9:]]
-    assert changes(before, now)[:2] == (["03.md", "08b.md"], ["08.md"])
-    assert changes(before, before)[:2] == ([], [])
-    assert changes([], before)[:2] == ([v[0] for v in before], [])
-    assert changes(before, [])[:2] == ([], [v[0] for v in before])
+
+    def changes(a: list[Version], b: list[Version]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return version_changes(pack_versions(a), pack_versions(b))[:2]
+
+    assert changes(before, now) == (("03.md", "08b.md"), ("08.md",))
+    assert changes(before, before) == ((), ())
+    assert changes([], before) == (tuple(v[0] for v in before), ())
+    assert changes(before, []) == ((), tuple(v[0] for v in before))
 
 
 OPERATIONS = st.lists(

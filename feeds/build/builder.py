@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from operator import ne
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +51,10 @@ from feeds.output.write import output_matches
 from feeds.output.write import replace_site
 from feeds.render.context import document_path
 from feeds.source.scan import ContentFile
+from feeds.source.scan import packed_versions
 from feeds.source.scan import scan_content
+from feeds.source.versions import Packed
+from feeds.source.versions import version_changes
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,7 @@ class SiteBuilder:
             # Many files with a new version (a fresh checkout, a mass edit): the workers' fork
             # server starts on another CPU while the cache is read. Compared position by position,
             # in C: an added file makes the count too high, which only starts it for nothing.
-            if sum(map(ne, state.memo.versions, found)) >= PARALLEL_MIN_FILES:
+            if _changed_files(state.memo.versions, found) >= PARALLEL_MIN_FILES:
                 start_read_workers()
         return build_with_memo(
             self.settings, state, jobs=self.jobs, progress=self.progress, found=found, records_read=records,
@@ -368,3 +370,12 @@ def _channels(result: BuildResult) -> str:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _changed_files(versions: Packed, found: list[ContentFile]) -> int:
+    """How many files are new, changed or gone since the memo's build."""
+    try:
+        changed, gone, _ = version_changes(versions, packed_versions(found))
+    except ValueError:
+        return len(found)
+    return len(changed) + len(gone)

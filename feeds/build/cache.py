@@ -379,11 +379,8 @@ def _read(path: Path, context: str) -> Any:
 
 
 def _write(path: Path, context: str, value: Any, version: int = marshal.version) -> bool:
-    """Store ``value`` in ``path`` in one step; whether it was stored.
-
-    Not forced to disk (fsync took 0.07 s of a build after one edit): after a power failure the
-    file may be lost or damaged, which the checksum shows, and the build does that work again.
-    """
+    """Store ``value`` in ``path`` in one step; whether it was stored. Not forced to disk (fsync
+    took 0.07 s a build): a file a power failure damages fails its checksum and is made again."""
     body = marshal.dumps(value, version)
     temporary = None
     try:

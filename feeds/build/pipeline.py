@@ -55,16 +55,16 @@ from feeds.plan.planner import plan_site
 from feeds.plan.replan import MAX_CHANGES
 from feeds.plan.replan import SPARE
 from feeds.plan.replan import Memo
-from feeds.plan.replan import Version
-from feeds.plan.replan import changes
 from feeds.plan.replan import memo_of
 from feeds.plan.replan import replan
 from feeds.plan.replan import replan_every_entry
 from feeds.source.scan import ContentFile
-from feeds.source.scan import pack_versions
+from feeds.source.scan import packed_versions
 from feeds.source.scan import scan_content
 from feeds.source.scan import scan_warnings
 from feeds.source.summary import FileIndex
+from feeds.source.versions import unpack_versions
+from feeds.source.versions import version_changes
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def build_with_memo(
             return _finish(settings, plan_site(reading.indexes, settings, True), reading, lazy=lazy)
         plan = plan_site(reading.indexes, settings, False, spare=SPARE, census=True)
         result = _finish(settings, plan, reading)
-        result.state.memo = memo_of(plan, settings, _versions(found), reading.reports)
+        result.state.memo = memo_of(plan, settings, packed_versions(found), reading.reports)
         return result
 
 
@@ -190,11 +190,11 @@ def _replan_after_reading(settings: Settings, memo: Memo, reading: Reading) -> B
     if memo.settings != repr(settings) or len(touched) > MAX_CHANGES:
         return None
     before: dict[str, FileIndex | None] = {}
+    planned = {version[0]: version for version in unpack_versions(memo.versions)}
     for source in touched:
         old = reading.previous.files.get(source)
-        at = bisect_left(memo.versions, (source,))
-        if at < len(memo.versions) and memo.versions[at][0] == source:
-            if old is None or old[RECORD_VERSION] != memo.versions[at][FILE_VERSION]:
+        if source in planned:
+            if old is None or old[RECORD_VERSION] != planned[source][FILE_VERSION]:
                 return None  # the cache is not the one the memo was planned with
             before[source] = old.indexed
     after = {source: reading.state.files[source].indexed for source in reading.read}
@@ -203,7 +203,7 @@ def _replan_after_reading(settings: Settings, memo: Memo, reading: Reading) -> B
         return None
     plan, replanned_memo = replanned
     result = _finish(settings, plan, reading)
-    versions = _versions(reading.found)
+    versions = packed_versions(reading.found)
     result.state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reading.reports)
     return dataclasses.replace(result, replanned=True)
 
@@ -245,7 +245,7 @@ def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str
     """Changes whenever a build of these settings could give something else (with this program)."""
     digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogatepass"), digest_size=16)
     # Serialised in C (marshal version 2 keeps no back-references, which are slow to track).
-    digest.update(marshal.dumps(pack_versions(found), 2))
+    digest.update(marshal.dumps(packed_versions(found), 2))
     # What the scan left out, so that a build tells of a new folder loop rather than being up to date.
     digest.update(marshal.dumps(scan_warnings(found), 2))
     return digest.hexdigest()
@@ -261,11 +261,6 @@ def _check_content(settings: Settings) -> None:
         raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
 
 
-def _versions(found: Sequence[ContentFile]) -> list[Version]:
-    """What tells each file's versions apart: all of ``ContentFile`` (``Memo`` packs them)."""
-    return list(found)
-
-
 def _build_from_memo(
     settings: Settings,
     previous: BuildState,
@@ -279,8 +274,8 @@ def _build_from_memo(
     changed; None when the memo cannot be used (then every record is needed)."""
     if memo.settings != repr(settings) or previous.origin is None:
         return None
-    versions = _versions(found)
-    changed_sources, removed, old_versions = changes(memo.versions, versions)
+    versions = packed_versions(found)
+    changed_sources, removed, old_versions = version_changes(memo.versions, versions)
     if len(changed_sources) + len(removed) > MAX_CHANGES:
         return None
     touched = [*changed_sources, *removed]
@@ -314,7 +309,7 @@ def _build_from_memo(
         del before[source]
     to_read = [f for f in files if f.source not in too_big and f.source not in refreshed]
     articles = read_files(to_read, settings, records, jobs, progress)
-    changed_sources = [source for source in changed_sources if source not in refreshed]
+    changed_sources = tuple(source for source in changed_sources if source not in refreshed)
     replanned = replan(
         memo, before, {source: records[source].indexed for source in changed_sources}, settings
     )

@@ -21,9 +21,6 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress
-from itertools import count
-from operator import ne
 from typing import Any
 
 from feeds.config import Settings
@@ -42,8 +39,6 @@ from feeds.plan.planner import REF_TOPICS
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.plan.planner import entry_stubs
-from feeds.source.scan import pack_versions
-from feeds.source.scan import unpack_versions
 from feeds.source.summary import FILE_QUALITY
 from feeds.source.summary import IS_DRAFT
 from feeds.source.summary import ITEM
@@ -54,13 +49,13 @@ from feeds.source.summary import SOURCE
 from feeds.source.summary import STUBS
 from feeds.source.summary import TOPICS
 from feeds.source.summary import FileIndex
+from feeds.source.versions import Packed
+from feeds.source.versions import check_packed
 
 #: Entries a channel remembers beyond its feeds' ``max_items``: deleting a few leaves it enough.
 SPARE = 50
 #: More changed files than this: planning from every index is as quick, and simpler.
 MAX_CHANGES = 100
-#: (source, size, mtime_ns, inode) of a content file.
-Version = tuple[str, int, int, int]
 #: One remembered entry of a channel: (order, key, source, item, slugs); sorts like references.
 Head = tuple[float, bytes, str, int, tuple[str, ...]]
 _KEY_SIZE = 16
@@ -71,7 +66,7 @@ class Memo:
     """What a build planned, kept for the next one (``to_value``: plain values for ``marshal``)."""
 
     settings: str  #: ``repr`` of the settings it was planned with
-    versions: list[Version]  #: every content file, in path order
+    versions: Packed  #: every content file's version, in path order
     census: bytes  #: every candidate entry's key (16 bytes each), sorted, repeats included
     names: dict[str, str]  #: topic name as written → slug
     topics: dict[str, tuple[str, str, str, str]]  #: slug → the Topic's fields
@@ -83,19 +78,19 @@ class Memo:
 
     def to_value(self) -> tuple[Any, ...]:
         return (
-            self.settings, pack_versions(self.versions), self.census, self.names, self.topics,
+            self.settings, self.versions, self.census, self.names, self.topics,
             self.channels, self.files, self.skipped, self.reports, self.pages,
         )  # fmt: skip
 
     @classmethod
     def from_value(cls, value: Any) -> Memo | None:
         try:
-            return cls(value[0], unpack_versions(value[1]), *value[2:])
+            return cls(value[0], check_packed(value[1]), *value[2:])
         except (TypeError, ValueError, IndexError):
             return None
 
 
-def memo_of(plan: Plan, settings: Settings, versions: list[Version], reports: dict[str, Any]) -> Memo | None:
+def memo_of(plan: Plan, settings: Settings, versions: Packed, reports: dict[str, Any]) -> Memo | None:
     """The memo of a plan made by ``plan_site(..., spare=SPARE, census=True)``; None
     when topic names were merged (which file is first then matters)."""
     if plan.warnings:
@@ -125,27 +120,6 @@ def memo_of(plan: Plan, settings: Settings, versions: list[Version], reports: di
     )  # fmt: skip
 
 
-def changes(
-    before: Sequence[Version], now: Sequence[Version]
-) -> tuple[list[str], list[str], dict[str, Version]]:
-    """(sources new or changed, sources gone, their versions before) between two scans in path
-    order.
-
-    Compares in C from both ends, so only the stretch between the first and the last difference
-    is looked at in Python.
-    """
-    shorter = min(len(before), len(now))
-    start = next(compress(count(), map(ne, before, now)), shorter)
-    end = next(compress(count(), map(ne, reversed(before), reversed(now))), shorter)
-    end = min(end, shorter - start)
-    old, new = before[start : len(before) - end], now[start : len(now) - end]
-    known = set(old)
-    changed = [version[0] for version in new if version not in known]
-    present = {version[0] for version in new}
-    gone = [version[0] for version in old if version[0] not in present]
-    return changed, gone, {version[0]: version for version in old}
-
-
 def replan(
     memo: Memo,
     before: Mapping[str, FileIndex | None],
@@ -154,8 +128,8 @@ def replan(
 ) -> tuple[Plan, Memo] | None:
     """The plan ``plan_site`` would make once the files of ``before`` (their indexes in the memo's
     build, None if absent or broken) have become those of ``after``; None when that cannot be
-    worked out from the memo (see the module's notes). The new memo lacks versions and reports,
-    which the caller knows."""
+    worked out from the memo (see the module's notes). The new memo keeps the old versions and has
+    no reports: the caller replaces both."""
     census = bytearray(memo.census)
     rules = channel_rules(settings)
     found = _entry_changes(census, memo.skipped, before, after, settings, memo.names, rules)
@@ -189,7 +163,7 @@ def replan(
     kept = {head[2]: files[head[2]] for _, _, heads in ordered for head in heads}
     kept.update((source, files[source]) for source in pages)
     updated = Memo(
-        memo.settings, [], bytes(census), memo.names, memo.topics, ordered, kept, skipped, {},
+        memo.settings, memo.versions, bytes(census), memo.names, memo.topics, ordered, kept, skipped, {},
         list(pages.values()),
     )  # fmt: skip
     return _plan(updated, settings, rules), updated
