@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,8 @@ ARCHIVES = "archives"
 #: by a microsecond at least.
 _SLACK = 5e-7
 _ORDER = itemgetter(0)
+_TOPICS, _FILE, _KEY, _STUB = (itemgetter(i) for i in (REF_TOPICS, REF_FILE, REF_KEY, REF_STUB))
+_DIGEST, _ITEM, _SOURCE = itemgetter(DIGEST), itemgetter(ITEM), itemgetter(SOURCE)
 
 
 @dataclass(frozen=True)
@@ -84,17 +87,29 @@ def archive_months(
 def _signature(
     refs: Sequence[EntryRef], pages: Mapping[str, str], shaping: str, slugs_of: dict[int, str]
 ) -> str:
-    """Equal signatures, equal entries: each entry's id, file version, item, topics and page."""
-    rows = []
-    for ref in refs:
-        topics = ref[REF_TOPICS]
-        slugs = slugs_of.get(id(topics))
-        if slugs is None:
-            slugs = slugs_of[id(topics)] = ",".join(f"{topic.slug}={topic.name}" for topic in topics)
-        file = ref[REF_FILE]
-        rows.append((ref[REF_KEY], file[DIGEST], ref[REF_STUB][ITEM], slugs, pages.get(file[SOURCE], "")))
+    """Equal signatures, equal entries: each entry's id, file version, item, topics and page.
+
+    Taken column by column, in C: every build with archives signs every month of every channel
+    (800,000 references at 100,000 articles), which took 2 s as a tuple made per reference.
+    ``slugs_of`` keeps each topics tuple's text by its ``id`` (the references keep them alive).
+    """
+    topics = list(map(_TOPICS, refs))
+    ids = list(map(id, topics))
+    missing = set(ids).difference(slugs_of)
+    if missing:
+        by_id = dict(zip(ids, topics, strict=True))
+        for key in missing:
+            slugs_of[key] = ",".join(f"{topic.slug}={topic.name}" for topic in by_id[key])
+    files = list(map(_FILE, refs))
+    columns = (
+        list(map(_KEY, refs)),
+        list(map(_DIGEST, files)),
+        list(map(_ITEM, map(_STUB, refs))),
+        list(map(slugs_of.__getitem__, ids)),
+        list(map(pages.get, map(_SOURCE, files), repeat(""))),
+    )
     digest = hashlib.blake2b(shaping.encode("utf-8", "surrogatepass"), digest_size=16)
-    digest.update(marshal.dumps(rows, 2))
+    digest.update(marshal.dumps(columns, 2))
     return digest.hexdigest()
 
 
