@@ -146,14 +146,14 @@ def test_an_archive_changed_by_hand_is_written_again(root: Path, change: str) ->
 def test_without_hard_links_the_archives_are_rendered_again(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = settings_for(root)
-    SiteBuilder(settings).publish()
-    edit(root)
-
     def refused(*args: Any, **kwargs: Any) -> None:
         raise OSError(1, "Operation not permitted")
 
-    monkeypatch.setattr(os, "link", refused)
+    monkeypatch.setattr(os, "link", refused)  # from the first build on, as on such a file system
+    settings = settings_for(root)
+    SiteBuilder(settings).publish()
+    assert not (settings.output_dir.parent / f".{settings.output_dir.name}.new").exists()
+    edit(root)
     real = write.replace_site
     calls: list[int] = []
 

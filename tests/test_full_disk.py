@@ -39,7 +39,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _no_space(root: Path, documents: object, previous: Path, in_place: object = None) -> None:
-    root.mkdir()
+    root.mkdir(exist_ok=True)  # a build keeps the folder for the next one
     raise OSError(errno.ENOSPC, "No space left on device")
 
 

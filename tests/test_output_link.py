@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def test_the_site_is_written_where_the_link_leads(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".feeds-cache",
         ".real.lock",
+        ".real.new",  # the next build's staging folder, beside the folder the link leads to
         "content",
         "public",
         "real",
@@ -62,11 +64,12 @@ def test_the_state_an_older_version_left_is_repaired(tmp_path: Path) -> None:
     """What the failed swap left: the link moved to ``.public.new``, the site in ``public``."""
     (tmp_path / "real").mkdir()
     write_site({"all.atom": b"old"}, tmp_path / "public")
+    shutil.rmtree(tmp_path / ".public.new")  # what this version keeps there, an older did not
     os.symlink("real", tmp_path / ".public.new")
     write_site({"all.atom": b"new"}, tmp_path / "public")
     assert (tmp_path / "public" / "all.atom").read_bytes() == b"new"
-    assert not os.path.lexists(tmp_path / ".public.new")
-    assert (tmp_path / "real").is_dir()  # what the stale link led to is left alone
+    assert not (tmp_path / ".public.new").is_symlink()
+    assert (tmp_path / "real").is_dir() and not any((tmp_path / "real").iterdir())  # left alone
 
 
 @pytest.mark.parametrize(

@@ -66,11 +66,40 @@ def test_building_into_the_kept_folder_never_changes_the_site_in_place(
     assert files(out) == changed | {MARKER: before[MARKER]}
 
 
-def test_a_big_change_removes_the_replaced_site(tmp_path: Path) -> None:
+def _links_of(site: Path, folder: Path) -> bool:
+    """Whether ``folder`` holds exactly hard links of ``site``'s files."""
+    names = {p.relative_to(site) for p in site.rglob("*") if p.is_file()}
+    return names == {p.relative_to(folder) for p in folder.rglob("*") if p.is_file()} and all(
+        os.path.samefile(site / name, folder / name) for name in names
+    )
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_after_a_big_change_the_kept_folder_is_links_of_the_new_site(tmp_path: Path, first: bool) -> None:
+    """A first build, or one that wrote much: the replaced site is deleted, and the next build
+    starts from links of the new site (which take no room), as quick as after a small change."""
+    out, spare = tmp_path / "public", tmp_path / ".public.new"
+    if not first:
+        write_site(site(all=b"1"), out)
+    new = {name: data + b"!" for name, data in site(all=b"2").items()}
+    write_site(new, out)
+    assert _links_of(out, spare)
+    inodes = {name: (out / name).stat().st_ino for name in PAGES}
+    write_site(new | {"all.atom": b"3"}, out)  # one change: everything else stays the same file
+    assert {name: (out / name).stat().st_ino for name in PAGES} == inodes
+    assert files(out) == new | {"all.atom": b"3", MARKER: (out / MARKER).read_bytes()}
+
+
+def test_without_hard_links_no_folder_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
     out = tmp_path / "public"
     write_site(site(all=b"1"), out)
-    write_site({name: data + b"!" for name, data in site(all=b"2").items()}, out)
+    write_site(site(all=b"2"), out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", "public"]
+    assert files(out) == site(all=b"2") | {MARKER: (out / MARKER).read_bytes()}
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,8 @@ def test_writes_exactly_the_documents_and_removes_stale_files(tmp_path: Path) ->
     write_site({"all.atom": b"1", "topics/old.atom": b"2"}, out)
     write_site({"all.atom": b"3", "topics/new.atom": b"4"}, out)
     assert files(out) == {"all.atom": b"3", "topics/new.atom": b"4", MARKER: (out / MARKER).read_bytes()}
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", "public"]
+    # Beside it, the lock and the next build's staging folder (links of this site's files).
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.lock", ".public.new", "public"]
 
 
 def test_unchanged_files_are_linked_from_the_site_in_place(tmp_path: Path) -> None:
@@ -71,7 +72,8 @@ def test_failed_write_leaves_previous_site_complete(tmp_path: Path, monkeypatch:
     before = files(out)
 
     def broken(root: Path, documents: object, previous: Path, in_place: object = None) -> None:
-        root.mkdir()
+        root.mkdir(exist_ok=True)  # kept for this build by the one before
+        (root / "all.atom").unlink(missing_ok=True)  # a link of the site's file: never written over
         (root / "all.atom").write_bytes(b"half")
         raise OSError(28, "No space left on device")
 

@@ -1,7 +1,8 @@
 """The staging folder, where ``write_site`` puts the next site together before swapping it in.
 
 After the swap the staging folder holds the site just replaced. When the build wrote little (at
-most a tenth of the site's bytes), that folder is kept for the next build, which brings it up to
+most a tenth of the site's bytes), that folder is kept for the next build; otherwise it is deleted
+and replaced by hard links of the new site's files (``link_mirror``). The next build brings it up to
 date file by file: a file that the site in place also holds (the same inode, which every file that
 did not change is, being a hard link of the one in place) stays as it is, any other is unlinked and
 made again, and what the new site does not hold is removed. At 100,000 articles a site has some
@@ -221,6 +222,28 @@ def _remove_left(root: Path, files: Iterable[str], folders: list[str]) -> None:
             os.rmdir(os.path.join(root, folder))
         except OSError:
             pass  # still holds files of the new site
+
+
+def link_mirror(site: Path, folder: Path) -> None:
+    """Make ``folder`` a staging folder to keep: a hard link of every file of ``site``, which
+    takes no room. After a build that wrote much (a first build, a new version of the program),
+    this makes the next build after one change as quick as the ones after it: 0.4 s here at
+    100,000 articles and 20,000 files, which that build would otherwise spend. Where links
+    cannot be made, no folder is left."""
+    try:
+        os.mkdir(folder)
+        pending = [(os.fspath(site), os.fspath(folder))]
+        while pending:
+            source, target = pending.pop()
+            with os.scandir(source) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        os.mkdir(f"{target}/{entry.name}")
+                        pending.append((entry.path, f"{target}/{entry.name}"))
+                    elif entry.is_file(follow_symlinks=False):
+                        os.link(entry.path, f"{target}/{entry.name}")
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_folder(path: Path) -> None:

@@ -24,6 +24,7 @@ from typing import NamedTuple
 from feeds.errors import OutputError
 from feeds.output.staging import MARKER
 from feeds.output.staging import StaleOutput
+from feeds.output.staging import link_mirror
 from feeds.output.staging import remove_folder
 from feeds.output.staging import write_tree as _write_tree
 
@@ -194,20 +195,23 @@ def _check_relative(name: str) -> None:
 
 
 def _swap_in(staging: Path, output: Path, keep_replaced: bool) -> None:
+    """Put the site in ``staging`` in place of ``output``; leave in ``staging`` the site replaced
+    when it is worth keeping, else links of the new site's files (staging.py)."""
     old = output.with_name(f".{output.name}.old")
     if not output.exists():
         output.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, output)
-        return
-    if _exchange(staging, output):
-        if not keep_replaced:  # else the next build updates it (staging.py)
-            shutil.rmtree(staging)  # now holds the previous site
-        return
-    # No atomic exchange here: two renames, and _recover() finishes the job after a crash.
-    remove_folder(old)
-    os.rename(output, old)
-    os.rename(staging, output)
-    shutil.rmtree(old)
+    elif _exchange(staging, output):
+        if keep_replaced:
+            return  # the next build updates it
+        shutil.rmtree(staging)  # now holds the previous site
+    else:
+        # No atomic exchange here: two renames, and _recover() finishes the job after a crash.
+        remove_folder(old)
+        os.rename(output, old)
+        os.rename(staging, output)
+        shutil.rmtree(old)
+    link_mirror(output, staging)
 
 
 def _exchange(a: Path, b: Path) -> bool:
