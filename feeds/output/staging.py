@@ -72,10 +72,11 @@ def write_tree(
         root.mkdir(parents=True)
     try:
         return _fill(root, documents, previous, in_place, linking, spare)
-    except (FileExistsError, IsADirectoryError, NotADirectoryError):
+    except (FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError):
         if spare is None:
             raise
-        # A kept folder whose files and folders are laid out otherwise: start from an empty one.
+        # A kept folder whose files and folders are laid out otherwise (unlinking a folder is
+        # EPERM on some systems): start from an empty one; a real error comes back there.
         remove_folder(root)
         root.mkdir(parents=True)
         return _fill(root, documents, previous, in_place, linking, None)
