@@ -232,8 +232,7 @@ class SiteBuilder:
             state.placed = placed_documents(self.settings.output_dir, state.summary, checked)
         if found is not None and state is not None and state.memo is not None:
             # Many files with a new version (a fresh checkout, a mass edit): the workers' fork
-            # server starts on another CPU while the cache is read. Compared position by position,
-            # in C: an added file makes the count too high, which only starts it for nothing.
+            # server starts on another CPU while the cache is read.
             if _changed_files(state.memo.versions, found) >= PARALLEL_MIN_FILES:
                 start_read_workers()
         return build_with_memo(
@@ -373,9 +372,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _changed_files(versions: Packed, found: list[ContentFile]) -> int:
-    """How many files are new, changed or gone since the memo's build."""
-    try:
-        changed, gone, _ = version_changes(versions, packed_versions(found))
-    except ValueError:
-        return len(found)
+    """How many files are new, changed or gone since the memo's build (whose versions
+    ``Memo.from_value`` checked)."""
+    changed, gone, _ = version_changes(versions, packed_versions(found))
     return len(changed) + len(gone)
