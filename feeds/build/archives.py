@@ -34,6 +34,7 @@ from feeds.render.archive import Fragments
 from feeds.render.archive import part_documents
 from feeds.render.archive import split_month
 from feeds.render.context import FeedContext
+from feeds.render.site import last_bytes
 
 #: (signature, bytes, parts of its month), as the cache keeps a document; see ``documents``. The
 #: bytes are empty when the cache does not keep them (the output folder held them).
@@ -165,14 +166,8 @@ class Archives:
     def _reusable(self, part: _Part) -> bool:
         """Whether the last build made the part's documents, and their bytes are in the cache or
         in the output folder in place."""
-        signature = part.signature
-        for path in self._paths(part.stem):
-            old = self.cached.get(path)
-            if old is None or old[0] != signature:
-                return False
-            if not old[1] and self.placed.get(path, ("",))[0] != signature:
-                return False
-        return True
+        paths = self._paths(part.stem)
+        return all(last_bytes(path, part.signature, self.cached, self.placed) is not None for path in paths)
 
     def render(
         self,

@@ -225,14 +225,31 @@ def reusable_pages(
     shaping = page_shaping(settings)
     for source, path in plan.pages.items():
         signature = signatures[path] = page_signature(path, plan.page_refs[source], shaping)
-        old = cached.get(path)
-        if old is not None and old[0] == signature and old[1]:
-            done[path] = old[1]
-        elif old is not None and old[0] == signature and placed.get(path, ("",))[0] == signature:
+        last = last_bytes(path, signature, cached, placed)
+        if last:
+            done[path] = last
+        elif last is not None:
             kept.append(path)
         else:
             pending.append(source)
     return signatures, done, pending, kept
+
+
+def last_bytes(
+    path: str,
+    signature: str,
+    cached: Mapping[str, tuple[str, bytes, int]],
+    placed: Mapping[str, tuple[str, int, int]],
+) -> bytes | None:
+    """The bytes of a document that the last build made with ``signature``: from ``cached``, or
+    b"" when the cache left them to the output folder in place and it holds them (``placed``);
+    None when the document is to be rendered."""
+    old = cached.get(path)
+    if old is None or old[0] != signature:
+        return None
+    if old[1]:
+        return old[1]
+    return b"" if placed.get(path, ("",))[0] == signature else None
 
 
 def render_page(channel: Channel, settings: Settings, query: str = "") -> bytes:
