@@ -130,7 +130,7 @@ def _fill(
         written.site_bytes += len(data)
         if linking and ours[old_folder]:
             try:
-                same = _holding(old, data)
+                same = holding(old, data)
                 written.held[name] = same is not None
                 if same is not None:
                     _link(old, path, there, device, same)
@@ -176,8 +176,9 @@ def _link(old: str, path: str, there: int | None, device: int, old_status: os.st
     os.link(old, path)
 
 
-def _holding(path: str, data: bytes) -> os.stat_result | None:
-    """The status of ``path`` when it is a regular file with exactly ``data`` in it."""
+def holding(path: str, data: bytes) -> os.stat_result | None:
+    """The status of ``path`` when it is a regular file with exactly ``data`` in it (sizes first:
+    no read); raises OSError when it cannot be looked at."""
     st = os.lstat(path)
     if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
         return None

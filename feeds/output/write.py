@@ -24,6 +24,7 @@ from typing import NamedTuple
 from feeds.errors import OutputError
 from feeds.output.staging import MARKER
 from feeds.output.staging import StaleOutput
+from feeds.output.staging import holding
 from feeds.output.staging import link_mirror
 from feeds.output.staging import remove_folder
 from feeds.output.staging import write_tree as _write_tree
@@ -140,11 +141,9 @@ class SiteDocuments(Mapping[str, bytes]):
 
 
 def _differs(path: Path, data: bytes) -> bool:
-    """Whether a file is missing or holds other bytes than ``data`` (sizes first: no read)."""
+    """Whether a file is missing or is not a regular file with exactly ``data`` in it."""
     try:
-        if path.stat().st_size != len(data):
-            return True
-        return path.read_bytes() != data
+        return holding(os.fspath(path), data) is None
     except OSError:
         return True
 
