@@ -7,8 +7,8 @@ from feeds.build.builder import SiteBuilder
 from feeds.build.builder import topic_table
 from feeds.build.cache import SHARDS
 from feeds.build.cache import FileRecord
-from feeds.build.cache import paused_gc
 from feeds.build.cache import shard_of
+from feeds.build.collector import paused_gc
 from feeds.build.explain import Explanation
 from feeds.build.explain import explain_topics
 from feeds.build.pipeline import BuildResult

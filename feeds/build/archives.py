@@ -25,6 +25,7 @@ from feeds.model import Channel
 from feeds.model import Entry
 from feeds.plan.archives import ArchiveMonth
 from feeds.plan.archives import archive_months
+from feeds.plan.archives import archive_shaping
 from feeds.plan.archives import archive_stem
 from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import EntryRef
@@ -63,21 +64,27 @@ class Archives:
         self.cached = cached
         self.placed = placed or {}
         self.on = settings.archives is not ArchiveMode.OFF
-        shaping = repr(
-            (settings.site, settings.formats, settings.archive_content, settings.related, settings.timezone)
-        )
+        shaping = archive_shaping(settings)
         tz = settings.tz
-        self.months: dict[str, list[ArchiveMonth]] = {
-            planned.stem: archive_months(planned.refs, tz, plan.pages, shaping) if self.on else []
+        #: each channel's months, as the plan has them (a replan's) or made from its references
+        self.planned: dict[str, list[ArchiveMonth]] = {
+            planned.stem: (
+                []
+                if not self.on
+                else list(plan.months[planned.stem])
+                if plan.months is not None
+                else archive_months(planned.refs, tz, plan.pages, shaping)
+            )
             for planned in plan.channels
         }
+        self.months = dict(self.planned)
         for stem, months in self.months.items():
             if len(months) == 1:
                 # The W3C validator warns about an archive that links no other (ArchiveIncomplete):
                 # a channel's only month is split in two, or has no archive for a single entry
                 # (the current feed holds it).
                 alone = months[0]
-                self.months[stem] = [] if len(alone.refs) == 1 else [_alone(alone)]
+                self.months[stem] = [] if alone.entries == 1 else [_alone(alone)]
         self.options = {planned.stem: planned.options for planned in plan.channels}
         self.counts: dict[tuple[str, str], list[int] | int] = {}
         for stem, months in self.months.items():

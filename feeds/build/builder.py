@@ -22,12 +22,12 @@ from typing import Any
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
-from feeds.build.cache import paused_gc
 from feeds.build.cache import read_search_texts
 from feeds.build.cache import read_state
 from feeds.build.cache import read_summary
 from feeds.build.cache import write_state
 from feeds.build.cache_tag import check_cache_folder
+from feeds.build.collector import paused_gc
 from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import importlib.metadata
 import marshal
@@ -40,6 +39,7 @@ from typing import NamedTuple
 
 from feeds._version import __version__
 from feeds.build.cache_tag import mark_cache_folder
+from feeds.build.collector import paused_gc
 from feeds.config import Settings
 from feeds.plan.archives import ARCHIVES
 from feeds.plan.pages import ENTRIES
@@ -343,26 +343,6 @@ def write_records(
                 texts = {s: stored[s] for s in records if s in stored} | texts
         _write(into / f"search-{shard:02d}", context, texts)
         state.shards[shard] = members[shard]
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Creating a million small tuples sets off the cyclic garbage collector again and again,
-    which then walks every object alive; none of them form cycles, so it can wait."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if not gc.get_freeze_count():
-                # What the pause made counts as new: the first collection after it would walk
-                # every object made (a second at 100,000 articles). Frozen and thawed, they join
-                # the oldest generation at once, which a full collection still looks at. Skipped
-                # when the host program froze objects itself (thawing would undo that).
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def _header(context: str) -> bytes:

@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 
 from feeds.build.archives import Archives
 from feeds.build.archives import Placed
@@ -20,6 +21,7 @@ from feeds.model import Article
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Site
+from feeds.plan.archives import ArchiveMonth
 from feeds.plan.channels import PlannedChannel
 from feeds.plan.entries import build_entry
 from feeds.plan.entries import materialize
@@ -49,6 +51,7 @@ class Rendered:
     trimmed: tuple[str, ...]  #: a warning for each document cut to fit its ``max_bytes``
     #: documents (archives) that the output folder in place holds, not among ``documents``
     in_place: tuple[str, ...] = ()
+    months: Mapping[str, Sequence[ArchiveMonth]] = field(default_factory=dict)  #: by channel stem
 
 
 def render_plan(
@@ -130,7 +133,7 @@ def render_plan(
     cache.update(archive_cache)
     fresh = len(signatures) - len(done) - len(pages_kept) + archive_fresh
     kept = (*in_place, *pages_kept)
-    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings), kept)
+    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings), kept, archives.planned)
 
 
 def _head(planned: PlannedChannel) -> Channel:

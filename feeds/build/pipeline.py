@@ -19,13 +19,14 @@ import dataclasses
 import hashlib
 import marshal
 from bisect import bisect_left
+from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 
+from feeds.build.cache import SHARDS
 from feeds.build.cache import BuildState
-from feeds.build.cache import paused_gc
 from feeds.build.cache import read_shards
 from feeds.build.cache import shard_of
 from feeds.build.changes import FILE_VERSION
@@ -34,7 +35,10 @@ from feeds.build.changes import Reading
 from feeds.build.changes import RecordsRead
 from feeds.build.changes import may_be_same
 from feeds.build.changes import read_changes
+from feeds.build.collector import paused_gc
 from feeds.build.documents import render_plan
+from feeds.build.month_replan import memo_months
+from feeds.build.month_replan import plan_months
 from feeds.build.read import Progress
 from feeds.build.read import byte_limit
 from feeds.build.read import read_files
@@ -48,6 +52,7 @@ from feeds.model import ArchiveMode
 from feeds.model import Site
 from feeds.output.write import SiteDocuments
 from feeds.plan.archives import ARCHIVES
+from feeds.plan.archives import ArchiveMonth
 from feeds.plan.channels import channel_warnings
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
@@ -90,6 +95,8 @@ class BuildResult:
     #: documents that the output folder in place holds already: path → (size, modification time
     #: in ns) that the build found; ``write_site(..., in_place=...)`` keeps them unread
     in_place: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    #: each channel's archive months by stem (``plan.archives.ArchiveMonth``), for the memo
+    months: Mapping[str, Sequence[ArchiveMonth]] = field(default_factory=dict, repr=False)
 
     @property
     def parsed(self) -> int:
@@ -164,8 +171,8 @@ def build_with_memo(
         if found is None:
             found = scan_content(settings.content_dir)
         archived = _archived(settings)
-        if state.origin is not None and state.memo is not None and not archived:
-            result = _build_from_memo(settings, state, state.memo, found, jobs, progress, records_read)
+        if state.origin is not None and state.memo is not None:
+            result = _build_from_memo(settings, state, state.memo, found, jobs, progress, records_read, lazy)
             if result is not None:
                 return result
         reading = read_changes(settings, state, found, jobs, progress, records_read)
@@ -173,12 +180,14 @@ def build_with_memo(
             result = _replan_after_reading(settings, state.memo, reading)
             if result is not None:
                 return result
-        # A few more entries than the feeds show, and the census, for the next replan.
-        if archived:  # archives hold every entry: a memo of the first few cannot replan them
-            return _finish(settings, plan_site(reading.indexes, settings, True), reading, lazy=lazy)
-        plan = plan_site(reading.indexes, settings, False, spare=SPARE, census=True)
-        result = _finish(settings, plan, reading)
-        result.state.memo = memo_of(plan, settings, packed_versions(found), reading.reports)
+        # A few more entries than the feeds show, and the census, for the next replan; archives
+        # hold every entry: then every entry, and the memo keeps the months too.
+        plan = plan_site(reading.indexes, settings, archived, spare=SPARE, census=True)
+        result = _finish(settings, plan, reading, lazy=lazy)
+        memo = memo_of(plan, settings, packed_versions(found), reading.reports)
+        if memo is not None and archived:
+            memo = dataclasses.replace(memo, months=memo_months(result.months, plan))
+        result.state.memo = memo
         return result
 
 
@@ -269,17 +278,21 @@ def _build_from_memo(
     jobs: int | None,
     progress: Progress | None,
     records_read: RecordsRead | None,
+    lazy: bool,
 ) -> BuildResult | None:
     """A build that replans from the last one's memo, reading only the shards of the files that
     changed; None when the memo cannot be used (then every record is needed)."""
-    if memo.settings != repr(settings) or previous.origin is None:
+    archived = _archived(settings)
+    if memo.settings != repr(settings) or previous.origin is None or archived != (memo.months is not None):
         return None
     versions = packed_versions(found)
     changed_sources, removed, old_versions = version_changes(memo.versions, versions)
     if len(changed_sources) + len(removed) > MAX_CHANGES:
         return None
     touched = [*changed_sources, *removed]
-    records, held = read_shards(*previous.origin, {shard_of(source) for source in touched})
+    # With archives every record: a month's entries come from files anywhere.
+    shards = range(SHARDS) if archived else {shard_of(source) for source in touched}
+    records, held = read_shards(*previous.origin, shards)
     before: dict[str, FileIndex | None] = {}
     for source in touched:
         version = old_versions.get(source)
@@ -310,16 +323,21 @@ def _build_from_memo(
     to_read = [f for f in files if f.source not in too_big and f.source not in refreshed]
     articles = read_files(to_read, settings, records, jobs, progress)
     changed_sources = tuple(source for source in changed_sources if source not in refreshed)
-    replanned = replan(
-        memo, before, {source: records[source].indexed for source in changed_sources}, settings
-    )
+    after = {source: records[source].indexed for source in changed_sources}
+    replanned = replan(memo, before, after, settings)
     if replanned is None:
         return None
+    plan, replanned_memo = replanned
+    months: Collection[str] = ()
+    if archived:
+        with_months = plan_months(plan, memo, before, after, records, settings)
+        if with_months is None:
+            return None
+        plan, months = with_months
     kept = {s: r for s, r in records.items() if s not in too_big}
     state = BuildState(kept, shards=held, context=previous.context)
     if records_read is not None:
         records_read(state, touched, refreshed.keys())
-    plan, replanned_memo = replanned
     reports = dict(memo.reports)  # the unchanged files' reports, then the changed files' new ones
     for source in touched:
         reports.pop(source, None)
@@ -339,9 +357,10 @@ def _build_from_memo(
         tuple(refreshed),
     )
     result = _finish(
-        settings, plan, reading, articles=len(found) - sum(e is not None for e, _ in reports.values())
+        settings, plan, reading, len(found) - sum(e is not None for e, _ in reports.values()), lazy
     )
-    state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reports)
+    kept_months = memo_months(result.months, plan, memo.months, months) if archived else None
+    state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reports, months=kept_months)
     return dataclasses.replace(result, replanned=True)
 
 
@@ -375,4 +394,5 @@ def _finish(
         refreshed=reading.refreshed,
         rendered=rendered.fresh,
         in_place=in_place,
+        months=rendered.months,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from itertools import repeat
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
+from feeds.config import Settings
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import REF_STUB
@@ -47,8 +49,10 @@ class ArchiveMonth:
     """The entries of one channel dated in one calendar month."""
 
     label: str  #: ``YYYY-MM``
-    refs: Sequence[EntryRef]  #: newest first
+    #: newest first; for a month a memo carried over unchanged, made when first looked at
+    refs: Sequence[EntryRef]
     signature: str  #: what the month's entries are made from (ids, file versions, topics, pages)
+    entries: int  #: ``len(refs)``, known without making them
 
 
 def archive_stem(channel_stem: str, label: str, part: int = 1) -> str:
@@ -56,6 +60,12 @@ def archive_stem(channel_stem: str, label: str, part: int = 1) -> str:
     a month split into parts has ``-2``, ``-3``... after the first (newest) part."""
     suffix = "" if part == 1 else f"-{part}"
     return f"{ARCHIVES}/{channel_stem}/{label}{suffix}"
+
+
+def archive_shaping(settings: Settings) -> str:
+    """The settings that shape an archive's entries, part of each month's signature."""
+    shaping = (settings.site, settings.formats, settings.archive_content, settings.related, settings.timezone)
+    return repr(shaping)
 
 
 def archive_months(
@@ -77,14 +87,25 @@ def archive_months(
         chunk = refs[start:end]
         months.append(
             ArchiveMonth(
-                f"{when.year:04d}-{when.month:02d}", chunk, _signature(chunk, pages, shaping, slugs_of)
+                f"{when.year:04d}-{when.month:02d}",
+                chunk,
+                month_signature(chunk, pages, shaping, slugs_of),
+                len(chunk),
             )
         )
         start = end
     return months
 
 
-def _signature(
+def month_of(order: float, timezone: ZoneInfo) -> str:
+    """The month (``YYYY-MM``) whose archive holds the entry of this sort key: the one
+    ``archive_months`` puts it in, decided for one entry (an entry up to ``_SLACK`` before a month
+    starts is an undated related item of an article dated at its start)."""
+    when = datetime.fromtimestamp(math.floor(-order + _SLACK), timezone)
+    return f"{when.year:04d}-{when.month:02d}"
+
+
+def month_signature(
     refs: Sequence[EntryRef], pages: Mapping[str, str], shaping: str, slugs_of: dict[int, str]
 ) -> str:
     """Equal signatures, equal entries: each entry's id, file version, item, topics and page.

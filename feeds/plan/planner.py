@@ -73,6 +73,9 @@ class Plan:
     #: every article without a URL, by source: its page's path (``pages.page_paths``)
     pages: Mapping[str, str] = field(default_factory=dict)
     page_refs: Mapping[str, EntryRef] = field(default_factory=dict)  #: the same articles' references
+    #: each channel's archive months (``plan.archives.ArchiveMonth``) by stem, when a replan knows
+    #: them; otherwise they are made from every reference of the channels
+    months: Mapping[str, Sequence[Any]] | None = None
 
 
 def plan_site(

@@ -75,24 +75,27 @@ class Memo:
     skipped: tuple[int, int, int]  #: drafts, low quality, duplicates
     reports: dict[str, tuple[Any, Any]]  #: source → (error, warnings), for files with either
     pages: list[Head]  #: every article without a URL (``Plan.page_refs``); ``files`` has theirs too
+    #: with archives: ``month_memo.MonthsMemo.to_value``, every channel's months and their entries
+    months: tuple[Any, ...] | None = None
 
     def to_value(self) -> tuple[Any, ...]:
         return (
             self.settings, self.versions, self.census, self.names, self.topics,
-            self.channels, self.files, self.skipped, self.reports, self.pages,
+            self.channels, self.files, self.skipped, self.reports, self.pages, self.months,
         )  # fmt: skip
 
     @classmethod
     def from_value(cls, value: Any) -> Memo | None:
         try:
-            return cls(value[0], check_packed(value[1]), *value[2:])
+            return cls(value[0], check_packed(value[1]), *value[2:11])
         except (TypeError, ValueError, IndexError):
             return None
 
 
 def memo_of(plan: Plan, settings: Settings, versions: Packed, reports: dict[str, Any]) -> Memo | None:
-    """The memo of a plan made by ``plan_site(..., spare=SPARE, census=True)``; None
-    when topic names were merged (which file is first then matters)."""
+    """The memo of a plan made with ``census=True`` and ``spare=SPARE`` (or every entry: each
+    channel then remembers as many as with ``spare``); None when topic names were merged (which
+    file is first then matters)."""
     if plan.warnings:
         return None
     topics = {}
@@ -103,7 +106,7 @@ def memo_of(plan: Plan, settings: Settings, versions: Packed, reports: dict[str,
             topic = channel.topic
             topics[topic.slug] = (topic.slug, topic.name, topic.title, topic.description)
         head = []
-        for ref in channel.refs:
+        for ref in channel.refs[: channel.options.max_items + SPARE]:
             file = ref[REF_FILE]
             files[file[SOURCE]] = file
             slugs = tuple(topic.slug for topic in ref[REF_TOPICS])
@@ -164,7 +167,7 @@ def replan(
     kept.update((source, files[source]) for source in pages)
     updated = Memo(
         memo.settings, memo.versions, bytes(census), memo.names, memo.topics, ordered, kept, skipped, {},
-        list(pages.values()),
+        list(pages.values()), memo.months,
     )  # fmt: skip
     return _plan(updated, settings, rules), updated
 
@@ -249,7 +252,7 @@ def _entry_changes(
     for index in before.values():
         if index is None:
             continue
-        entries = _entries(index, settings, names, rules)
+        entries = file_entries(index, settings, names, rules)
         if isinstance(entries, str):
             drafts -= entries == "draft"
             low_quality -= entries == "low"
@@ -269,7 +272,7 @@ def _entry_changes(
     for source, index in after.items():
         if index is None:
             continue
-        entries = _entries(index, settings, names, rules)
+        entries = file_entries(index, settings, names, rules)
         if isinstance(entries, str):
             drafts += entries == "draft"
             low_quality += entries == "low"
@@ -286,7 +289,7 @@ def _entry_changes(
     return out, put, (drafts, low_quality, duplicates)
 
 
-def _entries(
+def file_entries(
     index: FileIndex, settings: Settings, names: Mapping[str, str], rules: Sequence[ChannelRule]
 ) -> str | list[_Entry] | None:
     """A file's part in a plan: "draft", "low" (below min_quality), its candidate entries, or

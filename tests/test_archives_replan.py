@@ -1,0 +1,131 @@
+"""A build with archives after a few changes replans from the last build's memo: only the months
+the changes touch are planned again (``plan.month_memo``), and the site is byte for byte the one
+a build from nothing makes."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from feeds.build.builder import SiteBuilder
+from feeds.config import Settings
+from feeds.plan.archives import archive_months
+from feeds.plan.archives import month_of
+from feeds.plan.month_memo import MonthsMemo
+from tests.test_archives import TOPICS
+from tests.test_archives import article
+from tests.test_archives import settings_for
+from tests.test_archives import write_corpus
+from tests.test_archives_in_place import cold
+from tests.test_archives_in_place import site_files
+
+
+def publish(settings: Settings) -> bool:
+    """Publish, and say whether the build replanned from the memo."""
+    publication = SiteBuilder(settings).publish()
+    assert publication.written and publication.result is not None
+    return publication.result.replanned
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    write_corpus(tmp_path / "content")
+    settings = settings_for(tmp_path)
+    assert not publish(settings)  # the first build has no memo to start from
+    return settings
+
+
+def content(settings: Settings, number: int) -> Path:
+    return settings.content_dir / f"{number:03d}.md"
+
+
+def same_as_cold(settings: Settings) -> None:
+    assert site_files(settings.output_dir) == cold(settings, settings.output_dir.parent)
+
+
+def test_an_edit_is_replanned_and_gives_the_cold_bytes(settings: Settings) -> None:
+    path = content(settings, 7)
+    path.write_text(path.read_text().replace("Story 7\n", "Story 7, edited\n"), encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+
+
+def test_an_entry_moved_to_another_month_leaves_one_and_joins_the_other(settings: Settings) -> None:
+    path = content(settings, 8)  # month 3 (1 + 8 % 6)
+    path.write_text(path.read_text().replace("2021-03-", "2021-05-"), encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+
+
+def test_a_new_month_and_an_emptied_month(settings: Settings) -> None:
+    (settings.content_dir / "900.md").write_text(article(900, 11, 3, [TOPICS[0]]), encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+    assert (settings.output_dir / "archives/all/2021-11.atom").is_file()
+    (settings.content_dir / "900.md").unlink()
+    assert publish(settings)
+    same_as_cold(settings)
+    assert not (settings.output_dir / "archives/all/2021-11.atom").exists()
+
+
+def test_a_new_article_that_takes_another_ones_page_name(settings: Settings) -> None:
+    # 001.md has no URL: its page is named after "Story 1". A file sorting before it with the
+    # same title takes that name, and 001.md's page (in another month) moves to "-2".
+    text = article(1, 6, 2, [TOPICS[2]], url=False)
+    (settings.content_dir / "000a.md").write_text(text, encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+
+
+def test_deleting_and_adding_related_items(settings: Settings) -> None:
+    path = content(settings, 5)  # two related items
+    text = path.read_text()
+    path.write_text(text[: text.index("related:")] + "---\nBody.\n", encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+    path.write_text(text, encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+
+
+def test_a_memo_without_months_is_not_used_for_archives(settings: Settings, tmp_path: Path) -> None:
+    # Changed settings (no archives, then archives again): each first build plans every entry.
+    plain = settings_for(tmp_path, archives=settings.archives.__class__("off"))
+    assert not publish(plain)
+    path = content(settings, 7)
+    path.write_text(path.read_text() + "More.\n", encoding="utf-8")
+    assert not publish(settings)
+    same_as_cold(settings)
+
+
+def test_months_memo_round_trip() -> None:
+    memo = MonthsMemo({"all": [("2021-02", 3, "sig")]}, {"2021-02": b"x"})
+    assert MonthsMemo.from_value(memo.to_value()) == memo
+    assert MonthsMemo.from_value(("not", "it", "either")) is None
+    assert MonthsMemo.from_value(None) is None
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/St_Johns", "Asia/Kolkata"])
+def test_month_of_puts_an_entry_where_archive_months_does(zone: str) -> None:
+    """Random dates, dates at the start of a month, and undated related items one float step
+    after an article dated at a month's start."""
+    tz = ZoneInfo(zone)
+    rng = random.Random(zone)
+    orders: set[float] = set()
+    for year in (1969, 2000, 2021, 2038):
+        for month in range(1, 13):
+            start = datetime(year, month, 1, tzinfo=tz).timestamp()
+            for offset in (0.0, 1e-6, -1e-6, 1.0, -1.0):
+                orders.add(-(start + offset))
+            orders.add(math.nextafter(-start, math.inf))
+    orders.update(-rng.uniform(-1e8, 2.2e9) for _ in range(2000))
+    orders.update(-round(rng.uniform(0, 2e9), 6) for _ in range(2000))
+    refs = [(order, order.hex().encode(), ("src", "digest"), ("s", "k", 0), ()) for order in sorted(orders)]
+    months = archive_months(refs, tz, {}, "")  # type: ignore[arg-type]
+    placed = {ref[0]: month.label for month in months for ref in month.refs}
+    assert placed == {order: month_of(order, tz) for order in orders}
