@@ -4,19 +4,26 @@ a build from nothing makes."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import feedparser
 import pytest
 
+from feeds.build import documents
 from feeds.build.builder import SiteBuilder
 from feeds.config import Settings
 from feeds.plan.archives import archive_months
 from feeds.plan.archives import month_of
 from feeds.plan.month_memo import MonthsMemo
+from feeds.plan.planner import REF_FILE
+from feeds.render.archive_parts import cut_fragments
+from feeds.source.summary import SOURCE
 from tests.test_archives import TOPICS
 from tests.test_archives import article
 from tests.test_archives import settings_for
@@ -129,3 +136,63 @@ def test_month_of_puts_an_entry_where_archive_months_does(zone: str) -> None:
     months = archive_months(refs, tz, {}, "")  # type: ignore[arg-type]
     placed = {ref[0]: month.label for month in months for ref in month.refs}
     assert placed == {order: month_of(order, tz) for order in orders}
+
+
+def test_a_month_in_parts_is_made_again_from_the_last_documents(tmp_path: Path) -> None:
+    """A budget small enough to split months: the edited month's parts change where they split."""
+    write_corpus(tmp_path / "content", count=60)
+    settings = settings_for(tmp_path, max_bytes=9000, max_items=1)
+    publish(settings)
+    assert any("-2." in path for path in site_files(settings.output_dir))  # months in parts
+    for number in (7, 13):
+        path = content(settings, number)
+        path.write_text(
+            path.read_text().replace("The excerpt", "A much longer excerpt " * 30), encoding="utf-8"
+        )
+        assert publish(settings)
+        same_as_cold(settings)
+
+
+def test_an_edit_builds_the_entries_it_changed_not_the_whole_month(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The month's other entries' fragments are cut out of the last build's documents: their
+    files are not read again, nor their entries built."""
+    built: list[str] = []
+    real = documents.build_entry
+
+    def counting(ref: Any, *args: Any) -> Any:
+        built.append(ref[REF_FILE][SOURCE])
+        return real(ref, *args)
+
+    monkeypatch.setattr(documents, "build_entry", counting)
+    path = content(settings, 8)  # 2021-03, with topics and related items
+    path.write_text(path.read_text().replace("Story 8\n", "Story 8, edited\n"), encoding="utf-8")
+    assert publish(settings)
+    made = set(built)
+    monkeypatch.undo()
+    same_as_cold(settings)
+    in_month = {f"{number:03d}.md" for number in range(40) if 1 + number % 6 == 3}
+    assert len(in_month) > 5 and "008.md" in made
+    # The edited file's entries, and the first entry of each part of the month's documents.
+    assert len(made & in_month) <= 3, made & in_month
+
+
+def test_fragments_cut_out_of_every_archive_document_are_its_entries(settings: Settings) -> None:
+    files = site_files(settings.output_dir)
+    checked = 0
+    for path, body in files.items():
+        if not path.startswith("archives/"):
+            continue
+        kind = path.rsplit(".", 1)[1]
+        pieces = cut_fragments(kind if kind != "html" else "html" + "../" * path.count("/"), body)
+        if kind in ("atom", "rss"):
+            assert len(pieces) == len(feedparser.parse(body).entries), path
+            assert all(piece in body for piece in pieces)
+        elif kind == "json":
+            items = json.loads(body)["items"]
+            assert [json.loads(piece)["id"] for piece in pieces] == [item["id"] for item in items], path
+        else:
+            assert len(pieces) == body.count(b"<article>\n") > 0, path
+        checked += 1
+    assert checked > 40

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from feeds._version import __version__
@@ -33,7 +35,9 @@ from feeds.plan.planner import Plan
 from feeds.render.archive import ArchivePart
 from feeds.render.archive import Fragments
 from feeds.render.archive import part_documents
-from feeds.render.archive import split_month
+from feeds.render.archive import part_kinds
+from feeds.render.archive_parts import cut_fragments
+from feeds.render.archive_parts import split_month
 from feeds.render.context import FeedContext
 from feeds.render.site import last_bytes
 
@@ -87,6 +91,7 @@ class Archives:
                 self.months[stem] = [] if alone.entries == 1 else [_alone(alone)]
         self.options = {planned.stem: planned.options for planned in plan.channels}
         self.counts: dict[tuple[str, str], list[int] | int] = {}
+        self._last: dict[tuple[str, str], dict[str, dict[bytes, bytes]] | None] = {}
         for stem, months in self.months.items():
             for month in months:
                 old = cached.get(f"{archive_stem(stem, month.label)}.html")
@@ -94,13 +99,14 @@ class Archives:
                     self.counts[stem, month.label] = old[2]
 
     def unsplit(self) -> list[EntryRef]:
-        """The references of the months whose parts are not known from the last build."""
+        """The references of the months whose parts are not known from the last build, whose
+        entries are needed to know them (``_needed``)."""
         return [
             ref
             for stem, months in self.months.items()
             for month in months
             if (stem, month.label) not in self.counts
-            for ref in month.refs
+            for ref in self._needed(stem, month, None)
         ]
 
     def split(
@@ -111,15 +117,89 @@ class Archives:
             ctx = FeedContext(self.settings, channel, {}, __version__)
             for month in self.months[channel.stem]:
                 if (channel.stem, month.label) not in self.counts:
-                    self.counts[channel.stem, month.label] = self._split(ctx, month, entries(month.refs))
+                    self.counts[channel.stem, month.label] = self._split(ctx, month, entries)
 
-    def _split(self, ctx: FeedContext, month: ArchiveMonth, entries: list[Entry]) -> list[int]:
-        counts = split_month(
-            ctx, archive_stem(ctx.channel.stem, month.label), month.label, entries, self.fragments
-        )
+    def _split(
+        self, ctx: FeedContext, month: ArchiveMonth, entries: Callable[[Sequence[EntryRef]], list[Entry]]
+    ) -> list[int]:
+        fragment = self._fragment_source(ctx.channel.stem, month, entries)
+        stem = archive_stem(ctx.channel.stem, month.label)
+        counts = split_month(ctx, stem, month.label, month.entries, fragment)
         if month.signature.endswith(_ALONE) and len(counts) == 1:
-            return [(len(entries) + 1) // 2, len(entries) // 2]
+            return [(month.entries + 1) // 2, month.entries // 2]
         return counts
+
+    def _needed(self, stem: str, month: ArchiveMonth, counts: list[int] | int | None) -> Sequence[EntryRef]:
+        """The month's references whose entries its documents need: all of them, or, when the
+        last build's documents hold the others' fragments, the remade ones and the first of each
+        part (the documents' heads show its date)."""
+        if self._last_fragments(stem, month) is None or isinstance(counts, int):
+            return month.refs
+        refs = [ref for ref in month.refs if ref[REF_KEY] in month.remade]
+        refs.extend(month.refs[start] for start in accumulate([0, *(counts or [])[:-1]]))
+        return refs
+
+    def _fragment_source(
+        self, stem: str, month: ArchiveMonth, entries: Callable[[Sequence[EntryRef]], list[Entry]]
+    ) -> Callable[[int, str], bytes]:
+        """The month's n-th entry's fragment of a kind: cut out of the last build's documents
+        when they hold it, else made from the entry (which ``entries`` builds)."""
+        refs, make = month.refs, self.fragments.of
+        last = self._last_fragments(stem, month)
+        if last is None:
+            built = entries(refs)
+            return lambda n, kind: make(built[n], kind)
+        remade = month.remade
+
+        def fragment(n: int, kind: str) -> bytes:
+            key = refs[n][REF_KEY]
+            return make(entries(refs[n : n + 1])[0], kind) if key in remade else last[kind][key]
+
+        return fragment
+
+    def _last_fragments(self, stem: str, month: ArchiveMonth) -> dict[str, dict[bytes, bytes]] | None:
+        """Each kind's fragments of the entries the month had in the last build, by key, cut out
+        of that build's documents; None when they are not all at hand (in the cache, or in the
+        output folder in place as the last build left it), or do not hold every entry that is not
+        remade. After a few changes, a month is then made from them and a few new fragments."""
+        if (stem, month.label) in self._last:
+            return self._last[stem, month.label]
+        found = self._last[stem, month.label] = self._cut_last(stem, month) if month.last_keys else None
+        return found
+
+    def _cut_last(self, stem: str, month: ArchiveMonth) -> dict[str, dict[bytes, bytes]] | None:
+        signed = f"{month.last_signature}/"
+        first = self.cached.get(f"{archive_stem(stem, month.label)}.html")
+        if first is None or not first[0].startswith(signed):
+            return None
+        kinds = part_kinds(self.settings, archive_stem(stem, month.label))
+        cut: dict[str, list[bytes]] = {kind: [] for kind in kinds}
+        for number in range(1, first[2] + 1):
+            for kind, path in zip(kinds, self._paths(archive_stem(stem, month.label, number)), strict=True):
+                old = self.cached.get(path)
+                body = None if old is None or not old[0].startswith(signed) else old[1] or self._placed(path)
+                if body is None:
+                    return None
+                cut[kind].extend(cut_fragments(kind, body))
+        keys = month.last_keys
+        if any(len(pieces) != len(keys) for pieces in cut.values()):
+            return None
+        known = set(keys)
+        if any(ref[REF_KEY] not in known for ref in month.refs if ref[REF_KEY] not in month.remade):
+            return None
+        return {kind: dict(zip(keys, pieces, strict=True)) for kind, pieces in cut.items()}
+
+    def _placed(self, path: str) -> bytes | None:
+        """A document of the output folder in place, if it is as the last build left it."""
+        placed = self.placed.get(path)
+        if placed is None or placed[0] != self.cached[path][0]:
+            return None
+        try:
+            with open(self.settings.output_dir / path, "rb") as file:
+                st = os.fstat(file.fileno())
+                return file.read() if (st.st_size, st.st_mtime_ns) == placed[1:] else None
+        except OSError:
+            return None
 
     @property
     def fragments(self) -> Fragments:
@@ -157,14 +237,14 @@ class Archives:
         }
 
     def pending(self, chains: Mapping[str, list[_Part]]) -> list[EntryRef]:
-        """The references of the months that have a document to render."""
+        """The references whose entries the months that have a document to render need."""
         refs: list[EntryRef] = []
-        for parts in chains.values():
+        for stem, parts in chains.items():
             seen: set[str] = set()
             for part in parts:
                 if part.month.label not in seen and not self._reusable(part):
                     seen.add(part.month.label)
-                    refs.extend(part.month.refs)
+                    refs.extend(self._needed(stem, part.month, self.counts[stem, part.month.label]))
         return refs
 
     def _paths(self, stem: str) -> list[str]:
@@ -213,7 +293,12 @@ class Archives:
         # one month whatever the channel, so its fragments go once its month is done.
         order = sorted(todo, key=lambda stem: todo[stem][1][todo[stem][2]].month.label, reverse=True)
         owners = {path: stem for stem in order for path in self._paths(stem)}
-        month: list[Any] = [None, [], [], "", {}]  # (stem, label), entries, parts' sizes, label, shown
+        month: list[Any] = [None, None, [], "", {}]  # (stem, label), fragment, parts' sizes, label, built
+
+        def built(refs: Sequence[EntryRef]) -> list[Entry]:
+            made = entries(refs)
+            month[4].update((entry.id, entry) for entry in made)
+            return made
 
         def make(stem: str) -> dict[str, bytes]:
             ctx, parts, index, _ = todo[stem]
@@ -221,23 +306,26 @@ class Archives:
             key = (ctx.channel.stem, part.month.label)
             if month[3] != part.month.label:
                 self.fragments.forget(month[4].values())
+                self._last.clear()  # the fragments cut out of the last build's documents of the month before
                 month[3:] = part.month.label, {}
             if month[0] != key:  # a month's parts come one after the other
-                built = entries(part.month.refs)
                 known = self.counts[key]
                 month[:3] = (
                     key,
-                    built,
+                    self._fragment_source(ctx.channel.stem, part.month, built),
                     known if isinstance(known, list) else self._split(ctx, part.month, built),
                 )
-                month[4].update((entry.id, entry) for entry in built)
-            built, counts = month[1], month[2]
+            fragment, counts = month[1], month[2]
             start = sum(counts[: part.part - 1])
+            shown = range(start, start + counts[part.part - 1])
             newer = parts[index - 1].stem if index else None
             older = parts[index + 1].stem if index + 1 < len(parts) else None
-            shown = tuple(built[start : start + counts[part.part - 1]])
-            view = ArchivePart(part.stem, part.month.label, part.part, shown, older, newer)
-            return part_documents(ctx, view, self.fragments)
+            first = tuple(built(part.month.refs[start : start + 1]))  # the heads show its date
+            view = ArchivePart(part.stem, part.month.label, part.part, first, older, newer)
+            kinds = part_kinds(self.settings, part.stem)
+            return part_documents(
+                ctx, view, self.fragments, {kind: [fragment(n, kind) for n in shown] for kind in kinds}
+            )
 
         if lazy:
             return _Lazy(documents, make, owners), cache, len(owners), in_place

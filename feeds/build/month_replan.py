@@ -26,6 +26,7 @@ from feeds.plan.pages import page_paths
 from feeds.plan.planner import Plan
 from feeds.plan.replan import Memo
 from feeds.source.summary import PAGE
+from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
 
 
@@ -63,7 +64,9 @@ def plan_months(
     topics = {slug: Topic(*fields) for slug, fields in memo.topics.items()}
     stems = {planned.key: planned.stem for planned in plan.channels}
     maker = MonthMaker(last, files, topics, stems, settings, rules, plan.pages, archive_shaping(settings))
-    return dataclasses.replace(plan, months=replanned_months(maker, touched)), touched.keys()
+    remade = changed | {index[SOURCE] for index in moved}
+    months = replanned_months(maker, touched, before, remade)
+    return dataclasses.replace(plan, months=months), touched.keys()
 
 
 def memo_months(

@@ -53,6 +53,12 @@ class ArchiveMonth:
     refs: Sequence[EntryRef]
     signature: str  #: what the month's entries are made from (ids, file versions, topics, pages)
     entries: int  #: ``len(refs)``, known without making them
+    #: After a few changes, for reusing the last build's documents of the month: its signature
+    #: then, the keys of the channel's entries in it then (in order), and the keys whose
+    #: fragments must be made anew (entries of the changed files, of moved pages).
+    last_signature: str = ""
+    last_keys: tuple[bytes, ...] = ()
+    remade: frozenset[bytes] = frozenset()
 
 
 def archive_stem(channel_stem: str, label: str, part: int = 1) -> str:

@@ -13,6 +13,7 @@ Pure: values in, values out.
 
 from __future__ import annotations
 
+import collections
 import marshal
 from collections.abc import Callable
 from collections.abc import Collection
@@ -130,7 +131,7 @@ class MonthMaker:
     def __init__(
         self,
         memo: MonthsMemo,
-        files: Callable[[], Mapping[str, FileIndex]],
+        files: Callable[[], dict[str, FileIndex]],
         topics: Mapping[str, Topic],
         stems: Mapping[str, str],
         settings: Settings,
@@ -144,13 +145,22 @@ class MonthMaker:
         self._made: dict[str, dict[str, list[EntryRef]]] = {}
         self._slugs_of: dict[int, str] = {}
 
-    def refs(self, label: str, heads: Iterable[Head] | None = None) -> dict[str, list[EntryRef]]:
+    def refs(
+        self,
+        label: str,
+        heads: Iterable[Head] | None = None,
+        before: Mapping[str, FileIndex | None] | None = None,
+    ) -> dict[str, list[EntryRef]]:
         """Each channel's references of a month (by stem; channels without any left out), from
-        ``heads`` or else the memo's."""
+        ``heads`` or else the memo's; with ``before``, the changed files' indexes as they were
+        (the month as the last build had it, not kept)."""
         made = self._made.get(label)
-        if made is not None and heads is None:
+        if made is not None and heads is None and before is None:
             return made
-        files = self._files()
+        every = self._files()
+        files: Mapping[str, FileIndex] = every
+        if before is not None:
+            files = collections.ChainMap({s: i for s, i in before.items() if i is not None}, every)
         made = {}
         for order, key, source, item, slugs in _heads(self.memo, label) if heads is None else heads:
             file = files[source]
@@ -161,21 +171,42 @@ class MonthMaker:
             ref = (order, key, file, stub, entry_topics)
             for target in channel_keys(self.rules, slugs, stub):
                 made.setdefault(self.stems[target], []).append(ref)
-        self._made[label] = made
+        if before is None:
+            self._made[label] = made
         return made
 
-    def month(self, label: str, refs: list[EntryRef]) -> ArchiveMonth:
+    def month(
+        self,
+        label: str,
+        refs: list[EntryRef],
+        last: tuple[str, list[EntryRef]] | None,
+        remade: frozenset[bytes],
+    ) -> ArchiveMonth:
+        """A touched month; ``last``: its signature and references in the last build."""
         signature = month_signature(refs, self.pages, self.shaping, self._slugs_of)
-        return ArchiveMonth(label, refs, signature, len(refs))
+        if last is None:
+            return ArchiveMonth(label, refs, signature, len(refs))
+        keys = tuple(ref[1] for ref in last[1])
+        return ArchiveMonth(label, refs, signature, len(refs), last[0], keys, remade)
 
     def carried(self, stem: str, label: str, entries: int, signature: str) -> ArchiveMonth:
         """A month unchanged since the memo: its references are made when first looked at."""
         return ArchiveMonth(label, _Later(lambda: self.refs(label).get(stem, [])), signature, entries)
 
 
-def replanned_months(maker: MonthMaker, touched: Mapping[str, list[Head]]) -> dict[str, list[ArchiveMonth]]:
-    """Every channel's months once the ``touched`` ones have the entries given."""
+def replanned_months(
+    maker: MonthMaker,
+    touched: Mapping[str, list[Head]],
+    before: Mapping[str, FileIndex | None],
+    remade: Collection[str],
+) -> dict[str, list[ArchiveMonth]]:
+    """Every channel's months once the ``touched`` ones have the entries given: ``before`` are
+    the changed files' old indexes, ``remade`` the files whose entries' fragments changed."""
     fresh = {label: maker.refs(label, heads) for label, heads in touched.items()}
+    last = {label: maker.refs(label, None, before) for label in touched}
+    remade_keys = {
+        label: frozenset(head[1] for head in heads if head[2] in remade) for label, heads in touched.items()
+    }
     months: dict[str, list[ArchiveMonth]] = {}
     for stem in dict.fromkeys(maker.stems.values()):
         table = {label: (entries, signature) for label, entries, signature in maker.memo.tables.get(stem, [])}
@@ -184,8 +215,10 @@ def replanned_months(maker: MonthMaker, touched: Mapping[str, list[Head]]) -> di
         for label in labels:
             if label in touched:
                 refs = fresh[label].get(stem)
+                old = last[label].get(stem)
                 if refs:
-                    channel.append(maker.month(label, refs))
+                    then = (table[label][1], old) if label in table and old else None
+                    channel.append(maker.month(label, refs, then, remade_keys[label]))
             else:
                 channel.append(maker.carried(stem, label, *table[label]))
         months[stem] = channel

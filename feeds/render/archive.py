@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -222,12 +223,6 @@ def archive_title(channel: Channel, part: ArchivePart) -> str:
     return f"{channel.title}: archive of {part.label}{more}"
 
 
-def feed_document(channel: Channel, part: ArchivePart, fmt: Format, fragments: Fragments) -> bytes:
-    """One archive document in one feed format."""
-    body = [fragments.of(entry, fmt.value) for entry in part.entries]
-    return b"".join(_feed_head(channel, part, fmt, fragments.settings, body))
-
-
 @dataclass(frozen=True)
 class _Head:
     """What an archive document's head says, whatever its format."""
@@ -337,17 +332,30 @@ def _rss_head(head: _Head) -> str:
     )
 
 
-def part_documents(ctx: FeedContext, part: ArchivePart, fragments: Fragments) -> dict[str, bytes]:
-    """Every document of one archive part: each configured format and its page."""
-    channel = ctx.channel
+def part_documents(
+    ctx: FeedContext, part: ArchivePart, fragments: Fragments, bodies: Mapping[str, list[bytes]] | None = None
+) -> dict[str, bytes]:
+    """Every document of one archive part: each configured format and its page. ``bodies``: each
+    kind's fragments (``part_kinds``), when they do not all come from ``part.entries`` (which then
+    need only hold the part's first entry: the heads show its date)."""
+    if bodies is None:
+        bodies = {
+            kind: [fragments.of(e, kind) for e in part.entries]
+            for kind in part_kinds(ctx.settings, part.stem)
+        }
     documents = {
-        f"{part.stem}.{fmt.value}": feed_document(channel, part, fmt, fragments)
+        f"{part.stem}.{fmt.value}": b"".join(
+            _feed_head(ctx.channel, part, fmt, ctx.settings, bodies[fmt.value])
+        )
         for fmt in ctx.settings.formats
     }
-    documents[f"{part.stem}.html"] = _page(
-        ctx, part, [fragments.of(e, _page_kind(part.stem)) for e in part.entries]
-    )
+    documents[f"{part.stem}.html"] = _page(ctx, part, bodies[_page_kind(part.stem)])
     return documents
+
+
+def part_kinds(settings: Settings, stem: str) -> list[str]:
+    """The kinds of fragment the documents of archive ``stem`` hold: formats', then its page's."""
+    return [*(fmt.value for fmt in settings.formats), _page_kind(stem)]
 
 
 def _page(ctx: FeedContext, part: ArchivePart, body: list[bytes]) -> bytes:
@@ -357,43 +365,3 @@ def _page(ctx: FeedContext, part: ArchivePart, body: list[bytes]) -> bytes:
 
 def _page_kind(stem: str) -> str:
     return _HTML + "../" * stem.count("/")
-
-
-def split_month(
-    ctx: FeedContext, stem: str, label: str, entries: Sequence[Entry], fragments: Fragments
-) -> list[int]:
-    """How many entries each part of a month holds, newest part first, so that every document of
-    every part is within the channel's ``max_bytes``: as many entries in each as fit, in order.
-
-    Decided from the fragments' sizes and the size of each document without entries, with links
-    as long as any part's can be; so it does not depend on the months around it. An entry too big
-    to fit alone gets a part of its own (it stays reachable, over the budget)."""
-    budget = ctx.channel.options.max_bytes
-    if not budget or not entries:
-        return [len(entries)]
-    widest = f"{stem}-99999"
-    probe = ArchivePart(widest, label, 99999, (), widest, widest)
-    kinds: list[tuple[str, int, int]] = [
-        (fmt.value, len(feed_document(ctx.channel, probe, fmt, fragments)), 2 if fmt is Format.JSON else 0)
-        for fmt in ctx.settings.formats
-    ]
-    kinds.append((_page_kind(stem), len(_page(ctx, probe, [])), 0))
-    lengths = [[len(fragments.of(entry, kind)) + extra for entry in entries] for kind, _, extra in kinds]
-    if all(empty + sum(sizes) <= budget for (_, empty, _), sizes in zip(kinds, lengths, strict=True)):
-        return [len(entries)]  # the usual case: the whole month fits
-    counts: list[int] = []
-    sizes = [empty for _, empty, _ in kinds]
-    count = 0
-    for entry in entries:
-        grown = [
-            size + len(fragments.of(entry, kind)) + extra
-            for size, (kind, _, extra) in zip(sizes, kinds, strict=True)
-        ]
-        if count and any(size > budget for size in grown):
-            counts.append(count)
-            count = 0
-            grown = [empty + len(fragments.of(entry, kind)) + extra for kind, empty, extra in kinds]
-        sizes = grown
-        count += 1
-    counts.append(count)
-    return counts
