@@ -16,7 +16,9 @@ import feedparser
 import pytest
 
 from feeds.build import documents
+from feeds.build import pipeline
 from feeds.build.builder import SiteBuilder
+from feeds.build.cache import shard_of
 from feeds.config import Settings
 from feeds.plan.archives import archive_months
 from feeds.plan.archives import month_of
@@ -196,3 +198,26 @@ def test_fragments_cut_out_of_every_archive_document_are_its_entries(settings: S
             assert len(pieces) == body.count(b"<article>\n") > 0, path
         checked += 1
     assert checked > 40
+
+
+def test_an_edit_reads_the_records_of_a_few_shards(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every record is not loaded: the edited file's shard, and those of the few entries whose
+    references the touched months' documents need."""
+    read: list[int] = []
+    real = pipeline.read_shards
+
+    def counting(folder: Path, context: str, shards: Any) -> Any:
+        read.extend(shards)
+        return real(folder, context, shards)
+
+    monkeypatch.setattr(pipeline, "read_shards", counting)
+    path = content(settings, 8)
+    path.write_text(path.read_text().replace("Story 8\n", "Story 8, edited\n"), encoding="utf-8")
+    assert publish(settings)
+    monkeypatch.undo()
+    every = {shard_of(path.name) for path in settings.content_dir.iterdir()}
+    assert shard_of("008.md") in read
+    assert len(set(read)) <= len(every) // 2, (sorted(set(read)), len(every))
+    same_as_cold(settings)

@@ -29,7 +29,6 @@ from feeds.plan.archives import ArchiveMonth
 from feeds.plan.archives import archive_months
 from feeds.plan.archives import archive_shaping
 from feeds.plan.archives import archive_stem
-from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.render.archive import ArchivePart
@@ -135,7 +134,8 @@ class Archives:
         part (the documents' heads show its date)."""
         if self._last_fragments(stem, month) is None or isinstance(counts, int):
             return month.refs
-        refs = [ref for ref in month.refs if ref[REF_KEY] in month.remade]
+        remade = month.remade
+        refs = [month.refs[n] for n, key in enumerate(month.keys) if key in remade]
         refs.extend(month.refs[start] for start in accumulate([0, *(counts or [])[:-1]]))
         return refs
 
@@ -149,10 +149,10 @@ class Archives:
         if last is None:
             built = entries(refs)
             return lambda n, kind: make(built[n], kind)
-        remade = month.remade
+        remade, keys = month.remade, month.keys
 
         def fragment(n: int, kind: str) -> bytes:
-            key = refs[n][REF_KEY]
+            key = keys[n]
             return make(entries(refs[n : n + 1])[0], kind) if key in remade else last[kind][key]
 
         return fragment
@@ -185,7 +185,7 @@ class Archives:
         if any(len(pieces) != len(keys) for pieces in cut.values()):
             return None
         known = set(keys)
-        if any(ref[REF_KEY] not in known for ref in month.refs if ref[REF_KEY] not in month.remade):
+        if any(key not in known for key in month.keys if key not in month.remade):
             return None
         return {kind: dict(zip(keys, pieces, strict=True)) for kind, pieces in cut.items()}
 
@@ -382,19 +382,3 @@ def _alone(month: ArchiveMonth) -> ArchiveMonth:
 
 def _label(part: _Part) -> str:
     return part.month.label if part.part == 1 else f"{part.month.label} ({part.part})"
-
-
-def entry_maker(make: Callable[[EntryRef], Entry]) -> Callable[[Sequence[EntryRef]], list[Entry]]:
-    """Entries for references, each built once (by key) however many channels and months show it."""
-    built: dict[bytes, Entry] = {}
-
-    def entries(refs: Sequence[EntryRef]) -> list[Entry]:
-        out = []
-        for ref in refs:
-            entry = built.get(ref[REF_KEY])
-            if entry is None:
-                entry = built[ref[REF_KEY]] = make(ref)
-            out.append(entry)
-        return out
-
-    return entries

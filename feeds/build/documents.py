@@ -5,6 +5,7 @@ their ``max_bytes``."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +13,6 @@ from dataclasses import field
 
 from feeds.build.archives import Archives
 from feeds.build.archives import Placed
-from feeds.build.archives import entry_maker
 from feeds.build.cache import FileRecord
 from feeds.build.read import reread
 from feeds.config import Settings
@@ -26,6 +26,7 @@ from feeds.plan.channels import PlannedChannel
 from feeds.plan.entries import build_entry
 from feeds.plan.entries import materialize
 from feeds.plan.planner import REF_FILE
+from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.render.context import channel_paths
@@ -157,3 +158,19 @@ def _trimmed(plan: Plan, dropped: Mapping[str, int], settings: Settings) -> tupl
                     f"{options.budget_key} ({options.max_bytes} bytes)"
                 )
     return tuple(lines)
+
+
+def entry_maker(make: Callable[[EntryRef], Entry]) -> Callable[[Sequence[EntryRef]], list[Entry]]:
+    """Entries for references, each built once (by key) however many channels and months show it."""
+    built: dict[bytes, Entry] = {}
+
+    def entries(refs: Sequence[EntryRef]) -> list[Entry]:
+        out = []
+        for ref in refs:
+            entry = built.get(ref[REF_KEY])
+            if entry is None:
+                entry = built[ref[REF_KEY]] = make(ref)
+            out.append(entry)
+        return out
+
+    return entries

@@ -19,13 +19,11 @@ import dataclasses
 import hashlib
 import marshal
 from bisect import bisect_left
-from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 
-from feeds.build.cache import SHARDS
 from feeds.build.cache import BuildState
 from feeds.build.cache import read_shards
 from feeds.build.cache import shard_of
@@ -290,9 +288,7 @@ def _build_from_memo(
     if len(changed_sources) + len(removed) > MAX_CHANGES:
         return None
     touched = [*changed_sources, *removed]
-    # With archives every record: a month's entries come from files anywhere.
-    shards = range(SHARDS) if archived else {shard_of(source) for source in touched}
-    records, held = read_shards(*previous.origin, shards)
+    records, held = read_shards(*previous.origin, {shard_of(source) for source in touched})
     before: dict[str, FileIndex | None] = {}
     for source in touched:
         version = old_versions.get(source)
@@ -328,9 +324,11 @@ def _build_from_memo(
     if replanned is None:
         return None
     plan, replanned_memo = replanned
-    months: Collection[str] = ()
+    months = None
     if archived:
-        with_months = plan_months(plan, memo, before, after, records, settings)
+        origin = previous.origin
+        shard = lambda number: read_shards(*origin, [number])[0]  # noqa: E731
+        with_months = plan_months(plan, memo, before, after, dict(records), shard, settings)
         if with_months is None:
             return None
         plan, months = with_months

@@ -53,6 +53,7 @@ class ArchiveMonth:
     refs: Sequence[EntryRef]
     signature: str  #: what the month's entries are made from (ids, file versions, topics, pages)
     entries: int  #: ``len(refs)``, known without making them
+    keys: Sequence[bytes]  #: the entries' keys, in order, known without making the references
     #: After a few changes, for reusing the last build's documents of the month: its signature
     #: then, the keys of the channel's entries in it then (in order), and the keys whose
     #: fragments must be made anew (entries of the changed files, of moved pages).
@@ -97,6 +98,7 @@ def archive_months(
                 chunk,
                 month_signature(chunk, pages, shaping, slugs_of),
                 len(chunk),
+                list(map(_KEY, chunk)),
             )
         )
         start = end
@@ -128,15 +130,23 @@ def month_signature(
         for key in missing:
             slugs_of[key] = ",".join(f"{topic.slug}={topic.name}" for topic in by_id[key])
     files = list(map(_FILE, refs))
-    columns = (
+    return signed(
         list(map(_KEY, refs)),
         list(map(_DIGEST, files)),
         list(map(_ITEM, map(_STUB, refs))),
         list(map(slugs_of.__getitem__, ids)),
         list(map(pages.get, map(_SOURCE, files), repeat(""))),
+        shaping,
     )
+
+
+def signed(
+    keys: list[bytes], digests: list[str], items: list[int], topics: list[str], pages: list[str], shaping: str
+) -> str:
+    """A month's signature from its entries' columns: keys, their files' digests, items, topics
+    (``slug=name`` joined by commas) and their files' pages ("" for none)."""
     digest = hashlib.blake2b(shaping.encode("utf-8", "surrogatepass"), digest_size=16)
-    digest.update(marshal.dumps(columns, 2))
+    digest.update(marshal.dumps((keys, digests, items, topics, pages), 2))
     return digest.hexdigest()
 
 

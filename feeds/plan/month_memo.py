@@ -3,38 +3,38 @@ those changes touch (RFC 5005 archives hold every entry: planning them all again
 at 100,000 articles).
 
 For each channel, its months newest first with their number of entries and signature; for each
-month, every entry dated in it as a ``replan.Head`` (the entries of ``all``, which holds every
-channel's). A month is touched when a changed file had or has an entry in it, or when the page
-of one of its articles moved (a new article can take another's page name); a touched month's
-entries are the memo's, less the changed files' old ones, plus their new ones. Every other month
-keeps its signature and count, and its references are made only when something asks for them.
-Pure: values in, values out.
+month, every entry dated in it (``MonthHead``: with its file's digest and its channels, so that
+a month is signed and dealt out to channels without any file's index). A month is touched when
+a changed file had or has an entry in it, or when the page of one of its articles moved (a new
+article can take another's page name); a touched month's entries are the memo's, less the
+changed files' old ones, plus their new ones. Every month's references are made only when
+something asks for them, one at a time (a file's index is then looked up). Pure: values in,
+values out.
 """
 
 from __future__ import annotations
 
-import collections
 import marshal
 from collections.abc import Callable
 from collections.abc import Collection
-from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from typing import Final
+from typing import TypeVar
 from typing import overload
 
 from feeds.config import Settings
 from feeds.model import Topic
 from feeds.plan.archives import ArchiveMonth
 from feeds.plan.archives import month_of
-from feeds.plan.archives import month_signature
+from feeds.plan.archives import signed
 from feeds.plan.channels import ChannelRule
-from feeds.plan.channels import channel_keys
 from feeds.plan.planner import EntryRef
-from feeds.plan.replan import Head
 from feeds.plan.replan import file_entries
+from feeds.source.summary import DIGEST
 from feeds.source.summary import ITEM
 from feeds.source.summary import ORDER
 from feeds.source.summary import SOURCE
@@ -43,6 +43,13 @@ from feeds.source.summary import FileIndex
 
 #: A channel's months as a memo keeps them: (label, entries, signature), newest first.
 MonthTable = list[tuple[str, int, str]]
+#: An entry of a month: (order, key, source, item, topic slugs, its file's digest, the keys of
+#: its channels as ``PlannedChannel.key``); they sort like references.
+MonthHead = tuple[float, bytes, str, int, tuple[str, ...], str, tuple[str, ...]]
+_SOURCE_AT: Final = 2
+_SLUGS_AT: Final = 4
+_DIGEST_AT: Final = 5
+_CHANNELS_AT: Final = 6
 
 
 @dataclass(frozen=True)
@@ -62,40 +69,56 @@ class MonthsMemo:
         tables, heads = value
         return cls(tables, heads) if isinstance(tables, dict) and isinstance(heads, dict) else None
 
+    def month(self, label: str) -> list[MonthHead]:
+        stored = self.heads.get(label)
+        return [] if stored is None else [tuple(head) for head in marshal.loads(stored)]
+
 
 def months_memo(
     months: Mapping[str, Sequence[ArchiveMonth]],
-    every: str,
+    keys: Mapping[str, str],
     last: MonthsMemo | None = None,
-    touched: Collection[str] = (),
+    touched: Mapping[str, list[MonthHead]] | None = None,
 ) -> MonthsMemo:
-    """The memo of a build's months (``every``: the stem of ``all``); ``last``'s entries are kept
-    for the months not ``touched``, which are those the build carried over from it."""
+    """The memo of a build's months by channel stem (``keys``: each stem's channel key). With
+    ``last``, the months ``touched`` have the entries given and the others ``last``'s; without,
+    every month's entries are taken from the references."""
     tables = {
         stem: [(month.label, month.entries, month.signature) for month in channel_months]
         for stem, channel_months in months.items()
     }
-    heads: dict[str, bytes] = {}
-    for month in months.get(every, ()):
-        kept = None if last is None or month.label in touched else last.heads.get(month.label)
-        heads[month.label] = kept if kept is not None else marshal.dumps(list(map(_head, month.refs)), 2)
+    if last is not None and touched is not None:
+        heads = {label: stored for label, stored in last.heads.items() if label not in touched}
+        heads.update((label, marshal.dumps(entries, 2)) for label, entries in touched.items() if entries)
+        return MonthsMemo(tables, heads)
+    channels: dict[bytes, list[str]] = {}
+    for stem, channel_months in months.items():
+        for month in channel_months:
+            for key in month.keys:
+                channels.setdefault(key, []).append(keys[stem])
+    every = next(stem for stem, key in keys.items() if key == "")
+    heads = {
+        month.label: marshal.dumps([_head(ref, tuple(channels[ref[1]])) for ref in month.refs], 2)
+        for month in months.get(every, ())
+    }
     return MonthsMemo(tables, heads)
 
 
-def _head(ref: EntryRef) -> Head:
+def _head(ref: EntryRef, channels: tuple[str, ...]) -> MonthHead:
     order, key, file, stub, topics = ref
-    return (order, key, file[SOURCE], stub[ITEM], tuple(topic.slug for topic in topics))
+    slugs = tuple(topic.slug for topic in topics)
+    return (order, key, file[SOURCE], stub[ITEM], slugs, file[DIGEST], channels)
 
 
 def touched_months(
     memo: MonthsMemo,
     before: Mapping[str, FileIndex | None],
     after: Mapping[str, FileIndex | None],
-    moved: Iterable[FileIndex],
+    moved: Sequence[FileIndex],
     settings: Settings,
     names: Mapping[str, str],
     rules: Sequence[ChannelRule],
-) -> dict[str, list[Head]] | None:
+) -> dict[str, list[MonthHead]] | None:
     """The entries of every month touched by files that were ``before`` and are ``after`` (see
     ``replan.replan``, which must have accepted the same change) or whose page ``moved``; a
     month left without entries maps to an empty list. None when a file's topic name is new."""
@@ -104,7 +127,8 @@ def touched_months(
     labels = {month_of(stub[ORDER], zone) for index in files for stub in index[STUBS]}
     changed = before.keys() | after.keys()
     touched = {
-        label: [head for head in _heads(memo, label) if head[2] not in changed] for label in sorted(labels)
+        label: [head for head in memo.month(label) if head[_SOURCE_AT] not in changed]
+        for label in sorted(labels)
     }
     for source, index in after.items():
         if index is None:
@@ -112,140 +136,159 @@ def touched_months(
         entries = file_entries(index, settings, names, rules)
         if entries is None:
             return None
-        for order, key, item, slugs, _ in () if isinstance(entries, str) else entries:
-            touched[month_of(order, zone)].append((order, key, source, item, slugs))
+        for order, key, item, slugs, channels in () if isinstance(entries, str) else entries:
+            touched[month_of(order, zone)].append((order, key, source, item, slugs, index[DIGEST], channels))
     for heads in touched.values():
         heads.sort()
     return touched
 
 
-def _heads(memo: MonthsMemo, label: str) -> list[Head]:
-    stored = memo.heads.get(label)
-    return [] if stored is None else [tuple(head) for head in marshal.loads(stored)]
-
-
 class MonthMaker:
-    """Makes a month's references per channel from its heads, with the same signatures as
-    ``archive_months`` (the settings that shape archives: ``shaping``)."""
+    """Makes a month's channels from its entries: signed as ``archive_months`` signs references,
+    and with references made one at a time when asked for (``files`` looks up a file's index)."""
 
     def __init__(
         self,
         memo: MonthsMemo,
-        files: Callable[[], dict[str, FileIndex]],
+        files: Callable[[str], FileIndex],
         topics: Mapping[str, Topic],
-        stems: Mapping[str, str],
-        settings: Settings,
-        rules: Sequence[ChannelRule],
+        keys: Mapping[str, str],
         pages: Mapping[str, str],
         shaping: str,
     ) -> None:
-        self.memo, self._files, self.topics, self.stems = memo, files, topics, stems
-        self.settings, self.rules, self.pages, self.shaping = settings, rules, pages, shaping
+        self.memo, self._files, self.topics, self.keys = memo, files, topics, keys
+        self.pages, self.shaping = pages, shaping
         self._tuples: dict[tuple[str, ...], tuple[Topic, ...]] = {}
-        self._made: dict[str, dict[str, list[EntryRef]]] = {}
-        self._slugs_of: dict[int, str] = {}
+        self._texts: dict[tuple[str, ...], str] = {}
+        self._decoded: dict[str, list[MonthHead]] = {}
 
-    def refs(
-        self,
-        label: str,
-        heads: Iterable[Head] | None = None,
-        before: Mapping[str, FileIndex | None] | None = None,
-    ) -> dict[str, list[EntryRef]]:
-        """Each channel's references of a month (by stem; channels without any left out), from
-        ``heads`` or else the memo's; with ``before``, the changed files' indexes as they were
-        (the month as the last build had it, not kept)."""
-        made = self._made.get(label)
-        if made is not None and heads is None and before is None:
-            return made
-        every = self._files()
-        files: Mapping[str, FileIndex] = every
-        if before is not None:
-            files = collections.ChainMap({s: i for s, i in before.items() if i is not None}, every)
-        made = {}
-        for order, key, source, item, slugs in _heads(self.memo, label) if heads is None else heads:
-            file = files[source]
-            stub = file[STUBS][item]
-            entry_topics = self._tuples.get(slugs)
-            if entry_topics is None:
-                entry_topics = self._tuples[slugs] = tuple(self.topics[slug] for slug in slugs)
-            ref = (order, key, file, stub, entry_topics)
-            for target in channel_keys(self.rules, slugs, stub):
-                made.setdefault(self.stems[target], []).append(ref)
-        if before is None:
-            self._made[label] = made
-        return made
+    def last(self, label: str, key: str) -> list[MonthHead]:
+        """The entries of channel ``key`` in month ``label`` in the memo."""
+        heads = self._decoded.get(label)
+        if heads is None:
+            heads = self._decoded[label] = self.memo.month(label)
+        return [head for head in heads if key in head[_CHANNELS_AT]]
 
     def month(
         self,
         label: str,
-        refs: list[EntryRef],
-        last: tuple[str, list[EntryRef]] | None,
+        heads: list[MonthHead],
+        last: tuple[str, list[MonthHead]] | None,
         remade: frozenset[bytes],
     ) -> ArchiveMonth:
-        """A touched month; ``last``: its signature and references in the last build."""
-        signature = month_signature(refs, self.pages, self.shaping, self._slugs_of)
+        """A touched month of a channel; ``last``: its signature and entries in the last build."""
+        texts = self._texts
+        for slugs in {head[_SLUGS_AT] for head in heads}.difference(texts):
+            texts[slugs] = ",".join(f"{slug}={self.topics[slug].name}" for slug in slugs)
+        keys = [head[1] for head in heads]
+        signature = signed(
+            keys,
+            [head[_DIGEST_AT] for head in heads],
+            [head[3] for head in heads],
+            [texts[head[_SLUGS_AT]] for head in heads],
+            [self.pages.get(head[_SOURCE_AT], "") for head in heads],
+            self.shaping,
+        )
+        refs = _Refs(heads, self._ref)
         if last is None:
-            return ArchiveMonth(label, refs, signature, len(refs))
-        keys = tuple(ref[1] for ref in last[1])
-        return ArchiveMonth(label, refs, signature, len(refs), last[0], keys, remade)
+            return ArchiveMonth(label, refs, signature, len(heads), keys)
+        then = tuple(head[1] for head in last[1])
+        return ArchiveMonth(label, refs, signature, len(heads), keys, last[0], then, remade)
 
     def carried(self, stem: str, label: str, entries: int, signature: str) -> ArchiveMonth:
-        """A month unchanged since the memo: its references are made when first looked at."""
-        return ArchiveMonth(label, _Later(lambda: self.refs(label).get(stem, [])), signature, entries)
+        """A month unchanged since the memo: its entries are read from it when first looked at."""
+        heads = _Later(lambda: self.last(label, self.keys[stem]))
+        keys = _Later(lambda: [head[1] for head in heads])
+        return ArchiveMonth(label, _Refs(heads, self._ref), signature, entries, keys)
+
+    def _ref(self, head: MonthHead) -> EntryRef:
+        order, key, source, item, slugs = head[:5]
+        file = self._files(source)
+        entry_topics = self._tuples.get(slugs)
+        if entry_topics is None:
+            entry_topics = self._tuples[slugs] = tuple(self.topics[slug] for slug in slugs)
+        return (order, key, file, file[STUBS][item], entry_topics)
 
 
 def replanned_months(
-    maker: MonthMaker,
-    touched: Mapping[str, list[Head]],
-    before: Mapping[str, FileIndex | None],
-    remade: Collection[str],
+    maker: MonthMaker, touched: Mapping[str, list[MonthHead]], remade: Collection[str]
 ) -> dict[str, list[ArchiveMonth]]:
-    """Every channel's months once the ``touched`` ones have the entries given: ``before`` are
-    the changed files' old indexes, ``remade`` the files whose entries' fragments changed."""
-    fresh = {label: maker.refs(label, heads) for label, heads in touched.items()}
-    last = {label: maker.refs(label, None, before) for label in touched}
+    """Every channel's months (by stem) once the ``touched`` ones have the entries given;
+    ``remade``: the files whose entries' fragments changed."""
     remade_keys = {
-        label: frozenset(head[1] for head in heads if head[2] in remade) for label, heads in touched.items()
+        label: frozenset(head[1] for head in heads if head[_SOURCE_AT] in remade)
+        for label, heads in touched.items()
     }
     months: dict[str, list[ArchiveMonth]] = {}
-    for stem in dict.fromkeys(maker.stems.values()):
+    for stem, key in maker.keys.items():
         table = {label: (entries, signature) for label, entries, signature in maker.memo.tables.get(stem, [])}
-        labels = sorted(table.keys() | touched.keys(), reverse=True)
         channel: list[ArchiveMonth] = []
-        for label in labels:
-            if label in touched:
-                refs = fresh[label].get(stem)
-                old = last[label].get(stem)
-                if refs:
-                    then = (table[label][1], old) if label in table and old else None
-                    channel.append(maker.month(label, refs, then, remade_keys[label]))
-            else:
+        for label in sorted(table.keys() | touched.keys(), reverse=True):
+            if label not in touched:
                 channel.append(maker.carried(stem, label, *table[label]))
+                continue
+            heads = [head for head in touched[label] if key in head[_CHANNELS_AT]]
+            if heads:
+                old = maker.last(label, key)
+                then = (table[label][1], old) if label in table and old else None
+                channel.append(maker.month(label, heads, then, remade_keys[label]))
         months[stem] = channel
     return months
 
 
-class _Later(Sequence[EntryRef]):
-    """References made the first time they are looked at."""
+_T = TypeVar("_T")
 
-    def __init__(self, make: Callable[[], list[EntryRef]]) -> None:
+
+class _Later(Sequence[_T]):
+    """A list made the first time it is looked at."""
+
+    def __init__(self, make: Callable[[], list[_T]]) -> None:
         self._make = make
-        self._refs: list[EntryRef] | None = None
+        self._items: list[_T] | None = None
 
-    def _made(self) -> list[EntryRef]:
-        if self._refs is None:
-            self._refs = self._make()
-        return self._refs
+    def _made(self) -> list[_T]:
+        if self._items is None:
+            self._items = self._make()
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[_T]: ...
+    def __getitem__(self, index: int | slice) -> _T | Sequence[_T]:
+        return self._made()[index]
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self._made())
+
+
+class _Refs(Sequence[EntryRef]):
+    """A month's references, each made the first time it is looked at: a build after one edit
+    needs a few of a touched month's (its changed entries, the first of each part)."""
+
+    def __init__(self, heads: Sequence[MonthHead], make: Callable[[MonthHead], EntryRef]) -> None:
+        self._heads = heads
+        self._make = make
+        self._made: dict[int, EntryRef] = {}
 
     @overload
     def __getitem__(self, index: int) -> EntryRef: ...
     @overload
     def __getitem__(self, index: slice) -> Sequence[EntryRef]: ...
     def __getitem__(self, index: int | slice) -> EntryRef | Sequence[EntryRef]:
-        return self._made()[index]
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self._heads)))]
+        position = index + len(self._heads) if index < 0 else index
+        ref = self._made.get(position)
+        if ref is None:
+            ref = self._made[position] = self._make(self._heads[position])
+        return ref
 
     def __len__(self) -> int:
-        return len(self._made())
+        return len(self._heads)
 
     def __iter__(self) -> Iterator[EntryRef]:
-        return iter(self._made())
+        return (self[position] for position in range(len(self._heads)))
