@@ -18,7 +18,9 @@ import pytest
 from feeds.build import documents
 from feeds.build import pipeline
 from feeds.build.builder import SiteBuilder
+from feeds.build.cache import cache_folder
 from feeds.build.cache import shard_of
+from feeds.build.month_files import MONTHS
 from feeds.config import Settings
 from feeds.plan.archives import archive_months
 from feeds.plan.archives import month_of
@@ -220,4 +222,41 @@ def test_an_edit_reads_the_records_of_a_few_shards(
     every = {shard_of(path.name) for path in settings.content_dir.iterdir()}
     assert shard_of("008.md") in read
     assert len(set(read)) <= len(every) // 2, (sorted(set(read)), len(every))
+    same_as_cold(settings)
+
+
+def month_files(settings: Settings) -> dict[str, float]:
+    folder = cache_folder(settings.output_dir) / MONTHS
+    return {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+
+
+def test_the_cache_writes_only_the_months_an_edit_touched(settings: Settings) -> None:
+    before = month_files(settings)
+    assert len(before) == 6  # the corpus's six months
+    path = content(settings, 8)
+    path.write_text(path.read_text().replace("Story 8\n", "Story 8, edited\n"), encoding="utf-8")
+    assert publish(settings)
+    after = month_files(settings)
+    assert len(after) == 6
+    assert 1 <= len(after.keys() - before.keys()) <= 2  # March, and a related item's month
+    assert {name: before[name] for name in after.keys() & before.keys()} == {
+        name: after[name] for name in after.keys() & before.keys()
+    }
+
+
+@pytest.mark.parametrize("damage", ["remove", "garble"])
+def test_a_lost_month_file_plans_every_entry_once(settings: Settings, damage: str) -> None:
+    folder = cache_folder(settings.output_dir) / MONTHS
+    victim = sorted(folder.iterdir())[2]
+    if damage == "remove":
+        victim.unlink()
+    else:
+        victim.write_bytes(victim.read_bytes()[:-9] + b"garbled!!")
+    path = content(settings, 8)
+    path.write_text(path.read_text().replace("Story 8\n", "Story 8, edited\n"), encoding="utf-8")
+    assert not publish(settings)  # the memo cannot replan archives without that month
+    same_as_cold(settings)
+    assert len(month_files(settings)) == 6
+    path.write_text(path.read_text().replace("edited", "edited again"), encoding="utf-8")
+    assert publish(settings)
     same_as_cold(settings)

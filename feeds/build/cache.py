@@ -20,6 +20,7 @@ same size and the bytes the record was made from (a fresh checkout of the same c
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -40,6 +41,9 @@ from typing import NamedTuple
 from feeds._version import __version__
 from feeds.build.cache_tag import mark_cache_folder
 from feeds.build.collector import paused_gc
+from feeds.build.month_files import loaded_months
+from feeds.build.month_files import prune_months
+from feeds.build.month_files import stored_months
 from feeds.config import Settings
 from feeds.plan.archives import ARCHIVES
 from feeds.plan.pages import ENTRIES
@@ -176,6 +180,9 @@ def read_state(folder: Path, context: str, records: bool = True, documents: bool
             state.origin = (folder, context)
             memo = _read(folder / "memo", context)
             state.memo = None if memo is None else Memo.from_value(memo)
+            if state.memo is not None and state.memo.months is not None:
+                months = loaded_months(folder, state.memo.months, lambda path: _read(path, context))
+                state.memo = dataclasses.replace(state.memo, months=months)
         for name in [f"documents-{shard:02d}" for shard in range(SHARDS)] if documents else ():
             stored = _read(folder / name, context)
             if isinstance(stored, dict):
@@ -247,13 +254,19 @@ def write_state(
     _write(folder / "summary", context, state.summary)
     # Last: a memo is only used with the records it was planned from (replan checks their
     # versions), and a build that made none must not leave an older one behind.
+    months = None
     if state.memo is not None:
+        memo = state.memo
+        if memo.months is not None:
+            months = stored_months(folder, memo.months, lambda path, body: _write(path, context, body))
+            memo = dataclasses.replace(memo, months=months)
         # Version 2 keeps no back-references: tracking them for the 100,000 versions, whose strings
         # the scan also holds, took 0.15 s; nothing in a memo needs to be stored once.
-        _write(folder / "memo", context, state.memo.to_value(), version=2)
+        _write(folder / "memo", context, memo.to_value(), version=2)
     else:
         with contextlib.suppress(OSError):
             (folder / "memo").unlink()
+    prune_months(folder, months)
 
 
 def _write_documents(folder: Path, context: str, state: BuildState) -> None:
