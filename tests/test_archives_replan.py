@@ -260,3 +260,18 @@ def test_a_lost_month_file_plans_every_entry_once(settings: Settings, damage: st
     path.write_text(path.read_text().replace("edited", "edited again"), encoding="utf-8")
     assert publish(settings)
     same_as_cold(settings)
+
+
+def test_a_damaged_month_file_is_read_only_when_its_month_is_needed(settings: Settings) -> None:
+    folder = cache_folder(settings.output_dir) / MONTHS
+    january = next(path for path in folder.iterdir() if path.name.startswith("2021-01-"))
+    january.write_bytes(january.read_bytes()[:-9] + b"garbled!!")
+    path = content(settings, 8)  # March: January's entries are not needed
+    path.write_text(path.read_text().replace("Story 8\n", "Story 8, edited\n"), encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+    path = content(settings, 6)  # January (1 + 6 % 6): its file is read, found damaged, removed
+    path.write_text(path.read_text().replace("Story 6\n", "Story 6, edited\n"), encoding="utf-8")
+    assert not publish(settings)
+    same_as_cold(settings)
+    assert len(month_files(settings)) == 6 and january.name not in month_files(settings)

@@ -14,6 +14,7 @@ from typing import Any
 
 from feeds.build.cache import FileRecord
 from feeds.build.cache import shard_of
+from feeds.build.month_files import MonthLost
 from feeds.config import Settings
 from feeds.model import Topic
 from feeds.plan.archives import ArchiveMonth
@@ -73,13 +74,16 @@ def plan_months(
         if source not in changed and old_pages.get(source) != path
     ]
     rules = channel_rules(settings)
-    touched = touched_months(last, before, after, moved, settings, memo.names, rules)
-    if touched is None:
-        return None
     topics = {slug: Topic(*fields) for slug, fields in memo.topics.items()}
     keys = {planned.stem: planned.key for planned in plan.channels}
     maker = MonthMaker(last, index_of, topics, keys, plan.pages, archive_shaping(settings))
-    months = replanned_months(maker, touched, changed | {index[SOURCE] for index in moved})
+    try:
+        touched = touched_months(last, before, after, moved, settings, memo.names, rules)
+        if touched is None:
+            return None
+        months = replanned_months(maker, touched, changed | {index[SOURCE] for index in moved})
+    except MonthLost:
+        return None  # its file is removed: the build plans every entry and writes it again
     return dataclasses.replace(plan, months=months), touched
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 from typing import Final
 from typing import TypeVar
@@ -54,20 +55,26 @@ _CHANNELS_AT: Final = 6
 
 @dataclass(frozen=True)
 class MonthsMemo:
-    """Every channel's months (by stem) and every month's entries (by label, marshalled)."""
+    """Every channel's months (by stem) and every month's entries (by label, marshalled: read
+    when asked for, from wherever the cache keeps them). ``stored`` names, by label, the months
+    whose entries the cache already holds as they are (the cache's business: its names for them);
+    ``heads`` need then only hold the others."""
 
     tables: dict[str, MonthTable]
-    heads: dict[str, bytes]
+    heads: Mapping[str, bytes]
+    stored: dict[str, str] = field(default_factory=dict)
 
     def to_value(self) -> tuple[Any, ...]:
-        return (self.tables, self.heads)
+        return (self.tables, self.heads, self.stored)
 
     @classmethod
     def from_value(cls, value: Any) -> MonthsMemo | None:
-        if not (isinstance(value, tuple) and len(value) == 2):
+        if not (isinstance(value, tuple) and len(value) == 3):
             return None
-        tables, heads = value
-        return cls(tables, heads) if isinstance(tables, dict) and isinstance(heads, dict) else None
+        tables, heads, stored = value
+        if isinstance(tables, dict) and isinstance(heads, Mapping) and isinstance(stored, dict):
+            return cls(tables, heads, stored)
+        return None
 
     def month(self, label: str) -> list[MonthHead]:
         stored = self.heads.get(label)
@@ -88,9 +95,14 @@ def months_memo(
         for stem, channel_months in months.items()
     }
     if last is not None and touched is not None:
-        heads = {label: stored for label, stored in last.heads.items() if label not in touched}
-        heads.update((label, marshal.dumps(entries, 2)) for label, entries in touched.items() if entries)
-        return MonthsMemo(tables, heads)
+        heads = {label: marshal.dumps(entries, 2) for label, entries in touched.items() if entries}
+        stored: dict[str, str] = {}
+        for label in {*last.stored, *last.heads}.difference(touched):
+            if label in last.stored:
+                stored[label] = last.stored[label]
+            else:
+                heads[label] = last.heads[label]
+        return MonthsMemo(tables, heads, stored)
     channels: dict[bytes, list[str]] = {}
     for stem, channel_months in months.items():
         for month in channel_months:
