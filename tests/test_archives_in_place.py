@@ -167,6 +167,12 @@ def test_without_hard_links_the_archives_are_rendered_again(
     assert not publication.result.in_place
     assert len(calls) == 2  # no second try at keeping files that cannot be linked
     assert site_files(settings.output_dir) == cold(settings, root)
+    # The next publish knows the file system has no hard links: it builds once.
+    calls.clear()
+    edit(root, 8)
+    publication = SiteBuilder(settings).publish()
+    assert publication.written and len(calls) == 1
+    assert site_files(settings.output_dir) == cold(settings, root)
 
 
 def test_a_file_changed_during_the_build_is_not_linked(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

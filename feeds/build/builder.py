@@ -11,6 +11,7 @@ every channel, the state kept in memory, the last plan updated rather than made 
 from __future__ import annotations
 
 import enum
+import os
 import time
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -154,8 +155,11 @@ class SiteBuilder:
             )  # fmt: skip
         # First trusting the last publish's listing of the output folder, then checking it, then
         # keeping nothing of it: a file the build meant to keep from the site in place changed
-        # (edited by hand, or meanwhile), or the file system has no hard links (CannotLink).
-        placings = [Placing.LISTED, Placing.CHECKED, Placing.NONE]
+        # (edited by hand, or meanwhile), or the file system has no hard links (CannotLink: the
+        # next publish to that file system knows it, and does not build twice).
+        device = _device(settings.output_dir)
+        unlinked = device is not None and last.get("unlinked") == device
+        placings = [Placing.NONE] if unlinked else [Placing.LISTED, Placing.CHECKED, Placing.NONE]
         while True:
             placing = placings.pop(0)
             try:
@@ -165,7 +169,7 @@ class SiteBuilder:
                 if not placings:
                     raise
                 if isinstance(stale, CannotLink):
-                    placings = [Placing.NONE]
+                    placings, unlinked = [Placing.NONE], True
         written = replaced is not None
         stored = records.commit()
         summary = describe(result, settings, written)
@@ -180,6 +184,7 @@ class SiteBuilder:
             output=replaced.listing if replaced else {},
             # The archives the output folder holds: the cache keeps them without their bytes.
             placed=placed_summary(result.state) if written else {},
+            unlinked=device if unlinked else None,
         )
         self._store(result, stored)
         warnings = (*result.warnings, *(future_warnings(ahead, now) if now else ()))
@@ -376,3 +381,11 @@ def _changed_files(versions: Packed, found: list[ContentFile]) -> int:
     ``Memo.from_value`` checked)."""
     changed, gone, _ = version_changes(versions, packed_versions(found))
     return len(changed) + len(gone)
+
+
+def _device(output: Path) -> int | None:
+    """The file system the output folder is on (its parent's, which the swap keeps)."""
+    try:
+        return os.stat(output.absolute().parent).st_dev
+    except OSError:
+        return None
