@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from feeds.build.cache import BuildState
+from feeds.build.cache import FileRecord
 from feeds.build.cache import read_shards
 from feeds.build.cache import shard_of
 from feeds.build.changes import FILE_VERSION
@@ -327,8 +328,11 @@ def _build_from_memo(
     months = None
     if archived:
         origin = previous.origin
-        shard = lambda number: read_shards(*origin, [number])[0]  # noqa: E731
-        with_months = plan_months(plan, memo, before, after, dict(records), shard, settings)
+
+        def read_shard(number: int) -> Mapping[str, FileRecord]:
+            return read_shards(*origin, [number])[0]
+
+        with_months = plan_months(plan, memo, before, after, dict(records), read_shard, settings)
         if with_months is None:
             return None
         plan, months = with_months
