@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from feeds.config import Settings
 from feeds.model import ArchiveMode
 from feeds.model import Channel
 from feeds.model import Entry
+from feeds.output.write import read_as_listed
 from feeds.plan.archives import ArchiveMonth
 from feeds.plan.archives import archive_months
 from feeds.plan.archives import archive_shaping
@@ -177,10 +177,12 @@ class Archives:
         for number in range(1, first[2] + 1):
             for kind, path in zip(kinds, self._paths(archive_stem(stem, month.label, number)), strict=True):
                 old = self.cached.get(path)
-                body = None if old is None or not old[0].startswith(signed) else old[1] or self._placed(path)
-                if body is None:
+                kept = (
+                    None if old is None or not old[0].startswith(signed) else self._last_bytes(path, old[0])
+                )
+                if kept is None:
                     return None
-                cut[kind].extend(cut_fragments(kind, body))
+                cut[kind].extend(cut_fragments(kind, kept))
         keys = month.last_keys
         if any(len(pieces) != len(keys) for pieces in cut.values()):
             return None
@@ -189,17 +191,13 @@ class Archives:
             return None
         return {kind: dict(zip(keys, pieces, strict=True)) for kind, pieces in cut.items()}
 
-    def _placed(self, path: str) -> bytes | None:
-        """A document of the output folder in place, if it is as the last build left it."""
-        placed = self.placed.get(path)
-        if placed is None or placed[0] != self.cached[path][0]:
-            return None
-        try:
-            with open(self.settings.output_dir / path, "rb") as file:
-                st = os.fstat(file.fileno())
-                return file.read() if (st.st_size, st.st_mtime_ns) == placed[1:] else None
-        except OSError:
-            return None
+    def _last_bytes(self, path: str, signature: str) -> bytes | None:
+        """The bytes of a document the last build made with ``signature``: from the cache, or from
+        the output folder in place when it is as the last build left it."""
+        kept = last_bytes(path, signature, self.cached, self.placed)
+        if kept == b"":  # in the output folder
+            kept = read_as_listed(self.settings.output_dir / path, self.placed[path][1:])
+        return kept
 
     @property
     def fragments(self) -> Fragments:

@@ -118,16 +118,11 @@ class SiteDocuments(Mapping[str, bytes]):
         data = self.fresh.get(name)
         if data is not None:
             return data
-        listed = self.kept[name]
         path = self.output / name
-        try:
-            with open(path, "rb") as file:
-                st = os.fstat(file.fileno())
-                if (st.st_size, st.st_mtime_ns) == tuple(listed):
-                    return file.read()
-        except OSError:
-            pass
-        raise StaleOutput(f"{path}: changed while the build was running; run it again")
+        data = read_as_listed(path, self.kept[name])
+        if data is None:
+            raise StaleOutput(f"{path}: changed while the build was running; run it again")
+        return data
 
     def __contains__(self, name: object) -> bool:
         return name in self.fresh or name in self.kept
@@ -178,6 +173,17 @@ def output_listing(output: Path) -> dict[str, tuple[int, int]]:
                     st = entry.stat(follow_symlinks=False)
                     listing[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
     return listing
+
+
+def read_as_listed(path: Path, listed: tuple[int, int]) -> bytes | None:
+    """The bytes of a file of the output folder when it still has the size and modification time
+    (ns) it was listed with; None when it changed or cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            st = os.fstat(file.fileno())
+            return file.read() if (st.st_size, st.st_mtime_ns) == tuple(listed) else None
+    except OSError:
+        return None
 
 
 def output_matches(output: Path, listing: Mapping[str, tuple[int, int]]) -> bool:
