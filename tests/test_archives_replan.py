@@ -275,3 +275,21 @@ def test_a_damaged_month_file_is_read_only_when_its_month_is_needed(settings: Se
     assert not publish(settings)
     same_as_cold(settings)
     assert len(month_files(settings)) == 6 and january.name not in month_files(settings)
+
+
+def test_damaged_record_shards_make_the_build_plan_every_entry(settings: Settings) -> None:
+    """The months need records of files other than the changed one; when their shards cannot be
+    read, the build plans from every file (which reads them again) instead of failing."""
+    folder = cache_folder(settings.output_dir)
+    mine = shard_of("008.md")
+    for shard in folder.glob("files-*"):
+        if shard.name != f"files-{mine:02d}":
+            shard.write_bytes(shard.read_bytes()[:-9] + b"garbled!!")
+    path = content(settings, 8)
+    path.write_text(path.read_text().replace("Story 8\n", "Story 8, edited\n"), encoding="utf-8")
+    assert not publish(settings)
+    same_as_cold(settings)
+    path.write_text(path.read_text().replace("edited", "edited again"), encoding="utf-8")
+    assert publish(settings)
+    same_as_cold(settings)
+

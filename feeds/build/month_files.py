@@ -5,8 +5,8 @@ reads and writes the one or two months it touched instead of 50 MB (at 100,000 a
 The memo names the files it was made with. A build writes the new files before its memo and
 removes those no memo names after it: a build stopped half way leaves the last memo whole. A
 month's file is read when its entries are first asked for; a missing one makes the memo unable to
-replan archives, and a damaged one is removed and reported (``MonthLost``), so that the next
-build plans every entry and writes it again."""
+replan archives, and a damaged one is removed and reported (``MonthLost``): the build then plans
+every entry and writes it again."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ MONTHS = "months"
 
 
 class MonthLost(FeedsError):
-    """A month file of the cache could not be read: the build that needed it stops (run it again)."""
+    """What the archive months of a replan need could not be read from the cache (a month's file,
+    a file's record): the build plans every entry instead."""
 
 
 def stored_months(

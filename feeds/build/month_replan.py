@@ -6,13 +6,13 @@ cache's shards only when one of its entries' references is made."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from collections.abc import Mapping
-from collections.abc import MutableMapping
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from feeds.build.cache import FileRecord
+from feeds.build.cache import read_shards
 from feeds.build.cache import shard_of
 from feeds.build.month_files import MonthLost
 from feeds.config import Settings
@@ -33,57 +33,56 @@ from feeds.source.summary import PAGE
 from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
 
-#: The records of one of the cache's shards (``cache.read_shards``).
-ShardReader = Callable[[int], Mapping[str, FileRecord]]
-
 
 def plan_months(
     plan: Plan,
     memo: Memo,
     before: Mapping[str, FileIndex | None],
     after: Mapping[str, FileIndex | None],
-    records: MutableMapping[str, FileRecord],
-    read_shard: ShardReader,
+    records: Mapping[str, FileRecord],
+    origin: tuple[Path, str],
     settings: Settings,
 ) -> tuple[Plan, dict[str, list[MonthHead]]] | None:
     """``plan`` (``replan``'s, from ``memo`` for files ``before`` → ``after``) with its channels'
     archive months, and the entries of the months it touched; None when the memo has no months
-    or they cannot be worked out from it. ``records`` holds the records read so far;
-    ``read_shard`` reads the others when a reference needs them."""
+    or they cannot be worked out from it. ``records`` holds the records read so far; the others
+    are read from the cache at ``origin`` (folder, context) when a reference needs them. Making
+    a reference raises ``MonthLost`` when its record cannot be read."""
     last = MonthsMemo.from_value(memo.months) if memo.months is not None else None
     if last is None:
         return None
     loaded: set[int] = set()
+    records = dict(records)  # the shards read here stay out of the build's state
 
     def index_of(source: str) -> FileIndex:
         record = records.get(source)
         if record is None and shard_of(source) not in loaded:
             loaded.add(shard_of(source))
-            for kept, found in read_shard(shard_of(source)).items():
+            for kept, found in read_shards(*origin, [shard_of(source)])[0].items():
                 records.setdefault(kept, found)
             record = records.get(source)
-        if record is None or record.indexed is None:
-            raise KeyError(source)  # the memo's months and the cache disagree
+        if record is None or record.indexed is None:  # its shard is damaged
+            raise MonthLost(f"{source}: its record is missing from the build cache; run the build again")
         return record.indexed
 
     changed = before.keys() | after.keys()
     old_pages = page_paths((head[2], memo.files[head[2]][PAGE]) for head in memo.pages)
-    moved = [
-        index_of(source)
-        for source, path in plan.pages.items()
-        if source not in changed and old_pages.get(source) != path
-    ]
     rules = channel_rules(settings)
     topics = {slug: Topic(*fields) for slug, fields in memo.topics.items()}
     keys = {planned.stem: planned.key for planned in plan.channels}
     maker = MonthMaker(last, index_of, topics, keys, plan.pages, archive_shaping(settings))
     try:
+        moved = [
+            index_of(source)
+            for source, path in plan.pages.items()
+            if source not in changed and old_pages.get(source) != path
+        ]
         touched = touched_months(last, before, after, moved, settings, memo.names, rules)
         if touched is None:
             return None
         months = replanned_months(maker, touched, changed | {index[SOURCE] for index in moved})
     except MonthLost:
-        return None  # its file is removed: the build plans every entry and writes it again
+        return None  # the build plans every entry, and writes what was lost again
     return dataclasses.replace(plan, months=months), touched
 
 

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from feeds.build.cache import BuildState
-from feeds.build.cache import FileRecord
 from feeds.build.cache import read_shards
 from feeds.build.cache import shard_of
 from feeds.build.changes import FILE_VERSION
@@ -36,6 +35,7 @@ from feeds.build.changes import may_be_same
 from feeds.build.changes import read_changes
 from feeds.build.collector import paused_gc
 from feeds.build.documents import render_plan
+from feeds.build.month_files import MonthLost
 from feeds.build.month_replan import memo_months
 from feeds.build.month_replan import plan_months
 from feeds.build.read import Progress
@@ -327,12 +327,7 @@ def _build_from_memo(
     plan, replanned_memo = replanned
     months = None
     if archived:
-        origin = previous.origin
-
-        def read_shard(number: int) -> Mapping[str, FileRecord]:
-            return read_shards(*origin, [number])[0]
-
-        with_months = plan_months(plan, memo, before, after, dict(records), read_shard, settings)
+        with_months = plan_months(plan, memo, before, after, records, previous.origin, settings)
         if with_months is None:
             return None
         plan, months = with_months
@@ -358,9 +353,12 @@ def _build_from_memo(
         reports,
         tuple(refreshed),
     )
-    result = _finish(
-        settings, plan, reading, len(found) - sum(e is not None for e, _ in reports.values()), lazy
-    )
+    try:
+        result = _finish(
+            settings, plan, reading, len(found) - sum(e is not None for e, _ in reports.values()), lazy
+        )
+    except MonthLost:  # a record or a month the archives needed could not be read from the cache
+        return None
     kept_months = memo_months(result.months, plan, memo.months, months) if archived else None
     state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reports, months=kept_months)
     return dataclasses.replace(result, replanned=True)
