@@ -33,6 +33,7 @@ from tests.test_archives import article
 from tests.test_archives import settings_for
 from tests.test_archives import write_corpus
 from tests.test_archives_in_place import cold
+from tests.test_archives_in_place import opened  # noqa: F401  (a fixture)
 from tests.test_archives_in_place import site_files
 
 
@@ -293,3 +294,15 @@ def test_damaged_record_shards_make_the_build_plan_every_entry(settings: Setting
     assert publish(settings)
     same_as_cold(settings)
 
+
+def test_the_last_documents_of_each_touched_month_are_read_once(
+    settings: Settings,
+    opened: list[str],  # noqa: F811  (the fixture imported above)
+) -> None:
+    path = content(settings, 8)  # from March to May: two months touched, March's documents cut
+    path.write_text(path.read_text().replace("2021-03-", "2021-05-"), encoding="utf-8")
+    opened.clear()
+    assert publish(settings)
+    read = [p for p in opened if "/archives/" in p and str(settings.output_dir) in p]
+    assert read and len(read) == len(set(read)), sorted(read)
+    same_as_cold(settings)

@@ -304,7 +304,10 @@ class Archives:
             key = (ctx.channel.stem, part.month.label)
             if month[3] != part.month.label:
                 self.fragments.forget(month[4].values())
-                self._last.clear()  # the fragments cut out of the last build's documents of the month before
+                # The fragments cut out of the last build's documents of the month before go too
+                # (those of the months to come were cut, and checked, before anything was written).
+                for done in [key for key in self._last if key[1] == month[3]]:
+                    del self._last[done]
                 month[3:] = part.month.label, {}
             if month[0] != key:  # a month's parts come one after the other
                 known = self.counts[key]
