@@ -34,12 +34,22 @@ FH = "http://purl.org/syndication/history/1.0"
 TOPICS = ["AI", "Space", "Climate"]
 
 
-def article(number: int, month: int, day: int, topics: list[str], related: int = 0, url: bool = True) -> str:
+def article(
+    number: int,
+    month: int,
+    day: int,
+    topics: list[str],
+    related: int = 0,
+    url: bool = True,
+    hour: int | None = None,
+    title: str | None = None,
+) -> str:
+    """``hour``: by default ``number`` modulo 24; ``title``: by default ``Story <number>``."""
     lines = [
         "---",
-        f"title: Story {number}",
+        f"title: {title or f'Story {number}'}",
         *([f"webUrl: https://news.example.com/{number}"] if url else []),
-        f"publishedDateTime: 2021-{month:02d}-{day:02d}T{number % 24:02d}:00:00Z",
+        f"publishedDateTime: 2021-{month:02d}-{day:02d}T{number % 24 if hour is None else hour:02d}:00:00Z",
         f"excerpt: The excerpt of story {number}",
         "topics:",
         *(f"  - {name}" for name in topics),

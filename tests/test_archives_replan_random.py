@@ -20,35 +20,19 @@ from feeds.build.pipeline import build_site
 from feeds.build.pipeline import build_with_memo
 from feeds.model import ArchiveMode
 from tests.conftest import make_settings
+from tests.test_archives import article as archive_article
 
 TOPICS = ["AI", "Space", "Climate"]
 
 
 def article(number: int, day: int, topics: list[str], related: int = 0, url: bool = True) -> str:
     """Dated over five months; day 0 is midnight on the first of a month, whose undated related
-    items sort one float step after it (the month before, but for the archives' slack)."""
-    month = 1 + day % 5
-    when = (
-        f"2021-{month:02d}-01T00:00:00Z"
-        if day == 0
-        else f"2021-{month:02d}-{1 + day % 28:02d}T0{day % 10}:00:00Z"
+    items sort one float step after it (the month before, but for the archives' slack). Articles
+    without a URL share three titles, so that their pages' names collide."""
+    title = None if url else f"Story without a link {day % 3}"
+    return archive_article(
+        number, 1 + day % 5, 1 + day % 28, topics, related, url, hour=day % 10, title=title
     )
-    lines = [
-        "---",
-        f"title: Story {number}" if url else f"title: Story without a link {day % 3}",
-        *([f"webUrl: https://news.example.com/{number}"] if url else []),
-        f"publishedDateTime: {when}",
-        "topics:",
-        *(f"  - {name}" for name in topics),
-    ]
-    if related:
-        lines.append("related:")
-        for item in range(related):
-            lines += [
-                f"  - title: Coverage {item} of {number}",
-                f"    webUrl: https://other.example.com/{number}/{item}",
-            ]
-    return "\n".join([*lines, "---", f"Body of {number}.", ""])
 
 
 class ArchivedSite:
