@@ -20,6 +20,8 @@ from itertools import accumulate
 from typing import Any
 
 from feeds._version import __version__
+from feeds.build.archive_split import Month
+from feeds.build.archive_split import split_on_two_cpus
 from feeds.config import Settings
 from feeds.model import ArchiveMode
 from feeds.model import Channel
@@ -111,12 +113,20 @@ class Archives:
     def split(
         self, channels: Sequence[Channel], entries: Callable[[Sequence[EntryRef]], list[Entry]]
     ) -> None:
-        """Split the months that ``unsplit`` named (``entries`` builds their entries)."""
-        for channel in channels:
-            ctx = FeedContext(self.settings, channel, {}, __version__)
-            for month in self.months[channel.stem]:
-                if (channel.stem, month.label) not in self.counts:
-                    self.counts[channel.stem, month.label] = self._split(ctx, month, entries)
+        """Split the months that ``unsplit`` named (``entries`` builds their entries), many of
+        them on two CPUs (``split_on_two_cpus``)."""
+        contexts = [FeedContext(self.settings, channel, {}, __version__) for channel in channels]
+        todo = [
+            (ctx, month)
+            for ctx in contexts
+            for month in self.months[ctx.channel.stem]
+            if (ctx.channel.stem, month.label) not in self.counts
+        ]
+
+        def split(part: list[Month]) -> dict[tuple[str, str], list[int]]:
+            return {(ctx.channel.stem, month.label): self._split(ctx, month, entries) for ctx, month in part}
+
+        self.counts.update(split_on_two_cpus(todo, split, self.fragments))
 
     def _split(
         self, ctx: FeedContext, month: ArchiveMonth, entries: Callable[[Sequence[EntryRef]], list[Entry]]

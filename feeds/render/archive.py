@@ -106,6 +106,15 @@ class Fragments:
             made[entry.id] = fragment
         return fragment
 
+    def made(self) -> dict[str, dict[str, bytes]]:
+        """Every fragment made so far, by kind and entry id (for another process to ``take``)."""
+        return self._made
+
+    def take(self, made: Mapping[str, Mapping[str, bytes]]) -> None:
+        """Fragments that another process ``made``, as if made here."""
+        for kind, fragments in made.items():
+            self._made.setdefault(kind, {}).update(fragments)
+
     def forget(self, entries: Iterable[Entry]) -> None:
         """Let the fragments of ``entries`` go (their months are done)."""
         for entry in entries:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import errno
 import functools
 import heapq
-import marshal
 import os
 import stat
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from typing import NamedTuple
 
+from feeds.forked import Forked
+from feeds.forked import can_fork
 from feeds.source.versions import Packed
 from feeds.source.versions import pack_versions
 
@@ -108,16 +108,20 @@ def _stat_files(sources: list[str], paths: list[str]) -> list[ContentFile]:
     hold a lock at the fork that the child then waits for forever) and where ``fork`` exists.
     """
     processes = min(_cpus(), len(paths) // STATS_PER_PROCESS)
-    if processes < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if processes < 2 or not can_fork():
         return _stat_each(sources, paths, ContentFile)
     share = -(-len(paths) // processes)
-    children = [
-        _StatChild(sources[start : start + share], paths[start : start + share])
+    parts = [
+        (sources[start : start + share], paths[start : start + share])
         for start in range(share, len(paths), share)
     ]
+    children = [Forked(functools.partial(_stat_each, *part, tuple)) for part in parts]
     files = _stat_each(sources[:share], paths[:share], ContentFile)
-    for child in children:
-        files.extend(map(_as_content_file, child.answer()))
+    for child, part in zip(children, parts, strict=True):
+        answer = child.answer()
+        if not isinstance(answer, list):  # the child died or could not be made
+            answer = _stat_each(*part, tuple)
+        files.extend(map(_as_content_file, answer))
     return files
 
 
@@ -134,42 +138,6 @@ def _stat_each(sources: list[str], paths: list[str], kind: type[Any]) -> list[An
 
 
 _as_content_file = functools.partial(_new, ContentFile)
-
-
-class _StatChild:
-    """A forked child that stats files and sends their versions back through a pipe, as tuples."""
-
-    def __init__(self, sources: list[str], paths: list[str]) -> None:
-        self.sources = sources
-        self.paths = paths
-        self.pid = -1
-        read_end, write_end = os.pipe()
-        try:
-            self.pid = os.fork()
-        except OSError:
-            pass  # no more processes: the parent stats them in answer()
-        if self.pid == 0:
-            try:
-                os.close(read_end)
-                with open(write_end, "wb") as pipe:
-                    pipe.write(marshal.dumps(_stat_each(sources, paths, tuple)))
-            finally:
-                os._exit(0)  # nothing of the parent's (atexit, buffers) runs twice
-        os.close(write_end)
-        self.pipe = read_end
-
-    def answer(self) -> list[tuple[str, int, int, int]]:
-        with open(self.pipe, "rb") as pipe:
-            data = pipe.read()
-        if self.pid > 0:
-            os.waitpid(self.pid, 0)
-        try:
-            files = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
-            files = None
-        if not isinstance(files, list):
-            return _stat_each(self.sources, self.paths, tuple)  # the child died or could not be made
-        return files
 
 
 def _name(entry: os.DirEntry[str]) -> str:
