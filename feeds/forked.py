@@ -1,4 +1,4 @@
-"""Work done in a forked child process, its answer sent back marshalled through a pipe: how a
+"""Work done in a forked child process, its answers sent back marshalled through a pipe: how a
 build uses its other CPUs for a part of its work without starting a program again."""
 
 from __future__ import annotations
@@ -7,6 +7,8 @@ import marshal
 import os
 import threading
 from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -16,36 +18,55 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+class ChildFailed(Exception):
+    """The child could not be made, or died before it sent every answer."""
+
+
 class Forked:
-    """``work()`` run in a forked child, from the moment this is made; ``answer()`` waits for it.
+    """``work()`` run in a forked child, from the moment this is made; ``answers()`` takes what
+    it yields, one piece at a time, as it comes (so neither process holds all of it at once).
 
-    The answer must be something ``marshal`` takes (plain tuples, lists, dicts, text, bytes,
-    numbers). The child leaves without running anything of the parent's (atexit, buffers)."""
+    Pieces must be something ``marshal`` takes (plain tuples, lists, dicts, text, bytes, numbers),
+    and never None. The child leaves without running anything of the parent's (atexit, buffers)."""
 
-    def __init__(self, work: Callable[[], Any]) -> None:
+    def __init__(self, work: Callable[[], Iterable[Any]]) -> None:
         self.pid = -1
         read_end, write_end = os.pipe()
         try:
             self.pid = os.fork()
         except OSError:
-            pass  # no more processes: answer() says so
+            pass  # no more processes: answers() says so
         if self.pid == 0:
             try:
                 os.close(read_end)
                 with open(write_end, "wb") as pipe:
-                    pipe.write(marshal.dumps(work()))
+                    for piece in work():
+                        marshal.dump(piece, pipe)
+                        pipe.flush()  # on its way before the child goes on (and may die)
+                    marshal.dump(None, pipe)  # the end: a child that dies first never writes it
             finally:
                 os._exit(0)
         os.close(write_end)
         self._pipe = read_end
 
-    def answer(self) -> object:
-        """What ``work()`` returned; None when the child could not be made or died first."""
-        with open(self._pipe, "rb") as pipe:
-            data = pipe.read()
-        if self.pid > 0:
-            os.waitpid(self.pid, 0)
+    def answers(self) -> Iterator[Any]:
+        """Each piece the child sent; raises ChildFailed after the last one that came when the
+        child could not be made or died before the end."""
         try:
-            return marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
+            with open(self._pipe, "rb") as pipe:
+                while (piece := marshal.load(pipe)) is not None:
+                    yield piece
+        except (EOFError, ValueError, TypeError) as e:
+            raise ChildFailed from e
+        finally:
+            if self.pid > 0:
+                os.waitpid(self.pid, 0)
+                self.pid = -1
+
+    def answer(self) -> object:
+        """The one piece the child sent, or None when it could not be made or died first."""
+        try:
+            pieces = list(self.answers())
+        except ChildFailed:
             return None
+        return pieces[0] if len(pieces) == 1 else None

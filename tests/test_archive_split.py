@@ -7,7 +7,9 @@ import os
 import shutil
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +107,27 @@ def test_the_build_makes_only_its_own_months_fragments(
     _forks_from_the_split(monkeypatch)
     SiteBuilder(settings_for(tmp_path), use_cache=False).publish()
     assert 0 < sum(made.values()) < 0.7 * alone
+
+
+def test_a_child_that_dies_halfway_leaves_the_rest_to_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_process: dict[str, bytes]
+) -> None:
+    real = archive_split._split_by_label
+    sent: list[str] = []
+
+    def dies_after_one(*args: Any) -> Iterator[Any]:
+        for piece in real(*args):
+            yield piece
+            os._exit(1)  # in the child, after its first label went out
+
+    def counted(self: Fragments, made: Any) -> None:
+        sent.append("piece")
+        real_take(self, made)
+
+    real_take = Fragments.take
+    monkeypatch.setattr(archive_split, "_split_by_label", dies_after_one)
+    monkeypatch.setattr(Fragments, "take", counted)
+    _forks_from_the_split(monkeypatch)
+    write_corpus(tmp_path / "halfway" / "content", count=60)
+    assert _site(tmp_path / "halfway") == one_process
+    assert sent == ["piece"]

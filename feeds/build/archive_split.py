@@ -9,7 +9,9 @@ months while the build makes the others."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterator
 
+from feeds.forked import ChildFailed
 from feeds.forked import Forked
 from feeds.forked import can_fork
 from feeds.plan.archives import ArchiveMonth
@@ -29,21 +31,36 @@ def split_on_two_cpus(
     todo: list[Month], split: Callable[[list[Month]], Counts], fragments: Fragments
 ) -> Counts:
     """``split(todo)``, which makes the months' fragments in ``fragments``. With many months, a
-    forked child splits those of every second label and sends back their parts and fragments,
-    while this process splits the others; the result is the same. Should the child not be made
-    or die, this process splits its months too."""
+    forked child splits those of every second label and sends back their parts and fragments, a
+    label at a time, while this process splits the others; the result is the same. The months of
+    the labels a child could not send (it was not made, or died) are split here too."""
     if len(todo) < MIN_MONTHS or not can_fork():
         return split(todo)
     labels = sorted({month.label for _, month in todo})
-    theirs = set(labels[1::2])
-    mine = [item for item in todo if item[1].label not in theirs]
-    others = [item for item in todo if item[1].label in theirs]
-    child = Forked(lambda: (split(others), fragments.made()))
-    counts = split(mine)
-    answer = child.answer()
-    if isinstance(answer, tuple) and len(answer) == 2:
-        counts.update(answer[0])
-        fragments.take(answer[1])
-    else:
-        counts.update(split(others))
+    theirs = {label: [item for item in todo if item[1].label == label] for label in labels[1::2]}
+    child = Forked(lambda: _split_by_label(theirs, split, fragments))
+    counts = split([item for item in todo if item[1].label not in theirs])
+    try:
+        for label, their_counts, made in child.answers():
+            counts.update(their_counts)
+            fragments.take(made)
+            del theirs[label]
+    except ChildFailed:
+        for months in theirs.values():
+            counts.update(split(months))
     return counts
+
+
+def _split_by_label(
+    theirs: dict[str, list[Month]], split: Callable[[list[Month]], Counts], fragments: Fragments
+) -> Iterator[tuple[str, Counts, dict[str, dict[str, bytes]]]]:
+    """The child's work: each label's months split, with the fragments made for them. All are
+    made before the first is sent: the build reads them only once its own months are split, and a
+    child waiting for it to read would not be splitting."""
+    done = []
+    for label, months in theirs.items():
+        counts = split(months)
+        made = fragments.made()
+        done.append((label, counts, dict(made)))  # the fragments themselves are not copied
+        made.clear()
+    yield from done

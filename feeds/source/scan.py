@@ -115,7 +115,7 @@ def _stat_files(sources: list[str], paths: list[str]) -> list[ContentFile]:
         (sources[start : start + share], paths[start : start + share])
         for start in range(share, len(paths), share)
     ]
-    children = [Forked(functools.partial(_stat_each, *part, tuple)) for part in parts]
+    children = [Forked(functools.partial(_stat_one_piece, *part)) for part in parts]
     files = _stat_each(sources[:share], paths[:share], ContentFile)
     for child, part in zip(children, parts, strict=True):
         answer = child.answer()
@@ -138,6 +138,11 @@ def _stat_each(sources: list[str], paths: list[str], kind: type[Any]) -> list[An
 
 
 _as_content_file = functools.partial(_new, ContentFile)
+
+
+def _stat_one_piece(sources: list[str], paths: list[str]) -> list[list[tuple[str, int, int, int]]]:
+    """A child's answer: its files' versions, as tuples (which marshal takes), in one piece."""
+    return [_stat_each(sources, paths, tuple)]
 
 
 def _name(entry: os.DirEntry[str]) -> str:

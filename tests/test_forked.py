@@ -1,0 +1,45 @@
+"""Work in a forked child, its answers streamed back: every piece in order, and a child that dies
+before the end is told apart from one that finished."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from feeds.forked import ChildFailed
+from feeds.forked import Forked
+
+
+def test_pieces_come_back_in_order() -> None:
+    child = Forked(lambda: iter([(1, b"x" * 200_000), {"a": [1, 2]}, "three"]))
+    assert list(child.answers()) == [(1, b"x" * 200_000), {"a": [1, 2]}, "three"]
+
+
+def test_one_piece() -> None:
+    assert Forked(lambda: [[("a", 1, 2, 3)]]).answer() == [("a", 1, 2, 3)]
+    assert Forked(lambda: []).answer() is None  # no piece: not an answer
+
+
+def test_a_child_that_dies_before_the_end() -> None:
+    def dies() -> Iterator[int]:
+        yield 1
+        os._exit(3)
+
+    child = Forked(dies)
+    got: list[int] = []
+    with pytest.raises(ChildFailed):
+        for piece in child.answers():
+            got.append(piece)
+    assert got == [1]
+    assert Forked(dies).answer() is None
+
+
+def test_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    with pytest.raises(ChildFailed):
+        list(Forked(lambda: [1]).answers())
