@@ -3,8 +3,10 @@ build uses its other CPUs for a part of its work without starting a program agai
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
+import signal
 import threading
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -62,6 +64,16 @@ class Forked:
             if self.pid > 0:
                 os.waitpid(self.pid, 0)
                 self.pid = -1
+
+    def cancel(self) -> None:
+        """Stop the child, when its answers will not be taken (the parent's own work failed)."""
+        if self.pid > 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = -1
+        with contextlib.suppress(OSError):
+            os.close(self._pipe)
 
     def answer(self) -> object:
         """The one piece the child sent, or None when it could not be made or died first."""

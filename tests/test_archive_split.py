@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from feeds.build import archive_split
+from feeds.build import archives as archives_module
 from feeds.build.builder import SiteBuilder
 from feeds.model import Entry
 from feeds.render.archive import Fragments
@@ -131,3 +132,24 @@ def test_a_child_that_dies_halfway_leaves_the_rest_to_the_build(
     write_corpus(tmp_path / "halfway" / "content", count=60)
     assert _site(tmp_path / "halfway") == one_process
     assert sent == ["piece"]
+
+
+def test_a_build_that_fails_while_the_child_splits_leaves_no_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    real = archives_module.Archives._split
+
+    def fails_here(self: Any, *args: Any) -> list[int]:
+        if os.getpid() == parent:
+            raise RuntimeError("the build fails")
+        return real(self, *args)
+
+    monkeypatch.setattr(archives_module.Archives, "_split", fails_here)
+    forks = _forks_from_the_split(monkeypatch)
+    write_corpus(tmp_path / "content", count=60)
+    with pytest.raises(RuntimeError, match="the build fails"):
+        SiteBuilder(settings_for(tmp_path)).publish()
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forks[0], os.WNOHANG)  # reaped

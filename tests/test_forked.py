@@ -43,3 +43,15 @@ def test_no_child(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fork", refuse)
     with pytest.raises(ChildFailed):
         list(Forked(lambda: [1]).answers())
+
+
+def test_a_child_cancelled_is_gone() -> None:
+    def forever() -> Iterator[int]:
+        while True:
+            yield 1
+
+    child = Forked(forever)
+    pid = child.pid
+    child.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more

@@ -39,7 +39,11 @@ def split_on_two_cpus(
     labels = sorted({month.label for _, month in todo})
     theirs = {label: [item for item in todo if item[1].label == label] for label in labels[1::2]}
     child = Forked(lambda: _split_by_label(theirs, split, fragments))
-    counts = split([item for item in todo if item[1].label not in theirs])
+    try:
+        counts = split([item for item in todo if item[1].label not in theirs])
+    except BaseException:
+        child.cancel()  # not left waiting to send what nobody reads
+        raise
     try:
         for label, their_counts, made in child.answers():
             counts.update(their_counts)
