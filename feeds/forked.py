@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import re
 import signal
 import threading
 from collections.abc import Callable
@@ -18,6 +19,23 @@ def can_fork() -> bool:
     """Whether ``fork`` exists here and the process has no other thread (one may hold a lock at
     the fork that the child then waits for forever)."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def room_for_a_copy() -> bool:
+    """Whether the system has memory available for a copy of this process: a forked child shares
+    its parent's memory until either writes to it (Python writes reference counts even to read),
+    so at worst it copies all of it. True where that cannot be told (no ``/proc``)."""
+    try:
+        with open("/proc/meminfo", "rb") as info, open("/proc/self/statm", "rb") as statm:
+            return has_room(info.read(), int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"))
+    except (OSError, ValueError, IndexError):
+        return True
+
+
+def has_room(meminfo: bytes, resident: int) -> bool:
+    """Whether ``/proc/meminfo`` says more memory is available than ``resident`` bytes."""
+    available = re.search(rb"^MemAvailable:\s+(\d+) kB", meminfo, re.MULTILINE)
+    return available is None or int(available[1]) * 1024 > resident
 
 
 class ChildFailed(Exception):

@@ -153,3 +153,11 @@ def test_a_build_that_fails_while_the_child_splits_leaves_no_child(
     assert len(forks) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(forks[0], os.WNOHANG)  # reaped
+
+
+def test_no_child_without_room_for_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    forks = _forks_from_the_split(monkeypatch)
+    monkeypatch.setattr(archive_split, "room_for_a_copy", lambda: False)
+    write_corpus(tmp_path / "content", count=60)
+    _site(tmp_path)
+    assert forks == []

@@ -10,6 +10,8 @@ import pytest
 
 from feeds.forked import ChildFailed
 from feeds.forked import Forked
+from feeds.forked import has_room
+from feeds.forked import room_for_a_copy
 
 
 def test_pieces_come_back_in_order() -> None:
@@ -55,3 +57,11 @@ def test_a_child_cancelled_is_gone() -> None:
     child.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
+
+
+def test_room_for_a_copy() -> None:
+    meminfo = b"MemTotal:       24683424 kB\nMemFree:        1000 kB\nMemAvailable:    2000000 kB\n"
+    assert has_room(meminfo, 1_000_000_000)
+    assert not has_room(meminfo, 3_000_000_000)
+    assert has_room(b"MemTotal: 1 kB\n", 10**12)  # cannot tell: yes
+    assert isinstance(room_for_a_copy(), bool)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from feeds.forked import ChildFailed
 from feeds.forked import Forked
 from feeds.forked import can_fork
+from feeds.forked import room_for_a_copy
 from feeds.plan.archives import ArchiveMonth
 from feeds.render.archive import Fragments
 from feeds.render.context import FeedContext
@@ -32,9 +33,10 @@ def split_on_two_cpus(
 ) -> Counts:
     """``split(todo)``, which makes the months' fragments in ``fragments``. With many months, a
     forked child splits those of every second label and sends back their parts and fragments, a
-    label at a time, while this process splits the others; the result is the same. The months of
+    label at a time, while this process splits the others; the result is the same. Not where the
+    memory available would not hold a copy of this process (a child's worst case). The months of
     the labels a child could not send (it was not made, or died) are split here too."""
-    if len(todo) < MIN_MONTHS or not can_fork():
+    if len(todo) < MIN_MONTHS or not can_fork() or not room_for_a_copy():
         return split(todo)
     labels = sorted({month.label for _, month in todo})
     theirs = {label: [item for item in todo if item[1].label == label] for label in labels[1::2]}
