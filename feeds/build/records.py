@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Collection
 from collections.abc import Sequence
 from pathlib import Path
 
 from feeds.build.cache import BuildState
 from feeds.build.cache import write_records
+from feeds.forked import can_fork
 
 
 class RecordWriter:
@@ -39,7 +39,7 @@ class RecordWriter:
         self.staged = folder / self.STAGED
 
     def __call__(self, state: BuildState, touched: Sequence[str], kept: Collection[str] = ()) -> None:
-        if len(touched) < self.MIN_FILES or not hasattr(os, "fork") or threading.active_count() > 1:
+        if len(touched) < self.MIN_FILES or not can_fork():
             return
         shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
         try:
