@@ -20,6 +20,7 @@ from itertools import accumulate
 from typing import Any
 
 from feeds._version import __version__
+from feeds.build.archive_split import Counts
 from feeds.build.archive_split import Month
 from feeds.build.archive_split import split_on_two_cpus
 from feeds.config import Settings
@@ -123,7 +124,7 @@ class Archives:
             if (ctx.channel.stem, month.label) not in self.counts
         ]
 
-        def split(part: list[Month]) -> dict[tuple[str, str], list[int]]:
+        def split(part: list[Month]) -> Counts:
             return {(ctx.channel.stem, month.label): self._split(ctx, month, entries) for ctx, month in part}
 
         self.counts.update(split_on_two_cpus(todo, split, self.fragments))
@@ -179,10 +180,11 @@ class Archives:
 
     def _cut_last(self, stem: str, month: ArchiveMonth) -> dict[str, dict[bytes, bytes]] | None:
         signed = f"{month.last_signature}/"
-        first = self.cached.get(f"{archive_stem(stem, month.label)}.html")
+        month_stem = archive_stem(stem, month.label)
+        first = self.cached.get(f"{month_stem}.html")
         if first is None or not first[0].startswith(signed):
             return None
-        kinds = part_kinds(self.settings, archive_stem(stem, month.label))
+        kinds = part_kinds(self.settings, month_stem)
         cut: dict[str, list[bytes]] = {kind: [] for kind in kinds}
         for number in range(1, first[2] + 1):
             for kind, path in zip(kinds, self._paths(archive_stem(stem, month.label, number)), strict=True):
