@@ -34,6 +34,9 @@ _templates = jinja2.Environment(
     autoescape=True,
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
+    # The templates are the package's own and do not change while it runs; checking each one's
+    # file for changes took a tenth of an entry page's time.
+    auto_reload=False,
 )
 COPY_SCRIPT = files("feeds.render.templates").joinpath("copy.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(COPY_SCRIPT.encode()).digest()).decode()
@@ -90,17 +93,20 @@ def _anchor(channel: Channel) -> str:
     return channel.topic.slug if channel.topic else channel.stem
 
 
+def _shared(ctx: FeedContext) -> dict[str, object]:
+    """What every page of the site shows alike: its title and language, the footer's lists."""
+    return {
+        "site": ctx.settings.site,
+        "version": ctx.generator_version,
+        "policy": PAGE_POLICY,
+        "script": Markup(COPY_SCRIPT),
+        "opml_format": ctx.settings.formats[0].label,
+        "opml_lists": [(fmt.label, path) for path, fmt in opml_paths(ctx.settings).items() if path != OPML],
+    }
+
+
 def _render(template: str, ctx: FeedContext, **values: object) -> bytes:
-    page = _templates.get_template(template).render(
-        site=ctx.settings.site,
-        version=ctx.generator_version,
-        policy=PAGE_POLICY,
-        script=Markup(COPY_SCRIPT),
-        opml_format=ctx.settings.formats[0].label,
-        opml_lists=[(fmt.label, path) for path, fmt in opml_paths(ctx.settings).items() if path != OPML],
-        **values,
-    )
-    return page.encode("utf-8")
+    return _templates.get_template(template).render(_shared(ctx), **values).encode("utf-8")
 
 
 def index_bytes(contexts: list[FeedContext]) -> bytes:
@@ -121,14 +127,29 @@ def index_bytes(contexts: list[FeedContext]) -> bytes:
     return _render("index.html", contexts[0], topics=topics, alternates=alternates, root="")
 
 
-def entry_page_bytes(everything: FeedContext, entry: Entry) -> bytes:
-    """The page of an entry without a URL of its own (``entry.page``): its title, date, outlet
-    and topics, then its content as the feeds carry it, without images (the page policy loads
-    nothing from elsewhere). ``everything`` is the ``all`` channel's, whose feeds it offers."""
-    root = "../" * (entry.page or "").count("/")
-    feeds = _feed_links(everything, root)
-    content = Markup(page_html(entry))
-    return _render("entry.html", everything, entry=entry, content=content, alternates=feeds, root=root)
+class EntryPages:
+    """The pages of entries without a URL of their own (``entry.page``), made one after another
+    for one site: what they all share is worked out once (a site can have 100,000 of them).
+
+    ``everything`` is the ``all`` channel's context, whose feeds each page offers.
+    """
+
+    def __init__(self, everything: FeedContext) -> None:
+        self._everything = everything
+        self._template = _templates.get_template("entry.html")
+        self._shared = _shared(everything)
+        self._feeds: dict[str, list[_FeedLink]] = {}  # by the path from a page to the site root
+
+    def __call__(self, entry: Entry) -> bytes:
+        """An entry's page: its title, date, outlet and topics, then its content as the feeds
+        carry it, without images (the page policy loads nothing from elsewhere)."""
+        root = "../" * (entry.page or "").count("/")
+        feeds = self._feeds.get(root)
+        if feeds is None:
+            feeds = self._feeds[root] = _feed_links(self._everything, root)
+        content = Markup(page_html(entry))
+        page = self._template.render(self._shared, entry=entry, content=content, alternates=feeds, root=root)
+        return page.encode("utf-8")
 
 
 def channel_page_bytes(ctx: FeedContext) -> bytes:

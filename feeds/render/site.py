@@ -34,8 +34,8 @@ from feeds.render.icons import icon_documents
 from feeds.render.json_feed import json_feed_bytes
 from feeds.render.opml import opml_bytes
 from feeds.render.opml import opml_paths
+from feeds.render.pages import EntryPages
 from feeds.render.pages import channel_page_bytes
-from feeds.render.pages import entry_page_bytes
 from feeds.render.pages import index_bytes
 from feeds.source.summary import DIGEST
 from feeds.source.summary import ITEM
@@ -117,11 +117,12 @@ def render_documents(
         documents[path] = opml_bytes(site, contexts, fmt)
     documents[INDEX] = index_bytes(contexts)
     documents.update(icon_documents(settings))
+    entry_page = EntryPages(contexts[0])
     for path in site.pages.values():
         if path in done:
             documents[path] = done[path]
         elif path in site.page_entries:  # else the output folder in place keeps it
-            documents[path] = entry_page_bytes(contexts[0], site.page_entries[path])
+            documents[path] = entry_page(site.page_entries[path])
     return Rendering(documents, {path: dropped for path, dropped in trimmed.items() if dropped})
 
 
