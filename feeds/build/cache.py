@@ -258,7 +258,8 @@ def write_state(
     if state.memo is not None:
         memo = state.memo
         if memo.months is not None:
-            months = stored_months(folder, memo.months, lambda path, body: _write(path, context, body))
+            stamp, write = _header(context), lambda path, body: _write(path, context, body)
+            months = stored_months(folder, memo.months, write, stamp)
             memo = dataclasses.replace(memo, months=months)
         # Version 2 keeps no back-references: tracking them for the 100,000 versions, whose strings
         # the scan also holds, took 0.15 s; nothing in a memo needs to be stored once.

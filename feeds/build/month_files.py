@@ -30,14 +30,20 @@ class MonthLost(FeedsError):
 
 
 def stored_months(
-    folder: Path, months: tuple[Any, ...], write: Callable[[Path, bytes], object]
+    folder: Path, months: tuple[Any, ...], write: Callable[[Path, bytes], object], stamp: bytes
 ) -> tuple[Any, ...]:
     """``months`` (``MonthsMemo.to_value``) as the memo stores it: the months already stored keep
-    their file's name, the others get a file (``write(path, bytes)``) unless one has their bytes."""
+    their file's name, the others get a file (``write(path, bytes)``) unless one has their bytes.
+
+    ``stamp`` names what a file is valid for (the cache's program version and context): it is in
+    the name too, so that a file another version left, which reading would refuse, is never
+    taken for this version's."""
     tables, heads, names = months
     names = dict(names)
     for label, body in heads.items():
-        name = f"{label}-{hashlib.blake2b(body, digest_size=10).hexdigest()}"
+        digest = hashlib.blake2b(stamp, digest_size=10)
+        digest.update(body)
+        name = f"{label}-{digest.hexdigest()}"
         path = folder / MONTHS / name
         if not path.exists():
             write(path, body)
