@@ -13,6 +13,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
+from typing import BinaryIO
 
 
 def can_fork() -> bool:
@@ -61,9 +62,8 @@ class Forked:
                 os.close(read_end)
                 with open(write_end, "wb") as pipe:
                     for piece in work():
-                        marshal.dump(piece, pipe)
-                        pipe.flush()  # on its way before the child goes on (and may die)
-                    marshal.dump(None, pipe)  # the end: a child that dies first never writes it
+                        _send(pipe, piece)
+                    _send(pipe, None)  # the end: a child that dies first never sends it
             finally:
                 os._exit(0)
         os.close(write_end)
@@ -74,7 +74,7 @@ class Forked:
         child could not be made or died before the end."""
         try:
             with open(self._pipe, "rb") as pipe:
-                while (piece := marshal.load(pipe)) is not None:
+                while (piece := _receive(pipe)) is not None:
                     yield piece
         except (EOFError, ValueError, TypeError) as e:
             raise ChildFailed from e
@@ -100,3 +100,26 @@ class Forked:
         except ChildFailed:
             return None
         return pieces[0] if len(pieces) == 1 else None
+
+
+# Each piece goes as its length, then its marshalled bytes, read back whole: ``marshal.load`` from
+# a file asks the file for every object's bytes on its own, which took 0.33 s for the 50,000
+# files' versions of a scan's child, against 0.04 s for ``marshal.loads`` of the same bytes.
+_LENGTH = 8
+
+
+def _send(pipe: BinaryIO, piece: Any) -> None:
+    data = marshal.dumps(piece)
+    pipe.write(len(data).to_bytes(_LENGTH, "little"))
+    pipe.write(data)
+    pipe.flush()  # on its way before the child goes on (and may die)
+
+
+def _receive(pipe: BinaryIO) -> Any:
+    """The next piece; raises EOFError when the pipe ends before it is whole."""
+    head = pipe.read(_LENGTH)
+    size = int.from_bytes(head, "little")
+    data = pipe.read(size)
+    if len(head) != _LENGTH or len(data) != size:
+        raise EOFError("the child's answer ended early")
+    return marshal.loads(data)

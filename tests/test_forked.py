@@ -3,8 +3,10 @@ before the end is told apart from one that finished."""
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import pytest
 
@@ -65,3 +67,26 @@ def test_room_for_a_copy() -> None:
     assert not has_room(meminfo, 3_000_000_000)
     assert has_room(b"MemTotal: 1 kB\n", 10**12)  # cannot tell: yes
     assert isinstance(room_for_a_copy(), bool)
+
+
+def test_a_child_that_dies_halfway_through_a_piece(monkeypatch: pytest.MonkeyPatch) -> None:
+    import feeds.forked
+
+    whole = feeds.forked._send
+
+    def half(pipe: BinaryIO, piece: object) -> None:
+        if piece != "cut":
+            whole(pipe, piece)
+            return
+        data = marshal.dumps(piece)
+        pipe.write(len(data).to_bytes(8, "little") + data[:2])
+        pipe.flush()
+        os._exit(0)
+
+    monkeypatch.setattr(feeds.forked, "_send", half)
+    child = Forked(lambda: iter(["whole", "cut", "never"]))
+    got: list[str] = []
+    with pytest.raises(ChildFailed):
+        for piece in child.answers():
+            got.append(piece)
+    assert got == ["whole"]
