@@ -385,7 +385,7 @@ def run_child(argv: list[str], log: Path) -> Run:
 
     The file system's pending writes are flushed first (``os.sync``): a step that follows a cold
     reference build (3.6 GB with archives) otherwise pays for writing it out, which made the same
-    one-change build take 1.3 s or 2.5 s depending on the step before it.
+    one-change build (a delete at 100,000 articles) take 2.51 s instead of 1.71 s.
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     if hasattr(os, "sync"):
