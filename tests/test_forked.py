@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 import pytest
 
+import feeds.forked
 from feeds.forked import ChildFailed
 from feeds.forked import Forked
 from feeds.forked import has_room
@@ -70,8 +71,6 @@ def test_room_for_a_copy() -> None:
 
 
 def test_a_child_that_dies_halfway_through_a_piece(monkeypatch: pytest.MonkeyPatch) -> None:
-    import feeds.forked
-
     whole = feeds.forked._send
 
     def half(pipe: BinaryIO, piece: object) -> None:
