@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from feeds.config import Settings
 from feeds.config import SiteSettings
 from feeds.model import Article

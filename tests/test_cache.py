@@ -22,9 +22,9 @@ from feeds.build.cache import cache_folder
 from feeds.build.cache import package_version
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
-from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_site
+from feeds.build.result import BuildResult
 from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import TopicSettings

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from feeds.build import SiteBuilder
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from feeds.channel_config import ChannelSettings
 from feeds.cli import cli
 from feeds.config import Settings

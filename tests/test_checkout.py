@@ -306,7 +306,7 @@ def test_a_checkout_of_many_files_replans_from_the_memo(
     settings = load_settings(
         project / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public"
     )
-    settings = dataclasses.replace(settings, archives=ArchiveMode.OFF)  # archives never replan
+    settings = dataclasses.replace(settings, archives=ArchiveMode.OFF)  # with: test_checkout_archives.py
     SiteBuilder(settings).publish()
     checkout(checkout(content, tmp_path / "saved"), content)
     edited = next(p for p in sorted(content.rglob("*.md")))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from tests.helpers import GOLDEN
 from tests.helpers import ROOT
 from tests.helpers import build_sample

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_site
+from feeds.build.result import BuildResult
 from feeds.output.check import check_documents
 from feeds.source.summary import entry_key
 from tests.conftest import make_settings

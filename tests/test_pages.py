@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree
 
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from feeds.model import Format
 from feeds.model import Image
 from feeds.model import Provider

@@ -14,7 +14,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format

@@ -19,10 +19,10 @@ from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
-from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_site
 from feeds.build.pipeline import build_with_memo
+from feeds.build.result import BuildResult
 from feeds.config import Settings
 from feeds.plan.replan import SPARE
 from feeds.source.versions import Version

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from feeds.channel_config import ChannelSettings
 from feeds.config import TopicSettings
 from tests.test_replan import OPERATIONS

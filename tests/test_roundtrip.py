@@ -26,7 +26,7 @@ import lxml.html
 import pytest
 
 from feeds import __version__
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.model import ArchiveMode

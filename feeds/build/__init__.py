@@ -11,9 +11,9 @@ from feeds.build.cache import shard_of
 from feeds.build.collector import paused_gc
 from feeds.build.explain import Explanation
 from feeds.build.explain import explain_topics
-from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_site
 from feeds.build.pipeline import content_fingerprint
+from feeds.build.result import BuildResult
 
 __all__ = [
     "SHARDS",

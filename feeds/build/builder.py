@@ -29,7 +29,6 @@ from feeds.build.cache import read_summary
 from feeds.build.cache import write_state
 from feeds.build.cache_tag import check_cache_folder
 from feeds.build.collector import paused_gc
-from feeds.build.pipeline import BuildResult
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo
 from feeds.build.pipeline import content_fingerprint
@@ -41,6 +40,7 @@ from feeds.build.read import PARALLEL_MIN_FILES
 from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
 from feeds.build.records import RecordWriter
+from feeds.build.result import BuildResult
 from feeds.config import Settings
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings

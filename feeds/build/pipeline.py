@@ -19,10 +19,8 @@ import dataclasses
 import hashlib
 import marshal
 from bisect import bisect_left
-from collections.abc import Mapping
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
+from pathlib import Path
 
 from feeds.build.cache import BuildState
 from feeds.build.cache import read_shards
@@ -34,25 +32,20 @@ from feeds.build.changes import RecordsRead
 from feeds.build.changes import may_be_same
 from feeds.build.changes import read_changes
 from feeds.build.collector import paused_gc
-from feeds.build.documents import render_plan
 from feeds.build.month_files import MonthLost
 from feeds.build.month_replan import memo_months
 from feeds.build.month_replan import plan_months
 from feeds.build.read import Progress
 from feeds.build.read import byte_limit
 from feeds.build.read import read_files
-from feeds.build.read import reported
 from feeds.build.read import same_bytes
 from feeds.build.read import too_big_record
+from feeds.build.result import BuildResult
+from feeds.build.result import finish
 from feeds.config import Settings
 from feeds.errors import ConfigError
-from feeds.errors import ContentError
 from feeds.model import ArchiveMode
-from feeds.model import Site
-from feeds.output.write import SiteDocuments
-from feeds.plan.archives import ARCHIVES
-from feeds.plan.archives import ArchiveMonth
-from feeds.plan.channels import channel_warnings
+from feeds.plan.month_memo import MonthHead
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.plan.planner import plan_site
@@ -69,60 +62,6 @@ from feeds.source.scan import scan_warnings
 from feeds.source.summary import FileIndex
 from feeds.source.versions import unpack_versions
 from feeds.source.versions import version_changes
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """A rendered site and what happened on the way."""
-
-    #: output path → bytes; archives kept in the output folder in place (``in_place``) are read
-    #: from it only when asked for (``write.SiteDocuments``)
-    documents: Mapping[str, bytes]
-    site: Site
-    files: int  #: content files found
-    articles: int  #: articles read without error
-    errors: tuple[ContentError, ...]  #: files skipped
-    warnings: tuple[str, ...]  #: ``path:line: message``, parts of files left out, merged topics
-    state: BuildState = field(default_factory=BuildState, repr=False)  #: for the next build
-    changed: tuple[str, ...] = ()  #: files read by this build (the rest came from the state)
-    removed: tuple[str, ...] = ()  #: files of the state that are gone
-    #: files with a new time or inode whose bytes were those of their record (kept, not parsed)
-    refreshed: tuple[str, ...] = ()
-    rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
-    replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index
-    plan: Plan | None = field(default=None, repr=False)  #: ``build_every_entry``'s, for the next one
-    #: documents that the output folder in place holds already: path → (size, modification time
-    #: in ns) that the build found; ``write_site(..., in_place=...)`` keeps them unread
-    in_place: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False)
-    #: each channel's archive months by stem (``plan.archives.ArchiveMonth``), for the memo
-    months: Mapping[str, Sequence[ArchiveMonth]] = field(default_factory=dict, repr=False)
-
-    @property
-    def parsed(self) -> int:
-        return len(self.changed)
-
-    @property
-    def touched(self) -> tuple[str, ...]:
-        """The files whose records this build changed: read, refreshed or removed."""
-        return (*self.changed, *self.refreshed, *self.removed)
-
-    @property
-    def entries(self) -> int:
-        return self.site.everything.total
-
-    @property
-    def feeds(self) -> int:
-        """The current feeds (archives apart)."""
-        return sum(
-            1
-            for name in self.documents
-            if name.endswith((".atom", ".rss", ".json")) and not name.startswith(ARCHIVES)
-        )
-
-    @property
-    def archives(self) -> int:
-        """Archive documents (RFC 5005): feeds and pages."""
-        return sum(1 for name in self.documents if name.startswith(f"{ARCHIVES}/"))
 
 
 def build_site(
@@ -145,7 +84,7 @@ def build_site(
     with paused_gc():
         reading = read_changes(settings, state or BuildState(), found, jobs, progress)
         plan = plan_site(reading.indexes, settings, _archived(settings))
-        return _finish(settings, plan, reading)
+        return finish(settings, plan, reading)
 
 
 def build_with_memo(
@@ -175,14 +114,14 @@ def build_with_memo(
             if result is not None:
                 return result
         reading = read_changes(settings, state, found, jobs, progress, records_read)
-        if state.memo is not None and not archived:
-            result = _replan_after_reading(settings, state.memo, reading)
+        if state.memo is not None:
+            result = _replan_after_reading(settings, state.memo, reading, state.origin, lazy)
             if result is not None:
                 return result
         # A few more entries than the feeds show, and the census, for the next replan; archives
         # hold every entry: then every entry, and the memo keeps the months too.
         plan = plan_site(reading.indexes, settings, archived, spare=SPARE, census=True)
-        result = _finish(settings, plan, reading, lazy=lazy)
+        result = finish(settings, plan, reading, lazy=lazy)
         memo = memo_of(plan, settings, packed_versions(found), reading.reports)
         if memo is not None and archived:
             memo = dataclasses.replace(memo, months=memo_months(result.months, plan))
@@ -190,10 +129,14 @@ def build_with_memo(
         return result
 
 
-def _replan_after_reading(settings: Settings, memo: Memo, reading: Reading) -> BuildResult | None:
+def _replan_after_reading(
+    settings: Settings, memo: Memo, reading: Reading, origin: tuple[Path, str] | None, lazy: bool
+) -> BuildResult | None:
     """A build that replans from the memo after every record was read: after a fresh checkout
     every file has a new version, but those with the same bytes kept their records, and the few
-    that really changed may still be replanned. None when the memo cannot be used."""
+    that really changed may still be replanned, with the archive months they touch (every record
+    is at hand; ``origin``, the cache's, is where the memo's months are). None when the memo
+    cannot be used."""
     touched = (*reading.read, *reading.removed)
     if memo.settings != repr(settings) or len(touched) > MAX_CHANGES:
         return None
@@ -210,9 +153,35 @@ def _replan_after_reading(settings: Settings, memo: Memo, reading: Reading) -> B
     if replanned is None:
         return None
     plan, replanned_memo = replanned
-    result = _finish(settings, plan, reading)
-    versions = packed_versions(reading.found)
-    result.state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reading.reports)
+    months = None
+    if _archived(settings):
+        with_months = origin and plan_months(plan, memo, before, after, reading.state.files, origin, settings)
+        if not with_months:
+            return None
+        plan, months = with_months
+    return _replanned(settings, plan, reading, memo, replanned_memo, months, lazy)
+
+
+def _replanned(
+    settings: Settings,
+    plan: Plan,
+    reading: Reading,
+    memo: Memo,
+    replanned: Memo,
+    months: dict[str, list[MonthHead]] | None,
+    lazy: bool,
+    articles: int | None = None,
+) -> BuildResult | None:
+    """The end of a build replanned from ``memo``: its documents, and the ``replanned`` memo with
+    the build's versions, reports and months; None when what the archives needed could not be
+    read from the cache."""
+    try:
+        result = finish(settings, plan, reading, articles, lazy)
+    except MonthLost:
+        return None
+    kept_months = memo_months(result.months, plan, memo.months, months) if _archived(settings) else None
+    versions, reports = packed_versions(reading.found), reading.reports
+    result.state.memo = dataclasses.replace(replanned, versions=versions, reports=reports, months=kept_months)
     return dataclasses.replace(result, replanned=True)
 
 
@@ -246,7 +215,7 @@ def build_every_entry(
         replanned = plan is not None
         if plan is None:
             plan = plan_site(reading.indexes, settings, True, previous_refs, census=True)
-        return dataclasses.replace(_finish(settings, plan, reading), replanned=replanned, plan=plan)
+        return dataclasses.replace(finish(settings, plan, reading), replanned=replanned, plan=plan)
 
 
 def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
@@ -353,46 +322,5 @@ def _build_from_memo(
         reports,
         tuple(refreshed),
     )
-    try:
-        result = _finish(
-            settings, plan, reading, len(found) - sum(e is not None for e, _ in reports.values()), lazy
-        )
-    except MonthLost:  # a record or a month the archives needed could not be read from the cache
-        return None
-    kept_months = memo_months(result.months, plan, memo.months, months) if archived else None
-    state.memo = dataclasses.replace(replanned_memo, versions=versions, reports=reports, months=kept_months)
-    return dataclasses.replace(result, replanned=True)
-
-
-def _finish(
-    settings: Settings, plan: Plan, reading: Reading, articles: int | None = None, lazy: bool = False
-) -> BuildResult:
-    """The shared end of every build: full entries and documents for the plan, and the report."""
-    placed = reading.previous.placed
-    rendered = render_plan(
-        plan, reading.previous.documents, reading.articles, settings, reading.state.files, placed, lazy
-    )
-    in_place = {path: placed[path][1:] for path in rendered.in_place}
-    documents: Mapping[str, bytes] = rendered.documents
-    if in_place:
-        documents = SiteDocuments(documents, settings.output_dir, in_place)
-    errors, warnings = reported(settings.content_dir, reading.reports)
-    warnings = scan_warnings(reading.found) + warnings
-    reading.state.documents = rendered.cache
-    reading.state.stored_documents = reading.previous.stored_documents  # what the cache folder holds
-    topics = {channel.topic.slug for channel in plan.channels if channel.topic is not None}
-    return BuildResult(
-        documents=documents,
-        site=rendered.site,
-        files=len(reading.found),
-        articles=len(reading.indexes) if articles is None else articles,
-        errors=errors,
-        warnings=warnings + rendered.site.warnings + channel_warnings(settings, topics) + rendered.trimmed,
-        state=reading.state,
-        changed=reading.read,
-        removed=reading.removed,
-        refreshed=reading.refreshed,
-        rendered=rendered.fresh,
-        in_place=in_place,
-        months=rendered.months,
-    )
+    articles_count = len(found) - sum(e is not None for e, _ in reports.values())
+    return _replanned(settings, plan, reading, memo, replanned_memo, months, lazy, articles_count)

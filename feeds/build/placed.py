@@ -19,7 +19,7 @@ from typing import Any
 
 from feeds.build.cache import BULK_FOLDERS
 from feeds.build.cache import BuildState
-from feeds.build.pipeline import BuildResult
+from feeds.build.result import BuildResult
 from feeds.output.write import output_listing
 
 

@@ -1,0 +1,111 @@
+"""What a build gives (``BuildResult``), and the end every build shares: from a plan and what
+was read, the full entries, the documents and the report (``finish``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+
+from feeds.build.cache import BuildState
+from feeds.build.changes import Reading
+from feeds.build.documents import render_plan
+from feeds.build.read import reported
+from feeds.config import Settings
+from feeds.errors import ContentError
+from feeds.model import Site
+from feeds.output.write import SiteDocuments
+from feeds.plan.archives import ARCHIVES
+from feeds.plan.archives import ArchiveMonth
+from feeds.plan.channels import channel_warnings
+from feeds.plan.planner import Plan
+from feeds.source.scan import scan_warnings
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A rendered site and what happened on the way."""
+
+    #: output path → bytes; archives kept in the output folder in place (``in_place``) are read
+    #: from it only when asked for (``write.SiteDocuments``)
+    documents: Mapping[str, bytes]
+    site: Site
+    files: int  #: content files found
+    articles: int  #: articles read without error
+    errors: tuple[ContentError, ...]  #: files skipped
+    warnings: tuple[str, ...]  #: ``path:line: message``, parts of files left out, merged topics
+    state: BuildState = field(default_factory=BuildState, repr=False)  #: for the next build
+    changed: tuple[str, ...] = ()  #: files read by this build (the rest came from the state)
+    removed: tuple[str, ...] = ()  #: files of the state that are gone
+    #: files with a new time or inode whose bytes were those of their record (kept, not parsed)
+    refreshed: tuple[str, ...] = ()
+    rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
+    replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index
+    plan: Plan | None = field(default=None, repr=False)  #: ``build_every_entry``'s, for the next one
+    #: documents that the output folder in place holds already: path → (size, modification time
+    #: in ns) that the build found; ``write_site(..., in_place=...)`` keeps them unread
+    in_place: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    #: each channel's archive months by stem (``plan.archives.ArchiveMonth``), for the memo
+    months: Mapping[str, Sequence[ArchiveMonth]] = field(default_factory=dict, repr=False)
+
+    @property
+    def parsed(self) -> int:
+        return len(self.changed)
+
+    @property
+    def touched(self) -> tuple[str, ...]:
+        """The files whose records this build changed: read, refreshed or removed."""
+        return (*self.changed, *self.refreshed, *self.removed)
+
+    @property
+    def entries(self) -> int:
+        return self.site.everything.total
+
+    @property
+    def feeds(self) -> int:
+        """The current feeds (archives apart)."""
+        return sum(
+            1
+            for name in self.documents
+            if name.endswith((".atom", ".rss", ".json")) and not name.startswith(ARCHIVES)
+        )
+
+    @property
+    def archives(self) -> int:
+        """Archive documents (RFC 5005): feeds and pages."""
+        return sum(1 for name in self.documents if name.startswith(f"{ARCHIVES}/"))
+
+
+def finish(
+    settings: Settings, plan: Plan, reading: Reading, articles: int | None = None, lazy: bool = False
+) -> BuildResult:
+    """The shared end of every build: full entries and documents for the plan, and the report."""
+    placed = reading.previous.placed
+    rendered = render_plan(
+        plan, reading.previous.documents, reading.articles, settings, reading.state.files, placed, lazy
+    )
+    in_place = {path: placed[path][1:] for path in rendered.in_place}
+    documents: Mapping[str, bytes] = rendered.documents
+    if in_place:
+        documents = SiteDocuments(documents, settings.output_dir, in_place)
+    errors, warnings = reported(settings.content_dir, reading.reports)
+    warnings = scan_warnings(reading.found) + warnings
+    reading.state.documents = rendered.cache
+    reading.state.stored_documents = reading.previous.stored_documents  # what the cache folder holds
+    topics = {channel.topic.slug for channel in plan.channels if channel.topic is not None}
+    return BuildResult(
+        documents=documents,
+        site=rendered.site,
+        files=len(reading.found),
+        articles=len(reading.indexes) if articles is None else articles,
+        errors=errors,
+        warnings=warnings + rendered.site.warnings + channel_warnings(settings, topics) + rendered.trimmed,
+        state=reading.state,
+        changed=reading.read,
+        removed=reading.removed,
+        refreshed=reading.refreshed,
+        rendered=rendered.fresh,
+        in_place=in_place,
+        months=rendered.months,
+    )
