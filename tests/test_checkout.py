@@ -296,17 +296,20 @@ def test_the_read_workers_start_early_when_many_files_have_new_versions(
     assert started == [True]
 
 
+@pytest.mark.parametrize("archives", [ArchiveMode.OFF, ArchiveMode.MONTHLY])
 def test_a_checkout_of_many_files_replans_from_the_memo(
-    project: Path, reads: list[str], tmp_path: Path
+    project: Path, reads: list[str], tmp_path: Path, archives: ArchiveMode
 ) -> None:
     """More files than a replan takes have new versions, but only the few that really changed (and
-    the ones dated by their time) are parsed, and the build still replans from the memo."""
+    the ones dated by their time) are parsed, and the build still replans from the memo; with
+    archives, the months those files leave and join too (the re-dated ones move to the
+    checkout's month)."""
     content = tmp_path / "many"
     generated_corpus(content, 150, seed=3)
     settings = load_settings(
         project / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public"
     )
-    settings = dataclasses.replace(settings, archives=ArchiveMode.OFF)  # with: test_checkout_archives.py
+    settings = dataclasses.replace(settings, archives=archives)
     SiteBuilder(settings).publish()
     checkout(checkout(content, tmp_path / "saved"), content)
     edited = next(p for p in sorted(content.rglob("*.md")))
@@ -314,9 +317,12 @@ def test_a_checkout_of_many_files_replans_from_the_memo(
     reads.clear()
     result = SiteBuilder(settings).build()
     assert len(result.refreshed) + len(reads) == 150 > MAX_CHANGES
-    assert sorted(reads) == sorted([*dated_by_their_time_in(content), edited.relative_to(content).as_posix()])
+    dated = dated_by_their_time_in(content)
+    assert dated
+    assert sorted(reads) == sorted([*dated, edited.relative_to(content).as_posix()])
     assert result.replanned
-    assert result.documents == cold_documents(settings, tmp_path / "cold")
+    assert (result.archives > 0) == (archives is ArchiveMode.MONTHLY)
+    assert dict(result.documents) == cold_documents(settings, tmp_path / "cold")
 
 
 def test_the_search_text_survives_a_checkout_unwritten(settings: Settings, tmp_path: Path) -> None:
