@@ -16,6 +16,7 @@ from feeds._version import __version__
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.model import Channel
+from feeds.model import Entry
 from feeds.model import FeedOptions
 from feeds.model import Format
 from feeds.model import Site
@@ -42,6 +43,10 @@ from feeds.source.summary import ITEM
 from feeds.source.summary import SOURCE
 
 Documents = dict[str, bytes]
+#: Makes entries' pages: given the page maker and the (path, entry) of each page wanted, every
+#: one's bytes by path. ``each_page`` makes them one after another; a build may share them out
+#: between processes (``build/page_split.py``).
+PageMaker = Callable[[Callable[[Entry], bytes], Sequence[tuple[str, Entry]]], Mapping[str, bytes]]
 
 _RENDERERS: dict[Format, Callable[[FeedContext], bytes]] = {
     Format.ATOM: lambda ctx: feed_bytes(ctx, Format.ATOM),
@@ -71,6 +76,7 @@ def render_documents(
     settings: Settings,
     done: Mapping[str, bytes] | None = None,
     archives: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
+    make_pages: PageMaker | None = None,
 ) -> Rendering:
     """Every document (``render_site``), each channel's cut to its budget (``fit``).
 
@@ -78,9 +84,11 @@ def render_documents(
     ``feed_signature`` and ``page_signature``); they are taken as they are, and their channels need
     only the first few entries, for the index page. ``archives`` (channel stem → its archives,
     newest first, as (label, stem)) is what the feeds link and the pages list; the archive
-    documents themselves are ``render.archive``'s.
+    documents themselves are ``render.archive``'s. ``make_pages`` makes the entries' pages
+    (``each_page`` unless given).
     """
     done = done or {}
+    make_pages = make_pages or each_page
     pending = [
         channel
         for channel in site.channels
@@ -117,13 +125,20 @@ def render_documents(
         documents[path] = opml_bytes(site, contexts, fmt)
     documents[INDEX] = index_bytes(contexts)
     documents.update(icon_documents(settings))
-    entry_page = EntryPages(contexts[0])
+    wanted = []
     for path in site.pages.values():
         if path in done:
             documents[path] = done[path]
         elif path in site.page_entries:  # else the output folder in place keeps it
-            documents[path] = entry_page(site.page_entries[path])
+            wanted.append((path, site.page_entries[path]))
+    made = make_pages(EntryPages(contexts[0]), wanted)
+    documents.update((path, made[path]) for path, _ in wanted)  # in site order, however made
     return Rendering(documents, {path: dropped for path, dropped in trimmed.items() if dropped})
+
+
+def each_page(page: Callable[[Entry], bytes], wanted: Sequence[tuple[str, Entry]]) -> dict[str, bytes]:
+    """The pages ``wanted``, made one after another."""
+    return {path: page(entry) for path, entry in wanted}
 
 
 def fit(render: Callable[[FeedContext], bytes], ctx: FeedContext, path: str) -> tuple[bytes, int]:
