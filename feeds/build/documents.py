@@ -14,7 +14,7 @@ from dataclasses import field
 from feeds.build.archives import Archives
 from feeds.build.archives import Placed
 from feeds.build.cache import FileRecord
-from feeds.build.page_split import pages_on_two_cpus
+from feeds.build.page_split import PageSplit
 from feeds.build.read import reread
 from feeds.config import Settings
 from feeds.errors import FeedsError
@@ -123,7 +123,11 @@ def render_plan(
     needed.extend(archives.pending(chains))
     read(needed)
     site = materialize(plan, articles, settings, counts, pages)
-    rendering = render_documents(site, settings, done, listing, pages_on_two_cpus)
+    split = PageSplit()
+    try:
+        rendering = render_documents(site, settings, done, listing, split.start)
+    finally:
+        split.cancel()  # a child left making pages when the render failed
     dropped.update(rendering.trimmed)
     cache = {
         path: (sign, rendering.documents.get(path, b""), dropped.get(path, 0))

@@ -43,10 +43,13 @@ from feeds.source.summary import ITEM
 from feeds.source.summary import SOURCE
 
 Documents = dict[str, bytes]
-#: Makes entries' pages: given the page maker and the (path, entry) of each page wanted, every
-#: one's bytes by path. ``each_page`` makes them one after another; a build may share them out
-#: between processes (``build/page_split.py``).
-PageMaker = Callable[[Callable[[Entry], bytes], Sequence[tuple[str, Entry]]], Mapping[str, bytes]]
+#: Makes entries' pages: given the page maker and the (path, entry) of each page wanted, before the
+#: feeds are made, what gives every page's bytes by path once they are. ``each_page`` makes them
+#: one after another then; a build may have another process make them meanwhile
+#: (``build/page_split.py``).
+PageMaker = Callable[
+    [Callable[[Entry], bytes], Sequence[tuple[str, Entry]]], Callable[[], Mapping[str, bytes]]
+]
 
 _RENDERERS: dict[Format, Callable[[FeedContext], bytes]] = {
     Format.ATOM: lambda ctx: feed_bytes(ctx, Format.ATOM),
@@ -88,7 +91,6 @@ def render_documents(
     (``each_page`` unless given).
     """
     done = done or {}
-    make_pages = make_pages or each_page
     pending = [
         channel
         for channel in site.channels
@@ -98,15 +100,22 @@ def render_documents(
     # Content HTML is rendered once per entry (not once per channel it is in: an article with a
     # thousand topics is in a thousand channels), and only for entries that reach a feed to render.
     contents: dict[str, str] = {}
-    for channel in pending:
-        for entry in channel.entries:
-            if entry.id not in contents:
-                contents[entry.id] = entry_html(entry)
     listed = archives or {}
     contexts = [
         FeedContext(settings, channel, contents, __version__, archives=listed.get(channel.stem, ()))
         for channel in site.channels
     ]
+    # The entries' pages first: a maker may make them elsewhere while the feeds are made here.
+    wanted = [
+        (path, site.page_entries[path])
+        for path in site.pages.values()
+        if path not in done and path in site.page_entries  # else the output folder in place keeps it
+    ]
+    pages = (make_pages or each_page)(EntryPages(contexts[0]), wanted)
+    for channel in pending:
+        for entry in channel.entries:
+            if entry.id not in contents:
+                contents[entry.id] = entry_html(entry)
     documents: Documents = {}
     trimmed: dict[str, int] = {}
     for ctx in contexts:
@@ -125,20 +134,20 @@ def render_documents(
         documents[path] = opml_bytes(site, contexts, fmt)
     documents[INDEX] = index_bytes(contexts)
     documents.update(icon_documents(settings))
-    wanted = []
+    made = pages()
     for path in site.pages.values():
         if path in done:
             documents[path] = done[path]
-        elif path in site.page_entries:  # else the output folder in place keeps it
-            wanted.append((path, site.page_entries[path]))
-    made = make_pages(EntryPages(contexts[0]), wanted)
-    documents.update((path, made[path]) for path, _ in wanted)  # in site order, however made
+        elif path in made:
+            documents[path] = made[path]
     return Rendering(documents, {path: dropped for path, dropped in trimmed.items() if dropped})
 
 
-def each_page(page: Callable[[Entry], bytes], wanted: Sequence[tuple[str, Entry]]) -> dict[str, bytes]:
-    """The pages ``wanted``, made one after another."""
-    return {path: page(entry) for path, entry in wanted}
+def each_page(
+    page: Callable[[Entry], bytes], wanted: Sequence[tuple[str, Entry]]
+) -> Callable[[], dict[str, bytes]]:
+    """The pages ``wanted``, made one after another once asked for."""
+    return lambda: {path: page(entry) for path, entry in wanted}
 
 
 def fit(render: Callable[[FeedContext], bytes], ctx: FeedContext, path: str) -> tuple[bytes, int]:
