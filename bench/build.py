@@ -3,7 +3,7 @@
 Usage::
 
     python bench/build.py [--sizes 1000,10000,100000] [--workdir /tmp/feeds-bench] [--seed 1]
-                          [--repeat 1] [--steps baseline,cold,warm,edit,add,delete,restored,clone]
+                          [--repeat 1] [--steps baseline,cold,warm,edit,add,delete,restored,kept,clone]
                           [--style block,flow,mixed,wild]
 
 For each style and size N the corpus is generated once (and reused while N, the seed, the style,
@@ -18,9 +18,12 @@ RSS are its own. Steps:
   one, delete the second newest), then ``feeds build``;
 - ``restored``: the corpus copied anew into its own folder with the same bytes and modification
   times but new inodes (a checkout whose file times are set back, as ``git restore-mtime`` does),
-  and the output folder removed, then ``feeds build`` with the cache of the builds before;
-- ``clone``: the same as a fresh checkout makes it: every file with a new modification time too
-  (so the plain-text articles, dated by their file's time, get new dates).
+  and the output folder and the writer's staging folder removed (a checkout has neither), then
+  ``feeds build`` with the cache of the builds before;
+- ``kept``: the same, but with the output folder restored as docs/ci.md's recipe has a CI job
+  restore it with the cache (a copy with the same file times and new inodes);
+- ``clone``: the same as ``restored`` but as a fresh checkout makes it: every file with a new
+  modification time too (so the plain-text articles, dated by their file's time, get new dates).
 
 Each output after a change is compared byte for byte with a cold build of the same content. The
 corpus is restored afterwards, modification times included.
@@ -62,11 +65,12 @@ REPO = BENCH.parent
 CACHE_DIR = ".feeds-cache"
 #: Files the writer puts inside the output folder that are not part of the site (feeds/write.py MARKER).
 OUTPUT_BOOKKEEPING = frozenset({".feeds-output"})
-STEPS = ("baseline", "cold", "warm", "edit", "add", "delete", "restored", "clone")
-CHANGES = ("edit", "add", "delete", "restored", "clone")
+STEPS = ("baseline", "cold", "warm", "edit", "add", "delete", "restored", "kept", "clone")
+CHANGES = ("edit", "add", "delete", "restored", "kept", "clone")
 #: The issue's targets: a step's time as a fraction of the baseline's.
 TIME_TARGETS = {
-    "cold": 0.10, "warm": 0.02, "edit": 0.03, "add": 0.03, "delete": 0.03, "restored": 0.05, "clone": 0.05,
+    "cold": 0.10, "warm": 0.02, "edit": 0.03, "add": 0.03, "delete": 0.03, "restored": 0.05, "kept": 0.05,
+    "clone": 0.05,
 }  # fmt: skip
 #: The issue's target for every feeds step: peak memory as a multiple of the baseline's.
 MEMORY_TARGET = 1.5
@@ -334,14 +338,20 @@ class CorpusChanges:
         """A copy of the corpus in its place with the same file times (new inodes only)."""
         self._copy_corpus(shutil.copy2)
 
+    def kept(self) -> None:
+        """As ``restored``, with the output folder restored beside the cache, as docs/ci.md's
+        recipe restores it (``actions/cache`` unpacks it: the same file times, new inodes)."""
+        self._copy_corpus(shutil.copy2, keep_output=True)
+
     def clone(self) -> None:
         """A copy of the corpus in its place, as a fresh checkout makes it: the same bytes, every
         file with a new modification time and inode."""
         self._copy_corpus(shutil.copyfile)
 
-    def _copy_corpus(self, copy_function: Callable[[str, str], object]) -> None:
-        """Put a copy of the corpus in its place, and remove the output folder, which a checkout
-        does not have. The cache stays."""
+    def _copy_corpus(self, copy_function: Callable[[str, str], object], keep_output: bool = False) -> None:
+        """Put a copy of the corpus in its place, and remove the output folder and the writer's
+        staging folder and lock beside it, which a checkout does not have (``keep_output``: the
+        output folder is put back as a copy). The cache stays."""
         if self.original is None:
             self.original = self.corpus.with_name(self.corpus.name + ".original")
             _remove(self.original)
@@ -349,7 +359,16 @@ class CorpusChanges:
         else:  # the corpus is an earlier copy
             _remove(self.corpus)
         shutil.copytree(self.original, self.corpus, copy_function=copy_function)
-        _remove(self.bench.output)
+        output = self.bench.output
+        if keep_output:
+            restored = output.with_name(output.name + ".restored")
+            _remove(restored)
+            shutil.copytree(output, restored, copy_function=shutil.copy2, symlinks=True)
+        _remove(output)
+        for end in ("new", "lock", "old"):  # the writer's staging folder, lock and old site
+            _remove(output.with_name(f".{output.name}.{end}"))
+        if keep_output:
+            os.replace(restored, output)
 
     def restore(self) -> None:
         if self.original is not None:
