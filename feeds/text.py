@@ -14,9 +14,11 @@ from urllib.parse import urlunsplit
 
 import nh3
 
-# XML 1.0 allows only these characters (https://www.w3.org/TR/xml/#charsets); we also drop
-# C1 controls, which are legal but never meant in prose and trip feed validators.
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# XML 1.0 allows only \t \n \r, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF
+# (https://www.w3.org/TR/xml/#charsets); we also drop C1 controls, which are legal but never meant
+# in prose and trip feed validators. Written as what is refused: the class of what is allowed
+# took 10 ms to compile, at every start.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _SPACES = re.compile(r"\s+")
 _MAX_SLUG = 80

@@ -99,6 +99,17 @@ def test_no_printable_character_is_one_xml_refuses() -> None:
     assert _NOT_XML_CHAR.search(printable) is None
 
 
+def test_refused_characters_are_xml_1_0s_and_the_c1_controls() -> None:
+    def allowed(code: int) -> bool:  # https://www.w3.org/TR/xml/#charsets, less U+0080-U+009F
+        in_xml = (
+            code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+        )
+        return in_xml and not 0x7F <= code <= 0x9F
+
+    refused = [code for code in range(0x110000) if _NOT_XML_CHAR.match(chr(code))]
+    assert refused == [code for code in range(0x110000) if not allowed(code)]
+
+
 # Text near the edges: C0 and C1 controls, DEL, non-characters, and the characters around them.
 _EDGY = st.text(
     st.sampled_from("a \t\n\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0\xc2é€\ufffd\ufffe\uffff\U0001f600")

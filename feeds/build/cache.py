@@ -23,7 +23,6 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
-import importlib.metadata
 import marshal
 import os
 import sys
@@ -41,6 +40,7 @@ from typing import NamedTuple
 from feeds._version import __version__
 from feeds.build.cache_tag import mark_cache_folder
 from feeds.build.collector import paused_gc
+from feeds.build.library_versions import LIBRARY_VERSIONS
 from feeds.build.month_files import loaded_months
 from feeds.build.month_files import prune_months
 from feeds.build.month_files import stored_months
@@ -59,8 +59,6 @@ SHARDS = 32
 #: (``document_file``), and kept in the output folder between builds (``build.placed``).
 BULK_FOLDERS = (f"{ENTRIES}/", f"{ARCHIVES}/")
 _FORMAT = 12
-#: Libraries whose versions change what a build produces.
-_LIBRARIES = ("PyYAML", "yaml-rs", "markdown-it-py", "nh3", "feedgen", "lxml", "Jinja2")
 
 
 class FileRecord(NamedTuple):
@@ -145,11 +143,8 @@ def package_version(package: Path) -> str:
     it shapes output) and of the libraries that shape output."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0".encode())
-    for name in _LIBRARIES:
-        try:
-            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=none\0".encode())
+    for name, version in LIBRARY_VERSIONS.items():
+        digest.update(f"{name}={version}\0".encode())
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())

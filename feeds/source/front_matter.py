@@ -10,6 +10,7 @@ error messages are PyYAML's either way (tests/test_yaml.py checks this over all 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -85,8 +86,15 @@ _NUMBER_LIKE = re.compile(
 #: null and ~ mean the same in both.
 _WORDS_11 = frozenset("yes Yes YES no No NO on On ON off Off OFF =".split())
 _WORD = "yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|="
-#: A flow collection that both versions read alike (yaml_agree.py says which).
-_FLOW = re.compile(flow_pattern(_SAME_IN_BOTH.pattern, _NUMBER_LIKE.pattern, _WORD))
+
+
+@functools.cache
+def _flow() -> re.Pattern[str]:
+    """A flow collection that both versions read alike (yaml_agree.py says which); compiled when
+    first needed: it takes 15 ms, and a build that reads no flow collection never needs it."""
+    return re.compile(flow_pattern(_SAME_IN_BOTH.pattern, _NUMBER_LIKE.pattern, _WORD))
+
+
 #: What may follow a flow collection: the end of its line (a comment after a space), or the next
 #: entry or the end of the collection it is in.
 _AFTER_FLOW = re.compile(r" *(?:[,\]}\n]|$)| +#")
@@ -232,10 +240,11 @@ def _flows_agree(text: str, flows: list[int]) -> bool:
     first is read as entries, and a collection on it as a node.
     """
     end = -1
+    flow_at = _flow().match
     for at in sorted(flows):
         if at < end:
             continue
-        flow = _FLOW.match(text, at)
+        flow = flow_at(text, at)
         if flow is None or _AFTER_FLOW.match(text, flow.end()) is None:
             return False
         end = flow.end()
