@@ -18,18 +18,9 @@ from feeds.build import archives as archives_module
 from feeds.build.builder import SiteBuilder
 from feeds.model import Entry
 from feeds.render.archive import Fragments
+from tests.test_archives import published_site
 from tests.test_archives import settings_for
 from tests.test_archives import write_corpus
-
-
-def _site(root: Path) -> dict[str, bytes]:
-    SiteBuilder(settings_for(root)).publish()
-    public = root / "public"
-    return {
-        str(path.relative_to(public)): path.read_bytes()
-        for path in sorted(public.rglob("*"))
-        if path.is_file()
-    }
 
 
 @pytest.fixture
@@ -37,7 +28,7 @@ def one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, by
     write_corpus(tmp_path / "alone" / "content", count=60)
     with monkeypatch.context() as patch:
         patch.setattr(archive_split, "MIN_MONTHS", 10**9)
-        return _site(tmp_path / "alone")
+        return published_site(tmp_path / "alone")
 
 
 def _forks_from_the_split(monkeypatch: pytest.MonkeyPatch, die: bool = False) -> list[int]:
@@ -64,7 +55,7 @@ def test_two_processes_make_the_site_one_makes(
 ) -> None:
     forks = _forks_from_the_split(monkeypatch)
     write_corpus(tmp_path / "two" / "content", count=60)
-    site = _site(tmp_path / "two")
+    site = published_site(tmp_path / "two")
     assert len(forks) == 1
     assert sum(name.startswith("archive") or "/archive/" in name for name in site) > 20
     assert site == one_process
@@ -75,7 +66,7 @@ def test_a_child_that_dies_costs_nothing(
 ) -> None:
     forks = _forks_from_the_split(monkeypatch, die=True)
     write_corpus(tmp_path / "dying" / "content", count=60)
-    assert _site(tmp_path / "dying") == one_process
+    assert published_site(tmp_path / "dying") == one_process
     assert len(forks) == 1
 
 
@@ -83,7 +74,7 @@ def test_no_child_for_a_few_months(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     forks = _forks_from_the_split(monkeypatch)
     monkeypatch.setattr(archive_split, "MIN_MONTHS", 10**9)
     write_corpus(tmp_path / "few" / "content", count=60)
-    _site(tmp_path / "few")
+    published_site(tmp_path / "few")
     assert forks == []
 
 
@@ -101,7 +92,7 @@ def test_the_build_makes_only_its_own_months_fragments(
     monkeypatch.setattr(Fragments, "_make", counted)
     write_corpus(tmp_path / "content", count=60)
     monkeypatch.setattr(archive_split, "MIN_MONTHS", 10**9)
-    _site(tmp_path)
+    published_site(tmp_path)
     alone = sum(made.values())
     made.clear()
     shutil.rmtree(tmp_path / "public")
@@ -130,7 +121,7 @@ def test_a_child_that_dies_halfway_leaves_the_rest_to_the_build(
     monkeypatch.setattr(Fragments, "take", counted)
     _forks_from_the_split(monkeypatch)
     write_corpus(tmp_path / "halfway" / "content", count=60)
-    assert _site(tmp_path / "halfway") == one_process
+    assert published_site(tmp_path / "halfway") == one_process
     assert sent == ["piece"]
 
 
@@ -159,5 +150,5 @@ def test_no_child_without_room_for_it(tmp_path: Path, monkeypatch: pytest.Monkey
     forks = _forks_from_the_split(monkeypatch)
     monkeypatch.setattr(archive_split, "room_for_a_copy", lambda: False)
     write_corpus(tmp_path / "content", count=60)
-    _site(tmp_path)
+    published_site(tmp_path)
     assert forks == []

@@ -85,6 +85,17 @@ def settings_for(root: Path, **overrides: object) -> Settings:
     return make_settings(**values)
 
 
+def published_site(root: Path) -> dict[str, bytes]:
+    """The files a publish of ``root``'s content (``settings_for``) wrote, by path in the site."""
+    SiteBuilder(settings_for(root)).publish()
+    public = root / "public"
+    return {
+        str(path.relative_to(public)): path.read_bytes()
+        for path in sorted(public.rglob("*"))
+        if path.is_file()
+    }
+
+
 def local(url: str) -> str:
     assert url.startswith(BASE_URL), url
     return url[len(BASE_URL) :]

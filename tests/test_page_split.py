@@ -15,6 +15,7 @@ from feeds.build.builder import SiteBuilder
 from feeds.build.page_split import PageSplit
 from feeds.forked import Forked
 from feeds.render import site
+from tests.test_archives import published_site
 from tests.test_archives import settings_for
 from tests.test_archives import write_corpus
 
@@ -160,16 +161,6 @@ def test_a_render_that_fails_before_the_pages_leaves_no_child(
             os.waitpid(pid, os.WNOHANG)  # reaped
 
 
-def _site(root: Path) -> dict[str, bytes]:
-    SiteBuilder(settings_for(root)).publish()
-    public = root / "public"
-    return {
-        str(path.relative_to(public)): path.read_bytes()
-        for path in sorted(public.rglob("*"))
-        if path.is_file()
-    }
-
-
 def test_a_site_made_on_two_cpus_is_the_site_one_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
@@ -183,9 +174,9 @@ def test_a_site_made_on_two_cpus_is_the_site_one_makes(
     write_corpus(tmp_path / "one" / "content", count=60)
     with monkeypatch.context() as patch:
         patch.setattr(page_split, "Forked", counted)
-        two = _site(tmp_path / "two")
+        two = published_site(tmp_path / "two")
     assert len(children) == 1
     monkeypatch.setattr(page_split, "MIN_PAGES", 10**9)
-    one = _site(tmp_path / "one")
+    one = published_site(tmp_path / "one")
     assert sum(path.startswith("entries/") for path in two) >= 10
     assert two == one
