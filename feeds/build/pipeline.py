@@ -148,6 +148,13 @@ def _replan_after_reading(
             if old is None or old[RECORD_VERSION] != planned[source][FILE_VERSION]:
                 return None  # the cache is not the one the memo was planned with
             before[source] = old.indexed
+    # The records kept are taken as the memo planned them: each must be the one it was planned
+    # with. A build killed after it stored its records, and before its memo, leaves newer ones.
+    read = set(touched)
+    for source, old in reading.previous.files.items():
+        version = planned.get(source)
+        if source not in read and (version is None or old[RECORD_VERSION] != version[FILE_VERSION]):
+            return None
     after = {source: reading.state.files[source].indexed for source in reading.read}
     replanned = replan(memo, before, after, settings)
     if replanned is None:
