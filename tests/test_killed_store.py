@@ -13,6 +13,7 @@ import feeds.build.cache
 from feeds.build.builder import SiteBuilder
 from feeds.config import Settings
 from feeds.config import load_settings
+from feeds.model import ArchiveMode
 from tests.helpers import ARTICLE
 from tests.helpers import ROOT
 from tests.helpers import pinned_copy
@@ -30,10 +31,13 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+@pytest.fixture(params=[ArchiveMode.MONTHLY, ArchiveMode.OFF], ids=["archives", "no archives"])
+def settings(tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
     content = pinned_copy(ROOT / "content", tmp_path / "content")
-    return load_settings(ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public")
+    loaded = load_settings(
+        ROOT / "config" / "feeds.yaml", content_dir=content, output_dir=tmp_path / "public"
+    )
+    return dataclasses.replace(loaded, archives=request.param)
 
 
 def test_the_build_after_one_killed_after_its_records_is_a_cold_builds(
