@@ -140,21 +140,23 @@ def _replan_after_reading(
     touched = (*reading.read, *reading.removed)
     if memo.settings != repr(settings) or len(touched) > MAX_CHANGES:
         return None
-    before: dict[str, FileIndex | None] = {}
     planned = {version[0]: version for version in unpack_versions(memo.versions)}
-    for source in touched:
-        old = reading.previous.files.get(source)
-        if source in planned:
-            if old is None or old[RECORD_VERSION] != planned[source][FILE_VERSION]:
-                return None  # the cache is not the one the memo was planned with
-            before[source] = old.indexed
-    # The records kept are taken as the memo planned them: each must be the one it was planned
-    # with. A build killed after it stored its records, and before its memo, leaves newer ones.
-    read = set(touched)
-    for source, old in reading.previous.files.items():
+    records, read = reading.previous.files, set(touched)
+    # The cache must be the one the memo was planned with: every record the build started from is
+    # the memo's, but for files read or removed now that are new since the memo. (A build killed
+    # after it stored its records, and before its memo, leaves newer ones, matching the files.)
+    for source, old in records.items():
         version = planned.get(source)
-        if source not in read and (version is None or old[RECORD_VERSION] != version[FILE_VERSION]):
+        if version is None:
+            if source not in read:
+                return None
+        elif old[RECORD_VERSION] != version[FILE_VERSION]:
             return None
+    if any(source in planned and source not in records for source in touched):
+        return None
+    before: dict[str, FileIndex | None] = {
+        source: records[source].indexed for source in touched if source in planned
+    }
     after = {source: reading.state.files[source].indexed for source in reading.read}
     replanned = replan(memo, before, after, settings)
     if replanned is None:
