@@ -85,9 +85,12 @@ def plain_text(value: str) -> str:
 # Absolute http(s) URLs made only of characters that need no checking or normalising; anything
 # else (upper-case schemes, user info, spaces, empty queries...) takes the careful path.
 _SIMPLE_URL = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+    r"https?://[A-Za-z0-9.-]+(?::(?P<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
     r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?"
 )
+_MAX_PORT = 65535
+# The host and port of a bracketed (IPv6) authority: nothing may follow the "]" but a port.
+_BRACKETED_HOST = re.compile(r"\[[^\]]*\](?::[0-9]*)?")
 
 
 # Lower-case http(s) URLs with a path and no port, user, query or fragment are their own canonical form.
@@ -96,11 +99,19 @@ _CANONICAL_ALREADY = re.compile(r"https?://[a-z0-9.-]+/[A-Za-z0-9._~!$&'()*+,;=:
 
 def http_url(value: str) -> str | None:
     """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None."""
-    if _SIMPLE_URL.fullmatch(value):
-        return value
+    simple = _SIMPLE_URL.fullmatch(value)
+    if simple:
+        return value if simple["port"] is None or int(simple["port"]) <= _MAX_PORT else None
     value = value.strip()
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number up to 65535
+    except ValueError:  # "http://[::1/x", "https://host:99999/": urllib refuses them
+        return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host_port = parts.netloc.rpartition("@")[2]
+    if host_port.startswith("[") and not _BRACKETED_HOST.fullmatch(host_port):
         return None
     if any(c in value for c in '\x00\n\r\t <>"') or _NOT_XML_CHAR.search(value):
         return None
@@ -117,6 +128,8 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address keeps its brackets, or the URL would not parse again
+        host = f"[{host}]"
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     if parts.username:

@@ -1,0 +1,87 @@
+"""URLs that urllib refuses to take apart (a bad port, an unclosed IPv6 bracket) are not http(s)
+URLs: a field holding one is left out with a warning, and never stops the whole build."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from feeds.build.pipeline import build_site
+from feeds.config import settings_from_mapping
+from feeds.errors import ConfigError
+from feeds.source.parse import parse_article
+from feeds.text import canonical_url
+from feeds.text import http_url
+from tests.conftest import make_settings
+
+BROKEN = [
+    "http://[::1/x",  # urllib: "Invalid IPv6 URL"
+    "https://a]b/x",
+    "http://[::1]x/",  # something after the bracket that is not a port
+    "https://example.com:99999/x",  # urllib: "Port out of range 0-65535"
+    "https://example.com:65536/",
+    "https://example.com:abc/x",  # urllib: "Port could not be cast to integer value"
+    "https://example.com:-1/x",
+]
+
+
+@pytest.mark.parametrize("url", BROKEN)
+def test_a_url_urllib_cannot_take_apart_is_not_an_http_url(url: str) -> None:
+    assert http_url(url) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.com:65535/x", "http://[::1]:8080/x", "https://u:p@[2001:db8::1]/x"]
+)
+def test_ports_in_range_and_ipv6_hosts_are_kept(url: str) -> None:
+    assert http_url(url) == url
+
+
+def test_the_canonical_form_of_an_ipv6_url_keeps_its_brackets() -> None:
+    assert canonical_url("http://[::1]:8080/x#f") == "http://[::1]:8080/x"
+    assert canonical_url("https://[2001:DB8::1]:443/a") == "https://[2001:db8::1]/a"
+
+
+def _article(url: str) -> bytes:
+    return (
+        "---\n"
+        "title: Odd URLs\n"
+        "date: 2021-03-07\n"
+        f'webUrl: "{url}"\n'
+        f"provider: {{name: N, domain: '{url.split('/')[2]}'}}\n"
+        f'images: [{{url: "{url}/a.jpg", width: 10, height: 10}}]\n'
+        "related:\n"
+        f'  - {{title: Broken, webUrl: "{url}"}}\n'
+        '  - {title: Fine, webUrl: "https://example.com/fine"}\n'
+        "---\nBody.\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("url", ["http://[::1/x", "https://example.com:99999/x"])
+def test_an_article_with_such_urls_is_built_with_warnings(url: str) -> None:
+    article, warnings = parse_article(_article(url), "odd.md", 0.0)
+    assert article.url is None
+    assert article.images == ()
+    assert [item.title for item in article.related] == ["Fine"]
+    assert len(warnings) >= 2
+
+
+def test_one_such_article_does_not_stop_the_build(tmp_path: Path) -> None:
+    (tmp_path / "odd.md").write_bytes(_article("https://example.com:99999/x"))
+    (tmp_path / "fine.md").write_text("---\ntitle: Fine\ndate: 2021-03-08\n---\nx\n")
+    result = build_site(dataclasses.replace(make_settings(), content_dir=tmp_path))
+    assert b"Fine" in result.documents["all.atom"]
+    assert b"Odd URLs" in result.documents["all.atom"]
+
+
+@pytest.mark.parametrize("site", [{"base_url": "https://[::1/"}, {"base_url": "https://example.org:99999/"}])
+def test_a_config_with_such_a_url_is_a_config_error(site: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match="site.base_url"):
+        settings_from_mapping({"site": site})
+
+
+def test_a_websub_hub_with_such_a_url_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="websub.hubs"):
+        settings_from_mapping({"websub": {"hubs": ["https://[::1/"]}})
