@@ -110,6 +110,8 @@ class FrontMatterReader:
         name = re.escape(key.rsplit(".", 1)[-1])
         lines = self.front.split("\n")
         scope = self.related_scope()
+        if scope is None and self.related_number is not None:
+            name = "related"  # an item of a flow list: its own lines cannot be told, the list's can
         if scope is None:
             pattern = re.compile(rf"['\"]?{name}['\"]?[ \t]*:")
             first, last = 0, len(lines)
@@ -321,6 +323,8 @@ class FrontMatterReader:
             if match and (indent is None or len(match[1]) == indent):
                 indent = len(match[1])
                 starts.append(number)
+        if not starts:  # a flow list (``related: [{...}]``): its items' lines cannot be told
+            return []
         return list(zip(starts, [*starts[1:], end], strict=True))
 
     def related_item(self, item: Any) -> RelatedItem:
