@@ -118,6 +118,13 @@ def http_url(value: str) -> str | None:
     return urlunsplit(parts)
 
 
+def is_host_name(value: str) -> bool:
+    """Whether ``value`` is a host (with a port, maybe) and nothing more: ``example.com``, not
+    ``example.com/path`` or ``user@example.com``."""
+    url = http_url(f"https://{value}/")
+    return url is not None and "@" not in value and urlsplit(url).netloc == value
+
+
 def canonical_url(url: str) -> str:
     """The form used to compare and identify stories.
 

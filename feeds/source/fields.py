@@ -27,6 +27,7 @@ from feeds.source.limits import bounded_body
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
 from feeds.text import http_url
+from feeds.text import is_host_name
 from feeds.text import plain_text
 
 # RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
@@ -220,8 +221,8 @@ class FrontMatterReader:
             raise self.error(key, f"{key} must be a mapping with name and domain, not {_kind(value)}")
         name = self.text(f"{key}.name", value.get("name"))
         domain = self.text(f"{key}.domain", value.get("domain")).lower().strip("/") or None
-        if domain is not None and http_url(f"https://{domain}/") is None:
-            self.warn("domain", f"{key}.domain {domain!r} is not a host name; left out")
+        if domain is not None and not is_host_name(domain):
+            self.warn(key, f"{key}.domain {domain!r} is not a host name; left out")
             domain = None
         if not name:
             return Provider(name=domain, domain=domain) if domain else None

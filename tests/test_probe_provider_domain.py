@@ -1,0 +1,40 @@
+"""``provider.domain`` is a host name: one with a path, a query or user info is left out with a
+warning on the ``provider`` line, never published as the author's address."""
+
+from __future__ import annotations
+
+import pytest
+
+from feeds.source.parse import parse_article
+
+
+def _parse(domain: str, block: bool = False) -> tuple[str | None, list[tuple[int | None, str]]]:
+    provider = (
+        f"provider:\n  name: Outlet\n  domain: '{domain}'\n"
+        if block
+        else f"provider: {{name: Outlet, domain: '{domain}'}}\n"
+    )
+    text = f"---\ntitle: T\ndate: 2021-01-01\n{provider}---\nBody.\n"
+    article, warnings = parse_article(text.encode(), "p.md", 0.0)
+    assert article.provider is not None and article.provider.name == "Outlet"
+    return article.provider.domain, [(w.line, w.message) for w in warnings]
+
+
+@pytest.mark.parametrize("domain", ["example.com/path?x", "evil.example#@good.example", "user@example.com"])
+def test_a_domain_that_is_more_than_a_host_is_left_out(domain: str) -> None:
+    kept, warnings = _parse(domain)
+    assert kept is None
+    assert warnings == [(4, f"provider.domain {domain!r} is not a host name; left out")]
+
+
+def test_the_warning_names_the_provider_line_in_a_block_mapping_too() -> None:
+    kept, warnings = _parse("javascript:x", block=True)
+    assert kept is None
+    assert [line for line, _ in warnings] == [4]
+
+
+@pytest.mark.parametrize(
+    "domain", ["example.com", "news.example.co.uk", "example.com:8080", "bücher.example"]
+)
+def test_host_names_are_kept(domain: str) -> None:
+    assert _parse(domain) == (domain, [])
