@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from feeds.config_checks import MAX_ITEMS
 from feeds.config_checks import ConfigReader
 from feeds.model import EntryContent
 from feeds.text import fold
@@ -65,6 +66,7 @@ def read_channels(reader: ConfigReader, value: Any) -> tuple[ChannelSettings, ..
         key = f"channels.{name}"
         if not name.strip():
             raise reader.fail(key, "a channel needs a name")
+        reader.xml_text(key, name)
         if not options:
             raise reader.fail(key, "is empty: give it at least one of " + ", ".join(sorted(CHANNEL_KEYS)))
         options = reader.mapping(options, key)
@@ -77,6 +79,8 @@ def read_channels(reader: ConfigReader, value: Any) -> tuple[ChannelSettings, ..
         reader.known(topics, f"{key}.topics", set(TOPIC_CONDITIONS))
         names = {name: _texts(reader, topics, f"{key}.topics", name) for name in TOPIC_CONDITIONS}
         max_items = options.get("max_items")
+        if max_items is not None:
+            max_items = reader.integer(options, "max_items", 1, 1, key, MAX_ITEMS)
         channels[slug] = ChannelSettings(
             name=name,
             slug=slug,
@@ -88,7 +92,7 @@ def read_channels(reader: ConfigReader, value: Any) -> tuple[ChannelSettings, ..
             providers=tuple(dict.fromkeys(fold(p) for p in _texts(reader, options, key, "providers"))),
             words=read_words(reader, options, key, "words"),
             min_quality=reader.number(options, "min_quality", key),
-            max_items=None if max_items is None else reader.integer(options, "max_items", 1, 1, key),
+            max_items=max_items,
             entry_content=read_entry_content(reader, options, key),
             max_bytes=read_max_bytes(reader, options, key),
         )
@@ -125,7 +129,7 @@ def read_max_bytes(reader: ConfigReader, data: Mapping[str, Any], prefix: str = 
 def _optional_text(reader: ConfigReader, data: Mapping[str, Any], prefix: str, name: str) -> str | None:
     if data.get(name) is None:
         return None
-    text = reader.text(data, prefix, name, "").strip()
+    text = reader.feed_text(data, prefix, name, "").strip()
     if not text:
         raise reader.fail(f"{prefix}.{name}", "must not be empty")
     return text

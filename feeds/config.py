@@ -20,6 +20,7 @@ from feeds.channel_config import read_channels
 from feeds.channel_config import read_entry_content
 from feeds.channel_config import read_max_bytes
 from feeds.channel_config import read_words
+from feeds.config_checks import MAX_ITEMS
 from feeds.config_checks import ConfigReader
 from feeds.errors import ConfigError
 from feeds.model import DEFAULT_MAX_BYTES
@@ -200,11 +201,13 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     site_raw = reader.mapping(data.get("site", {}), "site")
     reader.known(site_raw, "site", {f.name for f in dataclasses.fields(SiteSettings)})
     site = SiteSettings(
-        title=reader.text(site_raw, "site", "title", SiteSettings.title),
-        description=reader.text(site_raw, "site", "description", SiteSettings.description),
+        title=reader.feed_text(site_raw, "site", "title", SiteSettings.title, required=True),
+        description=reader.feed_text(
+            site_raw, "site", "description", SiteSettings.description, required=True
+        ),
         base_url=reader.base_url(site_raw.get("base_url", SiteSettings.base_url)),
-        language=reader.text(site_raw, "site", "language", SiteSettings.language),
-        author=reader.text(site_raw, "site", "author", ""),
+        language=reader.language(site_raw, "site", "language", SiteSettings.language),
+        author=reader.feed_text(site_raw, "site", "author", ""),
         icon=reader.optional_url(site_raw, "site", "icon"),
         favicon=reader.optional_url(site_raw, "site", "favicon"),
         logo=reader.optional_url(site_raw, "site", "logo"),
@@ -253,7 +256,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
         output_dir=_under(base, reader.text(data, "", "output", "public")),
         timezone=timezone,
         formats=reader.formats(data.get("formats", [f.value for f in defaults.formats])),
-        max_items=reader.integer(data, "max_items", defaults.max_items, minimum=1),
+        max_items=reader.integer(data, "max_items", defaults.max_items, minimum=1, maximum=MAX_ITEMS),
         max_file_mb=_positive(reader, data, "max_file_mb", defaults.max_file_mb),
         min_quality=reader.number(data, "min_quality"),
         related=reader.choice(data, "related", RelatedMode, defaults.related),
@@ -283,12 +286,13 @@ def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
     result = {}
     for name, options in data.items():
         key = f"topics.{name}"
+        reader.xml_text(key, str(name))  # a keyword topic's name is published
         options = reader.mapping(options if options is not None else {}, key)
         reader.known(options, key, allowed)
         values: dict[str, Any] = {}
         for option in ("rename", "title", "description"):
             if options.get(option) is not None:
-                text = reader.text(options, key, option, "").strip()
+                text = reader.feed_text(options, key, option, "").strip()
                 if not text:
                     raise reader.fail(f"{key}.{option}", "must not be empty")
                 values[option] = text

@@ -4,6 +4,7 @@ is a ``ConfigError`` naming the file and the dotted key."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
@@ -14,8 +15,14 @@ from urllib.parse import urlsplit
 from feeds.errors import ConfigError
 from feeds.model import Format
 from feeds.text import http_url
+from feeds.text import xml_safe
 
 _Choice = TypeVar("_Choice", bound=Enum)
+#: Most entries per feed a config may ask for (``max_items``): far more than a reader takes, and
+#: a bound the planner can count to.
+MAX_ITEMS = 1_000_000
+#: RFC 4287's atomLanguageTag (the form of a BCP 47 tag): ``en``, ``de-CH-1996``.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
 class ConfigReader:
@@ -44,6 +51,31 @@ class ConfigReader:
             value = str(value)
         if not isinstance(value, str):
             raise self.fail(dotted(prefix, name), "must be text")
+        return value
+
+    def feed_text(
+        self, data: Mapping[str, Any], prefix: str, name: str, default: str, *, required: bool = False
+    ) -> str:
+        """Text that every feed carries (a title, a language...): a character XML cannot carry
+        is an error, and so is empty text when ``required``."""
+        value = self.text(data, prefix, name, default)
+        self.xml_text(dotted(prefix, name), value)
+        if required and not value.strip():
+            raise self.fail(dotted(prefix, name), "must not be empty")
+        return value
+
+    def xml_text(self, key: str, value: str) -> None:
+        """Fails for text with a character that XML cannot carry (a control character...)."""
+        refused = next((c for c in value if not xml_safe(c)), None)
+        if refused is not None:
+            message = f"has the character U+{ord(refused):04X}, which feeds cannot carry; remove it"
+            raise self.fail(key, message)
+
+    def language(self, data: Mapping[str, Any], prefix: str, name: str, default: str) -> str:
+        """A language tag as RFC 4287 and RSS want one (BCP 47's form): ``en``, ``pt-BR``."""
+        value = self.text(data, prefix, name, default)
+        if not _LANGUAGE_TAG.fullmatch(value):
+            raise self.fail(dotted(prefix, name), f"{value[:40]!r} is not a language tag, e.g. en or pt-BR")
         return value
 
     def optional_url(self, data: Mapping[str, Any], prefix: str, name: str) -> str | None:
