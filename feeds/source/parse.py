@@ -24,7 +24,14 @@ from feeds.text import xml_safe_utf8
 # A short outlet name after a dash or bar ends many scraped titles: "… – TechCrunch".
 _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")
 _MAX_PROVIDER_WORDS = 5
-_OPENING = re.compile(r"---[ \t]*\n")
+_OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")  # a file of only "---" opens front matter too
+#: Byte order marks of the text encodings with NUL bytes in them, the longer first.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 # RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
 _FIRST_YEAR, _LAST_YEAR = 1900, 9999
 
@@ -78,6 +85,9 @@ def parse_article(
 
 def _decode(data: bytes, source: str) -> str:
     if b"\x00" in data[:8192]:
+        for bom, encoding in _WIDE_BOMS:  # a text file saved as UTF-16 (Windows' "Unicode") or UTF-32
+            if data.startswith(bom):
+                raise ContentError(source, None, f"{encoding} text, not UTF-8; save the file as UTF-8")
         raise ContentError(source, None, "binary file (contains NUL bytes), not a text article")
     try:
         text = data.decode("utf-8-sig")

@@ -1,0 +1,52 @@
+"""Files that are barely articles: one that is only ``---`` opens front matter it never closes
+(it is not a plain-text article titled "---"), and a UTF-16 or UTF-32 file is named as such."""
+
+from __future__ import annotations
+
+import pytest
+
+from feeds.errors import ContentError
+from feeds.model import BodyFormat
+from feeds.source.parse import parse_article
+
+
+def _error(data: bytes) -> ContentError:
+    with pytest.raises(ContentError) as info:
+        parse_article(data, "odd.md", 0.0)
+    return info.value
+
+
+@pytest.mark.parametrize("data", [b"---", b"--- ", b"---\t", b"\xef\xbb\xbf---", b"---\r"])
+def test_a_file_of_only_the_opening_line_is_front_matter_never_closed(data: bytes) -> None:
+    error = _error(data)
+    assert (error.line, error.message) == (
+        1,
+        "front matter opened with '---' is never closed by a second '---' line",
+    )
+
+
+@pytest.mark.parametrize("first", ["---- Breaking ----", "---title"])
+def test_a_title_that_starts_with_dashes_is_still_plain_text(first: str) -> None:
+    article, _ = parse_article(f"{first}\n\nBody.\n".encode(), "plain.txt", 0.0)
+    assert (article.title, article.body_format) == (first, BodyFormat.TEXT)
+
+
+TEXT = "---\ntitle: Wide\n---\nBody.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (TEXT.encode("utf-16"), "UTF-16"),  # with the byte order mark of the machine's order
+        (("\ufeff" + TEXT).encode("utf-16-be"), "UTF-16"),
+        (("\ufeff" + TEXT).encode("utf-16-le"), "UTF-16"),
+        (TEXT.encode("utf-32"), "UTF-32"),
+        (("\ufeff" + TEXT).encode("utf-32-be"), "UTF-32"),
+    ],
+)
+def test_a_utf16_or_utf32_file_is_named_as_such(data: bytes, name: str) -> None:
+    assert _error(data).message == f"{name} text, not UTF-8; save the file as UTF-8"
+
+
+def test_other_bytes_with_nul_are_still_binary() -> None:
+    assert _error(b"\x89PNG\r\n\x1a\n\x00\x00").message.startswith("binary file")
