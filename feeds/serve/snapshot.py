@@ -171,7 +171,8 @@ def make_snapshot(
 
     def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
         max_age = ages.get(path, settings.serve.max_age)  # the config may have changed it
-        modified = content_dates[path].replace(microsecond=0)  # as HTTP dates, and ``old.modified``
+        # Never after the answer's Date (RFC 9110 §8.8.2.1), as a future-dated entry's date would be.
+        modified = min(content_dates[path], now).replace(microsecond=0)  # as HTTP dates, and ``old``
         link = (
             "" if view or request_path(path) not in feeds else websub_link(hubs, document_url(settings, path))
         )
