@@ -148,8 +148,14 @@ def canonical_url(url: str) -> str:
 
 
 def path_id(source: str) -> str:
-    """Stable id for something without a URL: a name-based UUID of its content path."""
-    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, source)}"
+    """Stable id for something without a URL: a name-based UUID (UUID-5) of its content path.
+
+    Made as ``uuid.uuid5`` makes it, from the path's UTF-8 bytes, except that a file name that is
+    not UTF-8 (whose bytes Python keeps as lone surrogates) does not raise: ``uuid5`` encodes
+    strictly."""
+    name = source.encode("utf-8", "surrogatepass")
+    digest = hashlib.sha1(_ID_NAMESPACE.bytes + name, usedforsecurity=False).digest()
+    return f"urn:uuid:{uuid.UUID(bytes=digest[:16], version=5)}"
 
 
 def slugify(name: str, kind: str = "topic") -> str:
