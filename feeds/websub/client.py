@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from feeds._version import __version__
+from feeds.text import http_url
 
 #: Seconds a whole request may take, connection to last byte read.
 TIMEOUT = 10.0
@@ -58,7 +59,10 @@ def request(
     With ``allow_private=False`` the connection is refused when every address of the host is
     loopback, private, link-local or otherwise not global (see ``public_address``).
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as e:
+        raise RequestError(f"{url}: {e}") from e
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise RequestError(f"{url}: not an http(s) URL")
@@ -115,13 +119,18 @@ def url_refusal(url: str, allow_private: bool) -> str | None:
     """
     if len(url) > MAX_URL:
         return f"is longer than {MAX_URL} characters"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1/": urllib cannot take it apart
+        return "must be an absolute http(s) URL"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "must be an absolute http(s) URL"
     try:
         parts.port  # noqa: B018 - raises for a port out of range
     except ValueError:
         return "has an invalid port"
+    if http_url(url) is None:  # spaces, control characters, "http://[::1]x/"...
+        return "must be an absolute http(s) URL"
     host = parts.hostname
     if allow_private:
         return None
