@@ -21,6 +21,13 @@ def check_cache_folder(folder: Path, settings: Settings) -> None:
     empty or marked by an earlier build, so that a cache file never replaces a file of the same
     name (``summary``, ``memo``) in a folder of the user's. Raises ConfigError otherwise.
     """
+    output = settings.output_dir.resolve()
+    if folder.resolve().is_relative_to(output):  # it would be published with the site
+        raise ConfigError(
+            folder, None,
+            f"is the output folder {output} or inside it, where everything is published (drafts"
+            " included, in the cache); give the build cache a folder outside it",
+        )  # fmt: skip
     if settings.cache_dir is not None and not is_cache_folder(folder):
         # Named by the folder: it may come from the config's `cache` or from `--cache`.
         raise ConfigError(

@@ -147,12 +147,14 @@ def target(output: Path) -> Path:
     """The folder a build replaces: ``output``, or where it leads when it is a symbolic link (a
     link swapped for a folder would break whatever relies on the link)."""
     output = output.absolute()
-    if not output.is_symlink():
-        return output
-    real = Path(os.path.realpath(output))
-    if real.is_symlink():  # the links go round in a circle
-        raise OutputError(f"{output}: is a symbolic link that leads nowhere; make it lead to a folder")
-    return real
+    if output.is_symlink():
+        real = Path(os.path.realpath(output))
+        if real.is_symlink():  # the links go round in a circle
+            raise OutputError(f"{output}: is a symbolic link that leads nowhere; make it lead to a folder")
+        output = real
+    if not output.name:  # "/": no folder beside it for the new site, the lock or the cache
+        raise OutputError(f"{output}: is the root of the file system; give the site a folder of its own")
+    return output
 
 
 def output_listing(output: Path) -> dict[str, tuple[int, int]]:
