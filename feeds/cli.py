@@ -307,7 +307,7 @@ def topics(settings: Settings, explain: Path | None) -> None:
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
     help="Configuration file. Default: config/feeds.yaml when it exists.",
 )  # fmt: skip
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="IP address (or localhost).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -338,14 +338,16 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
     """
     from feeds.serve.app import CONFIG_VARIABLE
     from feeds.serve.server import given
+    from feeds.serve.server import listen_address
     from feeds.serve.server import serve as run_server
 
-    if config_path is not None and not config_path.is_file():
-        raise _ConfigProblem(f"{config_path}: no such config file")
     try:
-        settings = load_settings(config_path)
-    except ConfigError as e:
-        raise _ConfigProblem(str(e)) from e
+        host = listen_address(host, port)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--host'") from e
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host} port {port}: {e.strerror or e}") from e
+    settings = _settings(config_path, None)
     if not settings.content_dir.is_dir():
         where = settings.config_path or "<defaults>"
         raise _ConfigProblem(f"{where}: content: {settings.content_dir} is not a folder")
@@ -353,7 +355,8 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
         # The server's worker processes import feeds.wsgi, which reads the config from here.
         os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
     access_log = options.pop("access_log")  # the rest are limits, each None unless given
-    click.echo(f"Serving {settings.content_dir} at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    where = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving {settings.content_dir} at http://{where}:{port}/ (Ctrl-C to stop)", err=True)
     run_server("feeds.wsgi:app", host, port, workers, access_log, given(settings.serve, **options))
 
 

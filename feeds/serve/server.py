@@ -13,9 +13,11 @@ HTTP/1.1 (feed readers and browsers do; HTTP/2 reaches it through a proxy in fro
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import logging
 import os
 import resource
+import socket
 from typing import Any
 
 from feeds.config import ServeSettings
@@ -52,6 +54,24 @@ def serve(target: str, host: str, port: int, workers: int, access_log: bool, lim
         # feeds may hold one each while they run or wait, so they get threads of their own.
         blocking_threads=2 * (os.cpu_count() or 1) + 1 + limits.filter_workers + limits.filter_queue,
     ).serve()
+
+
+def listen_address(host: str, port: int) -> str:
+    """The address to give Granian for ``--host``: an IP address as it is, ``localhost`` as
+    127.0.0.1 (Granian takes addresses only, and raised "invalid IP address syntax").
+
+    Raises ValueError, saying why, for anything else, and OSError when nothing can listen on the
+    port (another server holds it: Granian raised a RuntimeError with a Rust backtrace).
+    """
+    address = "127.0.0.1" if host == "localhost" else host
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else socket.AF_INET
+    except ValueError:
+        raise ValueError(f"{host!r} is not an IP address, e.g. 127.0.0.1, ::1 or 0.0.0.0") from None
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as a server that restarts
+        probe.bind((address, port))
+    return address
 
 
 def given(limits: ServeSettings, **options: Any) -> ServeSettings:
