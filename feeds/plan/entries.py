@@ -106,7 +106,6 @@ def build_entry(ref: EntryRef, article: Article, settings: Settings, pages: Mapp
     item_number, topics = ref[REF_STUB][ITEM], ref[REF_TOPICS]
     page = None if article.url else pages.get(article.source)
     if item_number == 0:
-        related = () if settings.related is RelatedMode.OFF else article.related[:MAX_RELATED_LINKS]
         return Entry(
             id=article_id(article),
             title=article.title,
@@ -122,7 +121,7 @@ def build_entry(ref: EntryRef, article: Article, settings: Settings, pages: Mapp
             category=article.category,
             image=_best_image(article.images),
             quality=article.quality,
-            related=tuple(Link(r.url, r.title, r.provider.name if r.provider else None) for r in related),
+            related=_related_links(article, settings),
         )
     item = article.related[item_number - 1]
     via = None
@@ -145,6 +144,27 @@ def build_entry(ref: EntryRef, article: Article, settings: Settings, pages: Mapp
         via=via,
         quality=item.quality,
     )
+
+
+def _related_links(article: Article, settings: Settings) -> tuple[Link, ...]:
+    """An article's links to its related items ("More coverage", ``rel="related"``): each story
+    once, not the article itself, none that ``min_quality`` leaves out, at most
+    ``MAX_RELATED_LINKS``."""
+    if settings.related is RelatedMode.OFF:
+        return ()
+    floor = settings.min_quality
+    seen = {article_id(article)}
+    links: list[Link] = []
+    for item in article.related:
+        if floor is not None and item.quality is not None and item.quality < floor:
+            continue
+        key = related_id(item)
+        if key not in seen:
+            seen.add(key)
+            links.append(Link(item.url, item.title, item.provider.name if item.provider else None))
+            if len(links) == MAX_RELATED_LINKS:
+                break
+    return tuple(links)
 
 
 def _best_image(images: Sequence[Image]) -> Image | None:
