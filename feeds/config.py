@@ -175,7 +175,7 @@ def load_settings(
             raise ConfigError(path, None, f"cannot read config: {e}") from e
         try:
             raw = yaml.safe_load(text) or {}
-        except yaml.YAMLError as e:
+        except (yaml.YAMLError, ValueError) as e:  # ValueError: a number of over 4,300 digits
             mark = getattr(e, "problem_mark", None)
             where = f" (line {mark.line + 1})" if mark is not None else ""
             raise ConfigError(path, None, f"invalid YAML{where}: {e}") from e

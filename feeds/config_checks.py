@@ -130,6 +130,8 @@ class ConfigReader:
             number = float(value)
         except (TypeError, ValueError):
             raise self.fail(dotted(prefix, name), "must be a number") from None
+        except OverflowError:  # a whole number of more than 308 digits
+            number = math.inf
         if not math.isfinite(number) or (minimum is not None and number < minimum):
             at_least = f" of at least {minimum:g}" if minimum is not None else ""
             raise self.fail(dotted(prefix, name), f"must be a finite number{at_least}")

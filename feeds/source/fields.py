@@ -170,8 +170,10 @@ class FrontMatterReader:
             number = float(value)
         except (TypeError, ValueError):
             raise self.error(key, f"{key} must be a number, not {_kind(value)}") from None
+        except OverflowError:  # a whole number of more than 308 digits
+            number = math.inf
         if not math.isfinite(number):
-            raise self.error(key, f"{key} must be a finite number, not {value!r}")
+            raise self.error(key, f"{key} must be a finite number, not {str(value)[:40]!r}")
         return number
 
     def date(self, key: str, value: Any) -> datetime | None:

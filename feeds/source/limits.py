@@ -20,6 +20,8 @@ sees the text, is bounded in ``front_matter``).
 
 from __future__ import annotations
 
+import re
+
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import too_deep
 
@@ -28,6 +30,10 @@ from feeds.source.front_matter import too_deep
 MAX_FRONT_MATTER_CHARS = 500_000
 #: Topics of one article beyond this many are left out, with a warning.
 MAX_TOPICS = 20
+#: Python reads whole numbers of at most this many digits (``sys.int_info.default_max_str_digits``,
+#: since 3.11): the YAML readers raised ValueError for a longer one, and str() of one read whole.
+MAX_DIGITS = 4300
+_LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 
 #: A longer body is cut here (at a paragraph or word break); a long read is 100,000 characters.
 MAX_BODY_CHARS = 200_000
@@ -47,6 +53,13 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
             f"the front matter has {len(front):,} characters, over the limit of "
             f"{MAX_FRONT_MATTER_CHARS:,}; shorten it (fewer related items?)"
         )
+    if len(front) > MAX_DIGITS:  # shorter front matter cannot hold a longer number
+        number = _LONG_NUMBER.search(front)
+        if number is not None:
+            return front.count("\n", 0, number.start()), (
+                f"a number of {len(number[0]):,} digits, over the limit of {MAX_DIGITS:,} that"
+                " Python reads; shorten it"
+            )
     deep = too_deep(front)
     if deep is not None:
         return deep, (

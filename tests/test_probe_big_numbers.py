@@ -1,0 +1,87 @@
+"""Whole numbers too long for Python: one of over 4,300 digits (which the YAML readers and str()
+refuse since Python 3.11) or over 308 digits where a float is read (``quality``) is a per-file
+error or warning with its line, in the content and in the config, never a traceback."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from feeds.build.pipeline import build_site
+from feeds.config import load_settings
+from feeds.config import settings_from_mapping
+from feeds.errors import ConfigError
+from feeds.errors import ContentError
+from feeds.source.parse import parse_article
+from tests.conftest import make_settings
+
+BIG = "9" * 400  # over what a float holds
+HUGE = "9" * 5000  # over what Python reads as a whole number
+
+
+def _parse(field: str) -> tuple[object, list[tuple[int | None, str]]]:
+    text = f"---\ntitle: T\ndate: 2021-01-01\n{field}\n---\nBody.\n"
+    article, warnings = parse_article(text.encode(), "n.md", 0.0)
+    return article, [(w.line, w.message) for w in warnings]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [f"title: {HUGE}", f"quality: {HUGE}", f"topics: [{HUGE}]", f"category: {HUGE}", f"published: {HUGE}"],
+)
+def test_a_number_of_too_many_digits_is_an_error_with_its_line(field: str) -> None:
+    with pytest.raises(ContentError) as info:
+        _parse(field)
+    assert (info.value.line, info.value.message) == (
+        4,
+        "a number of 5,000 digits, over the limit of 4,300 that Python reads; shorten it",
+    )
+
+
+def test_a_quality_too_large_for_a_float_is_an_error() -> None:
+    with pytest.raises(ContentError, match="quality must be a finite number") as info:
+        _parse(f"quality: {BIG}")
+    assert info.value.line == 4
+
+
+def test_a_related_item_with_such_a_quality_is_left_out() -> None:
+    _, warnings = _parse(f'related: [{{title: R, webUrl: "https://example.com/r", quality: {BIG}}}]')
+    assert warnings[0][0] == 4 and "quality must be a finite number" in warnings[0][1]
+
+
+def test_long_numbers_within_the_limits_are_read() -> None:
+    _, warnings = _parse(f"topics: [{'9' * 300}]\nquality: {'9' * 300}")
+    assert warnings == []
+
+
+def test_the_rest_of_the_site_builds(tmp_path: Path) -> None:
+    (tmp_path / "huge.md").write_text(f"---\ntitle: {HUGE}\n---\n")
+    (tmp_path / "big.md").write_text(f"---\ntitle: Big\nquality: {BIG}\n---\n")
+    (tmp_path / "fine.md").write_text("---\ntitle: Fine\ndate: 2021-01-01\n---\nx\n")
+    result = build_site(dataclasses.replace(make_settings(), content_dir=tmp_path))
+    assert sorted(Path(e.path).name for e in result.errors) == ["big.md", "huge.md"]
+    assert b"Fine" in result.documents["all.atom"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"min_quality": int(BIG)}, "min_quality"),
+        ({"max_file_mb": int(BIG)}, "max_file_mb"),
+        ({"serve": {"header_timeout": int(BIG)}}, "serve.header_timeout"),
+        ({"channels": {"X": {"min_quality": int(BIG)}}}, "channels.X.min_quality"),
+    ],
+)
+def test_config_numbers_too_large_for_a_float(raw: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping(raw)
+    assert info.value.key == key
+
+
+def test_a_config_with_too_many_digits_is_invalid_yaml(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text(f"max_items: {HUGE}\n")
+    with pytest.raises(ConfigError, match="invalid YAML"):
+        load_settings(config)
