@@ -20,6 +20,11 @@ from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
+from feeds.source.dates import FIRST_YEAR
+from feeds.source.dates import LAST_YEAR
+from feeds.source.dates import carried
+from feeds.source.dates import from_timestamp
+from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import yaml_error
 from feeds.source.limits import MAX_TOPICS
@@ -30,8 +35,6 @@ from feeds.text import http_url
 from feeds.text import is_host_name
 from feeds.text import plain_text
 
-# RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
-_FIRST_YEAR, _LAST_YEAR = 1900, 9999
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -87,7 +90,7 @@ class FrontMatterReader:
         article = Article(
             source=self.source,
             title=title,
-            published=published or from_timestamp(mtime),
+            published=published or self.file_date(mtime),
             dated_from_file=published is None,
             excerpt=self.text("excerpt", get("excerpt")),
             url=self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl")),
@@ -103,6 +106,13 @@ class FrontMatterReader:
             body_format=BodyFormat.MARKDOWN if markdown else BodyFormat.TEXT,
         )
         return article, self.problems
+
+    def file_date(self, mtime: float) -> datetime:
+        """The date of an article without one: its file's time (``from_timestamp``)."""
+        try:
+            return from_timestamp(mtime, self.tz)
+        except ValueError as e:
+            raise ContentError(self.source, None, str(e)) from None
 
     # Errors: the line is that of the key, found in the front matter text.
 
@@ -185,7 +195,7 @@ class FrontMatterReader:
         elif isinstance(value, date):
             parsed = datetime(value.year, value.month, value.day)
         elif isinstance(value, str):
-            parsed = _parse_iso_date(value)
+            parsed = parse_iso_date(value)
             if parsed is None:
                 raise self.error(
                     key, f"{key}: cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
@@ -198,9 +208,9 @@ class FrontMatterReader:
             parsed = parsed.astimezone(timezone.utc)
         except (OverflowError, ValueError):
             parsed = datetime.min.replace(tzinfo=timezone.utc)  # beyond year 9999 or before year 1
-        if not _FIRST_YEAR <= parsed.year <= _LAST_YEAR:
+        if not carried(parsed, self.tz):
             raise self.error(
-                key, f"{key}: {value!s} is outside the years {_FIRST_YEAR}–{_LAST_YEAR} that feeds can carry"
+                key, f"{key}: {value!s} is outside the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
             )
         return parsed
 
@@ -357,20 +367,6 @@ def _date_key(fields: Mapping[Any, Any]) -> str:
     return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
 
 
-def _parse_iso_date(value: str) -> datetime | None:
-    value = value.strip()
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time())
-    except ValueError:
-        return None
-
-
 def _kind(value: Any) -> str:
     names = {
         dict: "a mapping",
@@ -381,10 +377,3 @@ def _kind(value: Any) -> str:
         str: "text",
     }
     return names.get(type(value), type(value).__name__)
-
-
-def from_timestamp(mtime: float) -> datetime:
-    # To the microsecond, not the second: dates SHOULD be as accurate as possible (RFC 4287
-    # §3.3 allows fractions), and files saved within one second then keep their order and
-    # distinct dates (feed validators flag two entries updated at the same instant).
-    return datetime.fromtimestamp(mtime, tz=timezone.utc)

@@ -12,8 +12,8 @@ from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Provider
+from feeds.source.dates import from_timestamp
 from feeds.source.fields import FrontMatterReader
-from feeds.source.fields import from_timestamp
 from feeds.source.limits import bounded_body
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import read_file
@@ -63,7 +63,8 @@ def file_digest(data: bytes, mtime_ns: int | None = None) -> str:
     fresh checkout) has the same digest."""
     digest = hashlib.blake2b(data, digest_size=12)
     if mtime_ns is not None:
-        digest.update(mtime_ns.to_bytes(8, "little", signed=True))
+        # As signed 64 bits, wrapped beyond them (a time past 2262 overflowed to_bytes).
+        digest.update((mtime_ns % (1 << 64)).to_bytes(8, "little"))
     return digest.hexdigest()
 
 
@@ -80,7 +81,7 @@ def parse_article(
         raise ContentError(source, 1, "empty file")
     if _OPENING.match(text):
         return FrontMatterReader(text, source, tz).article(mtime)
-    return _plain_text_article(text, source, mtime)
+    return _plain_text_article(text, source, mtime, tz)
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -104,7 +105,9 @@ def _decode(data: bytes, source: str) -> str:
     return text if xml_safe_utf8(data) else xml_safe(text)
 
 
-def _plain_text_article(text: str, source: str, mtime: float) -> tuple[Article, list[ContentError]]:
+def _plain_text_article(
+    text: str, source: str, mtime: float, tz: tzinfo
+) -> tuple[Article, list[ContentError]]:
     """First non-empty line is the title (maybe ending in the outlet's name); the rest is the body."""
     stripped = text.lstrip()
     first, _, body = stripped.partition("\n")
@@ -114,10 +117,14 @@ def _plain_text_article(text: str, source: str, mtime: float) -> tuple[Article, 
         raise ContentError(source, line, "the first line (the title) has no text")
     start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
     body, _, notes = bounded_body(body.strip(), markdown=False)
+    try:
+        published = from_timestamp(mtime, tz)
+    except ValueError as e:
+        raise ContentError(source, None, str(e)) from None
     article = Article(
         source=source,
         title=title,
-        published=from_timestamp(mtime),
+        published=published,
         provider=provider,
         body=body,
         body_format=BodyFormat.TEXT,

@@ -133,8 +133,22 @@ def _stat_each(sources: list[str], paths: list[str], kind: type[Any]) -> list[An
             st = os.stat(path)
         except OSError:
             continue  # gone while we looked
-        files.append(_new(kind, (source, st.st_size, st.st_mtime_ns, st.st_ino)))
+        mtime_ns = st.st_mtime_ns
+        if not _FIRST_NS <= mtime_ns <= _LAST_NS:
+            mtime_ns = as_int64(mtime_ns)
+        files.append(_new(kind, (source, st.st_size, mtime_ns, st.st_ino)))
     return files
+
+
+#: The times a signed 64-bit count of nanoseconds holds (1677-09-21 to 2262-04-11), as the
+#: versions' columns do; a file can be dated later (``touch -d 2300-01-01``).
+_FIRST_NS, _LAST_NS = -(1 << 63), (1 << 63) - 1
+
+
+def as_int64(number: int) -> int:
+    """``number`` wrapped into a signed 64-bit integer (itself when it fits): a file time past
+    2262 still tells versions apart, and no longer overflows the columns (``OverflowError``)."""
+    return (number + (1 << 63)) % (1 << 64) - (1 << 63)
 
 
 _as_content_file = functools.partial(_new, ContentFile)
