@@ -280,6 +280,10 @@ _TOP_KEYS = {
 }  # fmt: skip
 
 
+#: A topic's own options, which a renamed name's key cannot give (they are read under the new name).
+_OWN_OPTIONS = ("title", "description", "entry_content", "max_bytes")
+
+
 def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
     data = reader.mapping(value if value is not None else {}, "topics")
     allowed = {f.name for f in dataclasses.fields(TopicSettings)}
@@ -296,6 +300,13 @@ def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
                 if not text:
                     raise reader.fail(f"{key}.{option}", "must not be empty")
                 values[option] = text
+        renamed = values.get("rename", str(name))
+        unused = [o for o in _OWN_OPTIONS if options.get(o) is not None]
+        if renamed != str(name) and unused:  # the topic's options are read under its new name
+            message = (
+                f"has no effect, since {name} is published as {renamed!r}: give it under topics.{renamed}"
+            )
+            raise reader.fail(f"{key}.{unused[0]}", message)
         result[str(name)] = TopicSettings(
             **values,
             keywords=read_words(reader, options, key, "keywords"),

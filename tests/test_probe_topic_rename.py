@@ -1,0 +1,48 @@
+"""A topic's own options written beside ``rename`` did nothing (the topic's options are read under
+its new name), silently: an unknown key is an error "so a typo never passes silently", and so is
+an option that cannot take effect."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from feeds.build.pipeline import build_site
+from feeds.config import settings_from_mapping
+from feeds.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("options", "key"),
+    [
+        ({"rename": "Artificial", "title": "AI feed"}, "topics.AI.title"),
+        ({"rename": "Artificial", "description": "About AI"}, "topics.AI.description"),
+        ({"rename": "Artificial", "entry_content": "summary"}, "topics.AI.entry_content"),
+        ({"rename": "Artificial", "max_bytes": 0}, "topics.AI.max_bytes"),
+    ],
+)
+def test_an_option_beside_a_rename_is_a_config_error(options: dict[str, Any], key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping({"topics": {"AI": options}})
+    assert info.value.key == key
+    assert info.value.message.endswith("is published as 'Artificial': give it under topics.Artificial")
+
+
+@pytest.mark.parametrize(
+    "topics",
+    [
+        {"AI": {"rename": "Artificial", "keywords": ["model"]}, "Artificial": {"title": "AI feed"}},
+        {"AI": {"rename": "AI", "title": "AI feed"}},  # renamed to itself: the options are its own
+    ],
+)
+def test_options_under_the_published_name_apply(tmp_path: Path, topics: dict[str, Any]) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: A model\ndate: 2021-01-01\ntopics: [AI]\n---\nx\n")
+    settings = dataclasses.replace(settings_from_mapping({"topics": topics}), content_dir=tmp_path)
+    documents = build_site(settings).documents
+    feed = next(
+        body for path, body in documents.items() if path.startswith("topics/") and path.endswith(".atom")
+    )
+    assert b"<title>AI feed</title>" in feed
