@@ -72,6 +72,8 @@ class FastHandler(ReferenceHandler):
 FRONT_MATTER = FastHandler()
 
 _DIFFERENT = object()
+#: "\u" escapes of high surrogates (D800-DBFF), which yaml-rs pairs with a low one that follows.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
 #: Plain scalars that YAML 1.1 (PyYAML) and the 1.2 core schema both read as the same value.
 _SAME_IN_BOTH = re.compile(
     r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*(?:[eE][-+][0-9]+)?)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
@@ -171,8 +173,12 @@ def fast_load(text: str) -> Any:
     # Single characters first: the search for one is much faster than for a pair. A tab goes to
     # PyYAML wherever it is: YAML 1.2 lets tabs separate more than 1.1 does, at line starts and
     # after "-" and ":", and front matter seldom has one. So do NEL, LS and PS (line breaks in 1.1
-    # only) and a byte order mark (1.1 skips one at the start and refuses one elsewhere).
-    if "\t" in text or ("\\" in text and "\\/" in text) or ("<" in text and "<<" in text):
+    # only) and a byte order mark (1.1 skips one at the start and refuses one elsewhere). So does
+    # "\/" (an escape in 1.2 only) and a high surrogate's "\u" escape: yaml-rs joins a JSON-style
+    # pair ("\uD83D\uDE00") into one character, where PyYAML refuses each half.
+    if "\t" in text or ("<" in text and "<<" in text):
+        return _DIFFERENT
+    if "\\" in text and ("\\/" in text or _SURROGATE_ESCAPE.search(text) is not None):
         return _DIFFERENT
     if "\x85" in text or "\u2028" in text or "\u2029" in text or "\ufeff" in text or "\r" in text:
         return _DIFFERENT
