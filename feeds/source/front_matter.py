@@ -79,10 +79,12 @@ _SAME_IN_BOTH = re.compile(
     r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*(?:[eE][-+][0-9]+)?)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 #: Number-like plain scalars: a number in one version (or in yaml-rs, which takes 1_000, _1 and
-#: 0b101) may be text or another number in the other (017, 0o17, 1e3, -.5, 1:30).
+#: 0b101, and .inf and .nan in any case: .iNf, -.INf, .Nan) may be text or another number in the
+#: other (017, 0o17, 1e3, -.5, 1:30).
 _NUMBER_START = frozenset("+-.0123456789_")
 _NUMBER_LIKE = re.compile(
     r"[-+]?[_0-9.][_0-9a-fA-FoOxX.]*(?:[eE][-+]?[0-9_]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[-+]?\.(?:[iI][nN][fF]|[nN][aA][nN])"
 )
 #: Words that are booleans (or PyYAML's "value" tag) in YAML 1.1 and text in 1.2; true, false,
 #: null and ~ mean the same in both.
@@ -101,15 +103,15 @@ def _flow() -> re.Pattern[str]:
 #: entry or the end of the collection it is in.
 _AFTER_FLOW = re.compile(r" *(?:[,\]}\n]|$)| +#")
 #: Values (after "key:" or "- ") worth a closer look: plain scalars made only of the characters
-#: numbers are written with (up to a comment or the end of the line) that are not plainly the
-#: same number in both, the YAML 1.1 words, block scalars and flow collections (groups 2 and 3:
-#: checked by yaml_agree.py), and starts we do not reason about (tags, anchors and aliases,
-#: empty keys, complex keys, directives, reserved characters: 1.1 refuses an anchor defined twice,
-#: which 1.2 allows). Dates, URLs, words and quoted values never match; a piece of a multi-line
-#: value may, which only sends the file to PyYAML.
+#: numbers are written with, and the letters of inf and nan (up to a comment or the end of the
+#: line), that are not plainly the same number in both, the YAML 1.1 words, block scalars and flow
+#: collections (groups 2 and 3: checked by yaml_agree.py), and starts we do not reason about (tags,
+#: anchors and aliases, empty keys, complex keys, directives, reserved characters: 1.1 refuses an
+#: anchor defined twice, which 1.2 allows). Dates, URLs, words and quoted values never match; a
+#: piece of a multi-line value may, which only sends the file to PyYAML.
 _END = r"[ \t]*(?:#|\n|$)"
 _SUSPECT = (
-    rf"(?:(?!(?:{_SAME_IN_BOTH.pattern}){_END})([-+.0-9_][-+_0-9a-fA-FoOxX.:]*){_END}"
+    rf"(?:(?!(?:{_SAME_IN_BOTH.pattern}){_END})([-+.0-9_][-+_0-9a-fA-FoOxX.:iInN]*){_END}"
     rf"|(?:{_WORD}){_END}|([|>])|([\[{{])|[!?%@`<&*:])"
 )
 #: The first characters a suspect value can start with: looking for one first lets the engine
