@@ -268,6 +268,7 @@ KINDS: dict[str, Callable[[Writer], str]] = {
     "site wild": _tame(1.0, site_document),
     "random": _tame(0.4, random_document),
     "random tame": _tame(0.05, lambda w: w.mapping(0, 1)),
+    "structure": _tame(0.0, lambda w: w.mapping(0, 1)),
     "special": special_document,
     "dumped": dumped_document,
     "mutated": _tame(0.3, mutated_document),

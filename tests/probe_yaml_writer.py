@@ -66,6 +66,14 @@ ESCAPES = [
     "\\/", "\\0", "\\a", "\\b", "\\e", "\\f", "\\v", "\\r", "\\ ", "\\uD83D\\uDE00", "\\ud800", "\\uDC00",
     "\\U0000D800", "\\x9b", "\\u2028", "\\uFEFF", "\\q", "\\x4", "\\'",
 ]
+#: Texts that both versions read alike as plain scalars (in block context), whatever their style.
+PLAIN_TEXTS = [
+    "Hello, World", "Don't panic", "Über Straße", "日本語のタイトル", "Заголовок статьи", "عنوان المقال",
+    "emoji 🎉🚀", "e\u0301cole", "a]b", "x, y", "a#b", "k:v", "a - b", "it's", 'say "hi"', "50% off",
+    "x < y", "R&D", "Q&A", "https://example.com/a?b=c&d=e#frag", "2024-01-02T03:04:05Z", "2024-1-2",
+    "2024-01-02 03:04:05 +05:30", "1.5", "42", "-3", "true", "False", "null", "~", "", "v1.2.3", "C++",
+    "1st place", "3D", "2nd", "a\u00a0b", "wide\u3000space", "-x", "x -", "trailing:", "0.5", "+1",
+]
 # fmt: on
 #: Texts that read as one plain scalar (in block, and in flow context).
 _PLAIN = re.compile(
@@ -99,7 +107,9 @@ class Writer:
     def atom(self) -> str:
         """A scalar's text, as a person might mean it."""
         kind = self.r.random()
-        if kind < 0.35 or self.r.random() > self.wild:
+        if self.r.random() > self.wild:
+            return self.pick(PLAIN_TEXTS)
+        if kind < 0.35:
             return self.pick(TITLES)
         if kind < 0.5:
             return self.pick(URLS)
@@ -141,7 +151,7 @@ class Writer:
             if char in '"\\':
                 out.append("\\" + char)
             elif roll < 0.04:
-                out.append(self.pick(ESCAPES))
+                out.append(self.pick(ESCAPES if self.r.random() < self.wild else ESCAPES[:12]))
             elif roll < 0.06:
                 out.append(
                     f"\\x{ord(char):02x}"
@@ -224,7 +234,7 @@ class Writer:
         return '"' + self.double_quoted(text, "  ") + '"'
 
     def key(self) -> str:
-        text = self.pick(KEYS) if self.r.random() < 0.9 else self.pick(ODD_KEYS)
+        text = self.pick(ODD_KEYS) if self.r.random() < 0.1 * self.wild else self.pick(KEYS)
         roll = self.r.random()
         if roll < 0.85:
             return text
