@@ -21,6 +21,8 @@ import random
 import sys
 from collections.abc import Callable
 from datetime import date
+from datetime import datetime
+from datetime import timezone
 from typing import Any
 
 import frontmatter
@@ -121,6 +123,30 @@ def _date_key(value: Any) -> bool:
     return isinstance(value, list) and any(map(_date_key, value))
 
 
+def date_difference(data: bytes) -> str | None:
+    """The article's date against the date or time plain CSafeLoader makes of the same field."""
+    try:
+        fields = yaml.load(front_matter.FRONT_MATTER.split(data.decode())[0], Loader=yaml.CSafeLoader)
+    except Exception:  # noqa: BLE001 - only dates PyYAML reads are compared
+        return None
+    if not isinstance(fields, dict):
+        return None
+    key = "date" if fields.get("publishedDateTime") in (None, "") else "publishedDateTime"
+    value = fields.get(key)
+    if not isinstance(value, date):
+        return None
+    try:
+        article, _ = parse_article(data, "probe.md", 0.0)
+    except ContentError as e:
+        # Feeds carry the years 1900-9999 only (RSS): a date outside them is an error by design.
+        if not e.message.startswith(key) or "outside the years" in e.message:
+            return None
+        return f"error {e.message!r}; PyYAML {value!r}"
+    expected = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    expected = expected if expected.tzinfo else expected.replace(tzinfo=timezone.utc)
+    return None if article.published == expected else f"article {article.published}; PyYAML {value!r}"
+
+
 def _never_fast(text: str) -> Any:
     return _DIFFERENT
 
@@ -209,6 +235,11 @@ def probe(
                     lambda t: article_difference(t.encode("utf-8", "surrogatepass")),
                 ),
                 ("split", data.decode("utf-8", "surrogatepass").replace("\r", "\n"), split_difference),
+                (
+                    "date",
+                    f"---\n{safe}\n---\n",
+                    lambda t: date_difference(t.encode("utf-8", "surrogatepass")),
+                ),
             ]
             counts[kind] = counts.get(kind, 0) + 1
             counts["fast taken"] = counts.get("fast taken", 0) + (_FAST_LOAD(safe) is not _DIFFERENT)

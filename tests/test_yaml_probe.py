@@ -3,10 +3,19 @@ independent generator of front matter as people and tools write it), and a short
 
 from __future__ import annotations
 
-import pytest
+import itertools
+from datetime import datetime
+from datetime import timezone
 
+import pytest
+import yaml
+
+from feeds.errors import ContentError
+from feeds.source.dates import parse_iso_date
+from feeds.source.dates import yaml_timestamp
 from feeds.source.front_matter import _DIFFERENT
 from feeds.source.front_matter import fast_load
+from feeds.source.parse import parse_article
 from tests.probe_yaml import article_difference
 from tests.probe_yaml import load_difference
 from tests.probe_yaml import probe
@@ -76,3 +85,61 @@ def test_a_short_run_of_the_probe_finds_no_difference() -> None:
     counts = probe(40, seed=17, out=found.append)
     assert found == []
     assert counts["fast taken"] > 20  # the fast path ran, not only PyYAML
+
+
+#: YAML 1.1 timestamps that PyYAML reads as dates and times; our loader keeps them as text (so
+#: that an impossible date is a path:line error), and the date field reads them as PyYAML does.
+#: The first four were errors ("cannot read ... as a date") before.
+PYYAML_TIMESTAMPS = [
+    "2024-01-02 3:04:05",
+    "2024-01-02T3:04:05Z",
+    "2024-01-02  03:04:05.5 Z",
+    "2024-01-02T03:04:05 -8",
+    "2024-01-02",
+    "2024-01-02T03:04:05Z",
+    "2024-01-02T03:04:05.123456789+05:30",
+    "2024-01-02 03:04:05 +05:30",
+    "2024-01-02\t03:04:05",
+]
+
+
+@pytest.mark.parametrize("text", PYYAML_TIMESTAMPS)
+def test_dates_are_pyyaml_s(text: str) -> None:
+    expected = yaml.load(f"date: {text}", Loader=yaml.CSafeLoader)["date"]  # noqa: S506
+    if not isinstance(expected, datetime):
+        expected = datetime(expected.year, expected.month, expected.day)
+    if expected.tzinfo is None:
+        expected = expected.replace(tzinfo=timezone.utc)
+    for value in (text, f"'{text}'"):
+        article, _ = parse_article(f"---\ntitle: t\ndate: {value}\n---\n".encode(), "a.md", 0.0)
+        assert article.published == expected
+        assert not article.dated_from_file
+
+
+def test_an_impossible_date_is_still_an_error() -> None:
+    with pytest.raises(ContentError, match="date: cannot read '2024-02-30 03:04:05' as a date"):
+        parse_article(b"---\ntitle: t\ndate: 2024-02-30 03:04:05\n---\n", "a.md", 0.0)
+
+
+def test_every_timestamp_pyyaml_reads_is_read_as_pyyaml_reads_it() -> None:
+    """ISO 8601 is read first (faster): where Python's ISO reading takes a text, it must give the
+    time PyYAML gives."""
+    read = 0
+    for day, sep, clock, fraction, zone in itertools.product(
+        ["2024-01-02", "2024-1-2", "1999-12-31", "2024-02-30"],
+        ["T", "t", " ", "  ", "\t"],
+        ["03:04:05", "3:04:05", "23:59:59", "24:00:00", "03:04"],
+        ["", ".5", ".123456789", "."],
+        ["", "Z", "z", " Z", "+05:30", " +05:30", "-8", " -08", "+0530", "+5:30", "-23:59", "+99:00"],
+    ):
+        text = f"{day}{sep}{clock}{fraction}{zone}"
+        try:
+            stamp = yaml_timestamp(text)
+        except ValueError:  # impossible: February 30, hour 24, an offset of 99 hours
+            assert parse_iso_date(text) is None, text
+            continue
+        if stamp is not None:
+            parsed = parse_iso_date(text)
+            assert parsed == stamp and parsed is not None and parsed.utcoffset() == stamp.utcoffset(), text
+            read += 1
+    assert read > 500

@@ -23,8 +23,9 @@ from feeds.source.yaml_agree import flow_pattern
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """PyYAML's safe loader minus implicit timestamps: dates stay text and are parsed by us,
-    so that an impossible date becomes a ``path:line`` error instead of a crash."""
+    """PyYAML's safe loader minus implicit timestamps: dates stay text and are parsed by us
+    (every timestamp PyYAML reads, as PyYAML reads it: ``dates.parse_iso_date``), so that an
+    impossible date becomes a ``path:line`` error instead of a crash."""
 
 
 _Loader.yaml_implicit_resolvers = {
