@@ -277,7 +277,13 @@ KINDS: dict[str, Callable[[Writer], str]] = {
 
 def file_bytes(w: Writer, front: str) -> bytes:
     """A whole article file around ``front``: line ends, a BOM, trailing spaces, a body."""
-    text = f"---\n{front}\n---\n" + w.pick(["Body text.\n", "", "# Heading\n\nPara.", "\n\n---\nmore\n"])
+    opening, closing = (
+        w.pick(["---", "---", "---", "---  ", "----", "---\t"]),
+        w.pick(["---", "---", "--- ", "-----"]),
+    )
+    text = f"{opening}\n{front}\n{closing}\n" + w.pick(
+        ["Body.\n", "", "# Heading\n\nPara.", "\n\n---\nmore\n"]
+    )
     if w.r.random() < 0.1:
         text = "\n".join(line + w.pick([" ", "  ", "\t"]) for line in text.split("\n"))
     roll = w.r.random()

@@ -21,7 +21,7 @@ TITLES = [
     "null", "true", "yes", "No", "on", "OFF", "y", "N", "1.0", "2024", "v1.2.3", "1e10", "0x1F", "1:30",
     "--", "...", "---", "' quoted", '"dq', "back\\slash", "a\u00a0nbsp", "wide\u3000space", "nel\x85char",
     "ls\u2028char", "ps\u2029char", "c1\x9bcontrol", "A title " * 3, "Long " + "word " * 300, "%percent",
-    "&amp; entity", "=", "-dash", "?question", ":colon",
+    "&amp; entity", "=", "-dash", "?question", ":colon", "Longer " * 2000,
 ]
 URLS = [
     "https://example.com/a?b=c&d=e#frag", "http://x.org/path:with:colons", "https://example.com/#c",
@@ -59,7 +59,7 @@ KEYS = [
 ]
 ODD_KEYS = [
     *NUMBERS[:20], *WORDS[:30], "2024-01-02", "1.5", "~", "? x", "a:b", "a #b", "'q'", '"d"', "[a]",
-    "{a: 1}",
+    "{a: 1}", "k" * 100, "k" * 101, "é" * 100, "a[0]", "a,b", "a#b", "-a", "a-", "0o17", ".Nan", "1e3",
 ]
 ESCAPES = [
     "\\x41", "\\x85", "\\u00e9", "\\U0001F600", "\\N", "\\_", "\\L", "\\P", "\\t", "\\n", '\\"', "\\\\",
