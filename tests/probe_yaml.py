@@ -137,7 +137,9 @@ def date_difference(data: bytes) -> str | None:
         return None
     try:
         article, _ = parse_article(data, "probe.md", 0.0)
-    except ContentError as e:
+    except Exception as e:  # noqa: BLE001 - crashes are the article level's to report
+        if not isinstance(e, ContentError):
+            return None
         # Feeds carry the years 1900-9999 only (RSS): a date outside them is an error by design.
         if not e.message.startswith(key) or "outside the years" in e.message:
             return None
@@ -156,8 +158,8 @@ def article_outcome(data: bytes) -> tuple[Any, ...]:
         article, problems = parse_article(data, "probe.md", 1_000_000_000.0)
     except ContentError as e:
         return "error", e.line, e.message
-    except Exception as e:  # noqa: BLE001 - a crash is an outcome to compare
-        return "crash", type(e).__name__
+    except Exception as e:  # noqa: BLE001 - a crash is an outcome, and a difference of its own
+        return "crash", f"{type(e).__name__}: {e}"
     return "ok", article, [(p.line, p.message) for p in problems]
 
 
@@ -169,6 +171,8 @@ def article_difference(data: bytes) -> str | None:
         slow = article_outcome(data)
     finally:
         front_matter.fast_load = _FAST_LOAD
+    if "crash" in (fast[0], slow[0]):  # a bad article must be a ContentError, never a crash
+        return f"parse_article crashed: {fast!r}"
     return None if fast == slow else f"fast path: {fast!r}\nPyYAML only: {slow!r}"
 
 
