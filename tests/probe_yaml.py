@@ -69,8 +69,15 @@ def load_difference(text: str) -> str | None:
         return None
     kind, expected = reference(text)
     if kind != "ok":
-        return f"fast_load gave {fast!r}; PyYAML: {expected}"
-    return None if same(fast, expected) else f"fast_load gave {fast!r}; PyYAML: {expected!r}"
+        return f"fast_load gave {_shown(fast)}; PyYAML: {expected}"
+    return None if same(fast, expected) else f"fast_load gave {_shown(fast)}; PyYAML: {expected!r}"
+
+
+def _shown(value: Any) -> str:
+    try:
+        return repr(value)
+    except ValueError:  # an integer of more digits than Python converts to text
+        return f"<{type(value).__name__} with an integer too long to show>"
 
 
 def _like_pyyaml(value: Any, timestamped: Any) -> bool:

@@ -34,6 +34,9 @@ SURROGATE_PAIRS = [
 ]
 
 
+#: Integers of more digits than Python converts from text (4,300 by default): yaml-rs makes them,
+#: PyYAML cannot (an error with its line, tests/test_yaml_construct_errors.py).
+LONG_INTEGERS = [f"title: {'1' * 5000}", f"topics: [a, {'7' * 4400}]", f"quality:\n  -{'1' * 101}"]
 #: .inf and .nan in another case than YAML 1.1's three: floats to yaml-rs, text to PyYAML.
 INF_NAN_CASES = [
     "quality: .Nan",
@@ -48,14 +51,19 @@ INF_NAN_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text", SURROGATE_PAIRS + INF_NAN_CASES)
+@pytest.mark.parametrize("text", SURROGATE_PAIRS + INF_NAN_CASES + LONG_INTEGERS)
 def test_fast_load_agrees_with_pyyaml(text: str) -> None:
     assert load_difference(text) is None
 
 
 @pytest.mark.parametrize(
     "text",
-    ['title: "\\uD83D\\uDE00"', 'title: "Party \\ud83c\\udf89"', "title: .INf", "title: x\nquality: .Nan"],
+    [
+        'title: "\\uD83D\\uDE00"',
+        'title: "Party \\ud83c\\udf89"',
+        "title: .INf",
+        "title: x\nquality: .Nan",
+    ],
 )
 def test_the_article_is_the_same_with_and_without_the_fast_path(text: str) -> None:
     assert article_difference(f"---\n{text}\n---\nBody\n".encode()) is None

@@ -34,6 +34,30 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def _checked(kind: str, construct: Any) -> Any:
+    """PyYAML's constructor of ``kind``, whose failures on a value it cannot make (``!!int x``,
+    ``!!bool maybe``, ``!!timestamp 2024-02-30``, an integer of more digits than Python converts)
+    are YAML errors with the value's line, instead of the ValueError, KeyError, IndexError or
+    AttributeError they escape as (which ended the build)."""
+
+    def constructor(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, IndexError, AttributeError) as e:
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            reason = f": {str(e).split(';')[0]}" if isinstance(e, ValueError) else ""
+            problem = f"cannot read {shown!r} as {kind}{reason}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
+
+    return constructor
+
+
+_KINDS = {"int": "an integer", "float": "a number", "bool": "a boolean", "timestamp": "a date"}
+for _name, _kind in _KINDS.items():
+    _tag = f"tag:yaml.org,2002:{_name}"
+    _Loader.add_constructor(_tag, _checked(_kind, _Loader.yaml_constructors[_tag]))
+
+
 class ReferenceHandler(frontmatter.YAMLHandler):  # type: ignore[misc,name-defined]
     """python-frontmatter's YAML handler with our PyYAML loader."""
 
@@ -76,8 +100,10 @@ _DIFFERENT = object()
 #: "\u" escapes of high surrogates (D800-DBFF), which yaml-rs pairs with a low one that follows.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
 #: Plain scalars that YAML 1.1 (PyYAML) and the 1.2 core schema both read as the same value.
+#: Integers of up to 100 digits: Python refuses to convert longer ones from text past a limit
+#: (4,300 digits by default, and settable), which PyYAML meets and yaml-rs does not.
 _SAME_IN_BOTH = re.compile(
-    r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*(?:[eE][-+][0-9]+)?)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    r"[-+]?(?:0|[1-9][0-9]{0,99})(?:\.[0-9]*(?:[eE][-+][0-9]+)?)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 #: Number-like plain scalars: a number in one version (or in yaml-rs, which takes 1_000, _1 and
 #: 0b101, and .inf and .nan in any case: .iNf, -.INf, .Nan) may be text or another number in the
