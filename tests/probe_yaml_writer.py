@@ -26,7 +26,8 @@ TITLES = [
 URLS = [
     "https://example.com/a?b=c&d=e#frag", "http://x.org/path:with:colons", "https://example.com/#c",
     "https://例え.jp/パス", "https://example.com/a b", "ftp://example.com/x", "//example.com/x",
-    "https://example.com/[x]", "https://example.com/{x}", "https://example.com/a,b",
+    "https://example.com/[x]", "https://example.com/{x}", "https://example.com/a,b", "http://[x",
+    "http://x.org:99999/a", "http://x.org:8080/a", "https://[::1]:8443/",
 ]
 DATES = [
     "2024-01-02", "2024-1-2", "2024-01-02T03:04:05Z", "2024-01-02t03:04:05z", "2024-01-02T03:04:05.123456Z",
@@ -42,7 +43,7 @@ NUMBERS = [
     ".inf", "-.Inf", "+.INF", ".NaN", ".nan", "123456789012345678901234567890", "-0", "-0.0", "00", "08",
     "09", "0.0", "1__0", "1,000", "1.2.3", "0o8", "0xG", "1:60", "12:30:00", "3.14159265358979323846",
     "1e400", "1.0e+400", "-1.0e+400", "0.1e-400", "+0x1", "-0b1", "0_7", "._1", "1_", "_1", ".iNf", ".Nan",
-    "-.INf", "+.nan", "nan", "inf", "Infinity", "1.e5", "1_e_5", "0x_1", "1.5_0", "0B1", "0O7", "+.inf",
+    "-.INf", "+.nan", "nan", "inf", "Infinity", "9" * 4400, "1" + "0" * 400, "1.e5", "1_e_5", "0x_1", "1.5_0", "0B1", "0O7", "+.inf",
 ]
 WORDS = [
     "y", "Y", "n", "N", "yes", "Yes", "YES", "yEs", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF",
