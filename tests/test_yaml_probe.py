@@ -37,6 +37,16 @@ SURROGATE_PAIRS = [
 #: Integers of more digits than Python converts from text (4,300 by default): yaml-rs makes them,
 #: PyYAML cannot (an error with its line, tests/test_yaml_construct_errors.py).
 LONG_INTEGERS = [f"title: {'1' * 5000}", f"topics: [a, {'7' * 4400}]", f"quality:\n  -{'1' * 101}"]
+#: A value on the line below "- - " (a list in a list, with a space or a comment after the dash):
+#: the scan took the second "-" for a value, and its match swallowed the line the value was on.
+#: (No field of an article reads a list in a list, so articles did not differ.)
+BELOW_NESTED_DASH = [
+    "r:\n- - \n   on",
+    "r:\n- - # c\n   on",
+    "r:\n  - -  \n     017",
+    "r:\n- - \n   1e3",
+    "r:\n- - \n   |\n    x",
+]
 #: .inf and .nan in another case than YAML 1.1's three: floats to yaml-rs, text to PyYAML.
 INF_NAN_CASES = [
     "quality: .Nan",
@@ -51,7 +61,7 @@ INF_NAN_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text", SURROGATE_PAIRS + INF_NAN_CASES + LONG_INTEGERS)
+@pytest.mark.parametrize("text", SURROGATE_PAIRS + INF_NAN_CASES + LONG_INTEGERS + BELOW_NESTED_DASH)
 def test_fast_load_agrees_with_pyyaml(text: str) -> None:
     assert load_difference(text) is None
 

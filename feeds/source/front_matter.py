@@ -135,10 +135,11 @@ _AFTER_FLOW = re.compile(r" *(?:[,\]}\n]|$)| +#")
 #: collections (groups 2 and 3: checked by yaml_agree.py), and starts we do not reason about (tags,
 #: anchors and aliases, empty keys, complex keys, directives, reserved characters: 1.1 refuses an
 #: anchor defined twice, which 1.2 allows). Dates, URLs, words and quoted values never match; a
-#: piece of a multi-line value may, which only sends the file to PyYAML.
+#: piece of a multi-line value may, which only sends the file to PyYAML. A "-" alone is no value
+#: but the next level's "- ": taken as one, its match swallowed the value below a "- - " line.
 _END = r"[ \t]*(?:#|\n|$)"
 _SUSPECT = (
-    rf"(?:(?!(?:{_SAME_IN_BOTH.pattern}){_END})([-+.0-9_][-+_0-9a-fA-FoOxX.:iInN]*){_END}"
+    rf"(?:(?!(?:{_SAME_IN_BOTH.pattern}|-){_END})([-+.0-9_][-+_0-9a-fA-FoOxX.:iInN]*){_END}"
     rf"|(?:{_WORD}){_END}|([|>])|([\[{{])|[!?%@`<&*:])"
 )
 #: The first characters a suspect value can start with: looking for one first lets the engine
