@@ -269,7 +269,7 @@ def probe(
                 small = minimise(text, functools.partial(_real, check))
                 if small not in seen:
                     seen.add(small)
-                    out(f"[{level} / {kind}] {small!r}\n  {check(small)}")
+                    out(f"[{level} / {kind}] {small!r:.400}\n  {check(small)!s:.600}")
     return counts
 
 

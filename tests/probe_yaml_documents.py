@@ -257,6 +257,52 @@ def mutated_document(w: Writer) -> str:
     return mutate(w, make(w))
 
 
+def _leaf(w: Writer) -> tuple[str, list[str]]:
+    """One value that the two versions may read differently (or a safe one), as lines."""
+    roll = w.r.random()
+    odd = w.pick([*NUMBERS, *WORDS[:30], "x"])
+    if roll < 0.6:
+        return "scalar", [odd]
+    if roll < 0.75:
+        return "scalar", [
+            w.pick(["|", ">", "|-", ">+", "|2"]),
+            *[f"  {w.pick(['x', odd, ''])}" for _ in range(2)],
+        ]
+    if roll < 0.9:
+        return "scalar", [f"[a, {odd}]" if roll < 0.82 else f"{{k: {odd}}}"]
+    return "scalar", [odd, f" {w.pick(['x', odd])}"]  # over two lines
+
+
+def positioned_document(w: Writer) -> str:
+    """One odd value at the end of a random path of mappings and lists, each level written in one
+    of the ways YAML allows (compact "- - ", "- key:", the node on the next line after a space or
+    a comment), so that a value the scan does not look at shows as a difference."""
+    kind, lines = _leaf(w)
+    for _ in range(w.r.randint(1, 4)):
+        key = w.r.random() < 0.5
+        head = f"{w.pick(KEYS)}:" if key else "-"
+        compact = kind == "scalar" or (not key and kind in ("seq", "map") and w.r.random() < 0.5)
+        if compact and (kind != "scalar" or w.r.random() < 0.5):
+            lines = [
+                f"{head} {lines[0]}",
+                *(" " * (len(head) + 1 if not key else 2) + ln for ln in lines[1:]),
+            ]
+        else:
+            step = w.r.choice([1, 2, 4] if key or kind != "scalar" else [1, 2])
+            step = step if step or kind == "seq" else 1
+            lines = [head + w.r.choice(["", " ", "  ", " # c", " #"]), *(" " * step + ln for ln in lines)]
+            if w.r.random() < 0.2:
+                lines.insert(1, w.pick(["", "# c", " " * step + "# c", "  "]))
+        sibling = [f"{w.pick(KEYS)}: x"] if key else ["- y"]
+        lines = (
+            [*sibling, *lines] if w.r.random() < 0.3 else [*lines, *sibling] if w.r.random() < 0.3 else lines
+        )
+        kind = "map" if key else "seq"
+    if kind != "map":
+        lines = ["k:", *("  " + ln for ln in lines)]
+    return "\n".join(lines)
+
+
 def _tame(wild: float, make: Callable[[Writer], str]) -> Callable[[Writer], str]:
     def made(w: Writer) -> str:
         w.wild = wild
@@ -271,6 +317,7 @@ KINDS: dict[str, Callable[[Writer], str]] = {
     "random": _tame(0.4, random_document),
     "random tame": _tame(0.05, lambda w: w.mapping(0, 1)),
     "structure": _tame(0.0, lambda w: w.mapping(0, 1)),
+    "positioned": positioned_document,
     "special": special_document,
     "dumped": dumped_document,
     "mutated": _tame(0.3, mutated_document),

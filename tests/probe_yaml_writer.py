@@ -253,26 +253,44 @@ class Writer:
             return sep + self.scalar(indent, None)
         if roll < 0.65:
             return " " + self.flow()
+        trail = self.r.choice(["", "", "", " ", "  ", " # c", "#c"]) + "\n"
         if roll < 0.8:
-            return "\n" + self.block_sequence(indent + self.r.choice([0, 2, 2, 4]), depth + 1)
+            return trail + self.block_sequence(indent + self.r.choice([0, 2, 2, 4]), depth + 1)
         if roll < 0.95:
-            return "\n" + self.mapping(indent + self.r.choice([1, 2, 2, 4]), depth + 1)
+            return trail + self.mapping(indent + self.r.choice([1, 2, 2, 4]), depth + 1)
         return self.r.choice([" ", "", " # nothing", " ~", " null", " ''", " []", " {}"])
+
+    def below(self) -> str:
+        """The end of a "-" line whose node starts on the next line."""
+        return self.r.choice(["", " ", "  ", " # c", "\n", " #"]) + "\n"
 
     def block_sequence(self, indent: int, depth: int) -> str:
         lines = []
         for _ in range(self.r.randint(1, 4)):
             roll = self.r.random()
             pad = " " * indent
-            if roll < 0.55:
+            if roll < 0.45:
                 lines.append(f"{pad}- {self.scalar(indent + 2)}")
-            elif roll < 0.8 and depth < 4:  # "- key: v" compact mappings
+            elif roll < 0.55:  # the scalar on a line of its own
+                lines.append(
+                    f"{pad}-{self.below()}{pad}{' ' * self.r.randint(1, 3)}{self.scalar(indent + 2)}"
+                )
+            elif roll < 0.8 and depth < 4:  # "- key: v" compact mappings, or below the dash
                 inner = self.mapping(indent + 2, depth + 1)
-                lines.append(f"{pad}- {inner[indent + 2 :]}")
+                lines.append(
+                    f"{pad}- {inner[indent + 2 :]}"
+                    if self.r.random() < 0.7
+                    else f"{pad}-{self.below()}{inner}"
+                )
             elif roll < 0.9:
                 lines.append(f"{pad}- {self.flow()}")
             elif depth < 4:
-                lines.append(f"{pad}- " + self.block_sequence(indent + 2, depth + 1)[indent + 2 :])
+                inner = self.block_sequence(indent + 2, depth + 1)
+                lines.append(
+                    f"{pad}- {inner[indent + 2 :]}"
+                    if self.r.random() < 0.6
+                    else f"{pad}-{self.below()}{inner}"
+                )
             else:
                 lines.append(pad + self.r.choice(["-", "- ", "- # c"]))
         return "\n".join(lines)
