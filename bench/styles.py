@@ -167,29 +167,36 @@ class _Wild:
         lines: list[str] = []
         if self.comments and self.chance(0.5):
             lines += ["# Front matter, written by hand", ""]
-        body, value = self.mapping(fields, "", top=True)
+        body, value, _ = self.mapping(fields, "", top=True)
         return "\n".join(lines + body) + "\n", value, self.crlf
 
     # Collections: each returns (lines, what they load as).
 
     def mapping(
         self, fields: dict[str, Any], indent: str, top: bool = False
-    ) -> tuple[list[str], dict[str, Any]]:
+    ) -> tuple[list[str], dict[str, Any], bool]:
+        """The lines, what they load as, and whether the last line ends a block scalar that keeps
+        its line breaks (``|+``: a blank line after it, even one a caller adds, is part of it)."""
         items = list(fields.items())
         if self.chance(0.3 if top else 0.15):
             self.rng.shuffle(items)
         lines: list[str] = []
         value: dict[str, Any] = {}
         keep_last = False  # the last entry ended in a block scalar that keeps its line breaks
+        scalar_last = False  # ... and that scalar was its value (not in a collection below it)
         for number, (key, item) in enumerate(items):
-            if number and not keep_last:
-                if self.blank_lines and self.chance(0.3 if top else 0.05):
+            # The draws as the corpus has always made them (not after a scalar of this mapping
+            # that keeps its breaks), so that the same seed gives the same files; no line at all
+            # after one that keeps its breaks, which would read it with one more.
+            if number and not scalar_last:
+                if self.blank_lines and self.chance(0.3 if top else 0.05) and not keep_last:
                     lines.append("")
-                if self.comments and self.chance(0.15 if top else 0.04):
+                if self.comments and self.chance(0.15 if top else 0.04) and not keep_last:
                     lines.append(f"{indent}# {key}")
             entry, value[key], keep_last = self.entry(key, item, indent)
+            scalar_last = keep_last and not (isinstance(item, (dict, list)) and item)
             lines += entry
-        return lines, value
+        return lines, value, keep_last
 
     def entry(self, key: str, item: Any, indent: str) -> tuple[list[str], Any, bool]:
         name = self.key(key)
@@ -198,10 +205,10 @@ class _Wild:
             choice = self.rng.random()
             if choice < 0.5:  # block
                 if isinstance(item, dict):
-                    lines, value = self.mapping(item, inner)
+                    lines, value, keeps = self.mapping(item, inner)
                 else:
-                    lines, value = self.sequence(item, indent if self.indentless else inner, key)
-                return [f"{indent}{name}:", *lines], value, False
+                    lines, value, keeps = self.sequence(item, indent if self.indentless else inner, key)
+                return [f"{indent}{name}:", *lines], value, keeps
             text, value = self.flow(item, key, indent, multiline=choice > 0.8)
             first, *rest = text.split("\n")
             return [f"{indent}{name}: {first}{self.comment(0.05)}", *rest], value, False
@@ -212,17 +219,20 @@ class _Wild:
         end = self.comment(0.06) if not rest else ""
         return [f"{indent}{name}: {first}{end}", *rest], value, False
 
-    def sequence(self, items: list[Any], indent: str, key: str) -> tuple[list[str], list[Any]]:
+    def sequence(self, items: list[Any], indent: str, key: str) -> tuple[list[str], list[Any], bool]:
+        """Like ``mapping``: the lines, what they load as, whether the last line ends a ``|+``."""
         lines: list[str] = []
         values = []
+        keeps = False
         pad = " " * self.rng.choice((1, 1, 1, self.width - 1 or 1))
         for number, item in enumerate(items):
-            if number and self.comments and self.chance(0.05):
+            if number and self.comments and self.chance(0.05) and not keeps:
                 lines.append(f"{indent}# item {number + 1}")
+            keeps = False
             if isinstance(item, dict):
                 choice = self.rng.random()
                 if choice < 0.7:
-                    inner, value = self.mapping(item, indent + " " + pad)
+                    inner, value, keeps = self.mapping(item, indent + " " + pad)
                     first = inner[0][len(indent) + 1 + len(pad) :]
                     lines += [f"{indent}-{pad}{first}", *inner[1:]]
                 else:
@@ -233,7 +243,7 @@ class _Wild:
                 text, value = self.scalar(item, key, indent + " " + pad, flow=False, single_line=True)
                 lines.append(f"{indent}-{pad}{text}{self.comment(0.03)}")
             values.append(value)
-        return lines, values
+        return lines, values, keeps
 
     def flow(self, item: Any, key: str, indent: str, multiline: bool) -> tuple[str, Any]:
         """A flow collection; ``multiline`` puts each entry on a line of its own."""
