@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from feeds.config import Settings
 from feeds.model import Topic
+from feeds.source.scan import file_path
 from feeds.text import slugify
 
 
@@ -30,9 +32,11 @@ class TopicIndex:
                 topic = self._new(final, slug)
                 self.by_slug[slug] = topic
             elif topic.name != final:
+                # Named by its path, as every other warning names its file.
+                path = file_path(self.settings.content_dir, source())
                 self.warnings.append(
-                    f"{source()}: topic {final!r} has the same slug {slug!r} as {topic.name!r}; "
-                    f"merged into {topic.name!r}"
+                    f"{path}: topic {final!r} has the same slug {slug!r} as {topic.name!r}"
+                    f"{_same_letters(final, topic.name)}; merged into {topic.name!r}"
                 )
             self.by_name[name] = topic
         return topic
@@ -47,3 +51,11 @@ class TopicIndex:
                 options.description if options and options.description else f"Latest articles about {name}"
             ),
         )
+
+
+def _same_letters(name: str, other: str) -> str:
+    """A note for two names that look alike but are written with other code points (``é`` as one
+    character or as ``e`` and an accent), which the warning would otherwise show as equal."""
+    if unicodedata.normalize("NFC", name) == unicodedata.normalize("NFC", other):
+        return " (the same letters, in another Unicode form)"
+    return ""

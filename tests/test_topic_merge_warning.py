@@ -1,0 +1,39 @@
+"""The warning for two topic names with one slug names the file by its path, as every other
+warning does, and says when the names differ only in how Unicode writes the same letters."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from pathlib import Path
+
+from feeds.build.pipeline import build_site
+from tests.conftest import make_settings
+
+
+def _article(folder: Path, name: str, topic: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"---\ntitle: {name}\ndate: 2021-01-01\ntopics: [{topic}]\n---\nBody.\n")
+
+
+def _merge_warnings(content: Path) -> list[str]:
+    settings = dataclasses.replace(make_settings(), content_dir=content)
+    return [w for w in build_site(settings).warnings if "merged into" in w]
+
+
+def test_names_the_file_by_its_path(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    _article(content / "a", "first.md", "Open Source")
+    _article(content / "b", "second.md", "open-source")
+    [warning] = _merge_warnings(content)
+    assert warning.startswith(f"{content / 'b' / 'second.md'}: topic 'open-source' has the same slug")
+    assert "Unicode" not in warning
+
+
+def test_says_when_only_the_unicode_form_differs(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    _article(content, "first.md", unicodedata.normalize("NFC", "Café"))
+    _article(content, "second.md", unicodedata.normalize("NFD", "Café"))
+    [warning] = _merge_warnings(content)
+    assert warning.startswith(f"{content / 'second.md'}: ")
+    assert "(the same letters, in another Unicode form)" in warning
