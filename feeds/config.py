@@ -313,6 +313,15 @@ def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
             entry_content=read_entry_content(reader, options, key),
             max_bytes=read_max_bytes(reader, options, key),
         )
+    for name, topic in result.items():
+        # A rename applies once: A → B → C would publish A as B, which nothing says.
+        onward = result.get(topic.rename) if topic.rename else None
+        if onward is not None and onward.rename and onward.rename != topic.rename:
+            raise reader.fail(
+                f"topics.{name}.rename",
+                f"{topic.rename!r} is renamed itself (to {onward.rename!r}); rename {name} to"
+                f" {onward.rename!r} directly",
+            )
     return result
 
 
