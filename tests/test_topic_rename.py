@@ -1,6 +1,7 @@
-"""A topic's own options written beside ``rename`` did nothing (the topic's options are read under
-its new name), silently: an unknown key is an error "so a typo never passes silently", and so is
-an option that cannot take effect."""
+"""Topic renames in the config. A topic's own options written beside ``rename`` did nothing (the
+topic's options are read under its new name), silently: an unknown key is an error "so a typo never
+passes silently", and so is an option that cannot take effect. A rename applies once, so a rename
+to a name that is renamed itself is an error too."""
 
 from __future__ import annotations
 
@@ -46,3 +47,22 @@ def test_options_under_the_published_name_apply(tmp_path: Path, topics: dict[str
         body for path, body in documents.items() if path.startswith("topics/") and path.endswith(".atom")
     )
     assert b"<title>AI feed</title>" in feed
+
+
+def test_a_chain_of_renames_is_a_config_error() -> None:
+    topics = {"ML": {"rename": "AI"}, "AI": {"rename": "Artificial intelligence"}}
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping({"topics": topics})
+    assert info.value.key == "topics.ML.rename"
+    assert "'AI' is renamed itself (to 'Artificial intelligence')" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "topics",
+    [
+        {"ML": {"rename": "AI"}, "ai": {"rename": "AI"}, "AI": {"title": "All of AI"}},  # two into one
+        {"ML": {"rename": "AI"}, "AI": {"rename": "AI"}},  # the second renamed to itself
+    ],
+)
+def test_renames_into_one_name_are_no_chain(topics: dict[str, Any]) -> None:
+    assert settings_from_mapping({"topics": topics}).topics["ML"].rename == "AI"
