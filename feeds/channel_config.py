@@ -129,10 +129,7 @@ def read_max_bytes(reader: ConfigReader, data: Mapping[str, Any], prefix: str = 
 def _optional_text(reader: ConfigReader, data: Mapping[str, Any], prefix: str, name: str) -> str | None:
     if data.get(name) is None:
         return None
-    text = reader.feed_text(data, prefix, name, "").strip()
-    if not text:
-        raise reader.fail(f"{prefix}.{name}", "must not be empty")
-    return text
+    return reader.feed_text(data, prefix, name, "", required=True).strip()
 
 
 def _texts(reader: ConfigReader, data: Mapping[str, Any], prefix: str, name: str) -> tuple[str, ...]:

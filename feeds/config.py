@@ -296,10 +296,7 @@ def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
         values: dict[str, Any] = {}
         for option in ("rename", "title", "description"):
             if options.get(option) is not None:
-                text = reader.feed_text(options, key, option, "").strip()
-                if not text:
-                    raise reader.fail(f"{key}.{option}", "must not be empty")
-                values[option] = text
+                values[option] = reader.feed_text(options, key, option, "", required=True).strip()
         renamed = values.get("rename", str(name))
         unused = [o for o in _OWN_OPTIONS if options.get(o) is not None]
         if renamed != str(name) and unused:  # the topic's options are read under its new name
