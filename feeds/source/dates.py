@@ -9,6 +9,8 @@ from datetime import tzinfo
 
 import yaml
 
+from feeds.errors import ContentError
+
 # RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
 FIRST_YEAR, LAST_YEAR = 1900, 9999
 
@@ -53,10 +55,10 @@ def yaml_timestamp(text: str) -> date | None:
     return _CONSTRUCTOR.construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP, text))
 
 
-def from_timestamp(mtime: float, tz: tzinfo = timezone.utc) -> datetime:
-    """The date of an article dated by its file's modification time ``mtime``.
+def from_timestamp(mtime: float, tz: tzinfo, source: str) -> datetime:
+    """The date of the article in ``source``, dated by its file's modification time ``mtime``.
 
-    Raises ValueError, saying why, for a time outside the years feeds can carry (a file system
+    Raises ContentError, saying why, for a time outside the years feeds can carry (a file system
     may hold any: ``touch -d 1850-01-01``, or year 14645 on tmpfs), as for a date written.
     """
     try:
@@ -68,9 +70,11 @@ def from_timestamp(mtime: float, tz: tzinfo = timezone.utc) -> datetime:
         when = None
     if when is None or not carried(when, tz):
         shown = f"{when:%Y-%m-%d}" if when is not None else f"{mtime:.0f} s from 1970"
-        raise ValueError(
+        raise ContentError(
+            source,
+            None,
             f"the file's modification time ({shown}) is outside the years {FIRST_YEAR}–{LAST_YEAR} "
-            "that feeds can carry; give the article a date, or the file another time"
+            "that feeds can carry; give the article a date, or the file another time",
         )
     return when
 

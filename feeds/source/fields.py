@@ -90,7 +90,7 @@ class FrontMatterReader:
         article = Article(
             source=self.source,
             title=title,
-            published=published or self.file_date(mtime),
+            published=published or from_timestamp(mtime, self.tz, self.source),
             dated_from_file=published is None,
             excerpt=self.text("excerpt", get("excerpt")),
             url=self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl")),
@@ -106,13 +106,6 @@ class FrontMatterReader:
             body_format=BodyFormat.MARKDOWN if markdown else BodyFormat.TEXT,
         )
         return article, self.problems
-
-    def file_date(self, mtime: float) -> datetime:
-        """The date of an article without one: its file's time (``from_timestamp``)."""
-        try:
-            return from_timestamp(mtime, self.tz)
-        except ValueError as e:
-            raise ContentError(self.source, None, str(e)) from None
 
     # Errors: the line is that of the key, found in the front matter text.
 

@@ -16,6 +16,7 @@ from feeds.source.dates import from_timestamp
 from feeds.source.fields import FrontMatterReader
 from feeds.source.limits import bounded_body
 from feeds.source.scan import ContentRoot
+from feeds.source.scan import as_int64
 from feeds.source.scan import read_file
 from feeds.text import plain_text
 from feeds.text import xml_safe
@@ -63,8 +64,8 @@ def file_digest(data: bytes, mtime_ns: int | None = None) -> str:
     fresh checkout) has the same digest."""
     digest = hashlib.blake2b(data, digest_size=12)
     if mtime_ns is not None:
-        # As signed 64 bits, wrapped beyond them (a time past 2262 overflowed to_bytes).
-        digest.update((mtime_ns % (1 << 64)).to_bytes(8, "little"))
+        # Wrapped into 64 bits as the scan wraps it (a time past 2262 overflowed to_bytes).
+        digest.update(as_int64(mtime_ns).to_bytes(8, "little", signed=True))
     return digest.hexdigest()
 
 
@@ -117,14 +118,10 @@ def _plain_text_article(
         raise ContentError(source, line, "the first line (the title) has no text")
     start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
     body, _, notes = bounded_body(body.strip(), markdown=False)
-    try:
-        published = from_timestamp(mtime, tz)
-    except ValueError as e:
-        raise ContentError(source, None, str(e)) from None
     article = Article(
         source=source,
         title=title,
-        published=published,
+        published=from_timestamp(mtime, tz, source),
         provider=provider,
         body=body,
         body_format=BodyFormat.TEXT,
