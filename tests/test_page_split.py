@@ -4,6 +4,7 @@ process makes, and all of them when the child cannot be made, dies, or the build
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -132,9 +133,16 @@ def test_a_child_that_dies_halfway_sends_what_it_sent(
 def test_a_build_that_fails_leaves_no_child(forks: list[int]) -> None:
     parent = os.getpid()
 
+    held: list[bool] = []
+
     def fails_in_the_build(entry: Any) -> bytes:
         if os.getpid() == parent:
             raise RuntimeError("the build fails")
+        if not held:
+            # The child holds its first page, so the build surely has pages of its own to fail on
+            # (a child that ran ahead claimed all 40 once, and the build made none); cancel kills it.
+            held.append(True)
+            time.sleep(10)
         return _page(entry)
 
     made, split = _split(fails_in_the_build)
