@@ -3,6 +3,7 @@
 Usage::
 
     python bench/perfile.py [--files 2000] [--style block,flow,mixed,wild] [--workdir /tmp/feeds-perfile]
+    python bench/perfile.py --rapidyaml   # also rapidyaml against yaml-rs (pip install rapidyaml)
 
 For each style, generates a corpus of ``--files`` articles (reused while bench/corpus.py and
 bench/styles.py stay the same), then prints the CPU time (``time.process_time``, best of five
@@ -11,6 +12,11 @@ path where it can, else PyYAML) and PyYAML alone; splitting, YAML and the field-
 into an ``Article``; and ``load_file``, which does all of that and digests the file. CPU time, in one
 process, varies less than a build's wall time on a shared machine; a build spreads the files over
 its read workers.
+
+``--rapidyaml`` adds a table for the C++ parser issue 17 names as an option: the share of front
+matter it parses at all, its parse alone, and its parse plus the walk of its tree into Python's
+dicts, lists and strings (what a fast path would need before resolving scalars), against yaml-rs
+on the same files.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import yaml_rs
 from corpus import generate
 from styles import STYLES
 
@@ -83,11 +90,53 @@ def measure(root: Path) -> dict[str, float]:
     }
 
 
+def measure_rapidyaml(root: Path) -> dict[str, float]:
+    import ryml  # noqa: PLC0415 - optional: only this table needs it
+
+    def parsed(front: str) -> Any:
+        try:
+            return ryml.parse_in_arena(front.encode("utf-8"))
+        except Exception:  # ryml raises its own exception classes for text it refuses
+            return None
+
+    def walk(tree: Any, node: int) -> Any:
+        kind = tree.type(node)
+        if kind & ryml.MAP:
+            mapping, child = {}, tree.first_child(node)
+            while child != ryml.NONE:
+                mapping[bytes(tree.key(child)).decode("utf-8")] = walk(tree, child)
+                child = tree.next_sibling(child)
+            return mapping
+        if kind & ryml.SEQ:
+            items, child = [], tree.first_child(node)
+            while child != ryml.NONE:
+                items.append(walk(tree, child))
+                child = tree.next_sibling(child)
+            return items
+        return bytes(tree.val(node)).decode("utf-8")
+
+    def parsed_and_walked(front: str) -> Any:
+        tree = ryml.parse_in_arena(front.encode("utf-8"))
+        return walk(tree, tree.root_id())
+
+    paths = [file_path(root, f.source) for f in scan_content(root)]
+    texts = [_decode(read_file(path)[0], path) for path in paths]
+    fronts = [FRONT_MATTER.split(text)[0] for text in texts if text.startswith("---")]
+    taken = [front for front in fronts if parsed(front) is not None]
+    return {
+        "parsed": 100 * len(taken) / len(fronts),
+        "yaml-rs": best(yaml_rs.loads, taken),
+        "ryml parse": best(parsed, taken),
+        "ryml parse+walk": best(parsed_and_walked, taken),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--style", default=",".join(STYLES))
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/feeds-perfile"))
+    parser.add_argument("--rapidyaml", action="store_true", help="also measure rapidyaml (ryml)")
     args = parser.parse_args()
     print("| style | fast path | read+decode µs | YAML µs | PyYAML alone µs | split+YAML+fields µs ", end="")
     print("| load_file µs |")
@@ -98,6 +147,15 @@ def main() -> None:
             f"| {style} | {found['fast path']:.1f}% | {found['read+decode']:.0f} | {found['YAML']:.0f} "
             f"| {found['PyYAML alone']:.0f} | {found['split+YAML+fields']:.0f} | {found['load_file']:.0f} |"
         )
+    if args.rapidyaml:
+        print("\n| style | rapidyaml parses | yaml-rs µs | ryml parse µs | ryml parse+walk µs |")
+        print("|---|--:|--:|--:|--:|")
+        for style in args.style.split(","):
+            found = measure_rapidyaml(corpus(args.workdir, args.files, style))
+            print(
+                f"| {style} | {found['parsed']:.1f}% | {found['yaml-rs']:.0f} | {found['ryml parse']:.0f} "
+                f"| {found['ryml parse+walk']:.0f} |"
+            )
 
 
 if __name__ == "__main__":
