@@ -409,8 +409,10 @@ def run_child(argv: list[str], log: Path) -> Run:
     log.parent.mkdir(parents=True, exist_ok=True)
     if hasattr(os, "sync"):
         os.sync()
+    # Without PYTHONDONTWRITEBYTECODE, which some shells set: with it, every step compiled the
+    # package's modules again (0.1-0.2 s), which an install from a wheel or a second run never does.
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"},
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     with log.open("wb") as output:
