@@ -4,16 +4,21 @@ letters and how spaces run; in scripts written without spaces, wherever the char
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from feeds.channel_config import ChannelSettings
 from feeds.config import TopicSettings
 from feeds.model import Provider
 from feeds.source.match import Matcher
+from feeds.source.match import _Word
 from feeds.source.match import match_spec
 from feeds.source.summary import MARKS
 from feeds.source.summary import STUBS
 from feeds.source.summary import TOPICS
 from feeds.source.summary import index_article
+from feeds.text import fold
 from tests.conftest import make_article
 from tests.conftest import make_settings
 
@@ -86,3 +91,32 @@ def test_marks_say_which_channels_an_entry_meets_by_provider_and_words() -> None
 
 def test_no_keywords_and_no_text_conditions_need_no_matcher() -> None:
     assert match_spec(make_settings(channels=(ChannelSettings("D", "d", topics_any=("AI",)),))) is None
+
+
+# Texts mostly ASCII (where the matcher looks for a keyword's first word before folding), with
+# the separators and letters folding treats specially.
+_TEXT = st.text(st.sampled_from([*"lawLAW ai AIcar-\n\t\x1c\x1f", "é", "ﬁ", "Ａ", "東"]), max_size=40)
+_WORDS = st.lists(
+    st.sampled_from(["law", "Law and", "ai", "car law", "fi", "東", "é", "A"]), min_size=1, max_size=4
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=_WORDS, title=_TEXT, excerpt=_TEXT, body=_TEXT, many=st.booleans())
+def test_matching_without_folding_what_cannot_hold_a_word_finds_the_same(
+    words: list[str], title: str, excerpt: str, body: str, many: bool
+) -> None:
+    """The matcher folds a text only when its lowered ASCII form holds a word's first word;
+    what it finds must be what folding every text finds (with more than 16 first words it folds
+    every text)."""
+    if many:
+        words = words + [f"filler{number}" for number in range(17)]
+    spec = ((("Topic", tuple(words)),), (("c", (), tuple(words)),))
+    matcher = Matcher(spec)
+    article = make_article(title=title, excerpt=excerpt, body=body)
+    folded = "\0".join(map(fold, (title, excerpt, body)))
+    expected = next((word for word in words if _Word.of(word).found_in(folded)), None)
+    assert matcher.keyword_hits(article) == ({} if expected is None else {"Topic": expected})
+    pair = f"{fold(title)}\0{fold(excerpt)}"
+    found = any(_Word.of(word).found_in(pair) for word in words)
+    assert matcher.marks(None, title, excerpt) == (("c",) if found else ())

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feeds.config import Settings
@@ -104,6 +105,8 @@ class Matcher:
             for slug, providers, words in channels
         ]
         self.providers = any(providers for _, providers, _ in self.channels)
+        self._keyword_starts = _starts(word for _, words in self.keywords for word in words)
+        self._channel_starts = _starts(word for _, _, words in self.channels for word in words)
         # Folded provider names by (name, domain): a site has few providers and every entry names
         # one, so folding them once saves two folds per entry (a sixth of reading's matching).
         self._names: dict[tuple[str, str | None], frozenset[str]] = {}
@@ -112,7 +115,11 @@ class Matcher:
         """Each keyword topic the article has: topic name → the first of its keywords found."""
         if not self.keywords:
             return {}
-        return self._hits("\0".join(map(fold, (article.title, article.excerpt, article.body))))
+        return self._hits("\0".join((fold(article.title), fold(article.excerpt), self._body(article.body))))
+
+    def _body(self, body: str) -> str:
+        """``fold(body)``, or "" when it cannot hold a keyword (a body is the longest text folded)."""
+        return fold(body) if _may_hold(body, self._keyword_starts) else ""
 
     def _hits(self, text: str) -> dict[str, str]:
         hits = {}
@@ -141,7 +148,7 @@ class Matcher:
             return self.marks(article.provider, article.title, article.excerpt), article.topics
         title, excerpt = fold(article.title), fold(article.excerpt)
         marks = self.marks(article.provider, article.title, article.excerpt, f"{title}\0{excerpt}")
-        hits = self._hits("\0".join((title, excerpt, fold(article.body))))
+        hits = self._hits("\0".join((title, excerpt, self._body(article.body))))
         return marks, self._with_hits(article, hits)
 
     def marks(
@@ -158,7 +165,9 @@ class Matcher:
             if providers and providers.isdisjoint(names):
                 continue
             if words:
-                text = "\0".join((fold(title), fold(summary))) if text is None else text
+                if text is None:
+                    pair = (title, summary)
+                    text = "\0".join(map(fold, pair)) if _may_hold(pair, self._channel_starts) else ""
                 if not any(word.found_in(text) for word in words):
                     continue
             marked.append(slug)
@@ -174,3 +183,28 @@ class Matcher:
                 self._names.clear()
             names = self._names[key] = frozenset((fold(provider.name), fold(provider.domain or "")))
         return names
+
+
+#: Above this many first words, looking for each costs more than folding the text.
+_MAX_STARTS = 16
+
+
+def _starts(words: Iterable[_Word]) -> tuple[str, ...] | None:
+    """The first word (up to a space) of each folded keyword or phrase, for ``_may_hold``; None
+    when there are too many to look for."""
+    starts = tuple(dict.fromkeys(word.text.split(" ", 1)[0] for word in words))
+    return starts if len(starts) <= _MAX_STARTS else None
+
+
+def _may_hold(text: str | tuple[str, ...], starts: tuple[str, ...] | None) -> bool:
+    """False only when ``text`` (or each of several texts), folded, holds none of the words whose
+    first words are ``starts``; decided without folding it where it is ASCII. Folding ASCII text
+    only lowers its letters and makes each run of spaces one space, and a word's first word has no
+    space in it, so a word found in the folded text has its first word in the lowered text too."""
+    if starts is None:
+        return True
+    texts = (text,) if isinstance(text, str) else text
+    if not all(piece.isascii() for piece in texts):
+        return True
+    lowered = [piece.casefold() for piece in texts]
+    return any(start in piece for piece in lowered for start in starts)
