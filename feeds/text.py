@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -118,6 +119,7 @@ def http_url(value: str) -> str | None:
     return urlunsplit(parts)
 
 
+@functools.lru_cache(maxsize=4096)  # a site names few providers, each in many files
 def is_host_name(value: str) -> bool:
     """Whether ``value`` is a host (with a port, maybe) and nothing more: ``example.com``, not
     ``example.com/path`` or ``user@example.com``."""

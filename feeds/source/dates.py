@@ -85,6 +85,8 @@ def carried(when: datetime, tz: tzinfo) -> bool:
     Pacific/Kiritimati, and the archives' month overflowed)."""
     if not FIRST_YEAR <= when.year <= LAST_YEAR:
         return False
+    if when.year < LAST_YEAR:  # a zone moves a time by less than a day
+        return True
     try:
         return when.astimezone(tz).year <= LAST_YEAR
     except (OverflowError, ValueError):
