@@ -38,3 +38,17 @@ def test_the_warning_names_the_provider_line_in_a_block_mapping_too() -> None:
 )
 def test_host_names_are_kept(domain: str) -> None:
     assert _parse(domain) == (domain, [])
+
+
+def test_a_provider_read_again_gives_the_same_result_and_warns_again() -> None:
+    """Providers are remembered by what is written, once read without a warning: a second file
+    naming one gets an equal provider, and one with a bad domain warns in every file."""
+    assert _parse("repeat.example") == _parse("repeat.example") == ("repeat.example", [])
+    assert _parse("bad.example/x")[1] == _parse("bad.example/x")[1] != []
+    related = "related:\n  - title: R\n    webUrl: https://r.example/1\n    provider: {name: Outlet, domain: repeat.example}\n"
+    text = (
+        f"---\ntitle: T\ndate: 2021-01-01\nprovider: {{name: Outlet, domain: repeat.example}}\n{related}---\n"
+    )
+    article, _ = parse_article(text.encode(), "p.md", 0.0)
+    assert article.related[0].provider == article.provider
+    assert article.provider is not None and article.provider.domain == "repeat.example"

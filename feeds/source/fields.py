@@ -224,6 +224,18 @@ class FrontMatterReader:
             return Provider(name=name) if name else None
         if not isinstance(value, dict):
             raise self.error(key, f"{key} must be a mapping with name and domain, not {_kind(value)}")
+        written = (value.get("name"), value.get("domain"))
+        if written in _PROVIDERS:  # a site names few providers, each in many files
+            return _PROVIDERS[written]
+        problems = len(self.problems)
+        provider = self._provider(key, value)
+        if len(self.problems) == problems and all(part.__class__ in (str, type(None)) for part in written):
+            if len(_PROVIDERS) >= 4096:  # bounded, whatever the content
+                _PROVIDERS.clear()
+            _PROVIDERS[written] = provider
+        return provider
+
+    def _provider(self, key: str, value: dict[Any, Any]) -> Provider | None:
         name = self.text(f"{key}.name", value.get("name"))
         domain = self.text(f"{key}.domain", value.get("domain")).lower().strip("/") or None
         if domain is not None and not is_host_name(domain):
@@ -353,6 +365,11 @@ class FrontMatterReader:
             images=self.images("images", item.get("images")),
             quality=self.number("quality", item.get("quality")),
         )
+
+
+#: The providers read from (name, domain) as written, when they gave no warning: a provider's
+#: reading depends on those two texts alone.
+_PROVIDERS: dict[tuple[str | None, str | None], Provider | None] = {}
 
 
 def _date_key(fields: Mapping[Any, Any]) -> str:
