@@ -165,9 +165,9 @@ class Matcher:
             if providers and providers.isdisjoint(names):
                 continue
             if words:
-                if text is None:
-                    pair = (title, summary)
-                    text = "\0".join(map(fold, pair)) if _may_hold(pair, self._channel_starts) else ""
+                if text is None:  # no word has a "\0" in it: none is found across the two
+                    may_hold = _may_hold(f"{title}\0{summary}", self._channel_starts)
+                    text = f"{fold(title)}\0{fold(summary)}" if may_hold else ""
                 if not any(word.found_in(text) for word in words):
                     continue
             marked.append(slug)
@@ -196,15 +196,15 @@ def _starts(words: Iterable[_Word]) -> tuple[str, ...] | None:
     return starts if len(starts) <= _MAX_STARTS else None
 
 
-def _may_hold(text: str | tuple[str, ...], starts: tuple[str, ...] | None) -> bool:
-    """False only when ``text`` (or each of several texts), folded, holds none of the words whose
-    first words are ``starts``; decided without folding it where it is ASCII. Folding ASCII text
-    only lowers its letters and makes each run of spaces one space, and a word's first word has no
-    space in it, so a word found in the folded text has its first word in the lowered text too."""
-    if starts is None:
+def _may_hold(text: str, starts: tuple[str, ...] | None) -> bool:
+    """False only when ``text``, folded, holds none of the words whose first words are ``starts``;
+    decided without folding it where it is ASCII. Folding ASCII text only lowers its letters and
+    makes each run of spaces one space, and a word's first word has no space in it, so a word
+    found in the folded text has its first word in the lowered text too."""
+    if starts is None or not text.isascii():
         return True
-    texts = (text,) if isinstance(text, str) else text
-    if not all(piece.isascii() for piece in texts):
-        return True
-    lowered = [piece.casefold() for piece in texts]
-    return any(start in piece for piece in lowered for start in starts)
+    lowered = text.casefold()
+    for start in starts:
+        if start in lowered:
+            return True
+    return False
