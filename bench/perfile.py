@@ -138,24 +138,30 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/feeds-perfile"))
     parser.add_argument("--rapidyaml", action="store_true", help="also measure rapidyaml (ryml)")
     args = parser.parse_args()
-    print("| style | fast path | read+decode µs | YAML µs | PyYAML alone µs | split+YAML+fields µs ", end="")
-    print("| load_file µs |")
-    print("|---|--:|--:|--:|--:|--:|--:|")
-    for style in args.style.split(","):
-        found = measure(corpus(args.workdir, args.files, style))
-        print(
-            f"| {style} | {found['fast path']:.1f}% | {found['read+decode']:.0f} | {found['YAML']:.0f} "
-            f"| {found['PyYAML alone']:.0f} | {found['split+YAML+fields']:.0f} | {found['load_file']:.0f} |"
-        )
+    print_table(args, measure, [
+        ("fast path", "fast path", "{:.1f}%"), ("read+decode µs", "read+decode", "{:.0f}"),
+        ("YAML µs", "YAML", "{:.0f}"), ("PyYAML alone µs", "PyYAML alone", "{:.0f}"),
+        ("split+YAML+fields µs", "split+YAML+fields", "{:.0f}"), ("load_file µs", "load_file", "{:.0f}"),
+    ])  # fmt: skip
     if args.rapidyaml:
-        print("\n| style | rapidyaml parses | yaml-rs µs | ryml parse µs | ryml parse+walk µs |")
-        print("|---|--:|--:|--:|--:|")
-        for style in args.style.split(","):
-            found = measure_rapidyaml(corpus(args.workdir, args.files, style))
-            print(
-                f"| {style} | {found['parsed']:.1f}% | {found['yaml-rs']:.0f} | {found['ryml parse']:.0f} "
-                f"| {found['ryml parse+walk']:.0f} |"
-            )
+        print()
+        print_table(args, measure_rapidyaml, [
+            ("rapidyaml parses", "parsed", "{:.1f}%"), ("yaml-rs µs", "yaml-rs", "{:.0f}"),
+            ("ryml parse µs", "ryml parse", "{:.0f}"), ("ryml parse+walk µs", "ryml parse+walk", "{:.0f}"),
+        ])  # fmt: skip
+
+
+def print_table(
+    args: argparse.Namespace,
+    measure_style: Callable[[Path], dict[str, float]],
+    columns: list[tuple[str, str, str]],
+) -> None:
+    """A Markdown table, a row per style: each column's heading, figure and format."""
+    print("| style | " + " | ".join(heading for heading, _, _ in columns) + " |")
+    print("|---|" + "--:|" * len(columns))
+    for style in args.style.split(","):
+        found = measure_style(corpus(args.workdir, args.files, style))
+        print(f"| {style} | " + " | ".join(form.format(found[key]) for _, key, form in columns) + " |")
 
 
 if __name__ == "__main__":
