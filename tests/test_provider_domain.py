@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from feeds.errors import ContentError
 from feeds.source.parse import parse_article
 
 
@@ -52,3 +53,10 @@ def test_a_provider_read_again_gives_the_same_result_and_warns_again() -> None:
     article, _ = parse_article(text.encode(), "p.md", 0.0)
     assert article.related[0].provider == article.provider
     assert article.provider is not None and article.provider.domain == "repeat.example"
+
+
+@pytest.mark.parametrize("name", ["[a, b]", "{x: y}"])
+def test_a_provider_name_that_is_not_text_is_an_error_of_its_own(name: str) -> None:
+    text = f"---\ntitle: T\ndate: 2021-01-01\nprovider: {{name: {name}, domain: a.example}}\n---\n"
+    with pytest.raises(ContentError, match="provider.name must be text"):
+        parse_article(text.encode(), "p.md", 0.0)

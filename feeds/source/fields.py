@@ -225,11 +225,13 @@ class FrontMatterReader:
         if not isinstance(value, dict):
             raise self.error(key, f"{key} must be a mapping with name and domain, not {_kind(value)}")
         written = (value.get("name"), value.get("domain"))
-        if written in _PROVIDERS:  # a site names few providers, each in many files
+        # Texts only: a list or a mapping written there cannot be a key, and is an error below.
+        remembered = all(part.__class__ in (str, type(None)) for part in written)
+        if remembered and written in _PROVIDERS:  # a site names few providers, each in many files
             return _PROVIDERS[written]
         problems = len(self.problems)
         provider = self._provider(key, value)
-        if len(self.problems) == problems and all(part.__class__ in (str, type(None)) for part in written):
+        if remembered and len(self.problems) == problems:
             if len(_PROVIDERS) >= 4096:  # bounded, whatever the content
                 _PROVIDERS.clear()
             _PROVIDERS[written] = provider
