@@ -3,7 +3,12 @@ warning on the ``provider`` line, never published as the author's address."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from feeds.errors import ContentError
 from feeds.source.parse import parse_article
@@ -60,3 +65,31 @@ def test_a_provider_name_that_is_not_text_is_an_error_of_its_own(name: str) -> N
     text = f"---\ntitle: T\ndate: 2021-01-01\nprovider: {{name: {name}, domain: a.example}}\n---\n"
     with pytest.raises(ContentError, match="provider.name must be text"):
         parse_article(text.encode(), "p.md", 0.0)
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["name", "domain", "x"]), inner)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(provider=_VALUES)
+def test_any_provider_value_read_twice_gives_an_article_or_an_error_each_time(provider: object) -> None:
+    """Whatever a provider is written as (in the article and a related item, in two files, so the
+    second reading may be a remembered one), reading gives the same article and warnings, or the
+    same per-file error: never another exception."""
+    written = json.dumps(provider)
+    related = f"related:\n  - title: R\n    webUrl: https://r.example/1\n    provider: {written}\n"
+    text = f"---\ntitle: T\ndate: 2021-01-01\nprovider: {written}\n{related}---\n".encode()
+    outcomes = []
+    for _ in range(2):
+        try:
+            article, warnings = parse_article(text, "p.md", 0.0)
+            outcomes.append((article, [str(w) for w in warnings]))
+        except ContentError as e:
+            outcomes.append(str(e))
+    assert outcomes[0] == outcomes[1]
