@@ -207,9 +207,16 @@ def has_word_character(text: str) -> bool:
     return any(char.isalnum() for char in text)
 
 
+#: Runs of what a slug makes one "-" of, in ASCII text (a "-" included).
+_NOT_ASCII_ALNUM = re.compile("[^A-Za-z0-9]+")
+
+
 def _finish_slug(text: str, name: str, kind: str) -> str:
-    slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
-    slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG]
+    if text.isascii():  # letters and digits are ASCII's only letters, numbers and marks
+        slug = _NOT_ASCII_ALNUM.sub("-", text).strip("-")[:_MAX_SLUG]
+    else:
+        slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
+        slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG]
     while len(slug.encode("utf-8", "surrogatepass")) > _MAX_SLUG_BYTES:
         slug = slug[:-1]  # file names are limited in bytes: 80 letters of some scripts are 320
     slug = slug.rstrip("-")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
 from datetime import datetime
 from datetime import timezone
 from urllib.parse import urlsplit
@@ -17,6 +20,7 @@ from feeds.model import Link
 from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import sanitize
 from feeds.text import _NOT_XML_CHAR
+from feeds.text import _RESERVED_SLUGS
 from feeds.text import canonical_url
 from feeds.text import http_url
 from feeds.text import plain_text
@@ -52,6 +56,26 @@ def test_slugify(name: str, slug: str) -> None:
 def test_slugify_names_the_kind_it_falls_back_to() -> None:
     assert slugify("con", "entry") == "con-entry"
     assert slugify("!!", "entry") == "entry-" + __import__("hashlib").sha1(b"!!").hexdigest()[:8]
+
+
+def _slug_by_category(name: str, kind: str) -> str:
+    """The slug as the rule for any script makes it: each character that is not a letter, number
+    or mark becomes "-", runs of "-" one, at most 80 characters; then the fallbacks."""
+    slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in name.lower())
+    slug = re.sub("-{2,}", "-", slug).strip("-")[:80].rstrip("-")
+    if not slug:
+        return f"{kind}-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    return f"{slug}-{kind}" if slug in _RESERVED_SLUGS else slug
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=120))
+@example("a--b__c  d")
+@example("-\x00\x7f0-9")
+@example("--CON--")
+def test_an_ascii_name_gets_the_slug_the_general_rule_gives(name: str) -> None:
+    """ASCII names take a shorter way to their slug; it must be the one the rule for any script
+    gives."""
+    assert slugify(name, "entry") == _slug_by_category(name, "entry")
 
 
 def test_slug_fits_a_file_name_in_any_script() -> None:
