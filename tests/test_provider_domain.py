@@ -93,3 +93,18 @@ def test_any_provider_value_read_twice_gives_an_article_or_an_error_each_time(pr
         except ContentError as e:
             outcomes.append(str(e))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize(
+    ("provider", "line"),
+    [
+        ("provider: {name: [a, b], domain: a.example}\n", 4),  # flow: the provider's line
+        ("provider:\n  domain: a.example\n  # the name\n  name: [a, b]\n", 7),  # block: the name's own
+        ("provider:\n  {name: [a, b]}\n", 4),  # a flow mapping below: the provider's line
+    ],
+)
+def test_a_provider_field_error_names_its_line(provider: str, line: int) -> None:
+    text = f"---\ntitle: T\ndate: 2021-01-01\n{provider}---\n"
+    with pytest.raises(ContentError, match="provider.name must be text") as caught:
+        parse_article(text.encode(), "p.md", 0.0)
+    assert caught.value.line == line

@@ -3,6 +3,7 @@ with the line of its key in every message."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -116,6 +117,14 @@ class FrontMatterReader:
         scope = self.related_scope()
         if scope is None and self.related_number is not None:
             name = "related"  # an item of a flow list: its own lines cannot be told, the list's can
+        elif scope is None and "." in key:  # provider.name: its line below provider's, else that one
+            parent = self.line_of(key.split(".", 1)[0])
+            below = range(parent - self.offset, len(lines)) if parent is not None else range(0)
+            nested = re.compile(rf"[ \t]+['\"]?{name}['\"]?[ \t]*:")
+            for number in itertools.takewhile(lambda n: lines[n][:1] in ("", " ", "\t", "#"), below):
+                if nested.match(lines[number]):
+                    return number + self.offset + 1
+            return parent
         if scope is None:
             pattern = re.compile(rf"['\"]?{name}['\"]?[ \t]*:")
             first, last = 0, len(lines)
