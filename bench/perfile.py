@@ -74,11 +74,16 @@ def corpus(workdir: Path, files: int, style: str) -> Path:
     return folder
 
 
-def measure(root: Path) -> dict[str, float]:
+def read_corpus(root: Path) -> tuple[list[str], list[str], list[str]]:
+    """The corpus's file paths, the texts of those with front matter, and their front matter."""
     paths = [file_path(root, f.source) for f in scan_content(root)]
     texts = [_decode(read_file(path)[0], path) for path in paths]
     with_front = [text for text in texts if text.startswith("---")]
-    fronts = [FRONT_MATTER.split(text)[0] for text in with_front]
+    return paths, with_front, [FRONT_MATTER.split(text)[0] for text in with_front]
+
+
+def measure(root: Path) -> dict[str, float]:
+    paths, with_front, fronts = read_corpus(root)
     reference = ReferenceHandler()
     return {
         "fast path": 100 * sum(fast_load(front) is not _DIFFERENT for front in fronts) / len(fronts),
@@ -119,9 +124,7 @@ def measure_rapidyaml(root: Path) -> dict[str, float]:
         tree = ryml.parse_in_arena(front.encode("utf-8"))
         return walk(tree, tree.root_id())
 
-    paths = [file_path(root, f.source) for f in scan_content(root)]
-    texts = [_decode(read_file(path)[0], path) for path in paths]
-    fronts = [FRONT_MATTER.split(text)[0] for text in texts if text.startswith("---")]
+    fronts = read_corpus(root)[2]
     taken = [front for front in fronts if parsed(front) is not None]
     return {
         "parsed": 100 * len(taken) / len(fronts),
