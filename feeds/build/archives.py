@@ -4,8 +4,8 @@ Each channel's months come from its references (``plan.archives``), each with a 
 entries. A month's documents are taken from the last build when its signature and the links around
 it are unchanged; a month whose entries changed is rendered, and split into parts when it is over
 its channel's ``max_bytes``. The cache keeps, with every archive document, the number of parts of
-its month, so that the months around a changed one know where to link without rendering it.
-"""
+its month: the months around a changed one know where to link without rendering it (while the
+channel's head and budget, ``channel_head``, are those the parts were made with)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from feeds.plan.archives import ArchiveMonth
 from feeds.plan.archives import archive_months
 from feeds.plan.archives import archive_shaping
 from feeds.plan.archives import archive_stem
+from feeds.plan.archives import channel_head
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.render.archive import ArchivePart
@@ -91,13 +92,15 @@ class Archives:
                 # (the current feed holds it).
                 alone = months[0]
                 self.months[stem] = [] if alone.entries == 1 else [_alone(alone)]
-        self.options = {planned.stem: planned.options for planned in plan.channels}
+        #: what, beside its entries, a channel's archive documents are made from: their heads, and
+        #: the budget that splits their months into parts
+        self.heads = {planned.stem: channel_head(planned) for planned in plan.channels}
         self.counts: dict[tuple[str, str], list[int] | int] = {}
         self._last: dict[tuple[str, str], dict[str, dict[bytes, bytes]] | None] = {}
         for stem, months in self.months.items():
             for month in months:
                 old = cached.get(f"{archive_stem(stem, month.label)}.html")
-                if old is not None and old[0].startswith(f"{month.signature}/"):
+                if old is not None and old[0].startswith(f"{month.signature}/{self.heads[stem]}/"):
                     self.counts[stem, month.label] = old[2]
 
     def unsplit(self) -> list[EntryRef]:
@@ -232,9 +235,9 @@ class Archives:
             for index, part in enumerate(parts):
                 newer = parts[index - 1].stem if index else ""
                 older = parts[index + 1].stem if index + 1 < len(parts) else ""
-                links = f"{stem}\0{part.part}\0{newer}\0{older}\0{self.options[stem]!r}\0"
+                links = f"{stem}\0{part.part}\0{newer}\0{older}\0"
                 digest = hashlib.blake2b(links.encode("utf-8", "surrogatepass"), digest_size=16)
-                part.signature = f"{part.month.signature}/{digest.hexdigest()}"
+                part.signature = f"{part.month.signature}/{self.heads[stem]}/{digest.hexdigest()}"
             chains[stem] = parts
         return chains
 

@@ -24,6 +24,7 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from feeds.config import Settings
+from feeds.plan.channels import PlannedChannel
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import REF_STUB
@@ -73,6 +74,14 @@ def archive_shaping(settings: Settings) -> str:
     """The settings that shape an archive's entries, part of each month's signature."""
     shaping = (settings.site, settings.formats, settings.archive_content, settings.related, settings.timezone)
     return repr(shaping)
+
+
+def channel_head(channel: PlannedChannel) -> str:
+    """A digest of what a channel's archive documents show beside their entries and links, and of
+    the budget that splits their months into parts: a month's parts are known from the last build
+    only while this stays the same (a new ``max_bytes`` or a longer title may split it otherwise)."""
+    shown = (channel.title, channel.description, channel.options, channel.topic, channel.custom)
+    return hashlib.blake2b(repr(shown).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def archive_months(
