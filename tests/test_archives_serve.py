@@ -4,9 +4,11 @@ with the long max-age for closed months only; filters leave archives alone."""
 from __future__ import annotations
 
 import gzip
+from datetime import datetime
 from pathlib import Path
 
 from flask.testing import FlaskClient
+from lxml import etree
 
 from feeds.serve.app import create_app
 from tests.helpers import BROWSERS
@@ -68,3 +70,21 @@ def test_filters_apply_to_current_feeds_only(client: FlaskClient) -> None:
     filtered = client.get("/all.atom?q=nothing-matches-this").data
     assert b"prev-archive" not in filtered  # a filtered feed is not the head of the chain
     assert b"prev-archive" in client.get("/all.atom").data
+
+
+def test_an_archive_is_last_modified_at_its_newest_entry(client: FlaskClient) -> None:
+    """Not at the site's newest entry (March's), as every archive was on a fresh start."""
+    for fmt in ("atom", "rss", "json"):
+        closed = client.get(CLOSED.replace(".atom", f".{fmt}"))
+        newest_entry = max(entry_dates(client.get(CLOSED).data))
+        assert closed.last_modified == newest_entry.replace(microsecond=0), fmt
+    assert client.get(CLOSED).last_modified < client.get(NEWEST).last_modified
+    assert client.get(CLOSED.replace(".atom", ".html")).last_modified == client.get(CLOSED).last_modified
+
+
+def entry_dates(atom: bytes) -> list[datetime]:
+    feed = etree.fromstring(atom)
+    return [
+        datetime.fromisoformat(node.text)
+        for node in feed.iterfind("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}published")
+    ]

@@ -219,6 +219,17 @@ def archive_entry_html(entry: Entry, root: str) -> str:
     return f'<article>\n<h2>{title}</h2>\n<p class="muted">{" · ".join(meta)}</p>\n{summary}</article>\n'
 
 
+def archive_page_date(page: bytes) -> datetime | None:
+    """The newest entry's date on an archive page: the first entry's ``<time>``
+    (``archive_entry_html``; its title before it is escaped, so holds no tag)."""
+    start = page.find(b"<article>\n")
+    start = page.find(b'<time datetime="', start) if start >= 0 else -1
+    if start < 0:
+        return None
+    start += len(b'<time datetime="')
+    return datetime.fromisoformat(page[start : page.find(b'"', start)].decode("ascii"))
+
+
 def _text(value: str) -> str:
     return html.escape(value, quote=False)
 

@@ -23,6 +23,7 @@ from feeds.render.context import channel_paths
 from feeds.render.context import document_path
 from feeds.render.context import document_url
 from feeds.render.context import page_path
+from feeds.render.pages import archive_page_date
 from feeds.render.site import INDEX
 from feeds.render.site import render_feed
 from feeds.render.site import render_page
@@ -163,7 +164,13 @@ def make_snapshot(
             content_dates[path] = channel.updated or EMPTY_FEED_DATE
     # Archives: a browser gets an archive feed's page; a closed month's archive changes rarely.
     archived = archive_paths(result.documents)
+    archive_dates = {
+        path[: -len(".html")]: archive_page_date(result.documents[path])
+        for path in archived
+        if path.endswith(".html")
+    }
     for path in archived:
+        content_dates[path] = archive_dates.get(path.rsplit(".", 1)[0]) or EMPTY_FEED_DATE
         if path.endswith(NEGOTIATED):
             shown_as.setdefault(f"{path.rsplit('.', 1)[0]}.html", []).append(request_path(path))
     ages = {path: settings.serve.archive_max_age for path, closed in archived.items() if closed}
