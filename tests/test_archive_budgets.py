@@ -11,6 +11,7 @@ import pytest
 
 from feeds.build.builder import SiteBuilder
 from feeds.config import TopicSettings
+from tests.test_archives import article
 from tests.test_archives import assert_chains_whole
 from tests.test_archives import cold
 from tests.test_archives import settings_for
@@ -57,3 +58,23 @@ def test_a_longer_title_splits_the_months_again(root: Path) -> None:
 
 def ai_parts(documents: dict[str, bytes]) -> list[str]:
     return [path for path in documents if path.startswith("archives/topics/ai/") and path.endswith(".atom")]
+
+
+def test_a_closed_month_stays_the_same_as_the_newest_month_gains_parts(root: Path) -> None:
+    """RFC 5005 §4: archive documents are stable. The month before links to the newest month's
+    oldest part, whose name stays as the month gains entries and parts."""
+    settings = settings_for(root, max_bytes=9000, max_items=1)
+    before = SiteBuilder(settings).build().documents
+    june = [path for path in before if path.startswith("archives/all/2021-06")]
+    for number in range(100, 112):  # twelve more stories in June, the newest month
+        text = article(number, 6, 28, ["AI"], related=2)
+        (root / "content" / f"{number:03d}.md").write_text(text, encoding="utf-8")
+    result = SiteBuilder(settings).build()
+    after = result.documents
+    assert len([p for p in after if p.startswith("archives/all/2021-06")]) > len(june)
+    # Every channel that had June already (a channel's newest month before gets a newer one now).
+    with_june = {path.rsplit("/", 1)[0] for path in before if "/2021-06" in path}
+    closed = [p for p in before if p.rsplit("/", 1)[0] in with_june and "/2021-06" not in p]
+    assert closed and all(after[path] == before[path] for path in closed)
+    assert after == cold(settings, root)
+    assert_chains_whole(result)

@@ -58,6 +58,7 @@ class _Part:
     month: ArchiveMonth
     part: int  #: 1 for the newest entries of the month
     stem: str
+    number: int  #: in its name and title: 1 for the oldest entries (``archive_stem``)
     signature: str = ""
 
 
@@ -189,7 +190,7 @@ class Archives:
             return None
         kinds = part_kinds(self.settings, month_stem)
         cut: dict[str, list[bytes]] = {kind: [] for kind in kinds}
-        for number in range(1, first[2] + 1):
+        for number in range(first[2], 0, -1):  # newest first, as the month's keys
             for kind, path in zip(kinds, self._paths(archive_stem(stem, month.label, number)), strict=True):
                 old = self.cached.get(path)
                 kept = (
@@ -229,13 +230,12 @@ class Archives:
             for month in months:
                 known = self.counts[stem, month.label]
                 number = known if isinstance(known, int) else len(known)
-                parts.extend(
-                    _Part(month, part, archive_stem(stem, month.label, part)) for part in range(1, number + 1)
-                )
+                for n in range(number, 0, -1):  # the newest part first
+                    parts.append(_Part(month, number + 1 - n, archive_stem(stem, month.label, n), n))
             for index, part in enumerate(parts):
                 newer = parts[index - 1].stem if index else ""
                 older = parts[index + 1].stem if index + 1 < len(parts) else ""
-                links = f"{stem}\0{part.part}\0{newer}\0{older}\0"
+                links = f"{part.stem}\0{part.part}\0{newer}\0{older}\0"
                 digest = hashlib.blake2b(links.encode("utf-8", "surrogatepass"), digest_size=16)
                 part.signature = f"{part.month.signature}/{self.heads[stem]}/{digest.hexdigest()}"
             chains[stem] = parts
@@ -337,7 +337,7 @@ class Archives:
             newer = parts[index - 1].stem if index else None
             older = parts[index + 1].stem if index + 1 < len(parts) else None
             first = tuple(built(part.month.refs[start : start + 1]))  # the heads show its date
-            view = ArchivePart(part.stem, part.month.label, part.part, first, older, newer)
+            view = ArchivePart(part.stem, part.month.label, part.number, first, older, newer)
             kinds = part_kinds(self.settings, part.stem)
             return part_documents(
                 ctx, view, self.fragments, {kind: [fragment(n, kind) for n in shown] for kind in kinds}
@@ -397,4 +397,4 @@ def _alone(month: ArchiveMonth) -> ArchiveMonth:
 
 
 def _label(part: _Part) -> str:
-    return part.month.label if part.part == 1 else f"{part.month.label} ({part.part})"
+    return part.month.label if part.number == 1 else f"{part.month.label} ({part.number})"

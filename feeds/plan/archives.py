@@ -64,8 +64,10 @@ class ArchiveMonth:
 
 
 def archive_stem(channel_stem: str, label: str, part: int = 1) -> str:
-    """Output path of one archive document without extension, e.g. ``archives/topics/ai/2021-02``;
-    a month split into parts has ``-2``, ``-3``... after the first (newest) part."""
+    """Output path of one archive document without extension, e.g. ``archives/topics/ai/2021-02``.
+    A month split into parts has that for its oldest part, then ``-2``, ``-3``... for newer ones:
+    its oldest part keeps its name as the month grows, so the month before, which links to it
+    (``next-archive``), does not change (RFC 5005 §4: archive documents are stable)."""
     suffix = "" if part == 1 else f"-{part}"
     return f"{ARCHIVES}/{channel_stem}/{label}{suffix}"
 

@@ -69,7 +69,9 @@ class ArchivePart:
 
     stem: str  #: output path without extension (``plan.archives.archive_stem``)
     label: str  #: the month, ``YYYY-MM``
-    part: int  #: 1 for the month's newest entries; more when the month is split to fit its budget
+    #: 1 for the month's only or oldest part; 2, 3... for newer ones when the month is split to fit
+    #: its budget (``plan.archives.archive_stem``)
+    part: int
     entries: tuple[Entry, ...]  #: newest first
     prev: str | None  #: stem of the archive before (older), the ``prev-archive``
     next: str | None  #: stem of the archive after (newer), the ``next-archive``; None for the newest
