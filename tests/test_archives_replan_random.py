@@ -18,6 +18,7 @@ from feeds.build.cache import read_state
 from feeds.build.cache import write_state
 from feeds.build.pipeline import build_site
 from feeds.build.pipeline import build_with_memo
+from feeds.config import TopicSettings
 from feeds.model import ArchiveMode
 from tests.conftest import make_settings
 from tests.test_archives import article as archive_article
@@ -60,7 +61,9 @@ class ArchivedSite:
 
 OPERATIONS = st.lists(
     st.tuples(
-        st.sampled_from(["edit", "move", "topics", "related", "delete", "add", "no url", "break"]),
+        st.sampled_from(
+            ["edit", "move", "topics", "related", "delete", "add", "no url", "break", "budget", "title"]
+        ),
         st.integers(0, 11),
         st.integers(0, 40),
     ),
@@ -100,4 +103,9 @@ def test_any_changes_with_archives_build_what_a_build_from_nothing_builds(
             site.put(name, article(number, day, topics, related=day % 2, url=False))
         elif operation == "break":
             site.put(name, "---\ntitle: [broken\n---\n")
+        elif operation == "budget":  # what splits months into parts, changed between builds
+            site.settings = dataclasses.replace(site.settings, max_bytes=[0, 10000, 12000, 20000][day % 4])
+        elif operation == "title":  # a longer head leaves less room for entries
+            topics = {TOPICS[number % 3]: TopicSettings(title="T" * (day * 5), description="D" * day)}
+            site.settings = dataclasses.replace(site.settings, topics=topics)
         site.build()
