@@ -7,10 +7,12 @@ calls the subscriber back over HTTP on 127.0.0.1, so these tests turn on
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -329,3 +331,28 @@ def test_feeds_name_the_hub_in_their_headers_too(app: Flask) -> None:
     assert filtered.status_code == 200 and "Link" not in filtered.headers
     assert b'rel="hub"' not in filtered.data
     assert "Link" not in client.get("/index.html").headers
+
+
+def test_a_chunked_body_over_the_limit_is_refused_not_cut(app: Flask, subscriber: Subscriber) -> None:
+    """A chunked body has no Content-Length to check first; cut at the limit, its form named
+    another callback than the one sent (a probe's find)."""
+    callback = f"{subscriber.url}/{'x' * 8200}"
+    body = urlencode({"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": callback}).encode()
+    headers = {"Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded"}
+    chunked = {"wsgi.input_terminated": True}  # as a server says of a chunked body it reads to its end
+    answer = app.test_client().post(
+        "/websub", input_stream=io.BytesIO(body), headers=headers, environ_overrides=chunked
+    )
+    assert answer.status_code == 413
+    assert subscriber.verifications == []
+    fits = urlencode({"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": subscriber.url}).encode()
+    answer = app.test_client().post(
+        "/websub", input_stream=io.BytesIO(fits), headers=headers, environ_overrides=chunked
+    )
+    assert answer.status_code == 202
+
+
+def test_a_lease_of_any_length_is_clamped(app: Flask, subscriber: Subscriber) -> None:
+    """Python converts at most 4,300 digits from text: a longer lease was a 500."""
+    subscribed(app, subscriber, **{"hub.lease_seconds": "9" * 5000})
+    assert subscriber.verifications[0]["hub.lease_seconds"] == "2592000"

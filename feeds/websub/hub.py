@@ -117,7 +117,8 @@ class Hub:
         if asked:
             if not (asked.isascii() and asked.isdigit()):
                 return Reply(400, "hub.lease_seconds must be a whole number of seconds")
-            lease = min(max(int(asked), LEASE_RANGE[0]), LEASE_RANGE[1])
+            # A longer number is over the range anyway (and over what Python converts from text).
+            lease = LEASE_RANGE[1] if len(asked) > 9 else min(max(int(asked), LEASE_RANGE[0]), LEASE_RANGE[1])
         if topic not in self.topics:
             reason = f"{topic} is not a feed of this site" + (
                 " (filtered feeds change per request; subscribe to the unfiltered feed)"
