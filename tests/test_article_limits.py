@@ -27,6 +27,7 @@ from feeds.render.entry_html import entry_html
 from feeds.source.limits import MAX_BODY_CHARS
 from feeds.source.limits import MAX_FRONT_MATTER_CHARS
 from feeds.source.limits import MAX_MARKUP
+from feeds.source.limits import MAX_TITLE_CHARS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.parse import parse_article
 from tests.conftest import make_settings
@@ -99,6 +100,42 @@ def test_only_the_first_topics_are_used() -> None:
     assert [str(p) for p in problems] == [
         f"many.md:3: topics has {MAX_TOPICS + 20} names, over the limit of {MAX_TOPICS}; the first {MAX_TOPICS} are used"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "line", "length"),
+    [
+        ("A " * 600_000 + "\n\nThe body.\n", "huge.txt", 1, 1_200_000),
+        (FRONT.replace("title: Big", "title: " + "word " * 400) + "Body.", "long.md", 2, 1_999),
+    ],
+)
+def test_a_title_over_the_limit_is_cut(text: str, source: str, line: int, length: int) -> None:
+    article, problems = parse_article(text.encode(), source, 0)
+    assert len(article.title) <= MAX_TITLE_CHARS and article.title.endswith("…")
+    assert article.title[:-1].rstrip() == article.title[:-1] and " " in article.title  # at a word break
+    assert [str(p) for p in problems] == [
+        f"{source}:{line}: the title has {length:,} characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
+    ]
+
+
+def test_an_entry_too_big_to_fit_alone_leaves_the_others_in_the_feed(tmp_path: Path) -> None:
+    """One entry over the budget by itself was the newest of a feed, and every entry was left out."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for day in range(1, 6):
+        front = FRONT.replace("2021-02-01", f"2021-02-{day:02d}").replace("title: Big", f"title: Story {day}")
+        (content / f"{day}.md").write_text(front + f"Body {day}.")
+    huge = FRONT.replace("2021-02-01", "2021-02-09").replace("title: Big", "title: Huge")
+    (content / "huge.md").write_text(huge.replace("topics: [AI]", "excerpt: " + "long " * 3000) + "Body.")
+    result = build_site(make_settings(content_dir=content, output_dir=tmp_path / "out", max_bytes=12_000))
+    for path in ("all.atom", "all.rss", "all.json", "all.html", "topics/ai.atom"):
+        body = result.documents[path].decode()
+        assert len(body) <= 12_000, path
+        assert all(f"Story {day}" in body for day in range(1, 6)), path
+        assert "Huge" not in body, path
+    assert "all.atom: 1 of its 6 entries left out to stay within max_bytes (12000 bytes)" in "\n".join(
+        result.warnings
+    )
 
 
 def test_an_entry_links_a_bounded_number_of_its_related_items(tmp_path: Path) -> None:

@@ -154,28 +154,20 @@ def fit(render: Callable[[FeedContext], bytes], ctx: FeedContext, path: str) -> 
     """A channel's document within its ``max_bytes``, and how many of its entries were left out.
 
     The newest entries are kept: as many as fit, found by halving (a document only grows with
-    each entry). Raises ConfigError (naming the key that set the budget) when the document is
-    too big even without any entry.
+    each entry). An entry too big to fit even alone is left out, rather than every entry after
+    it (one title of a million characters emptied every feed it was in). Raises ConfigError
+    (naming the key that set the budget) when the document is too big even without any entry.
     """
     data = render(ctx)
     budget = ctx.channel.options.max_bytes
     if not budget or len(data) <= budget:
         return data, 0
     entries = ctx.channel.entries
-    best: tuple[bytes, int] | None = None
-    # The most entries that fit is at least ``low`` (-1: not known that none fit) and below ``high``.
-    low, high = -1, len(entries)
-    middle = len(entries) * budget // len(data)  # a first guess: documents grow about linearly
-    while high - low > 1:
-        if not low < middle < high:
-            middle = (low + high) // 2
-        channel = dataclasses.replace(ctx.channel, entries=entries[:middle])
-        attempt = render(dataclasses.replace(ctx, channel=channel))
-        if len(attempt) <= budget:
-            best, low = (attempt, middle), middle
-        else:
-            high = middle
-        middle = (low + high) // 2
+    first = 0
+    best = _newest_that_fit(render, ctx, entries, budget, len(data), all_over=True)
+    while best is not None and best[1] == 0 and first + 1 < len(entries):
+        first += 1  # the newest entry left does not fit alone: try those after it
+        best = _newest_that_fit(render, ctx, entries[first:], budget, len(data), all_over=False) or best
     if best is None:
         options = ctx.channel.options
         raise ConfigError(
@@ -185,6 +177,34 @@ def fit(render: Callable[[FeedContext], bytes], ctx: FeedContext, path: str) -> 
             "(or set 0 for none)",
         )
     return best[0], len(entries) - best[1]
+
+
+def _newest_that_fit(
+    render: Callable[[FeedContext], bytes],
+    ctx: FeedContext,
+    entries: Sequence[Entry],
+    budget: int,
+    size: int,
+    all_over: bool,
+) -> tuple[bytes, int] | None:
+    """The document of the most of ``entries`` (the newest first) that fit within ``budget``, and
+    how many; None when it is over even without any. ``size``: the channel's document with every
+    entry, for a first guess; ``all_over``: whether ``entries`` are known not to fit all."""
+    best: tuple[bytes, int] | None = None
+    # The most entries that fit is at least ``low`` (-1: not known that none fit) and below ``high``.
+    low, high = -1, len(entries) + (not all_over)
+    middle = len(entries) * budget // size  # a first guess: documents grow about linearly
+    while high - low > 1:
+        if not low < middle < high:
+            middle = (low + high) // 2
+        channel = dataclasses.replace(ctx.channel, entries=tuple(entries[:middle]))
+        attempt = render(dataclasses.replace(ctx, channel=channel))
+        if len(attempt) <= budget:
+            best, low = (attempt, middle), middle
+        else:
+            high = middle
+        middle = (low + high) // 2
+    return best
 
 
 def feed_signature(

@@ -7,6 +7,7 @@ sees the text, is bounded in ``front_matter``).
 * Only the first ``MAX_TOPICS`` topics are used. An article is in the feeds of each of its topics,
   and each of those lists all of them, so its output grows with the square of their number:
   1,000 topics on a 14 KB file made 250 MB of feeds in 41 s; 3,000, 4.4 GB in 6.5 minutes.
+* A title is cut at ``MAX_TITLE_CHARS``.
 * A body is cut at ``MAX_BODY_CHARS``, and a Markdown body with more than ``MAX_MARKUP`` Markdown
   characters is shown as plain text (escaped, in paragraphs: linear and cheap). markdown-it-py
   takes about half a microsecond per character of prose, but up to about 50 for each character
@@ -35,6 +36,10 @@ MAX_TOPICS = 20
 MAX_DIGITS = 4300
 _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 
+#: A longer title is cut (at a word break, with "…"): a title is in every feed, page and list its
+#: entry is in, and in the index; one of a million characters (a plain-text file's first line)
+#: made pages of megabytes and, over every feed's ``max_bytes``, left the feeds without entries.
+MAX_TITLE_CHARS = 1_000
 #: A longer body is cut here (at a paragraph or word break); a long read is 100,000 characters.
 MAX_BODY_CHARS = 200_000
 #: A Markdown body with more characters of ``MARKUP`` is shown as plain text. Prose has one in
@@ -67,6 +72,18 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
             "(indentation and '- ', '? ', ': ' markers); nest less"
         )
     return None
+
+
+def bounded_title(title: str, written: int = 0) -> tuple[str, str | None]:
+    """``title`` within ``MAX_TITLE_CHARS``, and what was done to it, for a warning (``written``:
+    the length of what it was made from, when that was longer)."""
+    if len(title) <= MAX_TITLE_CHARS:
+        return title, None
+    cut = title[: MAX_TITLE_CHARS - 1]
+    space = cut.rfind(" ")
+    cut = (cut[:space] if space > MAX_TITLE_CHARS // 2 else cut).rstrip() + "…"
+    length = max(len(title), written)
+    return cut, f"the title has {length:,} characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
 
 
 def too_many_topics(count: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from datetime import timezone
@@ -14,7 +15,9 @@ from feeds.model import BodyFormat
 from feeds.model import Provider
 from feeds.source.dates import from_timestamp
 from feeds.source.fields import FrontMatterReader
+from feeds.source.limits import MAX_TITLE_CHARS
 from feeds.source.limits import bounded_body
+from feeds.source.limits import bounded_title
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import as_int64
 from feeds.source.scan import read_file
@@ -81,7 +84,15 @@ def parse_article(
     if not text.strip():
         raise ContentError(source, 1, "empty file")
     if _OPENING.match(text):
-        return FrontMatterReader(text, source, tz).article(mtime)
+        reader = FrontMatterReader(text, source, tz)
+        article, warnings = reader.article(mtime)
+        title, problem = bounded_title(article.title)
+        if problem is None:
+            return article, warnings
+        return dataclasses.replace(article, title=title), [
+            ContentError(source, reader.line_of("title"), problem),
+            *warnings,
+        ]
     return _plain_text_article(text, source, mtime, tz)
 
 
@@ -112,10 +123,12 @@ def _plain_text_article(
     """First non-empty line is the title (maybe ending in the outlet's name); the rest is the body."""
     stripped = text.lstrip()
     first, _, body = stripped.partition("\n")
-    title, provider = _split_provider_suffix(plain_text(first))
+    # Far past the limit a line's end is of no use: only what a title can hold is read.
+    title, provider = _split_provider_suffix(plain_text(first[: 4 * MAX_TITLE_CHARS]))
     line = text.count("\n", 0, len(text) - len(stripped)) + 1
     if not title:
         raise ContentError(source, line, "the first line (the title) has no text")
+    title, cut = bounded_title(title, len(first))
     start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
     body, _, notes = bounded_body(body.strip(), markdown=False)
     article = Article(
@@ -127,7 +140,9 @@ def _plain_text_article(
         body_format=BodyFormat.TEXT,
         dated_from_file=True,
     )
-    return article, [ContentError(source, text.count("\n", 0, start) + 1, note) for note in notes]
+    warnings = [ContentError(source, line, cut)] if cut else []
+    warnings += [ContentError(source, text.count("\n", 0, start) + 1, note) for note in notes]
+    return article, warnings
 
 
 def _split_provider_suffix(title: str) -> tuple[str, Provider | None]:
