@@ -34,6 +34,7 @@ from feeds.starter import init_site
 from feeds.starter import write_article
 from feeds.text import http_url
 from feeds.text import plain_text
+from feeds.text import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -209,9 +210,9 @@ def check(settings: Settings) -> None:
     for problem in problems:
         click.echo(f"{problem}", err=True)
     click.echo(
-        f"Checked {result.files} files and {len(result.documents)} documents: "
-        f"{len(result.errors)} file errors, {len(result.warnings)} warnings, "
-        f"{len(problems)} document problems."
+        f"Checked {plural(result.files, 'file')} and {plural(len(result.documents), 'document')}: "
+        f"{plural(len(result.errors), 'file error')}, {plural(len(result.warnings), 'warning')}, "
+        f"{plural(len(problems), 'document problem')}."
     )
     if problems or result.errors:
         raise SystemExit(1)

@@ -225,3 +225,10 @@ def _finish_slug(text: str, name: str, kind: str) -> str:
     if slug in _RESERVED_SLUGS:
         return f"{slug}-{kind}"
     return slug
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``; ``1 entry``, ``2 entries``."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"

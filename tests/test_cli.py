@@ -65,7 +65,7 @@ def test_broken_file_skipped_rest_written_exit_1(project: Path) -> None:
     code, out, err = run(project)
     assert code == 1
     assert re.search(r"error: .*zz_broken\.md:3: invalid YAML", err)
-    assert "1 errors" in out
+    assert "1 error." in out
     assert (project / "public" / "all.atom").is_file()
 
 
@@ -95,13 +95,29 @@ def test_missing_config_file_exit_2(tmp_path: Path) -> None:
     assert "no such config file" in result.stderr
 
 
+@pytest.mark.parametrize("config", [None, "site:\n  title: T\n"])
+def test_no_content_folder_exit_2_and_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str | None
+) -> None:
+    """Not even the lock file beside the output folder (it was left in the folder, or in config/)."""
+    monkeypatch.chdir(tmp_path)
+    if config is not None:
+        (tmp_path / "config").mkdir()
+        (tmp_path / "config" / "feeds.yaml").write_text(config, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 2 and "is not a folder" in result.output
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == (
+        [] if config is None else ["config", "config/feeds.yaml"]
+    )
+
+
 def test_options_override_content_and_output(project: Path, tmp_path: Path) -> None:
     content = tmp_path / "other"
     content.mkdir()
     (content / "one.md").write_text(GOOD)
     code, out, _ = run(project, "--content", str(content), "--output", str(tmp_path / "site"))
     assert code == 0
-    assert "Read 1 files: 1 articles" in out
+    assert "Read 1 file: 1 article," in out
     assert sorted(p.name for p in (tmp_path / "site" / "topics").iterdir()) == [
         "ai.atom",
         "ai.html",

@@ -108,7 +108,7 @@ def test_a_build_with_two_loops_ends(tmp_path: Path) -> None:
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Read 1 files: 1 articles, 0 errors. 1 entries" in done.stdout
+    assert "Read 1 file: 1 article, 0 errors. 1 entry" in done.stdout
     assert done.stderr.count("links to a folder that is read already") == 2
 
 

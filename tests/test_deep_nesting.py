@@ -90,7 +90,7 @@ def test_a_deep_file_is_skipped_by_the_command(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert f"error: {content / 'deep.md'}:4: front matter is nested too deep" in done.stderr
-    assert "Read 3 files: 2 articles, 1 errors." in done.stdout
+    assert "Read 3 files: 2 articles, 1 error." in done.stdout
     assert (tmp_path / "out" / "all.atom").read_text().count("<entry>") == 2
 
 

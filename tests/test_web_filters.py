@@ -45,6 +45,18 @@ def test_a_filtered_feed_in_a_browser_is_its_filtered_page(client: FlaskClient) 
     assert len(feed.entries) == 2
 
 
+def test_a_channels_page_takes_its_feeds_filters(client: FlaskClient) -> None:
+    """As a union's page does; a topic's page ignored them (a probe's find)."""
+    browser = {"Accept": BROWSERS[1]}
+    for query in ("limit=2", "q=nothing-matches-this"):
+        page = client.get(f"/topics/ai.html?{query}")
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "private, max-age=300"
+        assert page.data == client.get(f"/topics/ai.atom?{query}", headers=browser).data
+    assert len(etree.HTML(client.get("/topics/ai.html?limit=2").data).findall(".//main/article")) == 2
+    assert client.get("/all.html?limit=0").status_code == 400
+    assert client.get("/topics/ai.html?utm_source=x").data == client.get("/topics/ai.html").data
+
+
 def test_limit(client: FlaskClient) -> None:
     assert len(entries_of(client, "/all.atom").entries) == 23
     assert len(entries_of(client, "/all.atom?limit=2").entries) == 2

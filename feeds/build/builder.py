@@ -31,6 +31,7 @@ from feeds.build.cache_tag import check_cache_folder
 from feeds.build.collector import paused_gc
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo
+from feeds.build.pipeline import check_content
 from feeds.build.pipeline import content_fingerprint
 from feeds.build.placed import held_in_memory
 from feeds.build.placed import kept_output
@@ -56,6 +57,7 @@ from feeds.source.scan import packed_versions
 from feeds.source.scan import scan_content
 from feeds.source.versions import Packed
 from feeds.source.versions import version_changes
+from feeds.text import plural
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class SiteBuilder:
         more than a day after it, which feed validators call implausible; the cache keeps those
         entries, so a publish that finds nothing to do warns about those still ahead."""
         started = time.perf_counter()
+        check_content(self.settings)  # before the lock: a config error leaves no file behind
         with locked(self.settings.output_dir), paused_gc():
             return self._publish(strict, now, started)
 
@@ -340,20 +343,21 @@ def describe(result: BuildResult, settings: Settings, written: bool) -> str:
     """The one-line summary of a build."""
     skipped = result.site.skipped
     pages = len(result.site.channels)
-    entry_pages = _plural(len(result.site.pages), "entry page")
-    lists = _plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
-    archives = f"{result.archives} archive documents, " if result.archives else ""
+    entry_pages = plural(len(result.site.pages), "entry page")
+    lists = plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
+    archives = f"{plural(result.archives, 'archive document')}, " if result.archives else ""
     where = (
-        f"wrote {result.feeds} feeds, {pages} pages, {archives}{entry_pages}, {lists} and index.html "
-        f"to {settings.output_dir}"
+        f"wrote {plural(result.feeds, 'feed')}, {plural(pages, 'page')}, {archives}{entry_pages}, "
+        f"{lists} and index.html to {settings.output_dir}"
     )
     if not written:
-        where = f"wrote nothing (--strict and {len(result.errors)} file errors)"
+        where = f"wrote nothing (--strict and {plural(len(result.errors), 'file error')})"
+    errors, topics = plural(len(result.errors), "error"), plural(len(result.site.topics), "topic")
     return (
-        f"Read {result.files} files: {result.articles} articles, {len(result.errors)} errors. "
-        f"{result.entries} entries in {len(result.site.topics)} topics{_channels(result)}; {where}. "
-        f"Left out: {_plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
-        f"{_plural(skipped.duplicates, 'duplicate')}."
+        f"Read {plural(result.files, 'file')}: {plural(result.articles, 'article')}, {errors}. "
+        f"{plural(result.entries, 'entry')} in {topics}{_channels(result)}; {where}. "
+        f"Left out: {plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
+        f"{plural(skipped.duplicates, 'duplicate')}."
     )
 
 
@@ -369,11 +373,7 @@ def topic_table(result: BuildResult) -> list[str]:
 
 def _channels(result: BuildResult) -> str:
     custom = len(result.site.custom)
-    return f" and {_plural(custom, 'custom channel')}" if custom else ""
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+    return f" and {plural(custom, 'custom channel')}" if custom else ""
 
 
 def _changed_files(versions: Packed, found: list[ContentFile]) -> int:

@@ -80,7 +80,7 @@ def build_site(
     Channels keep references to the entries their feeds show. Raises ConfigError when the content
     folder is missing.
     """
-    _check_content(settings)
+    check_content(settings)
     with paused_gc():
         reading = read_changes(settings, state or BuildState(), found, jobs, progress)
         plan = plan_site(reading.indexes, settings, _archived(settings))
@@ -103,7 +103,7 @@ def build_with_memo(
     storing the file records while the build goes on. ``lazy`` (for a publish that writes every
     document once, in order): archives are rendered when their bytes are asked for, a part at a
     time, and the state keeps them without their bytes."""
-    _check_content(settings)
+    check_content(settings)
     state = state or BuildState()
     with paused_gc():
         if found is None:
@@ -211,7 +211,7 @@ def build_every_entry(
     the changed files' entries instead of planning from every index, when that provably gives the
     same.
     """
-    _check_content(settings)
+    check_content(settings)
     with paused_gc():
         reading = read_changes(settings, state or BuildState(), found, jobs, progress)
         plan = None
@@ -242,7 +242,8 @@ def _archived(settings: Settings) -> bool:
     return settings.archives is not ArchiveMode.OFF
 
 
-def _check_content(settings: Settings) -> None:
+def check_content(settings: Settings) -> None:
+    """Raise ConfigError unless the content folder is a folder."""
     if not settings.content_dir.is_dir():
         raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
 

@@ -198,7 +198,10 @@ def document(path: str) -> Response:
     view = key in snapshot.views and prefers_html(request.headers.get("Accept", ""))
     if view:
         doc = snapshot.views[key]
-    if key in snapshot.feeds and any(name in request.args for name in PARAMETERS):
+    filtering = any(name in request.args for name in PARAMETERS)
+    if filtering and key in snapshot.page_feeds:  # a channel's page takes its feeds' filters
+        key, view = snapshot.page_feeds[key], True
+    if filtering and key in snapshot.feeds:
         try:  # a custom channel may show more entries than the site's max_items
             feed_filter = parse_filter(
                 request.args.to_dict(flat=False), snapshot.feeds[key].channel.options.max_items

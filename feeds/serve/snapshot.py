@@ -61,6 +61,8 @@ class Snapshot:
     search: SearchText
     gate: FilterGate = field(default_factory=lambda: FilterGate(1, 0))  #: shared with later snapshots
     _filtered: FilterCache = field(default_factory=lambda: FilterCache(0))  #: filtered feeds made
+    #: request path of a channel's page → of its first feed, whose filters the page takes too
+    page_feeds: dict[str, str] = field(default_factory=dict)
 
     def filtered(self, path: str, feed_filter: FeedFilter, view: bool = False) -> PreparedDocument | None:
         """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view``: rendered
@@ -154,10 +156,12 @@ def make_snapshot(
     content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
     feeds: dict[str, _Feed] = {}
     shown_as: dict[str, list[str]] = {}  #: a page → the feeds a browser gets it for
+    page_feeds: dict[str, str] = {}
     for channel in site.channels:
         for fmt in settings.formats:
             path = document_path(channel.stem, fmt)
             feeds[request_path(path)] = _Feed(channel, fmt)
+            page_feeds.setdefault(request_path(page_path(channel.stem)), request_path(path))
             if path.endswith(NEGOTIATED):
                 shown_as.setdefault(page_path(channel.stem), []).append(request_path(path))
         for path in channel_paths(channel.stem, settings.formats):
@@ -207,4 +211,6 @@ def make_snapshot(
     documents["/"] = documents[request_path(INDEX)]
     gate = gate or FilterGate(1, 0)
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
-    return Snapshot(result, settings, documents, feeds, views, now, seconds, search, gate, cache)
+    return Snapshot(
+        result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds
+    )
