@@ -139,6 +139,10 @@ def test_an_archive_changed_by_hand_is_written_again(root: Path, change: str) ->
     assert publication.result is not None
     assert victim.relative_to(output).as_posix() not in publication.result.in_place
     assert publication.result.in_place  # the others were kept
+    assert [w for w in publication.warnings if "checked again" in w] == [
+        f"{victim}: not as the last build left it (changed since, or cannot be linked): the output folder in place"
+        " was checked again, file by file"
+    ]
     assert site_files(output) == want
     assert SiteBuilder(settings).publish().up_to_date
 

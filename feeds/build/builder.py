@@ -163,6 +163,7 @@ class SiteBuilder:
         device = _device(settings.output_dir)
         unlinked = device is not None and last.get("unlinked") == device
         placings = [Placing.NONE] if unlinked else [Placing.LISTED, Placing.CHECKED, Placing.NONE]
+        rechecked: list[str] = []  # why the build went again, which takes it much longer: say so
         while True:
             placing = placings.pop(0)
             try:
@@ -171,6 +172,7 @@ class SiteBuilder:
             except StaleOutput as stale:
                 if not placings:
                     raise
+                rechecked.append(f"{stale}: the output folder in place was checked again, file by file")
                 if isinstance(stale, CannotLink):
                     placings, unlinked = [Placing.NONE], True
         written = replaced is not None
@@ -190,7 +192,7 @@ class SiteBuilder:
             unlinked=device if unlinked else None,
         )
         self._store(result, stored)
-        warnings = (*result.warnings, *(future_warnings(ahead, now) if now else ()))
+        warnings = (*result.warnings, *rechecked, *(future_warnings(ahead, now) if now else ()))
         return Publication(
             summary, tuple(str(e) for e in result.errors), warnings, written, False, result,
             time.perf_counter() - started, replaced.changed if replaced else (),

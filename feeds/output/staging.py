@@ -162,7 +162,7 @@ def _kept(old: str, listed: tuple[int, int], inside: bool) -> os.stat_result:
     except OSError:
         st = None
     if not (inside and st and stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == tuple(listed)):
-        raise StaleOutput(f"{old}: changed while the build was running, or cannot be linked")
+        raise StaleOutput(f"{old}: not as the last build left it (changed since, or cannot be linked)")
     return st
 
 
