@@ -218,11 +218,14 @@ class Channel:
     refs: Sequence[Any] = ()  #: every entry as a ``planner.EntryRef``, newest first: for filters
     custom: CustomChannel | None = None  #: the definition of a custom channel
     options: FeedOptions = FeedOptions()
+    #: its ``updated`` when it shows no entry: a filtered feed's is its channel's newest entry's date
+    #: (a feed dated 1970 is one validators call implausible)
+    since: datetime | None = None
 
     @property
     def updated(self) -> datetime | None:
         """Newest entry's date: the feed's ``updated``, never the build time."""
-        return self.entries[0].published if self.entries else None
+        return self.entries[0].published if self.entries else self.since
 
     @property
     def is_everything(self) -> bool:

@@ -57,6 +57,18 @@ def test_a_channels_page_takes_its_feeds_filters(client: FlaskClient) -> None:
     assert client.get("/topics/ai.html?utm_source=x").data == client.get("/topics/ai.html").data
 
 
+def test_a_filtered_feed_without_entries_is_dated_by_its_channel(client: FlaskClient) -> None:
+    """Not 1970-01-01, which the W3C validator calls an implausible date."""
+    dates = {"atom": "{http://www.w3.org/2005/Atom}updated", "rss": "channel/lastBuildDate"}
+    for path in ("/all", "/topics/ai", "/topics/ai,security"):
+        for fmt, element in dates.items():
+            whole = etree.fromstring(client.get(f"{path}.{fmt}").data)
+            empty = etree.fromstring(client.get(f"{path}.{fmt}?q=nothing-matches-this").data)
+            assert not empty.findall(".//{http://www.w3.org/2005/Atom}entry") and not empty.findall(".//item")
+            assert empty.findtext(element) == whole.findtext(element), (path, fmt)
+            assert "2021" in empty.findtext(element)
+
+
 def test_limit(client: FlaskClient) -> None:
     assert len(entries_of(client, "/all.atom").entries) == 23
     assert len(entries_of(client, "/all.atom?limit=2").entries) == 2

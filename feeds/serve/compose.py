@@ -52,6 +52,7 @@ def union_channel(topics: Sequence[Channel], settings: Settings) -> Channel:
         total=0,
         refs=_Union([channel.refs for channel in topics]),
         options=site_options(settings),
+        since=max((channel.updated for channel in topics if channel.updated), default=None),
     )
 
 

@@ -89,7 +89,8 @@ class Snapshot:
         shown, total = feed_filter.select(feed.channel.refs, feed.channel.options.max_items, self.search)
         return_free_memory()  # the unpacked search text is gone again
         entries = self.search.entries(shown, self.settings, self.result.site.pages)
-        channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=())
+        since = feed.channel.updated  # the unfiltered feed's: dates a filtered feed without entries
+        channel = dataclasses.replace(feed.channel, entries=entries, total=total, refs=(), since=since)
         if view:
             body = render_page(channel, self.settings, feed_filter.query)
         else:
