@@ -1,9 +1,10 @@
 """The build cache: what one build learned, kept for the next one.
 
-For every content file, keyed by its path, size, modification time and inode: its index (or its
-error) and its warnings, so an unchanged file is never parsed again; and apart from those, the text
-the web app's filters search, which only the web app loads. For every feed document: the
-signature of what it was rendered from and its bytes, so an unchanged feed is never rendered again.
+For every content file, keyed by its path, size, modification time and identity (inode and change
+time): its index (or its error) and its warnings, so an unchanged file is never parsed again; and
+apart from those, the text the web app's filters search, which only the web app loads. For every
+feed document: the signature of what it was rendered from and its bytes, so an unchanged feed is
+never rendered again.
 And a summary of the last build, so a build with nothing to do can say so without reading the rest.
 
 The cache is a folder beside the output folder (``.feeds-cache/<output name>/``). File records
@@ -13,7 +14,7 @@ never leaves half of one; each starts with a header naming the program version (
 package's own source and of the libraries that shape its output) and ends with a CRC-32 of the
 rest, which catches a truncated or damaged file. A file
 that does not match in every respect is ignored, never trusted. Shards need no common manifest:
-a record is only used when the file it describes still has the same size, time and inode, or the
+a record is only used when the file it describes still has the same size, time and identity, or the
 same size and the bytes the record was made from (a fresh checkout of the same content).
 """
 
@@ -66,7 +67,7 @@ class FileRecord(NamedTuple):
 
     size: int
     mtime_ns: int
-    inode: int
+    identity: int  #: ``scan.file_identity``
     indexed: FileIndex | None  #: None when the file was skipped
     error: tuple[int | None, str] | None  #: (line, message) when the file was skipped
     warnings: tuple[tuple[int | None, str], ...]  #: (line, message) of parts left out

@@ -1,5 +1,6 @@
 """The file records a build starts from: the last state's where a file is the same version (its
-size, time and inode; or its size and bytes, after a fresh checkout), the rest read now."""
+size, time and identity: inode and change time; or its size and bytes, after a fresh checkout), the
+rest read now."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from feeds.source.summary import FileIndex
 #: it plans, with the state its result will carry, the sources it read, refreshed or found removed,
 #: and the refreshed ones (their record kept under a new version: same size and bytes).
 RecordsRead = Callable[[BuildState, Sequence[str], Collection[str]], None]
-#: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, inode) with
+#: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, identity) with
 #: the same fields of a ``ContentFile``.
 FILE_SOURCE: Final = 0
 FILE_SIZE: Final = 1
@@ -61,7 +62,7 @@ class Reading:
 
 
 def may_be_same(old: FileRecord, file: ContentFile) -> bool:
-    """Whether a file whose version is not its record's (a new time or inode) may still hold the
+    """Whether a file whose version is not its record's (a new time, inode or change time) may still hold the
     bytes the record was made from: the same size, and a digest to compare them with. An article
     dated by its file's time has a digest of its bytes and that time, so with another time it is
     read again without being compared (after a checkout, 10% of the benchmark's files)."""
@@ -93,7 +94,7 @@ def read_changes(
         )  # fmt: skip
     records: dict[str, FileRecord] = {}
     changed: list[ContentFile] = []
-    same_size: list[tuple[ContentFile, FileRecord]] = []  # new time or inode: maybe the same bytes
+    same_size: list[tuple[ContentFile, FileRecord]] = []  # new time or identity: maybe the same bytes
     known = previous.files.get
     limit = byte_limit(settings)
     too_big: set[str] = set()  # refused unread, and kept out of the cache: a new limit applies at once

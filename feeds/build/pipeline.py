@@ -7,7 +7,8 @@
   the plan is kept so that the next build updates it (``feeds serve``).
 
 Each can start from what the previous build learned (``cache.BuildState``): files whose size,
-modification time and inode are unchanged are not read again, nor are files of the same size whose
+modification time and identity (inode and change time) are unchanged are not read again, nor are
+files of the same size whose
 bytes are unchanged (a fresh checkout), and feeds whose entries are unchanged
 are not rendered again. Starting from nothing or from a state gives the same bytes; the cache only
 saves work. ``builder.SiteBuilder`` and ``builder.LiveBuilder`` read and store that state.

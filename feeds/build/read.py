@@ -53,7 +53,7 @@ Progress = Callable[[int, int], None]
 #: What a worker reads: (time zone, content folder, files as plain tuples).
 #: (time zone, content folder, files, what to look for in them, whether to send the articles back).
 _Batch = tuple[str, str, list[tuple[str, int, int, int]], "MatchSpec | None", bool]
-#: What a worker reads again: (time zone, content folder, files as (source, digest, inode)).
+#: What a worker reads again: (time zone, content folder, files as (source, digest, identity)).
 _Reread = tuple[str, str, list[tuple[str, str, "int | None"]]]
 #: The error of a file whose reader process crashed.
 CRASHED = "the process reading this file crashed (a bug in a parser, or no memory left); skipped"
@@ -158,8 +158,8 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
                 except BrokenProcessPool:
                     timezone, root, files, spec, keep = batch
                     if len(files) == 1:
-                        size, mtime_ns, inode = files[0][1:]
-                        records[files[0][0]] = FileRecord(size, mtime_ns, inode, None, (None, CRASHED), ())
+                        size, mtime_ns, identity = files[0][1:]
+                        records[files[0][0]] = FileRecord(size, mtime_ns, identity, None, (None, CRASHED), ())
                     else:
                         pending[:0] = [(timezone, root, [fields], spec, keep) for fields in files]
                     break  # this pool is broken: the next one takes the rest
@@ -204,16 +204,16 @@ def _read_one(
 ) -> tuple[FileRecord, Article | None]:
     try:
         article, problems, digest = load_file(
-            file_path(root, file.source), file.source, tz, within, file.inode
+            file_path(root, file.source), file.source, tz, within, file.identity
         )
     except ContentError as e:
-        return FileRecord(file.size, file.mtime_ns, file.inode, None, (e.line, e.message), ()), None
+        return FileRecord(file.size, file.mtime_ns, file.identity, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)
     indexed = index_article(article, digest, matcher)
     filtering = (search_text(article), brief(article, digest))
     # An article dated by its file's time: the time is content too (``file_digest`` covers it).
     content = TIMED + digest if article.dated_from_file else digest
-    record = FileRecord(file.size, file.mtime_ns, file.inode, indexed, None, warnings, filtering, content)
+    record = FileRecord(file.size, file.mtime_ns, file.identity, indexed, None, warnings, filtering, content)
     return record, article
 
 
@@ -225,7 +225,7 @@ def reread(
 ) -> tuple[dict[str, Article], list[str]]:
     """The articles behind ``refs`` (from ``have``, or read again), and the sources of those whose
     file is gone or no longer the version the references were made from. ``records``, where
-    known, give the inodes the scan saw (a read then checks less; see ``read_file``). Many files
+    known, give the identities the scan saw (a read then checks less; see ``read_file``). Many files
     (archives need every one) are read in worker processes, which send the articles back."""
     articles: dict[str, Article] = {}
     known = (records or {}).get
@@ -235,7 +235,7 @@ def reread(
             articles[source] = have[source]
         else:
             record = known(source)
-            wanted.append((source, digest, record and record.inode))
+            wanted.append((source, digest, record and record.identity))
     jobs = 2 * (os.cpu_count() or 1)
     if jobs > 1 and len(wanted) >= PARALLEL_MIN_FILES:
         batches = [
@@ -259,14 +259,14 @@ def reread(
 def _reread_batch(
     batch: tuple[str, str, list[tuple[str, str, int | None]]],
 ) -> list[tuple[str, Article | None]]:
-    """Articles of (source, digest, inode) files; None for one that is gone or another version."""
+    """Articles of (source, digest, identity) files; None for one that is gone or another version."""
     timezone, root, files = batch
     tz = ZoneInfo(timezone)
     within = content_root(root)
     out: list[tuple[str, Article | None]] = []
-    for source, digest, inode in files:
+    for source, digest, identity in files:
         try:
-            article, _, now = load_file(file_path(root, source), source, tz, within, inode)
+            article, _, now = load_file(file_path(root, source), source, tz, within, identity)
         except ContentError:
             out.append((source, None))
             continue
@@ -280,7 +280,7 @@ def byte_limit(settings: Settings) -> int:
 
 def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
     message = f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
-    return FileRecord(file.size, file.mtime_ns, file.inode, None, (None, message), ())
+    return FileRecord(file.size, file.mtime_ns, file.identity, None, (None, message), ())
 
 
 def reported(
@@ -300,7 +300,7 @@ def reported(
 def same_bytes(
     candidates: Sequence[tuple[ContentFile, FileRecord]], root: Path, jobs: int | None
 ) -> tuple[dict[str, FileRecord], list[ContentFile]]:
-    """Of files whose size matches their record but whose time or inode does not (a fresh checkout,
+    """Of files whose size matches their record but whose time or identity does not (a fresh checkout,
     a copy, a ``touch``): the records that still hold, now for the file's new version, because its
     bytes are the ones the record's ``content`` digest names; and the files that must be read.
 
@@ -308,7 +308,7 @@ def same_bytes(
     the worker processes share the work, as they share reading.
     """
     jobs = jobs or 2 * (os.cpu_count() or 1)
-    files = [(file.source, file.size, file.mtime_ns, file.inode) for file, _ in candidates]
+    files = [(file.source, file.size, file.mtime_ns, file.identity) for file, _ in candidates]
     expected = [record.content for _, record in candidates]
     if jobs > 1 and len(candidates) >= PARALLEL_MIN_FILES:
         batches = [
@@ -323,7 +323,7 @@ def same_bytes(
     differ: list[ContentFile] = []
     for (file, record), unchanged in zip(candidates, same, strict=True):
         if unchanged:
-            kept[file.source] = as_record((file.size, file.mtime_ns, file.inode, *record[3:]))
+            kept[file.source] = as_record((file.size, file.mtime_ns, file.identity, *record[3:]))
         else:
             differ.append(file)
     return kept, differ

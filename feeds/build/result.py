@@ -38,7 +38,7 @@ class BuildResult:
     state: BuildState = field(default_factory=BuildState, repr=False)  #: for the next build
     changed: tuple[str, ...] = ()  #: files read by this build (the rest came from the state)
     removed: tuple[str, ...] = ()  #: files of the state that are gone
-    #: files with a new time or inode whose bytes were those of their record (kept, not parsed)
+    #: files with a new time or identity whose bytes were those of their record (kept, not parsed)
     refreshed: tuple[str, ...] = ()
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
     replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index

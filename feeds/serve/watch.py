@@ -53,7 +53,7 @@ def config_version(settings: Settings) -> str:
         st = os.stat(settings.config_path)
     except OSError:
         return "missing"
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
 
 
 def folder_identity(folder: Path) -> tuple[int, int] | None:

@@ -41,16 +41,16 @@ _FIRST_YEAR, _LAST_YEAR = 1900, 9999
 
 
 def load_file(
-    path: str | Path, source: str, tz: tzinfo, within: ContentRoot | None = None, inode: int | None = None
+    path: str | Path, source: str, tz: tzinfo, within: ContentRoot | None = None, identity: int | None = None
 ) -> tuple[Article, list[ContentError], str]:
     """One file → its article, the warnings about it, and its ``file_digest``: of its bytes, and of
     its modification time when that dates the article (then the time is content too).
 
-    ``within`` and ``inode``: see ``read_file``. Raises ContentError naming ``path`` when the file
+    ``within`` and ``identity``: see ``read_file``. Raises ContentError naming ``path`` when the file
     cannot be read or used.
     """
     try:
-        data, mtime_ns = read_file(path, within, inode)
+        data, mtime_ns = read_file(path, within, identity)
     except OSError as e:
         raise ContentError(path, None, f"cannot read: {e.strerror or e}") from None
     try:

@@ -26,7 +26,7 @@ class ContentFile(NamedTuple):
     source: str  #: path relative to the content folder, with forward slashes
     size: int
     mtime_ns: int
-    inode: int
+    identity: int  #: ``file_identity``: its inode and change time
 
 
 #: Makes a ContentFile from a tuple without the Python-level ``__new__`` of a NamedTuple: this runs
@@ -136,8 +136,21 @@ def _stat_each(sources: list[str], paths: list[str], kind: type[Any]) -> list[An
         mtime_ns = st.st_mtime_ns
         if not _FIRST_NS <= mtime_ns <= _LAST_NS:
             mtime_ns = as_int64(mtime_ns)
-        files.append(_new(kind, (source, st.st_size, mtime_ns, st.st_ino)))
+        files.append(_new(kind, (source, st.st_size, mtime_ns, file_identity(st))))
     return files
+
+
+def file_identity(status: os.stat_result) -> int:
+    """What tells a file's versions apart beside its size and modification time: its inode (a
+    copy is another file), and its change time, which every write sets and no tool sets back. An
+    edit that keeps the size, with the modification time put back (``touch -r``, or a second save
+    within the time stamps' resolution), was never read again. One unsigned 64-bit number, for
+    the versions' column."""
+    return (status.st_ino * _MIX + status.st_ctime_ns) & _UNSIGNED_64
+
+
+_MIX = 0x9E3779B97F4A7C15  # odd: inodes that differ stay apart for any change time
+_UNSIGNED_64 = (1 << 64) - 1
 
 
 #: The times a signed 64-bit count of nanoseconds holds (1677-09-21 to 2262-04-11), as the
@@ -209,15 +222,16 @@ def content_root(root: str | Path) -> ContentRoot:
 
 
 def read_file(
-    path: str | Path, within: ContentRoot | None = None, inode: int | None = None
+    path: str | Path, within: ContentRoot | None = None, identity: int | None = None
 ) -> tuple[bytes, int]:
     """A file's bytes and modification time, with a few system calls (pathlib takes ten
     microseconds more, which a build pays once per article).
 
     With ``within``, the file opened must be inside that content folder: the scan checked the
     path, but a file may have been swapped for a link (or a folder on the way for a link to
-    another folder) since, so the check is made on the file actually opened. ``inode`` is the one
-    the scan saw: the same file on the content folder's device needs no further check. Raises
+    another folder) since, so the check is made on the file actually opened. ``identity`` is the
+    one the scan saw (``file_identity``): the same file on the content folder's device needs no
+    further check. Raises
     OSError, also for what is not a regular file (a FIFO would block the read forever).
     """
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -225,7 +239,7 @@ def read_file(
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        if within is not None and (status.st_ino != inode or status.st_dev != within.device):
+        if within is not None and (file_identity(status) != identity or status.st_dev != within.device):
             _check_inside(path, status, within)
         # On to the end: the file may have grown since fstat, or a read come back short.
         chunks = [os.read(handle, status.st_size + 1)]

@@ -1,6 +1,6 @@
 """What tells the content files' versions apart, for a whole folder at once.
 
-Every build compares the scan's (source, size, time, inode) of each file with the last build's. At
+Every build compares the scan's (source, size, time, identity) of each file with the last build's. At
 100,000 files, keeping them as tuples cost 0.18 s a build (packing them for marshal, loading them
 back, copying the scan's); as four columns (the sources joined by NUL, the numbers as machine
 integers) they load, store and compare in a few tens of milliseconds, and tuples are made only for
@@ -17,10 +17,10 @@ from itertools import count
 from operator import itemgetter
 from operator import ne
 
-#: (source, size, mtime_ns, inode) of a content file.
+#: (source, size, mtime_ns, identity) of a content file (``scan.file_identity``).
 Version = tuple[str, int, int, int]
 #: Versions as columns: the sources joined by NUL (no path holds one), then the sizes, the times
-#: and the inodes, each an array's bytes.
+#: and the identities, each an array's bytes.
 Packed = tuple[str, bytes, bytes, bytes]
 _CODES = ("q", "q", "Q")
 #: (sources new or changed, sources gone, versions before of the files compared)
@@ -83,9 +83,9 @@ def version_changes(before: Packed, now: Packed) -> Changes:
 
 
 def _columns(packed: Packed) -> tuple[Sequence[str], Sequence[int], Sequence[int], Sequence[int]]:
-    text, sizes, times, inodes = check_packed(packed)
+    text, sizes, times, identities = check_packed(packed)
     sources = text.split("\0") if text else []
-    return sources, array("q", sizes), array("q", times), array("Q", inodes)
+    return sources, array("q", sizes), array("q", times), array("Q", identities)
 
 
 def _same_run(a: Sequence[object], b: Sequence[object], shorter: int) -> int:
