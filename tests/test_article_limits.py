@@ -118,6 +118,20 @@ def test_a_title_over_the_limit_is_cut(text: str, source: str, line: int, length
     ]
 
 
+def test_a_related_items_title_over_the_limit_is_cut() -> None:
+    """A related item is an entry of its own: its title has the same limit."""
+    related = "related:\n  - title: Fine\n    webUrl: https://o.example.com/1\n"
+    related += f"  - title: {'word ' * 400}\n    webUrl: https://o.example.com/2\n"
+    front = FRONT.replace("topics: [AI]\n", "topics: [AI]\n" + related)
+    article, problems = parse_article((front + "Body.").encode(), "rel.md", 0)
+    assert [item.title for item in article.related][0] == "Fine"
+    cut = article.related[1].title
+    assert len(cut) <= MAX_TITLE_CHARS and cut.endswith("…")
+    assert [str(p) for p in problems] == [
+        f"rel.md:5: related item 2: the title has 1,999 characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
+    ]
+
+
 def test_an_entry_too_big_to_fit_alone_leaves_the_others_in_the_feed(tmp_path: Path) -> None:
     """One entry over the budget by itself was the newest of a feed, and every entry was left out."""
     content = tmp_path / "content"

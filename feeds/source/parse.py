@@ -86,14 +86,28 @@ def parse_article(
     if _OPENING.match(text):
         reader = FrontMatterReader(text, source, tz)
         article, warnings = reader.article(mtime)
-        title, problem = bounded_title(article.title)
-        if problem is None:
-            return article, warnings
-        return dataclasses.replace(article, title=title), [
-            ContentError(source, reader.line_of("title"), problem),
-            *warnings,
-        ]
+        return _bounded_titles(article, warnings, reader)
     return _plain_text_article(text, source, mtime, tz)
+
+
+def _bounded_titles(
+    article: Article, warnings: list[ContentError], reader: FrontMatterReader
+) -> tuple[Article, list[ContentError]]:
+    """``article`` with its title and its related items' cut to ``MAX_TITLE_CHARS`` (each related
+    item is an entry too), and a warning for each cut."""
+    title, problem = bounded_title(article.title)
+    cuts = [ContentError(article.source, reader.line_of("title"), problem)] if problem else []
+    related = list(article.related)
+    for number, item in enumerate(related, 1):
+        item_title, problem = bounded_title(item.title)
+        if problem:
+            related[number - 1] = dataclasses.replace(item, title=item_title)
+            cuts.append(
+                ContentError(article.source, reader.line_of("related"), f"related item {number}: {problem}")
+            )
+    if not cuts:
+        return article, warnings
+    return dataclasses.replace(article, title=title, related=tuple(related)), [*cuts, *warnings]
 
 
 def _decode(data: bytes, source: str) -> str:
