@@ -78,9 +78,18 @@ def plain_text(value: str) -> str:
     else:
         value = xml_safe(value)
     if ("<" in value or "&" in value) and _LOOKS_LIKE_MARKUP.search(value):
+        value = _BREAKING_TAG.sub(" ", value)  # "vote<br>Council", "</p><p>": words stay apart
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
         value = xml_safe(value)
     return " ".join(value.split())
+
+
+#: Tags that end a line or a block, which stripping must leave a space for (inline ones, such as
+#: <b> in "un<b>believ</b>able", it must not).
+_BREAKING_TAG = re.compile(
+    r"<(?:br|hr|/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|dd|dt|pre))\b[^<>]*>",
+    re.IGNORECASE,
+)
 
 
 # Absolute http(s) URLs made only of characters that need no checking or normalising; anything

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import date
 from datetime import datetime
@@ -153,16 +154,16 @@ class FrontMatterReader:
 
     # Field readers: each accepts the forgiving forms people write and rejects the rest.
 
-    def text(self, key: str, value: Any) -> str:
+    def text(self, key: str, value: Any, clean: Callable[[str], str] = plain_text) -> str:
         if value.__class__ is str:
-            return plain_text(value)
+            return clean(value)
         if value is None:
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
             raise self.error(key, f"{key} must be text, not {_kind(value)}")
-        return plain_text(value)
+        return clean(value)
 
     def boolean(self, key: str, value: Any, default: bool) -> bool:
         if value is None:
@@ -217,7 +218,7 @@ class FrontMatterReader:
         return parsed
 
     def url(self, key: str, value: Any) -> str | None:
-        text = self.text(key, value)
+        text = self.text(key, value, str.strip)  # as written: markup rules would decode "&region"
         if not text:
             return None
         url = http_url(text)
@@ -362,8 +363,8 @@ class FrontMatterReader:
         title = self.text("title", item.get("title"))
         if not title:
             raise self.error("related", "has no title")
-        raw_url = item.get("webUrl") if item.get("webUrl") is not None else item.get("originalUrl")
-        url = http_url(self.text("webUrl", raw_url))
+        url = http_url(self.text("webUrl", item.get("webUrl"), str.strip))  # originalUrl when unusable
+        url = url or http_url(self.text("originalUrl", item.get("originalUrl"), str.strip))
         if url is None:
             raise self.error("related", "has no absolute http(s) webUrl")
         date_key = _date_key(item)
@@ -388,13 +389,8 @@ def _date_key(fields: Mapping[Any, Any]) -> str:
     return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
 
 
+_KINDS = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}
+
+
 def _kind(value: Any) -> str:
-    names = {
-        dict: "a mapping",
-        list: "a list",
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        str: "text",
-    }
-    return names.get(type(value), type(value).__name__)
+    return "text" if type(value) is str else _KINDS.get(type(value), type(value).__name__)

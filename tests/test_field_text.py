@@ -1,0 +1,48 @@
+"""Fields as an outside probe wrote them: addresses kept as written (the text cleaner decoded
+"&region" into "®ion"), a related item's originalUrl used when its webUrl is unusable (as an
+article's is), and stripped markup that ended a line or block leaving a space between words."""
+
+from __future__ import annotations
+
+import pytest
+
+from feeds.source.parse import parse_article
+from feeds.text import plain_text
+
+FRONT = "---\ntitle: T\npublishedDateTime: 2021-02-01T10:00:00Z\n{extra}---\nBody.\n"
+
+
+def parse(extra: str) -> tuple[object, list[str]]:
+    article, problems = parse_article(FRONT.format(extra=extra).encode(), "a.md", 0)
+    return article, [str(p) for p in problems]
+
+
+def test_an_address_is_kept_as_written() -> None:
+    url = "https://news.example.com/story?id=5&region=us&amp;page=2&section=world"
+    related = f'related:\n  - title: R\n    webUrl: "{url}&not=1"\n'
+    article, problems = parse(f'webUrl: "{url}"\n{related}')
+    assert article.url == url  # type: ignore[attr-defined]
+    assert article.related[0].url == url + "&not=1"  # type: ignore[attr-defined]
+    assert problems == []
+
+
+@pytest.mark.parametrize("web", ['""', '"/amp/story"', "null", '"javascript:alert(1)"'])
+def test_a_related_items_original_url_stands_in_for_an_unusable_web_url(web: str) -> None:
+    related = f"related:\n  - title: R\n    webUrl: {web}\n    originalUrl: https://o.example.com/s\n"
+    article, problems = parse(related)
+    assert [item.url for item in article.related] == ["https://o.example.com/s"]  # type: ignore[attr-defined]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Budget vote<br>Council approves plan", "Budget vote Council approves plan"),
+        ("<p>The council met.</p><p>It approved the plan.</p>", "The council met. It approved the plan."),
+        ("<li>one</li><LI>two</LI>", "one two"),
+        ("un<b>believ</b>able", "unbelievable"),
+        ("x < y and <3", "x < y and <3"),
+    ],
+)
+def test_markup_that_ends_a_line_or_block_leaves_a_space(written: str, read: str) -> None:
+    assert plain_text(written) == read
