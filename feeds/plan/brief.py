@@ -40,6 +40,7 @@ from feeds.plan.planner import EntryRef
 from feeds.source.summary import DIGEST
 from feeds.source.summary import ITEM
 from feeds.source.summary import SOURCE
+from feeds.text import cut_after_word
 
 TITLE_CHARS = 500
 SUMMARY_CHARS = 1000
@@ -58,9 +59,9 @@ def brief(article: Article, digest: str) -> bytes:
     value = (
         digest,
         (
-            _cut(article.title, TITLE_CHARS),
+            cut_after_word(article.title, TITLE_CHARS),
             _microseconds(article.published),
-            _cut(article.excerpt, SUMMARY_CHARS),
+            cut_after_word(article.excerpt, SUMMARY_CHARS),
             article.url,
             _provider_value(article.provider),
             article.category,
@@ -127,9 +128,9 @@ def _with_item(article: Article, number: int, item: RelatedItem) -> Article:
 
 def _item_value(item: RelatedItem) -> tuple[Any, ...]:
     return (
-        _cut(item.title, TITLE_CHARS),
+        cut_after_word(item.title, TITLE_CHARS),
         item.url,
-        _cut(item.excerpt, SUMMARY_CHARS),
+        cut_after_word(item.excerpt, SUMMARY_CHARS),
         None if item.published is None else _microseconds(item.published),
         _provider_value(item.provider),
         _image_value(item.images),
@@ -148,15 +149,6 @@ def _item(fields: Any) -> RelatedItem:
         images=(Image(*image),) if image else (),
         quality=quality,
     )
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text``, or its first ``limit`` characters or so, cut after a word, with "…"."""
-    if len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    space = head.rfind(" ", limit // 2)
-    return (head[:space] if space > 0 else head).rstrip() + "…"
 
 
 def _microseconds(when: datetime) -> int:

@@ -25,6 +25,7 @@ import re
 
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import too_deep
+from feeds.text import cut_after_word
 
 #: Longer front matter is refused unread; 500,000 characters hold over 1,000 related items with
 #: their excerpts.
@@ -79,11 +80,9 @@ def bounded_title(title: str, written: int = 0) -> tuple[str, str | None]:
     the length of what it was made from, when that was longer)."""
     if len(title) <= MAX_TITLE_CHARS:
         return title, None
-    cut = title[: MAX_TITLE_CHARS - 1]
-    space = cut.rfind(" ")
-    cut = (cut[:space] if space > MAX_TITLE_CHARS // 2 else cut).rstrip() + "…"
     length = max(len(title), written)
-    return cut, f"the title has {length:,} characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
+    problem = f"the title has {length:,} characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
+    return cut_after_word(title, MAX_TITLE_CHARS), problem
 
 
 def too_many_topics(count: int) -> str:

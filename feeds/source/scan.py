@@ -231,8 +231,8 @@ def read_file(
     path, but a file may have been swapped for a link (or a folder on the way for a link to
     another folder) since, so the check is made on the file actually opened. ``identity`` is the
     one the scan saw (``file_identity``): the same file on the content folder's device needs no
-    further check. Raises
-    OSError, also for what is not a regular file (a FIFO would block the read forever).
+    further check. Raises OSError, also for what is not a regular file (a FIFO would block the
+    read forever).
     """
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
