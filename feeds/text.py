@@ -78,10 +78,42 @@ def plain_text(value: str) -> str:
     else:
         value = xml_safe(value)
     if ("<" in value or "&" in value) and _LOOKS_LIKE_MARKUP.search(value):
+        if "<" in value:
+            value = _TAG_OR_BRACKET.sub(functools.partial(_markup_or_text, value.lower()), value)
         value = _BREAKING_TAG.sub(" ", value)  # "vote<br>Council", "</p><p>": words stay apart
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
         value = xml_safe(value)
     return " ".join(value.split())
+
+
+#: A tag, a comment, or a "<" that starts neither.
+_TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^<>]*>)?", re.DOTALL)
+#: Elements people put in a title or an excerpt (or that a feed's HTML carries there); any other
+#: name in angle brackets is text: "List<String>", "The <template> tag", "<john@example.com>".
+_TEXT_ELEMENTS = frozenset(
+    "a abbr b bdi bdo big blockquote br cite code dd del dfn div dl dt em font h1 h2 h3 h4 h5 h6 hr i "
+    "ins kbd li mark ol p pre q s samp script small span strike strong style sub sup table tbody td "
+    "th thead time tr tt u ul var wbr".split()
+)
+#: Elements that have no end tag, or whose end tag HTML lets a writer leave out.
+_UNCLOSED_ELEMENTS = frozenset({"br", "hr", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "tbody", "thead"})
+
+
+def _markup_or_text(lowered: str, match: re.Match[str]) -> str:
+    """A tag of a known element stays markup, if it is an end tag, has no end tag, or its end tag
+    follows (or may be left out); anything else is text ("a<b and b>c": no "</b>", so no bold). So an unclosed
+    "<script>" in "Why <script> tags block rendering" does not swallow the rest of the title."""
+    whole = match[0]
+    name = match[2]
+    if whole.startswith("<!--"):
+        return whole
+    if name is not None:
+        name = name.lower()
+        if name in _TEXT_ELEMENTS and (
+            match[1] or name in _UNCLOSED_ELEMENTS or f"</{name}" in lowered[match.end() :]
+        ):
+            return whole
+    return "&lt;" + whole[1:]
 
 
 #: Tags that end a line or a block, which stripping must leave a space for (inline ones, such as

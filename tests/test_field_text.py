@@ -42,7 +42,28 @@ def test_a_related_items_original_url_stands_in_for_an_unusable_web_url(web: str
         ("<li>one</li><LI>two</LI>", "one two"),
         ("un<b>believ</b>able", "unbelievable"),
         ("x < y and <3", "x < y and <3"),
+        ("<p>Intro<li>one", "Intro one"),  # end tags HTML lets a writer leave out
     ],
 )
 def test_markup_that_ends_a_line_or_block_leaves_a_space(written: str, read: str) -> None:
+    assert plain_text(written) == read
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # Angle brackets that are not markup are text: stripping them lost the rest of the title.
+        ("Why <script> tags block rendering, and List<String> in Java",) * 2,
+        ("Email <john@example.com> says a<b and b>c",) * 2,
+        ("The <template> tag",) * 2,
+        ("Vector<int> vs std::array<int, 3>",) * 2,
+        ("Why the <style> element matters",) * 2,
+        ("x<y and y>z",) * 2,
+        # Markup still is: known elements, closed, and the content of a closed script dropped.
+        ("<b>Breaking:</b> Cats &amp; dogs <script>alert(1)</script>", "Breaking: Cats & dogs"),
+        ("<B>Loud</B> news <!-- a comment -->", "Loud news"),
+        ('See <a href="https://e.example/">the report</a> &lt;b&gt;', "See the report <b>"),
+    ],
+)
+def test_angle_brackets_are_markup_only_around_known_elements(written: str, read: str) -> None:
     assert plain_text(written) == read
