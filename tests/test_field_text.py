@@ -67,3 +67,26 @@ def test_markup_that_ends_a_line_or_block_leaves_a_space(written: str, read: str
 )
 def test_angle_brackets_are_markup_only_around_known_elements(written: str, read: str) -> None:
     assert plain_text(written) == read
+
+
+@pytest.mark.parametrize(
+    ("written", "field", "read", "line"),
+    [
+        ("title: 12:30", "title", "750", 1),  # YAML 1.1 reads base 60
+        ("title: 2024", "title", "2024", None),  # a number as written: nothing to say
+        ("title: 007 Returns", "title", "007 Returns", None),  # text
+        ("title: T\nexcerpt: 0x1F", "excerpt", "31", 2),
+        ("title: T\ncategory: 1.10", "category", "1.1", 2),
+        ("title: T\ntopics: [AI, 007]", "topics", ("AI", "7"), 2),
+    ],
+)
+def test_a_text_field_that_yaml_reads_as_another_number_is_warned_of(
+    written: str, field: str, read: object, line: int | None
+) -> None:
+    text = f"---\n{written}\npublishedDateTime: 2021-02-01T10:00:00Z\n---\nBody.\n"
+    article, problems = parse_article(text.encode(), "a.md", 0)
+    assert getattr(article, field) == read
+    what = "topics item 2" if field == "topics" else field
+    number = read[-1] if isinstance(read, tuple) else read
+    expected = f"a.md:{(line or 0) + 1}: {what}: YAML reads it as the number {number}; quote it to keep it"
+    assert [str(p) for p in problems] == ([expected] if line else [])

@@ -28,6 +28,8 @@ from feeds.source.dates import carried
 from feeds.source.dates import from_timestamp
 from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import list_item_scopes
+from feeds.source.front_matter import written_as
 from feeds.source.front_matter import yaml_error
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
@@ -142,7 +144,7 @@ class FrontMatterReader:
         if self.related_number is None:
             return None
         if self._related_scopes is None:
-            self._related_scopes = self.list_item_scopes("related")
+            self._related_scopes = list_item_scopes(self.front, "related")
         scopes = self._related_scopes
         return scopes[self.related_number - 1] if self.related_number <= len(scopes) else None
 
@@ -160,10 +162,15 @@ class FrontMatterReader:
         if value is None:
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
+            value = self.number_text(key, value)
         if not isinstance(value, str):
             raise self.error(key, f"{key} must be text, not {_kind(value)}")
         return clean(value)
+
+    def number_text(self, key: str, value: float, what: str = "") -> str:
+        if changed := written_as(value, self.front):
+            self.warn(key, f"{what or key}: YAML reads it as the number {changed}; quote it to keep it")
+        return str(value)
 
     def boolean(self, key: str, value: Any, default: bool) -> bool:
         if value is None:
@@ -269,7 +276,9 @@ class FrontMatterReader:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.warn("topics", f"topics item {number} must be a name, not {_kind(item)}; left out")
                 continue
-            name = plain_text(str(item))
+            what = f"topics item {number}"
+            text = item if isinstance(item, str) else self.number_text("topics", item, what)
+            name = plain_text(text)
             if name:
                 names.setdefault(name, None)
         if len(names) > MAX_TOPICS:
@@ -335,27 +344,6 @@ class FrontMatterReader:
             finally:
                 self.related_number = None
         return tuple(items)
-
-    def list_item_scopes(self, key: str) -> list[tuple[int, int]]:
-        """Front matter line ranges of the items of a top-level block list such as ``related``."""
-        lines = self.front.split("\n")
-        start = next((n for n, line in enumerate(lines) if re.match(rf"{key}[ \t]*:", line)), None)
-        if start is None:
-            return []
-        starts: list[int] = []
-        end, indent = len(lines), None
-        for number in range(start + 1, len(lines)):
-            line = lines[number]
-            if line and not line[0].isspace() and not line.startswith("-"):
-                end = number  # the next top-level key
-                break
-            match = re.match(r"([ \t]*)-([ \t]|$)", line)
-            if match and (indent is None or len(match[1]) == indent):
-                indent = len(match[1])
-                starts.append(number)
-        if not starts:  # a flow list (``related: [{...}]``): its items' lines cannot be told
-            return []
-        return list(zip(starts, [*starts[1:], end], strict=True))
 
     def related_item(self, item: Any) -> RelatedItem:
         if not isinstance(item, dict):

@@ -339,3 +339,33 @@ def yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str
     if context is not None and mark is not context and mark is not None and context.line != mark.line:
         parts[0] = f"{error.context} (from line {context.line + 1})" if error.context else None
     return line, ", ".join(p for p in parts if p) or str(error)
+
+
+def written_as(number: int | float, front: str) -> str | None:
+    """``None`` when the front matter has ``number`` written as Python prints it; else how it is
+    printed. YAML 1.1 reads ``12:30`` as 750, ``007`` as 7 and ``1.10`` as 1.1: a text field that
+    gets a number can only tell such a change by looking for the number in the text."""
+    text = str(number)
+    return None if re.search(rf"(?<![\w.:+-]){re.escape(text)}(?![\w.:])", front) else text
+
+
+def list_item_scopes(front: str, key: str) -> list[tuple[int, int]]:
+    """Front matter line ranges of the items of a top-level block list such as ``related``."""
+    lines = front.split("\n")
+    start = next((n for n, line in enumerate(lines) if re.match(rf"{key}[ \t]*:", line)), None)
+    if start is None:
+        return []
+    starts: list[int] = []
+    end, indent = len(lines), None
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        if line and not line[0].isspace() and not line.startswith("-"):
+            end = number  # the next top-level key
+            break
+        match = re.match(r"([ \t]*)-([ \t]|$)", line)
+        if match and (indent is None or len(match[1]) == indent):
+            indent = len(match[1])
+            starts.append(number)
+    if not starts:  # a flow list (``related: [{...}]``): its items' lines cannot be told
+        return []
+    return list(zip(starts, [*starts[1:], end], strict=True))
