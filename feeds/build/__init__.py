@@ -4,6 +4,7 @@
 from feeds.build.builder import LiveBuilder
 from feeds.build.builder import Publication
 from feeds.build.builder import SiteBuilder
+from feeds.build.builder import cache_of
 from feeds.build.builder import topic_table
 from feeds.build.cache import SHARDS
 from feeds.build.cache import FileRecord
@@ -24,6 +25,7 @@ __all__ = [
     "Publication",
     "SiteBuilder",
     "build_site",
+    "cache_of",
     "content_fingerprint",
     "explain_topics",
     "paused_gc",

@@ -18,6 +18,7 @@ from typing import Any
 
 from feeds.build import BuildResult
 from feeds.build import LiveBuilder
+from feeds.build import cache_of
 from feeds.build import paused_gc
 from feeds.config import Settings
 from feeds.errors import FeedsError
@@ -27,6 +28,8 @@ from feeds.serve.memory import freeze_survivors
 from feeds.serve.memory import map_large_blocks
 from feeds.serve.memory import return_free_memory
 from feeds.serve.search import SearchText
+from feeds.serve.served_dates import load_served_dates
+from feeds.serve.served_dates import store_served_dates
 from feeds.serve.snapshot import Snapshot
 from feeds.serve.snapshot import make_snapshot
 from feeds.serve.watch import Watcher
@@ -53,6 +56,7 @@ class LiveSite:
         self.last_error: str | None = None  #: why the last rebuild failed; None after a success
         self.last_error_at: datetime | None = None
         self.builds = 0  #: successful builds since start
+        self._stored_dates: dict[str, tuple[str, int]] = {}  #: the last ``served_dates`` kept
         map_large_blocks()
 
     @property
@@ -94,9 +98,14 @@ class LiveSite:
             serve = settings.serve
             if (self.gate.workers, self.gate.queue) != (serve.filter_workers, serve.filter_queue):
                 self.gate = FilterGate(serve.filter_workers, serve.filter_queue)
+            first = self.snapshot is None
+            served = load_served_dates(cache_of(settings)) if first else None
             self.snapshot = make_snapshot(
-                result, settings, self.snapshot, now, seconds, self.search, self.gate
+                result, settings, self.snapshot, now, seconds, self.search, self.gate, served
             )
+            if self.snapshot.moved != (served if first else self._stored_dates):
+                store_served_dates(cache_of(settings), self.snapshot.moved)
+            self._stored_dates = self.snapshot.moved
             self._fingerprint = fingerprint
             self.search.update(result.state.files, result.changed, result.removed)
             self._published(settings, result, before)

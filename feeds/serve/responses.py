@@ -80,7 +80,7 @@ def prepare(
     feed reader.
     """
     modified = modified.astimezone(timezone.utc).replace(microsecond=0)
-    tag = hashlib.blake2b(body, digest_size=12).hexdigest()
+    tag = body_tag(body)
     negotiated = view or path.endswith(NEGOTIATED)
     common = [
         ("Last-Modified", format_datetime(modified, usegmt=True)),
@@ -119,6 +119,11 @@ def prepare(
     return PreparedDocument(
         body=body, modified=modified, max_age=max_age, plain=plain, gzipped=gzipped, link=link
     )
+
+
+def body_tag(body: bytes) -> str:
+    """The ETag of ``body`` (without its quotes)."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
 
 
 def websub_link(hubs: tuple[str, ...], self_url: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
+from datetime import timezone
 
 from feeds.build import BuildResult
 from feeds.config import Settings
@@ -35,9 +36,11 @@ from feeds.serve.limits import FilterGate
 from feeds.serve.memory import return_free_memory
 from feeds.serve.responses import NEGOTIATED
 from feeds.serve.responses import PreparedDocument
+from feeds.serve.responses import body_tag
 from feeds.serve.responses import prepare
 from feeds.serve.responses import websub_link
 from feeds.serve.search import SearchText
+from feeds.serve.served_dates import ServedDates
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Snapshot:
     _filtered: FilterCache = field(default_factory=lambda: FilterCache(0))  #: filtered feeds made
     #: request path of a channel's page → of its first feed, whose filters the page takes too
     page_feeds: dict[str, str] = field(default_factory=dict)
+    #: request key → (ETag, Last-Modified) of each document whose date no entry's date explains
+    moved: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def filtered(self, path: str, feed_filter: FeedFilter, view: bool = False) -> PreparedDocument | None:
         """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view``: rendered
@@ -149,9 +154,11 @@ def make_snapshot(
     seconds: float,
     search: SearchText,
     gate: FilterGate | None = None,
+    served: ServedDates | None = None,
 ) -> Snapshot:
-    """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds.
-    ``gate`` gives new filtered feeds their turns (default: one at a time, none waiting)."""
+    """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds,
+    and ``served`` (the dates an earlier process gave out, when there is no ``previous``) across
+    restarts. ``gate`` gives new filtered feeds their turns (default: one at a time, none waiting)."""
     site = result.site
     newest = site.everything.updated or EMPTY_FEED_DATE
     content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
@@ -181,37 +188,59 @@ def make_snapshot(
     ages = {path: settings.serve.archive_max_age for path, closed in archived.items() if closed}
     hubs = settings.hub_urls
 
-    def prepared(path: str, body: bytes, old: PreparedDocument | None, view: bool) -> PreparedDocument:
+    moved: dict[str, tuple[str, int]] = {}  #: Last-Modified dates that no entry's date explains
+
+    def prepared(
+        path: str, body: bytes, old: PreparedDocument | None, view: bool, key: str
+    ) -> PreparedDocument:
         max_age = ages.get(path, settings.serve.max_age)  # the config may have changed it
         # Never after the answer's Date (RFC 9110 §8.8.2.1), as a future-dated entry's date would be.
-        modified = min(content_dates[path], now).replace(microsecond=0)  # as HTTP dates, and ``old``
+        modified = min(content_dates[path], now).replace(microsecond=0)
         link = (
             "" if view or request_path(path) not in feeds else websub_link(hubs, document_url(settings, path))
         )
         if old is not None:
             if old.body == body and old.max_age == max_age and old.link == link:
-                return old  # same bytes, same headers: hashed and gzipped already
-            if old.body == body:
-                modified = old.modified
-            elif modified <= old.modified:
-                # The bytes changed but the newest date did not move (an edit, a deletion):
-                # a client asking If-Modified-Since must still get the new version.
-                modified = max(now, old.modified + timedelta(seconds=1))
-        return prepare(path, body, modified, max_age, view=view, link=link)
+                document = old  # same bytes, same headers: hashed and gzipped already
+            else:
+                modified = _moved_on(modified, old.modified, old.body == body, now)
+                document = prepare(path, body, modified, max_age, view=view, link=link)
+        else:
+            if served and key in served:  # an earlier process's date, and the bytes it was for
+                tag, seconds = served[key]
+                same = body_tag(body) == tag
+                modified = _moved_on(modified, datetime.fromtimestamp(seconds, timezone.utc), same, now)
+            document = prepare(path, body, modified, max_age, view=view, link=link)
+        if document.modified != content_dates[path].replace(microsecond=0):  # kept across restarts
+            moved[key] = (document.etag.strip('"'), int(document.modified.timestamp()))
+        return document
 
     documents: dict[str, PreparedDocument] = {}
     views: dict[str, PreparedDocument] = {}
     for path, body in result.documents.items():
         key = request_path(path)
-        documents[key] = prepared(path, body, previous.documents.get(key) if previous else None, False)
+        old = previous.documents.get(key) if previous else None
+        documents[key] = prepared(path, body, old, False, key)
         feed_keys = shown_as.get(path, ())
         if feed_keys:
             old = previous.views.get(feed_keys[0]) if previous else None
-            view = prepared(path, body, old, True)
+            view = prepared(path, body, old, True, f"view:{feed_keys[0]}")
             views.update(dict.fromkeys(feed_keys, view))  # one prepared page for Atom and RSS
     documents["/"] = documents[request_path(INDEX)]
     gate = gate or FilterGate(1, 0)
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
-        result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds
-    )
+        result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds,
+        moved=moved,
+    )  # fmt: skip
+
+
+def _moved_on(modified: datetime, before: datetime, same_bytes: bool, now: datetime) -> datetime:
+    """Last-Modified of a document last served as of ``before``."""
+    if same_bytes:
+        return before
+    if modified <= before:
+        # The bytes changed but the newest date did not move (an edit, a deletion): a client
+        # asking If-Modified-Since must still get the new version.
+        return max(now, before + timedelta(seconds=1)).replace(microsecond=0)
+    return modified

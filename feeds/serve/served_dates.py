@@ -1,0 +1,52 @@
+"""The Last-Modified dates a server gave out that no entry's date explains, kept across restarts.
+
+A document whose bytes change while its newest entry's date stays (an edit, a deletion) is served
+with a later Last-Modified than that date, so that a client asking If-Modified-Since gets the new
+bytes. A process that started afresh knew only the entries' dates and went back in time: a client
+holding the later date got 304 for bytes it had never seen. The server keeps those dates, each with
+the ETag it belonged to, in a small file in the build cache; the next process starts from them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: The file's name in the cache folder.
+FILE_NAME = "served-dates.json"
+
+#: request key → (ETag without quotes, Last-Modified as seconds since the epoch)
+ServedDates = Mapping[str, tuple[str, int]]
+
+
+def load_served_dates(folder: Path) -> dict[str, tuple[str, int]]:
+    """What the last server process kept; empty when there is nothing or it cannot be read."""
+    try:
+        data = json.loads((folder / FILE_NAME).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        key: (value[0], value[1])
+        for key, value in data.items()
+        if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and type(value[1]) is int
+    }
+
+
+def store_served_dates(folder: Path, dates: ServedDates) -> None:
+    """Replace the file with ``dates`` (written whole, then renamed); a failure is logged only."""
+    if not folder.is_dir():  # no cache folder: no build stored one yet
+        return
+    staged = folder / f".{FILE_NAME}.{os.getpid()}"
+    try:
+        staged.write_text(json.dumps(dict(sorted(dates.items())), separators=(",", ":")), encoding="utf-8")
+        os.replace(staged, folder / FILE_NAME)
+    except OSError as e:
+        log.warning("could not keep the served dates in %s: %s", folder, e)
+        staged.unlink(missing_ok=True)

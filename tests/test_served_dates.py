@@ -1,0 +1,62 @@
+"""Last-Modified never goes back across a restart of the server: the dates a process gave out that no
+entry's date explains are kept in the build cache, with the ETag each was for (an outside probe
+got 304 for a feed edited while the server was stopped)."""
+
+from __future__ import annotations
+
+import time
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from feeds.build import cache_of
+from feeds.config import load_settings
+from feeds.serve.app import create_app
+from feeds.serve.served_dates import FILE_NAME
+from tests.helpers import ARTICLE
+from tests.helpers import edit
+from tests.helpers import live_site
+
+PATH = "/topics/ai.atom"
+
+
+def _started(project: Path):  # type: ignore[no-untyped-def]
+    return create_app(project / "config" / "feeds.yaml").test_client()
+
+
+def test_an_edit_made_while_stopped_is_dated_after_what_the_last_process_gave_out(project: Path) -> None:
+    first = _started(project)
+    edit(project / "content" / ARTICLE, "title:", "title: Updated -")
+    assert live_site(first.application).refresh()
+    moved = first.get(PATH).headers["Last-Modified"]  # later than any entry's date
+
+    # Restarted with nothing changed: the same bytes keep the date they were given.
+    again = _started(project).get(PATH)
+    assert again.headers["Last-Modified"] == moved
+    assert _started(project).get(PATH, headers={"If-Modified-Since": moved}).status_code == 304
+
+    # Edited while stopped, then restarted: the new bytes are dated after the date given out.
+    edit(project / "content" / ARTICLE, "title: Updated -", "title: Again -")
+    restarted = _started(project)
+    answer = restarted.get(PATH, headers={"If-Modified-Since": moved})
+    assert answer.status_code == 200
+    assert b"Again -" in answer.data
+    assert parsedate_to_datetime(answer.headers["Last-Modified"]) > parsedate_to_datetime(moved)
+
+
+def test_a_damaged_file_of_dates_is_ignored(project: Path) -> None:
+    date = _started(project).get(PATH).headers["Last-Modified"]
+    folder = cache_of(load_settings(project / "config" / "feeds.yaml"))
+    (folder / FILE_NAME).write_bytes(b"{not json")
+    assert _started(project).get(PATH).headers["Last-Modified"] == date
+
+
+def test_a_future_dated_feed_keeps_its_date_across_a_restart(project: Path) -> None:
+    """Its Last-Modified is the time it was first served (never after the answer's Date); a
+    restart with the same bytes must not make every client that sends that date fetch it again."""
+    future = "---\ntitle: Later\npublishedDateTime: 2999-01-01T00:00:00Z\ntopics: [AI]\n---\nLater.\n"
+    (project / "content" / "future.md").write_text(future, encoding="utf-8")
+    date = _started(project).get(PATH).headers["Last-Modified"]
+    time.sleep(1.1)  # HTTP dates have whole seconds
+    answer = _started(project).get(PATH, headers={"If-Modified-Since": date})
+    assert answer.status_code == 304
+    assert answer.headers["Last-Modified"] == date
