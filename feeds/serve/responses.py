@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone
 from email.utils import format_datetime
-from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 from typing import Any
 
 from feeds.render.pages import HTML_POLICY
+from feeds.serve.conditions import evaluate
 
 #: Content-Type by file extension; the README's nginx example uses the same table.
 MEDIA_TYPES = {
@@ -138,32 +138,17 @@ def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:
     chosen = doc.plain
     if doc.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
         chosen = doc.gzipped
-    if _not_modified(doc, environ):
-        return "304 Not Modified", chosen.not_modified_headers, []
+    variants = (doc.plain,) if doc.gzipped is None else (doc.plain, doc.gzipped)
+    outcome, matched = evaluate([v.etag for v in variants], doc.modified, environ)
+    if outcome == "not modified":
+        # The version the client named: a client holding the plain copy that now accepts gzip
+        # must be told that its copy is current, under its own tag (RFC 9111 §4.3.4).
+        held = next((v for v in variants if v.etag == matched), chosen)
+        return "304 Not Modified", held.not_modified_headers, []
+    if outcome == "precondition failed":
+        return "412 Precondition Failed", [("Content-Length", "0"), *chosen.not_modified_headers], []
     body = [] if environ.get("REQUEST_METHOD") == "HEAD" else [chosen.body]
     return "200 OK", chosen.ok_headers, body
-
-
-def _not_modified(doc: PreparedDocument, environ: Mapping[str, Any]) -> bool:
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        # Weak comparison (RFC 9110 §13.1.2); either coding's tag names this version.
-        tags = {doc.plain.etag, doc.gzipped.etag if doc.gzipped else doc.plain.etag}
-        for candidate in if_none_match.split(","):
-            candidate = candidate.strip().removeprefix("W/")
-            if candidate == "*" or candidate in tags:
-                return True
-        return False  # If-Modified-Since is ignored when If-None-Match is sent (§13.1.3)
-    since = environ.get("HTTP_IF_MODIFIED_SINCE")
-    if since:
-        try:
-            when = parsedate_to_datetime(since)
-        except (TypeError, ValueError, IndexError):
-            return False  # an unreadable date is ignored, as §13.1.3 says
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        return doc.modified <= when
-    return False
 
 
 _HTML_ANSWERS: dict[str, bool] = {}

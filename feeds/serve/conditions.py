@@ -1,0 +1,84 @@
+"""Conditional requests (RFC 9110 §13): which answer the validators a client sent call for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from collections.abc import Mapping
+from datetime import datetime
+from datetime import timezone
+from typing import Any
+from typing import Literal
+
+_MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_TIME = r"(\d\d):(\d\d):(\d\d)"
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+#: The three forms a recipient must accept (§5.6.7): IMF-fixdate, RFC 850 and asctime.
+_IMF_FIXDATE = re.compile(rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) {_MONTH} (\d{{4}}) {_TIME} GMT")
+_RFC_850 = re.compile(
+    rf"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\d\d)-{_MONTH}-(\d\d) {_TIME} GMT"
+)
+_ASCTIME = re.compile(rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {_MONTH} ([ \d]\d) {_TIME} (\d{{4}})")
+
+Outcome = Literal["send", "not modified", "precondition failed"]
+
+
+def http_date(value: str) -> datetime | None:
+    """An HTTP-date (§5.6.7), or None for anything else: a list, a date without its weekday or
+    zone, a date that does not exist. Such a field is ignored (§13.1.3, §13.1.4)."""
+    value = value.strip()
+    try:
+        if match := _IMF_FIXDATE.fullmatch(value):
+            day, month, year, hour, minute, second = match.groups()
+            return _utc(int(year), _MONTHS[month], int(day), hour, minute, second)
+        if match := _RFC_850.fullmatch(value):
+            day, month, two_digits, hour, minute, second = match.groups()
+            year = 2000 + int(two_digits)
+            if year > datetime.now(timezone.utc).year + 50:  # §5.6.7: more than 50 years ahead
+                year -= 100
+            return _utc(year, _MONTHS[month], int(day), hour, minute, second)
+        if match := _ASCTIME.fullmatch(value):
+            month, day, hour, minute, second, year = match.groups()
+            return _utc(int(year), _MONTHS[month], int(day), hour, minute, second)
+    except ValueError:  # 30 Feb, 25:00
+        return None
+    return None
+
+
+def _utc(year: int, month: int, day: int, hour: str, minute: str, second: str) -> datetime:
+    return datetime(year, month, day, int(hour), int(minute), int(second), tzinfo=timezone.utc)
+
+
+def evaluate(
+    tags: Collection[str], modified: datetime, environ: Mapping[str, Any]
+) -> tuple[Outcome, str | None]:
+    """What a GET or HEAD of a document with entity tags ``tags`` (quoted, strong: one per
+    coding) and ``modified`` calls for, in §13.2.2's order; with the tag of the client's that
+    matched, for a 304 to name the version the client holds."""
+    if_match = environ.get("HTTP_IF_MATCH")
+    if if_match is not None:
+        # Strong comparison (§13.1.1): a weak tag never matches.
+        if not any(tag == "*" or tag in tags for tag in _tags(if_match)):
+            return "precondition failed", None
+    else:
+        since = environ.get("HTTP_IF_UNMODIFIED_SINCE")
+        when = http_date(since) if since else None
+        if when is not None and modified > when:
+            return "precondition failed", None
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        # Weak comparison (§13.1.2); either coding's tag names this version.
+        for tag in _tags(if_none_match):
+            tag = tag.removeprefix("W/")
+            if tag == "*" or tag in tags:
+                return "not modified", None if tag == "*" else tag
+        return "send", None  # If-Modified-Since is ignored when If-None-Match is sent (§13.1.3)
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    when = http_date(since) if since else None
+    if when is not None and modified <= when:
+        return "not modified", None
+    return "send", None
+
+
+def _tags(header: str) -> list[str]:
+    return [tag.strip() for tag in header.split(",")]
