@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 import yaml
 
@@ -28,6 +29,7 @@ from feeds.model import ArchiveMode
 from feeds.model import EntryContent
 from feeds.model import Format
 from feeds.model import RelatedMode
+from feeds.source.front_matter import yaml_error
 from feeds.text import http_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
@@ -152,6 +154,24 @@ class Settings:
         return (own, *self.websub.hubs) if own else self.websub.hubs
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key written twice in one mapping: the second would
+    silently replace the first (a second ``topics:`` block dropped every topic of the first)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"{key!r} is written twice in one mapping (first at line {seen[key]}); "
+                    "the second would replace the first",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
 def load_settings(
     path: Path | None = None,
     *,
@@ -174,11 +194,12 @@ def load_settings(
         except (OSError, UnicodeDecodeError) as e:
             raise ConfigError(path, None, f"cannot read config: {e}") from e
         try:
-            raw = yaml.safe_load(text) or {}
+            raw = yaml.load(text, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader
+        except yaml.MarkedYAMLError as e:
+            line, message = yaml_error(e, text)
+            raise ConfigError(path, None, f"invalid YAML: {message}", line) from None
         except (yaml.YAMLError, ValueError) as e:  # ValueError: a number of over 4,300 digits
-            mark = getattr(e, "problem_mark", None)
-            where = f" (line {mark.line + 1})" if mark is not None else ""
-            raise ConfigError(path, None, f"invalid YAML{where}: {e}") from e
+            raise ConfigError(path, None, f"invalid YAML: {e}") from None
     settings = settings_from_mapping(raw, path)
     overrides: dict[str, Any] = {"include_drafts": include_drafts}
     if content_dir is not None:
@@ -247,7 +268,9 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as e:
-        raise ConfigError(path, "timezone", f"unknown time zone {timezone!r}") from e
+        near = [zone for zone in available_timezones() if zone.lower() == timezone.lower()]
+        hint = f" (did you mean {near[0]}?)" if near else " (an IANA name, e.g. Europe/Paris)"
+        raise ConfigError(path, "timezone", f"unknown time zone {timezone!r}{hint}") from e
 
     budget = read_max_bytes(reader, data)
     return Settings(

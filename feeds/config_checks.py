@@ -3,6 +3,7 @@ is a ``ConfigError`` naming the file and the dotted key."""
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -43,7 +44,9 @@ class ConfigReader:
         for name in data:
             if name not in allowed:
                 key = f"{prefix}.{name}" if prefix else str(name)
-                raise self.fail(key, f"unknown key (known keys: {', '.join(sorted(allowed))})")
+                near = difflib.get_close_matches(str(name).lower(), sorted(allowed), n=1, cutoff=0.7)
+                hint = f"did you mean {near[0]}? " if near else ""
+                raise self.fail(key, f"unknown key ({hint}known keys: {', '.join(sorted(allowed))})")
 
     def text(self, data: Mapping[str, Any], prefix: str, name: str, default: str) -> str:
         value = data.get(name, default)

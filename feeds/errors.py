@@ -26,14 +26,19 @@ class ContentError(FeedsError, ValueError):
 class ConfigError(FeedsError, ValueError):
     """The configuration is invalid; names the file and the key."""
 
-    def __init__(self, path: str | Path | None, key: str | None, message: str) -> None:
+    def __init__(
+        self, path: str | Path | None, key: str | None, message: str, line: int | None = None
+    ) -> None:
         super().__init__(message)
         self.path = None if path is None else str(path)  #: the config file, if there is one
         self.key = key  #: dotted key, e.g. ``site.base_url``
         self.message = message
+        self.line = line  #: 1-based, when the file's text is to blame (invalid YAML)
 
     def __str__(self) -> str:
         where = self.path or "<defaults>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -84,5 +85,36 @@ def test_config_errors_name_file_and_key(tmp_path: Path, text: str, key: str, me
 
 def test_invalid_yaml_gives_line(tmp_path: Path) -> None:
     path = write(tmp_path, "site:\n  title: [unclosed\nmax_items: 3\n")
-    with pytest.raises(ConfigError, match=r"invalid YAML \(line \d\)"):
+    with pytest.raises(ConfigError) as raised:
         load_settings(path)
+    # path:line as content errors have it, and where the bracket opened; no "<unicode string>".
+    assert str(raised.value).startswith(
+        f"{path}:3: invalid YAML: while parsing a flow sequence (from line 2)"
+    )
+    assert "unicode string" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key"),
+    [
+        ("topics:\n  AI: {title: A}\nmax_items: 3\ntopics:\n  Space: {title: S}\n", 4, "topics"),
+        ("site:\n  title: One\n  title: Two\n", 3, "title"),
+    ],
+)
+def test_a_key_written_twice_is_an_error(tmp_path: Path, text: str, line: int, key: str) -> None:
+    """The second would replace the first without a word: a second topics: block dropped every
+    topic of the first (found by an outside probe)."""
+    path = write(tmp_path, text)
+    with pytest.raises(
+        ConfigError, match=rf"^{re.escape(str(path))}:{line}: invalid YAML: '{key}' is written twice"
+    ):
+        load_settings(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [("max_itmes: 3\n", "did you mean max_items?"), ("timezone: utc\n", "did you mean UTC?")],
+)
+def test_a_near_miss_is_named(tmp_path: Path, text: str, hint: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(hint)):
+        load_settings(write(tmp_path, text))
