@@ -73,7 +73,7 @@ class ServeSettings:
     """How the web app serves the site (``feeds serve``, ``flask --app feeds run``)."""
 
     max_age: int = 300  #: seconds, for ``Cache-Control: public, max-age=``
-    #: seconds of ``max-age`` for the archive of a closed month (every archive but a channel's newest)
+    #: seconds of ``max-age`` for the archive of a closed month (all but those of a channel's newest month)
     archive_max_age: int = 86400
     reload_interval: float = 2.0  #: seconds between looks for changed content; 0 turns watching off
     watch: WatchMode = WatchMode.EVENTS

@@ -15,6 +15,7 @@ from feeds.channel_config import ChannelSettings
 from feeds.config import TopicSettings
 from feeds.plan.channels import channel_rules
 from feeds.plan.channels import channel_warnings
+from feeds.plan.channels import topic_setting_warnings
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_STUB
 from feeds.plan.planner import REF_TOPICS
@@ -108,4 +109,25 @@ def test_a_topic_no_entry_has_is_a_warning_naming_the_key() -> None:
     assert channel_warnings(config, {"ai"}) == (
         "<defaults>: channels.Robots.topics.any: no entry has the topic 'Robotz' "
         "(a typo? `feeds topics` lists the topics)",
+    )
+
+
+def test_topic_settings_that_no_topic_takes_are_warnings() -> None:
+    """Options are matched by a topic's name as published; a typo or another case was ignored
+    without a word (found by an outside probe)."""
+    config = make_settings(
+        topics={
+            "AI": TopicSettings(title="Artificial intelligence"),  # taken
+            "Spcae": TopicSettings(title="Space news"),  # a typo
+            "ai": TopicSettings(description="lower case"),  # another name with AI's slug
+            "Machine learning": TopicSettings(rename="AI"),  # a rename onto a topic: taken
+            "Gone": TopicSettings(rename="Nowhere"),
+            "Computer Vision": TopicSettings(keywords=("facial recognition",)),  # matched nothing yet
+        }
+    )
+    assert topic_setting_warnings(config, {"ai": "AI", "space": "Space"}) == (
+        "<defaults>: topics.Spcae: no entry has the topic 'Spcae' (a typo? `feeds topics` lists the topics)",
+        "<defaults>: topics.ai: no topic is named 'ai'; 'AI' has its slug, but options are matched by the"
+        " name as written: give them under topics.AI",
+        "<defaults>: topics.Gone: no entry has the topic 'Nowhere' (a typo? `feeds topics` lists the topics)",
     )

@@ -19,6 +19,7 @@ from feeds.output.write import SiteDocuments
 from feeds.plan.archives import ARCHIVES
 from feeds.plan.archives import ArchiveMonth
 from feeds.plan.channels import channel_warnings
+from feeds.plan.channels import topic_setting_warnings
 from feeds.plan.planner import Plan
 from feeds.source.scan import scan_warnings
 
@@ -93,14 +94,21 @@ def finish(
     warnings = scan_warnings(reading.found) + warnings
     reading.state.documents = rendered.cache
     reading.state.stored_documents = reading.previous.stored_documents  # what the cache folder holds
-    topics = {channel.topic.slug for channel in plan.channels if channel.topic is not None}
+    topics = {
+        channel.topic.slug: channel.topic.name for channel in plan.channels if channel.topic is not None
+    }
+    unused = topic_setting_warnings(settings, topics)
     return BuildResult(
         documents=documents,
         site=rendered.site,
         files=len(reading.found),
         articles=len(reading.indexes) if articles is None else articles,
         errors=errors,
-        warnings=warnings + rendered.site.warnings + channel_warnings(settings, topics) + rendered.trimmed,
+        warnings=warnings
+        + rendered.site.warnings
+        + channel_warnings(settings, topics)
+        + unused
+        + rendered.trimmed,
         state=reading.state,
         changed=reading.read,
         removed=reading.removed,

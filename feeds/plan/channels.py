@@ -10,6 +10,7 @@ its quality floor reads the stub. Pure, like the rest of planning.
 from __future__ import annotations
 
 from collections.abc import Collection
+from collections.abc import Mapping
 from collections.abc import Sequence
 from collections.abc import Set
 from dataclasses import dataclass
@@ -170,6 +171,31 @@ def channel_warnings(settings: Settings, topic_slugs: Collection[str]) -> tuple[
         for key, name, slug in rule.conditions
         if slug not in topic_slugs
     )
+
+
+def topic_setting_warnings(settings: Settings, topics: Mapping[str, str]) -> tuple[str, ...]:
+    """A warning for each ``topics.<name>`` of the config that no topic takes (``topics``: the
+    site's topics, slug → name): options are matched by the name as published, so a typo or
+    another case (``ai`` for ``AI``) was ignored without a word. A keyword topic that no article
+    matches is not one: it is no typo."""
+    where = settings.config_path or "<defaults>"
+    warnings = []
+    for key, own in settings.topics.items():
+        name = own.rename or key
+        slug = slugify(name)
+        if name in topics.values() or (own.rename and slug in topics):
+            continue
+        if slug in topics:
+            warnings.append(
+                f"{where}: topics.{key}: no topic is named {name!r}; {topics[slug]!r} has its slug, but"
+                f" options are matched by the name as written: give them under topics.{topics[slug]}"
+            )
+        elif not own.keywords:  # a keyword topic makes its own entries, when any article matches
+            warnings.append(
+                f"{where}: topics.{key}: no entry has the topic {name!r} (a typo? `feeds topics` lists"
+                " the topics)"
+            )
+    return tuple(warnings)
 
 
 def channel_keys(rules: Sequence[ChannelRule], slugs: tuple[str, ...], stub: Stub) -> tuple[str, ...]:
