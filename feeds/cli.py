@@ -20,6 +20,7 @@ import click
 from feeds._version import __version__
 from feeds.build import BuildResult
 from feeds.build import SiteBuilder
+from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import topic_table
 from feeds.config import Settings
@@ -205,6 +206,8 @@ def check(settings: Settings) -> None:
 
         feeds check --content content
     """
+    with _core_errors():
+        check_folders(settings)  # what `feeds build` would refuse
     result = _build(settings)
     problems = check_documents(result.documents)
     for problem in problems:

@@ -130,10 +130,21 @@ class Settings:
     #: where the build cache lives (``cache:``, ``--cache``); None: ``.feeds-cache/<output name>``
     #: beside the output folder. Never changes what a build makes, so it is not compared.
     cache_dir: Path | None = field(default=None, repr=False, compare=False)
+    #: keys given on the command line (``content``, ``output``, ``cache``), for messages
+    given: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def error(self, key: str, message: str) -> ConfigError:
+        """A ConfigError about ``key``, blaming ``--key`` when the command line gave it, else the
+        config file (or the defaults, with a hint when no config file was found)."""
+        if key in self.given:
+            return ConfigError(None, f"--{key}", message)
+        if self.config_path is None:
+            message += f" (no config file: {DEFAULT_CONFIG} is not in {Path.cwd()}; give one with --config)"
+        return ConfigError(self.config_path, key, message)
 
     def author_name(self) -> str:
         return self.site.author or self.site.title
@@ -208,7 +219,8 @@ def load_settings(
         overrides["output_dir"] = output_dir
     if cache_dir is not None:
         overrides["cache_dir"] = cache_dir
-    return dataclasses.replace(settings, **overrides)
+    given = frozenset(key.removesuffix("_dir") for key in overrides if key != "include_drafts")
+    return dataclasses.replace(settings, **overrides, given=given)
 
 
 def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:

@@ -36,6 +36,8 @@ class ConfigError(FeedsError, ValueError):
         self.line = line  #: 1-based, when the file's text is to blame (invalid YAML)
 
     def __str__(self) -> str:
+        if self.path is None and self.key and self.key.startswith("--"):  # a command-line option
+            return f"{self.key}: {self.message}"
         where = self.path or "<defaults>"
         if self.line is not None:
             where = f"{where}:{self.line}"

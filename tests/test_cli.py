@@ -111,6 +111,25 @@ def test_no_content_folder_exit_2_and_nothing_written(
     )
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_an_output_folder_of_other_files_is_refused_by_build_and_check(project: Path, command: str) -> None:
+    """`feeds check` passed a config that `feeds build` refused, and the refused build left a lock
+    file beside the folder it would not touch (found by an outside probe)."""
+    theirs = project / "elsewhere" / "theirs"
+    theirs.mkdir(parents=True)
+    (theirs / "notes.txt").write_text("mine")
+    config = project / "config" / "feeds.yaml"
+    config.write_text(re.sub(r"(?m)^output:.*$", f"output: {theirs}", config.read_text()))
+    result = CliRunner().invoke(cli, [command, "--config", str(config)])
+    assert result.exit_code == 2
+    assert f"{config}: output: {theirs}: exists and was not made by feeds" in result.stderr
+    assert sorted(p.name for p in theirs.parent.iterdir()) == ["theirs"]
+    # Named by the option that gave it, not by the config file.
+    result = CliRunner().invoke(cli, [command, "--config", str(config), "--content", str(project / "nope")])
+    assert result.exit_code == 2
+    assert f"--content: {project / 'nope'} is not a folder" in result.stderr
+
+
 def test_options_override_content_and_output(project: Path, tmp_path: Path) -> None:
     content = tmp_path / "other"
     content.mkdir()

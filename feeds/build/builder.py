@@ -31,7 +31,7 @@ from feeds.build.cache_tag import check_cache_folder
 from feeds.build.collector import paused_gc
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_with_memo
-from feeds.build.pipeline import check_content
+from feeds.build.pipeline import check_folders
 from feeds.build.pipeline import content_fingerprint
 from feeds.build.placed import held_in_memory
 from feeds.build.placed import kept_output
@@ -135,7 +135,7 @@ class SiteBuilder:
         more than a day after it, which feed validators call implausible; the cache keeps those
         entries, so a publish that finds nothing to do warns about those still ahead."""
         started = time.perf_counter()
-        check_content(self.settings)  # before the lock: a config error leaves no file behind
+        check_folders(self.settings)  # before the lock: a config error leaves no file behind
         with locked(self.settings.output_dir), paused_gc():
             return self._publish(strict, now, started)
 

@@ -44,8 +44,8 @@ from feeds.build.read import too_big_record
 from feeds.build.result import BuildResult
 from feeds.build.result import finish
 from feeds.config import Settings
-from feeds.errors import ConfigError
 from feeds.model import ArchiveMode
+from feeds.output.write import output_problem
 from feeds.plan.month_memo import MonthHead
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
@@ -246,7 +246,18 @@ def _archived(settings: Settings) -> bool:
 def check_content(settings: Settings) -> None:
     """Raise ConfigError unless the content folder is a folder."""
     if not settings.content_dir.is_dir():
-        raise ConfigError(settings.config_path, "content", f"{settings.content_dir} is not a folder")
+        raise settings.error("content", f"{settings.content_dir} is not a folder")
+
+
+def check_folders(settings: Settings) -> None:
+    """Raise ConfigError unless the content folder is a folder and the output folder one that a
+    build may replace (not a folder of someone else's files). Checked before the lock (no lock
+    file is left beside a folder that was never ours) and by ``feeds check``, which must refuse
+    what ``feeds build`` refuses."""
+    check_content(settings)
+    problem = output_problem(settings.output_dir)
+    if problem is not None:
+        raise settings.error("output", problem)
 
 
 def _build_from_memo(

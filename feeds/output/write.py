@@ -78,11 +78,9 @@ def replace_site(
     with locked(output):
         output = target(output)
         _recover(output)
-        if os.path.lexists(output) and not _is_ours(output):
-            raise OutputError(
-                f"{output}: exists and was not made by feeds (no {MARKER} file); "
-                "choose an empty or new output folder"
-            )
+        problem = output_problem(output)
+        if problem is not None:
+            raise OutputError(problem)
         staging = output.with_name(f".{output.name}.new")
         try:
             written = _write_tree(staging, documents, output, in_place or {})
@@ -244,6 +242,14 @@ def _recover(output: Path) -> None:
         os.rename(old, output)
     else:
         remove_folder(old)
+
+
+def output_problem(output: Path) -> str | None:
+    """Why ``output`` may not be replaced by a site (it holds files feeds did not write), or None."""
+    output = target(output)
+    if os.path.lexists(output) and not _is_ours(output):
+        return f"{output}: exists and was not made by feeds (no {MARKER} file); choose an empty or new folder"
+    return None
 
 
 def _is_ours(output: Path) -> bool:
