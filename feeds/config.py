@@ -22,6 +22,7 @@ from feeds.channel_config import read_entry_content
 from feeds.channel_config import read_max_bytes
 from feeds.channel_config import read_words
 from feeds.config_checks import MAX_ITEMS
+from feeds.config_checks import ConfigLoader
 from feeds.config_checks import ConfigReader
 from feeds.errors import ConfigError
 from feeds.model import DEFAULT_MAX_BYTES
@@ -165,24 +166,6 @@ class Settings:
         return (own, *self.websub.hubs) if own else self.websub.hubs
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing a key written twice in one mapping: the second would
-    silently replace the first (a second ``topics:`` block dropped every topic of the first)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (str, int, float, bool)) and key in seen:
-                raise yaml.MarkedYAMLError(
-                    problem=f"{key!r} is written twice in one mapping (first at line {seen[key]}); "
-                    "the second would replace the first",
-                    problem_mark=key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep)
-
-
 def load_settings(
     path: Path | None = None,
     *,
@@ -205,7 +188,7 @@ def load_settings(
         except (OSError, UnicodeDecodeError) as e:
             raise ConfigError(path, None, f"cannot read config: {e}") from e
         try:
-            raw = yaml.load(text, Loader=_ConfigLoader) or {}  # noqa: S506 - a SafeLoader
+            raw = yaml.load(text, Loader=ConfigLoader) or {}  # noqa: S506 - a SafeLoader
         except yaml.MarkedYAMLError as e:
             line, message = yaml_error(e, text)
             raise ConfigError(path, None, f"invalid YAML: {message}", line) from None

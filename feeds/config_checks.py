@@ -13,6 +13,8 @@ from typing import Any
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+import yaml
+
 from feeds.errors import ConfigError
 from feeds.model import Format
 from feeds.text import http_url
@@ -178,3 +180,21 @@ class ConfigReader:
 
 def dotted(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
+
+
+class ConfigLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key written twice in one mapping: the second would
+    silently replace the first (a second ``topics:`` block dropped every topic of the first)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"{key!r} is written twice in one mapping (first at line {seen[key]}); "
+                    "the second would replace the first",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)

@@ -139,8 +139,20 @@ _BRACKETED_HOST = re.compile(r"\[[^\]]*\](?::[0-9]*)?")
 _CANONICAL_ALREADY = re.compile(r"https?://[a-z0-9.-]+/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 
 
+#: A "%" that does not start an escape of two hexadecimal digits (RFC 3986 §2.1).
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Bidirectional formatting characters, which an IRI must not contain (RFC 3987 §4.1): they make
+#: an address read otherwise than it goes ("https://example.com/\u202efdp.exe").
+_BIDI_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def http_url(value: str) -> str | None:
-    """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None."""
+    """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None.
+
+    Not one with a user name or password in it (they would be published), or with bidirectional
+    formatting characters; a "%" that starts no escape ("?off=50%") is escaped as "%25"."""
+    if "%" in value and _BAD_PERCENT.search(value):
+        value = _BAD_PERCENT.sub("%25", value)
     simple = _SIMPLE_URL.fullmatch(value)
     if simple:
         return value if simple["port"] is None or int(simple["port"]) <= _MAX_PORT else None
@@ -157,7 +169,21 @@ def http_url(value: str) -> str | None:
         return None
     if any(c in value for c in '\x00\n\r\t <>"') or _NOT_XML_CHAR.search(value):
         return None
+    if "@" in parts.netloc or _BIDI_CONTROL.search(value):
+        return None
     return urlunsplit(parts)
+
+
+def url_problem(value: str) -> str:
+    """Why ``http_url`` refuses ``value``, in words for a warning."""
+    if _BIDI_CONTROL.search(value):
+        return "has bidirectional control characters, which make it read otherwise than it goes"
+    try:
+        if "@" in urlsplit(value.strip()).netloc:
+            return "has a user name or password, which would be published"
+    except ValueError:
+        pass
+    return "is not an absolute http(s) URL"
 
 
 @functools.lru_cache(maxsize=4096)  # a site names few providers, each in many files
@@ -182,8 +208,6 @@ def canonical_url(url: str) -> str:
         host = f"[{host}]"
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    if parts.username:
-        netloc = f"{parts.username}@{netloc}"
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")
     ]

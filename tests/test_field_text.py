@@ -90,3 +90,33 @@ def test_a_text_field_that_yaml_reads_as_another_number_is_warned_of(
     number = read[-1] if isinstance(read, tuple) else read
     expected = f"a.md:{(line or 0) + 1}: {what}: YAML reads it as the number {number}; quote it to keep it"
     assert [str(p) for p in problems] == ([expected] if line else [])
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("https://user:s3cret@example.com/dir/page", "has a user name or password, which would be published"),
+        ("https://user@example.com/page", "has a user name or password, which would be published"),
+        ("https://example.com/\u202efdp.exe", "has bidirectional control characters"),
+    ],
+)
+def test_an_address_that_would_publish_a_password_or_mislead_is_left_out(written: str, problem: str) -> None:
+    """The password went into every link of the feeds (the id had it stripped); an override of the
+    reading direction made an address read otherwise than it went (RFC 3987 §4.1)."""
+    article, problems = parse(f'webUrl: "{written}"\n')
+    assert article.url is None  # type: ignore[attr-defined]
+    assert len(problems) == 1 and problem in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("https://example.com/%ZZ", "https://example.com/%25ZZ"),
+        ("https://shop.example.com/sale?off=50%", "https://shop.example.com/sale?off=50%25"),
+        ("https://example.com/caf%C3%A9", "https://example.com/caf%C3%A9"),
+    ],
+)
+def test_a_percent_that_starts_no_escape_is_escaped(written: str, read: str) -> None:
+    article, problems = parse(f'webUrl: "{written}"\n')
+    assert article.url == read  # type: ignore[attr-defined]
+    assert problems == []

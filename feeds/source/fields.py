@@ -38,6 +38,7 @@ from feeds.source.limits import too_many_topics
 from feeds.text import http_url
 from feeds.text import is_host_name
 from feeds.text import plain_text
+from feeds.text import url_problem
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -230,7 +231,7 @@ class FrontMatterReader:
             return None
         url = http_url(text)
         if url is None:
-            self.warn(key, f"{key} {text[:80]!r} is not an absolute http(s) URL; left out")
+            self.warn(key, f"{key} {text[:80]!r} {url_problem(text)}; left out")
         return url
 
     def provider(self, key: str, value: Any) -> Provider | None:
