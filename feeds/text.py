@@ -64,7 +64,8 @@ def xml_safe_utf8(data: bytes) -> bool:
 def plain_text(value: str) -> str:
     """Text for a title or an excerpt: markup removed, entities decoded, spaces collapsed.
 
-    Text without anything tag- or entity-like is left alone, so "x < y" survives.
+    Text without anything tag- or entity-like is left alone, so "x < y" survives; text that shows
+    nothing (zero-width spaces, direction marks) is "".
     """
     if value.isprintable():  # XML-safe, and no line breaks, tabs or other spaces than " " to fold
         if (
@@ -73,6 +74,7 @@ def plain_text(value: str) -> str:
             and "  " not in value
             and not value.startswith(" ")
             and not value.endswith(" ")
+            and (value.isascii() or _visible(value))  # "\u3164" is printable and shows nothing
         ):
             return value  # the common case, tested in C
     else:
@@ -83,7 +85,50 @@ def plain_text(value: str) -> str:
         value = _BREAKING_TAG.sub(" ", value)  # "vote<br>Council", "</p><p>": words stay apart
         value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
         value = xml_safe(value)
-    return " ".join(value.split())
+    value = " ".join(value.split())
+    if not value.isascii() and not _visible(value):  # "\u200b", a lone direction mark: no text
+        return ""
+    if _BIDI_OPENER.search(value):
+        value = _closed_bidi(value)
+    return value
+
+
+_BIDI_OPENER = re.compile("[\u202a\u202b\u202d\u202e\u2066-\u2068]")
+
+
+def _closed_bidi(text: str) -> str:
+    """``text`` with every direction embedding, override or isolate it opens closed at its end:
+    an unclosed right-to-left override in a title would reverse what a page or a reader shows
+    after it (the date, the outlet), whatever the title's own text (Unicode UAX #9)."""
+    open_: list[str] = []
+    for char in text:
+        if char in "\u202a\u202b\u202d\u202e":
+            open_.append("\u202c")  # closed by POP DIRECTIONAL FORMATTING
+        elif char in "\u2066\u2067\u2068":
+            open_.append("\u2069")  # closed by POP DIRECTIONAL ISOLATE
+        elif char == "\u202c" and open_ and open_[-1] == "\u202c":
+            open_.pop()
+        elif char == "\u2069" and "\u2069" in open_:  # also closes what was opened inside it
+            del open_[len(open_) - 1 - open_[::-1].index("\u2069") :]
+    return text + "".join(reversed(open_))
+
+
+#: Characters that show nothing: format characters (zero-width spaces and joiners, direction
+#: marks), spaces, and letters that are blank by design (Hangul fillers, the blank braille cell).
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether ``text`` is made only of spaces and characters that show nothing ("\u200b")."""
+    return not _visible(text)
+
+
+def _visible(text: str) -> bool:
+    return any(
+        unicodedata.category(char) not in _INVISIBLE_CATEGORIES and char not in _BLANK_LETTERS
+        for char in text
+    )
 
 
 #: A tag, a comment, or a "<" that starts neither.

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from feeds.errors import ContentError
+from feeds.model import Entry
+from feeds.render.entry_html import entry_html
 from feeds.source.parse import parse_article
 from feeds.text import plain_text
 
@@ -120,3 +123,46 @@ def test_a_percent_that_starts_no_escape_is_escaped(written: str, read: str) -> 
     article, problems = parse(f'webUrl: "{written}"\n')
     assert article.url == read  # type: ignore[attr-defined]
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "title", ['"\\u200b"', '"\\u00a0\\u2003\\u200b\\u3000"', '"\\u3164"', '"<b>\\u200b</b>"']
+)
+def test_a_title_that_shows_nothing_is_missing(title: str) -> None:
+    text = f"---\ntitle: {title}\npublishedDateTime: 2021-02-01T10:00:00Z\n---\nBody.\n"
+    with pytest.raises(ContentError, match="title is missing or empty"):
+        parse_article(text.encode(), "a.md", 0)
+
+
+def test_a_plain_text_title_is_the_first_line_that_shows_something() -> None:
+    article, problems = parse_article("\u200b\n\u2060\nReal title | \u200b\nThe body.\n".encode(), "a.txt", 0)
+    assert (article.title, article.provider, article.body) == ("Real title", None, "The body.")  # type: ignore[attr-defined]
+    assert problems == []
+
+
+@pytest.mark.parametrize("body", ["<script>alert(1)</script>", "<!-- a comment -->", "<p>\u200b</p>"])
+def test_a_body_that_sanitising_empties_is_blank_content_too(body: str) -> None:
+    """An empty body gave the title as content, one of only a script gave empty content, which
+    feed validators flag."""
+    text = f"---\ntitle: Script only\npublishedDateTime: 2021-02-01T10:00:00Z\n---\n{body}\n"
+    article, _ = parse_article(text.encode(), "a.md", 0)
+    entry = Entry(
+        id="urn:x", title=article.title, published=article.published, source="a.md",  # type: ignore[attr-defined]
+        body=article.body, body_format=article.body_format, summary=article.title,  # type: ignore[attr-defined]
+    )  # fmt: skip
+    assert entry_html(entry) == "<p>Script only</p>\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Invoice \u202e fdp.exe", "Invoice \u202e fdp.exe\u202c"),  # closed at the end
+        ("a \u2067b \u202ec", "a \u2067b \u202ec\u202c\u2069"),  # inner first
+        ("a \u202eb\u202c c", "a \u202eb\u202c c"),  # closed already
+        ("a \u2067b \u202ec\u2069 d", "a \u2067b \u202ec\u2069 d"),  # the isolate's end closes both
+    ],
+)
+def test_a_direction_override_a_text_opens_is_closed_within_it(written: str, read: str) -> None:
+    """An unclosed right-to-left override in a title reversed the outlet and the date a page
+    showed after it (found by an outside probe)."""
+    assert plain_text(written) == read

@@ -124,7 +124,16 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
         parts.append(f"<h3>More coverage</h3>\n<ul>\n{items}</ul>\n")
     if not parts:  # feed validators flag blank content; the title is all there is
         parts.append(f"<p>{html.escape(entry.title)}</p>\n")
-    return sanitize("".join(parts), entry.url, None if images else _PAGE_TAGS)
+    content = sanitize("".join(parts), entry.url, None if images else _PAGE_TAGS)
+    # A body that sanitising empties (only a script, a comment) is blank content too. What has
+    # any text or an image is longer than this; only shorter results need a closer look.
+    if len(content) < _BLANK_AT_MOST and "<img" not in content and not plain_text(content):
+        content = f"<p>{html.escape(entry.summary or entry.title)}</p>\n"
+    return content
+
+
+#: Longest content that may show nothing: empty paragraphs and the like.
+_BLANK_AT_MOST = 200
 
 
 #: Longest summary made from a body, in characters.

@@ -22,6 +22,7 @@ from feeds.source.scan import ContentRoot
 from feeds.source.scan import as_int64
 from feeds.source.scan import read_file
 from feeds.text import plain_text
+from feeds.text import shows_nothing
 from feeds.text import xml_safe
 from feeds.text import xml_safe_utf8
 
@@ -138,7 +139,12 @@ def _plain_text_article(
     stripped = text.lstrip()
     first, _, body = stripped.partition("\n")
     # Far past the limit a line's end is of no use: only what a title can hold is read.
-    title, provider = _split_provider_suffix(plain_text(first[: 4 * MAX_TITLE_CHARS]))
+    shown = plain_text(first[: 4 * MAX_TITLE_CHARS])
+    while not shown and body.strip() and shows_nothing(first):  # as blank as an empty line
+        stripped = body.lstrip()
+        first, _, body = stripped.partition("\n")
+        shown = plain_text(first[: 4 * MAX_TITLE_CHARS])
+    title, provider = _split_provider_suffix(shown)
     line = text.count("\n", 0, len(text) - len(stripped)) + 1
     if not title:
         raise ContentError(source, line, "the first line (the title) has no text")
@@ -163,4 +169,5 @@ def _split_provider_suffix(title: str) -> tuple[str, Provider | None]:
     match = _PROVIDER_SUFFIX.match(title)
     if match is None or len(match["name"].split()) > _MAX_PROVIDER_WORDS:
         return title, None
-    return match["title"].strip(), Provider(name=match["name"].strip())
+    name = plain_text(match["name"])  # "" when it shows nothing ("Title | \u200b")
+    return match["title"].strip(), (Provider(name=name) if name else None)
