@@ -4,13 +4,18 @@ article's is), and stripped markup that ended a line or block leaving a space be
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from feeds.build import build_site
 from feeds.errors import ContentError
 from feeds.model import Entry
 from feeds.render.entry_html import entry_html
 from feeds.source.parse import parse_article
 from feeds.text import plain_text
+from tests.conftest import make_settings
 
 FRONT = "---\ntitle: T\npublishedDateTime: 2021-02-01T10:00:00Z\n{extra}---\nBody.\n"
 
@@ -166,3 +171,20 @@ def test_a_direction_override_a_text_opens_is_closed_within_it(written: str, rea
     """An unclosed right-to-left override in a title reversed the outlet and the date a page
     showed after it (found by an outside probe)."""
     assert plain_text(written) == read
+
+
+def test_a_topic_that_has_no_text_is_warned_of() -> None:
+    article, problems = parse('topics: ["<script>x</script>", "", AI]\n')
+    assert article.topics == ("AI",)  # type: ignore[attr-defined]
+    assert problems == [
+        "a.md:4: topics item 1 has no text (once markup is stripped); left out",
+        "a.md:4: topics item 2 has no text (once markup is stripped); left out",
+    ]
+
+
+def test_a_category_that_is_one_of_the_topics_is_one_tag(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text(FRONT.format(extra="topics: [AI, Space]\ncategory: AI\n"), encoding="utf-8")
+    result = build_site(make_settings(content_dir=content, output_dir=tmp_path / "out"))
+    assert [item["tags"] for item in json.loads(result.documents["all.json"])["items"]] == [["AI", "Space"]]

@@ -66,7 +66,9 @@ def json_item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
         if entry.provider.url:
             author["url"] = entry.provider.url
         item["authors"] = [author]
-    tags = [topic.name for topic in entry.topics] + ([entry.category] if entry.category else [])
+    tags = [topic.name for topic in entry.topics]
+    if entry.category and entry.category not in tags:  # one tag for `category: AI` in topic AI
+        tags.append(entry.category)
     if tags:
         item["tags"] = tags
     return item

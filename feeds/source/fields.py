@@ -282,6 +282,8 @@ class FrontMatterReader:
             name = plain_text(text)
             if name:
                 names.setdefault(name, None)
+            else:
+                self.warn("topics", f"topics item {number} has no text (once markup is stripped); left out")
         if len(names) > MAX_TOPICS:
             self.warn("topics", too_many_topics(len(names)))
         return tuple(names)[:MAX_TOPICS]
