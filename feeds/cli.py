@@ -299,7 +299,7 @@ def topics(settings: Settings, explain: Path | None) -> None:
 
     Example:
 
-        feeds topics --explain content/2021-03-05-minneapolis.md
+        feeds topics --explain content/010_1f3b4be2c661303f.md
     """
     with _core_errors():
         lines = explain_topics(settings, explain).lines(explain) if explain else topic_table(_build(settings))
