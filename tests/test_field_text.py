@@ -5,6 +5,7 @@ article's is), and stripped markup that ended a line or block leaving a space be
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,21 @@ def test_a_category_that_is_one_of_the_topics_is_one_tag(tmp_path: Path) -> None
     (content / "a.md").write_text(FRONT.format(extra="topics: [AI, Space]\ncategory: AI\n"), encoding="utf-8")
     result = build_site(make_settings(content_dir=content, output_dir=tmp_path / "out"))
     assert [item["tags"] for item in json.loads(result.documents["all.json"])["items"]] == [["AI", "Space"]]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "2016-12-31T23:59:60Z",
+            "'2016-12-31T23:59:60Z' is a leap second, which feeds cannot carry; write :59",
+        ),
+        ("2023-02-29", "'2023-02-29' is no date in the calendar (or no time of day)"),
+        ("yesterday", "cannot read 'yesterday' as a date; use ISO 8601"),
+    ],
+)
+def test_a_date_that_cannot_be_read_says_why(written: str, message: str) -> None:
+    """A leap second and 29 February of a common year were told to "use ISO 8601", which they do."""
+    text = f'---\ntitle: T\npublishedDateTime: "{written}"\n---\nBody.\n'
+    with pytest.raises(ContentError, match=f"^a.md:3: publishedDateTime: {re.escape(message)}"):
+        parse_article(text.encode(), "a.md", 0)

@@ -75,7 +75,7 @@ BAD = {
     "title_not_text.md": (3, "title must be text, not a list"),
     "topics_mapping.md": (4, "topics must be a list of names (or one name), not a mapping"),
     "related_not_a_list.md": (4, "related must be a list of items, not text"),
-    "impossible_date.md": (4, "publishedDateTime: cannot read '2021-02-30T10:00:00Z' as a date"),
+    "impossible_date.md": (4, "publishedDateTime: '2021-02-30T10:00:00Z' is no date in the calendar"),
     "published_not_boolean.md": (4, "published must be true or false, not 'maybe'"),
     "quality_not_a_number.md": (4, "quality must be a number, not text"),
     # Known bugs (the expectation is the correct behaviour):
@@ -197,7 +197,7 @@ def test_related_item_warning_points_at_the_items_line() -> None:
     article, warnings = parse("related_item_bad_date.md")
     assert article.related == ()
     assert len(warnings) == 1
-    assert "publishedDateTime: cannot read '2021-02-30T10:00:00Z'" in warnings[0].message
+    assert "publishedDateTime: '2021-02-30T10:00:00Z' is no date in the calendar" in warnings[0].message
     assert warnings[0].line == 8
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -45,6 +46,20 @@ def parse_iso_date(value: str) -> datetime | None:
     if stamp is None or isinstance(stamp, datetime):
         return stamp
     return datetime(stamp.year, stamp.month, stamp.day)
+
+
+#: What looks like an ISO 8601 date (and time), whether or not it exists.
+_ISO_SHAPE = re.compile(r"\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::(\d\d)(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)?)?")
+
+
+def date_problem(value: str) -> str:
+    """Why ``parse_iso_date`` could not read ``value``, in words for an error."""
+    shape = _ISO_SHAPE.fullmatch(value.strip())
+    if shape is not None and shape[1] == "60":
+        return f"{value!r} is a leap second, which feeds cannot carry; write :59 instead"
+    if shape is not None:
+        return f"{value!r} is no date in the calendar (or no time of day)"
+    return f"cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
 
 
 def yaml_timestamp(text: str) -> date | None:

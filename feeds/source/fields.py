@@ -25,6 +25,7 @@ from feeds.model import RelatedItem
 from feeds.source.dates import FIRST_YEAR
 from feeds.source.dates import LAST_YEAR
 from feeds.source.dates import carried
+from feeds.source.dates import date_problem
 from feeds.source.dates import from_timestamp
 from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
@@ -208,9 +209,7 @@ class FrontMatterReader:
         elif isinstance(value, str):
             parsed = parse_iso_date(value)
             if parsed is None:
-                raise self.error(
-                    key, f"{key}: cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
-                )
+                raise self.error(key, f"{key}: {date_problem(value)}")
         else:
             raise self.error(key, f"{key} must be a date, not {_kind(value)}")
         if parsed.tzinfo is None:
