@@ -186,3 +186,13 @@ def test_served_feeds_keep_within_the_budget(tmp_path: Path) -> None:
         assert len(entries_of(client, "/all.atom").entries) < 23  # cut, as written by feeds build
     finally:
         live_site(app).stop()
+
+
+def test_a_union_page_at_its_own_address_may_be_cached_by_anyone(client: FlaskClient) -> None:
+    """It was sent private with Vary: Accept, as a page negotiated at a feed's address is."""
+    page = client.get("/topics/ai,space.html")
+    assert page.status_code == 200
+    assert (page.headers["Cache-Control"], page.headers["Vary"]) == ("public, max-age=300", "Accept-Encoding")
+    browser = client.get("/topics/ai,space.atom", headers={"Accept": "text/html"})
+    assert browser.data == page.data
+    assert browser.headers["Cache-Control"] == "private, max-age=300"

@@ -195,7 +195,7 @@ def document(path: str) -> Response:
         raise NotFound()
     if doc is None:
         return _union(snapshot, path)
-    view = key in snapshot.views and prefers_html(request.headers.get("Accept", ""))
+    view = negotiated = key in snapshot.views and prefers_html(request.headers.get("Accept", ""))
     if view:
         doc = snapshot.views[key]
     filtering = any(name in request.args for name in PARAMETERS)
@@ -212,7 +212,7 @@ def document(path: str) -> Response:
         if moved is not None:
             return moved
         if feed_filter:
-            found = _filtered(snapshot, key, feed_filter, view)
+            found = _filtered(snapshot, key, feed_filter, view, negotiated)
             if isinstance(found, Response):
                 return found
             doc = found or doc
@@ -255,10 +255,9 @@ def _union(snapshot: Snapshot, path: str) -> Response:
     if moved is not None:
         return moved
     fmt = formats.get(extension, snapshot.settings.formats[0])
-    view = extension == "html" or (
-        f".{extension}" in NEGOTIATED and prefers_html(request.headers.get("Accept", ""))
-    )
-    doc = _filtered(snapshot, request_path(document_path(stem, fmt)), feed_filter, view)
+    negotiated = f".{extension}" in NEGOTIATED and prefers_html(request.headers.get("Accept", ""))
+    view = extension == "html" or negotiated
+    doc = _filtered(snapshot, request_path(document_path(stem, fmt)), feed_filter, view, negotiated)
     if doc is None:
         raise NotFound()
     if isinstance(doc, Response):
@@ -289,11 +288,11 @@ def _canonical(
 
 
 def _filtered(
-    snapshot: Snapshot, key: str, feed_filter: FeedFilter, view: bool
+    snapshot: Snapshot, key: str, feed_filter: FeedFilter, view: bool, negotiated: bool
 ) -> PreparedDocument | Response | None:
     """``Snapshot.filtered``, or a 503 answer when too many new filters are being made."""
     try:
-        return snapshot.filtered(key, feed_filter, view)
+        return snapshot.filtered(key, feed_filter, view, negotiated)
     except FilterBusy as e:
         busy = {"Retry-After": str(e.retry_after), "Cache-Control": "no-store"}
         return Response(f"503 Service Unavailable: {e}\n", 503, busy, content_type=_TEXT)

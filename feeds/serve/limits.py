@@ -72,7 +72,7 @@ class FilterCache:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.size = 0  #: bytes held
-        self._documents: OrderedDict[tuple[str, str, bool], PreparedDocument] = OrderedDict()
+        self._documents: OrderedDict[tuple[str, str, bool, bool], PreparedDocument] = OrderedDict()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -82,14 +82,14 @@ class FilterCache:
         with self._lock:
             return list(self._documents.values())
 
-    def get(self, key: tuple[str, str, bool]) -> PreparedDocument | None:
+    def get(self, key: tuple[str, str, bool, bool]) -> PreparedDocument | None:
         with self._lock:
             doc = self._documents.get(key)
             if doc is not None:
                 self._documents.move_to_end(key)
             return doc
 
-    def put(self, key: tuple[str, str, bool], doc: PreparedDocument) -> None:
+    def put(self, key: tuple[str, str, bool, bool], doc: PreparedDocument) -> None:
         cost = cost_of(doc)
         if cost > self.limit:
             return

@@ -69,14 +69,17 @@ class Snapshot:
     #: request key → (ETag, Last-Modified) of each document whose date no entry's date explains
     moved: dict[str, tuple[str, int]] = field(default_factory=dict)
 
-    def filtered(self, path: str, feed_filter: FeedFilter, view: bool = False) -> PreparedDocument | None:
-        """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view``: rendered
-        once, then cached. Raises ``limits.FilterBusy`` when it is not cached and too many new
-        filters are being made already."""
+    def filtered(
+        self, path: str, feed_filter: FeedFilter, view: bool = False, negotiated: bool = False
+    ) -> PreparedDocument | None:
+        """The feed at ``path`` with ``feed_filter`` applied, or its page with ``view`` (served at
+        the feed's address to a browser with ``negotiated``, at its own ``.html`` one without):
+        rendered once, then cached. Raises ``limits.FilterBusy`` when it is not cached and too
+        many new filters are being made already."""
         feed = self.feed(path)
         if feed is None:
             return None
-        key = (path, feed_filter.query, view)
+        key = (path, feed_filter.query, view, negotiated)
         cached = self._filtered.get(key)
         if cached is not None:
             return cached
@@ -84,12 +87,12 @@ class Snapshot:
             cached = self._filtered.get(key)  # made while this request waited for its turn
             if cached is not None:
                 return cached
-            doc = self._render_filtered(path, feed, feed_filter, view)
+            doc = self._render_filtered(path, feed, feed_filter, view, negotiated)
         self._filtered.put(key, doc)
         return doc
 
     def _render_filtered(
-        self, path: str, feed: _Feed, feed_filter: FeedFilter, view: bool
+        self, path: str, feed: _Feed, feed_filter: FeedFilter, view: bool, negotiated: bool
     ) -> PreparedDocument:
         shown, total = feed_filter.select(feed.channel.refs, feed.channel.options.max_items, self.search)
         return_free_memory()  # the unpacked search text is gone again
@@ -102,7 +105,8 @@ class Snapshot:
             body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
         # Derived from the unfiltered feed, so it changes no later than that one does.
         modified, max_age = self.modified(path), self.settings.serve.max_age
-        return prepare(page_path(channel.stem) if view else path, body, modified, max_age, view=view)
+        shown_at = page_path(channel.stem) if view else path
+        return prepare(shown_at, body, modified, max_age, view=view and negotiated)
 
     def topic_channels(self) -> dict[str, Channel]:
         """The site's topics' channels by slug."""
