@@ -44,6 +44,17 @@ class ConfigError(FeedsError, ValueError):
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
+class ContentFolderError(FeedsError, OSError):
+    """A folder of the content cannot be read: a build would leave out every article in it, so
+    nothing is built (the last site stays as it was)."""
+
+    def __init__(self, folder: str | Path, reason: str) -> None:
+        super().__init__(
+            f"{folder}: cannot read this folder ({reason}); nothing was built, since every article"
+            " in it would be left out"
+        )
+
+
 class OutputError(FeedsError, OSError):
     """The output folder could not be written (or locked)."""
 

@@ -136,8 +136,13 @@ class LiveSite:
             if failed != self.last_error:
                 self._failed(failed)
             return False
-        with paused_gc():
-            looked = look(settings)
+        try:
+            with paused_gc():
+                looked = look(settings)
+        except FeedsError as e:  # a folder that cannot be read: reported once, as a config error is
+            if str(e) != self.last_error:
+                self._failed(str(e))
+            return False
         if looked[0] == self._fingerprint:
             # The config and content are those of the site being served: whatever failed since
             # (a folder moved away and back, a file broken and restored) is gone.

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from typing import NamedTuple
 
+from feeds.errors import ContentFolderError
 from feeds.forked import Forked
 from feeds.forked import can_fork
 from feeds.source.versions import Packed
@@ -45,9 +46,10 @@ def scan_content(root: Path) -> Found:
     """Every article file under ``root``, recursively, in sorted order of relative path.
 
     Hidden files and folders are skipped, and so is anything reached through a symlink whose real
-    path is outside ``root``. Each real folder is read once: folders are read in order of their
-    path, those reached through a link after all others, and a link to a folder read already (a
-    loop such as ``sub/up -> ..``, or a second way to one folder) is skipped with a warning.
+    path is outside ``root``. A folder that cannot be read raises ContentFolderError. Each real
+    folder is read once: folders are read in order of their path, those reached through a link
+    after all others, and a link to a folder read already (a loop such as ``sub/up -> ..``, or a
+    second way to one folder) is skipped with a warning.
     """
     real_root = os.path.realpath(root)
     found = Found()
@@ -65,8 +67,10 @@ def scan_content(root: Path) -> Found:
             # In name order: the files found are then runs in path order, which sort below in
             # a few milliseconds (0.2 s at 100,000 files in the order the file system lists them).
             entries = sorted(os.scandir(folder), key=_name)
-        except OSError:
+        except FileNotFoundError:  # gone while we looked (the content folder is checked before)
             continue
+        except OSError as e:  # not ours to read: its articles would vanish from the site unseen
+            raise ContentFolderError(folder, e.strerror or type(e).__name__) from None
         if (status.st_dev, status.st_ino) in seen:
             warnings.append(f"{folder}: links to a folder that is read already; skipped")
             continue
