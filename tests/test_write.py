@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -160,3 +162,39 @@ def test_a_path_that_could_lead_elsewhere_is_refused(tmp_path: Path, name: str) 
 def test_nested_paths_are_written(tmp_path: Path) -> None:
     write_site({"index.html": b"ok", "archives/topics/ai/2021-02.atom": b"<feed/>"}, tmp_path / "public")
     assert (tmp_path / "public" / "archives" / "topics" / "ai" / "2021-02.atom").read_bytes() == b"<feed/>"
+
+
+@pytest.mark.parametrize("exchange", [True, False])
+def test_a_read_only_site_is_replaced_and_the_next_build_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    """``chmod 555 public``: the new site went live, then removing the old one raised (a
+    traceback, exit 1) and the read-only folder it left blocked every later build (found by an
+    outside probe). Root ignores permissions, so the refusal is made here as a user gets it."""
+    out = tmp_path / "public"
+    write_site({"a.atom": b"1", "sub/b.atom": b"2"}, out)
+    if not exchange:
+        monkeypatch.setattr(write_module, "_exchange", lambda a, b: False)
+    real_rmtree = shutil.rmtree
+
+    def rmtree(path: str | Path, *args: object, **kwargs: object) -> None:
+        if os.stat(path).st_mode & stat.S_IWUSR == 0:  # what a user other than root meets
+            raise PermissionError(13, "Permission denied", str(path))
+        real_rmtree(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    os.chmod(out / "sub", 0o555)
+    os.chmod(out, 0o555)
+    write_site({"a.atom": b"new", "sub/b.atom": b"2"}, out)
+    assert (out / "a.atom").read_bytes() == b"new"
+    write_site({"a.atom": b"newer", "sub/b.atom": b"3"}, out)
+    assert set(files(out)) == {"a.atom", "sub/b.atom", MARKER}
+    assert (out / "sub" / "b.atom").read_bytes() == b"3"
+    assert not (tmp_path / ".public.old").exists()
+
+
+def test_a_lock_file_that_cannot_be_opened_is_an_output_error(tmp_path: Path) -> None:
+    """A folder in its place (or another user's file, or a read-only folder) gave a traceback."""
+    (tmp_path / ".public.lock").mkdir()
+    with pytest.raises(OutputError, match=r"\.public\.lock: cannot open the lock file \(Is a directory\)"):
+        write_site({"all.atom": b"x"}, tmp_path / "public")

@@ -250,8 +250,24 @@ def link_mirror(site: Path, folder: Path) -> None:
 
 def remove_folder(path: Path) -> None:
     """Remove a folder of ours, or a link in its place (which an older version could leave by
-    swapping the link it was given as output): the link, not what it leads to."""
+    swapping the link it was given as output): the link, not what it leads to. Folders in it that
+    someone made read-only (``chmod 555 public``: the site replaced lands here) are made writable
+    for their owner first."""
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.exists():
-        shutil.rmtree(path)
+        try:
+            shutil.rmtree(path)
+        except PermissionError:
+            _writable(path)
+            shutil.rmtree(path)
+
+
+def _writable(folder: Path) -> None:
+    """Let the owner change ``folder`` and every folder in it (not what a link leads to)."""
+    os.chmod(folder, stat.S_IRWXU)
+    for parent, folders, _ in os.walk(folder):  # top-down: a folder is opened after its chmod
+        for name in folders:
+            path = os.path.join(parent, name)
+            if not os.path.islink(path):
+                os.chmod(path, stat.S_IRWXU)

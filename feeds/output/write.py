@@ -209,14 +209,26 @@ def _swap_in(staging: Path, output: Path, keep_replaced: bool) -> None:
     elif _exchange(staging, output):
         if keep_replaced:
             return  # the next build updates it
-        shutil.rmtree(staging)  # now holds the previous site
+        if not _removed(staging):  # now holds the previous site
+            return  # the new site is in place: the next build removes what is left
     else:
         # No atomic exchange here: two renames, and _recover() finishes the job after a crash.
         remove_folder(old)
         os.rename(output, old)
         os.rename(staging, output)
-        shutil.rmtree(old)
+        if not _removed(old):
+            return
     link_mirror(output, staging)
+
+
+def _removed(folder: Path) -> bool:
+    """Remove the site a swap replaced; False when that failed (the new site is in place, and a
+    build that removed nothing of it must not fail for that)."""
+    try:
+        remove_folder(folder)
+    except OSError:
+        return False
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -270,8 +282,12 @@ def locked(output: Path) -> Iterator[None]:
     if _held.get(lock_path) == threading.get_ident():
         yield
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as lock:
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(lock_path, "a+b")  # noqa: SIM115 - closed below, after the build
+    except OSError as e:  # a read-only folder, another user's lock file, a folder in its place
+        raise OutputError(f"{lock_path}: cannot open the lock file ({e.strerror or e})") from None
+    with lock:
         try:  # another open file, even in this process, is refused the lock: flock(2)
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
