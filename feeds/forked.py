@@ -4,6 +4,7 @@ build uses its other CPUs for a part of its work without starting a program agai
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import marshal
 import os
 import re
@@ -123,3 +124,20 @@ def _receive(pipe: BinaryIO) -> Any:
     if len(head) != _LENGTH or len(data) != size:
         raise EOFError("the child's answer ended early")
     return marshal.loads(data)
+
+
+#: Linux's prctl(2) option that has the kernel signal a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this process when the one that made it dies (Linux; elsewhere nothing).
+
+    A build killed with SIGKILL (or SIGTERM, whose default is the same) cannot stop its read
+    workers; they and their fork server then waited forever, holding the build's output pipes
+    open, so that a CI step or ``$(feeds build)`` never ended."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass

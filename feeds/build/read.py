@@ -23,6 +23,7 @@ from feeds.build.cache import FileRecord
 from feeds.build.cache import as_record
 from feeds.config import Settings
 from feeds.errors import ContentError
+from feeds.forked import die_with_parent
 from feeds.model import ArchiveMode
 from feeds.model import Article
 from feeds.plan.brief import brief
@@ -107,7 +108,7 @@ def _read_in_workers(
     articles: dict[str, Article] = {}
     done = 0
     broken: list[_Batch] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+    with _pool(jobs) as pool:
         futures = [pool.submit(_read_batch, batch) for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
             try:
@@ -148,7 +149,7 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
     crashes it is split into single files, and a single file that crashes it is skipped."""
     pending = list(batches)
     while pending:
-        with ProcessPoolExecutor(max_workers=1, mp_context=_worker_context()) as pool:
+        with _pool(1) as pool:
             while pending:
                 batch = pending.pop(0)
                 try:
@@ -165,7 +166,28 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
                     break  # this pool is broken: the next one takes the rest
 
 
+#: Set for the fork server by the build that starts it: its process id.
+_BUILD_PID = "FEEDS_BUILD_PID"
+#: The process this module was imported in: in a read worker, its fork server (which preloads it).
+_IMPORTED_IN = os.getpid()
+if os.environ.get(_BUILD_PID) == str(os.getppid()):  # this is the fork server of a build
+    die_with_parent()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Read workers from the fork server, each dying with it."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_worker_started)
+
+
+def _worker_started() -> None:
+    """A read worker's first step: die with its fork server, as that dies with the build."""
+    die_with_parent()
+    if os.getppid() != _IMPORTED_IN:  # the fork server died before that took effect
+        os._exit(1)
+
+
 def _worker_context() -> multiprocessing.context.ForkServerContext:
+    os.environ[_BUILD_PID] = str(os.getpid())  # inherited by the fork server, when it starts
     context = multiprocessing.get_context("forkserver")
     # Imported once in the fork server rather than in every worker: 0.1 s less a cold build.
     context.set_forkserver_preload([__name__])
@@ -244,7 +266,7 @@ def reread(
         ]
         read: list[tuple[str, Article | None]] = []
         try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+            with _pool(jobs) as pool:
                 for part in pool.map(_reread_batch, batches):
                     read.extend(part)
         except BrokenProcessPool:  # a file crashed a reader: read in this process, as below
@@ -315,7 +337,7 @@ def same_bytes(
             (str(root), files[start : start + _CHUNK], expected[start : start + _CHUNK])
             for start in range(0, len(files), _CHUNK)
         ]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+        with _pool(jobs) as pool:
             same = [flag for flags in pool.map(_same_batch, batches) for flag in flags]
     else:
         same = _same_batch((str(root), files, expected))
