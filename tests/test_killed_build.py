@@ -4,6 +4,7 @@ fork server waited forever, holding the build's output pipes open, so a CI step 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -54,3 +55,33 @@ def test_nothing_is_left_running(tmp_path: Path) -> None:
     finally:
         for pid in _session(build.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+SCRIPT = """
+import os, sys, time
+from pathlib import Path
+from feeds.output.write import locked
+with locked(Path(sys.argv[1])):
+    if os.fork() == 0:  # a record writer, say: still at work when the build is killed
+        time.sleep(5)
+        os._exit(0)
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_killed_builds_children_do_not_hold_its_lock(tmp_path: Path) -> None:
+    build = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "public")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert build.stdout is not None and build.stdout.readline() == "locked\n"
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        with open(tmp_path / ".public.lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError while a child held it
+    finally:
+        build.kill()
+        build.wait()
+        if build.stdout is not None:
+            build.stdout.close()

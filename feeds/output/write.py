@@ -271,6 +271,22 @@ def _is_ours(output: Path) -> bool:
 #: Lock files this process holds, and the thread holding each: a build holds its output's lock
 #: from start to end, and writes the site under it (``write_site`` takes it again).
 _held: dict[Path, int] = {}
+#: The descriptors of those lock files, which a forked child closes at once: its copy would hold
+#: the lock after the build ended (a build killed while its record writer still ran kept the
+#: next one out for as long as the child took). Closing a copy leaves the build's lock alone;
+#: unlocking it would not.
+_lock_fds: dict[Path, int] = {}
+
+
+def _close_locks_in_child() -> None:
+    for descriptor in _lock_fds.values():
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _lock_fds.clear()
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_locks_in_child)
 
 
 @contextlib.contextmanager
@@ -295,8 +311,10 @@ def locked(output: Path) -> Iterator[None]:
                 f"{output}: another `feeds build` is building it (lock {lock_path}); wait for it to finish"
             ) from None
         _held[lock_path] = threading.get_ident()
+        _lock_fds[lock_path] = lock.fileno()
         try:
             yield
         finally:
             del _held[lock_path]
+            _lock_fds.pop(lock_path, None)
             fcntl.flock(lock, fcntl.LOCK_UN)
