@@ -81,10 +81,24 @@ def plain_text(value: str) -> str:
         value = xml_safe(value)
     if ("<" in value or "&" in value) and _LOOKS_LIKE_MARKUP.search(value):
         if "<" in value:
-            value = _TAG_OR_BRACKET.sub(functools.partial(_markup_or_text, value.lower()), value)
-        value = _BREAKING_TAG.sub(" ", value)  # "vote<br>Council", "</p><p>": words stay apart
-        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
-        value = xml_safe(value)
+            last_end_tags = {match[1].lower(): match.start() for match in _END_TAG.finditer(value)}
+            value = _TAG_OR_BRACKET.sub(functools.partial(_markup_or_text, last_end_tags), value)
+        value = _stripped(value)
+    return _finished(value)
+
+
+def html_text(fragment: str) -> str:
+    """The text of HTML this program made (sanitised content): every tag stripped, entities
+    decoded, spaces collapsed."""
+    return _finished(_stripped(fragment))
+
+
+def _stripped(value: str) -> str:
+    value = _BREAKING_TAG.sub(" ", value)  # "vote<br>Council", "</p><p>": words stay apart
+    return xml_safe(html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})))
+
+
+def _finished(value: str) -> str:
     value = " ".join(value.split())
     if not value.isascii() and not _visible(value):  # "\u200b", a lone direction mark: no text
         return ""
@@ -133,29 +147,39 @@ def _visible(text: str) -> bool:
 
 #: A tag, a comment, or a "<" that starts neither.
 _TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^<>]*>)?", re.DOTALL)
-#: Elements people put in a title or an excerpt (or that a feed's HTML carries there); any other
-#: name in angle brackets is text: "List<String>", "The <template> tag", "<john@example.com>".
-_TEXT_ELEMENTS = frozenset(
-    "a abbr b bdi bdo big blockquote br cite code dd del dfn div dl dt em font h1 h2 h3 h4 h5 h6 hr i "
-    "ins kbd li mark ol p pre q s samp script small span strike strong style sub sup table tbody td "
-    "th thead time tr tt u ul var wbr".split()
+_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)")
+#: HTML's elements (with a few obsolete ones that feeds still carry); any other name in angle
+#: brackets is text: "List<String>", "Vector<int>", "<john@example.com>".
+_HTML_ELEMENTS = frozenset(
+    """a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
+    button canvas caption center cite code col colgroup data datalist dd del details dfn dialog div
+    dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head
+    header hgroup hr html i iframe img input ins kbd label legend li link main map mark marquee menu
+    meta meter nav nobr noframes noscript object ol optgroup option output p param picture plaintext
+    pre progress q rb rp rt ruby s samp script search section select slot small source span strike
+    strong style sub summary sup table tbody td template textarea tfoot th thead time title tr track
+    tt u ul var video wbr xmp""".split()
 )
 #: Elements that have no end tag, or whose end tag HTML lets a writer leave out.
-_UNCLOSED_ELEMENTS = frozenset({"br", "hr", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "tbody", "thead"})
+_UNCLOSED_ELEMENTS = frozenset(
+    """area base br col embed frame hr img input link meta param source track wbr
+    p li dt dd tr td th thead tbody tfoot option optgroup rb rp rt colgroup caption html head body""".split()
+)
 
 
-def _markup_or_text(lowered: str, match: re.Match[str]) -> str:
-    """A tag of a known element stays markup, if it is an end tag, has no end tag, or its end tag
-    follows (or may be left out); anything else is text ("a<b and b>c": no "</b>", so no bold). So an unclosed
-    "<script>" in "Why <script> tags block rendering" does not swallow the rest of the title."""
+def _markup_or_text(last_end_tags: dict[str, int], match: re.Match[str]) -> str:
+    """A tag of an HTML element stays markup if it is an end tag, has no end tag (or may leave
+    it out), or its end tag follows; anything else is text ("a<b and b>c": no "</b>", so no
+    bold). So an unclosed "<script>" in "Why <script> tags block rendering" or "<template>" in
+    "The <template> tag" does not swallow the rest of the title."""
     whole = match[0]
     name = match[2]
     if whole.startswith("<!--"):
         return whole
     if name is not None:
         name = name.lower()
-        if name in _TEXT_ELEMENTS and (
-            match[1] or name in _UNCLOSED_ELEMENTS or f"</{name}" in lowered[match.end() :]
+        if name in _HTML_ELEMENTS and (
+            match[1] or name in _UNCLOSED_ELEMENTS or last_end_tags.get(name, -1) > match.start()
         ):
             return whole
     return "&lt;" + whole[1:]

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 
 import pytest
 
 from feeds.build import build_site
 from feeds.errors import ContentError
+from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.render.entry_html import entry_html
+from feeds.render.entry_html import summary_text
 from feeds.source.parse import parse_article
 from feeds.text import plain_text
 from tests.conftest import make_settings
@@ -207,3 +211,30 @@ def test_a_date_that_cannot_be_read_says_why(written: str, message: str) -> None
     text = f'---\ntitle: T\npublishedDateTime: "{written}"\n---\nBody.\n'
     with pytest.raises(ContentError, match=f"^a.md:3: publishedDateTime: {re.escape(message)}"):
         parse_article(text.encode(), "a.md", 0)
+
+
+def test_a_summary_made_from_a_body_has_no_tags_as_text() -> None:
+    """The summary of a body (archives and summary feeds) is the text of its HTML: an image, a
+    figure or details that a title would keep as text (not being closed) are markup there."""
+    entry = Entry(
+        id="urn:x", title="Cover first", published=datetime(2021, 6, 1, tzinfo=timezone.utc), source="a.md",
+        body="![Cover](https://example.com/cover.jpg)\n\nThe <figure>fig</figure> text.\n\n<details>D",
+        body_format=BodyFormat.MARKDOWN,
+    )  # fmt: skip
+    assert summary_text(entry) == "The fig text. D"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ('<img src="https://e.example/x.png"> Cover story', "Cover story"),  # an element with no end tag
+        ("<figure>A</figure> and <details>B</details>", "A and B"),
+    ],
+)
+def test_elements_of_html_that_are_closed_or_need_no_end_are_markup(written: str, read: str) -> None:
+    assert plain_text(written) == read
+
+
+def test_unclosed_tags_all_stay_text() -> None:
+    """Whether a tag is closed later is looked up in one pass, not searched for from each tag."""
+    assert plain_text("<b>x " * 2_000 + "</i>") == "<b>x " * 1_999 + "<b>x"

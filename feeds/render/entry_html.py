@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 
 from feeds.model import BodyFormat
 from feeds.model import Entry
-from feeds.text import plain_text
+from feeds.text import html_text
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 #: An entry's content HTML is at most about this long: one whose body renders longer (links gain
@@ -127,7 +127,7 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
     content = sanitize("".join(parts), entry.url, None if images else _PAGE_TAGS)
     # A body that sanitising empties (only a script, a comment) is blank content too. What has
     # any text or an image is longer than this; only shorter results need a closer look.
-    if len(content) < _BLANK_AT_MOST and "<img" not in content and not plain_text(content):
+    if len(content) < _BLANK_AT_MOST and "<img" not in content and not html_text(content):
         content = f"<p>{html.escape(entry.summary or entry.title)}</p>\n"
     return content
 
@@ -149,7 +149,7 @@ def summary_text(entry: Entry) -> str:
     """
     if entry.summary:
         return entry.summary
-    text = plain_text(sanitize(body_html(entry.body, entry.body_format), None)) if entry.body.strip() else ""
+    text = html_text(sanitize(body_html(entry.body, entry.body_format), None)) if entry.body.strip() else ""
     if len(text) > SUMMARY_LENGTH:
         text = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
     return text or entry.title
