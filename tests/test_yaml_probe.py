@@ -135,7 +135,7 @@ def test_dates_are_pyyaml_s(text: str) -> None:
 
 
 def test_an_impossible_date_is_still_an_error() -> None:
-    with pytest.raises(ContentError, match="date: cannot read '2024-02-30 03:04:05' as a date"):
+    with pytest.raises(ContentError, match="date: '2024-02-30 03:04:05' is no date in the calendar"):
         parse_article(b"---\ntitle: t\ndate: 2024-02-30 03:04:05\n---\n", "a.md", 0.0)
 
 

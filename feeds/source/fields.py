@@ -22,6 +22,9 @@ from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
+from feeds.source.conventions import TOPIC_KEYS_ELSEWHERE
+from feeds.source.conventions import date_in_name
+from feeds.source.conventions import unpublished
 from feeds.source.dates import FIRST_YEAR
 from feeds.source.dates import LAST_YEAR
 from feeds.source.dates import carried
@@ -89,6 +92,11 @@ class FrontMatterReader:
             raise self.error("title", "title is missing or empty")
         date_key = _date_key(self.data)
         published = self.date(date_key, get(date_key))
+        named = None if published else date_in_name(self.source, self.tz)
+        draft = not self.boolean("published", get("published"), True) or unpublished(self.data, self.source)
+        for key in TOPIC_KEYS_ELSEWHERE:
+            if key in self.data and "topics" not in self.data:
+                self.warn(key, f"{key} is not read: feeds takes an article's topics from `topics`; rename it")
         body, markdown, notes = bounded_body(self.body.strip(), markdown=True)
         if notes:  # the body's first line
             line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
@@ -96,15 +104,15 @@ class FrontMatterReader:
         article = Article(
             source=self.source,
             title=title,
-            published=published or from_timestamp(mtime, self.tz, self.source),
-            dated_from_file=published is None,
+            published=published or named or from_timestamp(mtime, self.tz, self.source),
+            dated_from_file=published is None and named is None,
             excerpt=self.text("excerpt", get("excerpt")),
             url=self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl")),
             provider=self.provider("provider", get("provider")),
             topics=self.topics(get("topics")),
             images=self.images("images", get("images")),
             related=self.related(get("related")),
-            is_draft=not self.boolean("published", get("published"), default=True),
+            is_draft=draft,
             quality=self.number("quality", get("quality")),
             category=self.text("category", get("category")) or None,
             kind=self.text("type", get("type")) or None,

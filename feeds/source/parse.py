@@ -13,6 +13,8 @@ from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Provider
+from feeds.source.conventions import date_in_name
+from feeds.source.conventions import other_front_matter
 from feeds.source.dates import from_timestamp
 from feeds.source.fields import FrontMatterReader
 from feeds.source.limits import MAX_TITLE_CHARS
@@ -88,6 +90,9 @@ def parse_article(
         reader = FrontMatterReader(text, source, tz)
         article, warnings = reader.article(mtime)
         return _bounded_titles(article, warnings, reader)
+    other = other_front_matter(text)
+    if other is not None:
+        raise ContentError(source, text.count("\n", 0, len(text) - len(text.lstrip())) + 1, other)
     return _plain_text_article(text, source, mtime, tz)
 
 
@@ -151,14 +156,15 @@ def _plain_text_article(
     title, cut = bounded_title(title, len(first))
     start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
     body, _, notes = bounded_body(body.strip(), markdown=False)
+    named = date_in_name(source, tz)
     article = Article(
         source=source,
         title=title,
-        published=from_timestamp(mtime, tz, source),
+        published=named or from_timestamp(mtime, tz, source),
         provider=provider,
         body=body,
         body_format=BodyFormat.TEXT,
-        dated_from_file=True,
+        dated_from_file=named is None,
     )
     warnings = [ContentError(source, line, cut)] if cut else []
     warnings += [ContentError(source, text.count("\n", 0, start) + 1, note) for note in notes]

@@ -1,0 +1,60 @@
+"""What other publishing tools write where feeds reads something else: drafts, dates in file
+names, tags, and front matter in formats feeds does not read. Content moved over from Hugo,
+Jekyll, Pelican, Eleventy or a WordPress export must not publish its drafts or private posts, nor
+turn TOML into an article titled "+++"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from datetime import tzinfo
+from typing import Any
+
+#: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
+#: auto-draft) and Pelican's (draft, hidden).
+_NOT_PUBLIC = frozenset({"draft", "pending", "private", "future", "trash", "auto-draft", "hidden"})
+_TRUE = frozenset({"true", "yes", "on", "1"})
+#: Keys that hold an article's topics in other tools; feeds reads ``topics``.
+TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
+#: A date at the start of a file name, as Jekyll names posts: ``2021-03-09-title.md``.
+_DATED_NAME = re.compile(r"(?:^|/)(\d{4})-(\d\d)-(\d\d)-[^/]*$")
+#: Pelican's metadata: "Title: ..." and more "Key: value" lines, with no "---" around them.
+_PELICAN = re.compile(r"title[ \t]*:[ \t]*\S[^\n]*\n[A-Za-z][\w -]*:[ \t]", re.IGNORECASE)
+
+
+def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
+    """Whether another tool's way of saying "draft" or "not public" is there: ``draft: true``
+    (Hugo, Eleventy), a ``status`` that is not public (WordPress, Pelican), or a ``_drafts``
+    folder (Jekyll). ``published: false`` is feeds' own and is read by the caller."""
+    draft = fields.get("draft")
+    if draft is True or (isinstance(draft, str) and draft.strip().lower() in _TRUE):
+        return True
+    status = fields.get("status")
+    if isinstance(status, str) and status.strip().lower() in _NOT_PUBLIC:
+        return True
+    return source.startswith("_drafts/") or "/_drafts/" in source
+
+
+def date_in_name(source: str, tz: tzinfo) -> datetime | None:
+    """Midnight in ``tz`` of the date a file's name starts with, if it does and the date exists."""
+    match = _DATED_NAME.search(source)
+    if match is None:
+        return None
+    try:
+        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def other_front_matter(text: str) -> str | None:
+    """Why ``text``, which does not open with "---", starts with front matter feeds does not read
+    (which would otherwise make an article of its first line, "+++" or "{"); else None."""
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if first == "+++":
+        return "front matter in TOML (between +++ lines, as Hugo writes it) is not read; use YAML in ---"
+    if first in ("{", "{\r") or first.startswith('{"'):
+        return "front matter in JSON is not read on its own; put it between --- lines (JSON is YAML)"
+    if _PELICAN.match(text.lstrip()):
+        return "metadata lines (Title: ...), as Pelican writes them, are not read; put them between --- lines"
+    return None

@@ -1,0 +1,85 @@
+"""Content written for other publishing tools, as an outside probe migrating from Hugo, Jekyll,
+Pelican, Eleventy and a WordPress export wrote it: drafts and private posts were published, TOML
+front matter became an article titled "+++", tags vanished without a word, and a Jekyll post dated
+by its file name was dated by the file's time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timezone
+
+import pytest
+
+from feeds.errors import ContentError
+from feeds.source.parse import parse_article
+
+
+def _parse(text: str, source: str = "a.md") -> tuple[object, list[str]]:
+    article, problems = parse_article(text.encode(), source, 0)
+    return article, [str(p) for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("fields", "source"),
+    [
+        ("draft: true\n", "a.md"),  # Hugo, Eleventy
+        ('draft: "yes"\n', "a.md"),
+        ("status: draft\n", "a.md"),  # Pelican, WordPress
+        ("status: private\n", "a.md"),  # WordPress: never meant for the public
+        ("status: Future\n", "a.md"),
+        ("", "_drafts/a.md"),  # Jekyll
+        ("", "blog/_drafts/a.md"),
+    ],
+)
+def test_other_tools_drafts_are_drafts(fields: str, source: str) -> None:
+    article, _ = _parse(f"---\ntitle: T\ndate: 2021-03-01\n{fields}---\nBody.\n", source)
+    assert article.is_draft  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fields", ["draft: false\n", "status: publish\n", "status: published\n", ""])
+def test_published_ones_are_not(fields: str) -> None:
+    article, _ = _parse(f"---\ntitle: T\ndate: 2021-03-01\n{fields}---\nBody.\n", "posts/a.md")
+    assert not article.is_draft  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('+++\ntitle = "T"\n+++\nBody\n', "a.md:1: front matter in TOML (between +++ lines"),
+        ('\n{"title": "T"}\nBody\n', "a.md:2: front matter in JSON is not read on its own"),
+        ('{\n  "title": "T"\n}\nBody\n', "a.md:1: front matter in JSON"),
+        ("Title: My title\nDate: 2010-12-03 10:20\n\nBody\n", "a.md:1: metadata lines (Title: ...)"),
+    ],
+)
+def test_front_matter_feeds_does_not_read_is_an_error(text: str, message: str) -> None:
+    with pytest.raises(ContentError) as raised:
+        _parse(text)
+    assert str(raised.value).startswith(message)
+
+
+def test_a_plain_text_title_that_looks_like_a_key_is_a_title() -> None:
+    article, _ = _parse("Title: Markets rally\nBy the desk.\n", "a.txt")
+    assert article.title == "Title: Markets rally"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("source", ["_posts/2021-03-09-from-name.md", "2021-03-09-note.txt"])
+def test_a_date_at_the_start_of_the_file_name_dates_an_undated_article(source: str) -> None:
+    text = "---\ntitle: Named\n---\nBody.\n" if source.endswith(".md") else "Named\nBody.\n"
+    article, _ = _parse(text, source)
+    assert article.published == datetime(2021, 3, 9, tzinfo=timezone.utc)  # type: ignore[attr-defined]
+    assert not article.dated_from_file  # type: ignore[attr-defined]  # a clone does not re-date it
+
+
+def test_a_date_written_wins_over_the_file_name() -> None:
+    article, _ = _parse("---\ntitle: T\ndate: 2020-01-02\n---\nBody.\n", "2021-03-09-a.md")
+    assert article.published == datetime(2020, 1, 2, tzinfo=timezone.utc)  # type: ignore[attr-defined]
+
+
+def test_tags_and_categories_are_named_as_not_read() -> None:
+    _, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntags: [go]\ncategories: [web]\n---\nBody.\n")
+    assert problems == [
+        "a.md:4: tags is not read: feeds takes an article's topics from `topics`; rename it",
+        "a.md:5: categories is not read: feeds takes an article's topics from `topics`; rename it",
+    ]
+    _, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: [Go]\ntags: [go]\n---\nBody.\n")
+    assert problems == []  # topics are there: tags are the writer's own business
