@@ -30,6 +30,8 @@ from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
 from feeds.errors import OutputError
 from feeds.output.check import check_documents
+from feeds.output.check import dated_ahead
+from feeds.output.check import future_warnings
 from feeds.progress import progress_bar
 from feeds.starter import init_site
 from feeds.starter import write_article
@@ -209,12 +211,17 @@ def check(settings: Settings) -> None:
     with _core_errors():
         check_folders(settings)  # what `feeds build` would refuse
     result = _build(settings)
+    # As `feeds build` warns of them: entries dated more than a day after the clock.
+    now = _now()
+    ahead = future_warnings(dated_ahead(result.site.everything.refs, settings.content_dir, now), now)
+    _report([], ahead, False)
     problems = check_documents(result.documents)
     for problem in problems:
         click.echo(f"{problem}", err=True)
+    warnings = len(result.warnings) + len(ahead)
     click.echo(
         f"Checked {plural(result.files, 'file')} and {plural(len(result.documents), 'document')}: "
-        f"{plural(len(result.errors), 'file error')}, {plural(len(result.warnings), 'warning')}, "
+        f"{plural(len(result.errors), 'file error')}, {plural(warnings, 'warning')}, "
         f"{plural(len(problems), 'document problem')}."
     )
     if problems or result.errors:

@@ -51,6 +51,10 @@ def test_build_warns_about_dates_in_the_future(project: Path, monkeypatch: pytes
     monkeypatch.setattr("feeds.cli._now", lambda: datetime(2031, 4, 30, 11, 0, tzinfo=timezone.utc))
     code, out, err = run(project)
     assert "Up to date" in out and "dated" not in err  # now less than a day ahead
+    # `feeds check` says it too: it does what `feeds build` does but write.
+    monkeypatch.setattr("feeds.cli._now", lambda: datetime(2030, 1, 1, tzinfo=timezone.utc))
+    result = CliRunner().invoke(cli, ["check", "--config", str(project / "config" / "feeds.yaml")])
+    assert warning in result.stderr and ", 1 warning," in result.stdout
 
 
 def test_drafts_flag_includes_drafts(project: Path) -> None:
