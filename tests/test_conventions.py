@@ -11,6 +11,9 @@ from datetime import timezone
 import pytest
 
 from feeds.errors import ContentError
+from feeds.model import BodyFormat
+from feeds.model import Entry
+from feeds.render.entry_html import summary_text
 from feeds.source.parse import parse_article
 
 
@@ -83,3 +86,16 @@ def test_tags_and_categories_are_named_as_not_read() -> None:
     ]
     _, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: [Go]\ntags: [go]\n---\nBody.\n")
     assert problems == []  # topics are there: tags are the writer's own business
+
+
+def test_a_markdown_heading_is_a_plain_text_title() -> None:
+    article, _ = _parse("# A Markdown file without front matter\n\nBody.\n")
+    assert article.title == "A Markdown file without front matter"  # type: ignore[attr-defined]
+
+
+def test_a_summary_ends_where_the_writer_put_more() -> None:
+    entry = Entry(
+        id="urn:x", title="T", published=datetime(2021, 6, 1, tzinfo=timezone.utc), source="a.md",
+        body="The teaser.\n\n<!--more-->\n\nThe rest, which a summary does not show.", body_format=BodyFormat.MARKDOWN,
+    )  # fmt: skip
+    assert summary_text(entry) == "The teaser."

@@ -138,18 +138,22 @@ _BLANK_AT_MOST = 200
 
 #: Longest summary made from a body, in characters.
 SUMMARY_LENGTH = 300
+#: Where a writer ends an article's summary in its body (WordPress, Jekyll, Hugo).
+MORE = "<!--more-->"
 
 
 def summary_text(entry: Entry) -> str:
     """What a summary feed says of an entry: its summary; for one without, the start of its body
-    as plain text (cut at a word, at most ``SUMMARY_LENGTH`` characters); else its title.
+    (up to a ``<!--more-->``, if any) as plain text (cut at a word, at most ``SUMMARY_LENGTH``
+    characters); else its title.
 
     Feed readers and validators expect some text in an entry, and a summary feed carries no
     content (W3C feed validator: "Missing textual content").
     """
     if entry.summary:
         return entry.summary
-    text = html_text(sanitize(body_html(entry.body, entry.body_format), None)) if entry.body.strip() else ""
+    body = entry.body.split(MORE, 1)[0]  # the part before the marker, where a writer put one
+    text = html_text(sanitize(body_html(body, entry.body_format), None)) if body.strip() else ""
     if len(text) > SUMMARY_LENGTH:
         text = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
     return text or entry.title

@@ -31,6 +31,8 @@ from feeds.text import xml_safe_utf8
 # A short outlet name after a dash or bar ends many scraped titles: "… – TechCrunch".
 _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|]{1,40})$")
 _MAX_PROVIDER_WORDS = 5
+#: A Markdown heading (ATX), whose text is a plain-text file's title: "# Title", "## Title ##".
+_HEADING = re.compile(r"#{1,6}[ \t]+(.*?\S)(?:[ \t]+#+)?[ \t]*")
 _OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")  # a file of only "---" opens front matter too
 #: Byte order marks of the text encodings with NUL bytes in them, the longer first.
 _WIDE_BOMS = (
@@ -149,7 +151,8 @@ def _plain_text_article(
         stripped = body.lstrip()
         first, _, body = stripped.partition("\n")
         shown = plain_text(first[: 4 * MAX_TITLE_CHARS])
-    title, provider = _split_provider_suffix(shown)
+    heading = _HEADING.fullmatch(shown)  # "# Title", a Markdown file without front matter
+    title, provider = _split_provider_suffix(heading[1] if heading else shown)
     line = text.count("\n", 0, len(text) - len(stripped)) + 1
     if not title:
         raise ContentError(source, line, "the first line (the title) has no text")

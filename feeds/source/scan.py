@@ -18,7 +18,7 @@ from feeds.forked import can_fork
 from feeds.source.versions import Packed
 from feeds.source.versions import pack_versions
 
-CONTENT_SUFFIXES = (".md", ".markdown", ".txt")
+CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 
 
 class ContentFile(NamedTuple):
