@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -126,6 +127,13 @@ def main() -> None:
     by then, so the process ends without that clean-up.
     """
     _quick_exit.append(True)
+    interrupted: list[bool] = []
+
+    def on_interrupt(number: int, frame: object) -> None:
+        interrupted.append(True)
+        raise KeyboardInterrupt  # as Python's own handler does: click says "Aborted!"
+
+    signal.signal(signal.SIGINT, on_interrupt)
     try:
         cli(prog_name="feeds")
         code = 0
@@ -133,6 +141,8 @@ def main() -> None:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if isinstance(e.code, str):
             print(e.code, file=sys.stderr)
+    if interrupted:  # 128 + SIGINT, as shells report it: not "some files were skipped" (1)
+        code = 130
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error
             stream.flush()
