@@ -157,8 +157,8 @@ _HTML_ELEMENTS = frozenset(
     header hgroup hr html i iframe img input ins kbd label legend li link main map mark marquee menu
     meta meter nav nobr noframes noscript object ol optgroup option output p param picture plaintext
     pre progress q rb rp rt ruby s samp script search section select slot small source span strike
-    strong style sub summary sup table tbody td template textarea tfoot th thead time title tr track
-    tt u ul var video wbr xmp""".split()
+    strong style sub summary sup svg math table tbody td template textarea tfoot th thead time title
+    tr track tt u ul var video wbr xmp""".split()
 )
 #: Elements that have no end tag, or whose end tag HTML lets a writer leave out.
 _UNCLOSED_ELEMENTS = frozenset(
@@ -182,7 +182,18 @@ def _markup_or_text(last_end_tags: dict[str, int], match: re.Match[str]) -> str:
             match[1] or name in _UNCLOSED_ELEMENTS or last_end_tags.get(name, -1) > match.start()
         ):
             return whole
+        if name in _ACTIVE_ELEMENTS or "=" in whole:
+            # Kept as text, it would be a live tag to a reader that shows an RSS title or a
+            # channel's description as HTML ("<script>alert(1)//", "<svg onload=...>"): dropped.
+            return ""
     return "&lt;" + whole[1:]
+
+
+#: Elements that run, load or embed something wherever a reader takes text for HTML.
+_ACTIVE_ELEMENTS = frozenset(
+    """applet audio base embed frame frameset iframe img input link math meta noscript object
+    plaintext script style svg template textarea video xmp""".split()
+)
 
 
 #: Tags that end a line or a block, which stripping must leave a space for (inline ones, such as

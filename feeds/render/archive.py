@@ -32,6 +32,7 @@ from feeds.model import RelatedMode
 from feeds.render.context import FeedContext
 from feeds.render.context import document_url
 from feeds.render.context import image_type
+from feeds.render.context import rss_description
 from feeds.render.context import url_path
 from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import summary_text
@@ -333,7 +334,7 @@ def _rss_head(head: _Head) -> str:
         f'<rss {_NAMESPACES[Format.RSS]} version="2.0">\n  <channel>\n'
         f"    <title>{_text(head.title)}</title>\n"
         f"    <link>{_text(head.page)}</link>\n"
-        f"    <description>{_text(head.channel.description)}</description>\n"
+        f"    <description>{_text(rss_description(head.channel.description))}</description>\n"
         f"{links}    <fh:archive/>\n"
         "    <docs>http://www.rssboard.org/rss-specification</docs>\n"
         f"    <generator>feeds {__version__}</generator>\n"

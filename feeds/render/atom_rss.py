@@ -32,6 +32,7 @@ from feeds.model import Format
 from feeds.model import Image
 from feeds.render.context import FeedContext
 from feeds.render.context import image_type
+from feeds.render.context import rss_description
 from feeds.render.icons import favicon_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -49,7 +50,7 @@ def feed_bytes(ctx: FeedContext, fmt: Format) -> bytes:
     fg.feeds.configure(ctx, fmt)
     fg.id(ctx.self_url(Format.ATOM))
     fg.title(channel.title)
-    fg.subtitle(channel.description)
+    fg.subtitle(rss_description(channel.description) if fmt is Format.RSS else channel.description)
     fg.link(href=ctx.self_url(fmt), rel="self", type=fmt.media_type)
     fg.link(href=ctx.html_url, rel="alternate", type="text/html")  # last: the RSS <link>
     fg.language(ctx.settings.site.language)

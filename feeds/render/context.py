@@ -126,3 +126,9 @@ class FeedContext:
     def escape(text: str) -> str:
         """Plain text as HTML, for RSS ``<description>``, which readers treat as HTML."""
         return html.escape(text, quote=False)
+
+
+def rss_description(text: str) -> str:
+    """A channel's description for RSS, where readers take it for HTML (feedparser does): text
+    with an angle bracket ("about <Topic>") is escaped once more, as entries' descriptions are."""
+    return html.escape(text, quote=False) if "<" in text else text
