@@ -5,6 +5,8 @@ stand-in outside hub hears of the change too."""
 from __future__ import annotations
 
 import json
+import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -81,3 +83,29 @@ def test_feeds_serve_pushes_an_edit_to_its_subscriber_and_tells_the_outside_hub(
             subscriber.intents.add(("unsubscribe", topic))
             assert post(hub, {**form, "hub.mode": "unsubscribe"})[0] == 202
             eventually(lambda: health(base)["subscriptions"] == 0, what="the unsubscription")
+
+
+def test_requests_that_never_send_their_body_do_not_freeze_the_site(tmp_path: Path) -> None:
+    """Ten subscription requests that sent their headers and never their body held every thread
+    of the server: no feed answered for as long as they stayed open (found by an outside probe)."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    config = write_config(tmp_path, {"builtin": True})
+    with running_server(config) as base:
+        port = int(base.rsplit(":", 1)[1])
+        idle = []
+        try:
+            for _ in range(12):
+                connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+                connection.sendall(
+                    b"POST /websub HTTP/1.1\r\nHost: x\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+                )
+                idle.append(connection)
+            time.sleep(0.5)
+            with urllib.request.urlopen(f"{base}/all.atom", timeout=5) as response:
+                assert response.status == 200
+            status, text = post(f"{base}/websub", {"hub.mode": "subscribe"})
+            assert status == 503 and "try again" in text  # the hub's own readers are taken
+        finally:
+            for connection in idle:
+                connection.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -154,6 +155,12 @@ def healthz() -> Response:
 
 #: The longest subscription request body the built-in hub reads.
 MAX_HUB_REQUEST = 8192
+#: Subscription requests whose bodies are read at once, per process. Reading a body has no time
+#: limit (the server bounds only the headers' time), so a client that sends headers and never its
+#: body holds a thread: ten such requests held every thread of a process and froze the whole site.
+#: Those over this count get 503 at once; the threads left serve the feeds.
+MAX_HUB_READERS = 2
+_hub_readers = threading.BoundedSemaphore(MAX_HUB_READERS)
 
 
 @bp.post(f"/{HUB_PATH}")
@@ -170,7 +177,13 @@ def websub() -> Response:
     # A chunked body has no length to check first: read one byte past the limit, and refuse it
     # when there is one (Werkzeug's own limit cut such a body short, and the cut form was used).
     request.max_content_length = MAX_HUB_REQUEST + 1
-    body = request.stream.read(MAX_HUB_REQUEST + 1)
+    if not _hub_readers.acquire(blocking=False):
+        busy = {"Retry-After": "10", "Cache-Control": "no-store"}
+        return Response("503 the hub is reading other requests; try again\n", 503, busy, content_type=_TEXT)
+    try:
+        body = request.stream.read(MAX_HUB_REQUEST + 1)
+    finally:
+        _hub_readers.release()
     if len(body) > MAX_HUB_REQUEST:
         return Response(f"413 request over {MAX_HUB_REQUEST} bytes\n", 413, content_type=_TEXT)
     try:
