@@ -8,12 +8,14 @@ rebuild leaves the old one in place and is reported on ``/healthz``.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import datetime
 from datetime import timezone
+from pathlib import Path
 from typing import Any
 
 from feeds.build import BuildResult
@@ -21,6 +23,7 @@ from feeds.build import LiveBuilder
 from feeds.build import cache_of
 from feeds.build import paused_gc
 from feeds.config import Settings
+from feeds.errors import ContentError
 from feeds.errors import FeedsError
 from feeds.render.context import document_path
 from feeds.serve.limits import FilterGate
@@ -193,7 +196,9 @@ class LiveSite:
             topics=len(result.site.topics),
             feeds=result.feeds,
             skipped_files=len(result.errors),
-            file_errors=[str(e) for e in result.errors[:20]],
+            # Where, not what: the messages quote the files (a draft's fields among them), and
+            # anyone may ask; `feeds check` gives them in full.
+            file_errors=[_where(e, snapshot.settings.content_dir) for e in result.errors[:20]],
             last_build=_iso(snapshot.built_at),
             last_build_seconds=round(snapshot.seconds, 3),
             builds=self.builds,
@@ -206,3 +211,9 @@ class LiveSite:
 
 def _iso(when: datetime | None) -> str | None:
     return when.isoformat(timespec="seconds").replace("+00:00", "Z") if when else None
+
+
+def _where(error: ContentError, content_dir: Path) -> str:
+    """``path:line`` of a file's error, the path relative to the content folder."""
+    path = os.path.relpath(error.path, content_dir) if os.path.isabs(error.path) else error.path
+    return path if error.line is None else f"{path}:{error.line}"
