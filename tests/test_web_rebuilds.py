@@ -114,9 +114,13 @@ def test_a_broken_config_keeps_the_last_good_site(project: Path, client: FlaskCl
     assert client.get("/healthz").get_json()["status"] == "ok"
 
 
-def test_a_broken_article_is_reported_and_the_rest_served(project: Path, client: FlaskClient) -> None:
+def test_a_broken_article_is_reported_and_the_rest_served(
+    project: Path, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
     (project / "content" / "098-broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
-    assert live_site(client.application).refresh()
+    with caplog.at_level("WARNING", logger="feeds.serve.live"):
+        assert live_site(client.application).refresh()
+    assert [r.getMessage() for r in caplog.records if "098-broken.md:2: invalid YAML" in r.getMessage()]
     report = client.get("/healthz").get_json()
     assert report["skipped_files"] == 1
     # Where, not what: anyone may ask, and a message quotes the file (a draft's fields too).

@@ -101,7 +101,12 @@ class LiveSite:
             serve = settings.serve
             if (self.gate.workers, self.gate.queue) != (serve.filter_workers, serve.filter_queue):
                 self.gate = FilterGate(serve.filter_workers, serve.filter_queue)
-            first = self.snapshot is None
+            last = self.snapshot
+            first = last is None
+            logged = set() if last is None else {str(e) for e in last.result.errors}
+            for error in result.errors:  # /healthz names the files; the log says what is wrong
+                if str(error) not in logged:
+                    log.warning("skipped %s", error)
             served = load_served_dates(cache_of(settings)) if first else None
             self.snapshot = make_snapshot(
                 result, settings, self.snapshot, now, seconds, self.search, self.gate, served
