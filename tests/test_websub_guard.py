@@ -85,6 +85,12 @@ def test_addresses() -> None:
     for address in ("127.0.0.1", "10.0.0.1", "172.16.0.1", "192.168.1.1", "169.254.1.1", "::1", "fe80::1",
                     "fc00::1", "0.0.0.0", "224.0.0.1", "::ffff:10.0.0.1", "100.64.0.1", "not an address"):  # fmt: skip
         assert not public_address(address), address
+    # IPv6 forms that a gateway turns into a private IPv4 address (found by an outside probe):
+    # NAT64 (169.254.169.254, the cloud metadata address), 6to4, SIIT, IPv4-compatible; site-local.
+    for address in ("64:ff9b::127.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "::ffff:0:7f00:1",
+                    "::127.0.0.1", "fec0::1", "2001:0:4136:e378:8000:63bf:80ff:fffe"):  # fmt: skip
+        assert not public_address(address), address
+    assert public_address("64:ff9b::93.184.216.34")  # NAT64 to a public address is public
     assert url_refusal("https://example.com/cb", allow_private=False) is None
     assert url_refusal("http://127.0.0.1/cb", allow_private=True) is None
     assert url_refusal("javascript:alert(1)", allow_private=True) is not None

@@ -106,9 +106,35 @@ def public_address(address: str) -> bool:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _SITE_LOCAL:  # deprecated (RFC 3879), yet routed within some networks
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not ip.is_multicast
+
+
+_SITE_LOCAL = ipaddress.IPv6Network("fec0::/10")
+#: IPv6 prefixes whose last 32 bits (or, for 6to4, bits 16-48) are an IPv4 address that a
+#: translating gateway connects to: NAT64 (RFC 6052), IPv4-compatible (deprecated), SIIT.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_SIIT = ipaddress.IPv6Network("::ffff:0:0:0/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one leads to through a gateway, when it does."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]  # the client's address
+    if any(ip in network for network in (_NAT64, _NAT64_LOCAL, _COMPATIBLE, _SIIT)):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
 
 
 def url_refusal(url: str, allow_private: bool) -> str | None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Hashable
@@ -357,4 +359,15 @@ def with_query(url: str, params: Mapping[str, str]) -> str:
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The host a callback's subscriptions are counted under: one address however written
+    (``127.1``, ``2130706433``, ``0x7f.1`` and ``127.0.0.1`` alike, as the system's resolver reads
+    them), one name with or without its final dot."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:  # the forms inet_aton(3) reads, which a connection to the name would use
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return host
