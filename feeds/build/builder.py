@@ -191,7 +191,10 @@ class SiteBuilder:
             placed=placed_summary(result.state) if written else {},
             unlinked=device if unlinked else None,
         )
-        self._store(result, stored)
+        if not self._store(result, stored):
+            rechecked.append(
+                f"{self.folder}: the build cache could not be written; the next build reads every file again"
+            )
         warnings = (*result.warnings, *rechecked, *(future_warnings(ahead, now) if now else ()))
         return Publication(
             summary, tuple(str(e) for e in result.errors), warnings, written, False, result,
@@ -250,10 +253,10 @@ class SiteBuilder:
             lazy=lazy,
         )  # fmt: skip
 
-    def _store(self, result: BuildResult, stored: bool) -> None:
+    def _store(self, result: BuildResult, stored: bool) -> bool:
         touched = result.touched if self.use_cache else None
         # The memo is written last (write_state): it is only valid with the records it was planned from.
-        write_state(
+        return write_state(
             self.folder, self.context, result.state, touched, records=not stored, kept=result.refreshed
         )
 

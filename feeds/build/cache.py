@@ -237,17 +237,18 @@ def write_state(
     changed: Iterable[str] | None = None,
     records: bool = True,
     kept: Collection[str] = (),
-) -> None:
+) -> bool:
     """Store ``state``; with ``changed`` (sources read, refreshed or removed since the state on
     disk), rewrite only their shards. Without ``records``, the file records are left to a
     ``RecordWriter``. ``kept``: those of ``changed`` whose record is the stored one under a new
-    version (``write_records``). Failures are ignored: a cache is only a shortcut.
+    version (``write_records``). Failures are not errors, a cache being only a shortcut; returns
+    whether the summary, which every later build reads first, was stored.
     """
     mark_cache_folder(folder)
     if records:
         write_records(folder, context, state, changed, kept=kept)
     _write_documents(folder, context, state)
-    _write(folder / "summary", context, state.summary)
+    stored = _write(folder / "summary", context, state.summary)
     # Last: a memo is only used with the records it was planned from (replan checks their
     # versions), and a build that made none must not leave an older one behind.
     months = None
@@ -264,6 +265,7 @@ def write_state(
         with contextlib.suppress(OSError):
             (folder / "memo").unlink()
     prune_months(folder, months)
+    return stored
 
 
 def _write_documents(folder: Path, context: str, state: BuildState) -> None:
