@@ -188,3 +188,19 @@ def test_a_cache_that_cannot_be_written_is_a_warning(project: Path, monkeypatch:
     code, out, err = run(project)
     assert code == 0 and "Read " in out
     assert "the build cache could not be written; the next build reads every file again" in err
+
+
+def test_a_cache_folder_that_cannot_be_read_says_so(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It was said to hold other files (found by an outside probe; root reads everything, so the
+    refusal is made here)."""
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+
+    def refused(self: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refused)
+    code, _, err = run(project, "--cache", str(folder))
+    assert code == 2 and f"{folder}: cannot be read (Permission denied)" in err

@@ -28,7 +28,15 @@ def check_cache_folder(folder: Path, settings: Settings) -> None:
             f"is the output folder {output} or inside it, where everything is published (drafts"
             " included, in the cache); give the build cache a folder outside it",
         )  # fmt: skip
-    if settings.cache_dir is not None and not is_cache_folder(folder):
+    if settings.cache_dir is None:
+        return
+    try:
+        ours = is_cache_folder(folder)
+    except OSError as e:  # not "holds other files": it cannot be looked into
+        raise ConfigError(
+            folder, None, f"cannot be read ({e.strerror}); give the build cache a folder of yours"
+        ) from None
+    if not ours:
         # Named by the folder: it may come from the config's `cache` or from `--cache`.
         raise ConfigError(
             folder, None,
@@ -37,13 +45,12 @@ def check_cache_folder(folder: Path, settings: Settings) -> None:
 
 
 def is_cache_folder(folder: Path) -> bool:
-    """Whether ``folder`` is missing, empty or marked as a cache by an earlier build."""
+    """Whether ``folder`` is missing, empty or marked as a cache by an earlier build; OSError when
+    it cannot be looked into."""
     try:
         return (folder / CACHE_TAG).is_file() or not any(folder.iterdir())
     except FileNotFoundError:
         return True
-    except OSError:
-        return False
 
 
 def mark_cache_folder(folder: Path) -> None:
