@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Sequence
 from datetime import datetime
 from datetime import timezone
@@ -29,7 +28,9 @@ from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
-from feeds.errors import OutputError
+from feeds.exits import ConfigProblem
+from feeds.exits import Refused
+from feeds.exits import core_errors
 from feeds.output.check import check_documents
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
@@ -41,24 +42,6 @@ from feeds.text import plain_text
 from feeds.text import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _ConfigProblem(click.ClickException):
-    """A configuration error: exit status 2, like a usage error, and nothing is written."""
-
-    exit_code = 2
-
-
-class _OutputProblem(click.ClickException):
-    """The output folder could not be written (or another build holds it): exit status 3."""
-
-    exit_code = 3
-
-
-class _Refused(click.ClickException):
-    """A command that would overwrite a file: exit status 2, and nothing is written."""
-
-    exit_code = 2
 
 
 _config_option = click.option(
@@ -96,7 +79,7 @@ def _settings(
 ) -> Settings:
     """The settings every command reads the same way, or exit status 2 naming the file and key."""
     if config_path is not None and not config_path.is_file():
-        raise _ConfigProblem(f"{config_path}: no such config file")
+        raise ConfigProblem(f"{config_path}: no such config file")
     try:
         return load_settings(
             config_path,
@@ -106,7 +89,7 @@ def _settings(
             cache_dir=cache_dir,
         )
     except ConfigError as e:
-        raise _ConfigProblem(str(e)) from e
+        raise ConfigProblem(str(e)) from e
 
 
 #: Set by ``main``: the process ends right after the command, so big results may be left alive.
@@ -188,7 +171,7 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
 
         feeds build --config config/feeds.yaml --output public
     """
-    with progress_bar(quiet) as bar, _core_errors():
+    with progress_bar(quiet) as bar, core_errors():
         builder = SiteBuilder(settings, use_cache=not no_cache, progress=bar)
         done = builder.publish(strict=strict, now=_now())
     _report(done.errors, done.warnings, quiet)
@@ -218,7 +201,7 @@ def check(settings: Settings) -> None:
 
         feeds check --content content
     """
-    with _core_errors():
+    with core_errors():
         check_folders(settings)  # what `feeds build` would refuse
     result = _build(settings)
     # As `feeds build` warns of them: entries dated more than a day after the clock.
@@ -254,7 +237,7 @@ def init(folder: Path) -> None:
     try:
         written = init_site(folder)
     except ExistingFileError as e:
-        raise _Refused(str(e)) from e
+        raise Refused(str(e)) from e
     except FeedsError as e:
         raise click.ClickException(str(e)) from e
     names = [path.relative_to(folder).as_posix() for path in written]
@@ -318,7 +301,7 @@ def topics(settings: Settings, explain: Path | None) -> None:
 
         feeds topics --explain content/010_1f3b4be2c661303f.md
     """
-    with _core_errors():
+    with core_errors():
         lines = explain_topics(settings, explain).lines(explain) if explain else topic_table(_build(settings))
     click.echo("\n".join(lines))
 
@@ -371,7 +354,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
     settings = _settings(config_path, None)
     if not settings.content_dir.is_dir():
         where = settings.config_path or "<defaults>"
-        raise _ConfigProblem(f"{where}: content: {settings.content_dir} is not a folder")
+        raise ConfigProblem(f"{where}: content: {settings.content_dir} is not a folder")
     if settings.config_path is not None:
         # The server's worker processes import feeds.wsgi, which reads the config from here.
         os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
@@ -383,24 +366,10 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
 
 def _build(settings: Settings) -> BuildResult:
     """A build from the cache, for the commands that write no site; reports its file problems."""
-    with progress_bar(False) as bar, _core_errors():
+    with progress_bar(False) as bar, core_errors():
         result = SiteBuilder(settings, progress=bar).build()
     _report([str(e) for e in result.errors], result.warnings, False)
     return result
-
-
-@contextlib.contextmanager
-def _core_errors() -> Iterator[None]:
-    """Config errors end with status 2, output errors with 3, other errors of ours with 1;
-    anything else is a bug."""
-    try:
-        yield
-    except ConfigError as e:
-        raise _ConfigProblem(str(e)) from e
-    except OutputError as e:
-        raise _OutputProblem(str(e)) from e
-    except FeedsError as e:
-        raise click.ClickException(str(e)) from e
 
 
 def _now() -> datetime:

@@ -19,7 +19,10 @@ HEAD = "---\ntitle: Parent\ndate: 2021-01-01\nwebUrl: https://example.com/parent
 @pytest.mark.parametrize(
     ("related", "message"),
     [
-        ('[{title: R, webUrl: "https://example.com/r", date: "2024-02-30"}]', "'2024-02-30' is no date in the calendar"),
+        (
+            '[{title: R, webUrl: "https://example.com/r", date: "2024-02-30"}]',
+            "'2024-02-30' is no date in the calendar",
+        ),
         ('[{title: R, webUrl: "https://example.com/r", quality: "x"}]', "quality"),
         ('[{title: R, webUrl: "https://example.com/r", images: [{url: 1}]}]', "images"),
     ],
