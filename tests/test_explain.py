@@ -75,6 +75,10 @@ def test_every_reason_is_named(tmp_path: Path) -> None:
         cli, ["topics", "--config", str(config), "--explain", str(ROOT / "README.md")]
     )
     assert outside.exit_code == 1 and "not in the content folder" in outside.output
+    missing = CliRunner().invoke(
+        cli, ["topics", "--config", str(config), "--explain", str(content / "nope.md")]
+    )
+    assert missing.exit_code == 1 and f"{content / 'nope.md'}: no such file" in missing.output
 
 
 def test_the_sample_seed_has_its_topic_by_keyword(project: Path) -> None:

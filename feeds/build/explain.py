@@ -118,6 +118,8 @@ def explain_topics(settings: Settings, path: Path) -> Explanation:
 
 
 def _source(settings: Settings, path: Path) -> str:
+    if not path.is_file():
+        raise FeedsError(f"{path}: no such file")
     try:
         return path.resolve().relative_to(settings.content_dir.resolve()).as_posix()
     except ValueError:

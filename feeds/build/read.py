@@ -301,7 +301,7 @@ def byte_limit(settings: Settings) -> int:
 
 
 def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
-    message = f"{file.size / 1e6:.1f} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+    message = f"{file.size / 1e6:.3g} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
     return FileRecord(file.size, file.mtime_ns, file.identity, None, (None, message), ())
 
 
