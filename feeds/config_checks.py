@@ -11,7 +11,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
+from urllib.parse import quote
 from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import yaml
 
@@ -98,7 +100,18 @@ class ConfigReader:
             )
         if urlsplit(value).query or urlsplit(value).fragment:
             raise self.fail("site.base_url", "must not have a query or fragment")
-        return value if value.endswith("/") else value + "/"
+        url: str = value if value.isascii() else self._as_uri(value)  # RSS and OPML want URIs
+        return url if url.endswith("/") else url + "/"
+
+    def _as_uri(self, iri: str) -> str:
+        """``https://exämple.org/bløg/`` as ``https://xn--exmple-cua.org/bl%C3%B8g/`` (RFC 3987 §3.1)."""
+        parts = urlsplit(iri)
+        try:
+            host = (parts.hostname or "").encode("idna").decode("ascii")
+        except UnicodeError:
+            raise self.fail("site.base_url", f"has a host name that is not one: {parts.hostname!r}") from None
+        netloc = host if parts.port is None else f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;=-._~"), "", ""))
 
     def integer(
         self,

@@ -50,6 +50,12 @@ def test_base_url_gets_trailing_slash(tmp_path: Path) -> None:
     assert settings.url("all.atom") == "https://x.example.com/feeds/all.atom"
 
 
+def test_a_base_url_in_other_scripts_is_made_a_uri(tmp_path: Path) -> None:
+    """RSS links and OPML want URIs; an IRI went into them as written (found by an outside probe)."""
+    settings = load_settings(write(tmp_path, "site:\n  base_url: https://exämple.org/bløg\n"))
+    assert settings.url("all.rss") == "https://xn--exmple-cua.org/bl%C3%B8g/all.rss"
+
+
 @pytest.mark.parametrize(
     ("text", "key", "message"),
     [
