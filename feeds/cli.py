@@ -37,9 +37,9 @@ from feeds.output.check import future_warnings
 from feeds.progress import progress_bar
 from feeds.starter import init_site
 from feeds.starter import write_article
-from feeds.text import http_url
 from feeds.text import plain_text
 from feeds.text import plural
+from feeds.urls import http_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -31,7 +31,7 @@ from feeds.model import EntryContent
 from feeds.model import Format
 from feeds.model import RelatedMode
 from feeds.source.front_matter import yaml_error
-from feeds.text import http_url
+from feeds.urls import link_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
 
@@ -350,7 +350,7 @@ def _websub(reader: ConfigReader, value: Any) -> WebSubSettings:
         raise reader.fail(
             "websub.hubs", "must be a list of hub URLs, e.g. [https://pubsubhubbub.appspot.com/]"
         )
-    urls = [http_url(hub) if isinstance(hub, str) else None for hub in hubs]
+    urls = [link_url(hub) if isinstance(hub, str) else None for hub in hubs]
     for hub, url in zip(hubs, urls, strict=True):
         if url is None:
             raise reader.fail("websub.hubs", f"{hub!r} is not an absolute http(s) URL")

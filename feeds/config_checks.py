@@ -11,16 +11,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
-from urllib.parse import quote
 from urllib.parse import urlsplit
-from urllib.parse import urlunsplit
 
 import yaml
 
 from feeds.errors import ConfigError
 from feeds.model import Format
-from feeds.text import http_url
 from feeds.text import xml_safe
+from feeds.urls import link_url
 
 _Choice = TypeVar("_Choice", bound=Enum)
 #: Most entries per feed a config may ask for (``max_items``): far more than a reader takes, and
@@ -89,29 +87,19 @@ class ConfigReader:
         value = data.get(name)
         if value is None:
             return None
-        if not isinstance(value, str) or http_url(value) is None:
+        if not isinstance(value, str) or link_url(value) is None:
             raise self.fail(dotted(prefix, name), "must be an absolute http(s) URL")
         return value
 
     def base_url(self, value: Any) -> str:
-        if not isinstance(value, str) or http_url(value) is None:
+        url = link_url(value) if isinstance(value, str) else None  # in other scripts: as a URI
+        if url is None:
             raise self.fail(
                 "site.base_url", "must be an absolute http(s) URL, e.g. https://example.org/feeds/"
             )
-        if urlsplit(value).query or urlsplit(value).fragment:
+        if urlsplit(url).query or urlsplit(url).fragment:
             raise self.fail("site.base_url", "must not have a query or fragment")
-        url: str = value if value.isascii() else self._as_uri(value)  # RSS and OPML want URIs
         return url if url.endswith("/") else url + "/"
-
-    def _as_uri(self, iri: str) -> str:
-        """``https://exämple.org/bløg/`` as ``https://xn--exmple-cua.org/bl%C3%B8g/`` (RFC 3987 §3.1)."""
-        parts = urlsplit(iri)
-        try:
-            host = (parts.hostname or "").encode("idna").decode("ascii")
-        except UnicodeError:
-            raise self.fail("site.base_url", f"has a host name that is not one: {parts.hostname!r}") from None
-        netloc = host if parts.port is None else f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;=-._~"), "", ""))
 
     def integer(
         self,

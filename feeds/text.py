@@ -8,10 +8,6 @@ import html
 import re
 import unicodedata
 import uuid
-from urllib.parse import parse_qsl
-from urllib.parse import urlencode
-from urllib.parse import urlsplit
-from urllib.parse import urlunsplit
 
 import nh3
 
@@ -19,7 +15,7 @@ import nh3
 # (https://www.w3.org/TR/xml/#charsets); we also drop C1 controls, which are legal but never meant
 # in prose and trip feed validators. Written as what is refused: the class of what is allowed
 # took 10 ms to compile, at every start.
-_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _SPACES = re.compile(r"\s+")
 _MAX_SLUG = 80
@@ -42,7 +38,7 @@ def xml_safe(value: str) -> str:
     """Remove characters XML cannot carry (control characters, lone surrogates)."""
     if value.isprintable():  # the common case, tested in C: no printable character is refused
         return value
-    return _NOT_XML_CHAR.sub("", value)
+    return NOT_XML_CHAR.sub("", value)
 
 
 # Every byte except the C0 controls XML refuses and DEL; the C1 controls (U+0080-U+009F) and the
@@ -95,7 +91,18 @@ def html_text(fragment: str) -> str:
 
 def _stripped(value: str) -> str:
     value = _BREAKING_TAG.sub(" ", value)  # "vote<br>Council", "</p><p>": words stay apart
-    return xml_safe(html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})))
+    value = xml_safe(html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})))
+    # Entities may have written a tag ("&lt;script&gt;"): as text it would be one again to a reader
+    # that takes an RSS title for HTML, and feed validators warn of HTML there.
+    return _TAG_OR_BRACKET.sub(_inert, value) if "<" in value else value
+
+
+def _inert(match: re.Match[str]) -> str:
+    """A tag-like text that would do something as HTML, dropped; anything else kept."""
+    whole, name = match[0], match[2]
+    if name is not None and (name.lower() in _ACTIVE_ELEMENTS or "=" in whole):
+        return ""
+    return whole
 
 
 def _finished(value: str) -> str:
@@ -202,96 +209,6 @@ _BREAKING_TAG = re.compile(
     r"<(?:br|hr|/?(?:p|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article|dd|dt|pre))\b[^<>]*>",
     re.IGNORECASE,
 )
-
-
-# Absolute http(s) URLs made only of characters that need no checking or normalising; anything
-# else (upper-case schemes, user info, spaces, empty queries...) takes the careful path.
-_SIMPLE_URL = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::(?P<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
-    r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?"
-)
-_MAX_PORT = 65535
-# The host and port of a bracketed (IPv6) authority: nothing may follow the "]" but a port.
-_BRACKETED_HOST = re.compile(r"\[[^\]]*\](?::[0-9]*)?")
-
-
-# Lower-case http(s) URLs with a path and no port, user, query or fragment are their own canonical form.
-_CANONICAL_ALREADY = re.compile(r"https?://[a-z0-9.-]+/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
-
-
-#: A "%" that does not start an escape of two hexadecimal digits (RFC 3986 §2.1).
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-#: Bidirectional formatting characters, which an IRI must not contain (RFC 3987 §4.1): they make
-#: an address read otherwise than it goes ("https://example.com/\u202efdp.exe").
-_BIDI_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def http_url(value: str) -> str | None:
-    """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None.
-
-    Not one with a user name or password in it (they would be published), or with bidirectional
-    formatting characters; a "%" that starts no escape ("?off=50%") is escaped as "%25"."""
-    if "%" in value and _BAD_PERCENT.search(value):
-        value = _BAD_PERCENT.sub("%25", value)
-    simple = _SIMPLE_URL.fullmatch(value)
-    if simple:
-        return value if simple["port"] is None or int(simple["port"]) <= _MAX_PORT else None
-    value = value.strip()
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number up to 65535
-    except ValueError:  # "http://[::1/x", "https://host:99999/": urllib refuses them
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    host_port = parts.netloc.rpartition("@")[2]
-    if host_port.startswith("[") and not _BRACKETED_HOST.fullmatch(host_port):
-        return None
-    if any(c in value for c in '\x00\n\r\t <>"') or _NOT_XML_CHAR.search(value):
-        return None
-    if "@" in parts.netloc or _BIDI_CONTROL.search(value):
-        return None
-    return urlunsplit(parts)
-
-
-def url_problem(value: str) -> str:
-    """Why ``http_url`` refuses ``value``, in words for a warning."""
-    if _BIDI_CONTROL.search(value):
-        return "has bidirectional control characters, which make it read otherwise than it goes"
-    try:
-        if "@" in urlsplit(value.strip()).netloc:
-            return "has a user name or password, which would be published"
-    except ValueError:
-        pass
-    return "is not an absolute http(s) URL"
-
-
-@functools.lru_cache(maxsize=4096)  # a site names few providers, each in many files
-def is_host_name(value: str) -> bool:
-    """Whether ``value`` is a host (with a port, maybe) and nothing more: ``example.com``, not
-    ``example.com/path`` or ``user@example.com``."""
-    url = http_url(f"https://{value}/")
-    return url is not None and "@" not in value and urlsplit(url).netloc == value
-
-
-def canonical_url(url: str) -> str:
-    """The form used to compare and identify stories.
-
-    Lower-case scheme and host, no default port, no fragment, no ``utm_*`` parameters.
-    """
-    if _CANONICAL_ALREADY.fullmatch(url):  # most URLs: nothing to change, and no need to parse
-        return url
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:  # an IPv6 address keeps its brackets, or the URL would not parse again
-        host = f"[{host}]"
-    port = parts.port
-    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")
-    ]
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
 
 
 def path_id(source: str) -> str:

@@ -265,3 +265,43 @@ def test_a_channel_description_with_an_angle_bracket_reads_as_written_in_rss(tmp
         feed = feedparser.parse(result.documents[path])
         assert feed.feed.subtitle_detail.type == "text/html"  # as most readers take it
         assert html.unescape(feed.feed.subtitle) == "Latest articles about List<String>", path
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # The W3C validator calls an IRI an error in an id or an RSS link: they go out as URIs, and
+        # one story written both ways is one id.
+        ("https://bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe"),
+        ("https://xn--bcher-kva.example/stra%C3%9Fe", "https://xn--bcher-kva.example/stra%C3%9Fe"),
+        (
+            "https://example.com/ar/مقال?q=١#ف",
+            "https://example.com/ar/%D9%85%D9%82%D8%A7%D9%84?q=%D9%A1#%D9%81",
+        ),
+    ],
+)
+def test_an_address_in_other_scripts_goes_out_as_a_uri(written: str, read: str) -> None:
+    article, problems = parse(f'webUrl: "{written}"\n')
+    assert article.url == read  # type: ignore[attr-defined]
+    assert problems == []
+
+
+def test_an_ipv6_host_is_no_link_a_validator_takes() -> None:
+    article, problems = parse('webUrl: "http://[2001:db8::1]:8080/story"\n')
+    assert article.url is None  # type: ignore[attr-defined]
+    assert problems == [
+        "a.md:4: webUrl 'http://[2001:db8::1]:8080/story' has an IPv6 address for a host, which feed"
+        " validators refuse in a link; left out"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("&lt;script&gt;alert(1)&lt;/script&gt; Title", "alert(1) Title"),
+        ("&lt;img src=x onerror=alert(1)&gt; hi", "hi"),
+        ("List&lt;String&gt;", "List<String>"),
+    ],
+)
+def test_a_tag_written_with_entities_is_no_live_tag_either(written: str, read: str) -> None:
+    assert plain_text(written) == read

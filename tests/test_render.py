@@ -21,7 +21,7 @@ from feeds.model import Format
 from feeds.output.check import check_documents
 from feeds.plan.entries import convert
 from feeds.render.site import render_site
-from feeds.text import canonical_url
+from feeds.urls import canonical_url
 from tests.conftest import make_article
 from tests.conftest import make_settings
 from tests.conftest import without_own_script

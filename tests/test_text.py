@@ -19,14 +19,14 @@ from feeds.model import Image
 from feeds.model import Link
 from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import sanitize
-from feeds.text import _NOT_XML_CHAR
 from feeds.text import _RESERVED_SLUGS
-from feeds.text import canonical_url
-from feeds.text import http_url
+from feeds.text import NOT_XML_CHAR
 from feeds.text import plain_text
 from feeds.text import slugify
 from feeds.text import xml_safe
 from feeds.text import xml_safe_utf8
+from feeds.urls import canonical_url
+from feeds.urls import http_url
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_xml_safe_removes_control_characters_and_surrogates() -> None:
 def test_no_printable_character_is_one_xml_refuses() -> None:
     # xml_safe's shortcut: text that isprintable() needs no cleaning.
     printable = "".join(c for c in map(chr, range(0x110000)) if c.isprintable())
-    assert _NOT_XML_CHAR.search(printable) is None
+    assert NOT_XML_CHAR.search(printable) is None
 
 
 def test_refused_characters_are_xml_1_0s_and_the_c1_controls() -> None:
@@ -130,7 +130,7 @@ def test_refused_characters_are_xml_1_0s_and_the_c1_controls() -> None:
         )
         return in_xml and not 0x7F <= code <= 0x9F
 
-    refused = [code for code in range(0x110000) if _NOT_XML_CHAR.match(chr(code))]
+    refused = [code for code in range(0x110000) if NOT_XML_CHAR.match(chr(code))]
     assert refused == [code for code in range(0x110000) if not allowed(code)]
 
 

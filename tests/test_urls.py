@@ -12,8 +12,8 @@ from feeds.build.pipeline import build_site
 from feeds.config import settings_from_mapping
 from feeds.errors import ConfigError
 from feeds.source.parse import parse_article
-from feeds.text import canonical_url
-from feeds.text import http_url
+from feeds.urls import canonical_url
+from feeds.urls import http_url
 from tests.conftest import make_settings
 
 BROKEN = [

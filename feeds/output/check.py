@@ -27,7 +27,7 @@ from feeds.plan.planner import EntryRef
 from feeds.source.scan import file_path
 from feeds.source.summary import ITEM
 from feeds.source.summary import SOURCE
-from feeds.text import http_url
+from feeds.urls import http_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

@@ -39,10 +39,10 @@ from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
-from feeds.text import http_url
-from feeds.text import is_host_name
 from feeds.text import plain_text
-from feeds.text import url_problem
+from feeds.urls import is_host_name
+from feeds.urls import link_url
+from feeds.urls import url_problem
 
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
@@ -236,7 +236,7 @@ class FrontMatterReader:
         text = self.text(key, value, str.strip)  # as written: markup rules would decode "&region"
         if not text:
             return None
-        url = http_url(text)
+        url = link_url(text)
         if url is None:
             self.warn(key, f"{key} {text[:80]!r} {url_problem(text)}; left out")
         return url
@@ -315,7 +315,7 @@ class FrontMatterReader:
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             self.warn(key, f"{key} item {number} has no url; left out")
             return None
-        url = http_url(item["url"])
+        url = link_url(item["url"])
         if url is None:
             self.warn(
                 key, f"{key} item {number}: {item['url'][:80]!r} is not an absolute http(s) URL; left out"
@@ -361,8 +361,8 @@ class FrontMatterReader:
         title = self.text("title", item.get("title"))
         if not title:
             raise self.error("related", "has no title")
-        url = http_url(self.text("webUrl", item.get("webUrl"), str.strip))  # originalUrl when unusable
-        url = url or http_url(self.text("originalUrl", item.get("originalUrl"), str.strip))
+        url = link_url(self.text("webUrl", item.get("webUrl"), str.strip))  # originalUrl when unusable
+        url = url or link_url(self.text("originalUrl", item.get("originalUrl"), str.strip))
         if url is None:
             raise self.error("related", "has no absolute http(s) webUrl")
         date_key = _date_key(item)

@@ -17,9 +17,9 @@ from typing import Final
 from feeds.model import Article
 from feeds.model import Provider
 from feeds.model import RelatedItem
-from feeds.text import canonical_url
 from feeds.text import path_id
 from feeds.text import slugify
+from feeds.urls import canonical_url
 
 if TYPE_CHECKING:
     from feeds.source.match import Matcher

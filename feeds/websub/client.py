@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from feeds._version import __version__
-from feeds.text import http_url
+from feeds.urls import http_url
 
 #: Seconds a whole request may take, connection to last byte read.
 TIMEOUT = 10.0

@@ -1,0 +1,138 @@
+"""Absolute http(s) URLs: which may go into a feed, written as URIs, and their canonical form."""
+
+from __future__ import annotations
+
+import functools
+import re
+from urllib.parse import SplitResult
+from urllib.parse import parse_qsl
+from urllib.parse import quote
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
+from feeds.text import NOT_XML_CHAR
+
+# Absolute http(s) URLs made only of characters that need no checking or normalising; anything
+# else (upper-case schemes, user info, spaces, empty queries...) takes the careful path.
+_SIMPLE_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::(?P<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+    r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?"
+)
+_MAX_PORT = 65535
+# The host and port of a bracketed (IPv6) authority: nothing may follow the "]" but a port.
+_BRACKETED_HOST = re.compile(r"\[[^\]]*\](?::[0-9]*)?")
+
+
+# Lower-case http(s) URLs with a path and no port, user, query or fragment are their own canonical form.
+_CANONICAL_ALREADY = re.compile(r"https?://[a-z0-9.-]+/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+
+
+#: A "%" that does not start an escape of two hexadecimal digits (RFC 3986 §2.1).
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: Bidirectional formatting characters, which an IRI must not contain (RFC 3987 §4.1): they make
+#: an address read otherwise than it goes ("https://example.com/\u202efdp.exe").
+_BIDI_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def http_url(value: str) -> str | None:
+    """The URL if it is an absolute http(s) URL that can go into a feed as it is, else None.
+
+    Not one with a user name or password in it (they would be published), or with bidirectional
+    formatting characters; a "%" that starts no escape ("?off=50%") is escaped as "%25"."""
+    if "%" in value and _BAD_PERCENT.search(value):
+        value = _BAD_PERCENT.sub("%25", value)
+    simple = _SIMPLE_URL.fullmatch(value)
+    if simple:
+        return value if simple["port"] is None or int(simple["port"]) <= _MAX_PORT else None
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number up to 65535
+    except ValueError:  # "http://[::1/x", "https://host:99999/": urllib refuses them
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host_port = parts.netloc.rpartition("@")[2]
+    if host_port.startswith("[") and not _BRACKETED_HOST.fullmatch(host_port):
+        return None
+    if any(c in value for c in '\x00\n\r\t <>"') or NOT_XML_CHAR.search(value):
+        return None
+    if "@" in parts.netloc or _BIDI_CONTROL.search(value):
+        return None
+    if not value.isascii():
+        return _as_uri(parts)
+    return urlunsplit(parts)
+
+
+def link_url(value: str) -> str | None:
+    """``http_url``, for a link that goes into a feed: not one whose host is an IPv6 address,
+    which the W3C feed validator refuses in every link and id ("Invalid character in a URI")."""
+    url = http_url(value)
+    return None if url is None or "://[" in url else url
+
+
+def _as_uri(parts: SplitResult) -> str | None:
+    """An IRI as the URI it stands for (RFC 3987 §3.1): the host in punycode, other characters
+    percent-escaped as UTF-8. RSS and Atom ids want URIs (the W3C validator calls an IRI there an
+    error), and one story written both ways is one id."""
+    host = parts.hostname or ""
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:  # "exa mple", a label of over 63 characters
+            return None
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    path, query, fragment = (
+        _NOT_ASCII.sub(_escaped, part) for part in (parts.path, parts.query, parts.fragment)
+    )
+    return urlunsplit((parts.scheme, netloc, path, query, fragment))
+
+
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return quote(match[0], safe="")
+
+
+def url_problem(value: str) -> str:
+    """Why ``http_url`` refuses ``value``, in words for a warning."""
+    if _BIDI_CONTROL.search(value):
+        return "has bidirectional control characters, which make it read otherwise than it goes"
+    if "://[" in value:
+        return "has an IPv6 address for a host, which feed validators refuse in a link"
+    try:
+        if "@" in urlsplit(value.strip()).netloc:
+            return "has a user name or password, which would be published"
+    except ValueError:
+        pass
+    return "is not an absolute http(s) URL"
+
+
+@functools.lru_cache(maxsize=4096)  # a site names few providers, each in many files
+def is_host_name(value: str) -> bool:
+    """Whether ``value`` is a host (with a port, maybe) and nothing more: ``example.com``, not
+    ``example.com/path`` or ``user@example.com``."""
+    written = f"https://{value}/"  # the check of http_url, on the host as written (not as a URI)
+    return http_url(written) is not None and "@" not in value and urlsplit(written).netloc == value
+
+
+def canonical_url(url: str) -> str:
+    """The form used to compare and identify stories.
+
+    Lower-case scheme and host, no default port, no fragment, no ``utm_*`` parameters.
+    """
+    if _CANONICAL_ALREADY.fullmatch(url):  # most URLs: nothing to change, and no need to parse
+        return url
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address keeps its brackets, or the URL would not parse again
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith("utm_")
+    ]
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
