@@ -63,10 +63,10 @@ from pathlib import Path
 from feeds.output.write import locked
 with locked(Path(sys.argv[1])):
     if os.fork() == 0:  # a record writer, say: still at work when the build is killed
-        print("child", flush=True)  # after the fork's hooks have run in it
+        os.write(1, b"child\n")  # after the fork's hooks have run in it; one write, not interleaved
         time.sleep(5)
         os._exit(0)
-    print("locked", flush=True)
+    os.write(1, b"locked\n")
     time.sleep(60)
 """
 
