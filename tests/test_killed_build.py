@@ -63,10 +63,10 @@ from pathlib import Path
 from feeds.output.write import locked
 with locked(Path(sys.argv[1])):
     if os.fork() == 0:  # a record writer, say: still at work when the build is killed
-        os.write(1, b"child\n")  # after the fork's hooks have run in it; one write, not interleaved
+        os.write(1, b"child\\n")  # after the fork's hooks have run in it; one write, not interleaved
         time.sleep(5)
         os._exit(0)
-    os.write(1, b"locked\n")
+    os.write(1, b"locked\\n")
     time.sleep(60)
 """
 
