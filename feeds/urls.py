@@ -25,7 +25,7 @@ _BRACKETED_HOST = re.compile(r"\[[^\]]*\](?::[0-9]*)?")
 
 
 # Lower-case http(s) URLs with a path and no port, user, query or fragment are their own canonical form.
-_CANONICAL_ALREADY = re.compile(r"https?://[a-z0-9.-]+/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+_CANONICAL_ALREADY = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
 
 
 #: A "%" that does not start an escape of two hexadecimal digits (RFC 3986 §2.1).
@@ -127,7 +127,7 @@ def canonical_url(url: str) -> str:
         return url
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").lower().rstrip(".")  # "example.com." is example.com
     if ":" in host:  # an IPv6 address keeps its brackets, or the URL would not parse again
         host = f"[{host}]"
     port = parts.port

@@ -85,3 +85,9 @@ def test_a_config_with_such_a_url_is_a_config_error(site: dict[str, str]) -> Non
 def test_a_websub_hub_with_such_a_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="websub.hubs"):
         settings_from_mapping({"websub": {"hubs": ["https://[::1/"]}})
+
+
+def test_a_host_with_its_final_dot_is_the_same_host() -> None:
+    """The W3C validator calls "https://example.com./x" a non-canonical id (found by running it
+    over an outside probe's articles)."""
+    assert canonical_url("https://example.com./x") == "https://example.com/x"
