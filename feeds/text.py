@@ -75,12 +75,17 @@ def plain_text(value: str) -> str:
             return value  # the common case, tested in C
     else:
         value = xml_safe(value)
+    if "<" in value:
+        last_end_tags = {match[1].lower(): match.start() for match in _END_TAG.finditer(value)}
+        value = _TAG_OR_BRACKET.sub(functools.partial(_markup_or_text, last_end_tags), value)
     if ("<" in value or "&" in value) and _LOOKS_LIKE_MARKUP.search(value):
-        if "<" in value:
-            last_end_tags = {match[1].lower(): match.start() for match in _END_TAG.finditer(value)}
-            value = _TAG_OR_BRACKET.sub(functools.partial(_markup_or_text, last_end_tags), value)
-        value = _stripped(value)
+        value = _stripped(_LONE_AMPERSAND.sub("&amp;", value))
     return _finished(value)
+
+
+#: An "&" that starts no entity ended by ";": HTML reads "&param=2" as "¶m=2" and "&copy 2024"
+#: as "© 2024", which a writer of "?a=1&param=2" did not mean.
+_LONE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
 def html_text(fragment: str) -> str:
@@ -100,13 +105,14 @@ def _stripped(value: str) -> str:
 def _inert(match: re.Match[str]) -> str:
     """A tag-like text that would do something as HTML, dropped; anything else kept."""
     whole, name = match[0], match[2]
-    if name is not None and (name.lower() in _ACTIVE_ELEMENTS or "=" in whole):
-        return ""
-    return whole
+    return "" if name is not None and _live(name.lower(), whole) else whole
 
 
 def _finished(value: str) -> str:
-    value = " ".join(value.split())
+    if value.isascii():
+        value = " ".join(value.split())
+    else:  # no-break spaces are the writer's: "10\u00a0km", French "«\u202ftest\u202f»"
+        value = _FOLDED_SPACES.sub(" ", value).strip()
     if not value.isascii() and not _visible(value):  # "\u200b", a lone direction mark: no text
         return ""
     if _BIDI_OPENER.search(value):
@@ -114,6 +120,8 @@ def _finished(value: str) -> str:
     return value
 
 
+#: Runs of white space but the no-break spaces (U+00A0, U+2007, U+202F).
+_FOLDED_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _BIDI_OPENER = re.compile("[\u202a\u202b\u202d\u202e\u2066-\u2068]")
 
 
@@ -152,8 +160,20 @@ def _visible(text: str) -> bool:
     )
 
 
-#: A tag, a comment, or a "<" that starts neither.
-_TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])[^<>]*>)?", re.DOTALL)
+#: A tag (maybe never ended by ">": "<img src=x onerror=alert(1)//"), a comment, or a "<"
+#: that starts neither.
+_TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>]|$)[^<>]*>?)?", re.DOTALL)
+#: Attributes as markup has them, each with a value: "<p and q>" in "0<p and q>1" is text.
+_ATTRIBUTES = re.compile(r"""(?:\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))*\s*/?""")
+#: Attributes that run or load something.
+_LIVE_ATTRIBUTE = re.compile(
+    r"[\s/\"']+(?:on[a-z]+|src|href|data|action|formaction|srcdoc|style|background|poster|codebase"
+    r"|http-equiv|xlink:href)\s*=",
+    re.IGNORECASE,
+)
+#: Elements that do something as HTML even without an attribute: they run or restyle what follows,
+#: or switch the parser into another mode.
+_LIVE_ELEMENTS = frozenset({"script", "style", "svg", "math"})
 _END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)")
 #: HTML's elements (with a few obsolete ones that feeds still carry); any other name in angle
 #: brackets is text: "List<String>", "Vector<int>", "<john@example.com>".
@@ -185,22 +205,27 @@ def _markup_or_text(last_end_tags: dict[str, int], match: re.Match[str]) -> str:
         return whole
     if name is not None:
         name = name.lower()
-        if name in _HTML_ELEMENTS and (
-            match[1] or name in _UNCLOSED_ELEMENTS or last_end_tags.get(name, -1) > match.start()
+        ended = whole.endswith(">")
+        attributes = whole[len(name) + len(match[1]) + 1 : -1 if ended else None]
+        written = match[2]
+        if (
+            ended
+            and (written.islower() or written.isupper())  # <Input>, <Link>: a type, a component
+            and name in _HTML_ELEMENTS
+            and _ATTRIBUTES.fullmatch(attributes)
+            and (match[1] or name in _UNCLOSED_ELEMENTS or last_end_tags.get(name, -1) > match.start())
         ):
             return whole
-        if name in _ACTIVE_ELEMENTS or "=" in whole:
+        if _live(name, whole):
             # Kept as text, it would be a live tag to a reader that shows an RSS title or a
-            # channel's description as HTML ("<script>alert(1)//", "<svg onload=...>"): dropped.
+            # channel's description as HTML ("<script>alert(1)//", "<img src=x onerror=..."): dropped.
             return ""
     return "&lt;" + whole[1:]
 
 
-#: Elements that run, load or embed something wherever a reader takes text for HTML.
-_ACTIVE_ELEMENTS = frozenset(
-    """applet audio base embed frame frameset iframe img input link math meta noscript object
-    plaintext script style svg template textarea video xmp""".split()
-)
+def _live(name: str, tag: str) -> bool:
+    """Whether a tag-like text would run or load something as HTML."""
+    return name in _LIVE_ELEMENTS or _LIVE_ATTRIBUTE.search(tag) is not None
 
 
 #: Tags that end a line or a block, which stripping must leave a space for (inline ones, such as

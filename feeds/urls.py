@@ -102,6 +102,8 @@ def url_problem(value: str) -> str:
         return "has bidirectional control characters, which make it read otherwise than it goes"
     if "://[" in value:
         return "has an IPv6 address for a host, which feed validators refuse in a link"
+    if any(char in value.strip() for char in ' <>"\t\n'):
+        return 'has a space or a character no URL holds (<, >, "); write it %20, %3C, %3E, %22'
     try:
         if "@" in urlsplit(value.strip()).netloc:
             return "has a user name or password, which would be published"

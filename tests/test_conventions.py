@@ -99,3 +99,22 @@ def test_a_summary_ends_where_the_writer_put_more() -> None:
         body="The teaser.\n\n<!--more-->\n\nThe rest, which a summary does not show.", body_format=BodyFormat.MARKDOWN,
     )  # fmt: skip
     assert summary_text(entry) == "The teaser."
+
+
+def test_a_comment_line_before_the_title_shows_nothing() -> None:
+    article, _ = _parse("<!-- draft -->\n# Real title\nBody.\n", "a.md")
+    assert article.title == "Real title"  # type: ignore[attr-defined]
+
+
+def test_draft_1_is_a_draft() -> None:
+    article, _ = _parse("---\ntitle: T\ndate: 2021-03-01\ndraft: 1\n---\nBody.\n")
+    assert article.is_draft  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("marker", ["<!--more-->", "<!-- more -->", "<!--more Read the rest-->"])
+def test_the_more_marker_as_other_tools_write_it(marker: str) -> None:
+    entry = Entry(
+        id="urn:x", title="T", published=datetime(2021, 6, 1, tzinfo=timezone.utc), source="a.md",
+        body=f"Intro paragraph.\n\n{marker}\n\nRest of the story.", body_format=BodyFormat.MARKDOWN,
+    )  # fmt: skip
+    assert summary_text(entry) == "Intro paragraph."

@@ -138,8 +138,9 @@ _BLANK_AT_MOST = 200
 
 #: Longest summary made from a body, in characters.
 SUMMARY_LENGTH = 300
-#: Where a writer ends an article's summary in its body (WordPress, Jekyll, Hugo).
-MORE = "<!--more-->"
+#: Where a writer ends an article's summary in its body: WordPress's, Jekyll's and Hugo's
+#: "<!--more-->", Hexo's "<!-- more -->", WordPress's "<!--more Read on-->".
+MORE = re.compile(r"<!--\s*more\b.*?-->", re.DOTALL)
 
 
 def summary_text(entry: Entry) -> str:
@@ -152,7 +153,7 @@ def summary_text(entry: Entry) -> str:
     """
     if entry.summary:
         return entry.summary
-    body = entry.body.split(MORE, 1)[0]  # the part before the marker, where a writer put one
+    body = MORE.split(entry.body, 1)[0]  # the part before the marker, where a writer put one
     text = html_text(sanitize(body_html(body, entry.body_format), None)) if body.strip() else ""
     if len(text) > SUMMARY_LENGTH:
         text = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"

@@ -28,7 +28,7 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
     (Hugo, Eleventy), a ``status`` that is not public (WordPress, Pelican), or a ``_drafts``
     folder (Jekyll). ``published: false`` is feeds' own and is read by the caller."""
     draft = fields.get("draft")
-    if draft is True or (isinstance(draft, str) and draft.strip().lower() in _TRUE):
+    if draft is True or draft == 1 or (isinstance(draft, str) and draft.strip().lower() in _TRUE):
         return True
     status = fields.get("status")
     if isinstance(status, str) and status.strip().lower() in _NOT_PUBLIC:

@@ -32,6 +32,7 @@ from feeds.source.dates import date_problem
 from feeds.source.dates import from_timestamp
 from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import key_scope
 from feeds.source.front_matter import list_item_scopes
 from feeds.source.front_matter import written_as
 from feeds.source.front_matter import yaml_error
@@ -178,7 +179,9 @@ class FrontMatterReader:
         return clean(value)
 
     def number_text(self, key: str, value: float, what: str = "") -> str:
-        if changed := written_as(value, self.front):
+        line = self.line_of(key)
+        where = self.front if line is None else key_scope(self.front, line - self.offset - 1)
+        if changed := written_as(value, where):
             self.warn(key, f"{what or key}: YAML reads it as the number {changed}; quote it to keep it")
         return str(value)
 

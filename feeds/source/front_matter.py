@@ -369,3 +369,18 @@ def list_item_scopes(front: str, key: str) -> list[tuple[int, int]]:
     if not starts:  # a flow list (``related: [{...}]``): its items' lines cannot be told
         return []
     return list(zip(starts, [*starts[1:], end], strict=True))
+
+
+def key_scope(front: str, index: int) -> str:
+    """The lines of the key on line ``index`` of the front matter (0-based): its own, and those
+    below it that are indented (a block list's items), up to the next key at its level or less."""
+    lines = front.split("\n")
+    if not 0 <= index < len(lines):
+        return front
+    level = len(lines[index]) - len(lines[index].lstrip(" -"))
+    end = index + 1
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip(" -")) > level
+    ):
+        end += 1
+    return "\n".join(lines[index:end])

@@ -33,6 +33,8 @@ _PROVIDER_SUFFIX = re.compile(r"^(?P<title>.+?)\s+[–—|]\s+(?P<name>[^–—|
 _MAX_PROVIDER_WORDS = 5
 #: A Markdown heading (ATX), whose text is a plain-text file's title: "# Title", "## Title ##".
 _HEADING = re.compile(r"#{1,6}[ \t]+(.*?\S)(?:[ \t]+#+)?[ \t]*")
+#: A line that is one HTML comment ("<!-- draft -->"): it shows nothing, as a blank line.
+_COMMENT = re.compile(r"<!--.*?-->")
 _OPENING = re.compile(r"---[ \t]*(?:\n|\Z)")  # a file of only "---" opens front matter too
 #: Byte order marks of the text encodings with NUL bytes in them, the longer first.
 _WIDE_BOMS = (
@@ -147,7 +149,7 @@ def _plain_text_article(
     first, _, body = stripped.partition("\n")
     # Far past the limit a line's end is of no use: only what a title can hold is read.
     shown = plain_text(first[: 4 * MAX_TITLE_CHARS])
-    while not shown and body.strip() and shows_nothing(first):  # as blank as an empty line
+    while not shown and body.strip() and (shows_nothing(first) or _COMMENT.fullmatch(first.strip())):
         stripped = body.lstrip()
         first, _, body = stripped.partition("\n")
         shown = plain_text(first[: 4 * MAX_TITLE_CHARS])
