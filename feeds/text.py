@@ -8,6 +8,7 @@ import html
 import re
 import unicodedata
 import uuid
+from collections.abc import Collection
 
 import nh3
 
@@ -221,6 +222,28 @@ def _markup_or_text(last_end_tags: dict[str, int], match: re.Match[str]) -> str:
             # channel's description as HTML ("<script>alert(1)//", "<img src=x onerror=..."): dropped.
             return ""
     return "&lt;" + whole[1:]
+
+
+def stays_markup(tag: str, end_tags: Collection[str]) -> bool:
+    """Whether the start tag ``tag`` (``<template>``) of a Markdown body's inline HTML is markup:
+    an HTML element written in lower or upper case whose end tag the body has (``end_tags``, lower
+    case) or needs none. Else it is text, for the rest of the body not to vanish into it (a
+    ``<template>`` or ``Array<Object>`` in prose took the whole article with it)."""
+    match = _TAG_OR_BRACKET.match(tag)
+    if match is None or match[2] is None or match[1] or not tag.endswith(">"):
+        return True  # an end tag, a comment: as it is
+    written = match[2]
+    name = written.lower()
+    return (
+        (written.islower() or written.isupper())
+        and name in _HTML_ELEMENTS
+        and (name in _UNCLOSED_ELEMENTS or name in end_tags)
+    )
+
+
+def end_tags(text: str) -> set[str]:
+    """The names of the end tags in ``text``, in lower case."""
+    return {match[1].lower() for match in _END_TAG.finditer(text)}
 
 
 def _live(name: str, tag: str) -> bool:

@@ -18,7 +18,9 @@ from feeds.build import build_site
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
 from feeds.model import Entry
+from feeds.render.entry_html import body_html
 from feeds.render.entry_html import entry_html
+from feeds.render.entry_html import sanitize
 from feeds.render.entry_html import summary_text
 from feeds.source.parse import parse_article
 from feeds.text import plain_text
@@ -348,3 +350,24 @@ def test_a_number_written_otherwise_is_warned_of_even_if_written_elsewhere(field
     """The number was looked for in the whole front matter; found in another field, no warning."""
     article, problems = parse_article(f"---\n{fields}date: 2021-01-01\n---\nb\n".encode(), "a.md", 0)
     assert problems[0].message == f"title: YAML reads it as the number {warned}; quote it to keep it"
+
+
+@pytest.mark.parametrize(
+    ("body", "html_out"),
+    [
+        # Inline HTML that is no markup is text: a <template> in prose took the rest of the article.
+        (
+            "The <template> element.\n\nSecond paragraph.",
+            "<p>The &lt;template&gt; element.</p>\n<p>Second paragraph.</p>\n",
+        ),
+        (
+            "Style the <textarea> element.\n\nNext.",
+            "<p>Style the &lt;textarea&gt; element.</p>\n<p>Next.</p>\n",
+        ),
+        ("Array<Object> is loose.", "<p>Array&lt;Object&gt; is loose.</p>\n"),
+        ("Why <script> tags block", "<p>Why &lt;script&gt; tags block</p>\n"),
+        ("Some <b>bold</b> and a <br> break.", "<p>Some <b>bold</b> and a <br> break.</p>\n"),  # markup
+    ],
+)
+def test_inline_html_in_a_body_that_is_no_markup_is_text(body: str, html_out: str) -> None:
+    assert sanitize(body_html(body, BodyFormat.MARKDOWN), None) == html_out

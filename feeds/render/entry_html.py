@@ -8,12 +8,29 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 
 from feeds.model import BodyFormat
 from feeds.model import Entry
+from feeds.text import end_tags
 from feeds.text import html_text
+from feeds.text import stays_markup
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def _inline_html_as_text(state: StateCore) -> None:
+    """Inline HTML that is no markup (``stays_markup``) is text: escaped, not swallowing the rest."""
+    if "<" not in state.src:
+        return
+    closing = end_tags(state.src)
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "html_inline" and not stays_markup(child.content, closing):
+                child.type = "text"
+
+
+_markdown.core.ruler.push("inline_html_as_text", _inline_html_as_text)
 #: An entry's content HTML is at most about this long: one whose body renders longer (links gain
 #: attributes, a table's cells tags) carries its body as plain text instead, cut to fit. The body
 #: itself is bounded when it is loaded (``source.limits``); this bounds what it can grow to.
