@@ -371,3 +371,9 @@ def test_a_number_written_otherwise_is_warned_of_even_if_written_elsewhere(field
 )
 def test_inline_html_in_a_body_that_is_no_markup_is_text(body: str, html_out: str) -> None:
     assert sanitize(body_html(body, BodyFormat.MARKDOWN), None) == html_out
+
+
+def test_an_address_with_a_space_says_so() -> None:
+    article, problems = parse('webUrl: "https://example.com:8080/a b"\n')
+    assert article.url is None  # type: ignore[attr-defined]
+    assert "has a space or a character no URL holds" in problems[0]
