@@ -22,6 +22,7 @@ from feeds.render.entry_html import sanitize
 from feeds.text import _RESERVED_SLUGS
 from feeds.text import NOT_XML_CHAR
 from feeds.text import plain_text
+from feeds.text import shows_nothing
 from feeds.text import slugify
 from feeds.text import xml_safe
 from feeds.text import xml_safe_utf8
@@ -145,8 +146,11 @@ _EDGY = st.text(
 @example(" a  b\u00a0c\u2028 ")
 @example("a\x85b")
 def test_plain_text_without_markup_only_folds_spaces_and_drops_what_xml_refuses(text: str) -> None:
-    text = text.replace("<", "").replace("&", "")
-    assert plain_text(text) == " ".join(xml_safe(text).split())
+    # Format characters (direction marks, zero-width spaces) have rules of their own: tested apart.
+    text = "".join(c for c in text.replace("<", "").replace("&", "") if unicodedata.category(c) != "Cf")
+    # No-break spaces are the writer's and stay; other runs of white space are one space.
+    folded = re.sub(r"[^\S\u00a0\u2007\u202f]+", " ", xml_safe(text)).strip()
+    assert plain_text(text) == ("" if shows_nothing(folded) else folded)
 
 
 @given(_EDGY)
