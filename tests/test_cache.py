@@ -520,3 +520,28 @@ def test_a_new_program_version_renders_everything_again(
     assert again.rendered == first.rendered
     assert again.documents == first.documents
     assert folder.is_dir()
+
+
+@pytest.mark.parametrize("step", ["add", "remove"])
+def test_a_topics_new_name_reaches_the_other_channels_feeds(
+    settings: Settings, tmp_path: Path, step: str
+) -> None:
+    """Two names of one slug: the first file in path order names the topic. A file added before
+    the others changed the name in the topic's own feeds, while the other topics' feeds kept the
+    old one on their entries' categories, build after build (found by an outside probe): feeds
+    were signed by their entries' topic slugs, not names."""
+    clash = settings.content_dir / "000-clash.md"
+    text = "---\ntitle: Clash\npublishedDateTime: 2020-05-05T00:00:00Z\nwebUrl: https://e.example/c\n"
+    args = ["build", "--config", str(ROOT / "config" / "feeds.yaml"), "--content", str(settings.content_dir)]
+    runner = CliRunner()
+    if step == "remove":
+        clash.write_text(text + "topics: [CAFÉ culture]\n---\nBody.\n", encoding="utf-8")
+    assert runner.invoke(cli, [*args, "--output", str(settings.output_dir)]).exit_code == 0
+    if step == "add":
+        clash.write_text(text + "topics: [CAFÉ culture]\n---\nBody.\n", encoding="utf-8")
+    else:
+        clash.unlink()
+    assert runner.invoke(cli, [*args, "--output", str(settings.output_dir)]).exit_code == 0
+    cold = tmp_path / "cold"
+    assert runner.invoke(cli, [*args, "--output", str(cold), "--no-cache"]).exit_code == 0
+    assert files_of(settings.output_dir) == files_of(cold)

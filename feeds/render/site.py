@@ -232,7 +232,7 @@ def feed_signature(
     digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0{total}\0".encode("utf-8", "surrogatepass"))
     for ref in refs[: options.max_items]:
         stub, file = ref[REF_STUB], ref[REF_FILE]
-        slugs = ",".join(topic.slug for topic in ref[REF_TOPICS])
+        slugs = ",".join(f"{topic.slug}={topic.name}" for topic in ref[REF_TOPICS])  # names: labels
         page = pages.get(file[SOURCE], "")
         line = f"{ref[REF_KEY].hex()}\0{file[DIGEST]}\0{stub[ITEM]}\0{slugs}\0{page}\n"
         digest.update(line.encode("utf-8", "surrogatepass"))

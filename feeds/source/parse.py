@@ -15,6 +15,7 @@ from feeds.model import BodyFormat
 from feeds.model import Provider
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import other_front_matter
+from feeds.source.conventions import unpublished
 from feeds.source.dates import from_timestamp
 from feeds.source.fields import FrontMatterReader
 from feeds.source.limits import MAX_TITLE_CHARS
@@ -170,6 +171,7 @@ def _plain_text_article(
         body=body,
         body_format=BodyFormat.TEXT,
         dated_from_file=named is None,
+        is_draft=unpublished({}, source),  # in a _drafts folder
     )
     warnings = [ContentError(source, line, cut)] if cut else []
     warnings += [ContentError(source, text.count("\n", 0, start) + 1, note) for note in notes]
