@@ -163,7 +163,8 @@ def _visible(text: str) -> bool:
 
 #: A tag (maybe never ended by ">": "<img src=x onerror=alert(1)//"), a comment, or a "<"
 #: that starts neither.
-_TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>]|$)[^<>]*>?)?", re.DOTALL)
+#: A tag's name runs, as HTML reads it, to a space, "/" or ">" ("<x-y", "<svg:a" are tags too).
+_TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$)[^<>]*>?)?", re.DOTALL)
 #: Attributes as markup has them, each with a value: "<p and q>" in "0<p and q>1" is text.
 _ATTRIBUTES = re.compile(r"""(?:\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))*\s*/?""")
 #: Attributes that run or load something.
@@ -173,9 +174,11 @@ _LIVE_ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 #: Elements that do something as HTML even without an attribute: they run or restyle what follows,
-#: or switch the parser into another mode.
-_LIVE_ELEMENTS = frozenset({"script", "style", "svg", "math"})
-_END_TAG = re.compile(r"</([A-Za-z][A-Za-z0-9]*)")
+#: switch the parser into another mode, or turn the rest of a page into their text.
+_LIVE_ELEMENTS = frozenset(
+    "script style svg math iframe noembed noframes noscript plaintext textarea title xmp".split()
+)
+_END_TAG = re.compile(r"</([A-Za-z][^\s/<>]*)")
 #: HTML's elements (with a few obsolete ones that feeds still carry); any other name in angle
 #: brackets is text: "List<String>", "Vector<int>", "<john@example.com>".
 _HTML_ELEMENTS = frozenset(

@@ -233,7 +233,7 @@ def test_a_summary_made_from_a_body_has_no_tags_as_text() -> None:
         body="![Cover](https://example.com/cover.jpg)\n\nThe <figure>fig</figure> text.\n\n<details>D",
         body_format=BodyFormat.MARKDOWN,
     )  # fmt: skip
-    assert summary_text(entry) == "The fig text. D"
+    assert summary_text(entry) == "The fig text. <details>D"  # never closed: text, as in a title
 
 
 @pytest.mark.parametrize(
@@ -377,3 +377,31 @@ def test_an_address_with_a_space_says_so() -> None:
     article, problems = parse('webUrl: "https://example.com:8080/a b"\n')
     assert article.url is None  # type: ignore[attr-defined]
     assert "has a space or a character no URL holds" in problems[0]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # A tag's name runs to a space, "/" or ">": custom elements with handlers were kept as text.
+        ("Tp0 <x-y tabindex=1 autofocus onfocus=alert(1)>", "Tp0"),
+        ("<svg:a onclick=alert(1)>x", "x"),
+        ('<unknown-tag style="position:fixed">', ""),
+        ("&lt;x-y onclick=alert(1)&gt;", ""),
+        ("The <textarea> element", "The element"),  # it would turn the rest of a page into text
+        ("std::vector<std::string> and Vec<T>",) * 2,
+    ],
+)
+def test_what_the_probe_of_the_fixes_found_in_titles(written: str, read: str) -> None:
+    assert plain_text(written) == read
+
+
+@pytest.mark.parametrize(
+    ("body", "html_out"),
+    [
+        ("Intro.\n\n<template>\n\nSecond.", "<p>Intro.</p>\n<p>&lt;template&gt;</p>\n<p>Second.</p>\n"),
+        ("<iframe>\n\nSecond.", "<p>&lt;iframe&gt;</p>\n<p>Second.</p>\n"),
+        ('<div class="x">\nblock\n</div>\n\nafter', "<div>\nblock\n</div>\n<p>after</p>\n"),  # markup
+    ],
+)
+def test_a_line_of_html_that_is_no_markup_is_text(body: str, html_out: str) -> None:
+    assert sanitize(body_html(body, BodyFormat.MARKDOWN), None) == html_out

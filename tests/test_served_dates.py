@@ -8,6 +8,8 @@ import time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import pytest
+
 from feeds.build import cache_of
 from feeds.config import load_settings
 from feeds.serve.app import create_app
@@ -60,3 +62,19 @@ def test_a_future_dated_feed_keeps_its_date_across_a_restart(project: Path) -> N
     answer = _started(project).get(PATH, headers={"If-Modified-Since": date})
     assert answer.status_code == 304
     assert answer.headers["Last-Modified"] == date
+
+
+@pytest.mark.parametrize("change", ["edit", "delete"])
+def test_a_date_never_moved_does_not_go_back_either(project: Path, change: str) -> None:
+    """The first process served the newest entry's date; an edit (same newest date) or a deletion
+    of the newest entry made while it was stopped gave the next one the same or an earlier date,
+    and 304 to the client holding the first (found when the fix above was probed again)."""
+    first = _started(project).get(PATH).headers["Last-Modified"]
+    article = project / "content" / ARTICLE
+    if change == "edit":
+        edit(article, "title:", "title: Edited -")
+    else:
+        article.unlink()
+    answer = _started(project).get(PATH, headers={"If-Modified-Since": first})
+    assert answer.status_code == 200
+    assert parsedate_to_datetime(answer.headers["Last-Modified"]) > parsedate_to_datetime(first)

@@ -60,3 +60,20 @@ def test_the_server_keeps_serving_and_says_why(
     health = client.get("/healthz").get_json()
     assert health["status"] == "degraded"
     assert "sub: cannot read this folder (Permission denied)" in health["last_error"]
+
+
+def test_a_folder_that_can_be_listed_but_not_entered_stops_the_build(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chmod 444: its names can be read, its files not; they were skipped without a word."""
+    (project / "content" / "sub").mkdir()
+    (project / "content" / "sub" / "a.txt").write_text("Only in the subfolder\n\nBody.\n", encoding="utf-8")
+    real_access = os.access
+    folder = project / "content" / "sub"
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != folder and real_access(path, mode))
+    result = CliRunner().invoke(cli, ["build", "--config", str(project / "config" / "feeds.yaml")])
+    assert result.exit_code == 1
+    assert (
+        f"{folder}: cannot read this folder (Permission denied: its names can be read, not its files)"
+        in result.stderr
+    )

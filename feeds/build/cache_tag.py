@@ -57,9 +57,9 @@ def mark_cache_folder(folder: Path) -> None:
     """Create ``folder`` with a cache directory tag, so that a later build knows that the folder is
     its own. Failures are ignored: the cache is only a shortcut."""
     tag = folder / CACHE_TAG
-    if tag.is_file():
-        return
     with contextlib.suppress(OSError):
+        if tag.is_file():
+            return
         folder.mkdir(parents=True, exist_ok=True)
         tag.write_text(
             "Signature: 8a477f597d28d172789f06886806bc55\n"

@@ -265,7 +265,10 @@ def output_problem(output: Path) -> str | None:
 
 
 def _is_ours(output: Path) -> bool:
-    return output.is_dir() and ((output / MARKER).is_file() or not any(output.iterdir()))
+    try:
+        return output.is_dir() and ((output / MARKER).is_file() or not any(output.iterdir()))
+    except OSError as e:  # chmod 000 public: it cannot be told, so it is not replaced
+        raise OutputError(f"{output}: cannot be read ({e.strerror}); nothing was written") from None
 
 
 #: Lock files this process holds, and the thread holding each: a build holds its output's lock

@@ -25,9 +25,16 @@ def _inline_html_as_text(state: StateCore) -> None:
         return
     closing = end_tags(state.src)
     for token in state.tokens:
+        if token.type == "html_block":  # "<template>" on a line of its own: a paragraph of text
+            first = _FIRST_TAG.match(token.content)
+            if first is not None and not stays_markup(first[1], closing):
+                token.content = f"<p>{html.escape(token.content.strip(), quote=False)}</p>\n"
         for child in token.children or ():
             if child.type == "html_inline" and not stays_markup(child.content, closing):
                 child.type = "text"
+
+
+_FIRST_TAG = re.compile(r"\s*(<[^<>\n]*>?)")
 
 
 _markdown.core.ruler.push("inline_html_as_text", _inline_html_as_text)

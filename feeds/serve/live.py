@@ -111,9 +111,9 @@ class LiveSite:
             self.snapshot = make_snapshot(
                 result, settings, self.snapshot, now, seconds, self.search, self.gate, served
             )
-            if self.snapshot.moved != (served if first else self._stored_dates):
-                store_served_dates(cache_of(settings), self.snapshot.moved)
-            self._stored_dates = self.snapshot.moved
+            if self.snapshot.served != (served if first else self._stored_dates):
+                store_served_dates(cache_of(settings), self.snapshot.served)
+            self._stored_dates = self.snapshot.served
             self._fingerprint = fingerprint
             self.search.update(result.state.files, result.changed, result.removed)
             self._published(settings, result, before)

@@ -1,10 +1,11 @@
-"""The Last-Modified dates a server gave out that no entry's date explains, kept across restarts.
+"""The Last-Modified dates a server gave out, kept across restarts.
 
 A document whose bytes change while its newest entry's date stays (an edit, a deletion) is served
 with a later Last-Modified than that date, so that a client asking If-Modified-Since gets the new
-bytes. A process that started afresh knew only the entries' dates and went back in time: a client
-holding the later date got 304 for bytes it had never seen. The server keeps those dates, each with
-the ETag it belonged to, in a small file in the build cache; the next process starts from them.
+bytes. A process that started afresh knew only the entries' dates: after an edit made while the
+server was stopped, a client holding the date the last process sent got 304 for bytes it had never
+seen. The server keeps each document's date with the ETag it belonged to in a file in the build
+cache; the next process starts from them (and moves a date on for bytes that changed meanwhile).
 """
 
 from __future__ import annotations

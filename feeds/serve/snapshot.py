@@ -66,8 +66,8 @@ class Snapshot:
     _filtered: FilterCache = field(default_factory=lambda: FilterCache(0))  #: filtered feeds made
     #: request path of a channel's page → of its first feed, whose filters the page takes too
     page_feeds: dict[str, str] = field(default_factory=dict)
-    #: request key → (ETag, Last-Modified) of each document whose date no entry's date explains
-    moved: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: request key → (ETag, Last-Modified) of each document, which the next process starts from
+    served: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def filtered(
         self, path: str, feed_filter: FeedFilter, view: bool = False, negotiated: bool = False
@@ -192,7 +192,7 @@ def make_snapshot(
     ages = {path: settings.serve.archive_max_age for path, closed in archived.items() if closed}
     hubs = settings.hub_urls
 
-    moved: dict[str, tuple[str, int]] = {}  #: Last-Modified dates that no entry's date explains
+    given: dict[str, tuple[str, int]] = {}  #: each document's ETag and Last-Modified, for restarts
 
     def prepared(
         path: str, body: bytes, old: PreparedDocument | None, view: bool, key: str
@@ -215,8 +215,7 @@ def make_snapshot(
                 same = body_tag(body) == tag
                 modified = _moved_on(modified, datetime.fromtimestamp(seconds, timezone.utc), same, now)
             document = prepare(path, body, modified, max_age, view=view, link=link)
-        if document.modified != content_dates[path].replace(microsecond=0):  # kept across restarts
-            moved[key] = (document.etag.strip('"'), int(document.modified.timestamp()))
+        given[key] = (document.etag.strip('"'), int(document.modified.timestamp()))
         return document
 
     documents: dict[str, PreparedDocument] = {}
@@ -235,7 +234,7 @@ def make_snapshot(
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
         result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds,
-        moved=moved,
+        served=given,
     )  # fmt: skip
 
 

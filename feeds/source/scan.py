@@ -71,6 +71,8 @@ def scan_content(root: Path) -> Found:
             continue
         except OSError as e:  # not ours to read: its articles would vanish from the site unseen
             raise ContentFolderError(folder, e.strerror or type(e).__name__) from None
+        if entries and not os.access(folder, os.X_OK):  # listed, but its files cannot be reached
+            raise ContentFolderError(folder, "Permission denied: its names can be read, not its files")
         if (status.st_dev, status.st_ino) in seen:
             warnings.append(f"{folder}: links to a folder that is read already; skipped")
             continue
