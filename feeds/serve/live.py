@@ -23,7 +23,9 @@ from feeds.build import LiveBuilder
 from feeds.build import cache_of
 from feeds.build import paused_gc
 from feeds.config import Settings
+from feeds.errors import ConfigError
 from feeds.errors import ContentError
+from feeds.errors import ContentFolderError
 from feeds.errors import FeedsError
 from feeds.render.context import document_path
 from feeds.serve.limits import FilterGate
@@ -58,6 +60,7 @@ class LiveSite:
         self.snapshot: Snapshot | None = None  #: read once per request; replaced whole
         self.last_error: str | None = None  #: why the last rebuild failed; None after a success
         self.last_error_at: datetime | None = None
+        self.last_error_kind = ""
         self.builds = 0  #: successful builds since start
         self._stored_dates: dict[str, tuple[str, int]] = {}  #: the last ``served_dates`` kept
         map_large_blocks()
@@ -90,11 +93,11 @@ class LiveSite:
                 before = self._builder.last_documents()
                 result = self._builder.build(settings, found)
             except FeedsError as e:
-                self._failed(str(e))
+                self._failed(str(e), _kind(e))
                 return False
             except Exception as e:  # a bug: log it with its traceback, and keep serving
                 log.exception("rebuild failed")
-                self._failed(f"internal error: {type(e).__name__}: {e}")
+                self._failed(f"internal error: {type(e).__name__}: {e}", "internal error")
                 return False
             now = datetime.now(timezone.utc)
             seconds = time.perf_counter() - started
@@ -142,14 +145,14 @@ class LiveSite:
             # A broken config is reported once per change of the file, not once per look.
             failed = f"{e}"
             if failed != self.last_error:
-                self._failed(failed)
+                self._failed(failed, _kind(e))
             return False
         try:
             with paused_gc():
                 looked = look(settings)
         except FeedsError as e:  # a folder that cannot be read: reported once, as a config error is
             if str(e) != self.last_error:
-                self._failed(str(e))
+                self._failed(str(e), _kind(e))
             return False
         if looked[0] == self._fingerprint:
             # The config and content are those of the site being served: whatever failed since
@@ -175,9 +178,10 @@ class LiveSite:
         self._watcher.stop()
         self.websub.stop()
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, kind: str) -> None:
         log.error("rebuild failed; still serving the last good build: %s", message)
         self.last_error = message
+        self.last_error_kind = kind  # what /healthz says: anyone may ask, the log says the rest
         self.last_error_at = datetime.now(timezone.utc)
 
     def health(self) -> dict[str, Any]:
@@ -186,7 +190,7 @@ class LiveSite:
         report: dict[str, Any] = {
             # degraded: the last rebuild failed, and the build before it is still being served
             "status": "ok" if self.last_error is None else "degraded",
-            "last_error": self.last_error,
+            "last_error": None if self.last_error is None else f"{self.last_error_kind} (see the log)",
             "last_error_at": _iso(self.last_error_at),
             "watching": self.watching,
         }
@@ -222,3 +226,12 @@ def _where(error: ContentError, content_dir: Path) -> str:
     """``path:line`` of a file's error, the path relative to the content folder."""
     path = os.path.relpath(error.path, content_dir) if os.path.isabs(error.path) else error.path
     return path if error.line is None else f"{path}:{error.line}"
+
+
+def _kind(error: FeedsError) -> str:
+    """What kind of failure ``error`` is, without its message (which quotes paths and values)."""
+    if isinstance(error, ConfigError):
+        return "a configuration error"
+    if isinstance(error, ContentFolderError):
+        return "a content folder that cannot be read"
+    return "a build error"
