@@ -68,7 +68,7 @@ BAD = {
     "front_matter_not_mapping.md": (2, "front matter must be a mapping of fields"),
     "tabs_in_yaml.md": (5, "found character that cannot start any token"),
     "empty.md": (1, "empty file"),
-    "binary_garbage.md": (None, "binary file (contains NUL bytes)"),
+    "binary_garbage.md": (3, "binary file (contains NUL bytes)"),  # the line of its first NUL
     "not_utf8.txt": (3, "not UTF-8 text (byte 0xe9 at offset 19)"),
     "title_missing.md": (None, "title is missing or empty"),
     "title_empty.md": (3, "title is missing or empty"),

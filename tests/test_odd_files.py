@@ -45,7 +45,9 @@ TEXT = "---\ntitle: Wide\n---\nBody.\n"
     ],
 )
 def test_a_utf16_or_utf32_file_is_named_as_such(data: bytes, name: str) -> None:
-    assert _error(data).message == f"{name} text, not UTF-8; save the file as UTF-8"
+    error = _error(data)
+    assert error.message == f"{name} text, not UTF-8; save the file as UTF-8"
+    assert error.line == 1  # path:line, as every error of a file (it had none)
 
 
 def test_other_bytes_with_nul_are_still_binary() -> None:

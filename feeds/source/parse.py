@@ -125,8 +125,9 @@ def _decode(data: bytes, source: str) -> str:
     if b"\x00" in data[:8192]:
         for bom, encoding in _WIDE_BOMS:  # a text file saved as UTF-16 (Windows' "Unicode") or UTF-32
             if data.startswith(bom):
-                raise ContentError(source, None, f"{encoding} text, not UTF-8; save the file as UTF-8")
-        raise ContentError(source, None, "binary file (contains NUL bytes), not a text article")
+                raise ContentError(source, 1, f"{encoding} text, not UTF-8; save the file as UTF-8")
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1  # of the first NUL byte
+        raise ContentError(source, line, "binary file (contains NUL bytes), not a text article")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
