@@ -70,7 +70,7 @@ BAD = {
     "empty.md": (1, "empty file"),
     "binary_garbage.md": (3, "binary file (contains NUL bytes)"),  # the line of its first NUL
     "not_utf8.txt": (3, "not UTF-8 text (byte 0xe9 at offset 19)"),
-    "title_missing.md": (None, "title is missing or empty"),
+    "title_missing.md": (1, "title is missing or empty"),  # the front matter's first line
     "title_empty.md": (3, "title is missing or empty"),
     "title_not_text.md": (3, "title must be text, not a list"),
     "topics_mapping.md": (4, "topics must be a list of names (or one name), not a mapping"),
@@ -82,7 +82,7 @@ BAD = {
     "invalid_yaml_after_blank_line.md": (4, "invalid YAML: mapping values are not allowed"),
     "line_of_first_key.md": (2, "title is missing or empty"),
     "line_of_key_after_blank_line.md": (5, "topics must be a list of names"),
-    "title_missing_with_related.md": (None, "title is missing or empty"),
+    "title_missing_with_related.md": (1, "title is missing or empty"),
     "plain_text_title_only_markup.txt": (3, "the first line (the title) has no text"),
     "quality_nan.md": (4, "quality must be a finite number"),
     "date_before_1900.md": (4, "outside the years 1900–9999 that feeds can carry"),

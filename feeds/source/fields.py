@@ -90,7 +90,7 @@ class FrontMatterReader:
         get = self.data.get
         title = self.text("title", get("title"))
         if not title:
-            raise self.error("title", "title is missing or empty")
+            raise ContentError(self.source, self.line_of("title") or 1, "title is missing or empty")
         date_key = _date_key(self.data)
         published = self.date(date_key, get(date_key))
         named = None if published else date_in_name(self.source, self.tz)
