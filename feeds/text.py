@@ -340,6 +340,13 @@ def _finish_slug(text: str, name: str, kind: str) -> str:
     return slug
 
 
+def columns(text: str) -> int:
+    """How many columns ``text`` takes on a terminal: wide characters (東京) take two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def plural(count: int, noun: str) -> str:
     """``1 file``, ``2 files``; ``1 entry``, ``2 entries``."""
     if count == 1:

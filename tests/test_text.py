@@ -242,3 +242,10 @@ def test_canonical_url_is_a_fixed_point(url: str) -> None:
     assert canonical_url(canonical) == canonical
     parts = urlsplit(canonical)
     assert urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, "")) == canonical
+
+
+def test_wide_characters_take_two_columns() -> None:
+    """`feeds topics` lined its counts up by characters: a slug in Japanese pushed them right."""
+    from feeds.text import columns
+
+    assert (columns("ai"), columns("東京"), columns("café")) == (2, 4, 4)

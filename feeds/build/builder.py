@@ -57,6 +57,7 @@ from feeds.source.scan import packed_versions
 from feeds.source.scan import scan_content
 from feeds.source.versions import Packed
 from feeds.source.versions import version_changes
+from feeds.text import columns
 from feeds.text import plural
 
 
@@ -372,8 +373,9 @@ def topic_table(result: BuildResult) -> list[str]:
     site = result.site
     rows = [(c.topic.slug, c.total, c.topic.name) for c in site.topics if c.topic]
     rows += [(c.stem, c.total, c.name) for c in site.custom]
-    width = max((len(slug) for slug, _, _ in rows), default=4)
-    return [f"{'slug':<{width}}  entries  name", *(f"{s:<{width}}  {n:>7}  {name}" for s, n, name in rows)]
+    width = max((columns(slug) for slug, _, _ in rows), default=4)
+    padded = [(slug + " " * (width - columns(slug)), n, name) for slug, n, name in rows]
+    return [f"{'slug':<{width}}  entries  name", *(f"{s}  {n:>7}  {name}" for s, n, name in padded)]
 
 
 def _channels(result: BuildResult) -> str:
