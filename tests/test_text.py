@@ -21,6 +21,7 @@ from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import sanitize
 from feeds.text import _RESERVED_SLUGS
 from feeds.text import NOT_XML_CHAR
+from feeds.text import columns
 from feeds.text import plain_text
 from feeds.text import shows_nothing
 from feeds.text import slugify
@@ -246,6 +247,4 @@ def test_canonical_url_is_a_fixed_point(url: str) -> None:
 
 def test_wide_characters_take_two_columns() -> None:
     """`feeds topics` lined its counts up by characters: a slug in Japanese pushed them right."""
-    from feeds.text import columns
-
     assert (columns("ai"), columns("東京"), columns("café")) == (2, 4, 4)
