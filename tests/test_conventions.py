@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from datetime import timezone
+from pathlib import Path
 
 import pytest
 
+from feeds.build import build_site
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.render.entry_html import summary_text
 from feeds.source.parse import parse_article
+from tests.conftest import make_settings
 
 
 def _parse(text: str, source: str = "a.md") -> tuple[object, list[str]]:
@@ -125,3 +128,18 @@ def test_the_more_marker_as_other_tools_write_it(marker: str) -> None:
         body=f"Intro paragraph.\n\n{marker}\n\nRest of the story.", body_format=BodyFormat.MARKDOWN,
     )  # fmt: skip
     assert summary_text(entry) == "Intro paragraph."
+
+
+def test_a_site_whose_newest_article_is_dated_by_its_name_builds(tmp_path: Path) -> None:
+    """The name's date was midnight in the config's zone but not in UTC, as every other date is:
+    as the newest, the OPML's date raised ValueError and the build ended with a traceback (found
+    by a probe of the docs' examples)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "2021-03-09-title.md").write_text("---\ntitle: Named\n---\nBody.\n", encoding="utf-8")
+    (content / "0001-01-01-old.txt").write_text("Too old a name\nBody.\n", encoding="utf-8")  # its file time
+    settings = make_settings(content_dir=content, output_dir=tmp_path / "out", timezone="Europe/Paris")
+    result = build_site(settings)
+    assert not result.errors
+    atom = result.documents["all.atom"].decode()
+    assert "<published>2021-03-08T23:00:00+00:00</published>" in atom  # midnight in Paris, in UTC

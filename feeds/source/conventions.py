@@ -8,8 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from datetime import timezone
 from datetime import tzinfo
 from typing import Any
+
+from feeds.source.dates import carried
 
 #: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
 #: auto-draft) and Pelican's (draft, hidden).
@@ -37,14 +40,16 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
 
 
 def date_in_name(source: str, tz: tzinfo) -> datetime | None:
-    """Midnight in ``tz`` of the date a file's name starts with, if it does and the date exists."""
+    """Midnight in ``tz``, in UTC, of the date a file's name starts with, if it does and the date
+    exists (and is one feeds can carry)."""
     match = _DATED_NAME.search(source)
     if match is None:
         return None
     try:
-        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz)
-    except ValueError:
+        when = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz).astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # no such day; a year the zone moves out of range
         return None
+    return when if carried(when, tz) else None  # as every date: in UTC, in the years feeds carry
 
 
 def other_front_matter(text: str) -> str | None:
