@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
 from feeds.source.parse import parse_article
+from feeds.source.scan import scan_content
 
 
 def _error(data: bytes) -> ContentError:
@@ -52,3 +56,17 @@ def test_a_utf16_or_utf32_file_is_named_as_such(data: bytes, name: str) -> None:
 
 def test_other_bytes_with_nul_are_still_binary() -> None:
     assert _error(b"\x89PNG\r\n\x1a\n\x00\x00").message.startswith("binary file")
+
+
+def test_an_articles_name_on_a_fifo_or_a_link_to_nothing_is_a_warning(tmp_path: Path) -> None:
+    """Both were skipped without a word (found by an outside probe)."""
+    (tmp_path / "a.md").write_text("Real\nBody.\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "notes.bin").symlink_to(tmp_path / "nowhere.bin")  # not an article's name: nothing
+    found = scan_content(tmp_path)
+    assert [f.source for f in found] == ["a.md"]
+    assert found.warnings == (
+        f"{tmp_path / 'dangling.md'}: links to nothing; skipped",
+        f"{tmp_path / 'pipe.md'}: is not a file; skipped",
+    )

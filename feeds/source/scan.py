@@ -88,7 +88,11 @@ def scan_content(root: Path) -> Found:
                 if entry.is_dir():
                     heapq.heappush(pending, (link, f"{prefix}{name}/", entry.path))
                     continue
-                if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES or not entry.is_file():
+                if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES:
+                    continue
+                if not entry.is_file():  # an article's name on a FIFO, a device, a link to nothing
+                    what = "links to nothing" if link and not os.path.exists(entry.path) else "is not a file"
+                    warnings.append(f"{entry.path}: {what}; skipped")
                     continue
             except OSError:
                 continue  # gone while we looked
