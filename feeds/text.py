@@ -18,7 +18,6 @@ import nh3
 # took 10 ms to compile, at every start.
 NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-_SPACES = re.compile(r"\s+")
 _MAX_SLUG = 80
 #: Room for a suffix and an extension within the usual limit of 255 bytes for a file name.
 _MAX_SLUG_BYTES = 200
@@ -111,10 +110,10 @@ def _inert(match: re.Match[str]) -> str:
 
 def _finished(value: str) -> str:
     if value.isascii():
-        value = " ".join(value.split())
-    else:  # no-break spaces are the writer's: "10\u00a0km", French "«\u202ftest\u202f»"
-        value = _FOLDED_SPACES.sub(" ", value).strip()
-    if not value.isascii() and not _visible(value):  # "\u200b", a lone direction mark: no text
+        return " ".join(value.split())
+    # No-break spaces are the writer's: "10\u00a0km", French "«\u202ftest\u202f»".
+    value = _FOLDED_SPACES.sub(" ", value).strip()
+    if not _visible(value):  # "\u200b", a lone direction mark: no text
         return ""
     if _BIDI_OPENER.search(value):
         value = _closed_bidi(value)
@@ -162,8 +161,8 @@ def _visible(text: str) -> bool:
 
 
 #: A tag (maybe never ended by ">": "<img src=x onerror=alert(1)//"), a comment, or a "<"
-#: that starts neither.
-#: A tag's name runs, as HTML reads it, to a space, "/" or ">" ("<x-y", "<svg:a" are tags too).
+#: that starts neither. A tag's name runs, as HTML reads it, to a space, "/" or ">" ("<x-y",
+#: "<svg:a" are tags too).
 _TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$)[^<>]*>?)?", re.DOTALL)
 #: Attributes as markup has them, each with a value: "<p and q>" in "0<p and q>1" is text.
 _ATTRIBUTES = re.compile(r"""(?:\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))*\s*/?""")
@@ -208,18 +207,12 @@ def _markup_or_text(last_end_tags: dict[str, int], match: re.Match[str]) -> str:
     if whole.startswith("<!--"):
         return whole
     if name is not None:
-        name = name.lower()
         ended = whole.endswith(">")
         attributes = whole[len(name) + len(match[1]) + 1 : -1 if ended else None]
-        written = match[2]
-        if (
-            ended
-            and (written.islower() or written.isupper())  # <Input>, <Link>: a type, a component
-            and name in _HTML_ELEMENTS
-            and _ATTRIBUTES.fullmatch(attributes)
-            and (match[1] or name in _UNCLOSED_ELEMENTS or last_end_tags.get(name, -1) > match.start())
-        ):
+        closed = bool(match[1]) or last_end_tags.get(name.lower(), -1) > match.start()
+        if ended and _ATTRIBUTES.fullmatch(attributes) and _is_markup_tag(name, closed):
             return whole
+        name = name.lower()
         if _live(name, whole):
             # Kept as text, it would be a live tag to a reader that shows an RSS title or a
             # channel's description as HTML ("<script>alert(1)//", "<img src=x onerror=..."): dropped.
@@ -235,12 +228,18 @@ def stays_markup(tag: str, end_tags: Collection[str]) -> bool:
     match = _TAG_OR_BRACKET.match(tag)
     if match is None or match[2] is None or match[1] or not tag.endswith(">"):
         return True  # an end tag, a comment: as it is
-    written = match[2]
+    return _is_markup_tag(match[2], match[2].lower() in end_tags)
+
+
+def _is_markup_tag(written: str, closed: bool) -> bool:
+    """Whether a tag named ``written`` is markup: an HTML element written in lower or upper case
+    (``<Input>``, ``<Link>``: a type, a component), that is ``closed`` (an end tag, or one that
+    follows) or needs no end tag."""
     name = written.lower()
     return (
         (written.islower() or written.isupper())
         and name in _HTML_ELEMENTS
-        and (name in _UNCLOSED_ELEMENTS or name in end_tags)
+        and (closed or name in _UNCLOSED_ELEMENTS)
     )
 
 
