@@ -17,7 +17,9 @@ from feeds.source.dates import carried
 #: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
 #: auto-draft) and Pelican's (draft, hidden).
 _NOT_PUBLIC = frozenset({"draft", "pending", "private", "future", "trash", "auto-draft", "hidden"})
-_TRUE = frozenset({"true", "yes", "on", "1"})
+#: How writers say yes and no, in feeds' fields and in other tools'.
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 #: Keys that hold an article's topics in other tools; feeds reads ``topics``.
 TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
 #: A date at the start of a file name, as Jekyll names posts: ``2021-03-09-title.md``.
@@ -31,7 +33,7 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
     (Hugo, Eleventy), a ``status`` that is not public (WordPress, Pelican), or a ``_drafts``
     folder (Jekyll). ``published: false`` is feeds' own and is read by the caller."""
     draft = fields.get("draft")
-    if draft is True or draft == 1 or (isinstance(draft, str) and draft.strip().lower() in _TRUE):
+    if draft is True or draft == 1 or (isinstance(draft, str) and draft.strip().lower() in TRUE_WORDS):
         return True
     status = fields.get("status")
     if isinstance(status, str) and status.strip().lower() in _NOT_PUBLIC:

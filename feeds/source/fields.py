@@ -22,7 +22,9 @@ from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
+from feeds.source.conventions import FALSE_WORDS
 from feeds.source.conventions import TOPIC_KEYS_ELSEWHERE
+from feeds.source.conventions import TRUE_WORDS
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import unpublished
 from feeds.source.dates import FIRST_YEAR
@@ -44,9 +46,6 @@ from feeds.text import plain_text
 from feeds.urls import is_host_name
 from feeds.urls import link_url
 from feeds.urls import url_problem
-
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
 
 
 class FrontMatterReader:
@@ -190,8 +189,8 @@ class FrontMatterReader:
             return default
         if isinstance(value, bool):
             return value
-        if isinstance(value, (str, int)) and str(value).strip().lower() in _TRUE | _FALSE:
-            return str(value).strip().lower() in _TRUE
+        if isinstance(value, (str, int)) and str(value).strip().lower() in TRUE_WORDS | FALSE_WORDS:
+            return str(value).strip().lower() in TRUE_WORDS
         raise self.error(key, f"{key} must be true or false, not {value!r}")
 
     def number(self, key: str, value: Any) -> float | None:

@@ -147,14 +147,14 @@ def _plain_text_article(
     text: str, source: str, mtime: float, tz: tzinfo
 ) -> tuple[Article, list[ContentError]]:
     """First non-empty line is the title (maybe ending in the outlet's name); the rest is the body."""
-    stripped = text.lstrip()
-    first, _, body = stripped.partition("\n")
-    # Far past the limit a line's end is of no use: only what a title can hold is read.
-    shown = plain_text(first[: 4 * MAX_TITLE_CHARS])
-    while not shown and body.strip() and (shows_nothing(first) or _COMMENT.fullmatch(first.strip())):
+    body = text
+    while True:  # the first line that shows something: one of zero-width spaces or a comment does not
         stripped = body.lstrip()
         first, _, body = stripped.partition("\n")
+        # Far past the limit a line's end is of no use: only what a title can hold is read.
         shown = plain_text(first[: 4 * MAX_TITLE_CHARS])
+        if shown or not body.strip() or not (shows_nothing(first) or _COMMENT.fullmatch(first.strip())):
+            break
     heading = _HEADING.fullmatch(shown)  # "# Title", a Markdown file without front matter
     title, provider = _split_provider_suffix(heading[1] if heading else shown)
     line = text.count("\n", 0, len(text) - len(stripped)) + 1
