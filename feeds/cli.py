@@ -20,6 +20,7 @@ import click
 from feeds._version import __version__
 from feeds.build import BuildResult
 from feeds.build import SiteBuilder
+from feeds.build import check_content
 from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import topic_table
@@ -352,9 +353,8 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
     except OSError as e:
         raise click.ClickException(f"cannot listen on {host} port {port}: {e.strerror or e}") from e
     settings = _settings(config_path, None)
-    if not settings.content_dir.is_dir():
-        where = settings.config_path or "<defaults>"
-        raise ConfigProblem(f"{where}: content: {settings.content_dir} is not a folder")
+    with core_errors():
+        check_content(settings)
     if settings.config_path is not None:
         # The server's worker processes import feeds.wsgi, which reads the config from here.
         os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())

@@ -204,3 +204,13 @@ def test_a_cache_folder_that_cannot_be_read_says_so(
     monkeypatch.setattr(Path, "iterdir", refused)
     code, _, err = run(project, "--cache", str(folder))
     assert code == 2 and f"{folder}: cannot be read (Permission denied)" in err
+
+
+def test_serve_refuses_a_content_folder_that_is_not_one(tmp_path: Path) -> None:
+    """As build and check do, with the same message (it was a check of its own)."""
+    config = tmp_path / "config" / "feeds.yaml"
+    config.parent.mkdir()
+    config.write_text("content: ../nope\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", "--config", str(config), "--port", "18999"])
+    assert result.exit_code == 2
+    assert f"{config}: content: {tmp_path / 'nope'} is not a folder" in result.stderr

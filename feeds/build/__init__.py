@@ -13,6 +13,7 @@ from feeds.build.collector import paused_gc
 from feeds.build.explain import Explanation
 from feeds.build.explain import explain_topics
 from feeds.build.pipeline import build_site
+from feeds.build.pipeline import check_content
 from feeds.build.pipeline import check_folders
 from feeds.build.pipeline import content_fingerprint
 from feeds.build.result import BuildResult
@@ -27,6 +28,7 @@ __all__ = [
     "SiteBuilder",
     "build_site",
     "cache_of",
+    "check_content",
     "check_folders",
     "content_fingerprint",
     "explain_topics",

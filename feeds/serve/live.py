@@ -62,7 +62,6 @@ class LiveSite:
         self.last_error_at: datetime | None = None
         self.last_error_kind = ""
         self.builds = 0  #: successful builds since start
-        self._stored_dates: dict[str, tuple[str, int]] = {}  #: the last ``served_dates`` kept
         map_large_blocks()
 
     @property
@@ -105,18 +104,16 @@ class LiveSite:
             if (self.gate.workers, self.gate.queue) != (serve.filter_workers, serve.filter_queue):
                 self.gate = FilterGate(serve.filter_workers, serve.filter_queue)
             last = self.snapshot
-            first = last is None
             logged = set() if last is None else {str(e) for e in last.result.errors}
             for error in result.errors:  # /healthz names the files; the log says what is wrong
                 if str(error) not in logged:
                     log.warning("skipped %s", error)
-            served = load_served_dates(cache_of(settings)) if first else None
+            served = load_served_dates(cache_of(settings)) if last is None else last.served
             self.snapshot = make_snapshot(
-                result, settings, self.snapshot, now, seconds, self.search, self.gate, served
+                result, settings, last, now, seconds, self.search, self.gate, served
             )
-            if self.snapshot.served != (served if first else self._stored_dates):
+            if self.snapshot.served != served:
                 store_served_dates(cache_of(settings), self.snapshot.served)
-            self._stored_dates = self.snapshot.served
             self._fingerprint = fingerprint
             self.search.update(result.state.files, result.changed, result.removed)
             self._published(settings, result, before)
@@ -141,16 +138,11 @@ class LiveSite:
         """Rebuild if the config or any content file changed since the last build. True if rebuilt."""
         try:
             settings = self._load_settings()
-        except FeedsError as e:
-            # A broken config is reported once per change of the file, not once per look.
-            failed = f"{e}"
-            if failed != self.last_error:
-                self._failed(failed, _kind(e))
-            return False
-        try:
             with paused_gc():
                 looked = look(settings)
-        except FeedsError as e:  # a folder that cannot be read: reported once, as a config error is
+        except FeedsError as e:
+            # A broken config or a folder that cannot be read is reported once per change, not
+            # once per look.
             if str(e) != self.last_error:
                 self._failed(str(e), _kind(e))
             return False

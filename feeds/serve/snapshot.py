@@ -161,8 +161,9 @@ def make_snapshot(
     served: ServedDates | None = None,
 ) -> Snapshot:
     """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds,
-    and ``served`` (the dates an earlier process gave out, when there is no ``previous``) across
-    restarts. ``gate`` gives new filtered feeds their turns (default: one at a time, none waiting)."""
+    and ``served`` (the dates given out before, by ``previous`` or by an earlier process) across
+    restarts, for documents ``previous`` does not hold. ``gate`` gives new filtered feeds their
+    turns (default: one at a time, none waiting)."""
     site = result.site
     newest = site.everything.updated or EMPTY_FEED_DATE
     content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
