@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -211,6 +212,9 @@ def test_serve_refuses_a_content_folder_that_is_not_one(tmp_path: Path) -> None:
     config = tmp_path / "config" / "feeds.yaml"
     config.parent.mkdir()
     config.write_text("content: ../nope\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["serve", "--config", str(config), "--port", "18999"])
+    with socket.socket() as probe:  # a port nothing holds: serve looks at it first
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(cli, ["serve", "--config", str(config), "--port", str(port)])
     assert result.exit_code == 2
     assert f"{config}: content: {tmp_path / 'nope'} is not a folder" in result.stderr
