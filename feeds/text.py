@@ -13,10 +13,14 @@ from collections.abc import Collection
 import nh3
 
 # XML 1.0 allows only \t \n \r, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF
-# (https://www.w3.org/TR/xml/#charsets); we also drop C1 controls, which are legal but never meant
-# in prose and trip feed validators. Written as what is refused: the class of what is allowed
-# took 10 ms to compile, at every start.
-NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# (https://www.w3.org/TR/xml/#charsets); we also drop C1 controls and Unicode's other
+# non-characters (U+FDD0-U+FDEF, the last two code points of every plane), which are legal but
+# never meant in prose and trip feed validators (XML 1.0, section 2.2, asks authors to avoid them).
+# Written as what is refused: the class of what is allowed took 10 ms to compile, at every start.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)
+)
+NOT_XML_CHAR = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _MAX_SLUG = 80
 #: Room for a suffix and an extension within the usual limit of 255 bytes for a file name.
@@ -42,10 +46,13 @@ def xml_safe(value: str) -> str:
 
 
 # Every byte except the C0 controls XML refuses and DEL; the C1 controls (U+0080-U+009F) and the
-# non-characters U+FFFE and U+FFFF are found by their UTF-8 forms.
+# non-characters are found by their UTF-8 forms: U+FFFE and U+FFFF, U+FDD0-U+FDEF, and the last
+# two code points of planes 1 to 16 (F0-F4, then 8F, 9F, AF or BF, then BF BE or BF BF).
 _XML_SAFE_BYTES = bytes(b for b in range(256) if b in b"\t\n\r" or (b >= 0x20 and b != 0x7F))
 _C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_NONCHARACTER_UTF8 = re.compile(rb"\xef\xbf[\xbe\xbf]")
+_NONCHARACTER_UTF8 = re.compile(
+    rb"\xef(?:\xbf[\xbe\xbf]|\xb7[\x90-\xaf])|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+)
 
 
 def xml_safe_utf8(data: bytes) -> bool:

@@ -125,12 +125,14 @@ def test_no_printable_character_is_one_xml_refuses() -> None:
     assert NOT_XML_CHAR.search(printable) is None
 
 
-def test_refused_characters_are_xml_1_0s_and_the_c1_controls() -> None:
+def test_refused_characters_are_xml_1_0s_the_c1_controls_and_the_noncharacters() -> None:
     def allowed(code: int) -> bool:  # https://www.w3.org/TR/xml/#charsets, less U+0080-U+009F
         in_xml = (
             code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
         )
-        return in_xml and not 0x7F <= code <= 0x9F
+        # Unicode's non-characters (chapter 23.7): the W3C validator warns of each.
+        noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+        return in_xml and not 0x7F <= code <= 0x9F and not noncharacter
 
     refused = [code for code in range(0x110000) if NOT_XML_CHAR.match(chr(code))]
     assert refused == [code for code in range(0x110000) if not allowed(code)]
@@ -138,7 +140,7 @@ def test_refused_characters_are_xml_1_0s_and_the_c1_controls() -> None:
 
 # Text near the edges: C0 and C1 controls, DEL, non-characters, and the characters around them.
 _EDGY = st.text(
-    st.sampled_from("a \t\n\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0\xc2é€\ufffd\ufffe\uffff\U0001f600")
+    st.sampled_from("a \t\n\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0\xc2é€\ufdd0\ufffd\ufffe\uffff\U0001f600\U0010ffff")
     | st.characters(codec="utf-8")
 )
 
@@ -154,8 +156,16 @@ def test_plain_text_without_markup_only_folds_spaces_and_drops_what_xml_refuses(
     assert plain_text(text) == ("" if shows_nothing(folded) else folded)
 
 
+def test_xml_safe_utf8_finds_every_character_xml_safe_drops() -> None:
+    for code in [*range(0xD800), *range(0xE000, 0x110000)]:
+        char = chr(code)
+        assert xml_safe_utf8(char.encode()) == (xml_safe(char) == char), hex(code)
+
+
 @given(_EDGY)
 @example("x\ufffe")
+@example("x\U0001fffe")
+@example("x\ufdd0")
 @example("x\uffff")
 @example("x\x85")
 @example("x\x7f")
