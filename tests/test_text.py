@@ -140,7 +140,9 @@ def test_refused_characters_are_xml_1_0s_the_c1_controls_and_the_noncharacters()
 
 # Text near the edges: C0 and C1 controls, DEL, non-characters, and the characters around them.
 _EDGY = st.text(
-    st.sampled_from("a \t\n\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0\xc2é€\ufdd0\ufffd\ufffe\uffff\U0001f600\U0010ffff")
+    st.sampled_from(
+        "a \t\n\r\x00\x08\x0b\x1f\x7f\x80\x85\x9f\xa0\xc2é€\ufdd0\ufffd\ufffe\uffff\U0001f600\U0010ffff"
+    )
     | st.characters(codec="utf-8")
 )
 
