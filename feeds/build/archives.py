@@ -397,4 +397,4 @@ def _alone(month: ArchiveMonth) -> ArchiveMonth:
 
 
 def _label(part: _Part) -> str:
-    return part.month.label if part.number == 1 else f"{part.month.label} ({part.number})"
+    return part.month.label if part.number == 1 else f"{part.month.label} (part {part.number})"

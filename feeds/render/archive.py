@@ -372,7 +372,10 @@ def part_kinds(settings: Settings, stem: str) -> list[str]:
 
 def _page(ctx: FeedContext, part: ArchivePart, body: list[bytes]) -> bytes:
     title = archive_title(ctx.channel, part)
-    return archive_page_bytes(ctx, part.stem, title, part.label, part.prev, part.next, body)
+    split = part.part > 1 or part.next == f"{part.stem}-2"  # the oldest part's next is the month's second
+    return archive_page_bytes(
+        ctx, part.stem, title, part.label, part.prev, part.next, body, part.part if split else 0
+    )
 
 
 def _page_kind(stem: str) -> str:

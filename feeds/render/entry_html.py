@@ -45,6 +45,17 @@ MAX_CONTENT_CHARS = 500_000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _CLEAN_CONTENT = {"script", "style"}
 _URL_SCHEMES = {"http", "https"}
+#: An author's own text direction (``<p dir="rtl">`` in Arabic, Hebrew or Persian) is kept on the
+#: elements that hold text, with the values HTML knows; nh3 drops ``dir`` everywhere but ``bdo``.
+_DIRECTION = {"dir": {"ltr", "rtl", "auto"}}
+_TEXT_DIRECTIONS = {
+    tag: _DIRECTION
+    for tag in (
+        "p", "div", "span", "blockquote", "pre", "q", "cite", "bdi", "em", "strong", "a", "abbr",
+        "ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tr", "td", "th",
+        "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6",
+    )
+}  # fmt: skip
 
 
 #: An entry's page loads nothing from elsewhere (``pages.PAGE_POLICY``): no images in it.
@@ -65,6 +76,7 @@ def sanitize(fragment: str, base_url: str | None, tags: set[str] | None = None) 
         clean_content_tags=_CLEAN_CONTENT,
         url_schemes=_URL_SCHEMES,
         url_relative=relative,
+        tag_attribute_values=_TEXT_DIRECTIONS,
     )
     return cleaned
 

@@ -20,8 +20,10 @@ from markupsafe import Markup
 
 from feeds.model import Channel
 from feeds.model import Entry
+from feeds.model import Topic
 from feeds.render.context import FeedContext
 from feeds.render.context import document_path
+from feeds.render.context import document_url
 from feeds.render.context import page_path
 from feeds.render.context import url_path
 from feeds.render.entry_html import page_html
@@ -29,6 +31,14 @@ from feeds.render.opml import OPML
 from feeds.render.opml import opml_paths
 
 LATEST_TITLES = 5
+
+
+def html_datetime(when: datetime) -> str:
+    """``when`` for a ``<time datetime>``: HTML allows at most three digits of a second's fraction
+    (a date taken from a file's time has six)."""
+    return when.isoformat(timespec="milliseconds" if when.microsecond else "seconds")
+
+
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("feeds.render", "templates"),
     autoescape=True,
@@ -38,6 +48,7 @@ _templates = jinja2.Environment(
     # file for changes took a tenth of an entry page's time.
     auto_reload=False,
 )
+_templates.filters["html_datetime"] = html_datetime
 COPY_SCRIPT = files("feeds.render.templates").joinpath("copy.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(COPY_SCRIPT.encode()).digest()).decode()
 #: Our pages have inline CSS and one inline script (by its hash): no other scripts, frames, forms,
@@ -82,7 +93,7 @@ def _feed_links(ctx: FeedContext, root: str) -> list[_FeedLink]:
             title=ctx.channel.title,
             url=ctx.self_url(fmt),
             href=root + url_path(document_path(ctx.channel.stem, fmt)) + query,
-            field=f"address-{anchor}-{fmt.value}",
+            field=f"address_{anchor}_{fmt.value}",  # "_": in no slug or stem, so in no section's id
         )
         for fmt in ctx.settings.formats
     ]
@@ -139,17 +150,38 @@ class EntryPages:
         self._template = _templates.get_template("entry.html")
         self._shared = _shared(everything)
         self._feeds: dict[str, list[_FeedLink]] = {}  # by the path from a page to the site root
+        self._topic_feeds: dict[tuple[str, str], list[_FeedLink]] = {}  # by that path and the topic's stem
 
     def __call__(self, entry: Entry) -> bytes:
         """An entry's page: its title, date, outlet and topics, then its content as the feeds
-        carry it, without images (the page policy loads nothing from elsewhere)."""
+        carry it, without images (the page policy loads nothing from elsewhere). It offers the
+        feeds of everything and of its topics for autodiscovery."""
         root = "../" * (entry.page or "").count("/")
         feeds = self._feeds.get(root)
         if feeds is None:
             feeds = self._feeds[root] = _feed_links(self._everything, root)
+        if entry.topics:
+            feeds = feeds + [link for topic in entry.topics for link in self._topic_links(topic, root)]
         content = Markup(page_html(entry))
         page = self._template.render(self._shared, entry=entry, content=content, alternates=feeds, root=root)
         return page.encode("utf-8")
+
+    def _topic_links(self, topic: Topic, root: str) -> list[_FeedLink]:
+        links = self._topic_feeds.get((root, topic.stem))
+        if links is None:
+            settings = self._everything.settings
+            links = self._topic_feeds[root, topic.stem] = [
+                _FeedLink(
+                    label=fmt.label,
+                    media_type=fmt.media_type,
+                    title=topic.title,
+                    url=document_url(settings, document_path(topic.stem, fmt)),
+                    href=root + url_path(document_path(topic.stem, fmt)),
+                    field="",  # autodiscovery only: no address field
+                )
+                for fmt in settings.formats
+            ]
+        return links
 
 
 def channel_page_bytes(ctx: FeedContext) -> bytes:
@@ -171,9 +203,15 @@ def archive_page_bytes(
     older: str | None,
     newer: str | None,
     entries: list[bytes],
+    part: int = 0,
 ) -> bytes:
     """The page of one archive document (``stem``): its feeds and the channel's, then its entries
-    (``entries``: their fragments, ``render.archive``), with links to the archives around it."""
+    (``entries``: their fragments, ``render.archive``), with links to the archives around it.
+    ``part`` is its number among the parts of a month split to fit its budget, 0 when not split.
+
+    The page's autodiscovery links name the channel's current feeds: a reader that subscribes
+    from an archive's page wants the feed that goes on, not the month that no longer changes
+    (RFC 5005, section 4). The archive's own documents are among the addresses shown."""
     root = "../" * stem.count("/")
     anchor = _anchor(ctx.channel)
     feeds = [
@@ -181,15 +219,15 @@ def archive_page_bytes(
             label=f"{fmt.label} (archive)", media_type=fmt.media_type, title=title,
             url=ctx.settings.url(url_path(document_path(stem, fmt))),
             href=root + url_path(document_path(stem, fmt)),
-            field=f"archive-{anchor}-{fmt.value}",
+            field=f"archive_{anchor}_{fmt.value}",
         )
         for fmt in ctx.settings.formats
     ]  # fmt: skip
     current = _feed_links(ctx, root)
     return _render(
         "archive.html", ctx, channel=ctx.channel, title=title, label=label, root=root,
-        channel_page=url_path(page_path(ctx.channel.stem)), feeds=feeds + current, alternates=feeds,
-        count=len(entries), older=older and root + url_path(f"{older}.html"),
+        channel_page=url_path(page_path(ctx.channel.stem)), feeds=feeds + current, alternates=current,
+        count=len(entries), part=part, older=older and root + url_path(f"{older}.html"),
         newer=newer and root + url_path(f"{newer}.html"), entries=Markup(b"".join(entries).decode("utf-8")),
     )  # fmt: skip
 
@@ -204,7 +242,7 @@ def archive_entry_html(entry: Entry, root: str) -> str:
     else:
         title = _text(entry.title)
     meta = [
-        f'<time datetime="{entry.published.isoformat()}">'
+        f'<time datetime="{html_datetime(entry.published)}">'
         f"{entry.published.strftime('%Y-%m-%d %H:%M')} UTC</time>"
     ]
     if entry.provider:
@@ -215,8 +253,9 @@ def archive_entry_html(entry: Entry, root: str) -> str:
     meta.extend(
         f'<a href="{root}{_attr(quote(topic.stem))}.html">{_text(topic.name)}</a>' for topic in entry.topics
     )
-    summary = f"<p>{_text(entry.summary)}</p>\n" if entry.summary else ""
-    return f'<article>\n<h2>{title}</h2>\n<p class="muted">{" · ".join(meta)}</p>\n{summary}</article>\n'
+    summary = f'<p dir="auto">{_text(entry.summary)}</p>\n' if entry.summary else ""
+    heading = f'<h2 dir="auto">{title}</h2>'
+    return f'<article>\n{heading}\n<p class="muted">{" · ".join(meta)}</p>\n{summary}</article>\n'
 
 
 def archive_page_date(page: bytes) -> datetime | None:

@@ -241,8 +241,8 @@ def feed_signature(
 
 def page_signature(path: str, ref: EntryRef, shaping: str) -> str:
     """What an entry's page is made from: the settings that shape it (``page_shaping``), its
-    path, the version of its file and its topics."""
-    topics = ",".join(f"{topic.slug}={topic.name}" for topic in ref[REF_TOPICS])
+    path, the version of its file and its topics (their feed titles name its autodiscovery links)."""
+    topics = ",".join(f"{topic.slug}={topic.name}\0{topic.title}" for topic in ref[REF_TOPICS])
     line = f"{shaping}\0{path}\0{ref[REF_KEY].hex()}\0{ref[REF_FILE][DIGEST]}\0{topics}"
     return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
