@@ -55,6 +55,18 @@ class ContentFolderError(FeedsError, OSError):
         )
 
 
+class ContentChanged(FeedsError):
+    """A content file changed while a build was using it (an editor saving, a checkout): the
+    build would mix two versions of the content. The build is made again, a few times at most."""
+
+    #: How many times a build is made before the change is reported as an error.
+    ATTEMPTS = 3
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(f"{path}: changed while the build was running; run it again")
+        self.path = str(path)
+
+
 class OutputError(FeedsError, OSError):
     """The output folder could not be written (or locked)."""
 

@@ -2,7 +2,6 @@
 ``LiveBuilder`` are the API; the command line and the web app use nothing else of it."""
 
 from feeds.build.builder import LiveBuilder
-from feeds.build.builder import Publication
 from feeds.build.builder import SiteBuilder
 from feeds.build.builder import cache_of
 from feeds.build.builder import topic_table
@@ -17,6 +16,7 @@ from feeds.build.pipeline import check_content
 from feeds.build.pipeline import check_folders
 from feeds.build.pipeline import content_fingerprint
 from feeds.build.result import BuildResult
+from feeds.build.result import Publication
 
 __all__ = [
     "SHARDS",

@@ -10,12 +10,12 @@ every channel, the state kept in memory, the last plan updated rather than made 
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import os
 import time
 from collections.abc import Iterator
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,9 @@ from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
 from feeds.build.records import RecordWriter
 from feeds.build.result import BuildResult
+from feeds.build.result import Publication
 from feeds.config import Settings
+from feeds.errors import ContentChanged
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
 from feeds.output.staging import CannotLink
@@ -59,23 +61,6 @@ from feeds.source.versions import Packed
 from feeds.source.versions import version_changes
 from feeds.text import columns
 from feeds.text import plural
-
-
-@dataclass(frozen=True)
-class Publication:
-    """What ``SiteBuilder.publish`` did."""
-
-    summary: str  #: one line: files, entries, what was written, what was left out
-    errors: tuple[str, ...]  #: ``path:line: message`` of each file skipped
-    warnings: tuple[str, ...]
-    written: bool  #: False when nothing changed, or with ``strict`` and file errors
-    up_to_date: bool  #: nothing a build reads had changed, and the output was the last build's
-    result: BuildResult | None  #: None when up to date (nothing was built)
-    seconds: float
-    #: output paths of the feeds whose bytes differ from the output folder's before (every feed
-    #: when there was none): what the hubs of ``websub.hubs`` are told. Only worked out when the
-    #: config names a hub (it costs a read of every feed file: 11-21 ms for 93 feeds, 9.7 MB).
-    changed_feeds: tuple[str, ...] = ()
 
 
 class Placing(enum.Enum):
@@ -138,7 +123,21 @@ class SiteBuilder:
         started = time.perf_counter()
         check_folders(self.settings)  # before the lock: a config error leaves no file behind
         with locked(self.settings.output_dir), paused_gc():
-            return self._publish(strict, now, started)
+            # A file saved while the build used it (an editor, a checkout): the build is made
+            # again from a new scan, which finds the new version. Only a file that keeps changing
+            # fails the build, and the site stays as it was.
+            changed: list[str] = []
+            while True:
+                try:
+                    publication = self._publish(strict, now, started)
+                    break
+                except ContentChanged as e:
+                    if len(changed) + 1 >= ContentChanged.ATTEMPTS:
+                        raise
+                    changed.append(f"{e.path}: changed while the build was running; built again")
+            if changed:
+                publication = dataclasses.replace(publication, warnings=(*changed, *publication.warnings))
+            return publication
 
     def _publish(self, strict: bool, now: datetime | None, started: float) -> Publication:
         settings = self.settings

@@ -17,7 +17,7 @@ from feeds.build.cache import FileRecord
 from feeds.build.page_split import PageSplit
 from feeds.build.read import reread
 from feeds.config import Settings
-from feeds.errors import FeedsError
+from feeds.errors import ContentChanged
 from feeds.model import Article
 from feeds.model import Channel
 from feeds.model import Entry
@@ -77,9 +77,7 @@ def render_plan(
     def read(refs: Sequence[EntryRef]) -> None:
         current, stale = reread(refs, articles, settings, records)
         if stale:
-            raise FeedsError(
-                f"{settings.content_dir / stale[0]}: changed while the build was running; run it again"
-            )
+            raise ContentChanged(settings.content_dir / stale[0])
         articles.update(current)
 
     # Archives first: the current feeds and pages name them. A month whose entries changed is

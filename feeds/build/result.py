@@ -117,3 +117,20 @@ def finish(
         in_place=in_place,
         months=rendered.months,
     )
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What ``SiteBuilder.publish`` did."""
+
+    summary: str  #: one line: files, entries, what was written, what was left out
+    errors: tuple[str, ...]  #: ``path:line: message`` of each file skipped
+    warnings: tuple[str, ...]
+    written: bool  #: False when nothing changed, or with ``strict`` and file errors
+    up_to_date: bool  #: nothing a build reads had changed, and the output was the last build's
+    result: BuildResult | None  #: None when up to date (nothing was built)
+    seconds: float
+    #: output paths of the feeds whose bytes differ from the output folder's before (every feed
+    #: when there was none): what the hubs of ``websub.hubs`` are told. Only worked out when the
+    #: config names a hub (it costs a read of every feed file: 11-21 ms for 93 feeds, 9.7 MB).
+    changed_feeds: tuple[str, ...] = ()

@@ -24,6 +24,7 @@ from feeds.build import cache_of
 from feeds.build import paused_gc
 from feeds.config import Settings
 from feeds.errors import ConfigError
+from feeds.errors import ContentChanged
 from feeds.errors import ContentError
 from feeds.errors import ContentFolderError
 from feeds.errors import FeedsError
@@ -85,12 +86,20 @@ class LiveSite:
         with self._rebuild_lock:
             started = time.perf_counter()
             try:
-                settings = self._load_settings()
-                fingerprint, found = looked or look(settings)
-                if not self._builder.opened:  # first build: start from the cache a CLI build left
-                    self.search.load(self._builder.open(settings))
-                before = self._builder.last_documents()
-                result = self._builder.build(settings, found)
+                for attempt in range(1, ContentChanged.ATTEMPTS + 1):
+                    settings = self._load_settings()
+                    fingerprint, found = looked or look(settings)
+                    if not self._builder.opened:  # first build: from the cache a CLI build left
+                        self.search.load(self._builder.open(settings))
+                    before = self._builder.last_documents()
+                    try:
+                        result = self._builder.build(settings, found)
+                        break
+                    except ContentChanged as e:  # saved while the build read it: look again
+                        if attempt == ContentChanged.ATTEMPTS:
+                            raise
+                        log.info("%s: changed while the build was running; building again", e.path)
+                        looked = None
             except FeedsError as e:
                 self._failed(str(e), _kind(e))
                 return False
