@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -130,3 +131,29 @@ def test_looks_start_every_interval_however_long_a_look_takes(monkeypatch: pytes
     watcher._stop = Stop()  # type: ignore[assignment]
     watcher._poll(0.7)
     assert waits == [0.7, 0.1, 0.1, 0.1]  # 0.7 each time if it waited after the last look ended
+
+
+def test_a_name_that_is_not_utf8_does_not_end_events_for_good(project: Path) -> None:
+    """watchfiles cannot report such a name ('Unable to decode path') and its watch ends: the
+    watcher looks, then watches again, and is back on events once the name is gone. It used to
+    poll from then on, whatever happened after."""
+    require_file_system_events(project)
+    app = create_app(write_config(project, reload_interval=0.2))
+    live = live_site(app)
+    try:
+        client = app.test_client()
+        assert live.watching == "events"
+        undecodable = os.path.join(os.fsencode(project / "content"), b"img\xff.jpg")
+        with open(undecodable, "wb"):
+            pass
+        edit(project / "content" / ARTICLE, "title:", "title: Still watched -")
+        wait_for(client, "/all.rss", b"Still watched -")
+        os.unlink(undecodable)
+        deadline = time.monotonic() + 10
+        while live.watching != "events":
+            assert time.monotonic() < deadline, "still polling 10 s after the name is gone"
+            time.sleep(0.05)
+        edit(project / "content" / ARTICLE, "title: Still watched -", "title: Evented again -")
+        wait_for(client, "/all.rss", b"Evented again -")
+    finally:
+        live.stop()

@@ -72,6 +72,9 @@ class _Outcome(Enum):
     REARM = "rearm"  #: watch again (a new folder, or the same one made again)
     MISSING = "missing"  #: no content folder to watch
     UNAVAILABLE = "unavailable"  #: no events on this system: poll from now on
+    #: a name in the folder that is not UTF-8, which watchfiles cannot report: look, and watch
+    #: again after an interval (at once, it may fail again: a folder of that name fails every arm)
+    UNDECODABLE = "undecodable"
 
 
 def _shown_to_the_scan(change: object, path: str) -> bool:
@@ -87,6 +90,7 @@ class Watcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.watching = "off"  #: how changes are noticed: "off", "events" or "polling"
+        self._undecodable = ""  #: the last name watchfiles could not report, warned of once
 
     def watch(self, interval: float, events: bool = True) -> None:
         """Watch for changes in a daemon thread, until ``stop()``.
@@ -117,6 +121,9 @@ class Watcher:
                 break
             if outcome is _Outcome.MISSING:
                 self._await_folder(interval)
+            if outcome is _Outcome.UNDECODABLE:
+                self.watching = "polling"
+                self._stop.wait(interval)
         if not self._stop.is_set():
             self.watching = "polling"
             self._poll(interval)
@@ -164,6 +171,13 @@ class Watcher:
             if folder_identity(folder) != armed:
                 self._refresh_safely()
                 return _Outcome.REARM
+            if "decode" in str(e):  # watchfiles: 'Unable to decode path "…\xFF.jpg" to string'
+                if str(e) != self._undecodable:
+                    self._undecodable = str(e)
+                    log.warning("cannot follow every change in %s (%s); looking every %g s until"
+                                " events work again", folder, e, interval)  # fmt: skip
+                self._refresh_safely()
+                return _Outcome.UNDECODABLE
             log.warning("cannot watch %s for changes (%s); looking every %g s instead", folder, e, interval)
             return _Outcome.UNAVAILABLE
         return _Outcome.REARM
