@@ -274,9 +274,12 @@ _BREAKING_TAG = re.compile(
 def path_id(source: str) -> str:
     """Stable id for something without a URL: a name-based UUID (UUID-5) of its content path.
 
-    Made as ``uuid.uuid5`` makes it, from the path's UTF-8 bytes, except that a file name that is
-    not UTF-8 (whose bytes Python keeps as lone surrogates) does not raise: ``uuid5`` encodes
-    strictly."""
+    Made as ``uuid.uuid5`` makes it, from the path's UTF-8 bytes in Unicode's composed form (NFC):
+    macOS and what copies from it write ``é`` in names as two code points (NFD), Linux keeps what
+    it is given, and one article must keep its id on either. A file name that is not UTF-8 (whose
+    bytes Python keeps as lone surrogates) does not raise: ``uuid5`` encodes strictly."""
+    if not source.isascii():
+        source = unicodedata.normalize("NFC", source)
     name = source.encode("utf-8", "surrogatepass")
     digest = hashlib.sha1(_ID_NAMESPACE.bytes + name, usedforsecurity=False).digest()
     return f"urn:uuid:{uuid.UUID(bytes=digest[:16], version=5)}"

@@ -24,6 +24,14 @@ def test_ids_of_utf8_paths_are_unchanged(source: str) -> None:
     assert path_id(source) == f"urn:uuid:{uuid.uuid5(NAMESPACE, source)}"
 
 
+def test_a_path_keeps_its_id_in_either_unicode_form() -> None:
+    """macOS writes "é" in file names as "e" and a combining accent (NFD); a checkout or an rsync
+    from it keeps that form on Linux. The article is the same, and so is its id."""
+    composed, decomposed = "notes/résumé.txt", "notes/re\u0301sume\u0301.txt"
+    assert composed != decomposed
+    assert path_id(decomposed) == path_id(composed) == f"urn:uuid:{uuid.uuid5(NAMESPACE, composed)}"
+
+
 def test_a_path_that_is_not_utf8_has_a_stable_id() -> None:
     source = os.fsdecode(b"bad\xff\xfename.md")
     first = path_id(source)
