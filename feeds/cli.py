@@ -40,6 +40,7 @@ from feeds.starter import init_site
 from feeds.starter import write_article
 from feeds.text import plain_text
 from feeds.text import plural
+from feeds.text import shown
 from feeds.urls import http_url
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -211,7 +212,7 @@ def check(settings: Settings) -> None:
     _report([], ahead, False)
     problems = check_documents(result.documents)
     for problem in problems:
-        click.echo(f"{problem}", err=True)
+        click.echo(shown(problem), err=True)
     warnings = len(result.warnings) + len(ahead)
     click.echo(
         f"Checked {plural(result.files, 'file')} and {plural(len(result.documents), 'document')}: "
@@ -240,7 +241,7 @@ def init(folder: Path) -> None:
     except ExistingFileError as e:
         raise Refused(str(e)) from e
     except FeedsError as e:
-        raise click.ClickException(str(e)) from e
+        raise click.ClickException(shown(str(e))) from e
     names = [path.relative_to(folder).as_posix() for path in written]
     articles = sum(name.startswith("content/") for name in names)
     others = ", ".join(name for name in names if not name.startswith("content/"))
@@ -285,7 +286,7 @@ def new(
     try:
         path = write_article(settings.content_dir, title, now, topics, url, draft)
     except FeedsError as e:
-        raise click.ClickException(str(e)) from e
+        raise click.ClickException(shown(str(e))) from e
     with contextlib.suppress(ValueError):  # outside the current folder: the full path
         path = path.absolute().relative_to(Path.cwd())
     click.echo(str(path))
@@ -379,7 +380,7 @@ def _now() -> datetime:
 
 def _report(errors: Sequence[str], warnings: Sequence[str], quiet: bool) -> None:
     for error in errors:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {shown(error)}", err=True)
     if not quiet:
         for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {shown(warning)}", err=True)

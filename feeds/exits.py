@@ -10,6 +10,7 @@ import click
 from feeds.errors import ConfigError
 from feeds.errors import FeedsError
 from feeds.errors import OutputError
+from feeds.text import shown
 
 
 class ConfigProblem(click.ClickException):
@@ -37,8 +38,8 @@ def core_errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
-        raise ConfigProblem(str(e)) from e
+        raise ConfigProblem(shown(str(e))) from e
     except OutputError as e:
-        raise OutputProblem(str(e)) from e
+        raise OutputProblem(shown(str(e))) from e
     except FeedsError as e:
-        raise click.ClickException(str(e)) from e
+        raise click.ClickException(shown(str(e))) from e

@@ -271,6 +271,23 @@ _BREAKING_TAG = re.compile(
 )
 
 
+def shown(message: str) -> str:
+    """``message`` safe to print on a terminal or a log line: each character that is not printable
+    (control characters such as ESC, line breaks, direction overrides) written as its escape,
+    ``\\x1b``, ``\\n``, ``\\u202e``. A file name holding them could otherwise colour a terminal, split
+    one message into two lines, or make the rest of a line read backwards."""
+    if message.isprintable():
+        return message
+    return "".join(char if char.isprintable() or char == " " else _escaped(char) for char in message)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def path_id(source: str) -> str:
     """Stable id for something without a URL: a name-based UUID (UUID-5) of its content path.
 

@@ -74,6 +74,18 @@ def test_broken_file_skipped_rest_written_exit_1(project: Path) -> None:
     assert (project / "public" / "all.atom").is_file()
 
 
+def test_file_names_in_messages_cannot_steer_the_terminal(project: Path) -> None:
+    """A name with ESC (colours), a direction override (the rest of the line reads backwards) or a
+    line break (a second, forged message) is printed with those characters escaped. click drops
+    escape sequences when stderr is not a terminal, which named a file that does not exist."""
+    (project / "content" / "zz_broken\x1b[31mred\u202e\nwarning: fake.md").write_text(BROKEN)
+    code, _, err = run(project)
+    assert code == 1
+    assert "error: " in err and "zz_broken\\x1b[31mred\\u202e\\x0awarning: fake.md:3: invalid YAML" in err
+    assert not any(char in err for char in "\x1b\u202e")
+    assert [line for line in err.splitlines() if line.startswith("warning: fake")] == []
+
+
 def test_strict_writes_nothing_on_error(project: Path) -> None:
     run(project)
     before = (project / "public" / "all.atom").read_bytes()

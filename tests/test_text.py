@@ -23,6 +23,7 @@ from feeds.text import _RESERVED_SLUGS
 from feeds.text import NOT_XML_CHAR
 from feeds.text import columns
 from feeds.text import plain_text
+from feeds.text import shown
 from feeds.text import shows_nothing
 from feeds.text import slugify
 from feeds.text import xml_safe
@@ -260,3 +261,17 @@ def test_canonical_url_is_a_fixed_point(url: str) -> None:
 def test_wide_characters_take_two_columns() -> None:
     """`feeds topics` lined its counts up by characters: a slug in Japanese pushed them right."""
     assert (columns("ai"), columns("東京"), columns("café")) == (2, 4, 4)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("content/a.md:3: invalid YAML", "content/a.md:3: invalid YAML"),
+        ("b\x1b[31mred.md", "b\\x1b[31mred.md"),
+        ("a\u202eb\nc\td", "a\\u202eb\\x0ac\\x09d"),
+        ("東京 é", "東京 é"),
+        ("bad\udcff.md", "bad\\udcff.md"),
+    ],
+)
+def test_shown_escapes_what_would_steer_a_terminal(message: str, expected: str) -> None:
+    assert shown(message) == expected

@@ -42,6 +42,7 @@ from feeds.serve.watch import Watcher
 from feeds.serve.watch import look
 from feeds.serve.websub import ServerWebSub
 from feeds.source.scan import ContentFile
+from feeds.text import shown
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class LiveSite:
                     except ContentChanged as e:  # saved while the build read it: look again
                         if attempt == ContentChanged.ATTEMPTS:
                             raise
-                        log.info("%s: changed while the build was running; building again", e.path)
+                        log.info("%s: changed while the build was running; building again", shown(e.path))
                         looked = None
             except FeedsError as e:
                 self._failed(str(e), _kind(e))
@@ -116,7 +117,7 @@ class LiveSite:
             logged = set() if last is None else {str(e) for e in last.result.errors}
             for error in result.errors:  # /healthz names the files; the log says what is wrong
                 if str(error) not in logged:
-                    log.warning("skipped %s", error)
+                    log.warning("skipped %s", shown(str(error)))
             served = load_served_dates(cache_of(settings)) if last is None else last.served
             self.snapshot = make_snapshot(
                 result, settings, last, now, seconds, self.search, self.gate, served
@@ -180,7 +181,7 @@ class LiveSite:
         self.websub.stop()
 
     def _failed(self, message: str, kind: str) -> None:
-        log.error("rebuild failed; still serving the last good build: %s", message)
+        log.error("rebuild failed; still serving the last good build: %s", shown(message))
         self.last_error = message
         self.last_error_kind = kind  # what /healthz says: anyone may ask, the log says the rest
         self.last_error_at = datetime.now(timezone.utc)
