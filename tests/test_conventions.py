@@ -75,12 +75,38 @@ def test_a_plain_text_title_that_looks_like_a_key_is_a_title() -> None:
     assert article.title == "Title: Markets rally"  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("source", ["_posts/2021-03-09-from-name.md", "2021-03-09-note.txt"])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "_posts/2021-03-09-from-name.md", "2021-03-09-note.txt", "2021-03-09.txt", "2021-03-09.md",
+        "daily/2021-03-09 standup.md", "2021-03-09_notes.txt",
+    ],
+)  # fmt: skip
 def test_a_date_at_the_start_of_the_file_name_dates_an_undated_article(source: str) -> None:
     text = "---\ntitle: Named\n---\nBody.\n" if source.endswith(".md") else "Named\nBody.\n"
     article, _ = _parse(text, source)
     assert article.published == datetime(2021, 3, 9, tzinfo=timezone.utc)  # type: ignore[attr-defined]
     assert not article.dated_from_file  # type: ignore[attr-defined]  # a clone does not re-date it
+
+
+@pytest.mark.parametrize(
+    "source", ["2021-03-091.md", "2021-03-09x.txt", "notes-2021-03-09.md", "2021-3-9.md"]
+)
+def test_a_name_that_does_not_start_with_a_date_and_a_break_dates_nothing(source: str) -> None:
+    article, problems = _parse("Plain\nBody.\n", source)
+    assert article.dated_from_file and problems == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("source", ["2021-02-30-bad.md", "2021-13-01.txt"])
+def test_a_date_in_the_name_that_is_no_day_is_warned_of(source: str) -> None:
+    text = "---\ntitle: Named\n---\nBody.\n" if source.endswith(".md") else "Named\nBody.\n"
+    article, problems = _parse(text, source)
+    assert article.dated_from_file  # type: ignore[attr-defined]
+    date = source[:10]
+    assert problems == [
+        f"{source}: the file name's date {date} is no day feeds can carry; the article is dated by the"
+        " file's modification time"
+    ]
 
 
 def test_a_date_written_wins_over_the_file_name() -> None:

@@ -22,8 +22,9 @@ TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 #: Keys that hold an article's topics in other tools; feeds reads ``topics``.
 TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
-#: A date at the start of a file name, as Jekyll names posts: ``2021-03-09-title.md``.
-_DATED_NAME = re.compile(r"(?:^|/)(\d{4})-(\d\d)-(\d\d)-[^/]*$")
+#: A date at the start of a file name, as Jekyll names posts (``2021-03-09-title.md``), and as
+#: daily notes are named (``2021-03-09.txt``, ``2021-03-09 standup.md``, ``2021-03-09_notes.md``).
+_DATED_NAME = re.compile(r"(?:^|/)(\d{4})-(\d\d)-(\d\d)(?=[-_ .])[^/]*$")
 #: Pelican's metadata: "Title: ..." and more "Key: value" lines, with no "---" around them.
 _PELICAN = re.compile(r"title[ \t]*:[ \t]*\S[^\n]*\n[A-Za-z][\w -]*:[ \t]", re.IGNORECASE)
 
@@ -52,6 +53,18 @@ def date_in_name(source: str, tz: tzinfo) -> datetime | None:
     except (ValueError, OverflowError):  # no such day; a year the zone moves out of range
         return None
     return when if carried(when, tz) else None  # as every date: in UTC, in the years feeds carry
+
+
+def name_date_problem(source: str, tz: tzinfo) -> str | None:
+    """Why the date a file's name starts with does not date its article (``2021-02-30-x.md``: no
+    such day), for a warning; None when it does, or when the name starts with no date."""
+    match = _DATED_NAME.search(source)
+    if match is None or date_in_name(source, tz) is not None:
+        return None
+    return (
+        f"the file name's date {match[1]}-{match[2]}-{match[3]} is no day feeds can carry; the article"
+        " is dated by the file's modification time"
+    )
 
 
 def other_front_matter(text: str) -> str | None:

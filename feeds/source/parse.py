@@ -14,6 +14,7 @@ from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Provider
 from feeds.source.conventions import date_in_name
+from feeds.source.conventions import name_date_problem
 from feeds.source.conventions import other_front_matter
 from feeds.source.conventions import unpublished
 from feeds.source.dates import from_timestamp
@@ -176,6 +177,9 @@ def _plain_text_article(
     )
     warnings = [ContentError(source, line, cut)] if cut else []
     warnings += [ContentError(source, text.count("\n", 0, start) + 1, note) for note in notes]
+    problem = None if named else name_date_problem(source, tz)
+    if problem:
+        warnings.append(ContentError(source, None, problem))
     return article, warnings
 
 
