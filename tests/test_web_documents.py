@@ -344,3 +344,23 @@ def test_odd_requests_get_a_status_not_a_traceback(
     assert "Traceback" not in text
     if response.status_code >= 400:
         assert len(text) < 5000  # a short message (or the short 404 page)
+
+
+def test_a_folder_address_answers_its_index_page_as_static_servers_do(project: Path) -> None:
+    """A topic or an entry titled "index" writes topics/index.html or entries/index.html, which
+    nginx and `python -m http.server` answer at /topics/ and /entries/: so does the server."""
+    (project / "content" / "zz_index.txt").write_text("index\n\nA page titled index.\n", encoding="utf-8")
+    (project / "content" / "zz_topic.md").write_text(
+        "---\ntitle: In a topic named index\ndate: 2021-02-01\ntopics: [Index]\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    app = create_app(project / "config" / "feeds.yaml")
+    try:
+        client = app.test_client()
+        for folder in ("/topics/", "/entries/"):
+            page = client.get(folder + "index.html")
+            assert page.status_code == 200
+            assert client.get(folder).data == page.data
+        assert client.get("/archives/").status_code == 404  # no index.html there
+    finally:
+        live_site(app).stop()
