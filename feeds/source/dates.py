@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -35,6 +36,13 @@ def parse_iso_date(value: str) -> datetime | None:
         return datetime.fromisoformat(iso)
     except ValueError:
         pass
+    if sys.version_info < (3, 11):  # 3.10 reads fewer forms of ISO 8601 than 3.11 on; the same here
+        extended = extended_iso(value)
+        if extended is not None:
+            try:
+                return datetime.fromisoformat(extended)
+            except ValueError:
+                return None
     try:
         return datetime.combine(date.fromisoformat(iso), datetime.min.time())
     except ValueError:
@@ -46,6 +54,42 @@ def parse_iso_date(value: str) -> datetime | None:
     if stamp is None or isinstance(stamp, datetime):
         return stamp
     return datetime(stamp.year, stamp.month, stamp.day)
+
+
+#: The forms of ISO 8601 that Python 3.11's ``fromisoformat`` reads and 3.10's does not: basic
+#: dates and times (20210217T083000), week dates (2021-W07-3), a comma before the fraction, a
+#: fraction of any length, offsets without a colon (+0530) or in hours (+05).
+_ISO_FORMS = re.compile(
+    r"(?:(?P<year>\d{4})-?W(?P<week>\d\d)(?:-?(?P<weekday>\d))?|(?P<date>\d{4}-\d\d-\d\d|\d{8}))"
+    r"(?:(?P<sep>\D)(?P<hour>\d\d)(?::?(?P<minute>\d\d)(?::?(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?)?)?"
+    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d))?)?)?"
+)
+
+
+def extended_iso(value: str) -> str | None:
+    """``value``, one of the forms in ``_ISO_FORMS``, written in the extended form that every
+    Python's ``fromisoformat`` reads (None when it is none of them, or no week of its year)."""
+    match = _ISO_FORMS.fullmatch(value)
+    if match is None:
+        return None
+    if match["week"]:
+        try:
+            day = date.fromisocalendar(int(match["year"]), int(match["week"]), int(match["weekday"] or 1))
+        except ValueError:
+            return None
+        text = day.isoformat()
+    else:
+        digits = match["date"].replace("-", "")
+        text = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    if match["hour"] is None:
+        return text
+    fraction = f".{(match['fraction'] or '')[:6]:0<6}" if match["fraction"] else ""
+    text += f"{match['sep']}{match['hour']}:{match['minute'] or '00'}:{match['second'] or '00'}{fraction}"
+    if match["offset"] in ("Z", "z"):
+        return text + "+00:00"
+    if match["sign"]:
+        return text + f"{match['sign']}{match['off_hour']}:{match['off_minute'] or '00'}"
+    return text
 
 
 #: What looks like an ISO 8601 date (and time), whether or not it exists.

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from feeds.errors import ExistingFileError
 from feeds.errors import OutputError
+
+if TYPE_CHECKING:  # importlib.resources.abc is Python 3.11's; 3.10 has no such module
+    from importlib.resources.abc import Traversable
 
 #: Starter files that travel under another name: a file named .gitignore in the package would
 #: rule over this repository's own files, and package-data globs skip dot files.
