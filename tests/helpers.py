@@ -157,14 +157,14 @@ def wait_until(condition: Callable[[], object], seconds: float = 10, what: str =
         time.sleep(0.02)
 
 
-def _unused_port() -> int:
+def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
 
 
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 30) -> bool:
+def wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 30) -> bool:
     """True once ``url`` answers; False if the server exits first (its port was taken)."""
     deadline = time.monotonic() + seconds
     while server.poll() is None:
@@ -186,7 +186,7 @@ def running_server(config: Path | Callable[[int], Path], *options: str, tries: i
     binds it; the server then exits, and it is started again on another port.
     """
     for _ in range(tries):
-        port = _unused_port()
+        port = unused_port()
         path = config(port) if callable(config) else config
         command = [
             sys.executable,
@@ -201,7 +201,7 @@ def running_server(config: Path | Callable[[int], Path], *options: str, tries: i
         ]
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            if _wait_until_up(f"http://127.0.0.1:{port}/healthz", server):
+            if wait_until_up(f"http://127.0.0.1:{port}/healthz", server):
                 yield f"http://127.0.0.1:{port}"
                 return
         finally:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
+import feeds.build.collector
 from feeds.build import paused_gc
 
 
@@ -48,3 +51,19 @@ def test_a_pause_inside_a_pause_leaves_the_collector_off() -> None:
             pass
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_objects_the_interpreter_froze_before_the_program_do_not_stop_the_thaw(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python 3.12.1 starts with a few hundred objects frozen: they are the interpreter's, not a
+    host program's, and the pause thaws what it made all the same (it did nothing on 3.12.1)."""
+    gc.collect()
+    gc.freeze()  # as the interpreter does before any of our code runs
+    try:
+        monkeypatch.setattr(feeds.build.collector, "_FROZEN_AT_START", gc.get_freeze_count())
+        with paused_gc():
+            made = [(index, str(index)) for index in range(50_000)]
+        assert any(obj is made for obj in gc.get_objects(generation=2))
+    finally:
+        gc.unfreeze()

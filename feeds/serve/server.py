@@ -24,6 +24,9 @@ from feeds.config import ServeSettings
 
 log = logging.getLogger(__name__)
 
+#: How long a worker may take to stop before it is killed.
+WORKER_STOP_SECONDS = 5
+
 #: File descriptors a server process needs besides its connections (content and cache files,
 #: the watcher, the workers' pipes).
 SPARE_FILES = 256
@@ -45,6 +48,9 @@ def serve(target: str, host: str, port: int, workers: int, access_log: bool, lim
         http=HTTPModes.http1,
         http1_settings=HTTP1Settings(header_read_timeout=round(limits.header_timeout * 1000)),
         workers=workers,
+        # Ctrl-C in a terminal signals the worker as well as the parent, and Granian's worker can
+        # miss its stop that way (about half of the time here): the parent then waited for it forever.
+        workers_kill_timeout=WORKER_STOP_SECONDS,
         backlog=limits.backlog,
         backpressure=connections,
         websockets=False,
