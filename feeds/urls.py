@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from urllib.parse import SplitResult
 from urllib.parse import parse_qsl
@@ -54,7 +55,7 @@ def http_url(value: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     host_port = parts.netloc.rpartition("@")[2]
-    if host_port.startswith("[") and not _BRACKETED_HOST.fullmatch(host_port):
+    if host_port.startswith("[") and not (_BRACKETED_HOST.fullmatch(host_port) and _ipv6(host_port)):
         return None
     if any(c in value for c in '\x00\n\r\t <>"') or NOT_XML_CHAR.search(value):
         return None
@@ -63,6 +64,19 @@ def http_url(value: str) -> str | None:
     if not value.isascii():
         return _as_uri(parts)
     return urlunsplit(parts)
+
+
+def _ipv6(host_port: str) -> bool:
+    """Whether ``[host]:port`` holds an IPv6 address (or an IPvFuture one, ``[v1.x]``), as
+    ``urlsplit`` checks from Python 3.11.4 on: 3.10 took ``http://[zz]/`` apart without a word."""
+    host = host_port[1 : host_port.index("]")]
+    if host[:1] in ("v", "V"):
+        return True
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def link_url(value: str) -> str | None:

@@ -8,6 +8,7 @@ a checkout. Its ``config/feeds.yaml`` has the sample config's keys and comments
 from __future__ import annotations
 
 import os
+import sys
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,10 @@ from feeds.errors import ExistingFileError
 from feeds.errors import OutputError
 
 if TYPE_CHECKING:  # importlib.resources.abc is Python 3.11's; 3.10 has no such module
-    from importlib.resources.abc import Traversable
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
 
 #: Starter files that travel under another name: a file named .gitignore in the package would
 #: rule over this repository's own files, and package-data globs skip dot files.
