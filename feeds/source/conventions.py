@@ -24,7 +24,8 @@ FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
 #: A date at the start of a file name, as Jekyll names posts (``2021-03-09-title.md``), and as
 #: daily notes are named (``2021-03-09.txt``, ``2021-03-09 standup.md``, ``2021-03-09_notes.md``).
-_DATED_NAME = re.compile(r"(?:^|/)(\d{4})-(\d\d)-(\d\d)(?=[-_ .])[^/]*$")
+#: [0-9], not \d, which takes other scripts' digits too (２０２１-０３-１５).
+_DATED_NAME = re.compile(r"(?:^|/)([0-9]{4})-([0-9]{2})-([0-9]{2})(?=[-_ .])[^/]*$")
 #: Pelican's metadata: "Title: ..." and more "Key: value" lines, with no "---" around them.
 _PELICAN = re.compile(r"title[ \t]*:[ \t]*\S[^\n]*\n[A-Za-z][\w -]*:[ \t]", re.IGNORECASE)
 

@@ -62,7 +62,8 @@ def parse_iso_date(value: str) -> datetime | None:
 _ISO_FORMS = re.compile(
     r"(?:(?P<year>\d{4})-?W(?P<week>\d\d)(?:-?(?P<weekday>\d))?|(?P<date>\d{4}-\d\d-\d\d|\d{8}))"
     r"(?:(?P<sep>\D)(?P<hour>\d\d)(?::?(?P<minute>\d\d)(?::?(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?)?)?"
-    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d))?)?)?"
+    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d))?)?)?",
+    re.ASCII,  # \d as 0-9 only
 )
 
 
