@@ -90,7 +90,8 @@ def test_a_date_at_the_start_of_the_file_name_dates_an_undated_article(source: s
 
 
 @pytest.mark.parametrize(
-    "source", ["2021-03-091.md", "2021-03-09x.txt", "notes-2021-03-09.md", "2021-3-9.md"]
+    "source",
+    ["2021-03-091.md", "2021-03-09x.txt", "notes-2021-03-09.md", "2021-3-9.md", "２０２１-０３-１５-fw.md"],
 )
 def test_a_name_that_does_not_start_with_a_date_and_a_break_dates_nothing(source: str) -> None:
     article, problems = _parse("Plain\nBody.\n", source)
