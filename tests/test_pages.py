@@ -239,7 +239,15 @@ def test_text_of_either_direction_is_laid_out_by_its_own_letters() -> None:
     Hebrew or Arabic right to left within a page in English, and an author's own ``dir`` stays."""
     settings = make_settings()
     body = '<p dir="rtl" lang="ar">نص عربي</p>\n\n<p dir="sideways">x</p>\n\nשלום עולם'
-    article = make_article(1, url=None, title="עיריית תל אביב", excerpt="סיכום", topics=("AI",), body=body)
+    article = make_article(
+        1,
+        url=None,
+        title="עיריית תל אביב",
+        excerpt="סיכום",
+        topics=("AI",),
+        body=body,
+        provider=Provider("מקור"),
+    )
     documents = render_site(convert([article], settings), settings)
     entry = page_of(documents, "entries/עיריית-תל-אביב.html")
     assert entry.find(".//h1").get("dir") == "auto"
@@ -250,8 +258,13 @@ def test_text_of_either_direction_is_laid_out_by_its_own_letters() -> None:
         (None, None),
         (None, None),
     ]
+    # The date line's outlet and topics too: in an English line, a run of Hebrew names came out
+    # in reverse order.
+    meta = entry.find(".//header/p[@class='muted']")
+    assert [a.get("dir") for a in meta.iter("a")] == ["auto"]
     listing = page_of(documents, "topics/ai.html")
     assert listing.find(".//main/article/h2").get("dir") == "auto"
+    assert listing.find(".//main/article/p[@class='muted']/bdi").text == "מקור"
     assert listing.find(".//main/article/p[@dir='auto']").text == "סיכום"
     index = page_of(documents, "index.html")
     assert [a.get("dir") for a in index.findall(".//ol[@class='latest']/li/a")] == ["auto", "auto"]
@@ -261,13 +274,13 @@ def test_text_of_either_direction_is_laid_out_by_its_own_letters() -> None:
 
 
 def test_no_two_elements_of_the_index_share_an_id() -> None:
-    """A topic's section is named by its slug, the address fields by channel and format: a topic
-    named like a field ("address all atom") must not take its id."""
+    """A topic's section is named by its slug, the address fields by channel and format, the main
+    part "main_content": "_" is in no slug, so no topic takes their ids ("address all atom", "Main")."""
     settings = make_settings()
-    site = convert([make_article(1, topics=("address all atom", "AI"))], settings)
+    site = convert([make_article(1, topics=("address all atom", "Main", "AI"))], settings)
     ids = [element.get("id") for element in page_of(render_site(site, settings), "index.html").iter()]
     ids = [value for value in ids if value]
-    assert "address-all-atom" in ids
+    assert "address-all-atom" in ids and "main" in ids  # a topic named "Main" beside <main>
     assert len(ids) == len(set(ids))
 
 
@@ -275,8 +288,8 @@ def test_every_page_starts_with_a_link_past_its_header(sample: BuildResult) -> N
     for path in pages(sample):
         root = page(sample, path)
         skip = root.find(".//body/a")
-        assert skip.get("class") == "skip" and skip.get("href") == "#main", path
-        assert root.find(".//main").get("id") == "main", path
+        assert skip.get("class") == "skip" and skip.get("href") == "#main_content", path
+        assert root.find(".//main").get("id") == "main_content", path
 
 
 def test_archive_pages_offer_their_channels_current_feeds_to_subscribe_to(sample: BuildResult) -> None:

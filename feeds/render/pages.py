@@ -246,12 +246,13 @@ def archive_entry_html(entry: Entry, root: str) -> str:
         f"{entry.published.strftime('%Y-%m-%d %H:%M')} UTC</time>"
     ]
     if entry.provider:
-        meta.append(_text(entry.provider.name))
+        meta.append(f"<bdi>{_text(entry.provider.name)}</bdi>")
     if entry.via:
         href = f"{root}{quote(entry.via.page)}" if entry.via.page else entry.via.url
-        meta.append(f'via <a href="{_attr(href)}">{_text(entry.via.title)}</a>')
+        meta.append(f'via <a href="{_attr(href)}" dir="auto">{_text(entry.via.title)}</a>')
     meta.extend(
-        f'<a href="{root}{_attr(quote(topic.stem))}.html">{_text(topic.name)}</a>' for topic in entry.topics
+        f'<a href="{root}{_attr(quote(topic.stem))}.html" dir="auto">{_text(topic.name)}</a>'
+        for topic in entry.topics
     )
     summary = f'<p dir="auto">{_text(entry.summary)}</p>\n' if entry.summary else ""
     heading = f'<h2 dir="auto">{title}</h2>'
