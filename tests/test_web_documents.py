@@ -361,6 +361,12 @@ def test_a_folder_address_answers_its_index_page_as_static_servers_do(project: P
             page = client.get(folder + "index.html")
             assert page.status_code == 200
             assert client.get(folder).data == page.data
+            # Without the slash, a redirect to it (its relative links resolve against the folder).
+            moved = client.get(folder.rstrip("/") + "?q=index")
+            assert (moved.status_code, moved.headers["Location"]) == (301, folder + "?q=index")
         assert client.get("/archives/").status_code == 404  # no index.html there
+        # Filters apply at the folder's address as at the page's own.
+        assert client.get("/topics/?q=zzzz").data == client.get("/topics/index.html?q=zzzz").data
+        assert client.get("/topics/?q=zzzz").data != client.get("/topics/").data
     finally:
         live_site(app).stop()

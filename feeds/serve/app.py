@@ -203,9 +203,20 @@ def document(path: str) -> Response:
     and RSS feeds are their channel's page to a browser."""
     snapshot = get_site().snapshot
     key = request.environ.get("PATH_INFO", "")
-    doc = snapshot.documents.get(key) if snapshot else None
     if snapshot is None:
         raise NotFound()
+    # A folder's address is its index.html, as static servers answer it (a topic or an entry
+    # titled "index" puts one in topics/ or entries/), filters and all; without its slash, a
+    # redirect to it, so that the page's relative links resolve.
+    if key.endswith("/") and f"{key}index.html" in snapshot.documents:
+        key += "index.html"
+    elif f"{key}/index.html" in snapshot.documents:
+        query = request.query_string.decode("latin-1")
+        location = f"{request.script_root}/{url_path(path)}/" + (f"?{query}" if query else "")
+        max_age = snapshot.settings.serve.max_age
+        redirected = {"Location": location, "Cache-Control": f"public, max-age={max_age}"}
+        return Response(f"301 Moved Permanently: {location}\n", 301, redirected, content_type=_TEXT)
+    doc = snapshot.documents.get(key)
     if doc is None:
         return _union(snapshot, path)
     view = negotiated = key in snapshot.views and prefers_html(request.headers.get("Accept", ""))

@@ -25,6 +25,7 @@ from feeds.render.context import document_path
 from feeds.render.context import document_url
 from feeds.render.context import page_path
 from feeds.render.pages import archive_page_date
+from feeds.render.site import INDEX
 from feeds.render.site import render_feed
 from feeds.render.site import render_page
 from feeds.serve.compose import parse_union
@@ -229,10 +230,7 @@ def make_snapshot(
             old = previous.views.get(feed_keys[0]) if previous else None
             view = prepared(path, body, old, True, f"view:{feed_keys[0]}")
             views.update(dict.fromkeys(feed_keys, view))  # one prepared page for Atom and RSS
-    # A folder's address is its index.html, as static servers answer it: the site's own, and one
-    # that a topic or an entry titled "index" puts in its folder (topics/index.html).
-    for key in [key for key in documents if key.endswith("/index.html")]:
-        documents[key.removesuffix("index.html")] = documents[key]
+    documents["/"] = documents[request_path(INDEX)]
     gate = gate or FilterGate(1, 0)
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
