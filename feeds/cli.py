@@ -30,6 +30,7 @@ from feeds.errors import ConfigError
 from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
 from feeds.exits import ConfigProblem
+from feeds.exits import Problem
 from feeds.exits import Refused
 from feeds.exits import core_errors
 from feeds.output.check import check_documents
@@ -180,14 +181,14 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
     _leave_for_exit(done)
     if not quiet:
         status = " Up to date." if done.up_to_date else ""
-        click.echo(f"{done.summary}{status} {done.seconds:.2f} s.")
+        click.echo(shown(f"{done.summary}{status} {done.seconds:.2f} s."))
     if not no_ping and settings.websub.hubs and done.changed_feeds:
         from feeds.websub.ping import tell_hubs  # the network modules load only when needed
 
         told = tell_hubs(settings, done.changed_feeds)
         _report([], told.warnings, quiet)
         if not quiet and told.summary:
-            click.echo(told.summary)
+            click.echo(shown(told.summary))
     if done.errors:
         raise SystemExit(1)
 
@@ -241,11 +242,11 @@ def init(folder: Path) -> None:
     except ExistingFileError as e:
         raise Refused(str(e)) from e
     except FeedsError as e:
-        raise click.ClickException(shown(str(e))) from e
+        raise Problem(str(e)) from e
     names = [path.relative_to(folder).as_posix() for path in written]
     articles = sum(name.startswith("content/") for name in names)
     others = ", ".join(name for name in names if not name.startswith("content/"))
-    where = "" if folder == Path(".") else f" in {folder}"
+    where = "" if folder == Path(".") else shown(f" in {folder}")
     click.echo(f"Started a site{where}: {others} and {articles} example articles in content/.")
     click.echo(f'Next{where and ","}{where}:\n  feeds new "My first article" --topic News\n  feeds build')
 
@@ -286,10 +287,10 @@ def new(
     try:
         path = write_article(settings.content_dir, title, now, topics, url, draft)
     except FeedsError as e:
-        raise click.ClickException(shown(str(e))) from e
+        raise Problem(str(e)) from e
     with contextlib.suppress(ValueError):  # outside the current folder: the full path
         path = path.absolute().relative_to(Path.cwd())
-    click.echo(str(path))
+    click.echo(shown(str(path)))
 
 
 @cli.command()
@@ -304,7 +305,10 @@ def topics(settings: Settings, explain: Path | None) -> None:
         feeds topics --explain content/010_1f3b4be2c661303f.md
     """
     with core_errors():
-        lines = explain_topics(settings, explain).lines(explain) if explain else topic_table(_build(settings))
+        if explain:  # lines that name files
+            lines = [shown(line) for line in explain_topics(settings, explain).lines(explain)]
+        else:
+            lines = topic_table(_build(settings))
     click.echo("\n".join(lines))
 
 
@@ -352,7 +356,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'--host'") from e
     except OSError as e:
-        raise click.ClickException(f"cannot listen on {host} port {port}: {e.strerror or e}") from e
+        raise Problem(f"cannot listen on {host} port {port}: {e.strerror or e}") from e
     settings = _settings(config_path, None)
     with core_errors():
         check_content(settings)
@@ -361,7 +365,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
         os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
     access_log = options.pop("access_log")  # the rest are limits, each None unless given
     where = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving {settings.content_dir} at http://{where}:{port}/ (Ctrl-C to stop)", err=True)
+    click.echo(shown(f"Serving {settings.content_dir} at http://{where}:{port}/ (Ctrl-C to stop)"), err=True)
     run_server("feeds.wsgi:app", host, port, workers, access_log, given(settings.serve, **options))
 
 

@@ -13,19 +13,27 @@ from feeds.errors import OutputError
 from feeds.text import shown
 
 
-class ConfigProblem(click.ClickException):
+class Problem(click.ClickException):
+    """An error that ends a command (exit status 1), its message printed with the characters that
+    would steer a terminal escaped (``text.shown``): messages name files and folders."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))
+
+
+class ConfigProblem(Problem):
     """A configuration error: exit status 2, like a usage error, and nothing is written."""
 
     exit_code = 2
 
 
-class OutputProblem(click.ClickException):
+class OutputProblem(Problem):
     """The output folder could not be written (or another build holds it): exit status 3."""
 
     exit_code = 3
 
 
-class Refused(click.ClickException):
+class Refused(Problem):
     """A command that would overwrite a file: exit status 2, and nothing is written."""
 
     exit_code = 2
@@ -38,8 +46,8 @@ def core_errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as e:
-        raise ConfigProblem(shown(str(e))) from e
+        raise ConfigProblem(str(e)) from e
     except OutputError as e:
-        raise OutputProblem(shown(str(e))) from e
+        raise OutputProblem(str(e)) from e
     except FeedsError as e:
-        raise click.ClickException(shown(str(e))) from e
+        raise Problem(str(e)) from e

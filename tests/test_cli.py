@@ -86,6 +86,27 @@ def test_file_names_in_messages_cannot_steer_the_terminal(project: Path) -> None
     assert [line for line in err.splitlines() if line.startswith("warning: fake")] == []
 
 
+def test_folder_and_config_names_in_messages_cannot_steer_the_terminal(tmp_path: Path) -> None:
+    """The summary line names the output folder, config errors the config file, `feeds topics
+    --explain` the file it explains: each is printed escaped, as file errors are."""
+    odd = tmp_path / "o\x1b[31m\nerror: forged"
+    (odd / "content").mkdir(parents=True)
+    (odd / "content" / "a.md").write_text(GOOD)
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build", "--content", str(odd / "content"), "--output", str(odd / "public")])
+    assert built.exit_code == 0, built.output
+    assert "o\\x1b[31m\\x0aerror: forged/public" in built.stdout and "\x1b" not in built.stdout
+    explained = runner.invoke(
+        cli, ["topics", "--content", str(odd / "content"), "--explain", str(odd / "content" / "a.md")]
+    )
+    assert explained.exit_code == 0, explained.output
+    assert "\\x1b[31m\\x0aerror: forged" in explained.stdout and "\x1b" not in explained.stdout
+    (odd / "feeds.yaml").write_text("site:\n  titel: x\n")
+    refused = runner.invoke(cli, ["build", "--config", str(odd / "feeds.yaml")])
+    assert refused.exit_code == 2
+    assert "\x1b" not in refused.stderr and "\nerror: forged" not in refused.stderr
+
+
 def test_strict_writes_nothing_on_error(project: Path) -> None:
     run(project)
     before = (project / "public" / "all.atom").read_bytes()
