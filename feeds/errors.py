@@ -62,8 +62,9 @@ class ContentChanged(FeedsError):
     #: How many times a build is made before the change is reported as an error.
     ATTEMPTS = 3
 
-    def __init__(self, path: str | Path) -> None:
-        super().__init__(f"{path}: changed while the build was running; run it again")
+    def __init__(self, path: str | Path, builds: int = 1) -> None:
+        again = "" if builds == 1 else f", as files did in each of {builds} builds made in a row"
+        super().__init__(f"{path}: changed while the build was running{again}; run it again")
         self.path = str(path)
 
 

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+import feeds.source.scan as scan_module
 from feeds.build.builder import SiteBuilder
 from feeds.build.pipeline import build_site
+from feeds.source.scan import content_root
 from feeds.source.scan import read_file
 from feeds.source.scan import scan_content
 from tests.conftest import make_settings
@@ -172,6 +174,29 @@ def test_a_file_replaced_by_an_editor_during_the_build_is_read(tmp_path: Path) -
     _article(content / "new.tmp", "A2").rename(content / "a.md")
     result = build_site(make_settings(content_dir=content, output_dir=tmp_path / "out"), found=found)
     assert result.errors == () and b"A2" in result.documents["all.atom"]
+
+
+def test_a_file_saved_again_between_its_open_and_its_check_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor saving by rename twice in a row: the path led to a newer file than the one opened,
+    which read as "it leads outside the content folder now" (an outside probe: 4 builds in 20)."""
+    content = tmp_path / "content"
+    _article(content / "a.md", "A")
+    found = scan_content(content)
+    _article(content / "new.tmp", "A2").rename(content / "a.md")  # the scan's identity is gone
+    real = os.path.realpath
+    saves = [_article(content / "newer.tmp", "A3")]
+
+    def saving_realpath(path: str | os.PathLike[str]) -> str:
+        while saves:  # once, just after the open: the next save renames over the file opened
+            saves.pop().rename(content / "a.md")
+        return real(path)
+
+    within = content_root(content)
+    monkeypatch.setattr(scan_module.os.path, "realpath", saving_realpath)
+    data, _ = read_file(content / "a.md", within, found[0].identity)
+    assert b"A3" in data
 
 
 def test_read_file_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:

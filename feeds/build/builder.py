@@ -133,7 +133,7 @@ class SiteBuilder:
                     break
                 except ContentChanged as e:
                     if len(changed) + 1 >= ContentChanged.ATTEMPTS:
-                        raise
+                        raise ContentChanged(e.path, ContentChanged.ATTEMPTS) from e
                     changed.append(f"{e.path}: changed while the build was running; built again")
             if changed:
                 publication = dataclasses.replace(publication, warnings=(*changed, *publication.warnings))

@@ -98,7 +98,10 @@ class LiveSite:
                         break
                     except ContentChanged as e:  # saved while the build read it: look again
                         if attempt == ContentChanged.ATTEMPTS:
-                            raise
+                            # Files still changing is no failure: the next change's look builds
+                            # again, and the site served meanwhile is the last whole one.
+                            log.info("%s: changed while the build was running; waiting", shown(e.path))
+                            return False
                         log.info("%s: changed while the build was running; building again", shown(e.path))
                         looked = None
             except FeedsError as e:

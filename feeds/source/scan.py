@@ -242,8 +242,27 @@ def read_file(
     another folder) since, so the check is made on the file actually opened. ``identity`` is the
     one the scan saw (``file_identity``): the same file on the content folder's device needs no
     further check. Raises OSError, also for what is not a regular file (a FIFO would block the
-    read forever).
+    read forever). An editor that saves by writing a new file and renaming it over the old one can
+    replace the file between the open and the check; the file is then opened again, a few times.
     """
+    for _ in range(_OPEN_TRIES - 1):
+        try:
+            return _read_once(path, within, identity)
+        except _Replaced:
+            continue
+    return _read_once(path, within, identity)
+
+
+#: Opens of a file that is replaced between the open and the check, before it counts as a link
+#: that leads elsewhere.
+_OPEN_TRIES = 3
+
+
+class _Replaced(OSError):
+    """The path no longer leads to the file that was opened (saved again, or swapped for a link)."""
+
+
+def _read_once(path: str | Path, within: ContentRoot | None, identity: int | None) -> tuple[bytes, int]:
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         status = os.fstat(handle)
@@ -269,12 +288,10 @@ def _check_inside(path: str | Path, opened: os.stat_result, within: ContentRoot)
         now = os.stat(real)
     except OSError:
         now = None
-    if (
-        not _inside_real(real, within.real)
-        or now is None
-        or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino)
-    ):
+    if not _inside_real(real, within.real):
         raise OSError(errno.EACCES, "it leads outside the content folder now")
+    if now is None or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+        raise _Replaced(errno.EACCES, "it leads outside the content folder now")
 
 
 def _inside(path: str, real_root: str) -> bool:
