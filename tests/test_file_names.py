@@ -51,3 +51,19 @@ def test_an_article_in_such_a_file_is_built(tmp_path: Path) -> None:
     assert result.errors == ()
     assert b"Latin-1 name" in result.documents["all.atom"]
     assert "entries/latin-1-name.html" in result.documents
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems keep one form of a name")
+def test_two_files_whose_names_differ_in_unicode_form_only_are_one_with_a_warning(tmp_path: Path) -> None:
+    """Both forms are one id: the second used to be left out unsaid as a duplicate, and the page
+    made for it showed the first one's article."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "résumé.txt").write_text("Composed\n\nThe first.\n", encoding="utf-8")
+    (content / "re\u0301sume\u0301.txt").write_text("Decomposed\n\nThe second.\n", encoding="utf-8")
+    result = build_site(dataclasses.replace(make_settings(), content_dir=content))
+    assert result.files == 1 and result.errors == ()
+    kept, skipped = sorted([content / "résumé.txt", content / "re\u0301sume\u0301.txt"], key=str)
+    assert f"{skipped}: the name of {kept} in another Unicode form (NFC, NFD); skipped" in result.warnings
+    pages = [path for path in result.documents if path.startswith("entries/")]
+    assert len(pages) == 1

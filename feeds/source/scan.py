@@ -7,6 +7,7 @@ import functools
 import heapq
 import os
 import stat
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -98,10 +99,32 @@ def scan_content(root: Path) -> Found:
                 continue  # gone while we looked
             sources.append(prefix + name)
             paths.append(entry.path)
+    if not all(map(str.isascii, sources)):
+        sources, paths = _one_per_composed_name(sources, paths, warnings)
     found.extend(_stat_files(sources, paths))
     found.sort()  # by source: tuples compare their first field first, and sources are unique
     found.warnings = tuple(sorted(warnings))
     return found
+
+
+def _one_per_composed_name(
+    sources: list[str], paths: list[str], warnings: list[str]
+) -> tuple[list[str], list[str]]:
+    """The files of ``sources`` without those whose path is another's in another Unicode form
+    (``résumé.txt`` written with a separate accent, as macOS writes names): an article without a
+    URL is known by its composed path (``text.path_id``), so the two would be one entry, the other
+    left out unsaid. The first in path order is kept; each other is skipped with a warning."""
+    kept: dict[str, str] = {}
+    keep_sources, keep_paths = [], []
+    for source, path in sorted(zip(sources, paths, strict=True)):
+        composed = unicodedata.normalize("NFC", source) if not source.isascii() else source
+        first = kept.setdefault(composed, path)
+        if first is path:
+            keep_sources.append(source)
+            keep_paths.append(path)
+        else:
+            warnings.append(f"{path}: the name of {first} in another Unicode form (NFC, NFD); skipped")
+    return keep_sources, keep_paths
 
 
 #: Files each process of a scan stats at least: a fork and the answer's way back through a pipe
