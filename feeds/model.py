@@ -9,6 +9,7 @@ from dataclasses import field
 from datetime import datetime
 from enum import Enum
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class Format(str, Enum):
@@ -202,6 +203,18 @@ class Entry:
     related: tuple[Link, ...] = ()  #: "More coverage" of an article
     via: Link | None = None  #: the article a related item was listed under
     quality: float | None = None  #: editorial score, for the ``?min_quality=`` filter
+
+    @property
+    def author(self) -> Provider | None:
+        """Whom the feeds credit with the entry: its provider, else the host of its link (a
+        related item from ``analysts.example.net``). Without an author of its own an entry is the
+        feed's author's (RFC 4287 §4.2.1), and readers credited the site with other outlets'
+        stories; only the site's own pages (entries without a link) are left to it."""
+        if self.provider is not None or self.url is None:
+            return self.provider
+        host = urlsplit(self.url).hostname or ""
+        host = host.removeprefix("www.")
+        return Provider(name=host, domain=host) if host else None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from feeds.build.result import BuildResult
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
+from feeds.model import RelatedItem
 from feeds.output.check import check_documents
 from feeds.plan.entries import convert
 from feeds.render.site import render_site
@@ -428,3 +429,42 @@ def test_empty_site_renders_valid_documents_dated_1970() -> None:
     atom = etree.fromstring(documents["all.atom"])
     assert RELAX_NG.validate(atom), RELAX_NG.error_log
     assert atom.findtext("a:updated", namespaces=NS) == "1970-01-01T00:00:00+00:00"
+
+
+def test_an_entry_without_a_provider_is_credited_to_its_links_host_not_the_site() -> None:
+    """A feed's author is every entry's that has none of its own (RFC 4287 §4.2.1): SimplePie,
+    FreshRSS's parser, credited the site's newsroom with other outlets' stories. An entry that is
+    the site's own page (no link of its own) stays the site's."""
+    settings = make_settings(site={"author": "Our newsroom"})
+    related = (RelatedItem("Analysts weigh in", "https://www.analysts.example.net/5g"),)
+    articles = [
+        make_article(1, url="https://news.example.com/1", related=related),
+        make_article(2, url=None, title="Our own note"),
+    ]
+    documents = render_site(convert(articles, settings), settings)
+    atom = etree.fromstring(documents["all.atom"])
+    authors = {
+        entry.findtext("a:title", namespaces=NS): entry.findtext("a:author/a:name", namespaces=NS)
+        for entry in atom.iterfind("a:entry", NS)
+    }
+    assert authors == {
+        "Analysts weigh in": "analysts.example.net",
+        "Article 1": "news.example.com",
+        "Our own note": None,
+    }
+    assert atom.findtext("a:author/a:name", namespaces=NS) == "Our newsroom"
+    rss = etree.fromstring(documents["all.rss"])
+    creators = {
+        item.findtext("title"): item.findtext("{http://purl.org/dc/elements/1.1/}creator")
+        for item in rss.iter("item")
+    }
+    assert creators == {
+        "Analysts weigh in": "analysts.example.net",
+        "Article 1": "news.example.com",
+        "Our own note": None,
+    }
+    items = {item["title"]: item.get("authors") for item in json.loads(documents["all.json"])["items"]}
+    assert items["Analysts weigh in"] == [
+        {"name": "analysts.example.net", "url": "https://analysts.example.net/"}
+    ]
+    assert items["Our own note"] is None

@@ -169,9 +169,10 @@ class Fragments:
         when = entry.published.isoformat()
         out = [f"  <entry>\n    <id>{_text(entry.id)}</id>\n    <title>{_text(entry.title)}</title>\n"]
         out.append(f"    <updated>{when}</updated>\n")
-        if entry.provider is not None:
-            uri = f"\n      <uri>{_text(entry.provider.url)}</uri>" if entry.provider.url else ""
-            out.append(f"    <author>\n      <name>{_text(entry.provider.name)}</name>{uri}\n    </author>\n")
+        author = entry.author
+        if author is not None:
+            uri = f"\n      <uri>{_text(author.url)}</uri>" if author.url else ""
+            out.append(f"    <author>\n      <name>{_text(author.name)}</name>{uri}\n    </author>\n")
         if self.full:
             out.append(f'    <content type="html">{_text(self.content(entry))}</content>\n')
         out.append(f'    <link href="{_attr(self.link(entry))}"/>\n')
@@ -215,8 +216,8 @@ class Fragments:
         if image:  # RSS 2.0 requires a length; 0 when it is unknown (RSS Advisory Board)
             out.append(f'      <enclosure url="{image[0]}" length="0" type="{image[1]}"/>\n')
         out.append(f"      <pubDate>{format_datetime(entry.published)}</pubDate>\n")
-        if entry.provider is not None:
-            out.append(f"      <dc:creator>{_text(entry.provider.name)}</dc:creator>\n")
+        if entry.author is not None:
+            out.append(f"      <dc:creator>{_text(entry.author.name)}</dc:creator>\n")
         out.append("    </item>\n")
         return "".join(out)
 

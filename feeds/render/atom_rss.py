@@ -99,10 +99,10 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, entry: Entry, fmt: Format) -
         fe.summary(summary if fmt is Format.ATOM else ctx.escape(summary))
     if ctx.full_content:
         fe.content(ctx.content_html(entry), type="html" if fmt is Format.ATOM else None)
-    if entry.provider is not None:
-        author: dict[str, str] = {"name": entry.provider.name}
-        if entry.provider.url:
-            author["uri"] = entry.provider.url
+    if entry.author is not None:
+        author: dict[str, str] = {"name": entry.author.name}
+        if entry.author.url:
+            author["uri"] = entry.author.url
         fe.author(author)
     categories = [{"term": t.slug, "label": t.name, "scheme": ctx.topic_scheme} for t in entry.topics]
     if entry.category:
@@ -186,8 +186,8 @@ class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
         return element
 
     def extend_rss(self, item: Any) -> Any:
-        if self.entry.provider is not None:
-            etree.SubElement(item, f"{{{DC_NS}}}creator").text = self.entry.provider.name
+        if self.entry.author is not None:
+            etree.SubElement(item, f"{{{DC_NS}}}creator").text = self.entry.author.name
         _add_media(item, self.entry.image)
         return item
 

@@ -61,10 +61,10 @@ def json_item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
         item["image"] = entry.image.url
     item["date_published"] = entry.published.isoformat()
     item["date_modified"] = entry.published.isoformat()
-    if entry.provider is not None:
-        author = {"name": entry.provider.name}
-        if entry.provider.url:
-            author["url"] = entry.provider.url
+    if entry.author is not None:
+        author = {"name": entry.author.name}
+        if entry.author.url:
+            author["url"] = entry.author.url
         item["authors"] = [author]
     tags = [topic.name for topic in entry.topics]
     if entry.category and entry.category not in tags:  # one tag for `category: AI` in topic AI
