@@ -212,9 +212,14 @@ class Entry:
         stories; only the site's own pages (entries without a link) are left to it."""
         if self.provider is not None or self.url is None:
             return self.provider
-        host = urlsplit(self.url).hostname or ""
-        host = host.removeprefix("www.")
-        return Provider(name=host, domain=host) if host else None
+        host = (urlsplit(self.url).hostname or "").removeprefix("www.")
+        if not host:
+            return None
+        try:  # a name for people: bücher.example, not xn--bcher-kva.example
+            name = host.encode("ascii").decode("idna") if "xn--" in host else host
+        except UnicodeError:
+            name = host
+        return Provider(name=name, domain=host)
 
 
 @dataclass(frozen=True)

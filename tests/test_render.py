@@ -436,7 +436,10 @@ def test_an_entry_without_a_provider_is_credited_to_its_links_host_not_the_site(
     FreshRSS's parser, credited the site's newsroom with other outlets' stories. An entry that is
     the site's own page (no link of its own) stays the site's."""
     settings = make_settings(site={"author": "Our newsroom"})
-    related = (RelatedItem("Analysts weigh in", "https://www.analysts.example.net/5g"),)
+    related = (
+        RelatedItem("Analysts weigh in", "https://www.analysts.example.net/5g"),
+        RelatedItem("Bücher", "https://xn--bcher-kva.example/a"),
+    )
     articles = [
         make_article(1, url="https://news.example.com/1", related=related),
         make_article(2, url=None, title="Our own note"),
@@ -449,6 +452,7 @@ def test_an_entry_without_a_provider_is_credited_to_its_links_host_not_the_site(
     }
     assert authors == {
         "Analysts weigh in": "analysts.example.net",
+        "Bücher": "bücher.example",  # its host in punycode, its name for people
         "Article 1": "news.example.com",
         "Our own note": None,
     }
@@ -460,6 +464,7 @@ def test_an_entry_without_a_provider_is_credited_to_its_links_host_not_the_site(
     }
     assert creators == {
         "Analysts weigh in": "analysts.example.net",
+        "Bücher": "bücher.example",  # its host in punycode, its name for people
         "Article 1": "news.example.com",
         "Our own note": None,
     }
