@@ -13,13 +13,16 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+import feeds.build.changes
 import feeds.build.documents
+import feeds.serve.app
 from feeds.build.builder import SiteBuilder
 from feeds.errors import ContentChanged
 from feeds.model import ArchiveMode
 from feeds.model import Article
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
+from feeds.serve.app import create_app
 from feeds.source.summary import SOURCE
 from tests.helpers import ARTICLE
 from tests.helpers import edit
@@ -125,3 +128,69 @@ def test_while_files_keep_changing_the_server_waits_and_stays_healthy(
     assert b"Updated -" not in client.get("/all.atom").get_data()
     assert live.refresh() is True  # the saving stopped
     assert b"Updated -" in client.get("/all.atom").get_data()
+
+
+@pytest.mark.parametrize("save", ["delete", "truncate"])
+def test_a_file_that_changes_between_the_scan_and_its_read_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, save: str
+) -> None:
+    """Deleted (a checkout, an editor's delete-and-write) or emptied halfway through a save after
+    the scan saw it: its error ("No such file", "empty file") was about a moment, not the file,
+    yet it was left out of the site and the build exited 1."""
+    write_corpus(tmp_path / "content")
+    settings = settings_for(tmp_path, archives=ArchiveMode.OFF)
+    victim = tmp_path / "content" / "023.md"
+    real = feeds.build.changes.read_files
+    reads: list[int] = []
+
+    def read_files(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        if len(reads) > 1:
+            return real(*args, **kwargs)
+        text = victim.read_bytes()
+        if save == "delete":
+            victim.unlink()
+        else:
+            victim.write_bytes(b"")
+        try:
+            return real(*args, **kwargs)
+        finally:  # the editor's write, or the checkout's, done after the read
+            victim.write_bytes(text.replace(b"Story 23", b"Story 23, saved"))
+
+    monkeypatch.setattr(feeds.build.changes, "read_files", read_files)
+    publication = SiteBuilder(settings).publish()
+    assert publication.errors == ()
+    assert f"{victim}: changed while the build was running; built again" in publication.warnings
+    assert len(reads) == 2
+    assert b"Story 23, saved" in site_files(settings.output_dir)["all.atom"]
+    assert site_files(settings.output_dir) == cold(settings, tmp_path)
+
+
+def test_the_server_starts_once_the_content_settles(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files changing through every build of the server's first: it has no site yet, so it waits
+    and builds again. It used to stop with "cannot build the site: None"."""
+    victim = project / "content" / ARTICLE
+    real = feeds.build.changes.read_files
+    reads: list[int] = []
+
+    def read_files(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        if len(reads) > ContentChanged.ATTEMPTS:
+            return real(*args, **kwargs)
+        text = victim.read_bytes()
+        victim.unlink()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            victim.write_bytes(text)
+            edit(victim, "title:", "title:")  # a new time: another version
+
+    monkeypatch.setattr(feeds.build.changes, "read_files", read_files)
+    monkeypatch.setattr(feeds.serve.app, "_SETTLE_SECONDS", 0)
+    app = create_app(project / "config" / "feeds.yaml")
+    try:
+        assert len(reads) == ContentChanged.ATTEMPTS + 1
+        health = app.test_client().get("/healthz").get_json()
+        assert (health["status"], health["skipped_files"]) == ("ok", 0)
+    finally:
+        live_site(app).stop()

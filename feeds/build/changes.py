@@ -18,12 +18,15 @@ from feeds.build.cache import read_state
 from feeds.build.read import TIMED
 from feeds.build.read import Progress
 from feeds.build.read import byte_limit
+from feeds.build.read import changed_since_scan
 from feeds.build.read import read_files
 from feeds.build.read import same_bytes
 from feeds.build.read import too_big_record
 from feeds.config import Settings
+from feeds.errors import ContentChanged
 from feeds.model import Article
 from feeds.source.scan import ContentFile
+from feeds.source.scan import file_path
 from feeds.source.scan import scan_content
 from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
@@ -119,6 +122,9 @@ def read_changes(
         refreshed = tuple(kept)
         changed = sorted(changed + differ)
     articles = read_files(changed, settings, records, jobs, progress)
+    moved = changed_since_scan(changed, records, settings.content_dir)
+    if moved is not None:
+        raise ContentChanged(file_path(settings.content_dir, moved))
     ordered = [records[file.source] for file in found]
     removed = tuple(previous.files.keys() - records.keys())
     read = tuple(file.source for file in changed)

@@ -37,7 +37,9 @@ from feeds.source.parse import file_digest
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import ContentRoot
+from feeds.source.scan import as_int64
 from feeds.source.scan import content_root
+from feeds.source.scan import file_identity
 from feeds.source.scan import file_path
 from feeds.source.summary import DIGEST
 from feeds.source.summary import SOURCE
@@ -85,6 +87,24 @@ def read_files(
         if progress and number % _CHUNK == 0:
             progress(number, len(files))
     return articles
+
+
+def changed_since_scan(files: list[ContentFile], records: Mapping[str, FileRecord], root: Path) -> str | None:
+    """The first of ``files`` whose read failed (``records``) and that is no longer the version the
+    scan saw: gone, or saved again. Such an error ("No such file", "empty file" halfway through an
+    editor's save) is about a moment, not about the file; the build is made again instead."""
+    for file in files:
+        record = records.get(file.source)
+        if record is None or record.error is None:
+            continue
+        try:
+            status = os.stat(file_path(root, file.source))
+        except OSError:
+            return file.source
+        now = (status.st_size, as_int64(status.st_mtime_ns), file_identity(status))
+        if now != (file.size, file.mtime_ns, file.identity):
+            return file.source
+    return None
 
 
 def _read_in_workers(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +70,9 @@ _PAGES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _TEXT = "text/plain; charset=utf-8"
+#: How long the first build waits, while the content keeps changing, before it tries again.
+_SETTLE_SECONDS = 0.2
+
 #: Every document and /healthz answer these (the built-in hub POST too); a method that no route
 #: takes gets 405, whatever its target (RFC 9110 §15.5.6).
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -101,8 +105,12 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
             return load_settings(path)
 
     live = LiveSite(reload_settings)
-    if not live.rebuild():
-        raise FeedsError(f"cannot build the site: {live.last_error}")
+    while not live.rebuild():
+        if live.last_error is not None:
+            raise FeedsError(f"cannot build the site: {live.last_error}")
+        # No error: files kept changing through every build (a checkout, a sync). There is no
+        # site to serve yet, so wait for the content to settle.
+        time.sleep(_SETTLE_SECONDS)
     app = Flask(__name__)
     app.extensions["feeds"] = live
     app.register_blueprint(bp)

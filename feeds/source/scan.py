@@ -123,8 +123,20 @@ def _one_per_composed_name(
             keep_sources.append(source)
             keep_paths.append(path)
         else:
-            warnings.append(f"{path}: the name of {first} in another Unicode form (NFC, NFD); skipped")
+            warnings.append(
+                f"{path}: its name, with {_form(source)}, is that of {first} with {_form(first)}: one id"
+                " for both; skipped"
+            )
     return keep_sources, keep_paths
+
+
+def _form(name: str) -> str:
+    """Which Unicode form a name is in, in words: the two forms of one name look alike."""
+    if unicodedata.is_normalized("NFD", name):
+        return "accents apart (NFD)"
+    if unicodedata.is_normalized("NFC", name):
+        return "accents composed (NFC)"
+    return "accents composed and apart"
 
 
 #: Files each process of a scan stats at least: a fork and the answer's way back through a pipe
@@ -314,7 +326,7 @@ def _check_inside(path: str | Path, opened: os.stat_result, within: ContentRoot)
     if not _inside_real(real, within.real):
         raise OSError(errno.EACCES, "it leads outside the content folder now")
     if now is None or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
-        raise _Replaced(errno.EACCES, "it leads outside the content folder now")
+        raise _Replaced(errno.EAGAIN, "it was replaced again and again while it was read")
 
 
 def _inside(path: str, real_root: str) -> bool:
