@@ -16,6 +16,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from feeds.text import shown
+
 log = logging.getLogger(__name__)
 
 #: The file's name in the cache folder.
@@ -49,5 +51,5 @@ def store_served_dates(folder: Path, dates: ServedDates) -> None:
         staged.write_text(json.dumps(dict(sorted(dates.items())), separators=(",", ":")), encoding="utf-8")
         os.replace(staged, folder / FILE_NAME)
     except OSError as e:
-        log.warning("could not keep the served dates in %s: %s", folder, e)
+        log.warning("could not keep the served dates in %s: %s", shown(str(folder)), shown(str(e)))
         staged.unlink(missing_ok=True)

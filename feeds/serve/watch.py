@@ -21,6 +21,7 @@ from feeds.build import content_fingerprint
 from feeds.config import Settings
 from feeds.source.scan import ContentFile
 from feeds.source.scan import scan_content
+from feeds.text import shown
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +175,16 @@ class Watcher:
             if "decode" in str(e):  # watchfiles: 'Unable to decode path "…\xFF.jpg" to string'
                 if str(e) != self._undecodable:
                     self._undecodable = str(e)
-                    log.warning("cannot follow every change in %s (%s); looking every %g s until"
-                                " events work again", folder, e, interval)  # fmt: skip
+                    log.warning(
+                        "cannot follow every change in %s (%s); looking every %g s until events work again",
+                        shown(str(folder)), shown(str(e)), interval,
+                    )  # fmt: skip
                 self._refresh_safely()
                 return _Outcome.UNDECODABLE
-            log.warning("cannot watch %s for changes (%s); looking every %g s instead", folder, e, interval)
+            log.warning(
+                "cannot watch %s for changes (%s); looking every %g s instead",
+                shown(str(folder)), shown(str(e)), interval,
+            )  # fmt: skip
             return _Outcome.UNAVAILABLE
         return _Outcome.REARM
 

@@ -19,6 +19,7 @@ from typing import Any
 from feeds.config import Settings
 from feeds.render.context import document_url
 from feeds.serve.responses import media_type
+from feeds.text import shown
 from feeds.websub.hub import Hub
 from feeds.websub.ping import Pinger
 from feeds.websub.store import Leadership
@@ -76,7 +77,7 @@ class ServerWebSub:
         try:
             return self._leadership.held()
         except OSError as e:
-            log.warning("websub: cannot take the delivery lock %s: %s", folder, e)
+            log.warning("websub: cannot take the delivery lock %s: %s", shown(str(folder)), shown(str(e)))
             return False
 
     def health(self) -> dict[str, Any] | None:
