@@ -45,8 +45,13 @@ _time = st.tuples(
 )  # fmt: skip
 _offset = st.one_of(
     st.just(""), st.sampled_from("Zz"),
-    st.tuples(st.sampled_from("+-"), st.integers(0, 23), st.none() | st.integers(0, 59), st.booleans()).map(
-        lambda o: f"{o[0]}{o[1]:02d}" + ("" if o[2] is None else (":" if o[3] else "") + f"{o[2]:02d}")
+    st.tuples(
+        st.sampled_from("+-"), st.integers(0, 23), st.none() | st.integers(0, 59), st.booleans(),
+        st.none() | st.integers(0, 59), st.none() | st.text("0123456789", min_size=1, max_size=8),
+    ).map(
+        lambda o: f"{o[0]}{o[1]:02d}"
+        + ("" if o[2] is None else (":" if o[3] else "") + f"{o[2]:02d}"
+           + ("" if o[4] is None else (":" if o[3] else "") + f"{o[4]:02d}" + ("" if o[5] is None else "." + o[5])))
     ),
 )  # fmt: skip
 _written = st.one_of(_date, st.tuples(_date, st.sampled_from("T t"), _time, _offset).map("".join))
@@ -78,6 +83,7 @@ def test_the_extended_form_means_what_python_3_11_reads(value: str) -> None:
         ("2021-02-17T08:30:00,5Z", "2021-02-17T08:30:00.500000+00:00"),
         ("20210217T083000Z", "2021-02-17T08:30:00+00:00"),
         ("2021-02-17 08:30:00.1234567+05", "2021-02-17 08:30:00.123456+05:00"),
+        ("2021-02-17T08:30:00+05:30:15.5", "2021-02-17T08:30:00+05:30:15.500000"),
         ("2021-W54-1", None),  # 2021 has 52 weeks
         ("17/02/2021", None),
     ],

@@ -62,7 +62,8 @@ def parse_iso_date(value: str) -> datetime | None:
 _ISO_FORMS = re.compile(
     r"(?:(?P<year>\d{4})-?W(?P<week>\d\d)(?:-?(?P<weekday>\d))?|(?P<date>\d{4}-\d\d-\d\d|\d{8}))"
     r"(?:(?P<sep>\D)(?P<hour>\d\d)(?::?(?P<minute>\d\d)(?::?(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?)?)?"
-    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d))?)?)?",
+    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d)"
+    r"(?::?(?P<off_second>\d\d)(?:[.,](?P<off_fraction>\d+))?)?)?)?)?",
     re.ASCII,  # \d as 0-9 only
 )
 
@@ -89,7 +90,10 @@ def extended_iso(value: str) -> str | None:
     if match["offset"] in ("Z", "z"):
         return text + "+00:00"
     if match["sign"]:
-        return text + f"{match['sign']}{match['off_hour']}:{match['off_minute'] or '00'}"
+        text += f"{match['sign']}{match['off_hour']}:{match['off_minute'] or '00'}"
+        if match["off_second"]:
+            text += f":{match['off_second']}"
+            text += f".{match['off_fraction'][:6]:0<6}" if match["off_fraction"] else ""
     return text
 
 
