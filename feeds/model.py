@@ -212,14 +212,16 @@ class Entry:
         stories; only the site's own pages (entries without a link) are left to it."""
         if self.provider is not None or self.url is None:
             return self.provider
-        host = (urlsplit(self.url).hostname or "").removeprefix("www.")
+        host = (urlsplit(self.url).hostname or "").removeprefix("www.").rstrip(".")
         if not host:
             return None
         try:  # a name for people: bücher.example, not xn--bcher-kva.example
             name = host.encode("ascii").decode("idna") if "xn--" in host else host
         except UnicodeError:
             name = host
-        return Provider(name=name, domain=host)
+        # A name only: an outlet's address is not known from one link (its scheme, its port, the
+        # "www." left out of the name).
+        return Provider(name=name)
 
 
 @dataclass(frozen=True)
