@@ -29,6 +29,7 @@ from feeds.model import FeedOptions
 from feeds.model import Format
 from feeds.model import Image
 from feeds.model import RelatedMode
+from feeds.plan.archives import archive_stem
 from feeds.render.context import FeedContext
 from feeds.render.context import document_url
 from feeds.render.context import image_type
@@ -373,7 +374,8 @@ def part_kinds(settings: Settings, stem: str) -> list[str]:
 
 def _page(ctx: FeedContext, part: ArchivePart, body: list[bytes]) -> bytes:
     title = archive_title(ctx.channel, part)
-    split = part.part > 1 or part.next == f"{part.stem}-2"  # the oldest part's next is the month's second
+    # A split month's oldest part links on to the month's second.
+    split = part.part > 1 or part.next == archive_stem(ctx.channel.stem, part.label, 2)
     return archive_page_bytes(
         ctx, part.stem, title, part.label, part.prev, part.next, body, part.part if split else 0
     )

@@ -220,10 +220,7 @@ def document(path: str) -> Response:
         key += "index.html"
     elif f"{key}/index.html" in snapshot.documents:
         query = request.query_string.decode("latin-1")
-        location = f"{request.script_root}/{url_path(path)}/" + (f"?{query}" if query else "")
-        max_age = snapshot.settings.serve.max_age
-        redirected = {"Location": location, "Cache-Control": f"public, max-age={max_age}"}
-        return Response(f"301 Moved Permanently: {location}\n", 301, redirected, content_type=_TEXT)
+        return _moved(snapshot, f"{request.script_root}/{url_path(path)}/" + (f"?{query}" if query else ""))
     doc = snapshot.documents.get(key)
     if doc is None:
         return _union(snapshot, path)
@@ -314,8 +311,12 @@ def _canonical(
         + "/"
         + canonical_target(target, list(request.args.items(multi=True)), feed_filter.exclude)
     )
-    max_age = snapshot.settings.serve.max_age
-    headers = {"Location": location, "Cache-Control": f"public, max-age={max_age}"}
+    return _moved(snapshot, location)
+
+
+def _moved(snapshot: Snapshot, location: str) -> Response:
+    """301 to ``location``, cacheable as long as the documents are."""
+    headers = {"Location": location, "Cache-Control": f"public, max-age={snapshot.settings.serve.max_age}"}
     return Response(f"301 Moved Permanently: {location}\n", 301, headers, content_type=_TEXT)
 
 

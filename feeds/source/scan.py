@@ -288,8 +288,8 @@ def read_file(
     return _read_once(path, within, identity)
 
 
-#: Opens of a file that is replaced between the open and the check, before it counts as a link
-#: that leads elsewhere.
+#: Opens of a file that is replaced between the open and the check, before the read gives up
+#: ("replaced again and again"; the build then starts over, ``read.changed_since_scan``).
 _OPEN_TRIES = 3
 
 
