@@ -43,26 +43,20 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
     return source.startswith("_drafts/") or "/_drafts/" in source
 
 
-def date_in_name(source: str, tz: tzinfo) -> datetime | None:
+def date_in_name(source: str, tz: tzinfo) -> tuple[datetime | None, str | None]:
     """Midnight in ``tz``, in UTC, of the date a file's name starts with, if it does and the date
-    exists (and is one feeds can carry)."""
+    exists (and is one feeds can carry); else None, with why for a warning when the name starts
+    with a date that is no such day (``2021-02-30-x.md``)."""
     match = _DATED_NAME.search(source)
     if match is None:
-        return None
+        return None, None
     try:
         when = datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=tz).astimezone(timezone.utc)
     except (ValueError, OverflowError):  # no such day; a year the zone moves out of range
-        return None
-    return when if carried(when, tz) else None  # as every date: in UTC, in the years feeds carry
-
-
-def name_date_problem(source: str, tz: tzinfo) -> str | None:
-    """Why the date a file's name starts with does not date its article (``2021-02-30-x.md``: no
-    such day), for a warning; None when it does, or when the name starts with no date."""
-    match = _DATED_NAME.search(source)
-    if match is None or date_in_name(source, tz) is not None:
-        return None
-    return (
+        when = None
+    if when is not None and carried(when, tz):  # as every date: in UTC, in the years feeds carry
+        return when, None
+    return None, (
         f"the file name's date {match[1]}-{match[2]}-{match[3]} is no day feeds can carry; the article"
         " is dated by the file's modification time"
     )

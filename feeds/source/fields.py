@@ -26,7 +26,6 @@ from feeds.source.conventions import FALSE_WORDS
 from feeds.source.conventions import TOPIC_KEYS_ELSEWHERE
 from feeds.source.conventions import TRUE_WORDS
 from feeds.source.conventions import date_in_name
-from feeds.source.conventions import name_date_problem
 from feeds.source.conventions import unpublished
 from feeds.source.dates import FIRST_YEAR
 from feeds.source.dates import LAST_YEAR
@@ -93,8 +92,7 @@ class FrontMatterReader:
             raise ContentError(self.source, self.line_of("title") or 1, "title is missing or empty")
         date_key = _date_key(self.data)
         published = self.date(date_key, get(date_key))
-        named = None if published else date_in_name(self.source, self.tz)
-        problem = None if published or named else name_date_problem(self.source, self.tz)
+        named, problem = (None, None) if published else date_in_name(self.source, self.tz)
         if problem:
             self.problems.append(ContentError(self.source, None, problem))
         draft = not self.boolean("published", get("published"), True) or unpublished(self.data, self.source)

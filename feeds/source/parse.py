@@ -14,7 +14,6 @@ from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Provider
 from feeds.source.conventions import date_in_name
-from feeds.source.conventions import name_date_problem
 from feeds.source.conventions import other_front_matter
 from feeds.source.conventions import unpublished
 from feeds.source.dates import from_timestamp
@@ -164,7 +163,7 @@ def _plain_text_article(
     title, cut = bounded_title(title, len(first))
     start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
     body, _, notes = bounded_body(body.strip(), markdown=False)
-    named = date_in_name(source, tz)
+    named, problem = date_in_name(source, tz)
     article = Article(
         source=source,
         title=title,
@@ -177,7 +176,6 @@ def _plain_text_article(
     )
     warnings = [ContentError(source, line, cut)] if cut else []
     warnings += [ContentError(source, text.count("\n", 0, start) + 1, note) for note in notes]
-    problem = None if named else name_date_problem(source, tz)
     if problem:
         warnings.append(ContentError(source, None, problem))
     return article, warnings
