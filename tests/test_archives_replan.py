@@ -19,8 +19,8 @@ from feeds.build import documents
 from feeds.build import pipeline
 from feeds.build.builder import SiteBuilder
 from feeds.build.cache import cache_folder
-from feeds.build.cache import shard_of
 from feeds.build.month_files import MONTHS
+from feeds.build.record_files import shard_of
 from feeds.config import Settings
 from feeds.plan.archives import archive_months
 from feeds.plan.archives import month_of

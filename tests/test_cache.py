@@ -13,15 +13,16 @@ import pytest
 from click.testing import CliRunner
 
 import feeds.build.cache
+import feeds.build.cache_files
 import feeds.build.read
 import feeds.build.records
 from feeds.build import SiteBuilder
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
-from feeds.build.cache import package_version
 from feeds.build.cache import read_state
 from feeds.build.cache import write_state
+from feeds.build.cache_files import package_version
 from feeds.build.pipeline import build_every_entry
 from feeds.build.pipeline import build_site
 from feeds.build.result import BuildResult
@@ -154,7 +155,7 @@ def test_writing_only_the_changed_shards_keeps_every_record(settings: Settings) 
     for step in steps:
         step()
         state = read_state(folder, zone)
-        assert len(state.shards) == feeds.build.cache.SHARDS
+        assert len(state.shards) == feeds.build.record_files.SHARDS
         result = build_site(settings, state)
         assert 0 < len(result.changed) + len(result.removed) <= 2
         before = {shard: (folder / f"files-{shard:02d}").stat().st_mtime_ns for shard in range(32)}
@@ -251,7 +252,7 @@ def test_stored_indexes_share_equal_values(settings: Settings) -> None:
         if record.indexed is None:
             continue
         assert record.indexed[0] is source
-        shard = feeds.build.cache.shard_of(source)
+        shard = feeds.build.record_files.shard_of(source)
         values = [*record.indexed[4], *(stub[3] for stub in record.indexed[5] if stub[3] is not None)]
         total += len(values)
         for value in values:
@@ -316,7 +317,7 @@ def test_a_cache_from_another_program_version_is_ignored(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = cached(settings)
-    monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "another version")
+    monkeypatch.setattr(feeds.build.cache_files, "program_version", lambda: "another version")
     assert read_state(folder, cache_context(settings)).files == {}
 
 
@@ -334,7 +335,7 @@ def test_a_crash_while_writing_leaves_the_old_cache(
     def crash(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(feeds.build.cache.os, "replace", crash)
+    monkeypatch.setattr(feeds.build.cache_files.os, "replace", crash)
     write_state(folder, cache_context(settings), BuildState())  # fails quietly: the cache is a shortcut
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no temporary files left
 
@@ -443,7 +444,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         forks.append(1)
         return fork()
 
-    monkeypatch.setattr(feeds.build.cache.os, "fork", counted)
+    monkeypatch.setattr(feeds.build.records.os, "fork", counted)
     return forks
 
 
@@ -465,14 +466,14 @@ def test_records_stored_by_a_child_process_are_those_stored_in_process(
 def test_records_a_child_failed_to_store_are_stored_in_process(
     settings: Settings, forks: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parent, write_records = os.getpid(), feeds.build.cache.write_records
+    parent, write_records = os.getpid(), feeds.build.records.write_records
 
     def only_in_parent(*args: Any) -> None:
         if os.getpid() != parent:
             raise RuntimeError("the child fails")
         write_records(*args)
 
-    monkeypatch.setattr(feeds.build.cache, "write_records", only_in_parent)
+    monkeypatch.setattr(feeds.build.records, "write_records", only_in_parent)
     cli_build(settings)
     assert len(forks) == 1
     state = read_state(cache_folder(settings.output_dir), cache_context(settings))
@@ -487,7 +488,7 @@ def test_records_are_stored_in_process_when_no_child_can_be_made(
         forks.append(1)
         raise BlockingIOError("Resource temporarily unavailable")
 
-    monkeypatch.setattr(feeds.build.cache.os, "fork", refuse)
+    monkeypatch.setattr(feeds.build.records.os, "fork", refuse)
     cli_build(settings)
     assert len(forks) == 1
     assert len(read_state(cache_folder(settings.output_dir), cache_context(settings)).files) == 16
@@ -515,7 +516,7 @@ def test_a_new_program_version_renders_everything_again(
     first = SiteBuilder(settings).build()
     assert first.rendered > 0
     assert SiteBuilder(settings).build().rendered == 0  # warm: nothing rendered
-    monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "a template changed")
+    monkeypatch.setattr(feeds.build.cache_files, "program_version", lambda: "a template changed")
     again = SiteBuilder(settings).build()
     assert again.rendered == first.rendered
     assert again.documents == first.documents

@@ -16,16 +16,16 @@ import pytest
 from click.testing import CliRunner
 
 import feeds.build.builder
-import feeds.build.cache
 import feeds.build.read
+import feeds.build.record_files
 from feeds.build import SiteBuilder
 from feeds.build.builder import cache_of as cache_of_settings
-from feeds.build.cache import FileRecord
 from feeds.build.cache import cache_folder
-from feeds.build.cache import read_search_texts
 from feeds.build.cache import read_state
-from feeds.build.cache import shard_of
 from feeds.build.read import TIMED
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import read_search_texts
+from feeds.build.record_files import shard_of
 from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import load_settings
@@ -264,17 +264,17 @@ def test_refreshed_records_are_stored_as_they_were(
     SiteBuilder(settings).publish()
     clone = dataclasses.replace(settings, content_dir=checkout(settings.content_dir, tmp_path / "clone"))
     compacted: list[str] = []
-    real = feeds.build.cache.compact_index
+    real = feeds.build.record_files.compact_index
 
     def counting(source: str, *args: object) -> object:
         compacted.append(source)
         return real(source, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(feeds.build.cache, "compact_index", counting)
+    monkeypatch.setattr(feeds.build.record_files, "compact_index", counting)
     done = SiteBuilder(clone).publish()
     assert done.result is not None and done.result.refreshed
     assert sorted(compacted) == dated_by_their_time(clone)
-    monkeypatch.setattr(feeds.build.cache, "compact_index", real)
+    monkeypatch.setattr(feeds.build.record_files, "compact_index", real)
     assert SiteBuilder(clone).publish().up_to_date
 
 
@@ -331,16 +331,21 @@ def test_the_search_text_survives_a_checkout_unwritten(settings: Settings, tmp_p
     SiteBuilder(settings).publish()
     folder = cache_of_settings(settings)
     before = {path.name: path.stat().st_mtime_ns for path in folder.glob("search-*")}
+    stored = read_state(folder, "UTC")
     texts_before = dict(
         pair
-        for _, texts in read_search_texts(folder, "UTC", read_state(folder, "UTC"))
+        for _, texts in read_search_texts(folder, "UTC", stored.files, stored.shards)
         for pair in texts.items()
     )
     checkout(checkout(settings.content_dir, tmp_path / "saved"), settings.content_dir)
     result = SiteBuilder(settings).build()
     assert result.refreshed
     state = read_state(folder, "UTC")
-    texts_after = dict(pair for _, texts in read_search_texts(folder, "UTC", state) for pair in texts.items())
+    texts_after = dict(
+        pair
+        for _, texts in read_search_texts(folder, "UTC", state.files, state.shards)
+        for pair in texts.items()
+    )
     assert texts_after == texts_before and len(texts_after) == len(state.files)
     changed = {name for name, mtime in before.items() if (folder / name).stat().st_mtime_ns != mtime}
     dated_shards = {f"search-{shard_of(source):02d}" for source in dated_by_their_time(settings)}

@@ -218,7 +218,7 @@ def test_every_command_has_help(command: list[str]) -> None:
 def test_a_cache_that_cannot_be_written_is_a_warning(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A read-only cache folder made every build a full one, without a word (found by an outside
     probe; root ignores permissions, so the refusal is made here)."""
-    monkeypatch.setattr("feeds.build.cache._write", lambda *args, **kwargs: False)
+    monkeypatch.setattr("feeds.build.cache.write_value", lambda *args, **kwargs: False)
     code, out, err = run(project)
     assert code == 0 and "Read " in out
     assert "the build cache could not be written; the next build reads every file again" in err

@@ -20,9 +20,14 @@ import pytest
 
 from feeds.build import read as read_module
 from feeds.build.pipeline import build_site
+from feeds.build.record_files import SHARDS
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import PartsFolder
+from feeds.build.record_files import read_shards
 from feeds.errors import ContentError
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.parse import parse_article
+from feeds.source.scan import scan_content
 from tests.conftest import make_settings
 
 #: 24 KB that crashed yaml-rs: one block sequence nested 12,000 deep on line 3 of the file.
@@ -149,3 +154,27 @@ def test_a_worker_that_crashes_costs_only_its_file(tmp_path: Path, monkeypatch: 
         "no memory left); skipped"
     ]
     assert result.articles == 1199
+
+
+def test_a_crashed_file_is_stored_with_the_parts_of_its_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers that store the records they read: the file that crashed one is stored too, with its
+    error, so that the next build does not read it again."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for n in range(20):
+        (content / f"good{n:04d}.md").write_text(GOOD.format(n=n))
+    monkeypatch.setattr(read_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(read_module, "_CHUNK", 4)
+    monkeypatch.setattr(read_module, "_worker_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(read_module, "_read_one", _crash_on("good0013.md", read_module._read_one))
+    settings = make_settings(content_dir=content, output_dir=tmp_path / "out")
+    records: dict[str, FileRecord] = {}
+    parts = PartsFolder(tmp_path / "parts", "UTC")
+    parts.path.mkdir()
+    read_module.read_files(scan_content(content), settings, records, 2, None, parts)
+    stored, _ = read_shards(parts.path, "UTC", range(SHARDS))
+    assert stored == records and len(stored) == 20
+    assert stored["good0013.md"].error == (None, read_module.CRASHED)
+    assert sum(record.error is None for record in stored.values()) == 19

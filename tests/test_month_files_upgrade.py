@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import feeds.build.cache
+import feeds.build.cache_files
 from tests.test_archives import settings_for
 from tests.test_archives import write_corpus
 from tests.test_archives_replan import content
@@ -21,7 +21,7 @@ def test_the_first_edit_after_a_new_program_version_is_replanned(
     write_corpus(tmp_path / "content")
     settings = settings_for(tmp_path)
     assert not publish(settings)  # the old version's build
-    monkeypatch.setattr(feeds.build.cache, "program_version", lambda: "the next version")
+    monkeypatch.setattr(feeds.build.cache_files, "program_version", lambda: "the next version")
     assert not publish(settings)  # the new version cannot use the old cache: it plans everything
     path = content(settings, 7)
     path.write_text(path.read_text().replace("Story 7\n", "Story 7, edited\n"), encoding="utf-8")

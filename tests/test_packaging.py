@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from packaging.requirements import Requirement
 
-import feeds.build.cache
+import feeds.build.cache_files
 from feeds._version import __version__
 from feeds.cli import cli
 from tests.helpers import ROOT
@@ -60,15 +60,15 @@ def test_version_option_prints_the_version() -> None:
 
 
 def test_the_build_cache_is_keyed_on_the_same_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert feeds.build.cache.__version__ is __version__
-    before = feeds.build.cache.program_version()
-    monkeypatch.setattr(feeds.build.cache, "__version__", __version__ + ".post1")
-    feeds.build.cache.program_version.cache_clear()
+    assert feeds.build.cache_files.__version__ is __version__
+    before = feeds.build.cache_files.program_version()
+    monkeypatch.setattr(feeds.build.cache_files, "__version__", __version__ + ".post1")
+    feeds.build.cache_files.program_version.cache_clear()
     try:
-        assert feeds.build.cache.program_version() != before
+        assert feeds.build.cache_files.program_version() != before
     finally:
         monkeypatch.undo()
-        feeds.build.cache.program_version.cache_clear()
+        feeds.build.cache_files.program_version.cache_clear()
 
 
 # Licence and dependencies.

@@ -5,9 +5,6 @@ from feeds.build.builder import LiveBuilder
 from feeds.build.builder import SiteBuilder
 from feeds.build.builder import cache_of
 from feeds.build.builder import topic_table
-from feeds.build.cache import SHARDS
-from feeds.build.cache import FileRecord
-from feeds.build.cache import shard_of
 from feeds.build.collector import paused_gc
 from feeds.build.explain import Explanation
 from feeds.build.explain import explain_topics
@@ -15,6 +12,9 @@ from feeds.build.pipeline import build_site
 from feeds.build.pipeline import check_content
 from feeds.build.pipeline import check_folders
 from feeds.build.pipeline import content_fingerprint
+from feeds.build.record_files import SHARDS
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import shard_of
 from feeds.build.result import BuildResult
 from feeds.build.result import Publication
 

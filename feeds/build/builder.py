@@ -23,7 +23,6 @@ from typing import Any
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
-from feeds.build.cache import read_search_texts
 from feeds.build.cache import read_state
 from feeds.build.cache import read_summary
 from feeds.build.cache import write_state
@@ -40,6 +39,7 @@ from feeds.build.placed import placed_summary
 from feeds.build.read import PARALLEL_MIN_FILES
 from feeds.build.read import Progress
 from feeds.build.read import start_read_workers
+from feeds.build.record_files import read_search_texts
 from feeds.build.records import RecordWriter
 from feeds.build.result import BuildResult
 from feeds.build.result import Publication
@@ -306,7 +306,7 @@ class LiveBuilder:
         check_cache_folder(folder, settings)
         context = cache_context(settings)
         self._state = state = read_state(folder, context)
-        return read_search_texts(folder, context, state)
+        return read_search_texts(folder, context, state.files, state.shards)
 
     def build(self, settings: Settings, found: list[ContentFile]) -> BuildResult:
         """Build from the last state (``found``: the content folder's ``scan_content``)."""

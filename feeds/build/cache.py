@@ -8,75 +8,50 @@ never rendered again.
 And a summary of the last build, so a build with nothing to do can say so without reading the rest.
 
 The cache is a folder beside the output folder (``.feeds-cache/<output name>/``). File records
-are spread over ``SHARDS`` files by a hash of their path, so a build that changed one article
-rewrites one shard. Every file is written to a temporary name and renamed into place, so a crash
-never leaves half of one; each starts with a header naming the program version (a digest of the
-package's own source and of the libraries that shape its output) and ends with a CRC-32 of the
-rest, which catches a truncated or damaged file. A file
-that does not match in every respect is ignored, never trusted. Shards need no common manifest:
-a record is only used when the file it describes still has the same size, time and identity, or the
-same size and the bytes the record was made from (a fresh checkout of the same content).
+are spread over shards by a hash of their path (``record_files``), so a build that changed one
+article rewrites one shard. Every file is written to a temporary name and renamed into place, so
+a crash never leaves half of one, and carries the program version and a checksum
+(``cache_files``): a file that does not match in every respect is ignored, never trusted. Shards
+need no common manifest: a record is only used when the file it describes still has the same
+size, time and identity, or the same size and the bytes the record was made from (a fresh
+checkout of the same content).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import hashlib
-import marshal
-import os
-import sys
-import tempfile
-import zlib
 from collections.abc import Collection
 from collections.abc import Iterable
-from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
-from typing import NamedTuple
 
-from feeds._version import __version__
+from feeds.build.cache_files import header
+from feeds.build.cache_files import read_value
+from feeds.build.cache_files import write_value
 from feeds.build.cache_tag import mark_cache_folder
 from feeds.build.collector import paused_gc
-from feeds.build.library_versions import LIBRARY_VERSIONS
 from feeds.build.month_files import loaded_months
 from feeds.build.month_files import prune_months
 from feeds.build.month_files import stored_months
+from feeds.build.record_files import SHARDS
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import read_shards
+from feeds.build.record_files import shard_of
+from feeds.build.record_files import write_records
 from feeds.config import Settings
 from feeds.plan.archives import ARCHIVES
 from feeds.plan.pages import ENTRIES
 from feeds.plan.replan import Memo
 from feeds.source.match import match_spec
 from feeds.source.match import spec_digest
-from feeds.source.summary import FileIndex
-from feeds.source.summary import compact_index
 
 CACHE_FOLDER = ".feeds-cache"
-SHARDS = 32
 #: Folders of the many documents that one change mostly leaves alone: cached in sharded files
 #: (``document_file``), and kept in the output folder between builds (``build.placed``).
 BULK_FOLDERS = (f"{ENTRIES}/", f"{ARCHIVES}/")
-_FORMAT = 12
-
-
-class FileRecord(NamedTuple):
-    """What reading one content file gave, and which version of the file it was."""
-
-    size: int
-    mtime_ns: int
-    identity: int  #: ``scan.file_identity``
-    indexed: FileIndex | None  #: None when the file was skipped
-    error: tuple[int | None, str] | None  #: (line, message) when the file was skipped
-    warnings: tuple[tuple[int | None, str], ...]  #: (line, message) of parts left out
-    #: what the web app's filters need: (``summary.search_text``, ``brief.brief``); None when not
-    #: loaded (or skipped)
-    search: tuple[str, bytes] | None = None
-    #: ``file_digest`` of the bytes (a fresh checkout keeps the record), or of the bytes and the
-    #: time, marked ``read.TIMED``, when the time dates the article; None when unknown.
-    content: str | None = None
 
 
 @dataclass
@@ -129,32 +104,9 @@ def document_file(path: str) -> str:
     return f"documents-{shard_of(key):02d}"
 
 
-def shard_of(source: str) -> int:
-    return zlib.crc32(source.encode("utf-8", "surrogatepass")) % SHARDS
-
-
-@functools.cache
-def program_version() -> str:
-    """Changes whenever this program or a library that shapes its output changes."""
-    return package_version(Path(__file__).parents[1])
-
-
-def package_version(package: Path) -> str:
-    """A digest of every file of the ``package`` folder (code, templates, the pages' script: all of
-    it shapes output) and of the libraries that shape output."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{__version__}\0{_FORMAT}\0{sys.version}\0".encode())
-    for name, version in LIBRARY_VERSIONS.items():
-        digest.update(f"{name}={version}\0".encode())
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def read_summary(folder: Path, context: str) -> dict[str, Any]:
     """The last build's summary, or an empty dict."""
-    summary = _read(folder / "summary", context)
+    summary = read_value(folder / "summary", context)
     return summary if isinstance(summary, dict) else {}
 
 
@@ -174,60 +126,17 @@ def read_state(folder: Path, context: str, records: bool = True, documents: bool
             state.files.update(files)
         else:
             state.origin = (folder, context)
-            memo = _read(folder / "memo", context)
+            memo = read_value(folder / "memo", context)
             state.memo = None if memo is None else Memo.from_value(memo)
             if state.memo is not None and state.memo.months is not None:
-                months = loaded_months(folder, state.memo.months, lambda path: _read(path, context))
+                months = loaded_months(folder, state.memo.months, lambda path: read_value(path, context))
                 state.memo = dataclasses.replace(state.memo, months=months)
         for name in [f"documents-{shard:02d}" for shard in range(SHARDS)] if documents else ():
-            stored = _read(folder / name, context)
+            stored = read_value(folder / name, context)
             if isinstance(stored, dict):
                 state.documents.update(stored)
                 state.stored_documents[name] = {path: _stored(kept) for path, kept in stored.items()}
     return state
-
-
-def read_shards(
-    folder: Path, context: str, shards: Iterable[int]
-) -> tuple[dict[str, FileRecord], dict[int, list[str]]]:
-    """The records of some shards, and the sources each shard held (none when it is unreadable)."""
-    files: dict[str, FileRecord] = {}
-    held: dict[int, list[str]] = {}
-    for shard in shards:
-        records = _read(folder / f"files-{shard:02d}", context)
-        if not isinstance(records, dict):
-            held[shard] = []
-            continue
-        held[shard] = list(records)
-        # Stored as whole records: made into FileRecords in C, no loop of ours.
-        files.update(zip(records.keys(), map(as_record, records.values()), strict=True))
-    return files, held
-
-
-def read_search_texts(
-    folder: Path, context: str, state: BuildState
-) -> Iterator[tuple[int, dict[str, tuple[str, bytes]]]]:
-    """What the filters need of the files in ``state`` (``FileRecord.search``), one shard at a
-    time (so that a server never holds all of it unpacked). A file whose part is lost is taken out
-    of ``state``, so that the next build reads it again."""
-    for shard, sources in state.shards.items():
-        stored = _read(folder / f"search-{shard:02d}", context)
-        stored = stored if isinstance(stored, dict) else {}
-        texts: dict[str, tuple[str, bytes]] = {}
-        for source in sources:
-            record = state.files.get(source)
-            if record is None or record.indexed is None:
-                continue  # gone, or a file with an error: nothing to search
-            text = stored.get(source)
-            if text is None:
-                del state.files[source]
-            else:
-                texts[source] = text
-        yield shard, texts
-
-
-#: A stored record (a plain tuple) as a FileRecord, without NamedTuple's Python-level __new__.
-as_record = functools.partial(tuple.__new__, FileRecord)
 
 
 def write_state(
@@ -246,21 +155,21 @@ def write_state(
     """
     mark_cache_folder(folder)
     if records:
-        write_records(folder, context, state, changed, kept=kept)
+        write_records(folder, context, state.files, state.shards, changed, kept=kept)
     _write_documents(folder, context, state)
-    stored = _write(folder / "summary", context, state.summary)
+    stored = write_value(folder / "summary", context, state.summary)
     # Last: a memo is only used with the records it was planned from (replan checks their
     # versions), and a build that made none must not leave an older one behind.
     months = None
     if state.memo is not None:
         memo = state.memo
         if memo.months is not None:
-            stamp, write = _header(context), lambda path, body: _write(path, context, body)
+            stamp, write = header(context), lambda path, body: write_value(path, context, body)
             months = stored_months(folder, memo.months, write, stamp)
             memo = dataclasses.replace(memo, months=months)
         # Version 2 keeps no back-references: tracking them for the 100,000 versions, whose strings
         # the scan also holds, took 0.15 s; nothing in a memo needs to be stored once.
-        _write(folder / "memo", context, memo.to_value(), version=2)
+        write_value(folder / "memo", context, memo.to_value(), version=2)
     else:
         with contextlib.suppress(OSError):
             (folder / "memo").unlink()
@@ -285,7 +194,7 @@ def _write_documents(folder: Path, context: str, state: BuildState) -> None:
         documents = groups.get(name, {})
         signatures = {path: _stored(kept) for path, kept in documents.items()}
         if stored.get(name) != signatures or not (folder / name).is_file():
-            if _write(folder / name, context, documents):
+            if write_value(folder / name, context, documents):
                 stored[name] = signatures
             else:
                 stored.pop(name, None)
@@ -294,105 +203,3 @@ def _write_documents(folder: Path, context: str, state: BuildState) -> None:
 def _stored(kept: tuple[str, bytes, int]) -> str:
     """What tells a stored document apart: its signature, and whether its bytes are kept."""
     return kept[0] if kept[1] else f"{kept[0]}\0"
-
-
-def write_records(
-    folder: Path,
-    context: str,
-    state: BuildState,
-    changed: Iterable[str] | None = None,
-    into: Path | None = None,
-    kept: Collection[str] = (),
-) -> None:
-    """Store the file records of ``state`` (all of them, or the shards of ``changed``), in
-    ``folder`` or, to be moved there later, in ``into``. The indexes of ``changed`` records are
-    compacted, except those in ``kept``: records of files with the same bytes and a new time (a
-    fresh checkout), whose index is the stored, compacted one. After a checkout of 100,000 files
-    that is 1 s less of the record writer's 1.8 s."""
-    into = into or folder
-    files = state.files
-    kept = kept if isinstance(kept, (set, frozenset)) else set(kept)  # looked up once per record
-    dirty = set(range(SHARDS)) if changed is None else {shard_of(source) for source in changed}
-    if changed is None or not dirty <= state.shards.keys():
-        members: dict[int, list[str]] = {shard: [] for shard in range(SHARDS)}
-        for source in files:
-            members[shard_of(source)].append(source)
-        changed = files.keys() if changed is None else set(changed)
-    else:  # only the changed files' shards, found from what each held
-        changed = set(changed)
-        members = {
-            shard: [s for s in state.shards[shard] if s not in changed and s in files] for shard in dirty
-        }
-        for source in changed:
-            if source in files:
-                members[shard_of(source)].append(source)
-    pool: dict[tuple[type, Any], Any] = {}
-    for shard in dirty:
-        records: dict[str, tuple[Any, ...]] = {}
-        texts: dict[str, tuple[str, bytes]] = {}
-        complete = True  # whether every record carries its search text
-        for source in members[shard]:
-            record = files[source]
-            indexed = record.indexed
-            if indexed is not None and source in changed and source not in kept:  # the rest were before
-                indexed = compact_index(source, indexed, pool)
-            # Without the search text, which has files of its own: CLI builds never load it.
-            records[source] = (*record[:3], indexed, record.error, record.warnings, None, record.content)
-            if record.search is not None:
-                texts[source] = record.search
-            elif record.indexed is not None:
-                complete = False
-        _write(into / f"files-{shard:02d}", context, records)
-        if not texts and shard in state.shards and set(state.shards[shard]) == records.keys():
-            # The same files as stored and no new text (records kept across a checkout): the
-            # stored search text holds. After a checkout of 100,000 files that leaves 64 MB unread
-            # and unwritten.
-            continue
-        if not complete:
-            # A build that did not load the search text keeps what is stored for unchanged files.
-            stored = _read(folder / f"search-{shard:02d}", context)
-            if isinstance(stored, dict):
-                texts = {s: stored[s] for s in records if s in stored} | texts
-        _write(into / f"search-{shard:02d}", context, texts)
-        state.shards[shard] = members[shard]
-
-
-def _header(context: str) -> bytes:
-    context_digest = hashlib.sha256(context.encode()).hexdigest()
-    return f"feeds-cache {_FORMAT} {program_version()} {context_digest}\n".encode()
-
-
-def _read(path: Path, context: str) -> Any:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    header = _header(context)
-    body = memoryview(data)[len(header) : -4]
-    if not data.startswith(header) or zlib.crc32(body).to_bytes(4, "big") != data[-4:]:
-        return None
-    try:
-        return marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
-        return None
-
-
-def _write(path: Path, context: str, value: Any, version: int = marshal.version) -> bool:
-    """Store ``value`` in ``path`` in one step; whether it was stored. Not forced to disk (fsync
-    took 0.07 s a build): a file a power failure damages fails its checksum and is made again."""
-    body = marshal.dumps(value, version)
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(_header(context))
-            out.write(body)
-            out.write(zlib.crc32(body).to_bytes(4, "big"))
-        os.replace(temporary, path)
-    except OSError:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        return False
-    return True

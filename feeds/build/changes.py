@@ -4,37 +4,51 @@ rest read now."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 from collections.abc import Collection
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from typing import Final
+from typing import Protocol
 
 from feeds.build.cache import BuildState
-from feeds.build.cache import FileRecord
 from feeds.build.cache import cache_context
 from feeds.build.cache import read_state
 from feeds.build.read import TIMED
 from feeds.build.read import Progress
-from feeds.build.read import byte_limit
-from feeds.build.read import changed_since_scan
 from feeds.build.read import read_files
+from feeds.build.read import reads_in_workers
 from feeds.build.read import same_bytes
-from feeds.build.read import too_big_record
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import PartsFolder
 from feeds.config import Settings
 from feeds.errors import ContentChanged
 from feeds.model import Article
 from feeds.source.scan import ContentFile
+from feeds.source.scan import as_int64
+from feeds.source.scan import file_identity
 from feeds.source.scan import file_path
 from feeds.source.scan import scan_content
 from feeds.source.summary import SOURCE
 from feeds.source.summary import FileIndex
 
-#: ``records_read(state, touched, kept)``: called once a build's file records are all known, before
-#: it plans, with the state its result will carry, the sources it read, refreshed or found removed,
-#: and the refreshed ones (their record kept under a new version: same size and bytes).
-RecordsRead = Callable[[BuildState, Sequence[str], Collection[str]], None]
+
+class RecordsRead(Protocol):
+    """Told of a build's file records, to store them while the build goes on (``RecordWriter``)."""
+
+    def parts_folder(self) -> PartsFolder | None:
+        """Asked before a build reads every file in read workers: where they are to store the
+        records, or None (then it is called as below)."""
+
+    def __call__(self, state: BuildState, touched: Sequence[str], kept: Collection[str]) -> None:
+        """Called once the records are all known, before the build plans, with the state its result
+        will carry, the sources it read, refreshed or found removed, and the refreshed ones (their
+        record kept under a new version: same size and bytes)."""
+
+
 #: Positions in a ``ContentFile``, and a record's version of its file (size, mtime, identity) with
 #: the same fields of a ``ContentFile``.
 FILE_SOURCE: Final = 0
@@ -73,6 +87,33 @@ def may_be_same(old: FileRecord, file: ContentFile) -> bool:
     if content is None or old[RECORD_SIZE] != file[FILE_SIZE]:
         return False
     return not content.startswith(TIMED) or old[RECORD_MTIME] == file[FILE_MTIME]
+
+
+def byte_limit(settings: Settings) -> int:
+    return int(settings.max_file_mb * 1_000_000)
+
+
+def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
+    message = f"{file.size / 1e6:.3g} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+    return FileRecord(file.size, file.mtime_ns, file.identity, None, (None, message), ())
+
+
+def changed_since_scan(files: list[ContentFile], records: Mapping[str, FileRecord], root: Path) -> str | None:
+    """The first of ``files`` whose read failed (``records``) and that is no longer the version the
+    scan saw: gone, or saved again. Such an error ("No such file", "empty file" halfway through an
+    editor's save) is about a moment, not about the file; the build is made again instead."""
+    for file in files:
+        record = records.get(file.source)
+        if record is None or record.error is None:
+            continue
+        try:
+            status = os.stat(file_path(root, file.source))
+        except OSError:
+            return file.source
+        now = (status.st_size, as_int64(status.st_mtime_ns), file_identity(status))
+        if now != (file.size, file.mtime_ns, file.identity):
+            return file.source
+    return None
 
 
 def read_changes(
@@ -121,7 +162,10 @@ def read_changes(
         records.update(kept)
         refreshed = tuple(kept)
         changed = sorted(changed + differ)
-    articles = read_files(changed, settings, records, jobs, progress)
+    parts = None
+    if records_read is not None and records.keys() <= too_big and reads_in_workers(len(changed), jobs):
+        parts = records_read.parts_folder()  # every record is read now: the workers store them
+    articles = read_files(changed, settings, records, jobs, progress, parts)
     moved = changed_since_scan(changed, records, settings.content_dir)
     if moved is not None:
         raise ContentChanged(file_path(settings.content_dir, moved))

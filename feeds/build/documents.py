@@ -13,9 +13,9 @@ from dataclasses import field
 
 from feeds.build.archives import Archives
 from feeds.build.archives import Placed
-from feeds.build.cache import FileRecord
 from feeds.build.page_split import PageSplit
 from feeds.build.read import reread
+from feeds.build.record_files import FileRecord
 from feeds.config import Settings
 from feeds.errors import ContentChanged
 from feeds.model import Article

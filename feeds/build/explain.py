@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from feeds.build.cache import FileRecord
 from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
 from feeds.build.pipeline import build_every_entry
+from feeds.build.record_files import FileRecord
 from feeds.config import Settings
 from feeds.errors import ContentError
 from feeds.errors import FeedsError

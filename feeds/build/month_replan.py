@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from feeds.build.cache import FileRecord
-from feeds.build.cache import read_shards
-from feeds.build.cache import shard_of
 from feeds.build.month_files import MonthLost
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import read_shards
+from feeds.build.record_files import shard_of
 from feeds.config import Settings
 from feeds.model import Topic
 from feeds.plan.archives import ArchiveMonth

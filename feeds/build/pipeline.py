@@ -24,23 +24,23 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from feeds.build.cache import BuildState
-from feeds.build.cache import read_shards
-from feeds.build.cache import shard_of
 from feeds.build.changes import FILE_VERSION
 from feeds.build.changes import RECORD_VERSION
 from feeds.build.changes import Reading
 from feeds.build.changes import RecordsRead
+from feeds.build.changes import byte_limit
 from feeds.build.changes import may_be_same
 from feeds.build.changes import read_changes
+from feeds.build.changes import too_big_record
 from feeds.build.collector import paused_gc
 from feeds.build.month_files import MonthLost
 from feeds.build.month_replan import memo_months
 from feeds.build.month_replan import plan_months
 from feeds.build.read import Progress
-from feeds.build.read import byte_limit
 from feeds.build.read import read_files
 from feeds.build.read import same_bytes
-from feeds.build.read import too_big_record
+from feeds.build.record_files import read_shards
+from feeds.build.record_files import shard_of
 from feeds.build.result import BuildResult
 from feeds.build.result import finish
 from feeds.config import Settings

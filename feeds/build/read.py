@@ -15,12 +15,15 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from feeds.build.cache import FileRecord
-from feeds.build.cache import as_record
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import PartsFolder
+from feeds.build.record_files import as_record
+from feeds.build.record_files import shard_of
+from feeds.build.record_files import write_parts
 from feeds.config import Settings
 from feeds.errors import ContentError
 from feeds.forked import die_with_parent
@@ -37,9 +40,7 @@ from feeds.source.parse import file_digest
 from feeds.source.parse import load_file
 from feeds.source.scan import ContentFile
 from feeds.source.scan import ContentRoot
-from feeds.source.scan import as_int64
 from feeds.source.scan import content_root
-from feeds.source.scan import file_identity
 from feeds.source.scan import file_path
 from feeds.source.summary import DIGEST
 from feeds.source.summary import SOURCE
@@ -53,13 +54,37 @@ _CHUNK = 500
 TIMED = "@"
 #: ``progress(done, total)``: called as changed files are read.
 Progress = Callable[[int, int], None]
-#: What a worker reads: (time zone, content folder, files as plain tuples).
-#: (time zone, content folder, files, what to look for in them, whether to send the articles back).
-_Batch = tuple[str, str, list[tuple[str, int, int, int]], "MatchSpec | None", bool]
+
+
+class _Batch(NamedTuple):
+    """What a worker reads."""
+
+    timezone: str
+    root: str  #: the content folder
+    files: list[tuple[str, int, int, int]]  #: ``ContentFile``s as plain tuples
+    spec: MatchSpec | None  #: what to look for in them
+    keep: bool  #: whether to send the articles back
+    #: where to store the records as a part of their shards: (folder, cache context, part name)
+    parts: tuple[str, str, str] | None = None
+
+
 #: What a worker reads again: (time zone, content folder, files as (source, digest, identity)).
 _Reread = tuple[str, str, list[tuple[str, str, "int | None"]]]
 #: The error of a file whose reader process crashed.
 CRASHED = "the process reading this file crashed (a bug in a parser, or no memory left); skipped"
+
+
+def reads_in_workers(count: int, jobs: int | None) -> bool:
+    """Whether ``read_files`` reads ``count`` files in worker processes."""
+    return _worker_count(jobs) > 1 and count >= PARALLEL_MIN_FILES
+
+
+def _worker_count(jobs: int | None) -> int:
+    # Two per CPU: a worker waiting for a file the page cache does not hold leaves its CPU to the
+    # other. On 2 CPUs with the files out of the cache, a cold build of 100,000 took 10-15% less
+    # time than with one per CPU, and no more with them in it. Workers share the fork server's
+    # pages: about 37 MB of RSS each, mostly shared.
+    return jobs or 2 * (os.cpu_count() or 1)
 
 
 def read_files(
@@ -68,43 +93,25 @@ def read_files(
     records: dict[str, FileRecord],
     jobs: int | None,
     progress: Progress | None,
+    parts: PartsFolder | None = None,
 ) -> dict[str, Article]:
-    """Read ``files`` into ``records``; returns the articles read in this process."""
-    # Two per CPU: a worker waiting for a file the page cache does not hold leaves its CPU to the
-    # other. On 2 CPUs with the files out of the cache, a cold build of 100,000 took 10-15% less
-    # time than with one per CPU, and no more with them in it. Workers share the fork server's
-    # pages: about 37 MB of RSS each, mostly shared.
-    jobs = jobs or 2 * (os.cpu_count() or 1)
-    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
-        return _read_in_workers(files, settings, records, jobs, progress)
+    """Read ``files`` into ``records``; returns the articles read in this process. With ``parts``,
+    the records are also stored there (``record_files.write_parts``), and the filters' text only
+    there."""
+    if reads_in_workers(len(files), jobs):
+        return _read_in_workers(files, settings, records, _worker_count(jobs), progress, parts)
     articles: dict[str, Article] = {}
     within = content_root(settings.content_dir)
     matcher = matcher_of(match_spec(settings))
+    read: dict[str, FileRecord] = {}
     for number, file in enumerate(files, 1):
-        records[file.source], article = _read_one(file, settings.content_dir, settings.tz, within, matcher)
+        read[file.source], article = _read_one(file, settings.content_dir, settings.tz, within, matcher)
         if article is not None:
             articles[file.source] = article
         if progress and number % _CHUNK == 0:
             progress(number, len(files))
+    records.update(write_parts(parts.path, parts.context, "0", read) if parts else read)
     return articles
-
-
-def changed_since_scan(files: list[ContentFile], records: Mapping[str, FileRecord], root: Path) -> str | None:
-    """The first of ``files`` whose read failed (``records``) and that is no longer the version the
-    scan saw: gone, or saved again. Such an error ("No such file", "empty file" halfway through an
-    editor's save) is about a moment, not about the file; the build is made again instead."""
-    for file in files:
-        record = records.get(file.source)
-        if record is None or record.error is None:
-            continue
-        try:
-            status = os.stat(file_path(root, file.source))
-        except OSError:
-            return file.source
-        now = (status.st_size, as_int64(status.st_mtime_ns), file_identity(status))
-        if now != (file.size, file.mtime_ns, file.identity):
-            return file.source
-    return None
 
 
 def _read_in_workers(
@@ -113,6 +120,7 @@ def _read_in_workers(
     records: dict[str, FileRecord],
     jobs: int,
     progress: Progress | None,
+    parts: PartsFolder | None,
 ) -> dict[str, Article]:
     """Read ``files`` into ``records`` in worker processes; with archives on, the articles too.
 
@@ -124,7 +132,13 @@ def _read_in_workers(
     # Workers send back records only: building Article objects twice (once there, once here
     # from a pickle) would cost more than reading the few files a feed shows again. Archives
     # show every entry, and unpickling an article costs a tenth of reading it again.
-    batches = [_batch(settings, files[start : start + _CHUNK]) for start in range(0, len(files), _CHUNK)]
+    if parts is not None:  # files of a shard together: a batch stores a part of one or two shards
+        files = sorted(files, key=lambda file: shard_of(file.source))
+    place = None if parts is None else (str(parts.path), parts.context)
+    batches = [
+        _batch(settings, files[start : start + _CHUNK], place and (*place, str(number)))
+        for number, start in enumerate(range(0, len(files), _CHUNK))
+    ]
     articles: dict[str, Article] = {}
     done = 0
     broken: list[_Batch] = []
@@ -138,24 +152,25 @@ def _read_in_workers(
                 continue
             _store(payload, records)
             articles.update(read)
-            done += len(batch[2])
+            done += len(batch.files)
             if progress:
                 progress(done, len(files))
     for batch in broken:
         _read_alone([batch], records, articles)
-        done += len(batch[2])
+        done += len(batch.files)
         if progress:
             progress(done, len(files))
     return articles
 
 
-def _batch(settings: Settings, files: Sequence[ContentFile]) -> _Batch:
-    return (
+def _batch(settings: Settings, files: Sequence[ContentFile], parts: tuple[str, str, str] | None) -> _Batch:
+    return _Batch(
         settings.timezone,
         str(settings.content_dir),
         cast("list[tuple[str, int, int, int]]", list(map(tuple, files))),
         match_spec(settings),
         settings.archives is not ArchiveMode.OFF,
+        parts,
     )
 
 
@@ -177,12 +192,20 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
                     _store(payload, records)
                     articles.update(read)
                 except BrokenProcessPool:
-                    timezone, root, files, spec, keep = batch
-                    if len(files) == 1:
-                        size, mtime_ns, identity = files[0][1:]
-                        records[files[0][0]] = FileRecord(size, mtime_ns, identity, None, (None, CRASHED), ())
+                    parts = batch.parts
+                    if len(batch.files) == 1:
+                        source, size, mtime_ns, identity = batch.files[0]
+                        crashed = {source: FileRecord(size, mtime_ns, identity, None, (None, CRASHED), ())}
+                        if parts is not None:
+                            write_parts(Path(parts[0]), parts[1], parts[2], crashed)
+                        records.update(crashed)
                     else:
-                        pending[:0] = [(timezone, root, [fields], spec, keep) for fields in files]
+                        pending[:0] = [
+                            batch._replace(
+                                files=[fields], parts=parts and (*parts[:2], f"{parts[2]}-{number}")
+                            )
+                            for number, fields in enumerate(batch.files)
+                        ]
                     break  # this pool is broken: the next one takes the rest
 
 
@@ -225,20 +248,22 @@ def start_read_workers() -> None:
 
 
 def _read_batch(batch: _Batch) -> tuple[bytes, list[tuple[str, Article]]]:
-    """Worker process: records for a batch of files, marshalled, and the articles when asked."""
-    timezone, root, files, spec, keep = batch
-    tz = ZoneInfo(timezone)
-    within = content_root(root)
-    matcher = matcher_of(spec)
-    out = []
+    """Worker process: records for a batch of files, marshalled (stored first, when asked), and
+    the articles when asked."""
+    tz = ZoneInfo(batch.timezone)
+    within = content_root(batch.root)
+    matcher = matcher_of(batch.spec)
+    records: dict[str, FileRecord] = {}
     articles = []
-    for fields in files:
+    for fields in batch.files:
         file = ContentFile(*fields)
-        record, article = _read_one(file, root, tz, within, matcher)
-        out.append((file.source, tuple(record)))
-        if keep and article is not None:
+        records[file.source], article = _read_one(file, batch.root, tz, within, matcher)
+        if batch.keep and article is not None:
             articles.append((file.source, article))
-    return marshal.dumps(out), articles
+    if batch.parts is not None:
+        folder, context, part = batch.parts
+        records = write_parts(Path(folder), context, part, records)
+    return marshal.dumps([(source, tuple(record)) for source, record in records.items()]), articles
 
 
 def _read_one(
@@ -314,29 +339,6 @@ def _reread_batch(
             continue
         out.append((source, article if now == digest else None))
     return out
-
-
-def byte_limit(settings: Settings) -> int:
-    return int(settings.max_file_mb * 1_000_000)
-
-
-def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
-    message = f"{file.size / 1e6:.3g} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
-    return FileRecord(file.size, file.mtime_ns, file.identity, None, (None, message), ())
-
-
-def reported(
-    root: Path, reports: Mapping[str, tuple[Any, Any]]
-) -> tuple[tuple[ContentError, ...], tuple[str, ...]]:
-    """The errors and warnings of ``reports`` (source → (error, warnings), in path order)."""
-    errors: list[ContentError] = []
-    warnings: list[str] = []
-    for source, (error, problems) in reports.items():
-        path = file_path(root, source)
-        if error is not None:
-            errors.append(ContentError(path, *error))
-        warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
-    return tuple(errors), tuple(warnings)
 
 
 def same_bytes(

@@ -1,4 +1,5 @@
-"""The record writer: a forked child that stores a build's file records while the build goes on."""
+"""The record writer: stores a build's many file records while the build goes on, from the read
+workers that made them or from a forked child."""
 
 from __future__ import annotations
 
@@ -9,21 +10,29 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from feeds.build.cache import BuildState
-from feeds.build.cache import write_records
+from feeds.build.record_files import PartsFolder
+from feeds.build.record_files import move_record_files
+from feeds.build.record_files import write_records
 from feeds.forked import can_fork
 
 
 class RecordWriter:
-    """Writes a build's file records in a child process while the build plans and renders.
+    """Stores a build's file records while the build plans and renders.
 
-    Pass it as ``build_site(records_read=...)``. At 100,000 changed files, storing the records
-    takes 2 s of work that a cold build otherwise does alone at its end, with the other CPU idle.
-    The child is a fork: it starts at once with the records already in memory. It is made only
-    when at least ``MIN_FILES`` files were read or removed, where ``fork`` is available, and from
-    a process without other threads (a lock that another thread held at the fork would stay
-    locked in the child). The child stores the records beside the cache (``STAGED``); ``commit``
-    moves them into it once the build has succeeded, and ``discard`` removes them when it has not,
-    so that a build that failed (on a full disk, say) leaves the cache as it found it.
+    Pass it as ``build_site(records_read=...)``. A build that reads every file in read workers
+    asks for a folder (``parts_folder``) where each worker stores the records it made, as parts of
+    their shards: the build then never holds the filters' text (1.9 KB a file), and no process
+    copies every record to store it (a forked child touching each record copies its memory page).
+
+    Other builds with many changed files store their records from a forked child: it starts at
+    once with the records in memory, and does 2 s of work (at 100,000 files) that the build would
+    otherwise do alone at its end. It is made only when at least ``MIN_FILES`` files were read or
+    removed, where ``fork`` is available, and from a process without other threads (a lock that
+    another thread held at the fork would stay locked in the child).
+
+    Either way the records are stored beside the cache (``STAGED``); ``commit`` moves them into
+    it once the build has succeeded, and ``discard`` removes them when it has not, so that a
+    build that failed (on a full disk, say) leaves the cache as it found it.
     """
 
     #: Fewer records are stored in a few tens of milliseconds, about what a fork and its copied
@@ -37,9 +46,21 @@ class RecordWriter:
         self.everything = everything  #: rewrite every shard, not only those of the files touched
         self.child: int | None = None
         self.staged = folder / self.STAGED
+        self.parts = False  #: whether the read workers store the records
+
+    def parts_folder(self) -> PartsFolder | None:
+        """Where the read workers of a build that reads every file store its records; None when
+        it cannot be made (they are then stored as below)."""
+        shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
+        try:
+            self.staged.mkdir(parents=True)
+        except OSError:
+            return None
+        self.parts = True
+        return PartsFolder(self.staged, self.context)
 
     def __call__(self, state: BuildState, touched: Sequence[str], kept: Collection[str] = ()) -> None:
-        if len(touched) < self.MIN_FILES or not can_fork():
+        if self.parts or len(touched) < self.MIN_FILES or not can_fork():
             return
         shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
         try:
@@ -50,7 +71,8 @@ class RecordWriter:
             code = 1
             try:
                 changed = None if self.everything else touched
-                write_records(self.folder, self.context, state, changed, into=self.staged, kept=kept)
+                files, shards = state.files, state.shards
+                write_records(self.folder, self.context, files, shards, changed, into=self.staged, kept=kept)
                 code = 0
             finally:
                 os._exit(code)
@@ -65,13 +87,13 @@ class RecordWriter:
                 files[source] = record._replace(search=None)
 
     def commit(self) -> bool:
-        """Wait for the child and move the records it stored into the cache; whether all of them
-        are there now (False when there was no child: the build stores them itself)."""
-        stored = self._wait()
+        """Wait for the child and move the records it (or the read workers) stored into the cache;
+        whether all of them are there now (False when there was neither: the build stores them
+        itself)."""
+        stored = self._wait() or self.parts
         try:
             if stored:
-                for path in sorted(self.staged.iterdir()):
-                    os.replace(path, self.folder / path.name)
+                move_record_files(self.staged, self.folder)
         except OSError:
             stored = False
         shutil.rmtree(self.staged, ignore_errors=True)

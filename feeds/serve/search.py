@@ -53,7 +53,7 @@ class SearchText:
         self._lock = threading.Lock()
 
     def load(self, shards: Iterable[tuple[int, dict[str, tuple[str, bytes]]]]) -> None:
-        """Take what is stored (``cache.read_search_texts``), one shard at a time."""
+        """Take what is stored (``record_files.read_search_texts``), one shard at a time."""
         for shard, stored in shards:
             texts = {source: text for source, (text, _) in stored.items()}
             groups: dict[int, dict[str, bytes]] = defaultdict(dict)

@@ -1,0 +1,120 @@
+"""A build that reads every file in worker processes stores the file records from the workers, as
+parts of their shards (``record_files.write_parts``): the same records as a build that stores them
+whole, and later builds rewrite a shard whole."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import feeds.build.read
+from feeds.build import SiteBuilder
+from feeds.build.cache import cache_context
+from feeds.build.cache import cache_folder
+from feeds.build.cache import read_state
+from feeds.build.record_files import FileRecord
+from feeds.build.record_files import read_search_texts
+from feeds.build.record_files import shard_of
+from feeds.config import Settings
+from feeds.config import load_settings
+
+SearchTexts = dict[str, tuple[str, bytes]]
+
+
+@pytest.fixture
+def settings(project: Path) -> Settings:
+    return load_settings(project / "config" / "feeds.yaml", output_dir=project / "public")
+
+
+def in_workers(monkeypatch: pytest.MonkeyPatch, chunk: int = 5) -> None:
+    """Read in worker processes from now on, ``chunk`` files a batch."""
+    monkeypatch.setattr(feeds.build.read, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(feeds.build.read, "_CHUNK", chunk)
+
+
+def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds.build.read, "PARALLEL_MIN_FILES", 10**9)
+
+
+def record_names(settings: Settings) -> list[str]:
+    return sorted(
+        p.name for p in cache_folder(settings.output_dir).iterdir() if p.name.startswith(("files", "search"))
+    )
+
+
+def stored(settings: Settings) -> tuple[dict[str, FileRecord], SearchTexts]:
+    """The records and the filters' text that the cache holds."""
+    folder, context = cache_folder(settings.output_dir), cache_context(settings)
+    state = read_state(folder, context)
+    texts: SearchTexts = {}
+    for _, shard in read_search_texts(folder, context, state.files, state.shards):
+        texts.update(shard)
+    return state.files, texts
+
+
+def test_read_workers_store_the_records_a_build_stores_whole(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_workers(monkeypatch)
+    done = SiteBuilder(settings, jobs=2).publish()
+    assert done.result is not None
+    names = record_names(settings)
+    assert names and all("." in name for name in names)  # parts only, nothing stored whole
+    assert len(names) > 4  # 16 files, 5 a batch, in many shards
+    # The build itself never held the filters' text.
+    assert all(record.search is None for record in done.result.state.files.values())
+    by_workers = stored(settings)
+    assert len(by_workers[0]) == 16 and len(by_workers[1]) == 16
+
+    shutil.rmtree(cache_folder(settings.output_dir))
+    in_process(monkeypatch)
+    SiteBuilder(settings, jobs=1).publish()
+    assert all("." not in name for name in record_names(settings))
+    assert stored(settings) == by_workers
+
+
+def test_a_shard_stored_in_parts_is_rewritten_whole_after_an_edit(
+    settings: Settings, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_workers(monkeypatch)
+    SiteBuilder(settings, jobs=2).publish()
+    edited = sorted(settings.content_dir.glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    shard = shard_of(edited.relative_to(settings.content_dir).as_posix())
+    in_process(monkeypatch)
+    done = SiteBuilder(settings, jobs=1).publish()
+    assert done.result is not None and done.result.changed == (edited.name,)
+    names = record_names(settings)
+    own = [name for name in names if name.startswith((f"files-{shard:02d}", f"search-{shard:02d}"))]
+    assert own == [f"files-{shard:02d}", f"search-{shard:02d}"]  # whole, its parts removed
+    assert any("." in name for name in names)  # other shards keep theirs
+    after_edit = stored(settings)
+
+    shutil.rmtree(cache_folder(settings.output_dir))
+    SiteBuilder(settings, jobs=1).publish()
+    assert stored(settings) == after_edit
+    assert SiteBuilder(settings, jobs=1).publish().up_to_date
+
+
+def test_a_build_that_reads_every_file_replaces_every_record_file(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records stored whole, then in parts by a build without the cache (``--no-cache``), then in
+    other parts: what is left is the last build's, and nothing of a file since removed."""
+    in_process(monkeypatch)
+    SiteBuilder(settings, jobs=1).publish()
+    whole = stored(settings)
+    in_workers(monkeypatch, chunk=3)
+    SiteBuilder(settings, jobs=2, use_cache=False).publish()
+    assert all("." in name for name in record_names(settings))
+    assert stored(settings) == whole
+    removed = sorted(settings.content_dir.glob("*.md"))[-1]
+    removed.unlink()
+    in_workers(monkeypatch, chunk=7)
+    SiteBuilder(settings, jobs=2, use_cache=False).publish()
+    files, texts = stored(settings)
+    assert removed.name not in files and removed.name not in texts
+    assert files == {source: record for source, record in whole[0].items() if source != removed.name}
+    assert max(int(name.rpartition(".")[2]) for name in record_names(settings)) == 2  # 15 files, 7 a batch
