@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -55,6 +56,27 @@ def command_line(pid: int) -> str:
             return cmdline.read().replace("\0", " ").strip()[-70:]
     except OSError:
         return "?"
+
+
+class TreePeak:
+    """Samples the PSS of ``root``'s process tree every ``interval`` seconds in a thread, until
+    ``stop``; ``peak`` is the largest sum seen, in bytes (``bench/build.py`` uses it for every step)."""
+
+    def __init__(self, root: int, interval: float = 0.1) -> None:
+        self.root, self.interval, self.peak = root, interval, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, sum(pss(pid) for pid in descendants(self.root)))
+            self._done.wait(self.interval)
+
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
 
 
 def main() -> None:
