@@ -15,7 +15,9 @@ from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
 from feeds.build.record_files import FileRecord
+from feeds.build.record_files import move_record_files
 from feeds.build.record_files import read_search_texts
+from feeds.build.record_files import record_files
 from feeds.build.record_files import shard_of
 from feeds.config import Settings
 from feeds.config import load_settings
@@ -118,3 +120,27 @@ def test_a_build_that_reads_every_file_replaces_every_record_file(
     assert removed.name not in files and removed.name not in texts
     assert files == {source: record for source, record in whole[0].items() if source != removed.name}
     assert max(int(name.rpartition(".")[2]) for name in record_names(settings)) == 2  # 15 files, 7 a batch
+
+
+def test_moving_record_files_into_the_cache(tmp_path: Path) -> None:
+    """Parts of a build that read every file replace every record file; a whole shard replaces
+    that shard's parts only; a temporary file that a killed writer left is not moved in."""
+    staged, folder = tmp_path / "staged", tmp_path / "cache"
+
+    def fill(where: Path, *names: str) -> None:
+        where.mkdir(exist_ok=True)
+        for name in names:
+            (where / name).write_bytes(b"")
+
+    fill(folder, "files-01", "search-01", "files-02.3", "search-02.3", "documents-01", "memo")
+    fill(staged, "files-01.0", "search-01.0", "files-05.0", ".tmp-x1y2")
+    move_record_files(staged, folder, every_record=True)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "documents-01", "files-01.0", "files-05.0", "memo", "search-01.0",
+    ]  # fmt: skip
+    fill(staged, "files-01")
+    move_record_files(staged, folder)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "documents-01", "files-01", "files-05.0", "memo", "search-01.0",
+    ]  # fmt: skip
+    assert sorted(record_files(folder)) == ["files-01", "files-05", "search-01"]

@@ -162,16 +162,18 @@ def write_parts(
     return {source: as_record(stored[source]) for stored, _ in shards.values() for source in stored}
 
 
-def move_record_files(staged: Path, folder: Path) -> None:
+def move_record_files(staged: Path, folder: Path, every_record: bool = False) -> None:
     """Move the record files of ``staged`` into ``folder``, each replacing what ``folder`` held of
-    its shard: a whole file replaces the shard's parts; parts (of a build that read every file)
-    replace every record file ``folder`` had."""
+    its shard: a whole file replaces the shard's parts. With ``every_record`` (parts of a build
+    that read every file), they replace every record file ``folder`` had."""
     held = record_files(folder)
-    moving = sorted(os.listdir(staged))
-    if any("." in name for name in moving):
+    # Not a writer's temporary file (``.tmp-*``), left by a worker that was killed while writing.
+    moving = sorted(name for name in os.listdir(staged) if name.startswith(KINDS))
+    if every_record:
         for names in held.values():
             for name in names:
-                os.unlink(folder / name)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(folder / name)
         held = {}
     for name in moving:
         os.replace(staged / name, folder / name)

@@ -93,7 +93,7 @@ class RecordWriter:
         stored = self._wait() or self.parts
         try:
             if stored:
-                move_record_files(self.staged, self.folder)
+                move_record_files(self.staged, self.folder, every_record=self.parts)
         except OSError:
             stored = False
         shutil.rmtree(self.staged, ignore_errors=True)
