@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from feeds.build import read as read_module
+from feeds.build import workers as workers_module
 from feeds.build.pipeline import build_site
 from feeds.build.record_files import SHARDS
 from feeds.build.record_files import FileRecord
@@ -146,7 +147,7 @@ def test_a_worker_that_crashes_costs_only_its_file(tmp_path: Path, monkeypatch: 
     (content / "good0700.md").write_text(GOOD.format(n="crash"))
     monkeypatch.setattr(read_module, "PARALLEL_MIN_FILES", 2)
     # Workers forked from this process, so that they crash on the file this test names.
-    monkeypatch.setattr(read_module, "_worker_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(workers_module, "_worker_context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setattr(read_module, "_read_one", _crash_on("good0700.md", read_module._read_one))
     result = build_site(make_settings(content_dir=content, output_dir=tmp_path / "out"), jobs=2)
     assert [str(e) for e in result.errors] == [
@@ -167,7 +168,7 @@ def test_a_crashed_file_is_stored_with_the_parts_of_its_shard(
         (content / f"good{n:04d}.md").write_text(GOOD.format(n=n))
     monkeypatch.setattr(read_module, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(read_module, "_CHUNK", 4)
-    monkeypatch.setattr(read_module, "_worker_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(workers_module, "_worker_context", lambda: multiprocessing.get_context("fork"))
     monkeypatch.setattr(read_module, "_read_one", _crash_on("good0013.md", read_module._read_one))
     settings = make_settings(content_dir=content, output_dir=tmp_path / "out")
     records: dict[str, FileRecord] = {}

@@ -38,11 +38,11 @@ from feeds.build.placed import placed_documents
 from feeds.build.placed import placed_summary
 from feeds.build.read import PARALLEL_MIN_FILES
 from feeds.build.read import Progress
-from feeds.build.read import start_read_workers
 from feeds.build.record_files import read_search_texts
 from feeds.build.records import RecordWriter
 from feeds.build.result import BuildResult
 from feeds.build.result import Publication
+from feeds.build.workers import start_read_workers
 from feeds.config import Settings
 from feeds.errors import ContentChanged
 from feeds.output.check import dated_ahead

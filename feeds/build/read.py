@@ -5,14 +5,10 @@ when there are many.
 from __future__ import annotations
 
 import marshal
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.forkserver
 import os
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NamedTuple
@@ -24,9 +20,9 @@ from feeds.build.record_files import PartsFolder
 from feeds.build.record_files import as_record
 from feeds.build.record_files import shard_of
 from feeds.build.record_files import write_parts
+from feeds.build.workers import worker_pool
 from feeds.config import Settings
 from feeds.errors import ContentError
-from feeds.forked import die_with_parent
 from feeds.model import ArchiveMode
 from feeds.model import Article
 from feeds.plan.brief import brief
@@ -142,7 +138,7 @@ def _read_in_workers(
     articles: dict[str, Article] = {}
     done = 0
     broken: list[_Batch] = []
-    with _pool(jobs) as pool:
+    with worker_pool(jobs) as pool:
         futures = [pool.submit(_read_batch, batch) for batch in batches]
         for batch, future in zip(batches, futures, strict=True):
             try:
@@ -184,7 +180,7 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
     crashes it is split into single files, and a single file that crashes it is skipped."""
     pending = list(batches)
     while pending:
-        with _pool(1) as pool:
+        with worker_pool(1) as pool:
             while pending:
                 batch = pending.pop(0)
                 try:
@@ -207,44 +203,6 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
                             for number, fields in enumerate(batch.files)
                         ]
                     break  # this pool is broken: the next one takes the rest
-
-
-#: Set for the fork server by the build that starts it: its process id.
-_BUILD_PID = "FEEDS_BUILD_PID"
-#: The process this module was imported in: in a read worker, its fork server (which preloads it).
-_IMPORTED_IN = os.getpid()
-if os.environ.get(_BUILD_PID) == str(os.getppid()):  # this is the fork server of a build
-    die_with_parent()
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Read workers from the fork server, each dying with it."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_worker_started)
-
-
-def _worker_started() -> None:
-    """A read worker's first step: die with its fork server, as that dies with the build."""
-    die_with_parent()
-    if os.getppid() != _IMPORTED_IN:  # the fork server died before that took effect
-        os._exit(1)
-
-
-def _worker_context() -> multiprocessing.context.ForkServerContext:
-    os.environ[_BUILD_PID] = str(os.getpid())  # inherited by the fork server, when it starts
-    context = multiprocessing.get_context("forkserver")
-    # Imported once in the fork server rather than in every worker: 0.1 s less a cold build.
-    context.set_forkserver_preload([__name__])
-    return context
-
-
-def start_read_workers() -> None:
-    """Start the fork server that read workers come from, for a build about to read many files.
-
-    It takes 0.3 s to start and import this module; called before the content folder is
-    scanned, that happens on another CPU while the scan runs instead of after it.
-    """
-    _worker_context()
-    multiprocessing.forkserver.ensure_running()
 
 
 def _read_batch(batch: _Batch) -> tuple[bytes, list[tuple[str, Article]]]:
@@ -311,7 +269,7 @@ def reread(
         ]
         read: list[tuple[str, Article | None]] = []
         try:
-            with _pool(jobs) as pool:
+            with worker_pool(jobs) as pool:
                 for part in pool.map(_reread_batch, batches):
                     read.extend(part)
         except BrokenProcessPool:  # a file crashed a reader: read in this process, as below
@@ -359,7 +317,7 @@ def same_bytes(
             (str(root), files[start : start + _CHUNK], expected[start : start + _CHUNK])
             for start in range(0, len(files), _CHUNK)
         ]
-        with _pool(jobs) as pool:
+        with worker_pool(jobs) as pool:
             same = [flag for flags in pool.map(_same_batch, batches) for flag in flags]
     else:
         same = _same_batch((str(root), files, expected))
