@@ -15,11 +15,11 @@ import pytest
 from lxml import etree
 
 from feeds.build.builder import SiteBuilder
-from feeds.build.builder import topic_table
 from feeds.build.cache import cache_folder
 from feeds.build.cache import document_file
 from feeds.build.pipeline import build_site
 from feeds.build.result import BuildResult
+from feeds.build.result import topic_table
 from feeds.config import Settings
 from feeds.model import ArchiveMode
 from feeds.model import EntryContent

@@ -222,6 +222,9 @@ def test_a_cache_that_cannot_be_written_is_a_warning(project: Path, monkeypatch:
     code, out, err = run(project)
     assert code == 0 and "Read " in out
     assert "the build cache could not be written; the next build reads every file again" in err
+    # What was written (the file records) is removed: on a full disk it kept the space the next
+    # build needed to write the site (found by an outside probe).
+    assert [p.name for p in (project / ".feeds-cache" / "public").iterdir()] == ["CACHEDIR.TAG"]
 
 
 def test_a_cache_folder_that_cannot_be_read_says_so(

@@ -4,16 +4,20 @@ whole, and later builds rewrite a shard whole."""
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import feeds.build.builder
 import feeds.build.read
 from feeds.build import SiteBuilder
 from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
 from feeds.build.cache import read_state
+from feeds.build.cache_tag import is_cache_folder
 from feeds.build.record_files import FileRecord
 from feeds.build.record_files import move_record_files
 from feeds.build.record_files import read_search_texts
@@ -22,6 +26,7 @@ from feeds.build.record_files import shard_of
 from feeds.build.records import RecordWriter
 from feeds.config import Settings
 from feeds.config import load_settings
+from feeds.errors import OutputError
 
 SearchTexts = dict[str, tuple[str, bytes]]
 
@@ -161,3 +166,40 @@ def test_records_a_killed_build_staged_are_removed_by_the_next_build(
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     SiteBuilder(settings, jobs=1).publish()
     assert not staged.exists()
+
+
+def test_a_cache_folder_is_marked_before_records_are_staged_in_it(tmp_path: Path) -> None:
+    """A first build with ``--cache DIR`` killed while its workers stored records left ``DIR``
+    holding only the staging folder, which every later build refused as a folder of the user's
+    (found by an outside probe)."""
+    folder = tmp_path / "named"
+    parts = RecordWriter(folder, "UTC").parts_folder()
+    assert parts is not None and parts.path.is_dir()
+    assert is_cache_folder(folder)
+
+
+def test_a_site_that_fits_only_without_the_staged_records_is_written(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a disk with room for the site but not for the site and the records staged for the cache,
+    the build failed (found by an outside probe); the records make room, and the site is written."""
+    in_workers(monkeypatch)
+    real = feeds.build.builder.replace_site
+    staged = cache_folder(settings.output_dir) / RecordWriter.STAGED
+    tries: list[bool] = []
+
+    def full_while_staged(*args: Any, **kwargs: Any) -> Any:
+        tries.append(staged.exists())
+        if staged.exists():
+            try:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            except OSError as e:
+                raise OutputError("cannot write the new site") from e
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feeds.build.builder, "replace_site", full_while_staged)
+    done = SiteBuilder(settings, jobs=2).publish()
+    assert tries == [True, False] and done.written
+    assert (settings.output_dir / "all.atom").is_file()
+    monkeypatch.setattr(feeds.build.builder, "replace_site", real)
+    assert SiteBuilder(settings, jobs=2).publish().up_to_date

@@ -4,7 +4,6 @@
 from feeds.build.builder import LiveBuilder
 from feeds.build.builder import SiteBuilder
 from feeds.build.builder import cache_of
-from feeds.build.builder import topic_table
 from feeds.build.collector import paused_gc
 from feeds.build.explain import Explanation
 from feeds.build.explain import explain_topics
@@ -17,6 +16,7 @@ from feeds.build.record_files import FileRecord
 from feeds.build.record_files import shard_of
 from feeds.build.result import BuildResult
 from feeds.build.result import Publication
+from feeds.build.result import topic_table
 
 __all__ = [
     "SHARDS",

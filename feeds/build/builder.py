@@ -23,6 +23,7 @@ from typing import Any
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_context
 from feeds.build.cache import cache_folder
+from feeds.build.cache import clear_cache
 from feeds.build.cache import read_state
 from feeds.build.cache import read_summary
 from feeds.build.cache import write_state
@@ -42,9 +43,11 @@ from feeds.build.record_files import read_search_texts
 from feeds.build.records import RecordWriter
 from feeds.build.result import BuildResult
 from feeds.build.result import Publication
+from feeds.build.result import describe
 from feeds.build.workers import start_read_workers
 from feeds.config import Settings
 from feeds.errors import ContentChanged
+from feeds.errors import OutputError
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
 from feeds.output.staging import CannotLink
@@ -59,8 +62,6 @@ from feeds.source.scan import packed_versions
 from feeds.source.scan import scan_content
 from feeds.source.versions import Packed
 from feeds.source.versions import version_changes
-from feeds.text import columns
-from feeds.text import plural
 
 
 class Placing(enum.Enum):
@@ -192,6 +193,7 @@ class SiteBuilder:
             unlinked=device if unlinked else None,
         )
         if not self._store(result, stored):
+            clear_cache(self.folder)
             rechecked.append(
                 f"{self.folder}: the build cache could not be written; the next build reads every file again"
             )
@@ -211,11 +213,16 @@ class SiteBuilder:
             # Archives are rendered as they are written, a part at a time.
             result = self._build(found, records, placing, lazy=not strict)
             replaced = None
-            if not (strict and result.errors):
+            while not (strict and result.errors):
                 compare = feed_paths(result, settings) if settings.websub.hubs else []
-                replaced = replace_site(
-                    result.documents, settings.output_dir, compare=compare, in_place=result.in_place
-                )
+                try:
+                    replaced = replace_site(
+                        result.documents, settings.output_dir, compare=compare, in_place=result.in_place
+                    )
+                    break
+                except OutputError as e:
+                    if not records.make_room(e):  # the site again, without records taking its space
+                        raise
         except BaseException:
             records.discard()
             raise
@@ -342,44 +349,6 @@ def cache_of(settings: Settings) -> Path:
     """Where the cache of a site lives: ``settings.cache_dir`` (``--cache``, ``cache:``), else
     ``.feeds-cache/<output name>/`` beside the output folder."""
     return settings.cache_dir if settings.cache_dir is not None else cache_folder(settings.output_dir)
-
-
-def describe(result: BuildResult, settings: Settings, written: bool) -> str:
-    """The one-line summary of a build."""
-    skipped = result.site.skipped
-    pages = len(result.site.channels)
-    entry_pages = plural(len(result.site.pages), "entry page")
-    lists = plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
-    archives = f"{plural(result.archives, 'archive document')}, " if result.archives else ""
-    where = (
-        f"wrote {plural(result.feeds, 'feed')}, {plural(pages, 'page')}, {archives}{entry_pages}, "
-        f"{lists} and index.html to {settings.output_dir}"
-    )
-    if not written:
-        where = f"wrote nothing (--strict and {plural(len(result.errors), 'file error')})"
-    errors, topics = plural(len(result.errors), "error"), plural(len(result.site.topics), "topic")
-    return (
-        f"Read {plural(result.files, 'file')}: {plural(result.articles, 'article')}, {errors}. "
-        f"{plural(result.entries, 'entry')} in {topics}{_channels(result)}; {where}. "
-        f"Left out: {plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
-        f"{plural(skipped.duplicates, 'duplicate')}."
-    )
-
-
-def topic_table(result: BuildResult) -> list[str]:
-    """What ``feeds topics`` prints: slug, entries and name of each topic, then of each custom
-    channel (by its path)."""
-    site = result.site
-    rows = [(c.topic.slug, c.total, c.topic.name) for c in site.topics if c.topic]
-    rows += [(c.stem, c.total, c.name) for c in site.custom]
-    width = max((columns(slug) for slug, _, _ in rows), default=4)
-    padded = [(slug + " " * (width - columns(slug)), n, name) for slug, n, name in rows]
-    return [f"{'slug':<{width}}  entries  name", *(f"{s}  {n:>7}  {name}" for s, n, name in padded)]
-
-
-def _channels(result: BuildResult) -> str:
-    custom = len(result.site.custom)
-    return f" and {plural(custom, 'custom channel')}" if custom else ""
 
 
 def _changed_files(versions: Packed, found: list[ContentFile]) -> int:

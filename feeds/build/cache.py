@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import shutil
 from collections.abc import Collection
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from typing import Any
 from feeds.build.cache_files import header
 from feeds.build.cache_files import read_value
 from feeds.build.cache_files import write_value
+from feeds.build.cache_tag import CACHE_TAG
 from feeds.build.cache_tag import mark_cache_folder
 from feeds.build.collector import paused_gc
 from feeds.build.month_files import loaded_months
@@ -175,6 +177,18 @@ def write_state(
             (folder / "memo").unlink()
     prune_months(folder, months)
     return stored
+
+
+def clear_cache(folder: Path) -> None:
+    """Remove every file of the cache but its tag: after a store that failed (a full disk), so that
+    what it wrote does not keep the space a build needs, and the next build reads every file."""
+    with contextlib.suppress(OSError):
+        for path in folder.iterdir():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name != CACHE_TAG:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _write_documents(folder: Path, context: str, state: BuildState) -> None:

@@ -3,6 +3,7 @@ workers that made them or from a forked child."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Collection
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from feeds.build.cache import BuildState
+from feeds.build.cache_tag import mark_cache_folder
 from feeds.build.record_files import PartsFolder
 from feeds.build.record_files import move_record_files
 from feeds.build.record_files import write_records
@@ -32,7 +34,9 @@ class RecordWriter:
 
     Either way the records are stored beside the cache (``STAGED``); ``commit`` moves them into
     it once the build has succeeded, and ``discard`` removes them when it has not, so that a
-    build that failed (on a full disk, say) leaves the cache as it found it.
+    build that failed (on a full disk, say) leaves the cache as it found it. The cache folder is
+    marked as one first: a folder the user named that a killed build left holding only ``STAGED``
+    would otherwise be refused as someone else's.
     """
 
     #: Fewer records are stored in a few tens of milliseconds, about what a fork and its copied
@@ -52,6 +56,7 @@ class RecordWriter:
         """Where the read workers of a build that reads every file store its records; None when
         it cannot be made (they are then stored as below)."""
         shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
+        mark_cache_folder(self.folder)
         try:
             self.staged.mkdir(parents=True)
         except OSError:
@@ -63,6 +68,7 @@ class RecordWriter:
         if self.parts or len(touched) < self.MIN_FILES or not can_fork():
             return
         shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
+        mark_cache_folder(self.folder)
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the records are stored after the build, here
@@ -98,6 +104,16 @@ class RecordWriter:
             stored = False
         shutil.rmtree(self.staged, ignore_errors=True)
         return stored
+
+    def make_room(self, error: OSError) -> bool:
+        """After the site could not be written for want of space (``error``): whether records were
+        staged, now removed. The site comes first; the cache is only a shortcut."""
+        cause = error.__cause__ if isinstance(error.__cause__, OSError) else error
+        if cause.errno not in (errno.ENOSPC, errno.EDQUOT) or not self.staged.exists():
+            return False
+        self.discard()
+        self.parts = False  # nothing to move into the cache: the build stores what it can
+        return True
 
     def discard(self) -> None:
         """Wait for the child and remove the records it stored."""

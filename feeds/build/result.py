@@ -24,6 +24,8 @@ from feeds.plan.channels import topic_setting_warnings
 from feeds.plan.planner import Plan
 from feeds.source.scan import file_path
 from feeds.source.scan import scan_warnings
+from feeds.text import columns
+from feeds.text import plural
 
 
 @dataclass(frozen=True)
@@ -150,3 +152,41 @@ def reported(
             errors.append(ContentError(path, *error))
         warnings.extend(str(ContentError(path, line, message)) for line, message in problems)
     return tuple(errors), tuple(warnings)
+
+
+def describe(result: BuildResult, settings: Settings, written: bool) -> str:
+    """The one-line summary of a build."""
+    skipped = result.site.skipped
+    pages = len(result.site.channels)
+    entry_pages = plural(len(result.site.pages), "entry page")
+    lists = plural(sum(name.endswith(".opml") for name in result.documents), "OPML list")
+    archives = f"{plural(result.archives, 'archive document')}, " if result.archives else ""
+    where = (
+        f"wrote {plural(result.feeds, 'feed')}, {plural(pages, 'page')}, {archives}{entry_pages}, "
+        f"{lists} and index.html to {settings.output_dir}"
+    )
+    if not written:
+        where = f"wrote nothing (--strict and {plural(len(result.errors), 'file error')})"
+    errors, topics = plural(len(result.errors), "error"), plural(len(result.site.topics), "topic")
+    return (
+        f"Read {plural(result.files, 'file')}: {plural(result.articles, 'article')}, {errors}. "
+        f"{plural(result.entries, 'entry')} in {topics}{_channels(result)}; {where}. "
+        f"Left out: {plural(skipped.drafts, 'draft')}, {skipped.low_quality} low-quality, "
+        f"{plural(skipped.duplicates, 'duplicate')}."
+    )
+
+
+def topic_table(result: BuildResult) -> list[str]:
+    """What ``feeds topics`` prints: slug, entries and name of each topic, then of each custom
+    channel (by its path)."""
+    site = result.site
+    rows = [(c.topic.slug, c.total, c.topic.name) for c in site.topics if c.topic]
+    rows += [(c.stem, c.total, c.name) for c in site.custom]
+    width = max((columns(slug) for slug, _, _ in rows), default=4)
+    padded = [(slug + " " * (width - columns(slug)), n, name) for slug, n, name in rows]
+    return [f"{'slug':<{width}}  entries  name", *(f"{s}  {n:>7}  {name}" for s, n, name in padded)]
+
+
+def _channels(result: BuildResult) -> str:
+    custom = len(result.site.custom)
+    return f" and {plural(custom, 'custom channel')}" if custom else ""
