@@ -219,3 +219,29 @@ def test_a_server_reads_files_again_when_their_search_text_is_lost(
     assert sorted(file.source for file in indexed) == articles  # (files with errors have no text to lose)
     assert filtered(again) == expected
     live.stop()
+
+
+def test_a_filtered_feed_moves_last_modified_on_when_an_entry_it_finds_changes(project: Path) -> None:
+    """A filter searches every entry of a channel, not only the newest that the unfiltered feed
+    shows: an older entry's edit changed the filtered feed while its Last-Modified, taken from the
+    unfiltered feed, stayed, so If-Modified-Since got 304 (found by an outside probe)."""
+    config = project / "config" / "feeds.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("max_items: 50", "max_items: 1", 1))
+    app = create_app(config)
+    try:
+        client, live = app.test_client(), live_site(app)
+        unfiltered = client.get("/all.atom")
+        assert b"Retailers quietly audit" not in unfiltered.data  # an older entry
+        found = client.get("/all.atom?q=retailers")
+        assert b"Retailers quietly audit" in found.data
+        for path in ("/all.atom?q=retailers", "/all.html?q=retailers", "/topics/ai,space.atom?q=retailers"):
+            since = client.get(path).headers["Last-Modified"]
+            edit(project / "content" / ARTICLE, 'title: "', 'title: "Checked: ')
+            assert live.refresh()
+            assert client.get("/all.atom").headers["ETag"] == unfiltered.headers["ETag"]
+            answer = client.get(path, headers={"If-Modified-Since": since})
+            assert answer.status_code == 200, path
+            assert b"Checked: " in answer.data
+            assert parsedate_to_datetime(answer.headers["Last-Modified"]) > parsedate_to_datetime(since)
+    finally:
+        app.extensions["feeds"].stop()

@@ -68,6 +68,8 @@ class Snapshot:
     page_feeds: dict[str, str] = field(default_factory=dict)
     #: request key → (ETag, Last-Modified) of each document, which the next process starts from
     served: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: channel stem → when any of its entries (or the settings) last changed: what its filters search
+    entries_changed: dict[str, datetime] = field(default_factory=dict)
 
     def filtered(
         self, path: str, feed_filter: FeedFilter, view: bool = False, negotiated: bool = False
@@ -103,8 +105,12 @@ class Snapshot:
             body = render_page(channel, self.settings, feed_filter.query)
         else:
             body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
-        # Derived from the unfiltered feed, so it changes no later than that one does.
-        modified, max_age = self.modified(path), self.settings.serve.max_age
+        # A filter searches every entry of the channel, not only those the unfiltered feed shows:
+        # an older entry's edit changes it while the unfiltered feed stays as it was.
+        modified, max_age = (
+            max(self.modified(path), self._searched_changed(path)),
+            self.settings.serve.max_age,
+        )
         shown_at = page_path(channel.stem) if view else path
         return prepare(shown_at, body, modified, max_age, view=view and negotiated)
 
@@ -131,6 +137,14 @@ class Snapshot:
             raise KeyError(path)
         channels, fmt = union
         return max(self.documents[request_path(document_path(c.stem, fmt))].modified for c in channels)
+
+    def _searched_changed(self, path: str) -> datetime:
+        """When what a filter of the feed at ``path`` searches last changed (for a union, that of
+        its topics)."""
+        feed = self.feeds.get(path)
+        union = None if feed is not None else self._union(path)
+        stems = [feed.channel.stem] if feed is not None else [c.stem for c in union[0]] if union else []
+        return max((self.entries_changed.get(stem, self.built_at) for stem in stems), default=self.built_at)
 
     def _union(self, path: str) -> tuple[list[Channel], Format] | None:
         try:
@@ -232,10 +246,24 @@ def make_snapshot(
             views.update(dict.fromkeys(feed_keys, view))  # one prepared page for Atom and RSS
     documents["/"] = documents[request_path(INDEX)]
     gate = gate or FilterGate(1, 0)
+    # The same entries as in the last snapshot (references name their file's digest) and the same
+    # settings: what the channel's filters search has not changed since.
+    stamp = now.replace(microsecond=0)
+    earlier = previous.entries_changed if previous is not None and previous.settings == settings else {}
+    before = {c.stem: c.refs for c in previous.result.site.channels} if previous and earlier else {}
+    entries_changed: dict[str, datetime] = {}
+    for c in site.channels:
+        last = earlier.get(c.stem)
+        if last is None:
+            entries_changed[c.stem] = stamp
+        elif before.get(c.stem) == c.refs:
+            entries_changed[c.stem] = last
+        else:  # later than the last, whole seconds being all HTTP dates tell apart
+            entries_changed[c.stem] = max(stamp, last + timedelta(seconds=1))
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
         result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds,
-        served=given,
+        served=given, entries_changed=entries_changed,
     )  # fmt: skip
 
 
