@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from feeds.build.read import PARALLEL_MIN_FILES
 from feeds.build.workers import _BUILD_PID
 from feeds.build.workers import start_read_workers
+from feeds.build.workers import worker_pool
 
 
 def _session(sid: int) -> list[int]:
@@ -116,3 +118,23 @@ def test_a_fork_server_whose_build_is_gone_leaves_at_once(started_by_parent: boo
 def test_no_other_process_takes_the_fork_servers_variable() -> None:
     start_read_workers()
     assert _BUILD_PID not in os.environ
+
+
+def test_read_workers_leave_ctrl_c_to_the_build() -> None:
+    """Ctrl-C reaches the whole process group; a worker it stopped while sending its result left
+    half a message in the pipe, and the build waited for the rest forever (seen once in 14
+    interrupted cold builds of 3,500 articles). The workers ignore it; the build stops them."""
+    with worker_pool(1) as pool:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60) == signal.SIG_IGN
+
+
+def test_a_stopped_build_cancels_the_batches_not_started() -> None:
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), worker_pool(1) as pool:
+        futures = [pool.submit(time.sleep, 0.5) for _ in range(20)]
+        futures[0].result(timeout=60)
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 5  # not the 10 s that every batch takes
+    assert sum(future.done() and not future.cancelled() for future in futures) <= 5  # the rest never ran
+    # Nothing left running: a forked child (the entry pages' split) is made only without threads.
+    assert threading.active_count() == 1

@@ -4,10 +4,13 @@ none behind holding its output pipes open."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
 import os
+import signal
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from feeds.forked import die_with_parent
@@ -27,11 +30,25 @@ if _STARTED_BY is not None:  # this is the fork server of a build
         # The build was killed before that took effect: a worker forked now would wait forever,
         # holding the build's output pipes open.
         os._exit(0)
+    # Ctrl-C reaches the whole process group. A worker it stopped while sending its result left
+    # half a message in the pipe, and the pool's reader waited for the rest forever; the build
+    # stops the workers instead (``worker_pool``), between batches. (The fork server gives its
+    # workers the handlers it found at its start.)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """Read workers from the fork server, each dying with it."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_worker_started)
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Read workers from the fork server, each dying with it. When the build stops (Ctrl-C, an
+    error), the batches not started are cancelled and those running end first."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_worker_started)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _worker_started() -> None:
