@@ -9,6 +9,7 @@ import time
 import weakref
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -245,3 +246,25 @@ def test_a_filtered_feed_moves_last_modified_on_when_an_entry_it_finds_changes(p
             assert parsedate_to_datetime(answer.headers["Last-Modified"]) > parsedate_to_datetime(since)
     finally:
         app.extensions["feeds"].stop()
+
+
+def test_a_new_site_is_served_with_its_files_search_text(
+    project: Path, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search text of a rebuild's files was taken in after its site was swapped in, and a
+    filter made in between missed the new files' entries for as long as that site was served."""
+    live = live_site(client.application)
+    seen: list[bool] = []
+    real = feeds.serve.live.make_snapshot
+
+    def made(*args: Any, **kwargs: Any) -> Any:
+        seen.append(
+            any("zebracorn" in text for s in live.search.shards() for text in live.search.texts(s).values())
+        )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feeds.serve.live, "make_snapshot", made)
+    edit(project / "content" / ARTICLE, "title: ", "title: Zebracorn ")
+    assert live.refresh()
+    assert seen == [True]
+    assert b"Zebracorn" in client.get("/all.atom?q=zebracorn").data

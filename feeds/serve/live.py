@@ -122,17 +122,17 @@ class LiveSite:
                 if str(error) not in logged:
                     log.warning("skipped %s", shown(str(error)))
             served = load_served_dates(cache_of(settings)) if last is None else last.served
-            self.snapshot = make_snapshot(
-                result, settings, last, now, seconds, self.search, self.gate, served
-            )
-            if self.snapshot.served != served:
-                store_served_dates(cache_of(settings), self.snapshot.served)
-            self._fingerprint = fingerprint
+            # The new files' text first: a filter the new site makes at once searches it (and
+            # keeps what it found for as long as that site is served).
             self.search.update(result.state.files, result.changed, result.removed)
+            snapshot = make_snapshot(result, settings, last, now, seconds, self.search, self.gate, served)
+            self.snapshot, self.builds = snapshot, self.builds + 1  # /healthz reads both
+            if snapshot.served != served:
+                store_served_dates(cache_of(settings), snapshot.served)
+            self._fingerprint = fingerprint
             self._published(settings, result, before)
             freeze_survivors()
             self.last_error = self.last_error_at = None
-            self.builds += 1
             log.info(
                 "built %d documents from %d files in %.2f s",
                 len(result.documents), result.files, self.snapshot.seconds,
