@@ -268,3 +268,9 @@ def test_a_new_site_is_served_with_its_files_search_text(
     assert live.refresh()
     assert seen == [True]
     assert b"Zebracorn" in client.get("/all.atom?q=zebracorn").data
+
+
+def test_a_page_showing_one_of_several_entries_says_so_in_the_singular(client: FlaskClient) -> None:
+    page = client.get("/all.html?limit=1").get_data(as_text=True)
+    assert "; the newest is below and in the feeds." in page
+    assert "newest 1 are" not in page
