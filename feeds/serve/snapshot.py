@@ -105,13 +105,8 @@ class Snapshot:
             body = render_page(channel, self.settings, feed_filter.query)
         else:
             body = render_feed(channel, self.settings, feed.fmt, feed_filter.query)
-        # A filter searches every entry of the channel, not only those the unfiltered feed shows:
-        # an older entry's edit changes it while the unfiltered feed stays as it was.
-        modified, max_age = (
-            max(self.modified(path), self._searched_changed(path)),
-            self.settings.serve.max_age,
-        )
         shown_at = page_path(channel.stem) if view else path
+        modified, max_age = self._filtered_modified(path), self.settings.serve.max_age
         return prepare(shown_at, body, modified, max_age, view=view and negotiated)
 
     def topic_channels(self) -> dict[str, Channel]:
@@ -127,24 +122,19 @@ class Snapshot:
         union = self._union(path)
         return None if union is None else _Feed(union_channel(union[0], self.settings), union[1])
 
-    def modified(self, path: str) -> datetime:
-        """Last-Modified of the feed at ``path``: a union's is its newest topic feed's."""
-        doc = self.documents.get(path)
-        if doc is not None:
-            return doc.modified
-        union = self._union(path)
-        if union is None:
-            raise KeyError(path)
-        channels, fmt = union
-        return max(self.documents[request_path(document_path(c.stem, fmt))].modified for c in channels)
-
-    def _searched_changed(self, path: str) -> datetime:
-        """When what a filter of the feed at ``path`` searches last changed (for a union, that of
-        its topics)."""
+    def _filtered_modified(self, path: str) -> datetime:
+        """Last-Modified of the feed at ``path`` with a filter: its unfiltered feed's (a union's,
+        its newest topic feed's), or when any entry of its channels last changed, whichever is
+        later. A filter searches every entry, not only those the unfiltered feed shows: an older
+        entry's edit changes it while the unfiltered feed stays as it was."""
         feed = self.feeds.get(path)
-        union = None if feed is not None else self._union(path)
-        stems = [feed.channel.stem] if feed is not None else [c.stem for c in union[0]] if union else []
-        return max((self.entries_changed.get(stem, self.built_at) for stem in stems), default=self.built_at)
+        found = ([feed.channel], feed.fmt) if feed is not None else self._union(path)
+        if found is None:
+            raise KeyError(path)
+        channels, fmt = found
+        feeds = [self.documents[request_path(document_path(c.stem, fmt))].modified for c in channels]
+        entries = [self.entries_changed.get(c.stem, self.built_at) for c in channels]
+        return max(*feeds, *entries)
 
     def _union(self, path: str) -> tuple[list[Channel], Format] | None:
         try:
@@ -254,12 +244,9 @@ def make_snapshot(
     entries_changed: dict[str, datetime] = {}
     for c in site.channels:
         last = earlier.get(c.stem)
-        if last is None:
-            entries_changed[c.stem] = stamp
-        elif before.get(c.stem) == c.refs:
-            entries_changed[c.stem] = last
-        else:  # later than the last, whole seconds being all HTTP dates tell apart
-            entries_changed[c.stem] = max(stamp, last + timedelta(seconds=1))
+        entries_changed[c.stem] = (
+            stamp if last is None else _moved_on(stamp, last, before[c.stem] == c.refs, now)
+        )
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
         result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds,
