@@ -42,13 +42,12 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """Read workers from the fork server, each dying with it. When the build stops (Ctrl-C, an
     error), the batches not started are cancelled and those running end first."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_worker_started)
+    stopped = True
     try:
         yield pool
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
+        stopped = False
     finally:
-        pool.shutdown(wait=True)
+        pool.shutdown(wait=True, cancel_futures=stopped)
 
 
 def _worker_started() -> None:
