@@ -60,8 +60,8 @@ class _Batch(NamedTuple):
     files: list[tuple[str, int, int, int]]  #: ``ContentFile``s as plain tuples
     spec: MatchSpec | None  #: what to look for in them
     keep: bool  #: whether to send the articles back
-    #: where to store the records as a part of their shards: (folder, cache context, part name)
-    parts: tuple[str, str, str] | None = None
+    parts: PartsFolder | None = None  #: where to store the records, as part ``part`` of their shards
+    part: str = ""
 
 
 #: What a worker reads again: (time zone, content folder, files as (source, digest, identity)).
@@ -106,7 +106,7 @@ def read_files(
             articles[file.source] = article
         if progress and number % _CHUNK == 0:
             progress(number, len(files))
-    records.update(write_parts(parts.path, parts.context, "0", read) if parts else read)
+    records.update(write_parts(parts, "0", read) if parts else read)
     return articles
 
 
@@ -130,9 +130,8 @@ def _read_in_workers(
     # show every entry, and unpickling an article costs a tenth of reading it again.
     if parts is not None:  # files of a shard together: a batch stores a part of one or two shards
         files = sorted(files, key=lambda file: shard_of(file.source))
-    place = None if parts is None else (str(parts.path), parts.context)
     batches = [
-        _batch(settings, files[start : start + _CHUNK], place and (*place, str(number)))
+        _batch(settings, files[start : start + _CHUNK], parts, str(number))
         for number, start in enumerate(range(0, len(files), _CHUNK))
     ]
     articles: dict[str, Article] = {}
@@ -159,7 +158,7 @@ def _read_in_workers(
     return articles
 
 
-def _batch(settings: Settings, files: Sequence[ContentFile], parts: tuple[str, str, str] | None) -> _Batch:
+def _batch(settings: Settings, files: Sequence[ContentFile], parts: PartsFolder | None, part: str) -> _Batch:
     return _Batch(
         settings.timezone,
         str(settings.content_dir),
@@ -167,6 +166,7 @@ def _batch(settings: Settings, files: Sequence[ContentFile], parts: tuple[str, s
         match_spec(settings),
         settings.archives is not ArchiveMode.OFF,
         parts,
+        part,
     )
 
 
@@ -188,18 +188,15 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
                     _store(payload, records)
                     articles.update(read)
                 except BrokenProcessPool:
-                    parts = batch.parts
                     if len(batch.files) == 1:
                         source, size, mtime_ns, identity = batch.files[0]
                         crashed = {source: FileRecord(size, mtime_ns, identity, None, (None, CRASHED), ())}
-                        if parts is not None:
-                            write_parts(Path(parts[0]), parts[1], parts[2], crashed)
+                        if batch.parts is not None:
+                            write_parts(batch.parts, batch.part, crashed)
                         records.update(crashed)
-                    else:
+                    else:  # each file a part of its own
                         pending[:0] = [
-                            batch._replace(
-                                files=[fields], parts=parts and (*parts[:2], f"{parts[2]}-{number}")
-                            )
+                            batch._replace(files=[fields], part=f"{batch.part}-{number}")
                             for number, fields in enumerate(batch.files)
                         ]
                     break  # this pool is broken: the next one takes the rest
@@ -219,8 +216,7 @@ def _read_batch(batch: _Batch) -> tuple[bytes, list[tuple[str, Article]]]:
         if batch.keep and article is not None:
             articles.append((file.source, article))
     if batch.parts is not None:
-        folder, context, part = batch.parts
-        records = write_parts(Path(folder), context, part, records)
+        records = write_parts(batch.parts, batch.part, records)
     return marshal.dumps([(source, tuple(record)) for source, record in records.items()]), articles
 
 

@@ -143,9 +143,7 @@ def _stored_form(
     return (*record[:3], indexed, record.error, record.warnings, None, record.content)
 
 
-def write_parts(
-    into: Path, context: str, part: str, records: Mapping[str, FileRecord]
-) -> dict[str, FileRecord]:
+def write_parts(into: PartsFolder, part: str, records: Mapping[str, FileRecord]) -> dict[str, FileRecord]:
     """Store ``records`` (read by one worker) as part ``part`` of their shards in ``into``; returns
     them as stored: without the search text, their indexes compacted."""
     pool: dict[tuple[type, Any], Any] = {}
@@ -156,9 +154,9 @@ def write_parts(
         if record.search is not None:
             texts[source] = record.search
     for shard, (stored, texts) in shards.items():
-        write_value(into / f"{shard_name('files', shard)}.{part}", context, stored)
+        write_value(into.path / f"{shard_name('files', shard)}.{part}", into.context, stored)
         if texts:
-            write_value(into / f"{shard_name('search', shard)}.{part}", context, texts)
+            write_value(into.path / f"{shard_name('search', shard)}.{part}", into.context, texts)
     return {source: as_record(stored[source]) for stored, _ in shards.values() for source in stored}
 
 
