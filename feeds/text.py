@@ -288,6 +288,12 @@ def _escaped(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def composed(name: str) -> str:
+    """``name`` in Unicode's composed form (NFC), which ids take: macOS and what copies from it
+    write ``é`` in file names as two code points (NFD)."""
+    return name if name.isascii() else unicodedata.normalize("NFC", name)
+
+
 def path_id(source: str) -> str:
     """Stable id for something without a URL: a name-based UUID (UUID-5) of its content path.
 
@@ -295,9 +301,7 @@ def path_id(source: str) -> str:
     macOS and what copies from it write ``é`` in names as two code points (NFD), Linux keeps what
     it is given, and one article must keep its id on either. A file name that is not UTF-8 (whose
     bytes Python keeps as lone surrogates) does not raise: ``uuid5`` encodes strictly."""
-    if not source.isascii():
-        source = unicodedata.normalize("NFC", source)
-    name = source.encode("utf-8", "surrogatepass")
+    name = composed(source).encode("utf-8", "surrogatepass")
     digest = hashlib.sha1(_ID_NAMESPACE.bytes + name, usedforsecurity=False).digest()
     return f"urn:uuid:{uuid.UUID(bytes=digest[:16], version=5)}"
 

@@ -18,6 +18,7 @@ from feeds.forked import Forked
 from feeds.forked import can_fork
 from feeds.source.versions import Packed
 from feeds.source.versions import pack_versions
+from feeds.text import composed
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 
@@ -117,8 +118,7 @@ def _one_per_composed_name(
     kept: dict[str, str] = {}
     keep_sources, keep_paths = [], []
     for source, path in sorted(zip(sources, paths, strict=True)):
-        composed = unicodedata.normalize("NFC", source) if not source.isascii() else source
-        first = kept.setdefault(composed, path)
+        first = kept.setdefault(composed(source), path)
         if first is path:
             keep_sources.append(source)
             keep_paths.append(path)
