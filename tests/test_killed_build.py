@@ -138,3 +138,26 @@ def test_a_stopped_build_cancels_the_batches_not_started() -> None:
     assert sum(future.done() and not future.cancelled() for future in futures) <= 5  # the rest never ran
     # Nothing left running: a forked child (the entry pages' split) is made only without threads.
     assert threading.active_count() == 1
+
+
+FORK_SERVER_AT_ONCE = """
+import multiprocessing.forkserver, os, signal, sys, time
+from feeds.build.workers import start_read_workers, worker_pool
+start_read_workers()
+server = multiprocessing.forkserver._forkserver._forkserver_pid
+os.kill(server, signal.SIGINT)  # while it starts Python and imports the reading code
+time.sleep(0.5)
+with worker_pool(1) as pool:
+    print(pool.submit(os.getppid).result(timeout=60) == server)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is started the Linux way")
+def test_ctrl_c_while_the_fork_server_starts_leaves_it_running() -> None:
+    """Ctrl-C in the first moments of a cold build reached the fork server before it ignored it
+    (it does so only after importing the reading code): it printed a traceback and died, and the
+    build's workers with it. It starts with Ctrl-C held off."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_SERVER_AT_ONCE], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.stdout, done.stderr) == ("True\n", "")

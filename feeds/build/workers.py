@@ -8,6 +8,7 @@ import contextlib
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
+import multiprocessing.resource_tracker
 import os
 import signal
 from collections.abc import Iterator
@@ -61,9 +62,15 @@ def _worker_context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([READER])
     os.environ[_BUILD_PID] = str(os.getpid())  # inherited by the fork server, if it starts now
+    # Ctrl-C held off, which the fork server inherits: it ignores Ctrl-C only once it has imported
+    # the reading code, and one before that killed it. Here a Ctrl-C waits until it is let through.
+    # (The resource tracker first: starting it lets Ctrl-C through, whatever held it before.)
+    multiprocessing.resource_tracker.ensure_running()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         multiprocessing.forkserver.ensure_running()
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.environ.pop(_BUILD_PID, None)  # and by no other process this one starts
     return context
 
