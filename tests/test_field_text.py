@@ -405,3 +405,32 @@ def test_what_the_probe_of_the_fixes_found_in_titles(written: str, read: str) ->
 )
 def test_a_line_of_html_that_is_no_markup_is_text(body: str, html_out: str) -> None:
     assert sanitize(body_html(body, BodyFormat.MARKDOWN), None) == html_out
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ('{title: T, webUrl: "https://example.com/a", quality: high}', 2),  # a flow mapping
+        ('{title: T, webUrl: "https://example.com/a",\n quality: high}', 3),
+        ("title: T\n? quality\n: high", 3),  # a complex key
+        ("title: T\n'quality' : high", 3),
+    ],
+)
+def test_a_field_error_names_its_line_however_the_key_is_written(front: str, line: int) -> None:
+    """A key that no line starts with (a flow mapping, a complex key) gave a message without a line
+    (found by an outside probe)."""
+    with pytest.raises(ContentError) as raised:
+        parse_article(f"---\n{front}\n---\nBody.\n".encode(), "a.md", 0)
+    assert str(raised.value) == f"a.md:{line}: quality must be a number, not text"
+
+
+def test_a_number_reached_through_an_alias_is_looked_for_at_its_anchor() -> None:
+    """``provider: *p`` holds no number; the anchor's 1000 is written as YAML reads it, so there is
+    nothing to warn of (an outside probe got "YAML reads it as the number 1000; quote it")."""
+    text = (
+        "---\ntitle: T\nwebUrl: https://example.com/a\nprovider: &p\n  name: 1000\n  domain: example.com\n"
+        "related:\n- title: R\n  webUrl: https://example.com/r\n  provider: *p\n---\nBody.\n"
+    )
+    article, problems = parse_article(text.encode(), "a.md", 0)
+    assert (article.provider and article.provider.name, article.related[0].provider) == ("1000", article.provider)
+    assert problems == []

@@ -34,6 +34,7 @@ from feeds.source.dates import date_problem
 from feeds.source.dates import from_timestamp
 from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
+from feeds.source.front_matter import key_line
 from feeds.source.front_matter import key_scope
 from feeds.source.front_matter import list_item_scopes
 from feeds.source.front_matter import written_as
@@ -141,15 +142,11 @@ class FrontMatterReader:
                     return number + self.offset + 1
             return parent
         if scope is None:
-            pattern = re.compile(rf"['\"]?{name}['\"]?[ \t]*:")
-            first, last = 0, len(lines)
+            found = key_line(self.front, name)
         else:
             pattern = re.compile(rf"[ \t]*(-[ \t]+)?['\"]?{name}['\"]?[ \t]*:")
-            first, last = scope
-        for number in range(first, last):
-            if pattern.match(lines[number]):
-                return number + self.offset + 1
-        return None if scope is None else scope[0] + self.offset + 1
+            found = next((n for n in range(*scope) if pattern.match(lines[n])), scope[0])
+        return None if found is None else found + self.offset + 1
 
     def related_scope(self) -> tuple[int, int] | None:
         """Front matter line range of the related item being read, if it can be told."""
@@ -182,7 +179,7 @@ class FrontMatterReader:
     def number_text(self, key: str, value: float, what: str = "") -> str:
         line = self.line_of(key)
         where = self.front if line is None else key_scope(self.front, line - self.offset - 1)
-        if changed := written_as(value, where):
+        if changed := written_as(value, where, self.front):
             self.warn(key, f"{what or key}: YAML reads it as the number {changed}; quote it to keep it")
         return str(value)
 

@@ -341,12 +341,26 @@ def yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str
     return line, ", ".join(p for p in parts if p) or str(error)
 
 
-def written_as(number: int | float, front: str) -> str | None:
-    """``None`` when the front matter has ``number`` written as Python prints it; else how it is
-    printed. YAML 1.1 reads ``12:30`` as 750, ``007`` as 7 and ``1.10`` as 1.1: a text field that
-    gets a number can only tell such a change by looking for the number in the text."""
-    text = str(number)
-    return None if re.search(rf"(?<![\w.:+-]){re.escape(text)}(?![\w.:])", front) else text
+def written_as(number: int | float, scope: str, front: str = "") -> str | None:
+    """``None`` when the key's lines ``scope`` have ``number`` written as Python prints it; else how
+    it is printed. YAML 1.1 reads ``12:30`` as 750, ``007`` as 7 and ``1.10`` as 1.1: a text field
+    that gets a number can only tell such a change by looking for the number in the text (in all
+    the ``front`` matter if it has an alias, ``provider: *p``: the number is at the anchor)."""
+    written = re.compile(rf"(?<![\w.:+-]){re.escape(str(number))}(?![\w.:])")
+    found = written.search(scope) or (_ALIAS.search(front) and written.search(front))
+    return None if found else str(number)
+
+
+_ALIAS = re.compile(r"(?:^|[\s,\[{])\*[^\s,\[\]{}]")
+
+
+def key_line(front: str, name: str) -> int | None:
+    """The front matter line (0-based) of top-level key ``name`` (a pattern): a line that starts with
+    it, else where a flow mapping (``{title: T, quality: high}``) or complex key (``? quality``) has it."""
+    found = re.search(rf"^['\"]?{name}['\"]?[ \t]*:", front, re.MULTILINE) or re.search(
+        rf"(?:^|[{{,?])[ \t]*['\"]?({name})['\"]?[ \t]*(?::|$)", front, re.MULTILINE
+    )
+    return None if found is None else front.count("\n", 0, found.start(found.lastindex or 0))
 
 
 def list_item_scopes(front: str, key: str) -> list[tuple[int, int]]:
