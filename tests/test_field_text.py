@@ -434,3 +434,12 @@ def test_a_number_reached_through_an_alias_is_looked_for_at_its_anchor() -> None
     article, problems = parse_article(text.encode(), "a.md", 0)
     assert (article.provider and article.provider.name, article.related[0].provider) == ("1000", article.provider)
     assert problems == []
+
+
+@pytest.mark.parametrize("written", ["2021-02-16", "!!timestamp 2021-02-16", '!!timestamp "2021-02-16"'])
+def test_a_date_where_text_belongs_is_its_text_however_it_is_written(written: str) -> None:
+    """A tagged date was an error ("title must be text, not date") where the same date written
+    plain was its text; PyYAML's dumper writes the tag whenever it quotes a date (an outside probe)."""
+    text = f"---\ntitle: {written}\nwebUrl: https://example.com/a\n---\nBody.\n"
+    article, problems = parse_article(text.encode(), "a.md", 0)
+    assert (article.title, problems) == ("2021-02-16", [])

@@ -172,6 +172,8 @@ class FrontMatterReader:
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = self.number_text(key, value)
+        elif isinstance(value, date):  # a tagged one (``!!timestamp``): written plain, it stays text
+            value = value.isoformat()
         if not isinstance(value, str):
             raise self.error(key, f"{key} must be text, not {_kind(value)}")
         return clean(value)
