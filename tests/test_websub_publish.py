@@ -202,6 +202,28 @@ def test_a_restarted_server_does_not_announce_what_it_announced(tmp_path: Path, 
         second.extensions["feeds"].stop()
 
 
+def test_a_server_restarted_with_another_config_announces_only_changed_feeds(
+    tmp_path: Path, hub: StandInHub
+) -> None:
+    """Archives with their content change the archives, not the current feeds; but the cache of
+    another config is no cache, and the restarted server announced every feed again (found by an
+    outside probe, with another time zone). Its first build is compared with what the last process
+    served."""
+    config = project(tmp_path, [hub.url])
+    first = create_app(config)
+    eventually(lambda: len(hub.topics()) == 33, what="the cold build's feeds")
+    first.extensions["feeds"].stop()
+    text = config.read_text(encoding="utf-8")
+    assert "\ntopics: " in text
+    config.write_text(text.replace("\ntopics: ", "\ntopics:\n  Nothing yet:\n    keywords: [zyzzyva]\n#", 1), encoding="utf-8")
+    second = create_app(config)
+    try:
+        assert second.extensions["feeds"].websub.pinger.pending == 0
+        assert len(hub.topics()) == 33
+    finally:
+        second.extensions["feeds"].stop()
+
+
 def test_write_site_names_the_files_whose_bytes_change(tmp_path: Path) -> None:
     from feeds.output.write import write_site
 

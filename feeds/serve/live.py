@@ -33,11 +33,14 @@ from feeds.serve.limits import FilterGate
 from feeds.serve.memory import freeze_survivors
 from feeds.serve.memory import map_large_blocks
 from feeds.serve.memory import return_free_memory
+from feeds.serve.responses import body_tag
 from feeds.serve.search import SearchText
+from feeds.serve.served_dates import ServedDates
 from feeds.serve.served_dates import load_served_dates
 from feeds.serve.served_dates import store_served_dates
 from feeds.serve.snapshot import Snapshot
 from feeds.serve.snapshot import make_snapshot
+from feeds.serve.snapshot import request_path
 from feeds.serve.watch import Watcher
 from feeds.serve.watch import look
 from feeds.serve.websub import ServerWebSub
@@ -130,7 +133,7 @@ class LiveSite:
             if snapshot.served != served:
                 store_served_dates(cache_of(settings), snapshot.served)
             self._fingerprint = fingerprint
-            self._published(settings, result, before)
+            self._published(settings, result, before, served)
             freeze_survivors()
             self.last_error = self.last_error_at = None
             log.info(
@@ -139,11 +142,20 @@ class LiveSite:
             )  # fmt: skip
             return True
 
-    def _published(self, settings: Settings, result: BuildResult, before: Mapping[str, bytes]) -> None:
-        """Hand the changed feeds to WebSub; its failures are logged, never the build's."""
+    def _published(
+        self, settings: Settings, result: BuildResult, before: Mapping[str, bytes], served: ServedDates
+    ) -> None:
+        """Hand the changed feeds to WebSub; its failures are logged, never the build's. A feed the
+        last build left no bytes of (a first build with another config's cache: no cache) changed
+        unless the last server process served it with the same ETag."""
         try:
             feeds = [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
-            self.websub.rebuilt(settings, feeds, result.documents, before)
+            documents = result.documents
+            before = {
+                **{path: documents[path] for path in feeds if _served_as(served, path, documents[path])},
+                **before,
+            }
+            self.websub.rebuilt(settings, feeds, documents, before)
         except Exception:
             log.exception("websub: could not hand over the changed feeds")
 
@@ -240,3 +252,9 @@ def _kind(error: FeedsError) -> str:
     if isinstance(error, ContentFolderError):
         return "a content folder that cannot be read"
     return "a build error"
+
+
+def _served_as(served: ServedDates, path: str, body: bytes) -> bool:
+    """Whether an earlier server process served ``body`` at output ``path``."""
+    earlier = served.get(request_path(path))
+    return earlier is not None and earlier[0] == body_tag(body)
