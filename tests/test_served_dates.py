@@ -78,3 +78,19 @@ def test_a_date_never_moved_does_not_go_back_either(project: Path, change: str) 
     answer = _started(project).get(PATH, headers={"If-Modified-Since": first})
     assert answer.status_code == 200
     assert parsedate_to_datetime(answer.headers["Last-Modified"]) > parsedate_to_datetime(first)
+
+
+def test_a_filtered_feed_keeps_its_date_across_a_restart_with_nothing_changed(project: Path) -> None:
+    """A filtered feed is dated when its channel's entries last changed, which a new process knew
+    only as its start: a restart gave every filtered feed a new date, and 200 to a client holding
+    the same bytes (found by an outside probe)."""
+    filtered = f"{PATH}?q=the"
+    first = _started(project).get(filtered)
+    time.sleep(1.1)  # HTTP dates have whole seconds
+    answer = _started(project).get(filtered, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert (answer.status_code, answer.headers.get("ETag")) == (304, first.headers["ETag"])
+
+    # Edited while stopped: the filter searches every entry, so its date moves on.
+    edit(project / "content" / ARTICLE, "title:", "title: Edited -")
+    answer = _started(project).get(filtered, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert answer.status_code == 200

@@ -128,7 +128,9 @@ class LiveSite:
             # The new files' text first: a filter the new site makes at once searches it (and
             # keeps what it found for as long as that site is served).
             self.search.update(result.state.files, result.changed, result.removed)
-            snapshot = make_snapshot(result, settings, last, now, seconds, self.search, self.gate, served)
+            snapshot = make_snapshot(
+                result, settings, last, now, seconds, self.search, self.gate, served, fingerprint
+            )
             self.snapshot, self.builds = snapshot, self.builds + 1  # /healthz reads both
             if snapshot.served != served:
                 store_served_dates(cache_of(settings), snapshot.served)

@@ -154,6 +154,10 @@ def request_path(output_path: str) -> str:
     return "/" + output_path.encode("utf-8").decode("latin-1")
 
 
+#: The served dates' key of when a channel's entries last changed (its filters' Last-Modified).
+ENTRIES_CHANGED = "entries:"
+
+
 def make_snapshot(
     result: BuildResult,
     settings: Settings,
@@ -163,11 +167,13 @@ def make_snapshot(
     search: SearchText,
     gate: FilterGate | None = None,
     served: ServedDates | None = None,
+    fingerprint: str = "",
 ) -> Snapshot:
     """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds,
     and ``served`` (the dates given out before, by ``previous`` or by an earlier process) across
-    restarts, for documents ``previous`` does not hold. ``gate`` gives new filtered feeds their
-    turns (default: one at a time, none waiting)."""
+    restarts, for documents ``previous`` does not hold; ``fingerprint`` (the config's and content's,
+    ``watch.look``) tells a restart that nothing changed while it was stopped. ``gate`` gives new
+    filtered feeds their turns (default: one at a time, none waiting)."""
     site = result.site
     newest = site.everything.updated or EMPTY_FEED_DATE
     content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
@@ -243,10 +249,15 @@ def make_snapshot(
     before = {c.stem: c.refs for c in previous.result.site.channels} if previous and earlier else {}
     entries_changed: dict[str, datetime] = {}
     for c in site.channels:
-        last = earlier.get(c.stem)
-        entries_changed[c.stem] = (
-            stamp if last is None else _moved_on(stamp, last, before[c.stem] == c.refs, now)
-        )
+        last, key = earlier.get(c.stem), f"{ENTRIES_CHANGED}{c.stem}"
+        if last is not None:
+            entries_changed[c.stem] = _moved_on(stamp, last, before[c.stem] == c.refs, now)
+        elif previous is None and served and fingerprint and served.get(key, ("",))[0] == fingerprint:
+            # A restart with the config and content as the last process served them.
+            entries_changed[c.stem] = datetime.fromtimestamp(served[key][1], timezone.utc)
+        else:
+            entries_changed[c.stem] = stamp
+        given[key] = (fingerprint, int(entries_changed[c.stem].timestamp()))
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
         result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds,
