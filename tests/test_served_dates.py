@@ -94,3 +94,18 @@ def test_a_filtered_feed_keeps_its_date_across_a_restart_with_nothing_changed(pr
     edit(project / "content" / ARTICLE, "title:", "title: Edited -")
     answer = _started(project).get(filtered, headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert answer.status_code == 200
+
+
+def test_two_server_processes_give_the_same_bytes_the_same_date(project: Path) -> None:
+    """``feeds serve --workers 2``: each process rebuilds on its own, a moment apart. A document
+    whose bytes changed without a newer entry was dated at each one's rebuild, so the same bytes had
+    two dates, and a client's If-Modified-Since got 304 from one and 200 from the other (an outside
+    probe). It is dated when its content changed, as the file system tells it."""
+    one, two = _started(project), _started(project)
+    edit(project / "content" / ARTICLE, "title:", "title: Edited -")
+    assert live_site(one.application).refresh()
+    time.sleep(1.1)  # HTTP dates have whole seconds
+    assert live_site(two.application).refresh()
+    first, second = one.get(PATH), two.get(PATH)
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert first.headers["Last-Modified"] == second.headers["Last-Modified"]

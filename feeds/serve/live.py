@@ -36,6 +36,7 @@ from feeds.serve.memory import return_free_memory
 from feeds.serve.responses import body_tag
 from feeds.serve.search import SearchText
 from feeds.serve.served_dates import ServedDates
+from feeds.serve.served_dates import change_time
 from feeds.serve.served_dates import load_served_dates
 from feeds.serve.served_dates import store_served_dates
 from feeds.serve.snapshot import Snapshot
@@ -128,8 +129,11 @@ class LiveSite:
             # The new files' text first: a filter the new site makes at once searches it (and
             # keeps what it found for as long as that site is served).
             self.search.update(result.state.files, result.changed, result.removed)
+            changed_at = change_time(
+                settings.content_dir, settings.config_path, result.changed, result.removed
+            )
             snapshot = make_snapshot(
-                result, settings, last, now, seconds, self.search, self.gate, served, fingerprint
+                result, settings, last, now, seconds, self.search, self.gate, served, fingerprint, changed_at
             )
             self.snapshot, self.builds = snapshot, self.builds + 1  # /healthz reads both
             if snapshot.served != served:

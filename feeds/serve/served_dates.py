@@ -13,7 +13,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Collection
 from collections.abc import Mapping
+from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 
 from feeds.text import shown
@@ -53,3 +56,27 @@ def store_served_dates(folder: Path, dates: ServedDates) -> None:
     except OSError as e:
         log.warning("could not keep the served dates in %s: %s", shown(str(folder)), shown(str(e)))
         staged.unlink(missing_ok=True)
+
+
+#: A rebuild that read more files than this is dated by its own time, not by the files' (a stat each).
+CHANGE_TIME_FILES = 1_000
+
+
+def change_time(
+    content: Path, config: Path | None, changed: Collection[str], removed: Collection[str]
+) -> datetime | None:
+    """When the content last changed, as the file system dates it: the latest change time (which
+    every write, rename and deletion sets, and no tool sets back) of the files a rebuild read
+    (``changed``), of the folders that lost one (``removed``) and of the config. Every server
+    process that rebuilds after the same change finds the same time, where each one's clock
+    would give the same bytes other dates. None with too many files to look at."""
+    if len(changed) + len(removed) > CHANGE_TIME_FILES:
+        return None
+    paths = [content / source for source in changed] + [(content / source).parent for source in removed]
+    latest = 0
+    for path in [*paths, *([config] if config is not None else [])]:
+        try:
+            latest = max(latest, os.stat(path).st_ctime_ns)
+        except OSError:
+            continue  # gone meanwhile: the next rebuild dates that
+    return datetime.fromtimestamp(latest / 1e9, timezone.utc) if latest else None

@@ -168,12 +168,16 @@ def make_snapshot(
     gate: FilterGate | None = None,
     served: ServedDates | None = None,
     fingerprint: str = "",
+    changed_at: datetime | None = None,
 ) -> Snapshot:
     """Prepare every document of a build; ``previous`` keeps Last-Modified honest across rebuilds,
     and ``served`` (the dates given out before, by ``previous`` or by an earlier process) across
     restarts, for documents ``previous`` does not hold; ``fingerprint`` (the config's and content's,
-    ``watch.look``) tells a restart that nothing changed while it was stopped. ``gate`` gives new
-    filtered feeds their turns (default: one at a time, none waiting)."""
+    ``watch.look``) tells a restart that nothing changed while it was stopped. ``changed_at``:
+    when the content changed (``served_dates.change_time``; default ``now``), the date of bytes
+    that changed without a newer entry. ``gate`` gives new filtered feeds their turns (default: one
+    at a time, none waiting)."""
+    changed_at = now if changed_at is None else min(changed_at, now)
     site = result.site
     newest = site.everything.updated or EMPTY_FEED_DATE
     content_dates = {path: newest for path in result.documents}  # the index and the OPML lists
@@ -218,13 +222,15 @@ def make_snapshot(
             if old.body == body and old.max_age == max_age and old.link == link:
                 document = old  # same bytes, same headers: hashed and gzipped already
             else:
-                modified = _moved_on(modified, old.modified, old.body == body, now)
+                modified = _moved_on(modified, old.modified, old.body == body, changed_at)
                 document = prepare(path, body, modified, max_age, view=view, link=link)
         else:
             if served and key in served:  # an earlier process's date, and the bytes it was for
                 tag, seconds = served[key]
                 same = body_tag(body) == tag
-                modified = _moved_on(modified, datetime.fromtimestamp(seconds, timezone.utc), same, now)
+                modified = _moved_on(
+                    modified, datetime.fromtimestamp(seconds, timezone.utc), same, changed_at
+                )
             document = prepare(path, body, modified, max_age, view=view, link=link)
         given[key] = (document.etag.strip('"'), int(document.modified.timestamp()))
         return document
@@ -244,14 +250,14 @@ def make_snapshot(
     gate = gate or FilterGate(1, 0)
     # The same entries as in the last snapshot (references name their file's digest) and the same
     # settings: what the channel's filters search has not changed since.
-    stamp = now.replace(microsecond=0)
+    stamp = changed_at.replace(microsecond=0)
     earlier = previous.entries_changed if previous is not None and previous.settings == settings else {}
     before = {c.stem: c.refs for c in previous.result.site.channels} if previous and earlier else {}
     entries_changed: dict[str, datetime] = {}
     for c in site.channels:
         last, key = earlier.get(c.stem), f"{ENTRIES_CHANGED}{c.stem}"
         if last is not None:
-            entries_changed[c.stem] = _moved_on(stamp, last, before[c.stem] == c.refs, now)
+            entries_changed[c.stem] = _moved_on(stamp, last, before[c.stem] == c.refs, changed_at)
         elif previous is None and served and fingerprint and served.get(key, ("",))[0] == fingerprint:
             # A restart with the config and content as the last process served them.
             entries_changed[c.stem] = datetime.fromtimestamp(served[key][1], timezone.utc)
@@ -265,12 +271,12 @@ def make_snapshot(
     )  # fmt: skip
 
 
-def _moved_on(modified: datetime, before: datetime, same_bytes: bool, now: datetime) -> datetime:
+def _moved_on(modified: datetime, before: datetime, same_bytes: bool, changed_at: datetime) -> datetime:
     """Last-Modified of a document last served as of ``before``."""
     if same_bytes:
         return before
     if modified <= before:
         # The bytes changed but the newest date did not move (an edit, a deletion): a client
         # asking If-Modified-Since must still get the new version.
-        return max(now, before + timedelta(seconds=1)).replace(microsecond=0)
+        return max(changed_at, before + timedelta(seconds=1)).replace(microsecond=0)
     return modified
