@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
+import feeds.build.pipeline
 from feeds.cli import cli
 from tests.helpers import ROOT
 
@@ -87,3 +90,29 @@ def test_the_sample_seed_has_its_topic_by_keyword(project: Path) -> None:
         f"{seed}: 1 topic",
         '  Computer Vision (computer-vision): keyword "facial recognition" (topics.Computer Vision.keywords)',
     ]
+
+
+def test_the_cache_the_config_names_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``cache:`` in the config, ``--explain`` read the cache beside the output folder, where
+    there was none, and so read every file again (14.6-18.6 s at 10,000 articles, 2.7 s without the
+    key: an outside probe)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for n in range(3):
+        (content / f"{n}.md").write_text(article(f"Story {n}", f"https://example.com/{n}", ["Policy"]))
+    config = tmp_path / "config" / "feeds.yaml"
+    config.parent.mkdir()
+    config.write_text(CONFIG + "cache: ../kept-cache\n")
+    assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+    assert (tmp_path / "kept-cache").is_dir()
+    readings: list[tuple[str, ...]] = []
+    real = feeds.build.pipeline.read_changes
+
+    def read_changes(*args: Any) -> Any:
+        reading = real(*args)
+        readings.append(reading.read)
+        return reading
+
+    monkeypatch.setattr(feeds.build.pipeline, "read_changes", read_changes)
+    assert "1 topic" in explain(config, content / "1.md")
+    assert readings == [()]  # every file's record came from the cache

@@ -3,7 +3,7 @@
 
 from feeds.build.builder import LiveBuilder
 from feeds.build.builder import SiteBuilder
-from feeds.build.builder import cache_of
+from feeds.build.cache import cache_of
 from feeds.build.collector import paused_gc
 from feeds.build.explain import Explanation
 from feeds.build.explain import explain_topics

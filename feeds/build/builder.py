@@ -22,7 +22,7 @@ from typing import Any
 
 from feeds.build.cache import BuildState
 from feeds.build.cache import cache_context
-from feeds.build.cache import cache_folder
+from feeds.build.cache import cache_of
 from feeds.build.cache import clear_cache
 from feeds.build.cache import read_state
 from feeds.build.cache import read_summary
@@ -343,12 +343,6 @@ class LiveBuilder:
 def feed_paths(result: BuildResult, settings: Settings) -> list[str]:
     """Output paths of every feed of a build (each channel in each format), ``all`` first."""
     return [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
-
-
-def cache_of(settings: Settings) -> Path:
-    """Where the cache of a site lives: ``settings.cache_dir`` (``--cache``, ``cache:``), else
-    ``.feeds-cache/<output name>/`` beside the output folder."""
-    return settings.cache_dir if settings.cache_dir is not None else cache_folder(settings.output_dir)
 
 
 def _changed_files(versions: Packed, found: list[ContentFile]) -> int:

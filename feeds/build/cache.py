@@ -87,6 +87,12 @@ def cache_context(settings: Settings) -> str:
     return f"{settings.timezone}\0{digest}" if digest else settings.timezone
 
 
+def cache_of(settings: Settings) -> Path:
+    """Where the cache of a site lives: ``settings.cache_dir`` (``--cache``, ``cache:``), else
+    ``cache_folder``."""
+    return settings.cache_dir if settings.cache_dir is not None else cache_folder(settings.output_dir)
+
+
 def cache_folder(output_dir: Path) -> Path:
     """Where the cache of the build writing ``output_dir`` lives."""
     output = output_dir.absolute()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feeds.build.cache import cache_context
-from feeds.build.cache import cache_folder
+from feeds.build.cache import cache_of
 from feeds.build.cache import read_state
 from feeds.build.pipeline import build_every_entry
 from feeds.build.record_files import FileRecord
@@ -67,7 +67,7 @@ def explain_topics(settings: Settings, path: Path) -> Explanation:
     """Build from the cache (reading what changed) and explain the topics of the article at
     ``path``, a file in the content folder. Raises FeedsError for a path outside it."""
     source = _source(settings, path)
-    state = read_state(cache_folder(settings.output_dir), cache_context(settings))
+    state = read_state(cache_of(settings), cache_context(settings))
     result = build_every_entry(settings, state)
     plan = result.plan
     record = result.state.files.get(source)
