@@ -97,6 +97,8 @@ def render_plan(
     done: dict[str, bytes] = {}
     dropped: dict[str, int] = {}
     counts: dict[str, int] = {}
+    sections: dict[str, str] = {}  #: the index page's parts of unchanged channels, kept
+    section_signatures: dict[str, str] = {}
     for planned in plan.channels:
         options = planned.options
         signature = feed_signature(
@@ -111,8 +113,15 @@ def render_plan(
         for path in reusable:
             _, done[path], dropped[path] = cached[path]
         full = len(reusable) < len(paths)
-        counts[planned.stem] = options.max_items if full else min(LATEST_TITLES, options.max_items)
+        kept_section = cached.get(planned.stem + INDEX_SECTION)
+        if not full and kept_section is not None and kept_section[0] == signature and kept_section[1]:
+            sections[planned.stem] = kept_section[1].decode("utf-8")
+            shown = 1  # for the channel's date; its newest titles are in its part of the index
+        else:
+            shown = LATEST_TITLES
+        counts[planned.stem] = options.max_items if full else min(shown, options.max_items)
         signatures.update(dict.fromkeys(paths, signature))
+        section_signatures[planned.stem] = signature
     page_signatures, pages_done, pages, pages_kept = reusable_pages(plan, cached, settings, placed)
     signatures.update(page_signatures)
     done.update(pages_done)
@@ -123,7 +132,7 @@ def render_plan(
     site = materialize(plan, articles, settings, counts, pages)
     split = PageSplit()
     try:
-        rendering = render_documents(site, settings, done, listing, split.start)
+        rendering = render_documents(site, settings, done, listing, split.start, sections)
     finally:
         split.cancel()  # a child left making pages when the render failed
     dropped.update(rendering.trimmed)
@@ -131,6 +140,8 @@ def render_plan(
         path: (sign, rendering.documents.get(path, b""), dropped.get(path, 0))
         for path, sign in signatures.items()
     }  # b"": a page kept in the output folder
+    for stem, section in rendering.sections.items():
+        cache[stem + INDEX_SECTION] = (section_signatures[stem], section.encode("utf-8"), 0)
     documents, archive_cache, archive_fresh, in_place = archives.render(
         heads, chains, entries, rendering.documents, lazy
     )
@@ -138,6 +149,12 @@ def render_plan(
     fresh = len(signatures) - len(done) - len(pages_kept) + archive_fresh
     kept = (*in_place, *pages_kept)
     return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings), kept, archives.planned)
+
+
+#: A channel's part of the index page (``render.pages.index_section``) is kept in the cache as a
+#: document of this name beside its feeds (``<stem>.index-section``), never written to the site:
+#: a one-change build at 4,548 topics read 10,439 files again for the index's newest titles.
+INDEX_SECTION = ".index-section"
 
 
 def _head(planned: PlannedChannel) -> Channel:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
@@ -120,22 +121,28 @@ def _render(template: str, ctx: FeedContext, **values: object) -> bytes:
     return _templates.get_template(template).render(_shared(ctx), **values).encode("utf-8")
 
 
-def index_bytes(contexts: list[FeedContext]) -> bytes:
-    """The index page; ``contexts`` has ``all`` first, then the topics and custom channels."""
-    topics = [
-        _TopicView(
-            name=ctx.channel.name,
-            anchor=_anchor(ctx.channel),
-            page=url_path(page_path(ctx.channel.stem)),
-            total=ctx.channel.total,
-            updated=ctx.channel.updated,
-            feeds=_feed_links(ctx, ""),
-            latest=ctx.channel.entries[:LATEST_TITLES],
-        )
-        for ctx in contexts
-    ]
-    alternates = [feed for topic in topics for feed in topic.feeds]
-    return _render("index.html", contexts[0], topics=topics, alternates=alternates, root="")
+def index_bytes(contexts: list[FeedContext], sections: Sequence[str]) -> bytes:
+    """The index page; ``contexts`` has ``all`` first, then the topics and custom channels, and
+    ``sections`` is each one's ``index_section``."""
+    alternates = [feed for ctx in contexts for feed in _feed_links(ctx, "")]
+    shown = [Markup(section) for section in sections]
+    return _render("index.html", contexts[0], sections=shown, alternates=alternates, root="")
+
+
+def index_section(ctx: FeedContext, everything: FeedContext) -> str:
+    """A channel's part of the index page: its name, size, feeds and newest titles. A build keeps
+    it with the channel's feeds, so that a site of thousands of topics makes only the changed
+    channels' parts, and reads their newest entries only (``build.documents``)."""
+    topic = _TopicView(
+        name=ctx.channel.name,
+        anchor=_anchor(ctx.channel),
+        page=url_path(page_path(ctx.channel.stem)),
+        total=ctx.channel.total,
+        updated=ctx.channel.updated,
+        feeds=_feed_links(ctx, ""),
+        latest=ctx.channel.entries[:LATEST_TITLES],
+    )
+    return _templates.get_template("index_section.html").render(_shared(everything), topic=topic, root="")
 
 
 class EntryPages:

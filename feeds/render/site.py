@@ -11,6 +11,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 
 from feeds._version import __version__
 from feeds.config import Settings
@@ -38,6 +39,7 @@ from feeds.render.opml import opml_paths
 from feeds.render.pages import EntryPages
 from feeds.render.pages import channel_page_bytes
 from feeds.render.pages import index_bytes
+from feeds.render.pages import index_section
 from feeds.source.summary import DIGEST
 from feeds.source.summary import ITEM
 from feeds.source.summary import SOURCE
@@ -72,6 +74,7 @@ class Rendering:
 
     documents: Documents
     trimmed: dict[str, int]  #: path → entries left out, for each document rendered here and cut
+    sections: dict[str, str] = field(default_factory=dict)  #: stem → its part of the index page
 
 
 def render_documents(
@@ -80,12 +83,14 @@ def render_documents(
     done: Mapping[str, bytes] | None = None,
     archives: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
     make_pages: PageMaker | None = None,
+    sections: Mapping[str, str] | None = None,
 ) -> Rendering:
     """Every document (``render_site``), each channel's cut to its budget (``fit``).
 
     ``done`` holds channel documents and entries' pages known to be unchanged (see
     ``feed_signature`` and ``page_signature``); they are taken as they are, and their channels need
-    only the first few entries, for the index page. ``archives`` (channel stem → its archives,
+    only the first few entries, for the index page, or the first one (for its date) where
+    ``sections`` has the channel's part of the index page already. ``archives`` (channel stem → its archives,
     newest first, as (label, stem)) is what the feeds link and the pages list; the archive
     documents themselves are ``render.archive``'s. ``make_pages`` makes the entries' pages
     (``each_page`` unless given).
@@ -132,7 +137,11 @@ def render_documents(
             documents[page], trimmed[page] = fit(channel_page_bytes, ctx, page)
     for path, fmt in opml_paths(settings).items():
         documents[path] = opml_bytes(site, contexts, fmt)
-    documents[INDEX] = index_bytes(contexts)
+    kept = sections or {}
+    made_sections = {
+        ctx.channel.stem: kept.get(ctx.channel.stem) or index_section(ctx, contexts[0]) for ctx in contexts
+    }
+    documents[INDEX] = index_bytes(contexts, list(made_sections.values()))
     documents.update(icon_documents(settings))
     made = pages()
     for path in site.pages.values():
@@ -140,7 +149,9 @@ def render_documents(
             documents[path] = done[path]
         elif path in made:
             documents[path] = made[path]
-    return Rendering(documents, {path: dropped for path, dropped in trimmed.items() if dropped})
+    return Rendering(
+        documents, {path: dropped for path, dropped in trimmed.items() if dropped}, made_sections
+    )
 
 
 def each_page(
