@@ -432,7 +432,10 @@ def test_a_number_reached_through_an_alias_is_looked_for_at_its_anchor() -> None
         "related:\n- title: R\n  webUrl: https://example.com/r\n  provider: *p\n---\nBody.\n"
     )
     article, problems = parse_article(text.encode(), "a.md", 0)
-    assert (article.provider and article.provider.name, article.related[0].provider) == ("1000", article.provider)
+    assert (article.provider and article.provider.name, article.related[0].provider) == (
+        "1000",
+        article.provider,
+    )
     assert problems == []
 
 

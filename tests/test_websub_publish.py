@@ -215,7 +215,10 @@ def test_a_server_restarted_with_another_config_announces_only_changed_feeds(
     first.extensions["feeds"].stop()
     text = config.read_text(encoding="utf-8")
     assert "\ntopics: " in text
-    config.write_text(text.replace("\ntopics: ", "\ntopics:\n  Nothing yet:\n    keywords: [zyzzyva]\n#", 1), encoding="utf-8")
+    config.write_text(
+        text.replace("\ntopics: ", "\ntopics:\n  Nothing yet:\n    keywords: [zyzzyva]\n#", 1),
+        encoding="utf-8",
+    )
     second = create_app(config)
     try:
         assert second.extensions["feeds"].websub.pinger.pending == 0
