@@ -157,10 +157,10 @@ class LiveSite:
         try:
             feeds = [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
             documents = result.documents
-            before = {
-                **{path: documents[path] for path in feeds if _served_as(served, path, documents[path])},
-                **before,
-            }
+            unknown = [path for path in feeds if path not in before]  # none after the first build
+            if unknown:
+                served_so = [path for path in unknown if _served_as(served, path, documents[path])]
+                before = {**before, **{path: documents[path] for path in served_so}}
             self.websub.rebuilt(settings, feeds, documents, before)
         except Exception:
             log.exception("websub: could not hand over the changed feeds")
