@@ -31,6 +31,7 @@ from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import EntryRef
 from feeds.plan.planner import Plan
 from feeds.render.context import channel_paths
+from feeds.render.context import page_path
 from feeds.render.pages import LATEST_TITLES
 from feeds.render.site import feed_signature
 from feeds.render.site import render_documents
@@ -98,7 +99,6 @@ def render_plan(
     dropped: dict[str, int] = {}
     counts: dict[str, int] = {}
     sections: dict[str, str] = {}  #: the index page's parts of unchanged channels, kept
-    section_signatures: dict[str, str] = {}
     for planned in plan.channels:
         options = planned.options
         signature = feed_signature(
@@ -121,7 +121,6 @@ def render_plan(
             shown = LATEST_TITLES
         counts[planned.stem] = options.max_items if full else min(shown, options.max_items)
         signatures.update(dict.fromkeys(paths, signature))
-        section_signatures[planned.stem] = signature
     page_signatures, pages_done, pages, pages_kept = reusable_pages(plan, cached, settings, placed)
     signatures.update(page_signatures)
     done.update(pages_done)
@@ -141,7 +140,8 @@ def render_plan(
         for path, sign in signatures.items()
     }  # b"": a page kept in the output folder
     for stem, section in rendering.sections.items():
-        cache[stem + INDEX_SECTION] = (section_signatures[stem], section.encode("utf-8"), 0)
+        # Signed as the channel's feeds and page are.
+        cache[stem + INDEX_SECTION] = (signatures[page_path(stem)], section.encode("utf-8"), 0)
     documents, archive_cache, archive_fresh, in_place = archives.render(
         heads, chains, entries, rendering.documents, lazy
     )

@@ -52,11 +52,15 @@ class RecordWriter:
         self.staged = folder / self.STAGED
         self.parts = False  #: whether the read workers store the records
 
+    def _begin_staging(self) -> None:
+        """Remove what a build that was killed staged, and mark the cache folder as one (above)."""
+        shutil.rmtree(self.staged, ignore_errors=True)
+        mark_cache_folder(self.folder)
+
     def parts_folder(self) -> PartsFolder | None:
         """Where the read workers of a build that reads every file store its records; None when
         it cannot be made (they are then stored as below)."""
-        shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
-        mark_cache_folder(self.folder)
+        self._begin_staging()
         try:
             self.staged.mkdir(parents=True)
         except OSError:
@@ -67,8 +71,7 @@ class RecordWriter:
     def __call__(self, state: BuildState, touched: Sequence[str], kept: Collection[str] = ()) -> None:
         if self.parts or len(touched) < self.MIN_FILES or not can_fork():
             return
-        shutil.rmtree(self.staged, ignore_errors=True)  # left by a build that was killed
-        mark_cache_folder(self.folder)
+        self._begin_staging()
         try:
             pid = os.fork()
         except OSError:  # no process to spare: the records are stored after the build, here
