@@ -243,9 +243,15 @@ def _first_references(
     by_slug = make.by_slug
     # Each group's stubs sorted (in C): a channel's first entries are a short merge of them.
     members = [(slugs, sorted(chain.from_iterable(group[1]))) for slugs, group in groups.items()]
+    # Each topic's groups, found once: looking through every group for each topic took seconds at
+    # thousands of topics, where nearly every file has a set of topics of its own.
+    lists_of: dict[str, list[list[Stub]]] = defaultdict(list)
+    for slugs, stubs in members:
+        for slug in slugs:
+            lists_of[slug].append(stubs)
     picked: _Picked = []
     for topic in (None, *(by_slug[slug] for slug in sorted(by_slug))):
-        lists = [stubs for slugs, stubs in members if topic is None or topic.slug in slugs]
+        lists = [stubs for _, stubs in members] if topic is None else lists_of.get(topic.slug, [])
         first = list(islice(heapq.merge(*lists), settings.max_items + spare))
         picked.append((topic, first, sum(map(len, lists))))
     for rule in rules:
