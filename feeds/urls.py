@@ -63,6 +63,8 @@ def http_url(value: str) -> str | None:
         return None
     if not value.isascii():
         return _as_uri(parts)
+    if _NOT_URI_CHAR.search(value) or "#" in parts.fragment:
+        return _as_uri(parts, parts.netloc)
     return urlunsplit(parts)
 
 
@@ -86,24 +88,31 @@ def link_url(value: str) -> str | None:
     return None if url is None or "://[" in url else url
 
 
-def _as_uri(parts: SplitResult) -> str | None:
+def _as_uri(parts: SplitResult, netloc: str = "") -> str | None:
     """An IRI as the URI it stands for (RFC 3987 §3.1): the host in punycode, other characters
-    percent-escaped as UTF-8. RSS and Atom ids want URIs (the W3C validator calls an IRI there an
-    error), and one story written both ways is one id."""
-    host = parts.hostname or ""
-    if not host.isascii():
-        try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError:  # "exa mple", a label of over 63 characters
-            return None
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    percent-escaped as UTF-8, and so are the characters that no URI holds outside its host
+    ("[", "|", "^", "{"..., as in "?filter[color]=red"). RSS and Atom ids and links want URIs (the
+    W3C validator calls anything else an error), and one story written both ways is one id.
+    ``netloc``: the host and port to keep as they are (an ASCII URL's)."""
+    if not netloc:
+        host = parts.hostname or ""
+        if not host.isascii():
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:  # "exa mple", a label of over 63 characters
+                return None
+        netloc = host if parts.port is None else f"{host}:{parts.port}"
     path, query, fragment = (
-        _NOT_ASCII.sub(_escaped, part) for part in (parts.path, parts.query, parts.fragment)
+        _NOT_IN_URI_PART.sub(_escaped, part) for part in (parts.path, parts.query, parts.fragment)
     )
     return urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
-_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+#: What a URI's path, query and fragment may hold (RFC 3986 §3.3-3.5: unreserved, sub-delims, ":",
+#: "@", "/", "?", and "%" of an escape); anything else is percent-escaped.
+_NOT_IN_URI_PART = re.compile(r"[^A-Za-z0-9._~!$&'()*+,;=:@/?%-]+")
+#: An ASCII character that no URI holds outside its host.
+_NOT_URI_CHAR = re.compile(r"[\[\]\\^`{|}]")
 
 
 def _escaped(match: re.Match[str]) -> str:

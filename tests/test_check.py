@@ -39,6 +39,13 @@ def test_valid_documents_pass() -> None:
         ),
         (
             "all.atom",
+            ATOM_OK.replace(
+                b'href="https://e.example.org/all.atom"', b'href="https://e.example.org/all.atom?f[a]=1"'
+            ),
+            "not an absolute http(s) URL written as a URI",
+        ),
+        (
+            "all.atom",
             ATOM_OK.replace(b"<title>E</title>", b"<media:title>E</media:title>"),
             "not well-formed XML",
         ),

@@ -11,6 +11,7 @@ import pytest
 from feeds.build.pipeline import build_site
 from feeds.config import settings_from_mapping
 from feeds.errors import ConfigError
+from feeds.output.check import check_documents
 from feeds.source.parse import parse_article
 from feeds.urls import canonical_url
 from feeds.urls import http_url
@@ -91,3 +92,39 @@ def test_a_host_with_its_final_dot_is_the_same_host() -> None:
     """The W3C validator calls "https://example.com./x" a non-canonical id (found by running it
     over an outside probe's articles)."""
     assert canonical_url("https://example.com./x") == "https://example.com/x"
+
+
+@pytest.mark.parametrize(
+    ("url", "uri"),
+    [
+        (
+            "https://shop.example/list?filter[color]=red&page=2",
+            "https://shop.example/list?filter%5Bcolor%5D=red&page=2",
+        ),
+        ("https://e.example/a|b^c{d}e`f\\g", "https://e.example/a%7Cb%5Ec%7Bd%7De%60f%5Cg"),
+        ("https://e.example/p#one#two", "https://e.example/p#one%23two"),
+        ("http://[::1]:8080/x[1]", "http://[::1]:8080/x%5B1%5D"),  # the host's brackets stay
+        ("https://EXAMPLE.com/x?f[a]=1", "https://EXAMPLE.com/x?f%5Ba%5D=1"),
+        ("https://bücher.example/a[1]", "https://xn--bcher-kva.example/a%5B1%5D"),
+    ],
+)
+def test_characters_no_uri_holds_are_escaped(url: str, uri: str) -> None:
+    """The W3C validator calls "?filter[color]=red" (WordPress's way to filter a shop) in a link,
+    guid or enclosure an error (InvalidUriChar), found by an outside probe."""
+    assert http_url(url) == uri
+    assert http_url(uri) == uri
+
+
+def test_a_link_with_such_characters_goes_out_escaped_and_checks(tmp_path: Path) -> None:
+    (tmp_path / "shop.md").write_text(
+        "---\ntitle: Shop\ndate: 2021-03-08\nwebUrl: 'https://shop.example/list?filter[color]=red&page=2'\n"
+        "images: [{url: 'https://shop.example/i[1].jpg', width: 10, height: 10}]\n---\nx\n"
+    )
+    result = build_site(dataclasses.replace(make_settings(), content_dir=tmp_path))
+    for path in ("all.atom", "all.rss", "all.json"):
+        document = result.documents[path]
+        assert b"filter%5Bcolor%5D=red" in document, path
+        assert b"[" not in document.replace(b"<![CDATA[", b"").replace(b"]]>", b"") or path.endswith(
+            "json"
+        ), path
+    assert check_documents(dict(result.documents)) == []

@@ -97,7 +97,7 @@ def check_rss(data: bytes) -> Iterator[str]:
             yield f"date {element.text!r} is not RFC 822"
     for element in channel.iter("link"):
         if not _is_http(element.text or ""):
-            yield f"<link> {element.text!r} is not an absolute http(s) URL"
+            yield f"<link> {element.text!r} is not an absolute http(s) URL written as a URI"
     yield from _check_urls(root)
 
 
@@ -114,7 +114,7 @@ def check_json_feed(data: bytes) -> Iterator[str]:
         return
     for key in ("home_page_url", "feed_url", "icon", "favicon"):
         if key in feed and not _is_http(feed[key]):
-            yield f"{key} is not an absolute http(s) URL"
+            yield f"{key} is not an absolute http(s) URL written as a URI"
     for number, item in enumerate(feed["items"], 1):
         if not isinstance(item.get("id"), str) or not item["id"]:
             yield f"item {number} has no id"
@@ -125,7 +125,7 @@ def check_json_feed(data: bytes) -> Iterator[str]:
                 yield f"item {number}: {key} {item[key]!r} is not RFC 3339"
         for key in ("url", "image"):
             if key in item and not _is_http(item[key]):
-                yield f"item {number}: {key} is not an absolute http(s) URL"
+                yield f"item {number}: {key} is not an absolute http(s) URL written as a URI"
 
 
 def check_opml(data: bytes) -> Iterator[str]:
@@ -186,11 +186,12 @@ def _check_urls(root: Any) -> Iterator[str]:
             value = element.get(attribute)
             if value is not None and not _is_http(value):
                 name = etree.QName(element).localname
-                yield f"<{name} {attribute}={value!r}> is not an absolute http(s) URL"
+                yield f"<{name} {attribute}={value!r}> is not an absolute http(s) URL written as a URI"
 
 
 def _is_http(value: object) -> bool:
-    return isinstance(value, str) and http_url(value) is not None
+    """An absolute http(s) URL written as a URI: as ``http_url`` makes it ("?f[a]=1" is not)."""
+    return isinstance(value, str) and http_url(value) == value
 
 
 _CHECKERS: dict[str, Callable[[bytes], Iterator[str]]] = {
