@@ -205,6 +205,20 @@ def test_sanitize_removes_scripts_handlers_styles_frames_and_bad_links() -> None
     assert "Hi" in clean
 
 
+@pytest.mark.parametrize("tag", ["blockquote", "q", "del", "ins"])
+def test_sanitize_drops_cite_addresses_which_nh3_does_not_check(tag: str) -> None:
+    """``cite="javascript:..."`` went out as written (an outside probe); a reader that follows
+    it runs the script."""
+    clean = sanitize(f'<{tag} cite="javascript:alert(1)">quoted</{tag}>', "https://e.example/a")
+    assert "javascript" not in clean and "cite" not in clean and "quoted" in clean
+
+
+def test_sanitize_drops_the_tags_feed_validators_call_a_risk_and_keeps_their_text() -> None:
+    """The W3C feed validator warns of ``bdo`` (it turns text around) and ``rtc`` (SecurityRisk)."""
+    clean = sanitize('<p><bdo dir="rtl">abc</bdo><ruby>漢<rtc>kan</rtc></ruby></p>', None)
+    assert clean == "<p>abc<ruby>漢kan</ruby></p>"
+
+
 def test_relative_links_dropped_without_base() -> None:
     assert "href" not in sanitize('<a href="/x">x</a>', None)
 
