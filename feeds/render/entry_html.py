@@ -65,9 +65,7 @@ _TAGS = nh3.ALLOWED_TAGS - {"bdo", "rtc"}
 _PAGE_TAGS = _TAGS - {"img"}
 #: nh3's attributes without ``cite`` (of blockquote, q, del, ins), an address nh3 does not check
 #: against ``url_schemes``: ``cite="javascript:..."`` went out as written.
-_ATTRIBUTES = {
-    tag: names - {"cite"} for tag, names in nh3.ALLOWED_ATTRIBUTES.items() if tag in _TAGS
-}
+_ATTRIBUTES = {tag: names - {"cite"} for tag, names in nh3.ALLOWED_ATTRIBUTES.items() if tag in _TAGS}
 
 
 def sanitize(fragment: str, base_url: str | None, tags: set[str] | None = None) -> str:
