@@ -168,6 +168,26 @@ def test_an_output_folder_of_other_files_is_refused_by_build_and_check(project: 
     assert f"--content: {project / 'nope'} is not a folder" in result.stderr
 
 
+@pytest.mark.parametrize("inside", [".", "posts"])
+def test_a_content_folder_in_the_output_folder_is_refused_before_it_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: str
+) -> None:
+    """A build replaces its output folder as a whole: one whose articles were in it (the same
+    folder, or one inside a site feeds made) deleted them and said nothing (an outside probe)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    assert CliRunner().invoke(cli, ["build", "--content", "empty", "--output", "site"]).exit_code == 0
+    content = tmp_path / "site" / inside
+    content.mkdir(exist_ok=True)
+    (content / "precious.md").write_text(GOOD)
+    (tmp_path / "feeds.yaml").write_text(f"content: site/{inside}\noutput: site\n")
+    for command in ("build", "check"):
+        result = CliRunner().invoke(cli, [command, "--config", "feeds.yaml"])
+        assert result.exit_code == 2, result.output
+        assert f"{tmp_path}/site or inside it, which every build replaces" in result.stderr
+    assert (content / "precious.md").read_text() == GOOD
+
+
 def test_options_override_content_and_output(project: Path, tmp_path: Path) -> None:
     content = tmp_path / "other"
     content.mkdir()

@@ -250,11 +250,19 @@ def check_content(settings: Settings) -> None:
 
 
 def check_folders(settings: Settings) -> None:
-    """Raise ConfigError unless the content folder is a folder and the output folder one that a
-    build may replace (not a folder of someone else's files). Checked before the lock (no lock
+    """Raise ConfigError unless the content folder is a folder outside the output folder, and the
+    output folder one that a build may replace (not a folder of someone else's files). Checked before the lock (no lock
     file is left beside a folder that was never ours) and by ``feeds check``, which must refuse
     what ``feeds build`` refuses."""
     check_content(settings)
+    output = settings.output_dir.resolve()
+    if settings.content_dir.resolve().is_relative_to(output):
+        # Each build replaces the output folder as a whole: the articles would go with it.
+        raise settings.error(
+            "content",
+            f"{settings.content_dir} is the output folder {settings.output_dir} or inside it, which"
+            " every build replaces (its articles would be deleted); keep the articles outside it",
+        )
     problem = output_problem(settings.output_dir)
     if problem is not None:
         raise settings.error("output", problem)
