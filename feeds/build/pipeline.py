@@ -251,9 +251,9 @@ def check_content(settings: Settings) -> None:
 
 def check_folders(settings: Settings) -> None:
     """Raise ConfigError unless the content folder is a folder outside the output folder, and the
-    output folder one that a build may replace (not a folder of someone else's files). Checked before the lock (no lock
-    file is left beside a folder that was never ours) and by ``feeds check``, which must refuse
-    what ``feeds build`` refuses."""
+    output folder one that a build may replace (not a folder of someone else's files). Checked
+    before the lock (no lock file is left beside a folder that was never ours) and by ``feeds
+    check``, which must refuse what ``feeds build`` refuses."""
     check_content(settings)
     output = settings.output_dir.resolve()
     if settings.content_dir.resolve().is_relative_to(output):
