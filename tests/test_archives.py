@@ -176,6 +176,32 @@ def test_chains_are_whole_with_full_content_and_one_item(root: Path) -> None:
     assert b"<content" in atom or b"content_html" in atom
 
 
+def test_full_rss_archives_describe_an_entry_without_an_excerpt_as_the_current_feed_does(
+    tmp_path: Path,
+) -> None:
+    """Such an item had only content:encoded in an archive, and the current feed puts the content in
+    its description; readers of description only saw nothing (W3C: NeedDescriptionBeforeContent)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for number, month in ((1, 1), (2, 2)):
+        (content / f"{number}.md").write_text(
+            f"---\ntitle: Story {number}\nwebUrl: https://news.example.com/{number}\n"
+            f"publishedDateTime: 2021-{month:02d}-01T10:00:00Z\n---\nThe *body* of {number}.\n"
+        )
+    result = build_site(settings_for(tmp_path, archive_content=EntryContent.FULL, max_items=5))
+    current = {
+        item.findtext("guid"): item for item in etree.fromstring(result.documents["all.rss"]).iter("item")
+    }
+    archived = [
+        path for path in result.documents if path.startswith("archives/all/") and path.endswith(".rss")
+    ]
+    assert len(archived) == 2
+    for path in archived:
+        for item in etree.fromstring(result.documents[path]).iter("item"):
+            assert "<em>body</em>" in item.findtext("description"), path
+            assert item.findtext("description") == current[item.findtext("guid")].findtext("description")
+
+
 def test_summary_archives_carry_no_content(root: Path) -> None:
     result = build_site(settings_for(root))
     for path, body in result.documents.items():

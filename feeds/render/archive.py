@@ -205,8 +205,10 @@ class Fragments:
         summary = self.summary(entry)
         if summary:
             out.append(f"      <description>{_text(_text(summary))}</description>\n")
-        if self.full:
-            out.append(f"      <content:encoded>{_text(self.content(entry))}</content:encoded>\n")
+            if self.full:
+                out.append(f"      <content:encoded>{_text(self.content(entry))}</content:encoded>\n")
+        elif self.full:  # as the current feeds have it (feedgen): readers of description only see it
+            out.append(f"      <description>{_text(self.content(entry))}</description>\n")
         permalink = "true" if entry.url is not None and entry.url == entry.id else "false"
         out.append(f'      <guid isPermaLink="{permalink}">{_text(entry.id)}</guid>\n')
         for topic in entry.topics:
