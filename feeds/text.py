@@ -125,9 +125,7 @@ def _finished(value: str) -> str:
     value = _FOLDED_SPACES.sub(" ", value).strip()
     if not _visible(value):  # "\u200b", a lone direction mark: no text
         return ""
-    if _BIDI_OPENER.search(value):
-        value = _closed_bidi(value)
-    return value
+    return closed_bidi(value)
 
 
 #: Runs of white space but the no-break spaces (U+00A0, U+2007, U+202F).
@@ -135,10 +133,14 @@ _FOLDED_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _BIDI_OPENER = re.compile("[\u202a\u202b\u202d\u202e\u2066-\u2068]")
 
 
-def _closed_bidi(text: str) -> str:
+def closed_bidi(text: str) -> str:
     """``text`` with every direction embedding, override or isolate it opens closed at its end:
     an unclosed right-to-left override in a title would reverse what a page or a reader shows
     after it (the date, the outlet), whatever the title's own text (Unicode UAX #9)."""
+    return _closed_bidi(text) if _BIDI_OPENER.search(text) else text
+
+
+def _closed_bidi(text: str) -> str:
     open_: list[str] = []
     for char in text:
         if char in "\u202a\u202b\u202d\u202e":
@@ -393,4 +395,5 @@ def cut_after_word(text: str, limit: int) -> str:
         return text
     head = text[: limit - 1]
     space = head.rfind(" ", limit // 2)
-    return (head[:space] if space > 0 else head).rstrip() + "…"
+    # What the cut text opens, its end (cut off) closed: closed again.
+    return closed_bidi((head[:space] if space > 0 else head).rstrip() + "…")

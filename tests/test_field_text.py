@@ -190,6 +190,22 @@ def test_a_direction_override_a_text_opens_is_closed_within_it(written: str, rea
     assert plain_text(written) == read
 
 
+def test_a_direction_override_stays_closed_when_a_long_title_is_cut() -> None:
+    """The override was closed at the title's end, then the end was cut off (an outside probe)."""
+    text = "---\ntitle: " + "A" * 995 + "\u202e" + "B" * 100 + "\n---\nx\n"
+    article, problems = parse_article(text.encode(), "a.md", 0)
+    assert article.title.endswith("\u202eBBB…\u202c")  # type: ignore[attr-defined]
+    assert "it is cut" in str(problems[0])
+
+
+def test_a_plain_text_title_and_its_outlet_each_close_their_own_overrides() -> None:
+    """The whole first line was closed before the outlet's name was split off: the title stayed
+    open and the name got the title's closer too (an outside probe)."""
+    article, _ = parse_article("Plain \u202erlo title – Prov\u202ex\n\nBody\n".encode(), "p.txt", 0)
+    assert article.title == "Plain \u202erlo title\u202c"  # type: ignore[attr-defined]
+    assert article.provider.name == "Prov\u202ex\u202c"  # type: ignore[attr-defined]
+
+
 def test_a_topic_that_has_no_text_is_warned_of() -> None:
     article, problems = parse('topics: ["<script>x</script>", "", AI]\n')
     assert article.topics == ("AI",)  # type: ignore[attr-defined]

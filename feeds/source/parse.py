@@ -24,6 +24,7 @@ from feeds.source.limits import bounded_title
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import as_int64
 from feeds.source.scan import read_file
+from feeds.text import closed_bidi
 from feeds.text import plain_text
 from feeds.text import shows_nothing
 from feeds.text import xml_safe
@@ -185,5 +186,10 @@ def _split_provider_suffix(title: str) -> tuple[str, Provider | None]:
     match = _PROVIDER_SUFFIX.match(title)
     if match is None or len(match["name"].split()) > _MAX_PROVIDER_WORDS:
         return title, None
-    name = plain_text(match["name"])  # "" when it shows nothing ("Title | \u200b")
-    return match["title"].strip(), (Provider(name=name) if name else None)
+    # The line's direction overrides were closed at its end, after the name: each part's own
+    # are closed at its own end instead.
+    name = plain_text(match["name"].rstrip(_BIDI_CLOSERS))  # "" when it shows nothing ("Title | \u200b")
+    return closed_bidi(match["title"].strip()), (Provider(name=name) if name else None)
+
+
+_BIDI_CLOSERS = "\u202c\u2069"
