@@ -62,6 +62,10 @@ def test_published_ones_are_not(fields: str) -> None:
         ('\n{"title": "T"}\nBody\n', "a.md:2: front matter in JSON is not read on its own"),
         ('{\n  "title": "T"\n}\nBody\n', "a.md:1: front matter in JSON"),
         ("Title: My title\nDate: 2010-12-03 10:20\n\nBody\n", "a.md:1: metadata lines (Title: ...)"),
+        # An article titled "---" whose body was the front matter, secured fields and all (a probe).
+        ("\n---\ntitle: T\n---\nBody\n", "a.md:2: front matter must open on the file's first line"),
+        ("\ufeff \n\n---\ntitle: T\n---\nBody\n", "a.md:3: front matter must open on the file's first line"),
+        ("----\ntitle: T\n----\nBody\n", "a.md:1: a first line of '----' opens no front matter"),
     ],
 )
 def test_front_matter_feeds_does_not_read_is_an_error(text: str, message: str) -> None:

@@ -62,10 +62,20 @@ def date_in_name(source: str, tz: tzinfo) -> tuple[datetime | None, str | None]:
     )
 
 
+_DASHES = re.compile(r"-{3,}")
+
+
 def other_front_matter(text: str) -> str | None:
     """Why ``text``, which does not open with "---", starts with front matter feeds does not read
     (which would otherwise make an article of its first line, "+++" or "{"); else None."""
     first = text.lstrip().split("\n", 1)[0].strip()
+    if _DASHES.fullmatch(first):  # after blank lines, or "----": every field would be published
+        return (
+            "front matter must open on the file's first line with exactly ---; remove what comes"
+            " before this line"
+            if first == "---"
+            else f"a first line of {first!r} opens no front matter; write ---"
+        )
     if first == "+++":
         return "front matter in TOML (between +++ lines, as Hugo writes it) is not read; use YAML in ---"
     if first in ("{", "{\r") or first.startswith('{"'):
