@@ -129,6 +129,30 @@ def test_tags_and_categories_are_named_as_not_read() -> None:
     assert problems == []  # topics are there: tags are the writer's own business
 
 
+def test_a_misspelt_field_is_named_with_the_field_it_looks_like() -> None:
+    """Its value was ignored without a word: an article without topics, dated by its file's time
+    and with no link (an outside probe)."""
+    _, problems = _parse(
+        "---\ntitle: T\ntopic: AI\npublishedDatetime: 2021-01-01T00:00:00Z\nweburl: https://e.example/x\n"
+        "heat: 3\nsecured: x\nampWebUrl: https://e.example/amp\nslug: t\ncolour: red\n---\nBody.\n"
+    )
+    assert problems == [
+        "a.md:4: publishedDatetime is not a field feeds reads; did you mean publishedDateTime? (not read)",
+        "a.md:3: topic is not a field feeds reads; did you mean topics? (not read)",
+        "a.md:5: weburl is not a field feeds reads; did you mean webUrl? (not read)",
+    ]  # the seed's own fields, other tools' and unlike names are no misspelling
+    _, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: [Go]\ntopic: Go\n---\nBody.\n")
+    assert problems == []  # the field is there: the other key is the writer's own
+
+
+def test_topics_written_as_one_name_with_a_comma_are_named() -> None:
+    article, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: AI, Robotics\n---\nBody.\n")
+    assert article.topics == ("AI, Robotics",)  # type: ignore[attr-defined]  # as YAML reads it
+    assert problems == [
+        "a.md:4: topics is one name with a comma in it, 'AI, Robotics'; a list is written [AI, Robotics]"
+    ]
+
+
 def test_a_markdown_heading_is_a_plain_text_title() -> None:
     article, _ = _parse("# A Markdown file without front matter\n\nBody.\n")
     assert article.title == "A Markdown file without front matter"  # type: ignore[attr-defined]

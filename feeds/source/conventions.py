@@ -5,6 +5,7 @@ turn TOML into an article titled "+++"."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -28,6 +29,46 @@ TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
 _DATED_NAME = re.compile(r"(?:^|/)([0-9]{4})-([0-9]{2})-([0-9]{2})(?=[-_ .])[^/]*$")
 #: Pelican's metadata: "Title: ..." and more "Key: value" lines, with no "---" around them.
 _PELICAN = re.compile(r"title[ \t]*:[ \t]*\S[^\n]*\n[A-Za-z][\w -]*:[ \t]", re.IGNORECASE)
+
+
+#: The fields feeds reads at the top of front matter (docs/input.md).
+READ_FIELDS = frozenset({
+    "title", "publishedDateTime", "date", "excerpt", "webUrl", "originalUrl", "provider", "topics",
+    "images", "related", "published", "quality", "category", "type", "draft", "status",
+})  # fmt: skip
+#: Fields that are not read and are no misspelling of one: the seed articles' own (``heat``,
+#: ``ampWebUrl``...) and other tools' (``tags``, ``slug``, ``summary``...).
+_OTHER_FIELDS = frozenset({
+    "ampWebUrl", "cdnAmpWebUrl", "heat", "secured", "tags", "categories", "slug", "layout", "aliases",
+    "lastmod", "summary", "description", "author", "authors", "permalink", "weight", "id", "image",
+    "url", "link", "updated", "modified", "keywords", "lang", "language", "series", "template",
+})  # fmt: skip
+#: A key this close to a field's name (difflib's ratio) is taken for a misspelling of it.
+_CLOSE = 0.85
+
+
+def unread_fields(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
+    """(key, warning) for each key of ``fields`` that the writer likely meant feeds to read: another
+    tool's ``tags`` or ``categories`` without ``topics``, and a misspelling of a field (``weburl``,
+    ``publishedDatetime``, ``topic``)."""
+    found = [
+        (key, f"{key} is not read: feeds takes an article's topics from `topics`; rename it")
+        for key in TOPIC_KEYS_ELSEWHERE
+        if key in fields and "topics" not in fields
+    ]
+    misspelt = []
+    for key in fields.keys() - READ_FIELDS - _OTHER_FIELDS:
+        if isinstance(key, str) and len(key) < 40:
+            ratio, field = max((_ratio(field, key), field) for field in READ_FIELDS)
+            if ratio >= _CLOSE and field not in fields:
+                misspelt.append((key, f"{key} is not a field feeds reads; did you mean {field}? (not read)"))
+    return found + sorted(misspelt)
+
+
+def _ratio(one: str, other: str) -> float:
+    """1 for names that differ in case only (``weburl``), else difflib's ratio of the two."""
+    one, other = one.lower(), other.lower()
+    return 1.0 if one == other else difflib.SequenceMatcher(None, one, other).ratio()
 
 
 def unpublished(fields: Mapping[Any, Any], source: str) -> bool:

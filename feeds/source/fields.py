@@ -23,10 +23,10 @@ from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.source.conventions import FALSE_WORDS
-from feeds.source.conventions import TOPIC_KEYS_ELSEWHERE
 from feeds.source.conventions import TRUE_WORDS
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import unpublished
+from feeds.source.conventions import unread_fields
 from feeds.source.dates import FIRST_YEAR
 from feeds.source.dates import LAST_YEAR
 from feeds.source.dates import carried
@@ -97,9 +97,8 @@ class FrontMatterReader:
         if problem:
             self.problems.append(ContentError(self.source, None, problem))
         draft = not self.boolean("published", get("published"), True) or unpublished(self.data, self.source)
-        for key in TOPIC_KEYS_ELSEWHERE:
-            if key in self.data and "topics" not in self.data:
-                self.warn(key, f"{key} is not read: feeds takes an article's topics from `topics`; rename it")
+        for key, message in unread_fields(self.data):
+            self.warn(key, message)
         body, markdown, notes = bounded_body(self.body.strip(), markdown=True)
         if notes:  # the body's first line
             line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
@@ -278,6 +277,10 @@ class FrontMatterReader:
     def topics(self, value: Any) -> tuple[str, ...]:
         if value is None:
             return ()
+        if isinstance(value, str) and "," in value:  # "topics: AI, Robotics" is one name in YAML
+            self.warn(
+                "topics", f"topics is one name with a comma in it, {value!r}; a list is written [{value}]"
+            )
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list):
