@@ -168,7 +168,7 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
     --strict); 2 for a usage or configuration error (nothing is written); 3 when the output
     folder cannot be written (another build is writing it, the disk is full...: the previous
-    site and the cache are left as they were).
+    site and the cache are left as they were); 130 when interrupted (Ctrl-C: the same).
 
     Example:
 

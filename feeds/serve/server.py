@@ -40,7 +40,7 @@ def serve(target: str, host: str, port: int, workers: int, access_log: bool, lim
     from granian.http import HTTP1Settings
 
     connections = allow_open_files(limits.max_connections)
-    Granian(
+    server = Granian(
         target,
         address=host,
         port=port,
@@ -59,7 +59,16 @@ def serve(target: str, host: str, port: int, workers: int, access_log: bool, lim
         # (4, 16 and Granian's default of 512 measured the same here); requests for new filtered
         # feeds may hold one each while they run or wait, so they get threads of their own.
         blocking_threads=2 * (os.cpu_count() or 1) + 1 + limits.filter_workers + limits.filter_queue,
-    ).serve()
+    )
+    # Granian (configured above, so the filter stays) warns at every start that those threads are
+    # many for the CPUs; they are, on purpose.
+    logging.getLogger("_granian").addFilter(_NotOfThreads())
+    server.serve()
+
+
+class _NotOfThreads(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Configuration allows spawning up to")
 
 
 def listen_address(host: str, port: int) -> str:
