@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
+import os
 from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path
@@ -255,8 +256,8 @@ def check_folders(settings: Settings) -> None:
     before the lock (no lock file is left beside a folder that was never ours) and by ``feeds
     check``, which must refuse what ``feeds build`` refuses."""
     check_content(settings)
-    output = settings.output_dir.resolve()
-    if settings.content_dir.resolve().is_relative_to(output):
+    output = os.path.realpath(settings.output_dir)  # Path.resolve raised on a link to itself
+    if Path(os.path.realpath(settings.content_dir)).is_relative_to(output):
         # Each build replaces the output folder as a whole: the articles would go with it.
         raise settings.error(
             "content",
