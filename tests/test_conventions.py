@@ -145,6 +145,21 @@ def test_a_misspelt_field_is_named_with_the_field_it_looks_like() -> None:
     assert problems == []  # the field is there: the other key is the writer's own
 
 
+def test_a_key_written_twice_is_named_with_its_lines() -> None:
+    """YAML readers keep the last value without a word (an outside probe's topics vanished so),
+    where a config's repeated key is an error."""
+    text = "---\ntitle: One\ntopics: [Alpha]\ndate: 2021-03-01\ntopics: [Beta]\n'title': Two\n---\nBody.\n"
+    article, problems = _parse(text)
+    assert (article.title, article.topics) == ("Two", ("Beta",))  # type: ignore[attr-defined]
+    assert problems == [
+        "a.md:2: title is written on lines 2, 6; only the last is read",
+        "a.md:3: topics is written on lines 3, 5; only the last is read",
+    ]
+    # Nested keys of the same name, and a file PyYAML reads for another reason (a tab), are fine.
+    _, problems = _parse('---\ntitle: T\ndate: 2021-03-01\nprovider:\n  title: x\nexcerpt: "a\tb"\n---\nB\n')
+    assert problems == []
+
+
 def test_topics_written_as_one_name_with_a_comma_are_named() -> None:
     article, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: AI, Robotics\n---\nBody.\n")
     assert article.topics == ("AI, Robotics",)  # type: ignore[attr-defined]  # as YAML reads it

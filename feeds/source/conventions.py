@@ -1,5 +1,6 @@
-"""What other publishing tools write where feeds reads something else: drafts, dates in file
-names, tags, and front matter in formats feeds does not read. Content moved over from Hugo,
+"""What other publishing tools (and hurried writers) write where feeds reads something else:
+drafts, dates in file names, tags, misspelt fields, and front matter in formats feeds does not
+read. Content moved over from Hugo,
 Jekyll, Pelican, Eleventy or a WordPress export must not publish its drafts or private posts, nor
 turn TOML into an article titled "+++"."""
 
@@ -48,9 +49,9 @@ _CLOSE = 0.85
 
 
 def unread_fields(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
-    """(key, warning) for each key of ``fields`` that the writer likely meant feeds to read: another
-    tool's ``tags`` or ``categories`` without ``topics``, and a misspelling of a field (``weburl``,
-    ``publishedDatetime``, ``topic``)."""
+    """(key, warning) for each key of ``fields`` that the writer likely meant feeds to read:
+    another tool's ``tags`` or ``categories`` without ``topics``, and a misspelling of a field
+    (``weburl``, ``publishedDatetime``, ``topic``)."""
     found = [
         (key, f"{key} is not read: feeds takes an article's topics from `topics`; rename it")
         for key in TOPIC_KEYS_ELSEWHERE
@@ -69,6 +70,11 @@ def _ratio(one: str, other: str) -> float:
     """1 for names that differ in case only (``weburl``), else difflib's ratio of the two."""
     one, other = one.lower(), other.lower()
     return 1.0 if one == other else difflib.SequenceMatcher(None, one, other).ratio()
+
+
+def date_key(fields: Mapping[Any, Any]) -> str:
+    """``publishedDateTime`` (the seed's) when it has a value, else ``date`` (Jekyll's, Hugo's)."""
+    return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
 
 
 def unpublished(fields: Mapping[Any, Any], source: str) -> bool:

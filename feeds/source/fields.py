@@ -25,6 +25,7 @@ from feeds.model import RelatedItem
 from feeds.source.conventions import FALSE_WORDS
 from feeds.source.conventions import TRUE_WORDS
 from feeds.source.conventions import date_in_name
+from feeds.source.conventions import date_key
 from feeds.source.conventions import unpublished
 from feeds.source.conventions import unread_fields
 from feeds.source.dates import FIRST_YEAR
@@ -34,11 +35,12 @@ from feeds.source.dates import date_problem
 from feeds.source.dates import from_timestamp
 from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
-from feeds.source.front_matter import key_line
-from feeds.source.front_matter import key_scope
-from feeds.source.front_matter import list_item_scopes
-from feeds.source.front_matter import written_as
 from feeds.source.front_matter import yaml_error
+from feeds.source.key_lines import key_line
+from feeds.source.key_lines import key_scope
+from feeds.source.key_lines import list_item_scopes
+from feeds.source.key_lines import repeated_keys
+from feeds.source.key_lines import written_as
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
 from feeds.source.limits import front_matter_problem
@@ -69,7 +71,7 @@ class FrontMatterReader:
         if problem is not None:
             raise ContentError(source, self.offset + problem[0] + 1, problem[1])
         try:
-            data = FRONT_MATTER.load(self.front)
+            data, by_pyyaml = FRONT_MATTER.read(self.front)
         except yaml.MarkedYAMLError as e:
             line, message = yaml_error(e, self.front)
             line = None if line is None else line + self.offset
@@ -83,6 +85,7 @@ class FrontMatterReader:
             line = self.offset + self.front.count("\n", 0, first) + 1
             raise ContentError(source, line, "front matter must be a mapping of fields (key: value)")
         self.data: Mapping[Any, Any] = data
+        self.repeated = repeated_keys(self.front, self.offset) if by_pyyaml else []  # yaml-rs refuses them
         self.related_number: int | None = None  # 1-based: the related item being read, for lines
         self._related_scopes: list[tuple[int, int]] | None = None  # found only when an error needs them
 
@@ -91,13 +94,13 @@ class FrontMatterReader:
         title = self.text("title", get("title"))
         if not title:
             raise ContentError(self.source, self.line_of("title") or 1, "title is missing or empty")
-        date_key = _date_key(self.data)
-        published = self.date(date_key, get(date_key))
+        dated_by = date_key(self.data)
+        published = self.date(dated_by, get(dated_by))
         named, problem = (None, None) if published else date_in_name(self.source, self.tz)
         if problem:
             self.problems.append(ContentError(self.source, None, problem))
         draft = not self.boolean("published", get("published"), True) or unpublished(self.data, self.source)
-        for key, message in unread_fields(self.data):
+        for key, message in unread_fields(self.data) + self.repeated:
             self.warn(key, message)
         body, markdown, notes = bounded_body(self.body.strip(), markdown=True)
         if notes:  # the body's first line
@@ -371,12 +374,12 @@ class FrontMatterReader:
         url = url or link_url(self.text("originalUrl", item.get("originalUrl"), str.strip))
         if url is None:
             raise self.error("related", "has no absolute http(s) webUrl")
-        date_key = _date_key(item)
+        dated_by = date_key(item)
         return RelatedItem(
             title=title,
             url=url,
             excerpt=self.text("excerpt", item.get("excerpt")),
-            published=self.date(date_key, item.get(date_key)),
+            published=self.date(dated_by, item.get(dated_by)),
             provider=self.provider("provider", item.get("provider")),
             images=self.images("images", item.get("images")),
             quality=self.number("quality", item.get("quality")),
@@ -386,11 +389,6 @@ class FrontMatterReader:
 #: The providers read from (name, domain) as written, when they gave no warning: a provider's
 #: reading depends on those two texts alone.
 _PROVIDERS: dict[tuple[str | None, str | None], Provider | None] = {}
-
-
-def _date_key(fields: Mapping[Any, Any]) -> str:
-    """``publishedDateTime`` when it has a value, else ``date``."""
-    return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
 
 
 _KINDS = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}
