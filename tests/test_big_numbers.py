@@ -40,6 +40,28 @@ def test_a_number_of_too_many_digits_is_an_error_with_its_line(field: str) -> No
     )
 
 
+HEX = "0x" + "f" * 3600  # short in the text, over 4,300 digits as a number
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        f"title: {HEX}",
+        f"topics: [{HEX}]",
+        f"quality: -{HEX}",
+        "quality: 1" + ":59" * 3000,  # base 60, as YAML 1.1 reads it
+        f"images: [{{url: 'https://e.example/a.jpg', width: {HEX}}}]",
+        f"related: [{{title: R, webUrl: 'https://e.example/r', quality: {HEX}}}]",
+    ],
+)
+def test_a_number_short_in_the_text_and_too_long_in_digits_is_an_error_with_its_line(field: str) -> None:
+    """Its digits' run passed the limit's check, and showing it raised ValueError: the build,
+    `feeds check` and `feeds serve`'s rebuilds ended with a traceback (an outside probe)."""
+    with pytest.raises(ContentError, match="more than 4,300 digits, which Python does not print") as info:
+        _parse(field)
+    assert info.value.line == 4
+
+
 def test_a_quality_too_large_for_a_float_is_an_error() -> None:
     with pytest.raises(ContentError, match="quality must be a finite number") as info:
         _parse(f"quality: {BIG}")

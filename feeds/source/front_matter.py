@@ -42,7 +42,10 @@ def _checked(kind: str, construct: Any) -> Any:
 
     def constructor(loader: Any, node: yaml.ScalarNode) -> Any:
         try:
-            return construct(loader, node)
+            value = construct(loader, node)
+            if value.__class__ is int and value.bit_length() > _MAX_INT_BITS:  # "0xfff…", "1:59:59…"
+                raise ValueError(f"more than {MAX_DIGITS:,} digits, which Python does not print")
+            return value
         except (ValueError, KeyError, IndexError, AttributeError) as e:
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
             reason = f": {str(e).split(';')[0]}" if isinstance(e, ValueError) else ""
@@ -50,6 +53,14 @@ def _checked(kind: str, construct: Any) -> Any:
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
     return constructor
+
+
+#: Python prints whole numbers of at most this many digits (``sys.int_info.default_max_str_digits``,
+#: since 3.11): the decimal form of a longer one raised ValueError wherever it was shown.
+MAX_DIGITS = 4300
+#: The bits of the largest number of ``MAX_DIGITS`` digits, less a little: a hexadecimal or
+#: base-60 one is short in the text and long in digits.
+_MAX_INT_BITS = int(MAX_DIGITS * 3.32)
 
 
 _KINDS = {"int": "an integer", "float": "a number", "bool": "a boolean", "timestamp": "a date"}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from feeds.source.front_matter import MAX_DIGITS
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import too_deep
 from feeds.text import cut_after_word
@@ -32,9 +33,6 @@ from feeds.text import cut_after_word
 MAX_FRONT_MATTER_CHARS = 500_000
 #: Topics of one article beyond this many are left out, with a warning.
 MAX_TOPICS = 20
-#: Python reads whole numbers of at most this many digits (``sys.int_info.default_max_str_digits``,
-#: since 3.11): the YAML readers raised ValueError for a longer one, and str() of one read whole.
-MAX_DIGITS = 4300
 _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 
 #: A longer title is cut (at a word break, with "…"): a title is in every feed, page and list its
