@@ -389,6 +389,17 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
 
 
+def quoted_value(value: object, limit: int = 60) -> str:
+    """A value read from YAML as a message quotes it: a scalar's repr, cut to about ``limit``
+    characters, and a collection's kind only. repr() of a list that aliases make of itself a
+    million times over ("a0: &a0 [x, x], a1: &a1 [*a0, *a0], ...") took gigabytes."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[:limit] + "…")
+    if isinstance(value, (bool, float)) or (isinstance(value, int) and value.bit_length() <= 4 * limit):
+        return repr(value)
+    return "a number" if isinstance(value, int) else f"a {type(value).__name__}"
+
+
 def cut_after_word(text: str, limit: int) -> str:
     """``text``, or its first ``limit`` characters or so, cut after a word, with "…"."""
     if len(text) <= limit:

@@ -164,7 +164,7 @@ def test_topics_written_as_one_name_with_a_comma_are_named() -> None:
     article, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: AI, Robotics\n---\nBody.\n")
     assert article.topics == ("AI, Robotics",)  # type: ignore[attr-defined]  # as YAML reads it
     assert problems == [
-        "a.md:4: topics is one name with a comma in it, 'AI, Robotics'; a list is written [AI, Robotics]"
+        "a.md:4: topics is one name with a comma, 'AI, Robotics'; a list is written [AI, Robotics]"
     ]
 
 

@@ -349,6 +349,48 @@ def test_yaml_alias_bomb_is_bounded() -> None:
         assert len(repr(article)) < 2000
 
 
+def _bomb(field: str, depth: int = 6) -> bytes:
+    """Front matter whose ``a<depth>`` is 9**depth strings once expanded, and ``field`` using it."""
+    lines = ["---", "title: T", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, depth + 1)]
+    return "\n".join([*lines, field, "---", "Body.", ""]).encode()
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "published: *a6",
+        "draft: *a6",
+        "images: [{url: 'https://e.example/a.jpg', width: *a6}]",
+        "related: [{title: R, webUrl: 'https://e.example/r', images: [{url: 'https://e.example/i.jpg', height: *a6}]}]",
+    ],
+)
+def test_a_message_about_a_value_an_alias_bomb_makes_stays_short(field: str) -> None:
+    """Messages quoted the value whole: 9**8 strings (a 388-byte file) made a 226 MB error line and
+    1.4 GB of memory, and 9**10 ended the build with MemoryError (an outside probe)."""
+    try:
+        _, warnings = parse_article(_bomb(field), "bomb.md", 0.0)
+        messages = [w.message for w in warnings]
+    except ContentError as e:
+        messages = [e.message]
+    assert all(len(message) < 200 for message in messages), [m[:200] for m in messages]
+
+
+def test_front_matter_with_more_aliases_than_the_limit_is_refused_unread() -> None:
+    """PyYAML merges mappings (``<<: [*m, *m, ...]``) at the product of their sizes: 8,000 merges
+    of 8,000 keys, in a file under the size limit, took 8 minutes (an outside probe)."""
+    mapping = "m: &m {" + ", ".join(f"k{n}: 1" for n in range(300)) + "}"
+    merges = "x: {<<: [" + ", ".join(["*m"] * 101) + "]}"
+    with pytest.raises(ContentError) as info:
+        parse_article(f"---\ntitle: T\n{mapping}\n{merges}\n---\nB\n".encode(), "m.md", 0.0)
+    assert (info.value.line, info.value.message) == (
+        4,
+        "the front matter uses 101 aliases (*name), over the limit of 100; write the values out",
+    )
+    merges = "x: {<<: [" + ", ".join(["*m"] * 100) + "]}"
+    parse_article(f"---\ntitle: T\n{mapping}\n{merges}\n---\nB\n".encode(), "m.md", 0.0)
+
+
 # --- 5. Loading a folder -----------------------------------------------------------------------------
 
 GOOD = {

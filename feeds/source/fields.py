@@ -3,6 +3,7 @@ with the line of its key in every message."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
@@ -46,6 +47,7 @@ from feeds.source.limits import bounded_body
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
 from feeds.text import plain_text
+from feeds.text import quoted_value
 from feeds.urls import is_host_name
 from feeds.urls import link_url
 from feeds.urls import url_problem
@@ -194,7 +196,7 @@ class FrontMatterReader:
             return value
         if isinstance(value, (str, int)) and str(value).strip().lower() in TRUE_WORDS | FALSE_WORDS:
             return str(value).strip().lower() in TRUE_WORDS
-        raise self.error(key, f"{key} must be true or false, not {value!r}")
+        raise self.error(key, f"{key} must be true or false, not {quoted_value(value)}")
 
     def number(self, key: str, value: Any) -> float | None:
         if value is None or value == "":
@@ -281,9 +283,7 @@ class FrontMatterReader:
         if value is None:
             return ()
         if isinstance(value, str) and "," in value:  # "topics: AI, Robotics" is one name in YAML
-            self.warn(
-                "topics", f"topics is one name with a comma in it, {value!r}; a list is written [{value}]"
-            )
+            self.warn("topics", f"topics is one name with a comma, {value!r}; a list is written [{value}]")
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list):
@@ -337,12 +337,12 @@ class FrontMatterReader:
     def pixels(self, key: str, value: Any) -> int | None:
         if value.__class__ is int and value > 0:  # the common case
             return value
-        try:
-            number = int(str(value).strip()) if value is not None and not isinstance(value, bool) else None
-        except ValueError:
-            number = None
+        number = None
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):  # str() of a list: huge
+            with contextlib.suppress(ValueError):
+                number = int(str(value).strip())
         if value is not None and (number is None or number <= 0):
-            self.warn(key, f"{key}: image size {value!r} is not a positive whole number; left out")
+            self.warn(key, f"{key}: image size {quoted_value(value)} is not a whole number over 0; left out")
             return None
         return number
 

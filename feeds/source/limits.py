@@ -3,7 +3,8 @@ can name the file and line (front matter nesting, which must be checked before a
 sees the text, is bounded in ``front_matter``).
 
 * Front matter over ``MAX_FRONT_MATTER_CHARS`` is refused unread: YAML costs up to 2 µs and 60
-  bytes of memory per character (PyYAML; yaml-rs a fifth of that).
+  bytes of memory per character (PyYAML; yaml-rs a fifth of that); so is front matter with more
+  than ``MAX_ALIASES`` aliases (merge keys cost the product of two mappings' sizes).
 * Only the first ``MAX_TOPICS`` topics are used. An article is in the feeds of each of its topics,
   and each of those lists all of them, so its output grows with the square of their number:
   1,000 topics on a 14 KB file made 250 MB of feeds in 41 s; 3,000, 4.4 GB in 6.5 minutes.
@@ -50,6 +51,14 @@ MAX_MARKUP = 20_000
 MARKUP = "\n.[]()!*_`~<>&\\|#-+=:@\"'"
 
 
+#: Front matter with more aliases (``*name``) is refused unread: PyYAML merges a mapping into
+#: another (``<<: [*m, *m, ...]``) at a cost of the product of their sizes, and 8,000 merges of a
+#: mapping of 8,000 keys, in a file under the size limit, took 8 minutes.
+MAX_ALIASES = 100
+#: An alias as YAML writes one: after a space, a line's start or a flow collection's "[", "{" or ",".
+_ALIAS = re.compile(r"(?:^|(?<=[\s,\[{]))\*[^\s,\[\]{}]", re.MULTILINE)
+
+
 def front_matter_problem(front: str) -> tuple[int, str] | None:
     """(0-based line, message) of what puts front matter over a limit, if anything does."""
     if len(front) > MAX_FRONT_MATTER_CHARS:
@@ -64,6 +73,11 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
                 f"a number of {len(number[0]):,} digits, over the limit of {MAX_DIGITS:,} that"
                 " Python reads; shorten it"
             )
+    if "*" in front and len(aliases := _ALIAS.findall(front)) > MAX_ALIASES:
+        return front.count("\n", 0, front.index(aliases[MAX_ALIASES])), (
+            f"the front matter uses {len(aliases):,} aliases (*name), over the limit of {MAX_ALIASES};"
+            " write the values out"
+        )
     deep = too_deep(front)
     if deep is not None:
         return deep, (
