@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from feeds.build.pipeline import build_site
 from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import BodyFormat
@@ -25,6 +26,7 @@ from feeds.source.parse import load_file
 from feeds.source.parse import parse_article
 from feeds.source.scan import file_path
 from feeds.source.scan import scan_content
+from tests.conftest import make_settings
 
 DATA = Path(__file__).resolve().parent / "data" / "load"
 #: The modification time handed to ``parse_article``: 2021-02-16T03:47:00.9Z (kept to the microsecond).
@@ -389,6 +391,29 @@ def test_front_matter_with_more_aliases_than_the_limit_is_refused_unread() -> No
     )
     merges = "x: {<<: [" + ", ".join(["*m"] * 100) + "]}"
     parse_article(f"---\ntitle: T\n{mapping}\n{merges}\n---\nB\n".encode(), "m.md", 0.0)
+
+
+def test_a_file_that_fails_in_a_way_no_check_foresaw_is_skipped_with_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unforeseen exception while reading one file (a number too long to print did it) ended the
+    whole build, and every rebuild of ``feeds serve`` after it; the file is skipped instead."""
+    real = parse_article
+
+    def failing(data: bytes, source: str, *args: object) -> object:
+        if source == "bad.md":
+            raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
+        return real(data, source, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("feeds.source.parse.parse_article", failing)
+    (tmp_path / "bad.md").write_text("---\ntitle: Bad\ndate: 2021-01-01\n---\nx\n")
+    (tmp_path / "good.md").write_text("---\ntitle: Good\ndate: 2021-01-02\n---\nx\n")
+    result = build_site(make_settings(content_dir=tmp_path))
+    assert [str(e) for e in result.errors] == [
+        f"{tmp_path / 'bad.md'}: could not be read (ValueError: Exceeds the limit (4300 digits) for integer"
+        " string conversion); this is a bug in feeds"
+    ]
+    assert b"Good" in result.documents["all.atom"] and b"Bad" not in result.documents["all.atom"]
 
 
 # --- 5. Loading a folder -----------------------------------------------------------------------------

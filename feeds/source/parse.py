@@ -66,6 +66,9 @@ def load_file(
         article, problems = parse_article(data, source, mtime_ns / 1_000_000_000, tz)
     except ContentError as e:
         raise ContentError(path, e.line, e.message) from None
+    except Exception as e:  # noqa: BLE001 - a case no check foresaw: this file is skipped, not the build
+        reason = f"{type(e).__name__}: {str(e)[:200]}"
+        raise ContentError(path, None, f"could not be read ({reason}); this is a bug in feeds") from None
     warnings = [ContentError(path, p.line, p.message) for p in problems]
     return article, warnings, file_digest(data, mtime_ns if article.dated_from_file else None)
 
