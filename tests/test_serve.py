@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -157,3 +158,28 @@ def test_ctrl_c_stops_the_server_and_its_worker(tmp_path: Path) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_a_worker_that_dies_is_started_again_and_the_server_serves_on(tmp_path: Path) -> None:
+    """Granian shut the whole server down when a worker died (``kill -9``, as the out-of-memory
+    killer does): every request then went unanswered (an outside probe)."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    config = write_config(tmp_path)
+    port = unused_port()
+    command = [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        assert wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        worker = int(re.findall(r"Spawning worker-1 with PID: (\d+)", log.read_text())[-1])
+        os.kill(worker, signal.SIGKILL)
+        wait_until(
+            lambda: "Started worker-1" in log.read_text().rpartition("Respawning")[2], 30, "a new worker"
+        )
+        assert wait_until_up(f"http://127.0.0.1:{port}/all.atom", server)
+        assert server.poll() is None
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()

@@ -51,6 +51,9 @@ def serve(target: str, host: str, port: int, workers: int, access_log: bool, lim
         # Ctrl-C in a terminal signals the worker as well as the parent, and Granian's worker can
         # miss its stop that way (about half of the time here): the parent then waited for it forever.
         workers_kill_timeout=WORKER_STOP_SECONDS,
+        # A worker that dies (the kernel's out-of-memory killer) is started again; Granian's
+        # default shut the whole server down.
+        respawn_failed_workers=True,
         backlog=limits.backlog,
         backpressure=connections,
         websockets=False,
