@@ -83,6 +83,29 @@ def test_without_file_system_events_the_watcher_polls(project: Path, monkeypatch
         live_site(app).stop()
 
 
+def test_a_link_that_leads_out_of_the_content_folder_makes_the_watcher_poll(
+    project: Path, tmp_path: Path
+) -> None:
+    """The events' watch follows links: ``content/usr -> /usr`` held 16,059 inotify watches, from
+    a number every process of the user shares (an outside probe). The scan skips such a link, and
+    the watcher looks every interval instead."""
+    outside = tmp_path / "outside"
+    (outside / "deep" / "er").mkdir(parents=True)
+    os.symlink(outside, project / "content" / "elsewhere")
+    os.symlink(project / "content" / "new", project / "content" / "inside")  # leads nowhere outside
+    assert feeds.serve.watch.link_out(project / "content") == str(project / "content" / "elsewhere")
+    app = create_app(write_config(project, reload_interval=0.1))
+    try:
+        client = app.test_client()
+        edit(project / "content" / ARTICLE, "title:", "title: Polled -")
+        wait_for(client, "/all.rss", b"Polled -")
+        assert client.get("/healthz").get_json()["watching"] == "polling"
+    finally:
+        live_site(app).stop()
+    (project / "content" / "elsewhere").unlink()
+    assert feeds.serve.watch.link_out(project / "content") is None
+
+
 def test_with_events_the_config_is_looked_at_every_interval(project: Path) -> None:
     require_file_system_events(project)
     config = write_config(project, reload_interval=1)  # a safety look only after 30 s

@@ -67,6 +67,31 @@ def folder_identity(folder: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
+def link_out(folder: Path) -> str | None:
+    """The first link to a folder outside ``folder`` found in it (hidden ones aside, as the scan
+    leaves them), if any: watching for events follows links, and one to ``/usr`` or ``/`` would
+    take a watch for each folder there, out of a number every process of the user shares."""
+    root = os.path.realpath(folder)
+    pending = [os.fspath(folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if os.path.isdir(real) and not (
+                    real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+                ):
+                    return entry.path
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+    return None
+
+
 class _Outcome(Enum):
     """How a watch with events ended."""
 
@@ -139,6 +164,13 @@ class Watcher:
         armed = folder_identity(folder)
         if armed is None:
             return _Outcome.MISSING
+        link = link_out(folder)
+        if link is not None:  # the events' watch would follow it: "content/usr -> /usr" took 16,059 watches
+            log.warning(
+                "%s leads outside the content folder (the scan skips it); looking every %g s for changes",
+                shown(link), interval,
+            )  # fmt: skip
+            return _Outcome.UNAVAILABLE
         self.watching = "events"
         config = config_version(settings)
         next_config = next_look = time.monotonic()  # a first look once the watch is up: what changed before
