@@ -306,7 +306,7 @@ def test_subscriptions_per_host_are_bounded(
     assert response.status_code == 403 and "127.0.0.1" in response.text
     assert ask(app, subscriber).status_code == 202  # renewing the one it has is fine
     # The same address written otherwise is the same host (found by an outside probe).
-    for spelling in ("127.1", "2130706433", "0x7f.0.0.1"):
+    for spelling in ("127.1", "2130706433", "0x7f.0.0.1", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]"):
         callback = subscriber.url.replace("127.0.0.1", spelling)
         form = {"hub.mode": "subscribe", "hub.topic": BASE + "topics/ai.rss", "hub.callback": callback}
         response = app.test_client().post("/websub", data=form)

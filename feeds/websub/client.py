@@ -109,7 +109,7 @@ def public_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip in _SITE_LOCAL:  # deprecated (RFC 3879), yet routed within some networks
             return False
-        embedded = _embedded_ipv4(ip)
+        embedded = embedded_ipv4(ip)
         if embedded is not None:
             ip = embedded
     return ip.is_global and not ip.is_multicast
@@ -124,7 +124,7 @@ _COMPATIBLE = ipaddress.IPv6Network("::/96")
 _SIIT = ipaddress.IPv6Network("::ffff:0:0:0/96")
 
 
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 one leads to through a gateway, when it does."""
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped

@@ -33,6 +33,7 @@ from feeds.config import LEASE_RANGE
 from feeds.config import Settings
 from feeds.websub.client import Answer
 from feeds.websub.client import RequestError
+from feeds.websub.client import embedded_ipv4
 from feeds.websub.client import request
 from feeds.websub.client import url_refusal
 from feeds.websub.outbox import Outbox
@@ -360,13 +361,17 @@ def with_query(url: str, params: Mapping[str, str]) -> str:
 
 def _host(url: str) -> str:
     """The host a callback's subscriptions are counted under: one address however written
-    (``127.1``, ``2130706433``, ``0x7f.1`` and ``127.0.0.1`` alike, as the system's resolver reads
-    them), one name with or without its final dot."""
+    (``127.1``, ``2130706433``, ``0x7f.1``, ``::ffff:127.0.0.1`` and ``127.0.0.1`` alike, as the
+    system's resolver and a connection read them), one name with or without its final dot (a name
+    is not resolved to be counted: what it leads to can change from one lookup to the next)."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
     try:
-        return str(ipaddress.ip_address(host))
+        ip = ipaddress.ip_address(host)
     except ValueError:
         pass
+    else:  # "::ffff:127.0.0.1" and its kin lead to the IPv4 address they hold
+        embedded = embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+        return str(embedded or ip)
     try:  # the forms inet_aton(3) reads, which a connection to the name would use
         return socket.inet_ntoa(socket.inet_aton(host))
     except OSError:
