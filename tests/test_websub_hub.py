@@ -313,6 +313,18 @@ def test_subscriptions_per_host_are_bounded(
         assert response.status_code == 403 and "127.0.0.1" in response.text, spelling
 
 
+def test_verifications_pending_per_callback_host_are_bounded(
+    app: Flask, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One host's callbacks that never answer filled the whole queue (an outside probe); each host
+    gets ``PENDING_PER_HOST`` verifications waiting or running, others keep theirs."""
+    monkeypatch.setattr(feeds.websub.hub, "PENDING_PER_HOST", 0)
+    response = ask(app, subscriber)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    monkeypatch.setattr(feeds.websub.hub, "PENDING_PER_HOST", 20)
+    assert ask(app, subscriber).status_code == 202
+
+
 def test_the_hub_is_off_unless_configured(tmp_path: Path) -> None:
     pinned_copy(ROOT / "content", tmp_path / "content")
     app = create_app(write_config(tmp_path, {"hubs": []}))

@@ -188,3 +188,29 @@ def test_capacity_and_retries() -> None:
         eventually(lambda: len(retried.tries) == 3, what="two retries")
     finally:
         outbox.stop()
+
+
+def test_a_group_holds_its_quota_of_tasks_waiting_or_running_at_most() -> None:
+    """A thousand verifications of callbacks that never answer, all of one host, filled the queue
+    for 40 minutes, deliveries included (an outside probe): a group's quota bounds its share."""
+    outbox = Outbox(threads=1, capacity=10)
+    log: list[str] = []
+    ready = threading.Event()
+    ready.set()
+    host = (("host", "a.example"), 2)
+    try:
+        blocker = Job("blocker", log)
+        assert outbox.put(blocker, groups=(host,))
+        eventually(lambda: log, what="the blocker running")
+        assert outbox.put(Job("a", log, gate=ready), groups=(host,))
+        assert not outbox.put(Job("b", log, gate=ready), groups=(host,))  # running and waiting: two of two
+        assert outbox.put(Job("a", log, gate=ready, version="newer"), groups=(host,))  # a replacement fits
+        assert outbox.put(Job("c", log, gate=ready), groups=((("host", "b.example"), 2),))  # another group
+        assert outbox.put(Job("d", log, gate=ready))  # and a task of no group
+        blocker.gate.set()
+        eventually(outbox.idle, what="the queue drained")
+        assert outbox.put(Job("b", log, gate=ready), groups=(host,))  # the group is empty again
+        eventually(outbox.idle, what="b done")
+        assert "start b " in log and "start a newer" in log
+    finally:
+        outbox.stop()

@@ -47,9 +47,11 @@ MAX_SECRET_BYTES = 200
 #: Subscriptions the hub holds at most, in all and per callback host.
 MAX_SUBSCRIPTIONS = 10_000
 MAX_PER_HOST = 1_000
-#: Requests in flight at once, and waiting (verifications, denials, deliveries).
+#: Requests in flight at once; verifications and denials waiting or running, in all and per
+#: callback host (callbacks that never answer, 1,000 of one host, held the queue for 40 minutes).
 THREADS = 4
 QUEUE = 1_000
+PENDING_PER_HOST = 20
 #: A failed delivery is tried again after this many seconds, doubled each time up to the
 #: maximum, for this long at most; then it is dropped (and logged).
 RETRY_FIRST = 10.0
@@ -85,7 +87,9 @@ class Hub:
 
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.store = Store(folder)
-        self.outbox = Outbox(THREADS, QUEUE)
+        # Room for a delivery to every subscriber on top of the requests (1,000 of them once
+        # filled the queue, and the rest of one feed's subscribers missed that version).
+        self.outbox = Outbox(THREADS, QUEUE + MAX_SUBSCRIPTIONS)
         self.counts = _Counts()
         self.settings = settings
         self.topics: Mapping[str, str] = {}  #: topic URL → output path of every unfiltered feed
@@ -128,14 +132,16 @@ class Hub:
                 if "?" in topic
                 else ""
             )
-            if not self.outbox.put(_Denial(self, callback, topic, reason)):
+            if not self.outbox.put(_Denial(self, callback, topic, reason), groups=_request_groups(callback)):
                 log.warning("websub: outbox full; %s not told of its denial", callback)
             return Reply(404, f"hub.topic: {reason}")
         if mode == "subscribe":
             refusal = self._over_limit(callback, topic)
             if refusal is not None:
                 return Reply(403, refusal)
-        if not self.outbox.put(_Intent(self, mode, callback, topic, secret, lease)):
+        if not self.outbox.put(
+            _Intent(self, mode, callback, topic, secret, lease), groups=_request_groups(callback)
+        ):
             return Reply(503, "the hub is busy; try again later", (("Retry-After", "60"),))
         return Reply(202, f"{mode} request accepted; the callback will be asked to confirm it")
 
@@ -357,6 +363,11 @@ def with_query(url: str, params: Mapping[str, str]) -> str:
     parts = urlsplit(url)
     query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def _request_groups(callback: str) -> tuple[tuple[Hashable, int], ...]:
+    """The outbox's quotas for a verification or a denial: of all requests, and of its host's."""
+    return (("requests", QUEUE), (("host", _host(callback)), PENDING_PER_HOST))
 
 
 def _host(url: str) -> str:

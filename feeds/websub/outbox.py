@@ -15,6 +15,7 @@ import itertools
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Hashable
 from typing import Protocol
 
@@ -31,7 +32,8 @@ class Task(Protocol):
 
 
 class Outbox:
-    """At most ``threads`` tasks running and ``capacity`` waiting."""
+    """At most ``threads`` tasks running and ``capacity`` waiting; a task ``put`` with a group and
+    a quota is refused while its group has that many tasks waiting or running."""
 
     def __init__(self, threads: int = 4, capacity: int = 1000) -> None:
         self.capacity = capacity
@@ -42,6 +44,8 @@ class Outbox:
         self._running = 0
         self._busy: set[Hashable] = set()  #: keys of the running tasks
         self._deferred: set[Hashable] = set()  #: keys waiting for a running task with that key
+        self._group_of: dict[Hashable, tuple[Hashable, ...]] = {}  #: key → groups, while waiting or running
+        self._in_group: Counter[Hashable] = Counter()  #: group → its keys waiting or running
         self._stopped = False
         self._threads = [
             threading.Thread(target=self._work, name=f"websub-outbox-{n}", daemon=True)
@@ -50,13 +54,20 @@ class Outbox:
         for thread in self._threads:
             thread.start()
 
-    def put(self, task: Task, delay: float = 0.0) -> bool:
-        """Schedule ``task`` (replacing a waiting one with its key); False when the outbox is full."""
+    def put(self, task: Task, delay: float = 0.0, groups: tuple[tuple[Hashable, int], ...] = ()) -> bool:
+        """Schedule ``task`` (replacing a waiting one with its key); False when the outbox is full,
+        or when a task of a new key is in one of ``groups`` (group, quota) that holds its quota."""
+        key = task.key
         with self._cond:
             if self._stopped:
                 return False
-            if task.key not in self._waiting and len(self._waiting) >= self.capacity:
+            if key not in self._waiting and len(self._waiting) >= self.capacity:
                 return False
+            if key not in self._group_of and groups:
+                if any(self._in_group[group] >= quota for group, quota in groups):
+                    return False
+                self._group_of[key] = tuple(group for group, _ in groups)
+                self._in_group.update(self._group_of[key])
             self._schedule(task, delay)
             return True
 
@@ -76,6 +87,8 @@ class Outbox:
             self._waiting.clear()
             self._heap.clear()
             self._deferred.clear()
+            self._group_of.clear()
+            self._in_group.clear()
             self._cond.notify_all()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
@@ -135,3 +148,8 @@ class Outbox:
                         self._cond.notify()
                 elif again is not None and not self._stopped:
                     self._schedule(task, again)
+                elif task.key in self._group_of:  # over: its groups have room for another
+                    for group in self._group_of.pop(task.key):
+                        self._in_group[group] -= 1
+                        if not self._in_group[group]:
+                            del self._in_group[group]
