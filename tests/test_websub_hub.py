@@ -228,6 +228,10 @@ def test_a_topic_of_another_site_is_denied(app: Flask, subscriber: Subscriber) -
     [denial] = eventually(lambda: list(subscriber.denials), what="the denial (§5.2)")
     assert denial["hub.topic"] == other and "not a feed of this site" in denial["hub.reason"]
     assert subscriber.verifications == []
+    # The answer quotes the topic with what does not print escaped (a NUL went back as it came).
+    response = ask(app, subscriber, topic=other + "\x00\x1b[31m")
+    assert response.status_code == 404 and "\x00" not in response.text and "\x1b" not in response.text
+    assert "\\x00\\x1b[31m is not a feed" in response.text
 
 
 def test_a_filtered_feed_is_not_a_topic(app: Flask, subscriber: Subscriber) -> None:

@@ -31,6 +31,7 @@ from urllib.parse import urlunsplit
 from feeds.config import HUB_PATH
 from feeds.config import LEASE_RANGE
 from feeds.config import Settings
+from feeds.text import shown
 from feeds.websub.client import Answer
 from feeds.websub.client import RequestError
 from feeds.websub.client import embedded_ipv4
@@ -127,7 +128,7 @@ class Hub:
             # A longer number is over the range anyway (and over what Python converts from text).
             lease = LEASE_RANGE[1] if len(asked) > 9 else min(max(int(asked), LEASE_RANGE[0]), LEASE_RANGE[1])
         if topic not in self.topics:
-            reason = f"{topic} is not a feed of this site" + (
+            reason = f"{shown(topic[:2000])} is not a feed of this site" + (
                 " (filtered feeds change per request; subscribe to the unfiltered feed)"
                 if "?" in topic
                 else ""
