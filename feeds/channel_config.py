@@ -14,9 +14,9 @@ from typing import Any
 from feeds.config_checks import MAX_ITEMS
 from feeds.config_checks import ConfigReader
 from feeds.model import EntryContent
+from feeds.names import slugify
 from feeds.text import fold
 from feeds.text import has_word_character
-from feeds.text import slugify
 
 #: The keys of one entry of ``channels:``.
 CHANNEL_KEYS = frozenset({

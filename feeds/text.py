@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import re
 import unicodedata
-import uuid
 from collections.abc import Collection
 
 import nh3
@@ -22,20 +20,6 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
 )
 NOT_XML_CHAR = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-_MAX_SLUG = 80
-#: Room for a suffix and an extension within the usual limit of 255 bytes for a file name.
-_MAX_SLUG_BYTES = 200
-# Path segments that would mean something else on a file system or a web server.
-_RESERVED_SLUGS = {
-    "all",  # the index page's anchor for every entry
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
-_ID_NAMESPACE = uuid.UUID("6f1d1c2e-4b1a-5d0e-9c57-0f33d1a2b6c4")
 
 
 def xml_safe(value: str) -> str:
@@ -290,47 +274,6 @@ def _escaped(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def composed(name: str) -> str:
-    """``name`` in Unicode's composed form (NFC), which ids take: macOS and what copies from it
-    write ``é`` in file names as two code points (NFD)."""
-    return name if name.isascii() else unicodedata.normalize("NFC", name)
-
-
-def path_id(source: str) -> str:
-    """Stable id for something without a URL: a name-based UUID (UUID-5) of its content path.
-
-    Made as ``uuid.uuid5`` makes it, from the path's UTF-8 bytes in Unicode's composed form (NFC):
-    macOS and what copies from it write ``é`` in names as two code points (NFD), Linux keeps what
-    it is given, and one article must keep its id on either. A file name that is not UTF-8 (whose
-    bytes Python keeps as lone surrogates) does not raise: ``uuid5`` encodes strictly."""
-    name = composed(source).encode("utf-8", "surrogatepass")
-    digest = hashlib.sha1(_ID_NAMESPACE.bytes + name, usedforsecurity=False).digest()
-    return f"urn:uuid:{uuid.UUID(bytes=digest[:16], version=5)}"
-
-
-def slugify(name: str, kind: str = "topic") -> str:
-    """URL path segment for a topic name or an entry's title: ``Computer Vision`` → ``computer-vision``.
-
-    Accents on Latin and Greek letters are folded (é → e, ά → α); other scripts are kept whole,
-    with their vowel signs and marks (हिन्दी, で, й), since there a mark makes another letter.
-    A name with no letters or digits gets ``<kind>-`` and a short hash so it still has a stable
-    slug, and a name that a file system reserves gets a ``-<kind>`` suffix. A slug is at most 80
-    characters and 200 bytes of UTF-8, so that it fits a file name in any script.
-    """
-    if name.isascii():
-        return _finish_slug(name.lower(), name, kind)
-    kept: list[str] = []
-    folds = False  # whether the marks that follow sit on a Latin or Greek letter
-    for char in unicodedata.normalize("NFKD", name):
-        if unicodedata.combining(char):
-            if folds:
-                continue
-        else:
-            folds = unicodedata.name(char, "").startswith(("LATIN", "GREEK"))
-        kept.append(char)
-    return _finish_slug(unicodedata.normalize("NFC", "".join(kept)).lower(), name, kind)
-
-
 # After NFKD, the combining marks that sit on a Latin or Greek letter (a lookbehind of one character,
 # then every mark that follows it): the accents that ``fold`` ignores, as ``slugify`` does.
 _LATIN_GREEK_MARKS = re.compile(
@@ -353,26 +296,6 @@ def fold(text: str) -> str:
 def has_word_character(text: str) -> bool:
     """Whether there is a letter or digit in ``text``."""
     return any(char.isalnum() for char in text)
-
-
-#: Runs of what a slug makes one "-" of, in ASCII text (a "-" included).
-_NOT_ASCII_ALNUM = re.compile("[^A-Za-z0-9]+")
-
-
-def _finish_slug(text: str, name: str, kind: str) -> str:
-    if text.isascii():  # letters and digits are ASCII's only letters, numbers and marks
-        slug = _NOT_ASCII_ALNUM.sub("-", text).strip("-")[:_MAX_SLUG]
-    else:
-        slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
-        slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG]
-    while len(slug.encode("utf-8", "surrogatepass")) > _MAX_SLUG_BYTES:
-        slug = slug[:-1]  # file names are limited in bytes: 80 letters of some scripts are 320
-    slug = slug.rstrip("-")
-    if not slug:
-        return f"{kind}-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    if slug in _RESERVED_SLUGS:
-        return f"{slug}-{kind}"
-    return slug
 
 
 def columns(text: str) -> int:

@@ -9,8 +9,8 @@ from feeds.config import TopicSettings
 from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.model import RelatedMode
+from feeds.names import path_id
 from feeds.plan.entries import convert
-from feeds.text import path_id
 from tests.conftest import make_article
 from tests.conftest import make_settings
 

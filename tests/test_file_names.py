@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from feeds.build.pipeline import build_site
-from feeds.text import path_id
+from feeds.names import path_id
 from tests.conftest import make_settings
 
 NAMESPACE = uuid.UUID("6f1d1c2e-4b1a-5d0e-9c57-0f33d1a2b6c4")

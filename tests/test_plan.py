@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from feeds.config import TopicSettings
 from feeds.model import RelatedMode
 from feeds.model import SkipCounts
+from feeds.names import path_id
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_STUB
 from feeds.plan.planner import REF_TOPICS
@@ -22,7 +23,6 @@ from feeds.plan.planner import plan_site
 from feeds.plan.topics import TopicIndex
 from feeds.source.summary import FileIndex
 from feeds.source.summary import entry_key
-from feeds.text import path_id
 from tests.conftest import make_settings
 
 #: Names that share slugs ("AI", "ai", "A.I."), a renamed one, and one that needs no merging.

@@ -17,15 +17,15 @@ from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.model import Image
 from feeds.model import Link
+from feeds.names import _RESERVED_SLUGS
+from feeds.names import slugify
 from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import sanitize
-from feeds.text import _RESERVED_SLUGS
 from feeds.text import NOT_XML_CHAR
 from feeds.text import columns
 from feeds.text import plain_text
 from feeds.text import shown
 from feeds.text import shows_nothing
-from feeds.text import slugify
 from feeds.text import xml_safe
 from feeds.text import xml_safe_utf8
 from feeds.urls import canonical_url

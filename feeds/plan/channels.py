@@ -21,10 +21,10 @@ from feeds.config import Settings
 from feeds.model import CustomChannel
 from feeds.model import FeedOptions
 from feeds.model import Topic
+from feeds.names import slugify
 from feeds.source.summary import MARKS
 from feeds.source.summary import QUALITY
 from feeds.source.summary import Stub
-from feeds.text import slugify
 
 
 def site_options(settings: Settings) -> FeedOptions:

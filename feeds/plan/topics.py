@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from feeds.config import Settings
 from feeds.model import Topic
+from feeds.names import slugify
 from feeds.source.scan import file_path
-from feeds.text import slugify
 
 
 class TopicIndex:

@@ -16,9 +16,9 @@ from typing import NamedTuple
 from feeds.errors import ContentFolderError
 from feeds.forked import Forked
 from feeds.forked import can_fork
+from feeds.names import composed
 from feeds.source.versions import Packed
 from feeds.source.versions import pack_versions
-from feeds.text import composed
 
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 
@@ -113,7 +113,7 @@ def _one_per_composed_name(
 ) -> tuple[list[str], list[str]]:
     """The files of ``sources`` without those whose path is another's in another Unicode form
     (``résumé.txt`` written with a separate accent, as macOS writes names): an article without a
-    URL is known by its composed path (``text.path_id``), so the two would be one entry, the other
+    URL is known by its composed path (``names.path_id``), so the two would be one entry, the other
     left out unsaid. The first in path order is kept; each other is skipped with a warning."""
     kept: dict[str, str] = {}
     keep_sources, keep_paths = [], []

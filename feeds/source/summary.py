@@ -17,8 +17,8 @@ from typing import Final
 from feeds.model import Article
 from feeds.model import Provider
 from feeds.model import RelatedItem
-from feeds.text import path_id
-from feeds.text import slugify
+from feeds.names import path_id
+from feeds.names import slugify
 from feeds.urls import canonical_url
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from feeds.errors import OutputError
-from feeds.text import slugify
+from feeds.names import slugify
 
 #: File names stay well under the 255 bytes most file systems allow, in any script: a slug of
 #: 80 CJK characters alone would be 240 bytes of UTF-8.
