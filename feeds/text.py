@@ -88,8 +88,27 @@ def html_text(fragment: str) -> str:
     return _finished(_stripped(fragment))
 
 
+def legacy_references(text: str) -> str:
+    """``text`` with its numeric character references read as HTML reads them where the Markdown
+    reader and the sanitiser would make "\ufffd" of them: ``&#146;`` as Windows-1252's "’" (as
+    old WordPress posts write it; CommonMark makes the replacement character of it), and one of a
+    character no XML carries (``&#0;``, ``&#xD800;``, ``&#1;``, ``&#xFFFE;``) removed."""
+    return _NUMERIC_REFERENCE.sub(_reference, text) if "&#" in text else text
+
+
+_NUMERIC_REFERENCE = re.compile(r"&#(?:([0-9]{1,8})|[xX]([0-9A-Fa-f]{1,8}));")
+
+
+def _reference(match: re.Match[str]) -> str:
+    code = int(match[1]) if match[1] else int(match[2], 16)
+    if 0x80 <= code <= 0x9F:  # Windows-1252's characters, where it has one
+        char = html.unescape(match[0])
+        return "" if NOT_XML_CHAR.match(char) else char
+    return "" if code > 0x10FFFF or NOT_XML_CHAR.match(chr(code)) else match[0]
+
+
 def _stripped(value: str) -> str:
-    value = _BREAKING_TAG.sub(" ", value)  # "vote<br>Council", "</p><p>": words stay apart
+    value = _BREAKING_TAG.sub(" ", legacy_references(value))  # "vote<br>Council": words stay apart
     value = xml_safe(html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})))
     # Entities may have written a tag ("&lt;script&gt;"): as text it would be one again to a reader
     # that takes an RSS title for HTML, and feed validators warn of HTML there.

@@ -14,6 +14,7 @@ from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.text import end_tags
 from feeds.text import html_text
+from feeds.text import legacy_references
 from feeds.text import stays_markup
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -91,7 +92,7 @@ def sanitize(fragment: str, base_url: str | None, tags: set[str] | None = None) 
 def body_html(body: str, body_format: BodyFormat) -> str:
     """Unsanitised HTML of an article body."""
     if body_format is BodyFormat.MARKDOWN:
-        rendered: str = _markdown.render(body)
+        rendered: str = _markdown.render(legacy_references(body))
         return rendered
     return plain_html(body)
 
