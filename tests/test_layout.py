@@ -10,7 +10,18 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "feeds"
 #: Each stage may import from the stages before it (and from the top-level modules), never after.
 STAGES = ["source", "plan", "render", "output", "build", "websub", "serve"]
-TOP = {"config", "config_checks", "channel_config", "model", "errors", "text", "names", "urls", "_version", "forked"}
+TOP = {
+    "config",
+    "config_checks",
+    "channel_config",
+    "model",
+    "errors",
+    "text",
+    "names",
+    "urls",
+    "_version",
+    "forked",
+}
 
 
 def imports_of(path: Path) -> list[str]:
