@@ -1,8 +1,7 @@
 """What other publishing tools (and hurried writers) write where feeds reads something else:
 drafts, dates in file names, tags, misspelt fields, and front matter in formats feeds does not
-read. Content moved over from Hugo,
-Jekyll, Pelican, Eleventy or a WordPress export must not publish its drafts or private posts, nor
-turn TOML into an article titled "+++"."""
+read. Content moved over from Hugo, Jekyll, Pelican, Eleventy or a WordPress export must not
+publish its drafts or private posts, nor turn TOML into an article titled "+++"."""
 
 from __future__ import annotations
 

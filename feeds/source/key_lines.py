@@ -13,11 +13,12 @@ def written_as(number: int | float, scope: str, front: str = "") -> str | None:
     that gets a number can only tell such a change by looking for the number in the text (in all
     the ``front`` matter if it has an alias, ``provider: *p``: the number is at the anchor)."""
     written = re.compile(rf"(?<![\w.:+-]){re.escape(str(number))}(?![\w.:])")
-    found = written.search(scope) or (_ALIAS.search(front) and written.search(front))
+    found = written.search(scope) or (ALIAS.search(front) and written.search(front))
     return None if found else str(number)
 
 
-_ALIAS = re.compile(r"(?:^|[\s,\[{])\*[^\s,\[\]{}]")
+#: An alias as YAML writes one: at a line's start, or after a space or a flow collection's "[", "{" or ",".
+ALIAS = re.compile(r"(?:^|[\s,\[{])\*[^\s,\[\]{}]", re.MULTILINE)
 
 
 def key_line(front: str, name: str) -> int | None:

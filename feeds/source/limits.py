@@ -27,6 +27,7 @@ import re
 from feeds.source.front_matter import MAX_DIGITS
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import too_deep
+from feeds.source.key_lines import ALIAS
 from feeds.text import cut_after_word
 
 #: Longer front matter is refused unread; 500,000 characters hold over 1,000 related items with
@@ -55,8 +56,6 @@ MARKUP = "\n.[]()!*_`~<>&\\|#-+=:@\"'"
 #: another (``<<: [*m, *m, ...]``) at a cost of the product of their sizes, and 8,000 merges of a
 #: mapping of 8,000 keys, in a file under the size limit, took 8 minutes.
 MAX_ALIASES = 100
-#: An alias as YAML writes one: after a space, a line's start or a flow collection's "[", "{" or ",".
-_ALIAS = re.compile(r"(?:^|(?<=[\s,\[{]))\*[^\s,\[\]{}]", re.MULTILINE)
 
 
 def front_matter_problem(front: str) -> tuple[int, str] | None:
@@ -73,8 +72,8 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
                 f"a number of {len(number[0]):,} digits, over the limit of {MAX_DIGITS:,} that"
                 " Python reads; shorten it"
             )
-    if "*" in front and len(aliases := _ALIAS.findall(front)) > MAX_ALIASES:
-        return front.count("\n", 0, front.index(aliases[MAX_ALIASES])), (
+    if "*" in front and len(aliases := list(ALIAS.finditer(front))) > MAX_ALIASES:
+        return front.count("\n", 0, aliases[MAX_ALIASES].end()), (
             f"the front matter uses {len(aliases):,} aliases (*name), over the limit of {MAX_ALIASES};"
             " write the values out"
         )
