@@ -20,6 +20,7 @@ import watchfiles
 from feeds.build import content_fingerprint
 from feeds.config import Settings
 from feeds.source.scan import ContentFile
+from feeds.source.scan import leads_inside
 from feeds.source.scan import scan_content
 from feeds.text import shown
 
@@ -82,10 +83,7 @@ def link_out(folder: Path) -> str | None:
             if entry.name.startswith("."):
                 continue
             if entry.is_symlink():
-                real = os.path.realpath(entry.path)
-                if os.path.isdir(real) and not (
-                    real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-                ):
+                if os.path.isdir(entry.path) and not leads_inside(entry.path, root):
                     return entry.path
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(entry.path)

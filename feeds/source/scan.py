@@ -85,7 +85,7 @@ def scan_content(root: Path) -> Found:
                 continue
             try:
                 link = entry.is_symlink()
-                if link and not _inside(entry.path, real_root):
+                if link and not leads_inside(entry.path, real_root):
                     continue
                 if entry.is_dir():
                     heapq.heappush(pending, (link, f"{prefix}{name}/", entry.path))
@@ -329,7 +329,8 @@ def _check_inside(path: str | Path, opened: os.stat_result, within: ContentRoot)
         raise _Replaced(errno.EAGAIN, "it was replaced again and again while it was read")
 
 
-def _inside(path: str, real_root: str) -> bool:
+def leads_inside(path: str, real_root: str) -> bool:
+    """Whether ``path``, links followed, is ``real_root`` (a real path) or inside it."""
     return _inside_real(os.path.realpath(path), real_root)
 
 
