@@ -43,6 +43,7 @@ _OTHER_FIELDS = frozenset({
     "lastmod", "summary", "description", "author", "authors", "permalink", "weight", "id", "image",
     "url", "link", "updated", "modified", "keywords", "lang", "language", "series", "template",
 })  # fmt: skip
+_KNOWN_FIELDS = READ_FIELDS | _OTHER_FIELDS
 #: A key this close to a field's name (difflib's ratio) is taken for a misspelling of it.
 _CLOSE = 0.85
 
@@ -57,7 +58,7 @@ def unread_fields(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
         if key in fields and "topics" not in fields
     ]
     misspelt = []
-    for key in fields.keys() - READ_FIELDS - _OTHER_FIELDS:
+    for key in fields.keys() - _KNOWN_FIELDS:
         if isinstance(key, str) and len(key) < 40:
             ratio, field = max((_ratio(field, key), field) for field in READ_FIELDS)
             if ratio >= _CLOSE and field not in fields:
