@@ -22,7 +22,8 @@ def progress_bar(quiet: bool) -> Iterator[ProgressBar | None]:
 
 
 class ProgressBar:
-    """``Reading files [#####     ] 41,000/100,000`` on stderr, once a build has taken a moment."""
+    """``Reading files [#####     ] 41,000/100,000`` on stderr, once a build has taken a moment,
+    then ``Read 100,000 files; making the feeds and pages`` until the build ends."""
 
     DELAY = 0.5  #: seconds before the bar appears, so quick builds print nothing
     WIDTH = 30
@@ -34,9 +35,12 @@ class ProgressBar:
     def __call__(self, done: int, total: int) -> None:
         if not self.shown and time.monotonic() - self.started < self.DELAY:
             return
-        filled = self.WIDTH * done // max(total, 1)
-        bar = "#" * filled + " " * (self.WIDTH - filled)
-        click.echo(f"\rReading files [{bar}] {done:,}/{total:,}", err=True, nl=False)
+        if done >= total:  # the rest of a build takes a while too: a full bar looked stuck
+            click.echo(f"\rRead {total:,} files; making the feeds and pages\033[K", err=True, nl=False)
+        else:
+            filled = self.WIDTH * done // max(total, 1)
+            bar = "#" * filled + " " * (self.WIDTH - filled)
+            click.echo(f"\rReading files [{bar}] {done:,}/{total:,}", err=True, nl=False)
         self.shown = True
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from feeds.cli import cli
+from feeds.progress import ProgressBar
 from tests.helpers import ROOT
 
 GOOD = "---\ntitle: Good one\npublishedDateTime: 2021-02-01T10:00:00Z\ntopics: [AI]\nwebUrl: https://n.example.com/g\n---\nBody.\n"
@@ -274,3 +275,15 @@ def test_serve_refuses_a_content_folder_that_is_not_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["serve", "--config", str(config), "--port", str(port)])
     assert result.exit_code == 2
     assert f"{config}: content: {tmp_path / 'nope'} is not a folder" in result.stderr
+
+
+def test_the_progress_bar_says_what_follows_the_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full bar stood for most of a build's time, as if stuck (an outside probe)."""
+    shown: list[str] = []
+    monkeypatch.setattr("feeds.progress.click.echo", lambda text, **kwargs: shown.append(text))
+    bar = ProgressBar()
+    bar.started -= ProgressBar.DELAY
+    bar(41_000, 100_000)
+    bar(100_000, 100_000)
+    assert shown[0].startswith("\rReading files [############") and shown[0].endswith("41,000/100,000")
+    assert shown[1] == "\rRead 100,000 files; making the feeds and pages\033[K"

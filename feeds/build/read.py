@@ -106,6 +106,8 @@ def read_files(
             articles[file.source] = article
         if progress and number % _CHUNK == 0:
             progress(number, len(files))
+    if progress:
+        progress(len(files), len(files))
     records.update(write_parts(parts, "0", read) if parts else read)
     return articles
 
