@@ -201,7 +201,7 @@ _HTML_ELEMENTS = frozenset(
     dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head
     header hgroup hr html i iframe img input ins kbd label legend li link main map mark marquee menu
     meta meter nav nobr noframes noscript object ol optgroup option output p param picture plaintext
-    pre progress q rb rp rt ruby s samp script search section select slot small source span strike
+    pre progress q rb rp rt rtc ruby s samp script search section select slot small source span strike
     strong style sub summary sup svg math table tbody td template textarea tfoot th thead time title
     tr track tt u ul var video wbr xmp""".split()
 )

@@ -218,6 +218,9 @@ def test_sanitize_drops_the_tags_feed_validators_call_a_risk_and_keeps_their_tex
     """The W3C feed validator warns of ``bdo`` (it turns text around) and ``rtc`` (SecurityRisk)."""
     clean = sanitize('<p><bdo dir="rtl">abc</bdo><ruby>漢<rtc>kan</rtc></ruby></p>', None)
     assert clean == "<p>abc<ruby>漢kan</ruby></p>"
+    # In a Markdown body too: "<rtc>" was no HTML element there, so it became text.
+    clean = sanitize(body_html("Alone <rtc>ALONE</rtc> here.", BodyFormat.MARKDOWN), None)
+    assert clean == "<p>Alone ALONE here.</p>\n"
 
 
 @pytest.mark.parametrize(
@@ -226,13 +229,18 @@ def test_sanitize_drops_the_tags_feed_validators_call_a_risk_and_keeps_their_tex
         ("It&#146;s ok &#150; yes &#x85;", "It’s ok – yes …"),  # Windows-1252, as old WordPress posts have it
         ("a&#0;b&#xD800;c&#x110000;d&#1;e&#65534;f&#129;g", "abcdefg"),  # no XML carries them
         ("&#38; and &#42;x&#42; and &#65533;", "&amp; and *x* and \ufffd"),  # others as Markdown reads them
+        (
+            "`&#146;` and <b>&#146;&#0;</b>",
+            "<code>&amp;#146;</code> and <b>’</b>",
+        ),  # code as written; raw HTML too
     ],
 )
 def test_numeric_references_read_as_html_reads_them_in_markdown_and_in_text(written: str, read: str) -> None:
     """A Markdown body made U+FFFD of "&#146;" (CommonMark) and the sanitiser of "&#0;": readers
     showed "�" and validators warned (BadCharacters); found by an outside probe."""
     assert sanitize(body_html(written, BodyFormat.MARKDOWN), None) == f"<p>{read}</p>\n"
-    assert plain_text(written) == read.replace("&amp;", "&")
+    if "`" not in written:
+        assert plain_text(written) == read.replace("&amp;", "&")
 
 
 def test_relative_links_dropped_without_base() -> None:

@@ -38,6 +38,23 @@ def _inline_html_as_text(state: StateCore) -> None:
 _FIRST_TAG = re.compile(r"\s*(<[^<>\n]*>?)")
 
 
+def _legacy_references(state: StateCore) -> None:
+    """Numeric references read as HTML reads them (``text.legacy_references``): in the text, where
+    CommonMark makes "\ufffd" of ``&#146;`` and ``&#0;``, and in raw HTML; never in code."""
+    if "&#" not in state.src:
+        return
+    for token in state.tokens:
+        if token.type == "html_block":
+            token.content = legacy_references(token.content)
+        for child in token.children or ():
+            if child.type == "text_special" and child.info == "entity" and child.markup.startswith("&#"):
+                read = legacy_references(child.markup)
+                child.content = child.content if read == child.markup else read
+            elif child.type == "html_inline":
+                child.content = legacy_references(child.content)
+
+
+_markdown.core.ruler.before("text_join", "legacy_references", _legacy_references)
 _markdown.core.ruler.push("inline_html_as_text", _inline_html_as_text)
 #: An entry's content HTML is at most about this long: one whose body renders longer (links gain
 #: attributes, a table's cells tags) carries its body as plain text instead, cut to fit. The body
@@ -92,7 +109,7 @@ def sanitize(fragment: str, base_url: str | None, tags: set[str] | None = None) 
 def body_html(body: str, body_format: BodyFormat) -> str:
     """Unsanitised HTML of an article body."""
     if body_format is BodyFormat.MARKDOWN:
-        rendered: str = _markdown.render(legacy_references(body))
+        rendered: str = _markdown.render(body)
         return rendered
     return plain_html(body)
 
