@@ -87,9 +87,10 @@ class ConfigReader:
         value = data.get(name)
         if value is None:
             return None
-        if not isinstance(value, str) or link_url(value) is None:
+        url = link_url(value) if isinstance(value, str) else None
+        if url is None:
             raise self.fail(dotted(prefix, name), "must be an absolute http(s) URL")
-        return value
+        return url  # as a URI: "i{c}on.png" went out as written, an error to feed validators
 
     def base_url(self, value: Any) -> str:
         url = link_url(value) if isinstance(value, str) else None  # in other scripts: as a URI

@@ -46,6 +46,13 @@ def test_valid_documents_pass() -> None:
         ),
         (
             "all.atom",
+            ATOM_OK.replace(
+                b"<title>E</title>", b"<title>E</title><icon>https://e.example.org/i{c}on.png</icon>"
+            ),
+            "<icon> 'https://e.example.org/i{c}on.png' is not an absolute http(s) URL written as a URI",
+        ),
+        (
+            "all.atom",
             ATOM_OK.replace(b"<title>E</title>", b"<media:title>E</media:title>"),
             "not well-formed XML",
         ),
@@ -57,6 +64,14 @@ def test_valid_documents_pass() -> None:
             "guid is a permalink but not",
         ),
         ("all.rss", RSS_OK.replace(b"<atom:link", b"<atom:lnk"), "no atom:link rel=self"),
+        (
+            "all.rss",
+            RSS_OK.replace(
+                b"<description>D</description>",
+                b"<description>D</description><image><url>https://e.example.org/lo[g]o.png</url></image>",
+            ),
+            "<url> 'https://e.example.org/lo[g]o.png' is not an absolute http(s) URL written as a URI",
+        ),
         ("all.json", JSON_OK.replace(b"1.1", b"1"), "version is not"),
         ("all.json", JSON_OK.replace(b'"id": "1", ', b""), "item 1 has no id"),
         ("all.json", JSON_OK[:-1], "not valid JSON"),

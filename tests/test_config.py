@@ -43,6 +43,13 @@ def test_icons_are_read(tmp_path: Path) -> None:
     text = "site:\n  icon: https://cdn.example/i.png\n  favicon: https://cdn.example/f.png\n"
     site = load_settings(write(tmp_path, text)).site
     assert (site.icon, site.favicon) == ("https://cdn.example/i.png", "https://cdn.example/f.png")
+    # Written as URIs, as every link is: "i{c}on.png" went into Atom's <icon> as it was (a probe).
+    text = "site:\n  icon: https://cdn.example/i{c}on.png\n  logo: https://cdn.example/lo[g]o|x.png\n"
+    site = load_settings(write(tmp_path, text)).site
+    assert (site.icon, site.logo) == (
+        "https://cdn.example/i%7Bc%7Don.png",
+        "https://cdn.example/lo%5Bg%5Do%7Cx.png",
+    )
 
 
 def test_base_url_gets_trailing_slash(tmp_path: Path) -> None:

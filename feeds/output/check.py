@@ -67,6 +67,10 @@ def check_atom(data: bytes) -> Iterator[str]:
     for element in root.iter(f"{ATOM}updated", f"{ATOM}published"):
         if not _RFC3339.match(element.text or ""):
             yield f"date {element.text!r} is not RFC 3339"
+    for element in root.iter(f"{ATOM}icon", f"{ATOM}logo"):
+        if not _is_http(element.text or ""):
+            name = etree.QName(element).localname
+            yield f"<{name}> {element.text!r} is not an absolute http(s) URL written as a URI"
     yield from _check_urls(root)
 
 
@@ -95,9 +99,9 @@ def check_rss(data: bytes) -> Iterator[str]:
             parsedate_to_datetime(element.text or "")
         except (TypeError, ValueError):
             yield f"date {element.text!r} is not RFC 822"
-    for element in channel.iter("link"):
+    for element in (*channel.iter("link"), *channel.iterfind("image/url")):
         if not _is_http(element.text or ""):
-            yield f"<link> {element.text!r} is not an absolute http(s) URL written as a URI"
+            yield f"<{element.tag}> {element.text!r} is not an absolute http(s) URL written as a URI"
     yield from _check_urls(root)
 
 
