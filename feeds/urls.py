@@ -88,6 +88,27 @@ def link_url(value: str) -> str | None:
     return None if url is None or "://[" in url else url
 
 
+def image_url(value: str) -> str | None:
+    """``link_url``, for an image, which RSS carries as an enclosure: only one whose host is a
+    domain name with a dot (or an IPv4 address), as the W3C validator wants an enclosure's URL
+    ("url must be a full URL": ``localhost``, ``ex_ample.com`` are not); a final dot dropped."""
+    url = link_url(value)
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not _DOMAIN.fullmatch(host.removesuffix(".")):
+        return None
+    if host.endswith("."):  # "example.com." is example.com
+        port = "" if parts.port is None else f":{parts.port}"
+        return urlunsplit(parts._replace(netloc=host[:-1] + port))
+    return url
+
+
+#: A domain name with at least one dot, or an IPv4 address (the W3C validator's httpURL).
+_DOMAIN = re.compile(r"(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9][A-Za-z0-9-]*")
+
+
 def _as_uri(parts: SplitResult, netloc: str = "") -> str | None:
     """An IRI as the URI it stands for (RFC 3987 §3.1): the host in punycode, other characters
     percent-escaped as UTF-8, and so are the characters that no URI holds outside its host

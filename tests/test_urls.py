@@ -128,3 +128,30 @@ def test_a_link_with_such_characters_goes_out_escaped_and_checks(tmp_path: Path)
             "json"
         ), path
     assert check_documents(dict(result.documents)) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.com./a.jpg", "https://example.com/a.jpg"),  # the same host
+        ("https://Example.COM.:8443/a.jpg", "https://example.com:8443/a.jpg"),
+        ("https://ex_ample.com/a.jpg", None),
+        ("http://localhost/a.jpg", None),
+        ("http://intranet:8080/a.jpg", None),
+        ("https://192.0.2.1/a.jpg", "https://192.0.2.1/a.jpg"),
+        ("https://cdn.example.org/a.jpg", "https://cdn.example.org/a.jpg"),
+    ],
+)
+def test_an_image_needs_a_host_an_enclosure_may_have(url: str, kept: str | None) -> None:
+    """RSS carries an image as an enclosure, whose URL the W3C validator wants with a domain name
+    of at least one dot ("url must be a full URL"): these were errors (an outside probe)."""
+    article, warnings = parse_article(
+        f"---\ntitle: T\ndate: 2021-03-07\nimages: [{{url: '{url}', width: 10, height: 10}}]\n---\nB\n".encode(),
+        "i.md",
+        0.0,
+    )
+    assert [image.url for image in article.images] == ([kept] if kept else [])  # type: ignore[attr-defined]
+    if kept is None:
+        assert [str(w) for w in warnings] == [
+            f"i.md:4: images item 1: {url!r} has no domain name for a host; left out"
+        ]

@@ -48,6 +48,7 @@ from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
 from feeds.text import plain_text
 from feeds.text import quoted_value
+from feeds.urls import image_url
 from feeds.urls import is_host_name
 from feeds.urls import link_url
 from feeds.urls import url_problem
@@ -324,11 +325,12 @@ class FrontMatterReader:
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             self.warn(key, f"{key} item {number} has no url; left out")
             return None
-        url = link_url(item["url"])
+        url = image_url(item["url"])
         if url is None:
-            self.warn(
-                key, f"{key} item {number}: {item['url'][:80]!r} is not an absolute http(s) URL; left out"
+            why = (
+                "has no domain name for a host" if link_url(item["url"]) else "is not an absolute http(s) URL"
             )
+            self.warn(key, f"{key} item {number}: {item['url'][:80]!r} {why}; left out")
             return None
         return Image(
             url=url, width=self.pixels(key, item.get("width")), height=self.pixels(key, item.get("height"))
