@@ -143,6 +143,10 @@ def test_a_misspelt_field_is_named_with_the_field_it_looks_like() -> None:
     ]  # the seed's own fields, other tools' and unlike names are no misspelling
     _, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: [Go]\ntopic: Go\n---\nBody.\n")
     assert problems == []  # the field is there: the other key is the writer's own
+    # Other tools' fields, near a field's name or not, are no misspelling (a probe of the first try).
+    others = "created: 2023\npublisher: x\npublished_at: 2021\npublishedOn: x\ncategoryId: 3\nImage: x\nstatuses: [a]\n"
+    _, problems = _parse(f"---\ntitle: T\ndate: 2021-03-01\n{others}---\nBody.\n")
+    assert problems == []
 
 
 def test_a_key_written_twice_is_named_with_its_lines() -> None:
@@ -163,6 +167,9 @@ def test_a_key_written_twice_is_named_with_its_lines() -> None:
 def test_topics_written_as_one_name_with_a_comma_are_named() -> None:
     article, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: AI, Robotics\n---\nBody.\n")
     assert article.topics == ("AI, Robotics",)  # type: ignore[attr-defined]  # as YAML reads it
+    # Quoted, the comma is meant (IPTC's subjects, "Crime, Law and Justice"): no warning.
+    _, quoted = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: 'Crime, Law and Justice'\n---\nBody.\n")
+    assert quoted == []
     assert problems == [
         "a.md:4: topics is one name with a comma, 'AI, Robotics'; a list is written [AI, Robotics]"
     ]

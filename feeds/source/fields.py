@@ -103,7 +103,7 @@ class FrontMatterReader:
         if problem:
             self.problems.append(ContentError(self.source, None, problem))
         draft = not self.boolean("published", get("published"), True) or unpublished(self.data, self.source)
-        for key, message in unread_fields(self.data) + self.repeated:
+        for key, message in unread_fields(self.data, self.front) + self.repeated:
             self.warn(key, message)
         body, markdown, notes = bounded_body(self.body.strip(), markdown=True)
         if notes:  # the body's first line
@@ -283,8 +283,6 @@ class FrontMatterReader:
     def topics(self, value: Any) -> tuple[str, ...]:
         if value is None:
             return ()
-        if isinstance(value, str) and "," in value:  # "topics: AI, Robotics" is one name in YAML
-            self.warn("topics", f"topics is one name with a comma, {value!r}; a list is written [{value}]")
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list):
