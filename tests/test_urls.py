@@ -155,3 +155,18 @@ def test_an_image_needs_a_host_an_enclosure_may_have(url: str, kept: str | None)
         assert [str(w) for w in warnings] == [
             f"i.md:4: images item 1: {url!r} has no domain name for a host; left out"
         ]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://999.999.999.999/story", "http://256.1.1.1/", "http://0x100000000/", "http://xn--zz.org/"]
+)
+def test_an_article_url_the_sanitiser_cannot_take_for_a_base_drops_relative_links(
+    tmp_path: Path, url: str
+) -> None:
+    """nh3 raised ValueError ("invalid IPv4 address") for such a base: the build ended with a
+    traceback, and feeds serve would not start (an outside probe)."""
+    (tmp_path / "odd.md").write_text(
+        f"---\ntitle: Odd host\ndate: 2021-03-07\nwebUrl: '{url}'\n---\nSee [more](/x).\n"
+    )
+    result = build_site(dataclasses.replace(make_settings(), content_dir=tmp_path))
+    assert b"more" in result.documents["all.atom"] and b"/x" not in result.documents["all.atom"]

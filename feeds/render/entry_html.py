@@ -94,6 +94,13 @@ def sanitize(fragment: str, base_url: str | None, tags: set[str] | None = None) 
     narrows the set of tags kept (``_TAGS``).
     """
     relative: Any = ("rewrite_with_base", base_url) if base_url else "deny"
+    try:
+        return _cleaned(fragment, tags, relative)
+    except ValueError:  # a base nh3's URL parser refuses ("http://999.999.999.999/"): no base
+        return _cleaned(fragment, tags, "deny")
+
+
+def _cleaned(fragment: str, tags: set[str] | None, relative: Any) -> str:
     cleaned: str = nh3.clean(
         fragment,
         tags=_TAGS if tags is None else tags,
