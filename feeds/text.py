@@ -339,7 +339,15 @@ def quoted_value(value: object, limit: int = 60) -> str:
         return repr(value if len(value) <= limit else value[:limit] + "…")
     if isinstance(value, (bool, float)) or (isinstance(value, int) and value.bit_length() <= 4 * limit):
         return repr(value)
-    return "a number" if isinstance(value, int) else f"a {type(value).__name__}"
+    return kind_of(value)
+
+
+def kind_of(value: object) -> str:
+    """What a value read from YAML is, in words: "text", "a list", "a mapping", "a number"..."""
+    return "text" if type(value) is str else _KINDS.get(type(value), type(value).__name__)
+
+
+_KINDS = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}
 
 
 def cut_after_word(text: str, limit: int) -> str:

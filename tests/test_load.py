@@ -634,3 +634,21 @@ def load_articles(root: Path, tz: tzinfo = timezone.utc) -> LoadResult:
         articles.append(article)
         warnings.extend(problems)
     return LoadResult(tuple(articles), tuple(errors), tuple(warnings), len(files))
+
+
+def test_a_topic_name_over_its_limit_is_cut_with_a_warning(tmp_path: Path) -> None:
+    """A name of 60,000 characters made its topic's page larger than any budget with no entry in
+    it, and the whole build stopped, blaming the config's max_bytes (an outside probe)."""
+    name = "é" * 60_000
+    article, warnings = parse_article(
+        f"---\ntitle: T\ndate: 2021-01-01\ntopics: ['{name}', AI]\n---\nB\n".encode(), "t.md", 0.0
+    )
+    assert article.topics == ("é" * 199 + "…", "AI")
+    assert [str(w) for w in warnings] == [
+        "t.md:4: topics item 1 has 60,000 characters, over the limit of 200; it is cut"
+    ]
+    (tmp_path / "t.md").write_text(
+        f"---\ntitle: T\ndate: 2021-01-01\ntopics: ['{name}']\n---\nB\n", encoding="utf-8"
+    )
+    result = build_site(make_settings(content_dir=tmp_path))
+    assert result.errors == () and len(result.site.channels) == 2

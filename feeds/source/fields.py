@@ -44,8 +44,10 @@ from feeds.source.key_lines import repeated_keys
 from feeds.source.key_lines import written_as
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
+from feeds.source.limits import bounded_topic
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
+from feeds.text import kind_of
 from feeds.text import plain_text
 from feeds.text import quoted_value
 from feeds.urls import image_url
@@ -180,7 +182,7 @@ class FrontMatterReader:
         elif isinstance(value, date):  # a tagged one (``!!timestamp``): written plain, it stays text
             value = value.isoformat()
         if not isinstance(value, str):
-            raise self.error(key, f"{key} must be text, not {_kind(value)}")
+            raise self.error(key, f"{key} must be text, not {kind_of(value)}")
         return clean(value)
 
     def number_text(self, key: str, value: float, what: str = "") -> str:
@@ -207,7 +209,7 @@ class FrontMatterReader:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise self.error(key, f"{key} must be a number, not {_kind(value)}") from None
+            raise self.error(key, f"{key} must be a number, not {kind_of(value)}") from None
         except OverflowError:  # a whole number of more than 308 digits
             number = math.inf
         if not math.isfinite(number):
@@ -227,7 +229,7 @@ class FrontMatterReader:
             if parsed is None:
                 raise self.error(key, f"{key}: {date_problem(value)}")
         else:
-            raise self.error(key, f"{key} must be a date, not {_kind(value)}")
+            raise self.error(key, f"{key} must be a date, not {kind_of(value)}")
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.tz)
         try:
@@ -256,7 +258,7 @@ class FrontMatterReader:
             name = plain_text(value)
             return Provider(name=name) if name else None
         if not isinstance(value, dict):
-            raise self.error(key, f"{key} must be a mapping with name and domain, not {_kind(value)}")
+            raise self.error(key, f"{key} must be a mapping with name and domain, not {kind_of(value)}")
         written = (value.get("name"), value.get("domain"))
         # Texts only: a list or a mapping written there cannot be a key, and is an error below.
         remembered = all(part.__class__ in (str, type(None)) for part in written)
@@ -286,15 +288,17 @@ class FrontMatterReader:
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             value = [value]
         if not isinstance(value, list):
-            raise self.error("topics", f"topics must be a list of names (or one name), not {_kind(value)}")
+            raise self.error("topics", f"topics must be a list of names (or one name), not {kind_of(value)}")
         names: dict[str, None] = {}
         for number, item in enumerate(value, 1):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.warn("topics", f"topics item {number} must be a name, not {_kind(item)}; left out")
+                self.warn("topics", f"topics item {number} must be a name, not {kind_of(item)}; left out")
                 continue
             what = f"topics item {number}"
             text = item if isinstance(item, str) else self.number_text("topics", item, what)
-            name = plain_text(text)
+            name, cut = bounded_topic(plain_text(text), number)
+            if cut:
+                self.warn("topics", cut)
             if name:
                 names.setdefault(name, None)
             else:
@@ -350,7 +354,7 @@ class FrontMatterReader:
         if value is None:
             return ()
         if not isinstance(value, list):
-            raise self.error("related", f"related must be a list of items, not {_kind(value)}")
+            raise self.error("related", f"related must be a list of items, not {kind_of(value)}")
         items = []
         for number, item in enumerate(value, 1):
             self.related_number = number
@@ -366,7 +370,7 @@ class FrontMatterReader:
 
     def related_item(self, item: Any) -> RelatedItem:
         if not isinstance(item, dict):
-            raise self.error("related", f"must be a mapping of fields, not {_kind(item)}")
+            raise self.error("related", f"must be a mapping of fields, not {kind_of(item)}")
         title = self.text("title", item.get("title"))
         if not title:
             raise self.error("related", "has no title")
@@ -389,10 +393,3 @@ class FrontMatterReader:
 #: The providers read from (name, domain) as written, when they gave no warning: a provider's
 #: reading depends on those two texts alone.
 _PROVIDERS: dict[tuple[str | None, str | None], Provider | None] = {}
-
-
-_KINDS = {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}
-
-
-def _kind(value: Any) -> str:
-    return "text" if type(value) is str else _KINDS.get(type(value), type(value).__name__)

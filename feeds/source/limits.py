@@ -41,6 +41,9 @@ _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 #: entry is in, and in the index; one of a million characters (a plain-text file's first line)
 #: made pages of megabytes and, over every feed's ``max_bytes``, left the feeds without entries.
 MAX_TITLE_CHARS = 1_000
+#: A longer topic name is cut (at a word break, with "…"): a topic's page, feeds and index part
+#: show it, and one of 60,000 characters made its page over every budget, which stopped the build.
+MAX_TOPIC_CHARS = 200
 #: A longer body is cut here (at a paragraph or word break); a long read is 100,000 characters.
 MAX_BODY_CHARS = 200_000
 #: A Markdown body with more characters of ``MARKUP`` is shown as plain text. Prose has one in
@@ -94,6 +97,17 @@ def bounded_title(title: str, written: int = 0) -> tuple[str, str | None]:
     length = max(len(title), written)
     problem = f"the title has {length:,} characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
     return cut_after_word(title, MAX_TITLE_CHARS), problem
+
+
+def bounded_topic(name: str, number: int) -> tuple[str, str | None]:
+    """Topic ``name`` (item ``number`` of ``topics``) within ``MAX_TOPIC_CHARS``, and what was
+    done to it, for a warning."""
+    if len(name) <= MAX_TOPIC_CHARS:
+        return name, None
+    problem = (
+        f"topics item {number} has {len(name):,} characters, over the limit of {MAX_TOPIC_CHARS}; it is cut"
+    )
+    return cut_after_word(name, MAX_TOPIC_CHARS), problem
 
 
 def too_many_topics(count: int) -> str:
