@@ -83,9 +83,11 @@ def test_the_watcher_polls_without_file_system_events_or_with_a_link_out(
         monkeypatch.setattr(feeds.serve.watch.watchfiles, "watch", refused)
     else:
         (tmp_path / "outside" / "deep").mkdir(parents=True)
-        os.symlink(tmp_path / "outside", project / "content" / "elsewhere")
+        (project / "content" / ".obsidian").mkdir()  # hidden: the scan skips it, the watch does not
+        os.symlink(tmp_path / "outside", project / "content" / ".obsidian" / "elsewhere")
         os.symlink(project / "content" / "new", project / "content" / "inside")  # leads nowhere outside
-        assert feeds.serve.watch.link_out(project / "content") == str(project / "content" / "elsewhere")
+        link = project / "content" / ".obsidian" / "elsewhere"
+        assert feeds.serve.watch.link_out(project / "content") == str(link)
     app = create_app(write_config(project, reload_interval=0.1))
     try:
         client = app.test_client()
@@ -95,7 +97,7 @@ def test_the_watcher_polls_without_file_system_events_or_with_a_link_out(
     finally:
         live_site(app).stop()
     if why == "a link out":
-        (project / "content" / "elsewhere").unlink()
+        (project / "content" / ".obsidian" / "elsewhere").unlink()
         assert feeds.serve.watch.link_out(project / "content") is None
 
 

@@ -69,9 +69,10 @@ def folder_identity(folder: Path) -> tuple[int, int] | None:
 
 
 def link_out(folder: Path) -> str | None:
-    """The first link to a folder outside ``folder`` found in it (hidden ones aside, as the scan
-    leaves them), if any: watching for events follows links, and one to ``/usr`` or ``/`` would
-    take a watch for each folder there, out of a number every process of the user shares."""
+    """The first link to a folder outside ``folder`` found in it, if any, hidden ones included
+    (the scan never reads them, the events' watch does): watching for events follows links, and
+    one to ``/usr`` or ``/`` would take a watch for each folder there, out of a number every
+    process of the user shares."""
     root = os.path.realpath(folder)
     pending = [os.fspath(folder)]
     while pending:
@@ -80,8 +81,6 @@ def link_out(folder: Path) -> str | None:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith("."):
-                continue
             if entry.is_symlink():
                 if os.path.isdir(entry.path) and not leads_inside(entry.path, root):
                     return entry.path
