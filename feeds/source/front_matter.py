@@ -46,9 +46,9 @@ def _checked(kind: str, construct: Any) -> Any:
             if value.__class__ is int and value.bit_length() > _MAX_INT_BITS:  # "0xfff…", "1:59:59…"
                 raise ValueError(f"more than {MAX_DIGITS:,} digits, which Python does not print")
             return value
-        except (ValueError, KeyError, IndexError, AttributeError) as e:
+        except (ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:  # "1:59:59:…:59.5"
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
-            reason = f": {str(e).split(';')[0]}" if isinstance(e, ValueError) else ""
+            reason = f": {str(e).split(';')[0]}" if isinstance(e, (ValueError, OverflowError)) else ""
             problem = f"cannot read {shown!r} as {kind}{reason}"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
