@@ -164,6 +164,33 @@ def test_a_key_written_twice_is_named_with_its_lines() -> None:
     assert problems == []
 
 
+@pytest.mark.parametrize(
+    ("key", "field"),
+    [("qualtiy", "quality"), ("porvider", "provider"), ("exceprt", "excerpt"), ("realted", "related"),
+     ("dte", "date"), ("typ", "type"), ("topcis", "topics"), ("imgaes", "images"), ("webUlr", "webUrl"),
+     ("sattus", "status"), ("pubilshed", "published"), ("publishedDatetime", "publishedDateTime")],
+)  # fmt: skip
+def test_a_slip_or_two_of_typing_is_taken_for_the_field(key: str, field: str) -> None:
+    """A letter added, left out, changed or two swapped; a ratio of likeness missed half of these
+    or flagged other tools' fields (a probe of the first two tries)."""
+    _, problems = _parse(
+        f"---\ntitle: T\ndate: 2021-03-01\n{key}: x\n---\nBody.\n".replace("date: 2021-03-01\ndte", "dte")
+    )
+    assert problems == [
+        f"a.md:{3 if key == 'dte' else 4}: {key} is not a field feeds reads; did you mean {field}? (not read)"
+    ]
+
+
+def test_a_missing_title_names_the_key_that_looks_like_it() -> None:
+    for written in ("Title", "titel"):  # Pelican's capital; a slip
+        with pytest.raises(ContentError) as info:
+            _parse(f"---\n{written}: T\ndate: 2021-03-01\n---\nBody.\n")
+        assert (
+            str(info.value)
+            == f"a.md:2: title is missing or empty ({written} is read as no field: did you mean title?)"
+        )
+
+
 def test_topics_written_as_one_name_with_a_comma_are_named() -> None:
     article, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntopics: AI, Robotics\n---\nBody.\n")
     assert article.topics == ("AI, Robotics",)  # type: ignore[attr-defined]  # as YAML reads it

@@ -243,6 +243,16 @@ def test_numeric_references_read_as_html_reads_them_in_markdown_and_in_text(writ
         assert plain_text(written) == read.replace("&amp;", "&")
 
 
+def test_numeric_references_in_links_and_images_are_read_as_html_reads_them() -> None:
+    """A link's address kept "&#146;" as written (the link then ended at "&"), and an image's alt
+    text got "\ufffd" (a probe of the first try)."""
+    body = '[a](https://ex.example/a&#146;b "t&#146;") ![al&#146;t](https://img.example/p&#0;.jpg)'
+    assert sanitize(body_html(body, BodyFormat.MARKDOWN), None) == (
+        '<p><a href="https://ex.example/a%E2%80%99b" title="t’" rel="noopener noreferrer">a</a>'
+        ' <img src="https://img.example/p.jpg" alt="al’t"></p>\n'
+    )
+
+
 def test_relative_links_dropped_without_base() -> None:
     assert "href" not in sanitize('<a href="/x">x</a>', None)
 

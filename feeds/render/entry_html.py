@@ -43,15 +43,20 @@ def _legacy_references(state: StateCore) -> None:
     CommonMark makes "\ufffd" of ``&#146;`` and ``&#0;``, and in raw HTML; never in code."""
     if "&#" not in state.src:
         return
-    for token in state.tokens:
-        if token.type == "html_block":
+    pending = list(state.tokens)
+    while pending:
+        token = pending.pop()
+        if token.type in ("html_block", "html_inline"):
             token.content = legacy_references(token.content)
-        for child in token.children or ():
-            if child.type == "text_special" and child.info == "entity" and child.markup.startswith("&#"):
-                read = legacy_references(child.markup)
-                child.content = child.content if read == child.markup else read
-            elif child.type == "html_inline":
-                child.content = legacy_references(child.content)
+        elif token.type == "text_special" and token.info == "entity" and token.markup.startswith("&#"):
+            read = legacy_references(token.markup)
+            token.content = token.content if read == token.markup else read
+        for name in ("href", "src", "title"):  # links and images: the reference left as written
+            value = token.attrs.get(name)
+            if isinstance(value, str) and "&#" in value:
+                read = legacy_references(value)
+                token.attrs[name] = read if name == "title" else _markdown.normalizeLink(read)
+        pending.extend(token.children or ())  # an image's alt text is its children's
 
 
 _markdown.core.ruler.before("text_join", "legacy_references", _legacy_references)

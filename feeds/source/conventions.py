@@ -5,7 +5,6 @@ publish its drafts or private posts, nor turn TOML into an article titled "+++".
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -42,14 +41,12 @@ _OTHER_FIELDS = frozenset({
     "ampWebUrl", "cdnAmpWebUrl", "heat", "secured", "tags", "categories", "slug", "layout", "aliases",
     "lastmod", "summary", "description", "author", "authors", "permalink", "weight", "id", "image",
     "url", "link", "updated", "modified", "keywords", "lang", "language", "series", "template",
-    "created", "publisher", "published_at", "publishedAt", "publish", "featured_image", "cover",
+    "created", "publisher", "published_at", "publishedAt", "published_on", "publishedOn", "publish",
+    "unpublished", "featured_image", "cover", "categoryId", "category_id", "types", "titles", "data",
+    "dates", "drafts", "statuses",
 })  # fmt: skip
 _KNOWN_FIELDS = READ_FIELDS | _OTHER_FIELDS
 _OTHER_FIELDS_FOLDED = frozenset(map(str.lower, _OTHER_FIELDS))  # Notion's "Image", "Tags"...
-#: A key closer than this to a field's name (difflib's ratio) is taken for a misspelling of it:
-#: ``topic`` (0.91) is, ``created`` (0.86 to related), ``publisher`` and ``publishedAt`` (0.89 and
-#: 0.90 to published) are not.
-_CLOSE = 0.9
 
 
 def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]]:
@@ -65,13 +62,27 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
     topics = fields.get("topics")
     if isinstance(topics, str) and "," in topics and (plain := _TOPICS_LINE.search(front)) and not plain[1]:
         found.append(("topics", f"topics is one name with a comma, {topics!r}; a list is written [{topics}]"))
-    misspelt = []
+    misspelt = [
+        (key, f"{key} is not a field feeds reads; did you mean {field}? (not read)")
+        for key, field in _misspellings(fields)
+    ]
+    return found + sorted(misspelt)
+
+
+def misspelling_of(fields: Mapping[Any, Any], field: str) -> str | None:
+    """A key of ``fields`` that looks like a misspelling of ``field`` (``titel`` of ``title``)."""
+    return next((key for key, meant in _misspellings(fields) if meant == field), None)
+
+
+def _misspellings(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
+    """(key, field) for each key that is no field but looks like a misspelling of one missing."""
+    found = []
     for key in fields.keys() - _KNOWN_FIELDS:
         if isinstance(key, str) and len(key) < 40 and key.lower() not in _OTHER_FIELDS_FOLDED:
-            ratio, field = max((_ratio(field, key), field) for field in READ_FIELDS)
-            if ratio > _CLOSE and field not in fields:
-                misspelt.append((key, f"{key} is not a field feeds reads; did you mean {field}? (not read)"))
-    return found + sorted(misspelt)
+            distance, field = min((_typos(key.lower(), field.lower()), field) for field in READ_FIELDS)
+            if distance <= (1 if len(field) <= 7 else 2) and field not in fields:
+                found.append((key, field))
+    return found
 
 
 #: The line of a block mapping's ``topics``, and the quote its value opens with, if any: a quoted
@@ -79,10 +90,21 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
 _TOPICS_LINE = re.compile(r"""^topics[ \t]*:[ \t]*(['"]?)""", re.MULTILINE)
 
 
-def _ratio(one: str, other: str) -> float:
-    """1 for names that differ in case only (``weburl``), else difflib's ratio of the two."""
-    one, other = one.lower(), other.lower()
-    return 1.0 if one == other else difflib.SequenceMatcher(None, one, other).ratio()
+def _typos(one: str, other: str) -> int:
+    """How many typing slips make ``other`` of ``one``: a letter added, left out, changed, or two
+    swapped (``qualtiy``, ``exceprt``, ``dte``; the optimal string alignment distance). A key at
+    most one slip from a field's name (two for names of 8 letters or more) is taken for it."""
+    if abs(len(one) - len(other)) > 2:
+        return 3
+    last: list[int] = []
+    row = list(range(len(other) + 1))
+    for i, a in enumerate(one, 1):
+        before, last, row = last, row, [i] + [0] * len(other)
+        for j, b in enumerate(other, 1):
+            row[j] = min(last[j] + 1, row[j - 1] + 1, last[j - 1] + (a != b))
+            if i > 1 and j > 1 and a == other[j - 2] and one[i - 2] == b:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return row[-1]
 
 
 def date_key(fields: Mapping[Any, Any]) -> str:

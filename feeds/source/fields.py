@@ -27,6 +27,7 @@ from feeds.source.conventions import FALSE_WORDS
 from feeds.source.conventions import TRUE_WORDS
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
+from feeds.source.conventions import misspelling_of
 from feeds.source.conventions import unpublished
 from feeds.source.conventions import unread_fields
 from feeds.source.dates import FIRST_YEAR
@@ -98,7 +99,11 @@ class FrontMatterReader:
         get = self.data.get
         title = self.text("title", get("title"))
         if not title:
-            raise ContentError(self.source, self.line_of("title") or 1, "title is missing or empty")
+            typo = misspelling_of(self.data, "title")  # "Title:" as Pelican writes it, "titel:"
+            also = f" ({typo} is read as no field: did you mean title?)" if typo else ""
+            raise ContentError(
+                self.source, self.line_of(typo or "title") or 1, f"title is missing or empty{also}"
+            )
         dated_by = date_key(self.data)
         published = self.date(dated_by, get(dated_by))
         named, problem = (None, None) if published else date_in_name(self.source, self.tz)
