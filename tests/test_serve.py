@@ -183,3 +183,32 @@ def test_a_worker_that_dies_is_started_again_and_the_server_serves_on(tmp_path: 
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def test_the_workers_die_with_a_server_that_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of `feeds serve` left its worker serving the port on its own (an outside probe)."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    config = write_config(tmp_path)
+    port = unused_port()
+    command = [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        assert wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        worker = int(re.findall(r"Spawning worker-1 with PID: (\d+)", log.read_text())[-1])
+        server.kill()
+        server.wait()
+
+        def gone() -> bool:
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                return True
+            with open(f"/proc/{worker}/stat") as stat:  # a zombie: dead, its parent not there to reap it
+                return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+
+        wait_until(gone, 10, "the worker's end")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)

@@ -32,8 +32,13 @@ WORKER_STOP_SECONDS = 5
 SPARE_FILES = 256
 
 
+#: Environment variable with the process id of `feeds serve`, whose workers die with it (``wsgi``).
+SERVER_PID = "FEEDS_SERVER_PID"
+
+
 def serve(target: str, host: str, port: int, workers: int, access_log: bool, limits: ServeSettings) -> None:
     """Serve the WSGI app ``target`` ("module:name") until interrupted."""
+    os.environ[SERVER_PID] = str(os.getpid())
     from granian import Granian
     from granian.constants import HTTPModes
     from granian.constants import Interfaces
