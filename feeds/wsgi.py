@@ -8,8 +8,10 @@ from feeds.forked import die_with_parent
 from feeds.serve.app import create_app
 from feeds.serve.server import SERVER_PID
 
-if os.environ.get(SERVER_PID) == str(os.getppid()):
+if SERVER_PID in os.environ:
     # A worker of `feeds serve`: one left when its server was killed (SIGKILL) kept the port.
     die_with_parent()
+    if os.environ[SERVER_PID] != str(os.getppid()):  # the server died before that: no one to serve for
+        os._exit(1)
 
 app = create_app()

@@ -212,3 +212,13 @@ def test_the_workers_die_with_a_server_that_is_killed(tmp_path: Path) -> None:
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_a_worker_whose_server_died_before_it_started_ends_at_once(tmp_path: Path) -> None:
+    """Killed just as it spawned its workers, the server left one serving the port: it had not yet
+    asked to die with its parent (an outside probe, 6 of 20 tries)."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    environment = {**os.environ, "FEEDS_SERVER_PID": "1", "FEEDS_CONFIG": str(write_config(tmp_path))}
+    started = time.monotonic()
+    code = subprocess.run([sys.executable, "-c", "import feeds.wsgi"], env=environment, timeout=60).returncode
+    assert code == 1 and time.monotonic() - started < 30
