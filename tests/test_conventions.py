@@ -119,6 +119,11 @@ def test_a_date_written_wins_over_the_file_name() -> None:
     assert article.published == datetime(2020, 1, 2, tzinfo=timezone.utc)  # type: ignore[attr-defined]
 
 
+def test_tags_in_another_letter_case_are_named_as_not_read() -> None:
+    _, problems = _parse("---\ntitle: T\ndate: 2021-03-01\nTags: [go]\n---\nBody.\n")  # as Notion writes it
+    assert problems == ["a.md:4: Tags is not read: feeds takes an article's topics from `topics`; rename it"]
+
+
 def test_tags_and_categories_are_named_as_not_read() -> None:
     _, problems = _parse("---\ntitle: T\ndate: 2021-03-01\ntags: [go]\ncategories: [web]\n---\nBody.\n")
     assert problems == [
@@ -183,12 +188,12 @@ def test_a_slip_or_two_of_typing_is_taken_for_the_field(key: str, field: str) ->
 
 def test_a_missing_title_names_the_key_that_looks_like_it() -> None:
     for written in ("Title", "titel"):  # Pelican's capital; a slip
-        with pytest.raises(ContentError) as info:
-            _parse(f"---\n{written}: T\ndate: 2021-03-01\n---\nBody.\n")
-        assert (
-            str(info.value)
-            == f"a.md:2: title is missing or empty ({written} is read as no field: did you mean title?)"
-        )
+        for empty in ("", "title: ''\n"):  # with an empty title too
+            with pytest.raises(ContentError) as info:
+                _parse(f"---\n{written}: T\n{empty}date: 2021-03-01\n---\nBody.\n")
+            assert str(info.value) == (
+                f"a.md:2: title is missing or empty ('{written}' is read as no field: did you mean title?)"
+            )
 
 
 def test_topics_written_as_one_name_with_a_comma_are_named() -> None:

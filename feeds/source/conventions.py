@@ -56,9 +56,9 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
     (``weburl``, ``publishedDatetime``, ``topic``)."""
     found = [
         (key, f"{key} is not read: feeds takes an article's topics from `topics`; rename it")
-        for key in TOPIC_KEYS_ELSEWHERE
-        if key in fields and "topics" not in fields
-    ]
+        for key in fields
+        if isinstance(key, str) and key.lower() in TOPIC_KEYS_ELSEWHERE and "topics" not in fields
+    ]  # Notion writes "Tags"
     topics = fields.get("topics")
     if isinstance(topics, str) and "," in topics and (plain := _TOPICS_LINE.search(front)) and not plain[1]:
         found.append(("topics", f"topics is one name with a comma, {topics!r}; a list is written [{topics}]"))
@@ -70,17 +70,19 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
 
 
 def misspelling_of(fields: Mapping[Any, Any], field: str) -> str | None:
-    """A key of ``fields`` that looks like a misspelling of ``field`` (``titel`` of ``title``)."""
-    return next((key for key, meant in _misspellings(fields) if meant == field), None)
+    """A key of ``fields`` that looks like a misspelling of ``field`` (``titel`` of ``title``),
+    whether ``field`` is there (empty, say) or not."""
+    return next((key for key, meant in _misspellings(fields, present=True) if meant == field), None)
 
 
-def _misspellings(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
-    """(key, field) for each key that is no field but looks like a misspelling of one missing."""
+def _misspellings(fields: Mapping[Any, Any], present: bool = False) -> list[tuple[str, str]]:
+    """(key, field) for each key that is no field but looks like a misspelling of one missing
+    (``present``: of one there too)."""
     found = []
     for key in fields.keys() - _KNOWN_FIELDS:
         if isinstance(key, str) and len(key) < 40 and key.lower() not in _OTHER_FIELDS_FOLDED:
             distance, field = min((_typos(key.lower(), field.lower()), field) for field in READ_FIELDS)
-            if distance <= (1 if len(field) <= 7 else 2) and field not in fields:
+            if distance <= (1 if len(field) <= 7 else 2) and (present or field not in fields):
                 found.append((key, field))
     return found
 

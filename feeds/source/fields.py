@@ -100,7 +100,7 @@ class FrontMatterReader:
         title = self.text("title", get("title"))
         if not title:
             typo = misspelling_of(self.data, "title")  # "Title:" as Pelican writes it, "titel:"
-            also = f" ({typo} is read as no field: did you mean title?)" if typo else ""
+            also = f" ({typo!r} is read as no field: did you mean title?)" if typo else ""
             raise ContentError(
                 self.source, self.line_of(typo or "title") or 1, f"title is missing or empty{also}"
             )
