@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -160,9 +161,10 @@ def test_ctrl_c_stops_the_server_and_its_worker(tmp_path: Path) -> None:
             server.wait()
 
 
-def test_a_worker_that_dies_is_started_again_and_the_server_serves_on(tmp_path: Path) -> None:
-    """Granian shut the whole server down when a worker died (``kill -9``, as the out-of-memory
-    killer does): every request then went unanswered (an outside probe)."""
+@contextlib.contextmanager
+def server_with_log(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path, int]]:
+    """``feeds serve`` in a session of its own, its output in a log: (process, port, log, the
+    first worker's process id) once it answers; the whole session is killed at the end."""
     pinned_copy(ROOT / "content", tmp_path / "content")
     config = write_config(tmp_path)
     port = unused_port()
@@ -173,30 +175,28 @@ def test_a_worker_that_dies_is_started_again_and_the_server_serves_on(tmp_path: 
     try:
         assert wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
         worker = int(re.findall(r"Spawning worker-1 with PID: (\d+)", log.read_text())[-1])
-        os.kill(worker, signal.SIGKILL)
-        wait_until(
-            lambda: "Started worker-1" in log.read_text().rpartition("Respawning")[2], 30, "a new worker"
-        )
-        assert wait_until_up(f"http://127.0.0.1:{port}/all.atom", server)
-        assert server.poll() is None
+        yield server, port, log, worker
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
         server.wait()
 
 
+def test_a_worker_that_dies_is_started_again_and_the_server_serves_on(tmp_path: Path) -> None:
+    """Granian shut the whole server down when a worker died (``kill -9``, as the out-of-memory
+    killer does): every request then went unanswered (an outside probe)."""
+    with server_with_log(tmp_path) as (server, port, log, worker):
+        os.kill(worker, signal.SIGKILL)
+        wait_until(
+            lambda: "Started worker-1" in log.read_text().rpartition("Respawning")[2], 30, "a new worker"
+        )
+        assert wait_until_up(f"http://127.0.0.1:{port}/all.atom", server)
+        assert server.poll() is None
+
+
 def test_the_workers_die_with_a_server_that_is_killed(tmp_path: Path) -> None:
     """SIGKILL of `feeds serve` left its worker serving the port on its own (an outside probe)."""
-    pinned_copy(ROOT / "content", tmp_path / "content")
-    config = write_config(tmp_path)
-    port = unused_port()
-    command = [sys.executable, "-m", "feeds", "serve", "--config", str(config), "--port", str(port)]
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        assert wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
-        worker = int(re.findall(r"Spawning worker-1 with PID: (\d+)", log.read_text())[-1])
+    with server_with_log(tmp_path) as (server, _, _, worker):
         server.kill()
         server.wait()
 
@@ -209,9 +209,6 @@ def test_the_workers_die_with_a_server_that_is_killed(tmp_path: Path) -> None:
                 return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
 
         wait_until(gone, 10, "the worker's end")
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def test_a_worker_whose_server_died_before_it_started_ends_at_once(tmp_path: Path) -> None:
