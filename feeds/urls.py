@@ -95,16 +95,19 @@ def image_url(value: str) -> str | None:
     url = link_url(value)
     if url is None:
         return None
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if not _DOMAIN.fullmatch(host.removesuffix(".")):
-        return None
-    if host.endswith("."):  # "example.com." is example.com
-        port = "" if parts.port is None else f":{parts.port}"
-        return urlunsplit(parts._replace(netloc=host[:-1] + port))
-    return url
+    # The host by hand (urlsplit took a fifth of a file's reading): link_url's URLs have no user
+    # name, and no IPv6 address in brackets.
+    start = url.index("://") + 3
+    end = _AUTHORITY_END.search(url, start)
+    host = url[start : end.start() if end else len(url)]
+    if _DOMAIN.fullmatch(host):
+        return url
+    if host.endswith(".") and _DOMAIN.fullmatch(host[:-1]):  # "example.com." is example.com
+        return url[:start] + host[:-1].lower() + url[start + len(host) :]
+    return None
 
 
+_AUTHORITY_END = re.compile(r"[:/?#]")
 #: A domain name with at least one dot, or an IPv4 address (the W3C validator's httpURL).
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9][A-Za-z0-9-]*")
 
