@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -67,10 +68,7 @@ def check_atom(data: bytes) -> Iterator[str]:
     for element in root.iter(f"{ATOM}updated", f"{ATOM}published"):
         if not _RFC3339.match(element.text or ""):
             yield f"date {element.text!r} is not RFC 3339"
-    for element in root.iter(f"{ATOM}icon", f"{ATOM}logo"):
-        if not _is_http(element.text or ""):
-            name = etree.QName(element).localname
-            yield f"<{name}> {element.text!r} is not an absolute http(s) URL written as a URI"
+    yield from _check_url_texts(root.iter(f"{ATOM}icon", f"{ATOM}logo"))
     yield from _check_urls(root)
 
 
@@ -99,9 +97,7 @@ def check_rss(data: bytes) -> Iterator[str]:
             parsedate_to_datetime(element.text or "")
         except (TypeError, ValueError):
             yield f"date {element.text!r} is not RFC 822"
-    for element in (*channel.iter("link"), *channel.iterfind("image/url")):
-        if not _is_http(element.text or ""):
-            yield f"<{element.tag}> {element.text!r} is not an absolute http(s) URL written as a URI"
+    yield from _check_url_texts((*channel.iter("link"), *channel.iterfind("image/url")))
     yield from _check_urls(root)
 
 
@@ -191,6 +187,14 @@ def _check_urls(root: Any) -> Iterator[str]:
             if value is not None and not _is_http(value):
                 name = etree.QName(element).localname
                 yield f"<{name} {attribute}={value!r}> is not an absolute http(s) URL written as a URI"
+
+
+def _check_url_texts(elements: Iterable[Any]) -> Iterator[str]:
+    """A problem for each of ``elements`` whose text is no URL as ``_is_http`` wants it."""
+    for element in elements:
+        if not _is_http(element.text or ""):
+            name = etree.QName(element).localname
+            yield f"<{name}> {element.text!r} is not an absolute http(s) URL written as a URI"
 
 
 def _is_http(value: object) -> bool:

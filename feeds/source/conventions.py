@@ -56,9 +56,9 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
     (``weburl``, ``publishedDatetime``, ``topic``)."""
     found = [
         (key, f"{key} is not read: feeds takes an article's topics from `topics`; rename it")
-        for key in fields
-        if isinstance(key, str) and key.lower() in TOPIC_KEYS_ELSEWHERE and "topics" not in fields
-    ]  # Notion writes "Tags"
+        for key in (() if "topics" in fields else fields)  # most files: no key looked at
+        if isinstance(key, str) and key.lower() in TOPIC_KEYS_ELSEWHERE  # Notion writes "Tags"
+    ]
     topics = fields.get("topics")
     if isinstance(topics, str) and "," in topics and (plain := _TOPICS_LINE.search(front)) and not plain[1]:
         found.append(("topics", f"topics is one name with a comma, {topics!r}; a list is written [{topics}]"))

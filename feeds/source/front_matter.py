@@ -339,6 +339,17 @@ def _items_agree(items: list[Any]) -> bool:
     return True
 
 
+def alias_lines(front: str) -> list[int]:
+    """The line (0-based) of each alias in ``front``, as the loader's parser (libyaml) finds them:
+    a "*" in a quoted text is none. Events only: nothing is built, nor merged. [] for text it
+    cannot read (the reader will say why)."""
+    try:
+        aliases = [event for event in yaml.parse(front, Loader=_Loader) if isinstance(event, yaml.AliasEvent)]
+        return [event.start_mark.line if event.start_mark else 0 for event in aliases]
+    except yaml.YAMLError:
+        return []
+
+
 def yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str]:
     """The file line to blame, and the parser's words for what is wrong.
 

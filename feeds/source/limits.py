@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from feeds.source.front_matter import MAX_DIGITS
 from feeds.source.front_matter import MAX_INDENT
+from feeds.source.front_matter import alias_lines
 from feeds.source.front_matter import too_deep
 from feeds.source.key_lines import ALIAS
 from feeds.text import cut_after_word
@@ -79,7 +78,7 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
                 " Python reads; shorten it"
             )
     if "*" in front and len(ALIAS.findall(front)) > MAX_ALIASES:  # or "*" in text: ask libyaml
-        aliases = _alias_lines(front)
+        aliases = alias_lines(front)
         if len(aliases) > MAX_ALIASES:
             return aliases[MAX_ALIASES], (
                 f"the front matter uses {len(aliases):,} aliases (*name), over the limit of {MAX_ALIASES};"
@@ -92,18 +91,6 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
             "(indentation and '- ', '? ', ': ' markers); nest less"
         )
     return None
-
-
-def _alias_lines(front: str) -> list[int]:
-    """The line (0-based) of each alias in ``front``, as libyaml's parser finds them: a "*" in a
-    quoted text is none. Events only: nothing is built, nor merged. [] for text it cannot read
-    (the reader will say why)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        aliases = [event for event in yaml.parse(front, Loader=loader) if isinstance(event, yaml.AliasEvent)]
-        return [event.start_mark.line if event.start_mark else 0 for event in aliases]
-    except yaml.YAMLError:
-        return []
 
 
 def bounded_title(title: str, written: int = 0) -> tuple[str, str | None]:
