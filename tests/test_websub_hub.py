@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 
+import feeds.websub.delivery
 import feeds.websub.hub
 from feeds.serve.app import create_app
 from feeds.serve.live import LiveSite
@@ -66,7 +67,10 @@ def hub_health(app: Flask) -> dict[str, Any]:
 
 def settled(app: Flask) -> dict[str, Any]:
     """The hub's health once nothing is waiting or under way."""
-    return eventually(lambda: (h := hub_health(app))["pending_deliveries"] == 0 and h, what="an idle hub")
+    return eventually(
+        lambda: (h := hub_health(app))["pending_deliveries"] == h["pending_verifications"] == 0 and h,
+        what="an idle hub",
+    )
 
 
 def ask(app: Flask, subscriber: Subscriber, mode: str = "subscribe", topic: str = TOPIC, **extra: str) -> Any:
@@ -172,7 +176,7 @@ def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None
 def test_a_failed_delivery_is_tried_again(
     app: Flask, site: Path, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(feeds.websub.hub, "RETRY_FIRST", 0.05)
+    monkeypatch.setattr(feeds.websub.delivery, "RETRY_FIRST", 0.05)
     subscribed(app, subscriber)
     subscriber.status = [500, 302]  # a redirect is a failure too (§7)
     edit_article(site / "content", "Retried")
@@ -186,8 +190,8 @@ def test_a_failed_delivery_is_tried_again(
 def test_a_delivery_that_keeps_failing_is_dropped(
     app: Flask, site: Path, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(feeds.websub.hub, "RETRY_FIRST", 0.05)
-    monkeypatch.setattr(feeds.websub.hub, "RETRY_FOR", 0.3)
+    monkeypatch.setattr(feeds.websub.delivery, "RETRY_FIRST", 0.05)
+    monkeypatch.setattr(feeds.websub.delivery, "RETRY_FOR", 0.3)
     subscribed(app, subscriber)
     subscriber.status = [503] * 100
     edit_article(site / "content", "Dropped")
@@ -327,6 +331,47 @@ def test_verifications_pending_per_callback_host_are_bounded(
     assert response.status_code == 503 and response.headers["Retry-After"] == "60"
     monkeypatch.setattr(feeds.websub.hub, "PENDING_PER_HOST", 20)
     assert ask(app, subscriber).status_code == 202
+
+
+def test_callbacks_that_never_answer_hold_neither_deliveries_nor_other_hosts(
+    app: Flask, site: Path, subscriber: Subscriber
+) -> None:
+    """Verifications, denials and deliveries shared four threads: a host's callbacks that never
+    answered held them all, and a delivery waited 47 s (an outside probe). Deliveries have threads
+    of their own, and one host's requests take two threads at most."""
+    subscribed(app, subscriber)
+    with serving(Subscriber(hold=threading.Event())) as stuck:
+        assert stuck.hold is not None
+        try:
+            for n in range(2 * feeds.websub.hub.THREADS):
+                stuck.url = stuck.url.split("?")[0] + f"?n={n}"
+                assert ask(app, stuck).status_code == 202
+            eventually(lambda: len(stuck.held) == feeds.websub.hub.THREADS_PER_HOST, what="held")
+            edit_article(site / "content", "Not held up")
+            assert live_of(app).refresh()
+            [delivery] = eventually(lambda: list(subscriber.deliveries), seconds=5, what="a delivery")
+            assert b"Not held up" in delivery.body
+            # Another host (a name, counted unresolved) gets its verification at once too.
+            with serving(Subscriber()) as other:
+                other.url = other.url.replace("127.0.0.1", "localhost")
+                assert ask(app, other).status_code == 202
+                eventually(lambda: other.verifications, seconds=5, what="the other host's verification")
+            assert len(stuck.held) == feeds.websub.hub.THREADS_PER_HOST
+        finally:
+            stuck.hold.set()
+        settled(app)
+
+
+def test_feeds_without_subscribers_are_passed_over(app: Flask, subscriber: Subscriber) -> None:
+    """A config change at 5,000 topics changes 15,000 feeds at once: only those with a subscriber
+    are queued (each had a fan-out, and past the outbox's room subscribers missed the version)."""
+    subscribed(app, subscriber)
+    hub = live_of(app).websub.hub
+    changes = [(f"{BASE}topics/t{n}.atom", b"<feed/>", "application/atom+xml") for n in range(30_000)]
+    hub.distribute([*changes, (TOPIC, b"<feed>new</feed>", "application/atom+xml; charset=utf-8")])
+    [delivery] = eventually(lambda: list(subscriber.deliveries), what="the subscribed feed's delivery")
+    assert delivery.body == b"<feed>new</feed>"
+    assert settled(app)["failed_deliveries"] == 0
 
 
 def test_the_hub_is_off_unless_configured(tmp_path: Path) -> None:

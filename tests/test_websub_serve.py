@@ -77,7 +77,10 @@ def test_feeds_serve_pushes_an_edit_to_its_subscriber_and_tells_the_outside_hub(
             with urllib.request.urlopen(f"{base}/topics/ai.atom", timeout=5) as response:
                 assert response.read() == delivery.body
             eventually(lambda: topic in outside.topics()[33:], what="the outside hub's notification")
-            report = eventually(lambda: (h := health(base))["pending_deliveries"] == 0 and h, what="idle")
+            report = eventually(
+                lambda: (h := health(base))["pending_deliveries"] == h["pending_verifications"] == 0 and h,
+                what="idle",
+            )
             assert report["delivered"] == 1 and report["delivering"] is True
 
             subscriber.intents.add(("unsubscribe", topic))

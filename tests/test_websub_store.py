@@ -133,6 +133,8 @@ class Job:
     tries: list[float] = field(default_factory=list)
     retry: float | None = None
     version: str = ""
+    lane: Hashable = None
+    started: threading.Event = field(default_factory=threading.Event)
 
     @property
     def key(self) -> Hashable:
@@ -140,6 +142,7 @@ class Job:
 
     def run(self) -> float | None:
         self.log.append(f"start {self.name} {self.version}")
+        self.started.set()
         self.gate.wait(10)
         self.log.append(f"end {self.name} {self.version}")
         self.tries.append(time.monotonic())
@@ -212,5 +215,30 @@ def test_a_group_holds_its_quota_of_tasks_waiting_or_running_at_most() -> None:
         assert outbox.put(Job("b", log, gate=ready), groups=(host,))  # the group is empty again
         eventually(outbox.idle, what="b done")
         assert "start b " in log and "start a newer" in log
+    finally:
+        outbox.stop()
+
+
+def test_a_lane_runs_per_lane_tasks_at_a_time_and_others_pass_it() -> None:
+    """One callback host's requests that never answer held every thread (an outside probe): a
+    lane (the host) gets ``per_lane`` threads, the other lanes the rest, in the order put."""
+    outbox = Outbox(threads=3, capacity=10, per_lane=1)
+    log: list[str] = []
+    ready = threading.Event()
+    ready.set()
+    try:
+        slow = Job("slow-1", log, lane="slow.example")
+        assert outbox.put(slow)
+        assert outbox.put(Job("slow-2", log, gate=ready, lane="slow.example"))
+        assert outbox.put(Job("slow-3", log, gate=ready, lane="slow.example", version="old"))
+        assert outbox.put(Job("slow-3", log, gate=ready, lane="slow.example", version="new"))  # replaces
+        quick = Job("quick", log, gate=ready, lane="quick.example")
+        assert outbox.put(quick)
+        assert quick.started.wait(5), log  # a thread is free and its lane has room
+        assert "start slow-2 " not in log and outbox.pending == 3
+        slow.gate.set()
+        eventually(outbox.idle, what="the lanes drained")
+        ran = [line for line in log if line.startswith("start slow")]
+        assert ran == ["start slow-1 ", "start slow-2 ", "start slow-3 new"]
     finally:
         outbox.stop()

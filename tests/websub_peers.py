@@ -60,9 +60,15 @@ class Subscriber:
     denials: list[dict[str, str]] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    hold: threading.Event | None = None  #: answer no verification until this is set (30 s at most)
+    held: list[dict[str, str]] = field(default_factory=list)  #: requests that waited for ``hold``
 
     def handle_get(self, query: dict[str, str]) -> tuple[int, bytes]:
         mode = query.get("hub.mode", "")
+        if self.hold is not None:
+            with self.lock:
+                self.held.append(query)
+            self.hold.wait(30)
         with self.lock:
             if mode == "denied":
                 self.denials.append(query)

@@ -285,3 +285,22 @@ class _Limit:
 
 
 _WATCHDOG = _Watchdog()
+
+
+def callback_host(url: str) -> str:
+    """The host a callback's subscriptions are counted under: one address however written
+    (``127.1``, ``2130706433``, ``0x7f.1``, ``::ffff:127.0.0.1`` and ``127.0.0.1`` alike, as the
+    system's resolver and a connection read them), one name with or without its final dot (a name
+    is not resolved to be counted: what it leads to can change from one lookup to the next)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:  # "::ffff:127.0.0.1" and its kin lead to the IPv4 address they hold
+        embedded = embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+        return str(embedded or ip)
+    try:  # the forms inet_aton(3) reads, which a connection to the name would use
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return host

@@ -2,19 +2,16 @@
 
 A subscription request (§5.1) is checked at once and answered ``202 Accepted`` or a 4xx with the
 reason as plain text; verification of intent (§5.3), denials (§5.2) and content distribution (§7)
-happen later, on the ``Outbox``'s threads, so no request or rebuild ever waits for a subscriber.
+happen later, on the threads of two ``Outbox``es (requests and deliveries, so that neither waits
+behind the other), and no request or rebuild ever waits for a subscriber.
 Only feeds of this site, unfiltered, are topics; the hub learns of their changes from the
 server's own rebuilds, never from ``hub.mode=publish``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import ipaddress
 import logging
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Hashable
@@ -34,9 +31,11 @@ from feeds.config import Settings
 from feeds.text import shown
 from feeds.websub.client import Answer
 from feeds.websub.client import RequestError
-from feeds.websub.client import embedded_ipv4
+from feeds.websub.client import callback_host
 from feeds.websub.client import request
 from feeds.websub.client import url_refusal
+from feeds.websub.delivery import FanOut
+from feeds.websub.delivery import Purge
 from feeds.websub.outbox import Outbox
 from feeds.websub.store import Store
 from feeds.websub.store import Subscription
@@ -48,16 +47,13 @@ MAX_SECRET_BYTES = 200
 #: Subscriptions the hub holds at most, in all and per callback host.
 MAX_SUBSCRIPTIONS = 10_000
 MAX_PER_HOST = 1_000
-#: Requests in flight at once; verifications and denials waiting or running, in all and per
-#: callback host (callbacks that never answer, 1,000 of one host, held the queue for 40 minutes).
+#: Requests in flight at once, of each outbox (verifications and denials; deliveries) and of one
+#: callback host in it; verifications and denials waiting or running, in all and per callback host
+#: (callbacks that never answer, 1,000 of one host, held the queue for 40 minutes).
 THREADS = 4
+THREADS_PER_HOST = 2
 QUEUE = 1_000
 PENDING_PER_HOST = 20
-#: A failed delivery is tried again after this many seconds, doubled each time up to the
-#: maximum, for this long at most; then it is dropped (and logged).
-RETRY_FIRST = 10.0
-RETRY_MAX = 600.0
-RETRY_FOR = 3_600.0
 
 
 @dataclass(frozen=True)
@@ -88,9 +84,12 @@ class Hub:
 
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.store = Store(folder)
-        # Room for a delivery to every subscriber on top of the requests (1,000 of them once
-        # filled the queue, and the rest of one feed's subscribers missed that version).
-        self.outbox = Outbox(THREADS, QUEUE + MAX_SUBSCRIPTIONS)
+        # Verifications waited behind deliveries and deliveries behind verifications (47 s behind
+        # a host's callbacks that never answered, in an outside probe): each kind has its own.
+        self.requests = Outbox(THREADS, QUEUE, THREADS_PER_HOST)
+        # Room for a delivery to every subscriber and a fan-out to every subscribed feed: none
+        # misses a version for want of room.
+        self.deliveries = Outbox(THREADS, 2 * MAX_SUBSCRIPTIONS + 1, THREADS_PER_HOST)
         self.counts = _Counts()
         self.settings = settings
         self.topics: Mapping[str, str] = {}  #: topic URL → output path of every unfiltered feed
@@ -133,14 +132,15 @@ class Hub:
                 if "?" in topic
                 else ""
             )
-            if not self.outbox.put(_Denial(self, callback, topic, reason), groups=_request_groups(callback)):
+            denial = _Denial(self, callback, topic, reason)
+            if not self.requests.put(denial, groups=_request_groups(callback)):
                 log.warning("websub: outbox full; %s not told of its denial", callback)
             return Reply(404, f"hub.topic: {reason}")
         if mode == "subscribe":
             refusal = self._over_limit(callback, topic)
             if refusal is not None:
                 return Reply(403, refusal)
-        if not self.outbox.put(
+        if not self.requests.put(
             _Intent(self, mode, callback, topic, secret, lease), groups=_request_groups(callback)
         ):
             return Reply(503, "the hub is busy; try again later", (("Retry-After", "60"),))
@@ -149,11 +149,15 @@ class Hub:
     def distribute(self, changes: Sequence[tuple[str, bytes, str]]) -> None:
         """Send new versions to their subscribers: (topic URL, feed bytes, Content-Type) each.
 
-        Only queues; subscribers are looked up and called on the outbox's threads.
+        Only queues; subscribers are looked up and called on the outbox's threads. Feeds nobody
+        subscribes to are passed over (a site of 5,000 topics changes 15,000 feeds at once).
         """
-        self.outbox.put(_Purge(self))
+        self.deliveries.put(Purge(self))
+        subscribed = self.store.topics(time.time())
         for topic, body, content_type in changes:
-            if not self.outbox.put(_FanOut(self, topic, body, content_type)):
+            if topic not in subscribed:
+                continue
+            if not self.deliveries.put(FanOut(self, topic, body, content_type)):
                 self.counts.add("dropped")
                 log.warning("websub: outbox full; subscribers of %s miss this version", topic)
 
@@ -167,15 +171,21 @@ class Hub:
         return {
             "hub": self.url,
             "subscriptions": subscriptions,
-            "pending_deliveries": self.outbox.pending,  # verifications included
+            "pending_deliveries": self.deliveries.pending,
+            "pending_verifications": self.requests.pending,  # denials included
             "delivered": counts.delivered,
             "failed_deliveries": counts.failed_deliveries + counts.dropped,
             "verified": counts.verified,
             "failed_verifications": counts.failed_verifications,
         }
 
+    def idle(self) -> bool:
+        """Nothing waiting or under way."""
+        return self.requests.idle() and self.deliveries.idle()
+
     def stop(self) -> None:
-        self.outbox.stop()
+        self.requests.stop()
+        self.deliveries.stop()
         self.store.close()
 
     def _over_limit(self, callback: str, topic: str) -> str | None:
@@ -184,7 +194,7 @@ class Hub:
             return None  # a renewal
         if self.store.count(now) >= MAX_SUBSCRIPTIONS:
             return f"the hub holds its maximum of {MAX_SUBSCRIPTIONS} subscriptions"
-        host = _host(callback)
+        host = callback_host(callback)
         if self.store.count(now, host) >= MAX_PER_HOST:
             return f"the hub holds its maximum of {MAX_PER_HOST} subscriptions for {host}"
         return None
@@ -208,6 +218,10 @@ class _Intent:
     def key(self) -> Hashable:
         return ("intent", self.callback, self.topic)  # a newer request replaces a waiting one
 
+    @property
+    def lane(self) -> Hashable:
+        return callback_host(self.callback)
+
     def run(self) -> None:
         challenge = secrets.token_urlsafe(24)
         query = {"hub.mode": self.mode, "hub.topic": self.topic, "hub.challenge": challenge}
@@ -226,9 +240,8 @@ class _Intent:
         if self.mode == "unsubscribe":
             store.unsubscribe(self.callback, self.topic)
         else:
-            sub = Subscription(
-                self.callback, self.topic, _host(self.callback), self.secret, self.lease, asked + self.lease
-            )
+            host = callback_host(self.callback)
+            sub = Subscription(self.callback, self.topic, host, self.secret, self.lease, asked + self.lease)
             refusal = store.subscribe(sub, MAX_SUBSCRIPTIONS, MAX_PER_HOST, asked)
             if refusal is not None:
                 log.warning("websub: %s for %s not stored: %s", self.callback, self.topic, refusal)
@@ -255,108 +268,16 @@ class _Denial:
     def key(self) -> Hashable:
         return ("intent", self.callback, self.topic)
 
+    @property
+    def lane(self) -> Hashable:
+        return callback_host(self.callback)
+
     def run(self) -> None:
         query = {"hub.mode": "denied", "hub.topic": self.topic, "hub.reason": self.reason}
         try:
             self.hub._call("GET", with_query(self.callback, query))
         except RequestError as e:
             log.info("websub: could not tell %s of its denial: %s", self.callback, e)
-
-
-@dataclass
-class _FanOut:
-    """One new version of a topic: a delivery for each of its live subscribers."""
-
-    hub: Hub
-    topic: str
-    body: bytes
-    content_type: str
-
-    @property
-    def key(self) -> Hashable:
-        return ("fan-out", self.topic)
-
-    def run(self) -> None:
-        hub_url = self.hub.url
-        for sub in self.hub.store.subscribers(self.topic, time.time()):
-            delivery = _Delivery(self.hub, sub.callback, self.topic, self.body, self.content_type, hub_url)
-            if not self.hub.outbox.put(delivery):
-                self.hub.counts.add("dropped")
-                log.warning("websub: outbox full; %s misses this version of %s", sub.callback, self.topic)
-
-
-@dataclass
-class _Delivery:
-    """Content distribution (§7): the feed's new bytes to one subscriber, until a 2xx."""
-
-    hub: Hub
-    callback: str
-    topic: str
-    body: bytes
-    content_type: str
-    hub_url: str
-    attempts: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def key(self) -> Hashable:
-        return ("content", self.callback, self.topic)  # only the newest version waits
-
-    def run(self) -> float | None:
-        # Looked up at each try: an unsubscribed or expired subscriber gets nothing more, and a
-        # renewed one's new secret signs the body.
-        sub = self.hub.store.find(self.callback, self.topic, time.time())
-        if sub is None:
-            return None
-        headers = {
-            "Content-Type": self.content_type,
-            "Link": f'<{self.hub_url}>; rel="hub", <{self.topic}>; rel="self"',
-        }
-        if sub.secret is not None:
-            digest = hmac.new(sub.secret.encode("utf-8"), self.body, hashlib.sha256).hexdigest()
-            headers["X-Hub-Signature"] = f"sha256={digest}"  # §7.1
-        try:
-            answer = self.hub._call("POST", self.callback, body=self.body, headers=headers)
-        except RequestError as e:
-            problem = str(e)
-        else:
-            if 200 <= answer.status < 300:
-                self.hub.counts.add("delivered")
-                return None
-            if answer.status == 410:  # Gone: the subscriber wants no more (a common hub policy)
-                self.hub.store.unsubscribe(self.callback, self.topic)
-                log.info("websub: %s answered 410 Gone; unsubscribed from %s", self.callback, self.topic)
-                return None
-            problem = f"answered {answer.status}"  # redirects included (§7)
-        self.attempts += 1
-        delay = min(RETRY_FIRST * 2.0 ** (self.attempts - 1), RETRY_MAX)
-        if time.monotonic() + delay - self.started > RETRY_FOR:
-            self.hub.counts.add("failed_deliveries")
-            log.warning(
-                "websub: dropped delivery of %s to %s after %d tries: %s",
-                self.topic, self.callback, self.attempts, problem,
-            )  # fmt: skip
-            return None
-        log.info(
-            "websub: delivery of %s to %s failed (%s); next try in %.0f s",
-            self.topic,
-            self.callback,
-            problem,
-            delay,
-        )
-        return delay
-
-
-@dataclass
-class _Purge:
-    hub: Hub
-
-    @property
-    def key(self) -> Hashable:
-        return ("purge",)
-
-    def run(self) -> None:
-        self.hub.store.purge(time.time())
 
 
 def with_query(url: str, params: Mapping[str, str]) -> str:
@@ -368,23 +289,4 @@ def with_query(url: str, params: Mapping[str, str]) -> str:
 
 def _request_groups(callback: str) -> tuple[tuple[Hashable, int], ...]:
     """The outbox's quotas for a verification or a denial: of all requests, and of its host's."""
-    return (("requests", QUEUE), (("host", _host(callback)), PENDING_PER_HOST))
-
-
-def _host(url: str) -> str:
-    """The host a callback's subscriptions are counted under: one address however written
-    (``127.1``, ``2130706433``, ``0x7f.1``, ``::ffff:127.0.0.1`` and ``127.0.0.1`` alike, as the
-    system's resolver and a connection read them), one name with or without its final dot (a name
-    is not resolved to be counted: what it leads to can change from one lookup to the next)."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:  # "::ffff:127.0.0.1" and its kin lead to the IPv4 address they hold
-        embedded = embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
-        return str(embedded or ip)
-    try:  # the forms inet_aton(3) reads, which a connection to the name would use
-        return socket.inet_ntoa(socket.inet_aton(host))
-    except OSError:
-        return host
+    return (("requests", QUEUE), (("host", callback_host(callback)), PENDING_PER_HOST))

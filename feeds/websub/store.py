@@ -126,6 +126,12 @@ class Store:
             ).fetchall()
         return [Subscription(*row) for row in rows]
 
+    def topics(self, now: float) -> frozenset[str]:
+        """The topics with a live subscription."""
+        with self._reading() as db:
+            rows = db.execute("SELECT DISTINCT topic FROM subscriptions WHERE expires > ?", (now,)).fetchall()
+        return frozenset(topic for (topic,) in rows)
+
     def find(self, callback: str, topic: str, now: float) -> Subscription | None:
         with self._reading() as db:
             row = db.execute(
