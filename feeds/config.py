@@ -11,8 +11,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-from zoneinfo import ZoneInfoNotFoundError
-from zoneinfo import available_timezones
 
 import yaml
 
@@ -259,13 +257,7 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
 
     websub = _websub(reader, data.get("websub") or {})
 
-    timezone = reader.text(data, "", "timezone", defaults.timezone)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as e:
-        near = [zone for zone in available_timezones() if zone.lower() == timezone.lower()]
-        hint = f" (did you mean {near[0]}?)" if near else " (an IANA name, e.g. Europe/Paris)"
-        raise ConfigError(path, "timezone", f"unknown time zone {timezone!r}{hint}") from e
+    timezone = reader.time_zone(data, defaults.timezone)
 
     budget = read_max_bytes(reader, data)
     return Settings(

@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 from typing import TypeVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 import yaml
 
@@ -26,6 +29,9 @@ _Choice = TypeVar("_Choice", bound=Enum)
 MAX_ITEMS = 1_000_000
 #: RFC 4287's atomLanguageTag (the form of a BCP 47 tag): ``en``, ``de-CH-1996``.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+#: Names the system's zone database gives to whatever zone the machine is set to: the same content
+#: would be dated otherwise on another machine.
+_MACHINE_ZONES = frozenset({"localtime", "posixrules"})
 
 
 class ConfigReader:
@@ -36,6 +42,20 @@ class ConfigReader:
 
     def fail(self, key: str, message: str) -> ConfigError:
         return ConfigError(self.path, key, message)
+
+    def time_zone(self, data: Mapping[str, Any], default: str) -> str:
+        """``timezone``: an IANA name the zone database knows, never the machine's own zone."""
+        name = self.text(data, "", "timezone", default)
+        if name.lower() in _MACHINE_ZONES:
+            why = "is whatever zone a machine is set to, so dates would move from one machine to another"
+            raise self.fail("timezone", f"{name!r} {why}: name the zone, e.g. Europe/Paris")
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            near = [zone for zone in available_timezones() if zone.lower() == name.lower()]
+            hint = f" (did you mean {near[0]}?)" if near else " (an IANA name, e.g. Europe/Paris)"
+            raise self.fail("timezone", f"unknown time zone {name!r}{hint}") from e
+        return name
 
     def mapping(self, value: Any, key: str) -> dict[str, Any]:
         if not isinstance(value, dict):

@@ -389,3 +389,30 @@ def test_the_chains_hold_what_feeds_topics_counts(root: Path) -> None:
         stem = slug if slug.startswith("channels/") else f"topics/{slug}"
         for fmt in (Format.ATOM, Format.RSS, Format.JSON):
             assert len(set(channel_ids(result, stem, fmt))) == count, (stem, fmt)
+
+
+def test_pages_show_dates_in_the_zone_of_the_archive_months(tmp_path: Path) -> None:
+    """A December archive page showed its entry on 2025-01-01 04:59 UTC: months are taken in the
+    site's zone, and so are the dates people read (an outside probe)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "eve.md").write_text(
+        "---\ntitle: New Year's Eve\npublishedDateTime: 2024-12-31 23:59:59\ntopics: [AI]\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    (content / "kathmandu.md").write_text(
+        "---\ntitle: Far east\npublishedDateTime: 2024-06-01T12:00:00+05:45\ntopics: [AI]\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    SiteBuilder(settings_for(tmp_path, timezone="America/New_York")).publish()
+    public = tmp_path / "public"
+    pages = ["archives/all/2024-12.html", "all.html", "topics/ai.html", "index.html"]
+    pages += [str(path.relative_to(public)) for path in (public / "entries").rglob("*.html")]
+    assert len(pages) == 6
+    shown = {path: etree.HTML((public / path).read_bytes()).xpath("//time/text()") for path in pages}
+    assert shown["archives/all/2024-12.html"] == ["2024-12-31 23:59 EST"]
+    assert shown["all.html"] == ["2024-12-31 23:59 EST", "2024-06-01 02:15 EDT"]
+    assert shown["index.html"][:3] == ["2024-12-31", "2024-12-31", "2024-06-01"]
+    assert sorted(time for path in pages[4:] for time in shown[path]) == [
+        "2024-06-01 02:15 EDT", "2024-12-31 23:59 EST"
+    ]  # fmt: skip

@@ -76,6 +76,9 @@ def test_a_base_url_in_other_scripts_is_made_a_uri(tmp_path: Path) -> None:
         ("formats: [atom, pdf]\n", "formats", "unknown format 'pdf'"),
         ("related: sometimes\n", "related", "entries, links, off"),
         ("timezone: Mars/Olympus\n", "timezone", "unknown time zone"),
+        # The machine's own zone: the same content dated otherwise elsewhere (an outside probe).
+        ("timezone: localtime\n", "timezone", "name the zone"),
+        ("timezone: posixrules\n", "timezone", "name the zone"),
         ("min_quality: high\n", "min_quality", "must be a number"),
         ("topics:\n  AI:\n    colour: red\n", "topics.AI.colour", "unknown key"),
         ("topics:\n  AI:\n    title: ''\n", "topics.AI.title", "must not be empty"),

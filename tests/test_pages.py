@@ -11,6 +11,7 @@ from datetime import datetime
 from urllib.parse import quote
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -24,6 +25,7 @@ from feeds.plan.entries import convert
 from feeds.render.pages import COPY_SCRIPT
 from feeds.render.pages import HTML_POLICY
 from feeds.render.pages import PAGE_POLICY
+from feeds.render.pages import shown_time
 from feeds.render.site import render_site
 from tests.conftest import make_article
 from tests.conftest import make_settings
@@ -309,3 +311,17 @@ def test_archive_pages_offer_their_channels_current_feeds_to_subscribe_to(sample
     assert "it keeps part 1 of the entries of 2021-02" in first.find(".//header").xpath("string(.)")
     listing = page(sample, "topics/security.html")
     assert "2021-02 (part 2)" in [a.text for a in listing.iter("a")]
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [
+        ("UTC", "2024-12-31 12:00 UTC"),
+        ("Europe/Paris", "2024-12-31 13:00 CET"),
+        ("Asia/Kathmandu", "2024-12-31 17:45 UTC+05:45"),
+        ("America/St_Johns", "2024-12-31 08:30 NST"),
+        ("Etc/GMT+12", "2024-12-31 00:00 UTC-12:00"),
+    ],
+)
+def test_pages_show_times_in_the_sites_zone(zone: str, shown: str) -> None:
+    assert shown_time(datetime.fromisoformat("2024-12-31T12:00:00+00:00"), ZoneInfo(zone)) == shown

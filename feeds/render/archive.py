@@ -144,7 +144,7 @@ class Fragments:
                 del item["date_modified"]
             # One line per item: json's C encoder does not indent.
             return f"    {json.dumps(item, ensure_ascii=False, separators=(',', ': '))}".encode()
-        return archive_entry_html(entry, _ROOT.decode()).encode("utf-8")
+        return archive_entry_html(entry, _ROOT.decode(), self.settings.tz).encode("utf-8")
 
     def content(self, entry: Entry) -> str:
         """The entry's content HTML, made once for every format."""

@@ -13,6 +13,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import tzinfo
 from importlib.resources import files
 from urllib.parse import quote
 
@@ -40,6 +41,17 @@ def html_datetime(when: datetime) -> str:
     return when.isoformat(timespec="milliseconds" if when.microsecond else "seconds")
 
 
+def shown_time(when: datetime, zone: tzinfo) -> str:
+    """``when`` for people, in the site's zone (that of its archive months): ``2024-12-31 23:59
+    EST``, or ``UTC+05:45`` where the zone's abbreviation is only a number."""
+    local = when.astimezone(zone)
+    name = local.tzname() or ""
+    if not name.isalpha():
+        offset = local.strftime("%z")
+        name = f"UTC{offset[:3]}:{offset[3:5]}" if offset not in ("", "+0000") else "UTC"
+    return f"{local:%Y-%m-%d %H:%M} {name}"
+
+
 _templates = jinja2.Environment(
     loader=jinja2.PackageLoader("feeds.render", "templates"),
     autoescape=True,
@@ -50,6 +62,8 @@ _templates = jinja2.Environment(
     auto_reload=False,
 )
 _templates.filters["html_datetime"] = html_datetime
+_templates.filters["shown_time"] = shown_time
+_templates.filters["shown_date"] = lambda when, zone: f"{when.astimezone(zone):%Y-%m-%d}"
 COPY_SCRIPT = files("feeds.render.templates").joinpath("copy.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(COPY_SCRIPT.encode()).digest()).decode()
 #: Our pages have inline CSS and one inline script (by its hash): no other scripts, frames, forms,
@@ -109,6 +123,7 @@ def _shared(ctx: FeedContext) -> dict[str, object]:
     """What every page of the site shows alike: its title and language, the footer's lists."""
     return {
         "site": ctx.settings.site,
+        "zone": ctx.settings.tz,
         "version": ctx.generator_version,
         "policy": PAGE_POLICY,
         "script": Markup(COPY_SCRIPT),
@@ -239,7 +254,7 @@ def archive_page_bytes(
     )  # fmt: skip
 
 
-def archive_entry_html(entry: Entry, root: str) -> str:
+def archive_entry_html(entry: Entry, root: str, zone: tzinfo) -> str:
     """An entry on an archive's page, as channels' pages show it (``channel.html``), without
     Jinja: an archive page lists a month's entries, and every entry is on a few of them."""
     if entry.url:
@@ -248,10 +263,7 @@ def archive_entry_html(entry: Entry, root: str) -> str:
         title = f'<a href="{root}{_attr(quote(entry.page))}">{_text(entry.title)}</a>'
     else:
         title = _text(entry.title)
-    meta = [
-        f'<time datetime="{html_datetime(entry.published)}">'
-        f"{entry.published.strftime('%Y-%m-%d %H:%M')} UTC</time>"
-    ]
+    meta = [f'<time datetime="{html_datetime(entry.published)}">{shown_time(entry.published, zone)}</time>']
     if entry.provider:
         meta.append(f"<bdi>{_text(entry.provider.name)}</bdi>")
     if entry.via:
