@@ -49,7 +49,8 @@ def slugify(name: str, kind: str = "topic") -> str:
     with their vowel signs and marks (हिन्दी, で, й), since there a mark makes another letter.
     A name with no letters or digits gets ``<kind>-`` and a short hash so it still has a stable
     slug, and a name that a file system reserves gets a ``-<kind>`` suffix. A slug is at most 80
-    characters and 200 bytes of UTF-8, so that it fits a file name in any script.
+    characters and 200 bytes of UTF-8, so that it fits a file name in any script; a topic's or a
+    channel's slug cut to fit ends in a short hash of the whole, so that long names stay apart.
     """
     if name.isascii():
         return _finish_slug(name.lower(), name, kind)
@@ -71,15 +72,26 @@ _NOT_ASCII_ALNUM = re.compile("[^A-Za-z0-9]+")
 
 def _finish_slug(text: str, name: str, kind: str) -> str:
     if text.isascii():  # letters and digits are ASCII's only letters, numbers and marks
-        slug = _NOT_ASCII_ALNUM.sub("-", text).strip("-")[:_MAX_SLUG]
+        whole = _NOT_ASCII_ALNUM.sub("-", text).strip("-")
+    elif not any(unicodedata.category(c)[0] in "LN" for c in text):
+        whole = ""  # marks alone ("\ufe0f", "\u0301") are no name: they show nothing or a lone accent
     else:
-        slug = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
-        slug = re.sub("-{2,}", "-", slug).strip("-")[:_MAX_SLUG]
+        whole = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
+        whole = re.sub("-{2,}", "-", whole).strip("-")
+    slug = whole[:_MAX_SLUG]
     while len(slug.encode("utf-8", "surrogatepass")) > _MAX_SLUG_BYTES:
         slug = slug[:-1]  # file names are limited in bytes: 80 letters of some scripts are 320
     slug = slug.rstrip("-")
     if not slug:
         return f"{kind}-" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if slug != whole and kind != "entry":
+        # Two long names alike in their first 80 letters were one topic: a cut slug ends in a
+        # hash of the whole (of the slug, so that names one slug apart in case or form still merge).
+        # Entry pages keep their cut slugs (and their addresses): titles alike get -2, -3 there.
+        while len(slug) > _MAX_SLUG - 9 or len(slug.encode("utf-8", "surrogatepass")) > _MAX_SLUG_BYTES - 9:
+            slug = slug[:-1]
+        digest = hashlib.sha1(whole.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        slug = f"{slug.rstrip('-')}-{digest}"
     if slug in _RESERVED_SLUGS:
         return f"{slug}-{kind}"
     return slug

@@ -158,9 +158,14 @@ def _closed_bidi(text: str) -> str:
 
 
 #: Characters that show nothing: format characters (zero-width spaces and joiners, direction
-#: marks), spaces, and letters that are blank by design (Hangul fillers, the blank braille cell).
+#: marks), spaces, letters that are blank by design (Hangul fillers, the blank braille cell), and
+#: marks Unicode lets a font ignore (variation selectors, the grapheme joiner, Khmer's and
+#: Mongolian's inherent vowels and selectors).
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_BLANK_LETTERS = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5"
+    + "".join(map(chr, [*range(0x180B, 0x1810), *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]))
+)
 
 
 def shows_nothing(text: str) -> bool:

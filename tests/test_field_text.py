@@ -148,7 +148,8 @@ def test_a_percent_that_starts_no_escape_is_escaped(written: str, read: str) -> 
 
 
 @pytest.mark.parametrize(
-    "title", ['"\\u200b"', '"\\u00a0\\u2003\\u200b\\u3000"', '"\\u3164"', '"<b>\\u200b</b>"']
+    "title",
+    ['"\\u200b"', '"\\u00a0\\u2003\\u200b\\u3000"', '"\\u3164"', '"<b>\\u200b</b>"', '"\\ufe0f\\u034f"'],
 )
 def test_a_title_that_shows_nothing_is_missing(title: str) -> None:
     text = f"---\ntitle: {title}\npublishedDateTime: 2021-02-01T10:00:00Z\n---\nBody.\n"

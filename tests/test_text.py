@@ -84,9 +84,28 @@ def test_an_ascii_name_gets_the_slug_the_general_rule_gives(name: str) -> None:
 
 def test_slug_fits_a_file_name_in_any_script() -> None:
     """80 letters of a script that takes 4 bytes each would be 320 bytes: too long for a file name."""
-    slug = slugify("\U00020000" * 100)
-    assert len(slug.encode("utf-8")) <= 200
+    slug = slugify("\U00020000" * 100, "entry")
     assert slug == "\U00020000" * 50
+    slug = slugify("\U00020000" * 100)
+    assert len(slug.encode("utf-8")) <= 200 and slug.startswith("\U00020000" * 47 + "-")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("word " * 30 + "alpha", "word " * 30 + "beta"), ("東京" * 40 + "大阪", "東京" * 40 + "京都")],
+)
+def test_long_topic_names_alike_at_first_keep_slugs_apart(first: str, second: str) -> None:
+    """Slugs cut at 80 letters merged two topics alike in their first 80 (an outside probe): a
+    cut slug ends in a hash of the whole; names one slug apart in case only still share it."""
+    assert slugify(first) != slugify(second)
+    assert slugify(first) == slugify(first.upper()) and len(slugify(first)) <= 80
+    assert slugify("x" * 80) == "x" * 80  # not cut: as before
+
+
+@pytest.mark.parametrize("name", ["\ufe0f", "\u034f", "\u0301\u0301", "\U000e0100"])
+def test_marks_alone_are_no_name_for_a_slug(name: str) -> None:
+    """Variation selectors and lone accents made slugs that show nothing (an outside probe)."""
+    assert slugify(name) == "topic-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 @pytest.mark.parametrize(
