@@ -463,3 +463,18 @@ def test_a_date_where_text_belongs_is_its_text_however_it_is_written(written: st
     text = f"---\ntitle: {written}\nwebUrl: https://example.com/a\n---\nBody.\n"
     article, problems = parse_article(text.encode(), "a.md", 0)
     assert (article.title, problems) == ("2021-02-16", [])
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("1900-01-01T00:00:00+05:00", "1900-01-01T00:00:00+05:00 (1899-12-31 19:00 UTC) is outside"),
+        ("9999-12-31T23:00:00-05:00", "9999-12-31T23:00:00-05:00 is outside"),  # past datetime's range
+        ("1899-05-01", "1899-05-01 is outside"),
+    ],
+)
+def test_a_date_past_the_years_says_the_instant_a_zone_moved_it_to(written: str, shown: str) -> None:
+    """"1900-01-01 is outside the years 1900–9999" read as a contradiction (an outside probe)."""
+    text = f"---\ntitle: Edge\npublishedDateTime: {written}\n---\nBody.\n"
+    with pytest.raises(ContentError, match=re.escape(f"publishedDateTime: {shown} the years 1900–9999")):
+        parse_article(text.encode(), "a.md", 0)

@@ -101,9 +101,8 @@ class FrontMatterReader:
         if not title:
             typo = misspelling_of(self.data, "title")  # "Title:" as Pelican writes it, "titel:"
             also = f" ({typo!r} is read as no field: did you mean title?)" if typo else ""
-            raise ContentError(
-                self.source, self.line_of(typo or "title") or 1, f"title is missing or empty{also}"
-            )
+            line = self.line_of(typo or "title") or 1
+            raise ContentError(self.source, line, f"title is missing or empty{also}")
         dated_by = date_key(self.data)
         published = self.date(dated_by, get(dated_by))
         named, problem = (None, None) if published else date_in_name(self.source, self.tz)
@@ -241,10 +240,11 @@ class FrontMatterReader:
             parsed = parsed.astimezone(timezone.utc)
         except (OverflowError, ValueError):
             parsed = datetime.min.replace(tzinfo=timezone.utc)  # beyond year 9999 or before year 1
-        if not carried(parsed, self.tz):
-            raise self.error(
-                key, f"{key}: {value!s} is outside the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
-            )
+        if not carried(parsed, self.tz):  # and the instant, where a zone moved it over a year's edge
+            moved = parsed.year > 1 and f"{parsed.year:04d}" not in str(value)
+            at = f" ({parsed:%Y-%m-%d %H:%M} UTC)" if moved else ""
+            years = f"the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
+            raise self.error(key, f"{key}: {value!s}{at} is outside {years}")
         return parsed
 
     def url(self, key: str, value: Any) -> str | None:
