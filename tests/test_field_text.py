@@ -474,7 +474,7 @@ def test_a_date_where_text_belongs_is_its_text_however_it_is_written(written: st
     ],
 )
 def test_a_date_past_the_years_says_the_instant_a_zone_moved_it_to(written: str, shown: str) -> None:
-    """"1900-01-01 is outside the years 1900–9999" read as a contradiction (an outside probe)."""
+    """ "1900-01-01 is outside the years 1900–9999" read as a contradiction (an outside probe)."""
     text = f"---\ntitle: Edge\npublishedDateTime: {written}\n---\nBody.\n"
     with pytest.raises(ContentError, match=re.escape(f"publishedDateTime: {shown} the years 1900–9999")):
         parse_article(text.encode(), "a.md", 0)
