@@ -478,3 +478,10 @@ def test_a_date_past_the_years_says_the_instant_a_zone_moved_it_to(written: str,
     text = f"---\ntitle: Edge\npublishedDateTime: {written}\n---\nBody.\n"
     with pytest.raises(ContentError, match=re.escape(f"publishedDateTime: {shown} the years 1900–9999")):
         parse_article(text.encode(), "a.md", 0)
+
+
+def test_json_front_matter_with_a_surrogate_pair_says_how_to_write_it() -> None:
+    """json.dumps writes 🙂 as "\\ud83d\\ude42", which YAML refuses: the error says what to write."""
+    text = '---\n{"title": "Smile \\ud83d\\ude42", "publishedDateTime": "2024-01-01T00:00:00Z"}\n---\nBody.\n'
+    with pytest.raises(ContentError, match=re.escape(r"not YAML: write \U0001F642 or the character")):
+        parse_article(text.encode(), "a.md", 0)

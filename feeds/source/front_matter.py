@@ -364,4 +364,15 @@ def yaml_error(error: yaml.MarkedYAMLError, front: str) -> tuple[int | None, str
     parts = [error.context, error.problem]
     if context is not None and mark is not context and mark is not None and context.line != mark.line:
         parts[0] = f"{error.context} (from line {context.line + 1})" if error.context else None
-    return line, ", ".join(p for p in parts if p) or str(error)
+    message = ", ".join(p for p in parts if p) or str(error)
+    pair = _SURROGATE_PAIR.search(front) if "escape" in message else None
+    if pair is not None:  # json.dumps writes an emoji so by default
+        high, low = int(pair[1], 16), int(pair[2], 16)
+        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        how = f"write \\U{code:08X} or the character"
+        message += f" ({pair[0]} is how JSON writes one character, not YAML: {how})"
+    return line, message
+
+
+#: A UTF-16 surrogate pair written as JSON escapes it: "\ud83d\ude42" (🙂).
+_SURROGATE_PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.IGNORECASE)
