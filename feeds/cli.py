@@ -361,8 +361,11 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
     with core_errors():
         check_content(settings)
     if settings.config_path is not None:
-        # The server's worker processes import feeds.wsgi, which reads the config from here.
-        os.environ[CONFIG_VARIABLE] = str(settings.config_path.resolve())
+        # The server's worker processes import feeds.wsgi, which reads the config from here: the
+        # path as given, made absolute, not resolved. A config that is a link (a Kubernetes
+        # ConfigMap's) takes its paths from the link's folder, as feeds build does, and a link
+        # pointed at another file is a new config.
+        os.environ[CONFIG_VARIABLE] = os.path.abspath(settings.config_path)
     access_log = options.pop("access_log")  # the rest are limits, each None unless given
     where = f"[{host}]" if ":" in host else host
     click.echo(shown(f"Serving {settings.content_dir} at http://{where}:{port}/ (Ctrl-C to stop)"), err=True)

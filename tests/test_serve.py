@@ -219,3 +219,30 @@ def test_a_worker_whose_server_died_before_it_started_ends_at_once(tmp_path: Pat
     started = time.monotonic()
     code = subprocess.run([sys.executable, "-c", "import feeds.wsgi"], env=environment, timeout=60).returncode
     assert code == 1 and time.monotonic() - started < 30
+
+
+def test_a_config_that_is_a_link_is_read_as_feeds_build_reads_it(tmp_path: Path) -> None:
+    """A config linked from elsewhere (a ConfigMap, a dotfile manager): the server took its paths
+    from the linked file's folder, failed to find the content and ended; and it did not see the
+    link pointed at another file (both found by an outside probe)."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    config = write_config(tmp_path, reload_interval=0.2)
+    versions = tmp_path / "deploy" / "v1"
+    versions.mkdir(parents=True)
+    text = config.read_text(encoding="utf-8")  # content: ../content, from config/
+    (versions / "a.yaml").write_text(text.replace("title:", "title: Linked A", 1), encoding="utf-8")
+    (versions / "b.yaml").write_text(text.replace("title:", "title: Linked B", 1), encoding="utf-8")
+    config.unlink()
+    config.symlink_to(Path("..", "deploy", "v1", "a.yaml"))
+    with running_server(config) as base:
+        with urllib.request.urlopen(f"{base}/index.html", timeout=5) as response:
+            assert b"Linked A" in response.read()
+        pointed = config.with_name("next.yaml")
+        pointed.symlink_to(Path("..", "deploy", "v1", "b.yaml"))
+        pointed.replace(config)  # as a ConfigMap's update swaps a link
+
+        def shows_b() -> bool:
+            with urllib.request.urlopen(f"{base}/index.html", timeout=5) as response:
+                return b"Linked B" in response.read()
+
+        wait_until(shows_b, 20, "the config the link leads to now")
