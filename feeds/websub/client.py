@@ -77,6 +77,7 @@ def request(
         connection = _GuardedHTTP(parts.hostname, port, timeout=timeout)
     connection.allow_private = allow_private
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    response: http.client.HTTPResponse | None = None
     with _WATCHDOG.limit(connection, time.monotonic() + timeout) as limit:
         try:
             connection.request(method, target, body=body, headers={**_AGENT, **(headers or {})})
@@ -89,6 +90,10 @@ def request(
                 raise RequestError(f"{parts.hostname}: no whole answer within {timeout:g} s") from e
             raise RequestError(f"{parts.hostname}: {type(e).__name__}: {e}") from e
         finally:
+            # The answer first: one that says it closes the connection is no longer the
+            # connection's, and left to the collector its socket stays open till then.
+            if response is not None:
+                response.close()
             connection.close()
         if limit.expired:  # cut off: what was read may look whole but is not
             raise RequestError(f"{parts.hostname}: no whole answer within {timeout:g} s")
