@@ -256,8 +256,11 @@ def test_unknown_topic_lists_the_topics(client: FlaskClient) -> None:
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     page = response.get_data(as_text=True)
-    assert '<a href="/topics/ai.atom">Atom</a>' in page
+    # Relative links, so that a site under a sub-path behind a proxy stays there (an outside probe)
+    assert '<a href="../topics/ai.atom">Atom</a>' in page and '<a href="../">' in page
     assert "Café Culture" in page
+    deep = client.get("/a" * 20 + "/x.atom").get_data(as_text=True)  # a way to the root as long
+    assert '<a href="/topics/ai.atom">Atom</a>' in deep and "../" not in deep
 
 
 @pytest.mark.parametrize(
@@ -363,7 +366,7 @@ def test_a_folder_address_answers_its_index_page_as_static_servers_do(project: P
             assert client.get(folder).data == page.data
             # Without the slash, a redirect to it (its relative links resolve against the folder).
             moved = client.get(folder.rstrip("/") + "?q=index")
-            assert (moved.status_code, moved.headers["Location"]) == (301, folder + "?q=index")
+            assert (moved.status_code, moved.headers["Location"]) == (301, "." + folder + "?q=index")
         assert client.get("/archives/").status_code == 404  # no index.html there
         # Filters apply at the folder's address as at the page's own.
         assert client.get("/topics/?q=zzzz").data == client.get("/topics/index.html?q=zzzz").data

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
+from urllib.parse import urlsplit
 
 import jinja2
 from flask import Blueprint
@@ -70,6 +71,9 @@ _PAGES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _TEXT = "text/plain; charset=utf-8"
+#: Folders the site's documents sit in at most (``archives/<channel>/<month>.atom``, under a
+#: channel's folder), with room to spare.
+_DEEPEST = 8
 #: How long the first build waits, while the content keeps changing, before it tries again.
 _SETTLE_SECONDS = 0.2
 
@@ -220,7 +224,7 @@ def document(path: str) -> Response:
         key += "index.html"
     elif f"{key}/index.html" in snapshot.documents:
         query = request.query_string.decode("latin-1")
-        return _moved(snapshot, f"{request.script_root}/{url_path(path)}/" + (f"?{query}" if query else ""))
+        return _moved(snapshot, f"{_to_root()}{url_path(path)}/" + (f"?{query}" if query else ""))
     doc = snapshot.documents.get(key)
     if doc is None:
         return _union(snapshot, path)
@@ -306,12 +310,24 @@ def _canonical(
     excluded = request.args.get("exclude")
     if path_is_canonical and (excluded is None or excluded == ",".join(feed_filter.exclude)):
         return None
-    location = (
-        request.script_root
-        + "/"
-        + canonical_target(target, list(request.args.items(multi=True)), feed_filter.exclude)
+    return _moved(
+        snapshot,
+        _to_root() + canonical_target(target, list(request.args.items(multi=True)), feed_filter.exclude),
     )
-    return _moved(snapshot, location)
+
+
+def _to_root() -> str:
+    """The way from the request's path to the site's root, relative (``../`` once a folder): a
+    site under a sub-path (``base_url: https://example.org/blog/``) is served behind a proxy that
+    takes the sub-path off, and a redirect or a link from the root of the path the server sees
+    would leave the site (``/topics/…`` for ``/blog/topics/…``)."""
+    depth = request.environ.get("PATH_INFO", "").count("/") - 1
+    return "../" * depth if depth > 0 else "./"
+
+
+def _site_root(snapshot: Snapshot | None) -> str:
+    """The site's root as an absolute path: the base URL's."""
+    return urlsplit(snapshot.settings.site.base_url).path if snapshot is not None else "/"
 
 
 def _moved(snapshot: Snapshot, location: str) -> Response:
@@ -348,7 +364,10 @@ def _http_error(error: HTTPException) -> Response:
     code = error.code or 500
     if code == 404:
         snapshot = get_site().snapshot
-        root = request.script_root + "/"
+        # Relative links too, but a path deeper than any of the site's has an absolute way to the
+        # site's root: a page's size does not grow with the path's.
+        deep = request.environ.get("PATH_INFO", "").count("/") > _DEEPEST
+        root = _site_root(snapshot) if deep else _to_root()
         formats = snapshot.settings.formats if snapshot else ()
         topics = [
             (c.topic.name, [(fmt.label, root + url_path(document_path(c.stem, fmt))) for fmt in formats])
