@@ -21,7 +21,6 @@ from feeds.cli import cli
 from feeds.config import Settings
 from feeds.config import WebSubSettings
 from feeds.config import load_settings
-from feeds.errors import ConfigError
 from feeds.model import Channel
 from feeds.model import Format
 from feeds.output.check import check_documents
@@ -213,15 +212,22 @@ def test_a_tiny_budget_cuts_every_document_and_the_build_says_so(tmp_path: Path)
     )
 
 
-def test_a_budget_too_small_for_an_empty_document_is_a_config_error(tmp_path: Path) -> None:
+def test_a_budget_too_small_for_an_empty_document_leaves_its_entries_out_and_says_so(tmp_path: Path) -> None:
+    """It stopped the build as a config error; but a channel's page lists every archive month, so a
+    budget grows too small with the content alone, and content never stops a build (an outside
+    probe): the document is written without entries, with a warning."""
     settings = make_site(tmp_path, EVERY_KEY.replace("max_bytes: 9000", "max_bytes: 900"))
-    with pytest.raises(
-        ConfigError,
-        match="channels.Everything small.max_bytes: channels/everything-small.atom is over 900 bytes",
-    ):
-        SiteBuilder(settings).build()
     result = CliRunner().invoke(cli, ["build", "--config", str(settings.config_path)])
-    assert result.exit_code == 2
+    assert result.exit_code == 0, result.output
+    for ext in ("atom", "rss", "html"):
+        assert (
+            f"warning: channels/everything-small.{ext}: over channels.Everything small.max_bytes (900 bytes) "
+            "even without any entry, so it shows none of its 10: raise the budget" in result.output
+        )
+    assert "warning: channels/everything-small.json: 10 of its 10 entries left out" in result.output
+    small = feedparser.parse((tmp_path / "public" / "channels" / "everything-small.atom").read_bytes())
+    assert not small.bozo and small.entries == [] and small.feed.title == "Every key: Everything small"
+    assert "warning: all.atom: " not in result.output  # the other channels as they were
 
 
 def test_custom_channels_name_the_hubs_and_unions_do_not() -> None:

@@ -148,7 +148,8 @@ def render_plan(
     cache.update(archive_cache)
     fresh = len(signatures) - len(done) - len(pages_kept) + archive_fresh
     kept = (*in_place, *pages_kept)
-    return Rendered(site, documents, cache, fresh, _trimmed(plan, dropped, settings), kept, archives.planned)
+    trimmed = _trimmed(plan, dropped, settings, documents)
+    return Rendered(site, documents, cache, fresh, trimmed, kept, archives.planned)
 
 
 #: A channel's part of the index page (``render.pages.index_section``) is kept in the cache as a
@@ -165,14 +166,21 @@ def _head(planned: PlannedChannel) -> Channel:
     )  # fmt: skip
 
 
-def _trimmed(plan: Plan, dropped: Mapping[str, int], settings: Settings) -> tuple[str, ...]:
+def _trimmed(
+    plan: Plan, dropped: Mapping[str, int], settings: Settings, documents: Mapping[str, bytes]
+) -> tuple[str, ...]:
     """``path: N of M entries left out ...`` for each document cut to its budget, in site order."""
     lines = []
     for planned in plan.channels:
         options = planned.options
         shown = min(planned.total, options.max_items)
         for path in channel_paths(planned.stem, settings.formats):
-            if dropped.get(path):
+            if len(documents.get(path, b"")) > options.max_bytes > 0:
+                lines.append(
+                    f"{path}: over {options.budget_key} ({options.max_bytes} bytes) even without any "
+                    f"entry, so it shows none of its {shown}: raise the budget (or set 0 for none)"
+                )
+            elif dropped.get(path):
                 lines.append(
                     f"{path}: {dropped[path]} of its {shown} entries left out to stay within "
                     f"{options.budget_key} ({options.max_bytes} bytes)"

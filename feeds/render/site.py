@@ -15,7 +15,6 @@ from dataclasses import field
 
 from feeds._version import __version__
 from feeds.config import Settings
-from feeds.errors import ConfigError
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import FeedOptions
@@ -166,8 +165,10 @@ def fit(render: Callable[[FeedContext], bytes], ctx: FeedContext, path: str) -> 
 
     The newest entries are kept: as many as fit, found by halving (a document only grows with
     each entry). An entry too big to fit even alone is left out, rather than every entry after
-    it (one title of a million characters emptied every feed it was in). Raises ConfigError
-    (naming the key that set the budget) when the document is too big even without any entry.
+    it (one title of a million characters emptied every feed it was in). A document over its
+    budget even without any entry (a channel's page lists every archive month, and months come
+    with the content) is written without entries: the build goes on, and the warning for its
+    entries left out says it is over even so.
     """
     data = render(ctx)
     budget = ctx.channel.options.max_bytes
@@ -180,13 +181,8 @@ def fit(render: Callable[[FeedContext], bytes], ctx: FeedContext, path: str) -> 
         first += 1  # the newest entry left does not fit alone: try those after it
         best = _newest_that_fit(render, ctx, entries[first:], budget, len(data), all_over=False) or best
     if best is None:
-        options = ctx.channel.options
-        raise ConfigError(
-            ctx.settings.config_path,
-            options.budget_key,
-            f"{path} is over {options.max_bytes} bytes even without any entry: raise the budget "
-            "(or set 0 for none)",
-        )
+        bare = dataclasses.replace(ctx.channel, entries=())
+        return render(dataclasses.replace(ctx, channel=bare)), len(entries)
     return best[0], len(entries) - best[1]
 
 
