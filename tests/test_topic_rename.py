@@ -66,3 +66,26 @@ def test_a_chain_of_renames_is_a_config_error() -> None:
 )
 def test_renames_into_one_name_are_no_chain(topics: dict[str, Any]) -> None:
     assert settings_from_mapping({"topics": topics}).topics["ML"].rename == "AI"
+
+
+@pytest.mark.parametrize(
+    "topics",
+    [
+        {"robotics": {"rename": "AI"}},  # the key in another case than the articles write
+        {"AI": {"rename": "Robotics"}},  # a name merged into AI by its slug follows AI's rename
+    ],
+)
+def test_a_rename_applies_to_every_name_of_its_slug(tmp_path: Path, topics: dict[str, Any]) -> None:
+    """Renames matched one spelling: 'robotics' did nothing to articles writing 'Robotics', and an
+    article writing 'ai' stayed a topic of its own when AI was renamed (an outside probe)."""
+    for number, name in enumerate(["Robotics", "AI", "ai"]):
+        (tmp_path / f"{number}.md").write_text(
+            f"---\ntitle: Story {number}\ndate: 2021-01-0{number + 1}\ntopics: [{name}]\n---\nx\n"
+        )
+    config = {"topics": topics, "channels": {"Machines": {"topics": {"any": ["robotics", "ai"]}}}}
+    settings = dataclasses.replace(settings_from_mapping(config), content_dir=tmp_path)
+    result = build_site(settings)
+    [topic] = [c for c in result.site.topics if c.topic is not None]
+    assert len(topic.entries) == 3
+    [machines] = [c for c in result.site.channels if c.custom is not None]
+    assert len(machines.entries) == 3

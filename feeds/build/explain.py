@@ -18,6 +18,8 @@ from feeds.errors import FeedsError
 from feeds.model import Topic
 from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import REF_TOPICS
+from feeds.plan.topics import rename_of
+from feeds.plan.topics import renamed_keys
 from feeds.source.match import match_spec
 from feeds.source.match import matcher_of
 from feeds.source.parse import load_file
@@ -142,8 +144,9 @@ def _kept(files: Mapping[str, FileRecord], settings: Settings) -> list[FileIndex
 
 def _renamed(settings: Settings, name: str, topic: Topic) -> str:
     """How a name became its topic: a rename in the config, a merge of names with one slug."""
-    own = settings.topics.get(name)
-    if own is not None and own.rename:
-        note = f', renamed "{own.rename}" by topics.{name}.rename'
-        return note if own.rename == topic.name else f'{note}, merged into "{topic.name}" (same slug)'
+    rename = rename_of(settings, name, renamed_keys(settings))
+    if rename is not None:
+        key, new = rename
+        note = f', renamed "{new}" by topics.{key}.rename'
+        return note if new == topic.name else f'{note}, merged into "{topic.name}" (same slug)'
     return "" if name == topic.name else f', merged into "{topic.name}" (same slug)'

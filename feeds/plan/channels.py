@@ -22,6 +22,8 @@ from feeds.model import CustomChannel
 from feeds.model import FeedOptions
 from feeds.model import Topic
 from feeds.names import slugify
+from feeds.plan.topics import rename_of
+from feeds.plan.topics import renamed_keys
 from feeds.source.summary import MARKS
 from feeds.source.summary import QUALITY
 from feeds.source.summary import Stub
@@ -45,10 +47,11 @@ def topic_options(settings: Settings, name: str) -> FeedOptions:
     )
 
 
-def topic_slug(settings: Settings, name: str) -> str:
-    """The slug of a topic name as articles write it, after the config's renames."""
-    own = settings.topics.get(name)
-    return slugify(own.rename if own is not None and own.rename else name)
+def topic_slug(settings: Settings, name: str, renamed: dict[str, str]) -> str:
+    """The slug of a topic name as articles write it, after the config's renames (``renamed``:
+    ``topics.renamed_keys``)."""
+    rename = rename_of(settings, name, renamed)
+    return slugify(rename[1] if rename is not None else name)
 
 
 @dataclass(frozen=True)
@@ -113,17 +116,18 @@ class ChannelRule:
 
 def channel_rules(settings: Settings) -> tuple[ChannelRule, ...]:
     """Every custom channel of the settings, by slug."""
-    return tuple(_rule(settings, c) for c in sorted(settings.channels, key=lambda c: c.slug))
+    renamed = renamed_keys(settings)
+    return tuple(_rule(settings, c, renamed) for c in sorted(settings.channels, key=lambda c: c.slug))
 
 
-def _rule(settings: Settings, channel: ChannelSettings) -> ChannelRule:
+def _rule(settings: Settings, channel: ChannelSettings, renamed: dict[str, str]) -> ChannelRule:
     named = {"any": channel.topics_any, "all": channel.topics_all, "none": channel.topics_none}
     slugs = {
-        condition: frozenset(topic_slug(settings, name) for name in names)
+        condition: frozenset(topic_slug(settings, name, renamed) for name in names)
         for condition, names in named.items()
     }
     conditions = tuple(
-        (f"{channel.key}.topics.{condition}", name, topic_slug(settings, name))
+        (f"{channel.key}.topics.{condition}", name, topic_slug(settings, name, renamed))
         for condition, names in named.items()
         for name in names
     )

@@ -11,6 +11,27 @@ from feeds.names import slugify
 from feeds.source.scan import file_path
 
 
+def renamed_keys(settings: Settings) -> dict[str, str]:
+    """The config's ``topics`` keys that rename, by their slug (the first of one slug)."""
+    keys: dict[str, str] = {}
+    for key, own in settings.topics.items():
+        if own.rename:
+            keys.setdefault(slugify(key), key)
+    return keys
+
+
+def rename_of(settings: Settings, name: str, renamed: dict[str, str]) -> tuple[str, str] | None:
+    """(the config key, the new name) of the rename that applies to a topic name as written: its
+    own key's, or one of its slug (``ai`` takes ``topics.AI.rename``, as it is merged into AI);
+    ``renamed``: ``renamed_keys(settings)``."""
+    own = settings.topics.get(name)
+    if own is not None and own.rename:
+        return name, own.rename
+    key = renamed.get(slugify(name)) if renamed else None
+    new = settings.topics[key].rename if key is not None else None
+    return (key, new) if key is not None and new else None
+
+
 class TopicIndex:
     """Names as written → Topic, applying config renames and merging names that share a slug."""
 
@@ -19,13 +40,14 @@ class TopicIndex:
         self.by_slug: dict[str, Topic] = {}
         self.by_name: dict[str, Topic] = {}
         self.warnings: list[str] = []
+        self._renamed = renamed_keys(settings)
 
     def resolve(self, name: str, source: Callable[[], str]) -> Topic:
         """The topic of a name; ``source()`` names the file to blame when the name is merged."""
         topic = self.by_name.get(name)
         if topic is None:
-            options = self.settings.topics.get(name)
-            final = options.rename if options is not None and options.rename else name
+            rename = rename_of(self.settings, name, self._renamed)
+            final = rename[1] if rename is not None else name
             slug = slugify(final)
             topic = self.by_slug.get(slug)
             if topic is None:
