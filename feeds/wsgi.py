@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from feeds.forked import die_with_parent
@@ -13,5 +14,12 @@ if SERVER_PID in os.environ:
     die_with_parent()
     if os.environ[SERVER_PID] != str(os.getppid()):  # the server died before that: no one to serve for
         os._exit(1)
+    # Its log says what it does (each rebuild, the hub's work) beside Granian's, in Granian's form;
+    # under another WSGI server, that server's logging decides.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+    logging.getLogger("feeds").addHandler(handler)
+    logging.getLogger("feeds").setLevel(logging.INFO)
+    logging.getLogger("feeds").propagate = False
 
 app = create_app()

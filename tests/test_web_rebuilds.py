@@ -130,6 +130,33 @@ def test_a_broken_article_is_reported_and_the_rest_served(
     assert client.get("/all.atom").status_code == 200
 
 
+def test_the_log_names_new_warnings_a_bounded_number_and_settings_read_at_start(
+    project: Path, client: FlaskClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's log had the skipped files only: a merged topic or a dropped image was in
+    feeds build's output and nowhere in the server's, and a live change of reload_interval did
+    nothing without a word (an outside probe). New warnings are logged, at most LOGGED_PROBLEMS."""
+    monkeypatch.setattr(feeds.serve.live, "LOGGED_PROBLEMS", 2)
+    live = live_site(client.application)
+    for number in range(3):
+        (project / "content" / f"097-{number}.md").write_text(
+            f"---\ntitle: T{number}\ndate: 2021-01-01\nimages: [http://localhost/{number}.png]\n---\nx\n",
+            encoding="utf-8",
+        )
+    with caplog.at_level("WARNING", logger="feeds.serve.live"):
+        assert live.refresh()
+    logged = [r.getMessage() for r in caplog.records]
+    assert len([m for m in logged if "has no domain name for a host" in m]) == 2
+    assert "and 1 more (feeds check lists every one)" in logged
+    caplog.clear()
+    config = project / "config" / "feeds.yaml"
+    edit(config, "reload_interval: 0", "reload_interval: 5")
+    with caplog.at_level("WARNING", logger="feeds.serve.live"):
+        assert live.refresh()
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged == ["serve.reload_interval and serve.watch take effect when the server starts again"]
+
+
 def test_a_crashing_build_keeps_the_last_good_site(
     project: Path, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

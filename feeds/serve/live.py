@@ -121,10 +121,15 @@ class LiveSite:
             if (self.gate.workers, self.gate.queue) != (serve.filter_workers, serve.filter_queue):
                 self.gate = FilterGate(serve.filter_workers, serve.filter_queue)
             last = self.snapshot
+            # /healthz names the files; the log says what is wrong, what is new of it only.
             logged = set() if last is None else {str(e) for e in last.result.errors}
-            for error in result.errors:  # /healthz names the files; the log says what is wrong
-                if str(error) not in logged:
-                    log.warning("skipped %s", shown(str(error)))
+            _log_new([f"skipped {e}" for e in result.errors if str(e) not in logged])
+            warned = frozenset() if last is None else frozenset(last.result.warnings)
+            _log_new([warning for warning in result.warnings if warning not in warned])
+            if last is not None and (serve.reload_interval, serve.watch) != (
+                last.settings.serve.reload_interval, last.settings.serve.watch,
+            ):  # fmt: skip
+                log.warning("serve.reload_interval and serve.watch take effect when the server starts again")
             served = load_served_dates(cache_of(settings)) if last is None else last.served
             # The new files' text first: a filter the new site makes at once searches it (and
             # keeps what it found for as long as that site is served).
@@ -264,3 +269,14 @@ def _served_as(served: ServedDates, path: str, body: bytes) -> bool:
     """Whether an earlier server process served ``body`` at output ``path``."""
     earlier = served.get(request_path(path))
     return earlier is not None and earlier[0] == body_tag(body)
+
+
+#: New errors and warnings a rebuild logs at most; ``feeds check`` lists them all.
+LOGGED_PROBLEMS = 20
+
+
+def _log_new(problems: list[str]) -> None:
+    for problem in problems[:LOGGED_PROBLEMS]:
+        log.warning("%s", shown(problem))
+    if len(problems) > LOGGED_PROBLEMS:
+        log.warning("and %d more (feeds check lists every one)", len(problems) - LOGGED_PROBLEMS)
