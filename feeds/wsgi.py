@@ -7,6 +7,7 @@ import os
 
 from feeds.forked import die_with_parent
 from feeds.serve.app import create_app
+from feeds.serve.logs import ShownFormatter
 from feeds.serve.server import SERVER_PID
 
 if SERVER_PID in os.environ:
@@ -17,7 +18,7 @@ if SERVER_PID in os.environ:
     # Its log says what it does (each rebuild, the hub's work) beside Granian's, in Granian's form;
     # under another WSGI server, that server's logging decides.
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+    handler.setFormatter(ShownFormatter("[%(levelname)s] %(message)s"))
     logging.getLogger("feeds").addHandler(handler)
     logging.getLogger("feeds").setLevel(logging.INFO)
     logging.getLogger("feeds").propagate = False

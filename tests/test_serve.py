@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import signal
@@ -21,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from feeds.cli import cli
+from feeds.serve.logs import ShownFormatter
 from feeds.serve.server import WORKER_STOP_SECONDS
 from tests.helpers import ROOT
 from tests.helpers import pinned_copy
@@ -246,3 +248,14 @@ def test_a_config_that_is_a_link_is_read_as_feeds_build_reads_it(tmp_path: Path)
                 return b"Linked B" in response.read()
 
         wait_until(shows_b, 20, "the config the link leads to now")
+
+
+def test_the_servers_log_escapes_what_would_steer_a_terminal() -> None:
+    """feeds serve logs its INFO lines now, WebSub's among them, which quote callbacks and topics
+    that strangers send: none reaches the terminal raw."""
+    record = logging.LogRecord(
+        "feeds.websub.hub", logging.INFO, "", 0, "websub: %s subscribed", ("\x1b[2J",), None
+    )
+    assert (
+        ShownFormatter("[%(levelname)s] %(message)s").format(record) == "[INFO] websub: \\x1b[2J subscribed"
+    )
