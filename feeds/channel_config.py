@@ -59,7 +59,7 @@ class ChannelSettings:
 def read_channels(reader: ConfigReader, value: Any) -> tuple[ChannelSettings, ...]:
     """Every channel of ``channels:``, in slug order. Raises ConfigError for an empty definition,
     an unknown key or a bad value, and for two names with one slug."""
-    data = reader.mapping(value if value is not None else {}, "channels")
+    data = reader.names(value, "channels")
     channels: dict[str, ChannelSettings] = {}
     for name, options in data.items():
         name = str(name)

@@ -295,7 +295,7 @@ _OWN_OPTIONS = ("title", "description", "entry_content", "max_bytes")
 
 
 def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
-    data = reader.mapping(value if value is not None else {}, "topics")
+    data = reader.names(value, "topics")
     allowed = {f.name for f in dataclasses.fields(TopicSettings)}
     result = {}
     for name, options in data.items():

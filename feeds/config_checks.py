@@ -62,6 +62,16 @@ class ConfigReader:
             raise self.fail(key or "(top level)", "must be a mapping of keys to values")
         return value
 
+    def names(self, value: Any, key: str) -> dict[str, Any]:
+        """A mapping of names (of topics, of channels): a key YAML read as a boolean or as null
+        (``Yes:``, ``On:``, ``No:``) would be a topic "True" or lose its options."""
+        data = self.mapping(value if value is not None else {}, key)
+        for name in data:
+            if isinstance(name, bool) or name is None:
+                why = "YAML reads yes, no, on, off and ~ as true, false and null"
+                raise self.fail(f"{key}.{name}", f"a name read as {name!r} ({why}): quote it")
+        return data
+
     def known(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
         for name in data:
             if name not in allowed:

@@ -78,6 +78,9 @@ def test_a_base_url_in_other_scripts_is_made_a_uri(tmp_path: Path) -> None:
         ("timezone: Mars/Olympus\n", "timezone", "unknown time zone"),
         # The machine's own zone: the same content dated otherwise elsewhere (an outside probe).
         ("timezone: localtime\n", "timezone", "name the zone"),
+        # YAML 1.1's booleans as names: a channel "True", a topic's options lost (an outside probe)
+        ("channels:\n  Yes:\n    words: [a]\n", "channels.True", "a name read as True"),
+        ("topics:\n  No:\n    title: Norway\n", "topics.False", "quote it"),
         ("timezone: posixrules\n", "timezone", "name the zone"),
         ("min_quality: high\n", "min_quality", "must be a number"),
         ("topics:\n  AI:\n    colour: red\n", "topics.AI.colour", "unknown key"),
