@@ -22,6 +22,7 @@ from feeds.channel_config import read_words
 from feeds.config_checks import MAX_ITEMS
 from feeds.config_checks import ConfigLoader
 from feeds.config_checks import ConfigReader
+from feeds.config_checks import key_line
 from feeds.errors import ConfigError
 from feeds.model import DEFAULT_MAX_BYTES
 from feeds.model import ArchiveMode
@@ -192,7 +193,12 @@ def load_settings(
             raise ConfigError(path, None, f"invalid YAML: {message}", line) from None
         except (yaml.YAMLError, ValueError) as e:  # ValueError: a number of over 4,300 digits
             raise ConfigError(path, None, f"invalid YAML: {e}") from None
-    settings = settings_from_mapping(raw, path)
+    try:
+        settings = settings_from_mapping(raw, path)
+    except ConfigError as e:
+        if path is not None and e.line is None and e.key:
+            e.line = key_line(text, e.key)
+        raise
     overrides: dict[str, Any] = {"include_drafts": include_drafts}
     if content_dir is not None:
         overrides["content_dir"] = content_dir

@@ -230,3 +230,21 @@ class ConfigLoader(yaml.SafeLoader):
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
+
+
+def key_line(text: str, dotted: str) -> int | None:
+    """The line (1-based) of the deepest key of ``dotted`` (``topics.Node.js.title``) that the
+    config's text has, for an error about its value; None when not even the first is there."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    line, rest = None, dotted
+    while rest and isinstance(node, yaml.MappingNode):
+        found = [
+            (key, value)
+            for key, value in node.value
+            if isinstance(key.value, str) and (rest == key.value or rest.startswith(key.value + "."))
+        ]
+        if not found:
+            break
+        key, node = max(found, key=lambda pair: len(pair[0].value))  # "Node.js" before "Node"
+        line, rest = key.start_mark.line + 1, rest[len(key.value) + 1 :]
+    return line

@@ -98,8 +98,17 @@ def test_config_errors_name_file_and_key(tmp_path: Path, text: str, key: str, me
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert caught.value.key == key
-    assert str(caught.value).startswith(f"{path}: {key}: ")
+    # path:line: key, the line of the key (its deepest part the text has), as content errors
+    assert re.match(rf"{re.escape(str(path))}:\d+: {re.escape(key)}: ", str(caught.value))
     assert message in str(caught.value)
+
+
+def test_a_config_value_error_gives_the_keys_line(tmp_path: Path) -> None:
+    """Only YAML errors had a line (an outside probe)."""
+    text = "site:\n  title: T\nchannels:\n  Node:\n    words: [a]\n  Node.js:\n    words: [b]\n    max_items: -3\n"
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text))
+    assert (caught.value.key, caught.value.line) == ("channels.Node.js.max_items", 8)
 
 
 def test_invalid_yaml_gives_line(tmp_path: Path) -> None:
