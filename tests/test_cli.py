@@ -124,7 +124,9 @@ def test_config_error_exit_2_names_file_and_key(project: Path) -> None:
     config.write_text(config.read_text().replace("max_items: 50", "max_item: 50"))
     code, out, err = run(project)
     assert code == 2
-    line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if text.startswith("max_item:"))
+    line = next(
+        n for n, text in enumerate(config.read_text().splitlines(), 1) if text.startswith("max_item:")
+    )
     assert f"{config}:{line}: max_item: unknown key" in err
     assert not (project / "public").exists()
 
