@@ -23,6 +23,7 @@ from feeds.render.entry_html import body_html
 from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import sanitize
 from feeds.text import NOT_XML_CHAR
+from feeds.text import closed_bidi
 from feeds.text import columns
 from feeds.text import plain_text
 from feeds.text import shown
@@ -343,3 +344,24 @@ def test_wide_characters_take_two_columns() -> None:
 )
 def test_shown_escapes_what_would_steer_a_terminal(message: str, expected: str) -> None:
     assert shown(message) == expected
+
+
+def _closed_bidi_by_search(text: str) -> str:
+    """The rule of ``closed_bidi`` written plainly (it looked through a list for each closer: 70,000
+    of each took 53 s): each isolate's closer closes what was opened since it too."""
+    open_: list[str] = []
+    for char in text:
+        if char in "\u202a\u202b\u202d\u202e":
+            open_.append("\u202c")
+        elif char in "\u2066\u2067\u2068":
+            open_.append("\u2069")
+        elif char == "\u202c" and open_ and open_[-1] == "\u202c":
+            open_.pop()
+        elif char == "\u2069" and "\u2069" in open_:
+            del open_[len(open_) - 1 - open_[::-1].index("\u2069") :]
+    return text + "".join(reversed(open_))
+
+
+@given(st.text(st.sampled_from("a \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), max_size=60))
+def test_bidi_closing_follows_the_rule(text: str) -> None:
+    assert closed_bidi(text) == _closed_bidi_by_search(text)
