@@ -365,3 +365,21 @@ def _closed_bidi_by_search(text: str) -> str:
 @given(st.text(st.sampled_from("a \u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), max_size=60))
 def test_bidi_closing_follows_the_rule(text: str) -> None:
     assert closed_bidi(text) == _closed_bidi_by_search(text)
+
+
+@given(
+    st.lists(st.sampled_from(["<!--", "-->", "<", ">", "a", " ", "/", "</a>", "<a ", "\n"]), max_size=40).map(
+        "".join
+    )
+)
+@example("<!--<!--a")
+@example("<a>-->b<!--<b")
+def test_tags_are_found_as_one_pattern_finds_them(pieces: str) -> None:
+    """Past the last "-->" no comment can end; looking from each "<!--" was quadratic."""
+    from feeds.text import _TAG_OR_BRACKET
+    from feeds.text import _tags_sub
+
+    def mark(match: re.Match[str]) -> str:
+        return f"[{match.start()}:{match[0]}]"
+
+    assert _tags_sub(mark, pieces) == _TAG_OR_BRACKET.sub(mark, pieces)
