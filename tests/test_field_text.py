@@ -13,11 +13,15 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import example
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feeds.build import build_site
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
 from feeds.model import Entry
+from feeds.render.entry_html import before_more
 from feeds.render.entry_html import body_html
 from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import sanitize
@@ -485,3 +489,15 @@ def test_json_front_matter_with_a_surrogate_pair_says_how_to_write_it() -> None:
     text = '---\n{"title": "Smile \\ud83d\\ude42", "publishedDateTime": "2024-01-01T00:00:00Z"}\n---\nBody.\n'
     with pytest.raises(ContentError, match=re.escape(r"not YAML: write \U0001F642 or the character")):
         parse_article(text.encode(), "a.md", 0)
+
+
+def _before_more_by_pattern(body: str) -> str:
+    """The rule as one pattern says it; it looked from each "<!--more" to the end (quadratic)."""
+    return re.split(r"<!--\s*more\b.*?-->", body, maxsplit=1, flags=re.DOTALL)[0]
+
+
+@given(st.lists(st.sampled_from(["<!--", "more", "-->", " ", "x", "\n", "mores"]), max_size=30).map("".join))
+@example("a<!--more<!--more -->b")
+@example("a<!--more b")
+def test_the_summary_ends_where_the_pattern_says(body: str) -> None:
+    assert before_more(body) == _before_more_by_pattern(body)

@@ -213,7 +213,17 @@ _BLANK_AT_MOST = 200
 SUMMARY_LENGTH = 300
 #: Where a writer ends an article's summary in its body: WordPress's, Jekyll's and Hugo's
 #: "<!--more-->", Hexo's "<!-- more -->", WordPress's "<!--more Read on-->".
-MORE = re.compile(r"<!--\s*more\b.*?-->", re.DOTALL)
+MORE = re.compile(r"<!--\s*more\b")
+
+
+def before_more(body: str) -> str:
+    """The part of ``body`` before its first ``<!--more…-->``, or all of it. The marker's end is
+    looked for once: when the first marker has none, no later one has (a pattern that looked
+    from each "<!--more" to the end took 71 s over a body of 22,000 of them)."""
+    marker = MORE.search(body)
+    if marker is None or body.find("-->", marker.end()) < 0:
+        return body
+    return body[: marker.start()]
 
 
 def summary_text(entry: Entry) -> str:
@@ -226,7 +236,7 @@ def summary_text(entry: Entry) -> str:
     """
     if entry.summary:
         return entry.summary
-    body = MORE.split(entry.body, 1)[0]  # the part before the marker, where a writer put one
+    body = before_more(entry.body)  # the part before the marker, where a writer put one
     text = html_text(sanitize(body_html(body, entry.body_format), None)) if body.strip() else ""
     if len(text) > SUMMARY_LENGTH:
         text = text[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
