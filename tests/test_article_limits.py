@@ -14,8 +14,10 @@ from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 
+import feedparser
 import pytest
 
+import feeds.source.limits
 from feeds.build.pipeline import build_site
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
@@ -132,8 +134,11 @@ def test_a_related_items_title_over_the_limit_is_cut() -> None:
     ]
 
 
-def test_an_entry_too_big_to_fit_alone_leaves_the_others_in_the_feed(tmp_path: Path) -> None:
+def test_an_entry_too_big_to_fit_alone_leaves_the_others_in_the_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One entry over the budget by itself was the newest of a feed, and every entry was left out."""
+    monkeypatch.setattr(feeds.source.limits, "MAX_EXCERPT_CHARS", 100_000)  # an excerpt over it
     content = tmp_path / "content"
     content.mkdir()
     for day in range(1, 6):
@@ -211,3 +216,33 @@ def test_the_worst_articles_build_in_seconds(tmp_path: Path) -> None:
     assert all(path.stat().st_size <= 1_000_000 for path in feeds)
     assert "left out to stay within max_bytes (1000000 bytes)" in done.stderr
     assert sum(sizes) < 30_000_000
+
+
+def test_a_long_excerpt_is_cut_with_a_warning(tmp_path: Path) -> None:
+    """An excerpt had no limit: one of 500,000 characters made its entry larger than every feed's
+    max_bytes, and the newest article was left out of all of them (an outside probe)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "old.md").write_text(FRONT.replace("title: Big", "title: Old") + "Body.")
+    long = FRONT.replace("2021-02-01", "2021-02-09").replace(
+        "topics: [AI]", "topics: [AI]\nexcerpt: " + "日本 " * 100_000
+    )
+    (content / "long.md").write_text(long + "Body.")
+    result = build_site(make_settings(content_dir=content, output_dir=tmp_path / "out"))
+    assert "long.md:5: the excerpt has 299,999 characters, over the limit of 5,000; it is cut" in "\n".join(
+        result.warnings
+    )
+    entries = feedparser.parse(result.documents["all.atom"]).entries
+    assert [e.title for e in entries] == ["Big", "Old"] and len(entries[0].summary) <= 5_000
+
+
+def test_a_files_warnings_are_listed_up_to_a_bound() -> None:
+    """55,000 images without a URL made as many warnings, each of which looked for its line in the
+    whole front matter (two minutes; an outside probe): past MAX_FILE_WARNINGS they are counted."""
+    text = FRONT.removesuffix("---\n") + "images:\n" + "- url: x\n" * 60 + "---\nBody.\n"
+    article, problems = parse_article(text.encode(), "a.md", 0)
+    messages = [str(p) for p in problems]
+    assert len(messages) == feeds.source.limits.MAX_FILE_WARNINGS + 1
+    assert messages[0] == "a.md:5: images item 1: 'x' is not an absolute http(s) URL; left out"
+    assert messages[-1] == "a.md: and 10 more warnings"
+    assert article.images == ()

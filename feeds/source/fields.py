@@ -4,9 +4,7 @@ with the line of its key in every message."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import math
-import re
 from collections.abc import Callable
 from collections.abc import Mapping
 from datetime import date
@@ -38,11 +36,10 @@ from feeds.source.dates import from_timestamp
 from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import yaml_error
-from feeds.source.key_lines import key_line
-from feeds.source.key_lines import key_scope
-from feeds.source.key_lines import list_item_scopes
+from feeds.source.key_lines import FrontLines
 from feeds.source.key_lines import repeated_keys
 from feeds.source.key_lines import written_as
+from feeds.source.limits import MAX_FILE_WARNINGS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
 from feeds.source.limits import bounded_topic
@@ -93,7 +90,8 @@ class FrontMatterReader:
         self.data: Mapping[Any, Any] = data
         self.repeated = repeated_keys(self.front, self.offset) if by_pyyaml else []  # yaml-rs refuses them
         self.related_number: int | None = None  # 1-based: the related item being read, for lines
-        self._related_scopes: list[tuple[int, int]] | None = None  # found only when an error needs them
+        self.key_lines = FrontLines(self.front, self.offset)
+        self.unreported = 0  #: warnings past MAX_FILE_WARNINGS
 
     def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
         get = self.data.get
@@ -133,46 +131,24 @@ class FrontMatterReader:
             body=body,
             body_format=BodyFormat.MARKDOWN if markdown else BodyFormat.TEXT,
         )
+        if self.unreported:
+            self.problems.append(ContentError(self.source, None, f"and {self.unreported:,} more warnings"))
         return article, self.problems
 
     # Errors: the line is that of the key, found in the front matter text.
 
     def line_of(self, key: str) -> int | None:
         """File line of a key: a top-level one, or one inside the related item being read."""
-        name = re.escape(key.rsplit(".", 1)[-1])
-        lines = self.front.split("\n")
-        scope = self.related_scope()
-        if scope is None and self.related_number is not None:
-            name = "related"  # an item of a flow list: its own lines cannot be told, the list's can
-        elif scope is None and "." in key:  # provider.name: its line below provider's, else that one
-            parent = self.line_of(key.split(".", 1)[0])
-            below = range(parent - self.offset, len(lines)) if parent is not None else range(0)
-            nested = re.compile(rf"[ \t]+['\"]?{name}['\"]?[ \t]*:")
-            for number in itertools.takewhile(lambda n: lines[n][:1] in ("", " ", "\t", "#"), below):
-                if nested.match(lines[number]):
-                    return number + self.offset + 1
-            return parent
-        if scope is None:
-            found = key_line(self.front, name)
-        else:
-            pattern = re.compile(rf"[ \t]*(-[ \t]+)?['\"]?{name}['\"]?[ \t]*:")
-            found = next((n for n in range(*scope) if pattern.match(lines[n])), scope[0])
-        return None if found is None else found + self.offset + 1
-
-    def related_scope(self) -> tuple[int, int] | None:
-        """Front matter line range of the related item being read, if it can be told."""
-        if self.related_number is None:
-            return None
-        if self._related_scopes is None:
-            self._related_scopes = list_item_scopes(self.front, "related")
-        scopes = self._related_scopes
-        return scopes[self.related_number - 1] if self.related_number <= len(scopes) else None
+        return self.key_lines.line_of(key, self.related_number)
 
     def error(self, key: str, message: str) -> ContentError:
         return ContentError(self.source, self.line_of(key), message)
 
     def warn(self, key: str, message: str) -> None:
-        self.problems.append(self.error(key, message))
+        if len(self.problems) < MAX_FILE_WARNINGS:
+            self.problems.append(self.error(key, message))
+        else:  # 55,000 images without a URL made as many lines
+            self.unreported += 1
 
     # Field readers: each accepts the forgiving forms people write and rejects the rest.
 
@@ -190,8 +166,7 @@ class FrontMatterReader:
         return clean(value)
 
     def number_text(self, key: str, value: float, what: str = "") -> str:
-        line = self.line_of(key)
-        where = self.front if line is None else key_scope(self.front, line - self.offset - 1)
+        where = self.key_lines.scope(self.line_of(key))
         if changed := written_as(value, where, self.front):
             self.warn(key, f"{what or key}: YAML reads it as the number {changed}; quote it to keep it")
         return str(value)

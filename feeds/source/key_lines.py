@@ -4,6 +4,7 @@ last of without a word."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 
@@ -52,10 +53,11 @@ def list_item_scopes(front: str, key: str) -> list[tuple[int, int]]:
     return list(zip(starts, [*starts[1:], end], strict=True))
 
 
-def key_scope(front: str, index: int) -> str:
+def key_scope(front: str, index: int, lines: list[str] | None = None) -> str:
     """The lines of the key on line ``index`` of the front matter (0-based): its own, and those
-    below it that are indented (a block list's items), up to the next key at its level or less."""
-    lines = front.split("\n")
+    below it that are indented (a block list's items), up to the next key at its level or less
+    (``lines``: the front matter's, when they are at hand)."""
+    lines = front.split("\n") if lines is None else lines
     if not 0 <= index < len(lines):
         return front
     level = len(lines[index]) - len(lines[index].lstrip(" -"))
@@ -80,11 +82,64 @@ def repeated_keys(front: str, offset: int = 0) -> list[tuple[str, str]]:
     front matter's first line is the file's line ``offset + 1``). A read with yaml-rs proves there
     is none: it refuses a key written twice."""
     lines: dict[str, list[int]] = {}
+    line, counted = offset + 1, 0  # lines counted up to each key, not from the start (quadratic)
     for match in _TOP_KEY.finditer(front):
-        line = offset + front.count("\n", 0, match.start()) + 1
+        line += front.count("\n", counted, match.start())
+        counted = match.start()
         lines.setdefault(match[1] or match[2] or match[3], []).append(line)
-    return [
-        (key, f"{key} is written on lines {', '.join(map(str, at))}; only the last is read")
-        for key, at in lines.items()
-        if len(at) > 1
-    ]
+    return [(key, _written_on(key, at)) for key, at in lines.items() if len(at) > 1]
+
+
+def _written_on(key: str, lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:5])) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+    return f"{key} is written on lines {shown}; only the last is read"
+
+
+class FrontLines:
+    """The lines of one file's keys, for its messages: the file's line of a top-level key, of a key
+    of a nested mapping, or of one inside an item of ``related``. What each message looks for is
+    found once: a file of 55,000 images that each had a warning split and searched its whole
+    front matter for each (quadratic: two minutes)."""
+
+    def __init__(self, front: str, offset: int) -> None:
+        self.front = front
+        self.offset = offset  #: file lines before the front matter's first
+        self.lines = front.split("\n")
+        self._top: dict[str, int | None] = {}
+        self._related: list[tuple[int, int]] | None = None
+
+    def line_of(self, key: str, related_number: int | None) -> int | None:
+        """File line of ``key``: a top-level one, or one inside related item ``related_number``."""
+        name = re.escape(key.rsplit(".", 1)[-1])
+        lines = self.lines
+        scope = self.related_scope(related_number)
+        if scope is None and related_number is not None:
+            name = "related"  # an item of a flow list: its own lines cannot be told, the list's can
+        elif scope is None and "." in key:  # provider.name: its line below provider's, else that one
+            parent = self.line_of(key.split(".", 1)[0], None)
+            below = range(parent - self.offset, len(lines)) if parent is not None else range(0)
+            nested = re.compile(rf"[ \t]+['\"]?{name}['\"]?[ \t]*:")
+            for number in itertools.takewhile(lambda n: lines[n][:1] in ("", " ", "\t", "#"), below):
+                if nested.match(lines[number]):
+                    return number + self.offset + 1
+            return parent
+        if scope is None:
+            if name not in self._top:
+                self._top[name] = key_line(self.front, name)
+            found = self._top[name]
+        else:
+            pattern = re.compile(rf"[ \t]*(-[ \t]+)?['\"]?{name}['\"]?[ \t]*:")
+            found = next((n for n in range(*scope) if pattern.match(lines[n])), scope[0])
+        return None if found is None else found + self.offset + 1
+
+    def related_scope(self, related_number: int | None) -> tuple[int, int] | None:
+        """Front matter line range of related item ``related_number`` (1-based), if it can be told."""
+        if related_number is None:
+            return None
+        if self._related is None:
+            self._related = list_item_scopes(self.front, "related")
+        return self._related[related_number - 1] if related_number <= len(self._related) else None
+
+    def scope(self, line: int | None) -> str:
+        """The text of the key on file line ``line`` (``key_scope``); all of it for None."""
+        return self.front if line is None else key_scope(self.front, line - self.offset - 1, self.lines)

@@ -8,7 +8,7 @@ sees the text, is bounded in ``front_matter``).
 * Only the first ``MAX_TOPICS`` topics are used. An article is in the feeds of each of its topics,
   and each of those lists all of them, so its output grows with the square of their number:
   1,000 topics on a 14 KB file made 250 MB of feeds in 41 s; 3,000, 4.4 GB in 6.5 minutes.
-* A title is cut at ``MAX_TITLE_CHARS``.
+* A title is cut at ``MAX_TITLE_CHARS``, an excerpt at ``MAX_EXCERPT_CHARS``.
 * A body is cut at ``MAX_BODY_CHARS``, and a Markdown body with more than ``MAX_MARKUP`` Markdown
   characters is shown as plain text (escaped, in paragraphs: linear and cheap). markdown-it-py
   takes about half a microsecond per character of prose, but up to about 50 for each character
@@ -42,6 +42,12 @@ _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 #: entry is in, and in the index; one of a million characters (a plain-text file's first line)
 #: made pages of megabytes and, over every feed's ``max_bytes``, left the feeds without entries.
 MAX_TITLE_CHARS = 1_000
+#: A longer excerpt is cut (at a word break, with "…"): an excerpt of 500,000 characters made its
+#: entry larger than a feed's ``max_bytes``, which then left the newest article out of every feed.
+MAX_EXCERPT_CHARS = 5_000
+#: A file's warnings past this many are counted, not listed (55,000 images without a URL made as
+#: many lines).
+MAX_FILE_WARNINGS = 50
 #: A longer topic name is cut (at a word break, with "…"): a topic's page, feeds and index part
 #: show it, and one of 60,000 characters made its page over every budget, which stopped the build.
 MAX_TOPIC_CHARS = 200
@@ -93,14 +99,16 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
     return None
 
 
-def bounded_title(title: str, written: int = 0) -> tuple[str, str | None]:
-    """``title`` within ``MAX_TITLE_CHARS``, and what was done to it, for a warning (``written``:
-    the length of what it was made from, when that was longer)."""
-    if len(title) <= MAX_TITLE_CHARS:
+def bounded_title(title: str, written: int = 0, what: str = "title") -> tuple[str, str | None]:
+    """``title`` within ``MAX_TITLE_CHARS`` (an excerpt within ``MAX_EXCERPT_CHARS``), and what
+    was done to it, for a warning (``written``: the length of what it was made from, when that was
+    longer)."""
+    limit = MAX_EXCERPT_CHARS if what == "excerpt" else MAX_TITLE_CHARS
+    if len(title) <= limit:
         return title, None
     length = max(len(title), written)
-    problem = f"the title has {length:,} characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
-    return cut_after_word(title, MAX_TITLE_CHARS), problem
+    problem = f"the {what} has {length:,} characters, over the limit of {limit:,}; it is cut"
+    return cut_after_word(title, limit), problem
 
 
 def bounded_topic(name: str, number: int) -> tuple[str, str | None]:

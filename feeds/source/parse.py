@@ -108,21 +108,27 @@ def parse_article(
 def _bounded_titles(
     article: Article, warnings: list[ContentError], reader: FrontMatterReader
 ) -> tuple[Article, list[ContentError]]:
-    """``article`` with its title and its related items' cut to ``MAX_TITLE_CHARS`` (each related
-    item is an entry too), and a warning for each cut."""
+    """``article`` with its title and excerpt and its related items' cut to their limits (each
+    related item is an entry too), and a warning for each cut."""
     title, problem = bounded_title(article.title)
     cuts = [ContentError(article.source, reader.line_of("title"), problem)] if problem else []
+    excerpt, problem = bounded_title(article.excerpt, what="excerpt")
+    if problem:
+        cuts.append(ContentError(article.source, reader.line_of("excerpt"), problem))
     related = list(article.related)
     for number, item in enumerate(related, 1):
         item_title, problem = bounded_title(item.title)
-        if problem:
-            related[number - 1] = dataclasses.replace(item, title=item_title)
-            cuts.append(
-                ContentError(article.source, reader.line_of("related"), f"related item {number}: {problem}")
-            )
+        item_excerpt, excerpt_problem = bounded_title(item.excerpt, what="excerpt")
+        for each in (problem, excerpt_problem):
+            if each:
+                line = reader.line_of("related")
+                cuts.append(ContentError(article.source, line, f"related item {number}: {each}"))
+        if problem or excerpt_problem:
+            related[number - 1] = dataclasses.replace(item, title=item_title, excerpt=item_excerpt)
     if not cuts:
         return article, warnings
-    return dataclasses.replace(article, title=title, related=tuple(related)), [*cuts, *warnings]
+    changed = dataclasses.replace(article, title=title, excerpt=excerpt, related=tuple(related))
+    return changed, [*cuts, *warnings]
 
 
 def _decode(data: bytes, source: str) -> str:
