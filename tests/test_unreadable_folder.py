@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from feeds.cli import cli
+from feeds.serve.app import create_app
 from tests.helpers import live_site
 
 
@@ -78,3 +79,27 @@ def test_a_folder_that_can_be_listed_but_not_entered_stops_the_build(
         f"{folder}: cannot read this folder (Permission denied: its names can be read, not its files)"
         in result.stderr
     )
+
+
+def test_a_server_whose_first_build_fails_answers_503_and_builds_once_it_can(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """create_app raised, so feeds serve's worker died at each start and Granian ended the server
+    with tracebacks (an outside probe): the app starts without a site and builds after a change."""
+    (project / "content" / "sub").mkdir()
+    _unreadable(monkeypatch, project / "content" / "sub")
+    app = create_app(project / "config" / "feeds.yaml")
+    try:
+        client = app.test_client()
+        answer = client.get("/all.atom")
+        assert (answer.status_code, answer.headers["Retry-After"]) == (503, "30")
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.get_json()["status"] == "unavailable"
+        assert "build failed; nothing is served until a build succeeds: " in caplog.text
+        monkeypatch.undo()  # the folder can be read again
+        (project / "content" / "sub" / "a.txt").write_text("Readable again\n\nBody.\n", encoding="utf-8")
+        assert live_site(app).refresh() is True
+        assert b"Readable again" in client.get("/all.atom").data
+        assert client.get("/healthz").get_json()["status"] == "ok"
+    finally:
+        live_site(app).stop()

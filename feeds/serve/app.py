@@ -35,7 +35,6 @@ from feeds.config import HUB_PATH
 from feeds.config import Settings
 from feeds.config import WatchMode
 from feeds.config import load_settings
-from feeds.errors import FeedsError
 from feeds.render.context import document_path
 from feeds.render.context import url_path
 from feeds.render.pages import HTML_POLICY
@@ -87,7 +86,8 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
 
     ``config`` is a config file, ready-made ``Settings``, or None for the file named by
     ``$FEEDS_CONFIG``, else ``config/feeds.yaml`` when it exists, else the defaults.
-    Raises ConfigError for a bad config and FeedsError when the first build fails.
+    Raises ConfigError for a bad config. When the first build fails, the app answers 503 until a
+    build after a change of the content or the config succeeds.
 
     Example: ``flask --app feeds run``, or ``create_app("config/feeds.yaml")`` in a WSGI file.
     """
@@ -109,7 +109,10 @@ def create_app(config: str | os.PathLike[str] | Settings | None = None) -> Flask
     live = LiveSite(reload_settings)
     while not live.rebuild():
         if live.last_error is not None:
-            raise FeedsError(f"cannot build the site: {live.last_error}")
+            # Logged; the app starts without a site (503, /healthz "unavailable") and builds again
+            # when the content or the config changes. Raising made feeds serve's worker die at
+            # each start, and Granian end the server with tracebacks (an outside probe).
+            break
         # No error: files kept changing through every build (a checkout, a sync). There is no
         # site to serve yet, so wait for the content to settle.
         time.sleep(_SETTLE_SECONDS)
@@ -213,8 +216,10 @@ def document(path: str) -> Response:
     and RSS feeds are their channel's page to a browser."""
     snapshot = get_site().snapshot
     key = request.environ.get("PATH_INFO", "")
-    if snapshot is None:
-        raise NotFound()
+    if snapshot is None:  # the first build failed: the log says why
+        later = {"Retry-After": "30", "Cache-Control": "no-store"}
+        text = "503 Service Unavailable: the site is not built yet\n"
+        return Response(text, 503, later, content_type=_TEXT)
     # A folder's address is its index.html, as static servers answer it (a topic or an entry
     # titled "index" puts one in topics/ or entries/), filters and all; without its slash, a
     # redirect to it, so that the page's relative links resolve.

@@ -207,7 +207,10 @@ class LiveSite:
         self.websub.stop()
 
     def _failed(self, message: str, kind: str) -> None:
-        log.error("rebuild failed; still serving the last good build: %s", shown(message))
+        if self.snapshot is None:  # the first build
+            log.error("build failed; nothing is served until a build succeeds: %s", shown(message))
+        else:
+            log.error("rebuild failed; still serving the last good build: %s", shown(message))
         self.last_error = message
         self.last_error_kind = kind  # what /healthz says: anyone may ask, the log says the rest
         self.last_error_at = datetime.now(timezone.utc)
