@@ -61,6 +61,21 @@ def test_a_channels_page_takes_its_feeds_filters(client: FlaskClient) -> None:
     assert client.get("/topics/ai.html?utm_source=x").data == client.get("/topics/ai.html").data
 
 
+def test_a_filtered_feeds_page_for_people_is_its_channels_page_with_the_filter(client: FlaskClient) -> None:
+    """Its alternate link and JSON home_page_url named the unfiltered page (an outside probe)."""
+    for path, page in (("/topics/ai", "topics/ai.html"), ("/all", "all.html")):
+        atom = feedparser.parse(client.get(f"{path}.atom?limit=2").data).feed
+        [alternate] = [
+            link.href for link in atom.links if link.rel == "alternate" and link.type == "text/html"
+        ]
+        assert alternate == f"https://feeds.example.org/{page}?limit=2"
+        assert feedparser.parse(client.get(f"{path}.rss?limit=2").data).feed.link == alternate
+        assert client.get(f"{path}.json?limit=2").get_json()["home_page_url"] == alternate
+        # the page at that address lists the feed's entries
+        listed = etree.HTML(client.get(f"/{page}?limit=2").data).findall(".//main/article")
+        assert len(listed) == 2
+
+
 def test_a_filtered_feed_without_entries_is_dated_by_its_channel(client: FlaskClient) -> None:
     """Not 1970-01-01, which the W3C validator calls an implausible date."""
     dates = {"atom": "{http://www.w3.org/2005/Atom}updated", "rss": "channel/lastBuildDate"}

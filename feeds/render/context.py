@@ -81,7 +81,10 @@ class FeedContext:
 
     @property
     def html_url(self) -> str:
-        """The channel's page for people (the feeds' ``alternate``); the index page for ``all``."""
+        """The channel's page for people (the feeds' ``alternate``); the index page for ``all``. A
+        filtered feed's is its channel's page with the same filter, which lists the same entries."""
+        if self.query:
+            return f"{self.settings.url(url_path(page_path(self.channel.stem)))}?{self.query}"
         if self.channel.is_everything:
             return self.settings.url()
         return self.settings.url(url_path(page_path(self.channel.stem)))
