@@ -4,6 +4,7 @@ last of without a word."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -104,9 +105,12 @@ class FrontLines:
     def __init__(self, front: str, offset: int) -> None:
         self.front = front
         self.offset = offset  #: file lines before the front matter's first
-        self.lines = front.split("\n")
         self._top: dict[str, int | None] = {}
         self._related: list[tuple[int, int]] | None = None
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.front.split("\n")  # when a message needs them: most files have none
 
     def line_of(self, key: str, related_number: int | None) -> int | None:
         """File line of ``key``: a top-level one, or one inside related item ``related_number``."""
