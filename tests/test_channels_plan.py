@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -109,6 +110,26 @@ def test_a_topic_no_entry_has_is_a_warning_naming_the_key() -> None:
     assert channel_warnings(config, {"ai"}) == (
         "<defaults>: channels.Robots.topics.any: no entry has the topic 'Robotz' "
         "(a typo? `feeds topics` lists the topics)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("channel", "why"),
+    [
+        (
+            ChannelSettings("C", "c", topics_all=("AI",), topics_none=("ai",)),
+            "ai in both its all and its none",
+        ),
+        (
+            ChannelSettings("C", "c", topics_any=("AI",), topics_none=("AI", "Space")),
+            "every topic of its any is in its none",
+        ),
+    ],
+)
+def test_a_channel_whose_topic_conditions_contradict_is_a_warning(channel: ChannelSettings, why: str) -> None:
+    """It was always empty without a word (an outside probe)."""
+    assert channel_warnings(make_settings(channels=(channel,)), {"ai", "space"}) == (
+        f"<defaults>: channels.C.topics: no entry can be in this channel: {why}",
     )
 
 

@@ -169,12 +169,27 @@ def channel_warnings(settings: Settings, topic_slugs: Collection[str]) -> tuple[
     the site's topics). Such a name cannot be told from a typo until the articles are read, so
     it is reported by every build rather than refused with the config."""
     where = settings.config_path or "<defaults>"
-    return tuple(
+    rules = channel_rules(settings)
+    missing = tuple(
         f"{where}: {key}: no entry has the topic {name!r} (a typo? `feeds topics` lists the topics)"
-        for rule in channel_rules(settings)
+        for rule in rules
         for key, name, slug in rule.conditions
         if slug not in topic_slugs
     )
+    return missing + tuple(
+        f"{where}: channels.{rule.custom.name}.topics: no entry can be in this channel: {why}"
+        for rule in rules
+        if (why := _contradiction(rule))
+    )
+
+
+def _contradiction(rule: ChannelRule) -> str:
+    """Why no entry can meet the channel's topic conditions, or ""."""
+    if both := rule.all_of & rule.none_of:
+        return f"{', '.join(sorted(both))} in both its all and its none"
+    if rule.any_of is not None and rule.any_of <= rule.none_of:
+        return "every topic of its any is in its none"
+    return ""
 
 
 def topic_setting_warnings(settings: Settings, topics: Mapping[str, str]) -> tuple[str, ...]:
