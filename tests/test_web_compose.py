@@ -107,6 +107,19 @@ def test_other_orders_are_moved_permanently_to_the_canonical_url(
 
 
 @pytest.mark.parametrize(
+    "url", ["/topics%2Fspace,ai.atom", "/topics/..%2Fall.atom?exclude=space,ai", "/topics%2Findex"]
+)
+def test_an_encoded_slash_cannot_redirect_out_of_a_sub_path(client: FlaskClient, url: str) -> None:
+    """The server sees two segments where the client wrote one: a reference counted in "../" from
+    the path the server sees led one folder above /blog/ (an outside probe)."""
+    response = client.get(url)
+    if response.status_code == 301:
+        assert urljoin("https://example.org/blog" + url, response.headers["Location"]).startswith(
+            "https://example.org/blog/"
+        )
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "/topics/ai,robots.atom",

@@ -227,7 +227,7 @@ def document(path: str) -> Response:
         key += "index.html"
     elif f"{key}/index.html" in snapshot.documents:
         query = request.query_string.decode("latin-1")
-        return _moved(snapshot, f"{_to_root()}{url_path(path)}/" + (f"?{query}" if query else ""))
+        return _moved(snapshot, f"{_beside(url_path(path))}/" + (f"?{query}" if query else ""))
     doc = snapshot.documents.get(key)
     if doc is None:
         return _union(snapshot, path)
@@ -313,10 +313,17 @@ def _canonical(
     excluded = request.args.get("exclude")
     if path_is_canonical and (excluded is None or excluded == ",".join(feed_filter.exclude)):
         return None
-    return _moved(
-        snapshot,
-        _to_root() + canonical_target(target, list(request.args.items(multi=True)), feed_filter.exclude),
-    )
+    pairs = list(request.args.items(multi=True))
+    return _moved(snapshot, canonical_target(_beside(target), pairs, feed_filter.exclude))
+
+
+def _beside(target: str) -> str:
+    """A reference to ``target`` (a URL-encoded path from the site's root) from the request's path,
+    in the same folder as every redirect's target is: relative, so that a site under a sub-path
+    (``base_url: https://example.org/blog/``) served behind a proxy that takes the sub-path off stays
+    under it, and by name alone, so that a path with an encoded "/" (``topics%2Fa,b.atom``, one
+    segment to the client, two to the server) cannot lead out of it."""
+    return "./" + target.rsplit("/", 1)[-1]
 
 
 def _to_root() -> str:
