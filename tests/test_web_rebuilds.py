@@ -154,7 +154,19 @@ def test_the_log_names_new_warnings_a_bounded_number_and_settings_read_at_start(
     with caplog.at_level("WARNING", logger="feeds.serve.live"):
         assert live.refresh()
     logged = [r.getMessage() for r in caplog.records]
-    assert logged == ["serve.reload_interval and serve.watch take effect when the server starts again"]
+    assert logged == ["serve.reload_interval take effect when the server starts again"]
+    caplog.clear()
+    edit(config, "reload_interval: 5", "reload_interval: 5\n  header_timeout: 3")
+    with caplog.at_level("WARNING", logger="feeds.serve.live"):
+        assert live.refresh()
+    assert [r.getMessage() for r in caplog.records] == [
+        "serve.reload_interval, serve.header_timeout take effect when the server starts again"
+    ]
+    caplog.clear()
+    edit(config, "reload_interval: 5\n  header_timeout: 3", "reload_interval: 0")  # as it started
+    with caplog.at_level("WARNING", logger="feeds.serve.live"):
+        assert live.refresh()
+    assert caplog.records == []
 
 
 def test_a_crashing_build_keeps_the_last_good_site(

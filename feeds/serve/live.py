@@ -22,6 +22,7 @@ from feeds.build import BuildResult
 from feeds.build import LiveBuilder
 from feeds.build import cache_of
 from feeds.build import paused_gc
+from feeds.config import ServeSettings
 from feeds.config import Settings
 from feeds.errors import ConfigError
 from feeds.errors import ContentChanged
@@ -68,6 +69,8 @@ class LiveSite:
         self.last_error_at: datetime | None = None
         self.last_error_kind = ""
         self.builds = 0  #: successful builds since start
+        self._started_with: ServeSettings | None = None  #: the serve settings of the first build
+        self._changed_start: list[str] = []  #: those of START_SETTINGS changed since, last logged
         map_large_blocks()
 
     @property
@@ -126,10 +129,7 @@ class LiveSite:
             _log_new([f"skipped {e}" for e in result.errors if str(e) not in logged])
             warned = frozenset() if last is None else frozenset(last.result.warnings)
             _log_new([warning for warning in result.warnings if warning not in warned])
-            if last is not None and (serve.reload_interval, serve.watch) != (
-                last.settings.serve.reload_interval, last.settings.serve.watch,
-            ):  # fmt: skip
-                log.warning("serve.reload_interval and serve.watch take effect when the server starts again")
+            self._note_start_settings(serve)
             served = load_served_dates(cache_of(settings)) if last is None else last.served
             # The new files' text first: a filter the new site makes at once searches it (and
             # keeps what it found for as long as that site is served).
@@ -152,6 +152,19 @@ class LiveSite:
                 len(result.documents), result.files, self.snapshot.seconds,
             )  # fmt: skip
             return True
+
+    def _note_start_settings(self, serve: ServeSettings) -> None:
+        """Log once which of the settings read only at the start differ from those it started with."""
+        if self._started_with is None:
+            self._started_with = serve
+        changed = [
+            f"serve.{name}"
+            for name in START_SETTINGS
+            if getattr(serve, name) != getattr(self._started_with, name)
+        ]
+        if changed and changed != self._changed_start:
+            log.warning("%s take effect when the server starts again", ", ".join(changed))
+        self._changed_start = changed
 
     def _published(
         self, settings: Settings, result: BuildResult, before: Mapping[str, bytes], served: ServedDates
@@ -274,6 +287,8 @@ def _served_as(served: ServedDates, path: str, body: bytes) -> bool:
     return earlier is not None and earlier[0] == body_tag(body)
 
 
+#: The serve settings read when the server starts (by the watcher and by Granian), not at a rebuild.
+START_SETTINGS = ("reload_interval", "watch", "max_connections", "backlog", "header_timeout")
 #: New errors and warnings a rebuild logs at most; ``feeds check`` lists them all.
 LOGGED_PROBLEMS = 20
 
