@@ -22,6 +22,7 @@ from feeds.channel_config import read_words
 from feeds.config_checks import MAX_ITEMS
 from feeds.config_checks import ConfigLoader
 from feeds.config_checks import ConfigReader
+from feeds.config_checks import check_renames
 from feeds.config_checks import key_line
 from feeds.errors import ConfigError
 from feeds.model import DEFAULT_MAX_BYTES
@@ -326,15 +327,7 @@ def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
             entry_content=read_entry_content(reader, options, key),
             max_bytes=read_max_bytes(reader, options, key),
         )
-    for name, topic in result.items():
-        # A rename applies once: A → B → C would publish A as B, which nothing says.
-        onward = result.get(topic.rename) if topic.rename else None
-        if onward is not None and onward.rename and onward.rename != topic.rename:
-            raise reader.fail(
-                f"topics.{name}.rename",
-                f"{topic.rename!r} is renamed itself (to {onward.rename!r}); rename {name} to"
-                f" {onward.rename!r} directly",
-            )
+    check_renames(reader, result, _OWN_OPTIONS)
     return result
 
 

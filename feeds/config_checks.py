@@ -20,6 +20,7 @@ import yaml
 
 from feeds.errors import ConfigError
 from feeds.model import Format
+from feeds.names import slugify
 from feeds.text import xml_safe
 from feeds.urls import link_url
 
@@ -248,3 +249,40 @@ def key_line(text: str, dotted: str) -> int | None:
         key, node = max(found, key=lambda pair: len(pair[0].value))  # "Node.js" before "Node"
         line, rest = key.start_mark.line + 1, rest[len(key.value) + 1 :]
     return line
+
+
+def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: tuple[str, ...]) -> None:
+    """Raise ConfigError for renames that cannot all apply: a chain (A → B → C would publish A as
+    B, which nothing says), two renames of one topic (keys with one slug name one topic), and a
+    topic's own options under a name that a rename of its slug publishes otherwise."""
+    renaming: dict[str, str] = {}  # slug → the first key of that slug with a rename
+    for name, topic in topics.items():
+        onward = topics.get(topic.rename) if topic.rename else None
+        if onward is not None and onward.rename and onward.rename != topic.rename:
+            advice = (
+                f"{name} and {topic.rename} rename each other: keep one of the two"
+                if onward.rename == name
+                else f"rename {name} to {onward.rename!r} directly"
+            )
+            raise reader.fail(
+                f"topics.{name}.rename",
+                f"{topic.rename!r} is renamed itself (to {onward.rename!r}); {advice}",
+            )
+        if topic.rename:
+            first = renaming.setdefault(slugify(name), name)
+            if first != name and topics[first].rename != topic.rename:
+                raise reader.fail(
+                    f"topics.{name}.rename",
+                    f"{name} and {first} have one slug, so they are one topic, renamed by topics.{first} "
+                    f"to {topics[first].rename!r}: give one rename",
+                )
+    for name, topic in topics.items():
+        renamer = renaming.get(slugify(name))
+        published = (topics[renamer].rename if renamer is not None else None) or name
+        unused = [option for option in own_options if getattr(topic, option, None) is not None]
+        if renamer is not None and not topic.rename and published != name and unused:
+            raise reader.fail(
+                f"topics.{name}.{unused[0]}",
+                f"has no effect, since names with the slug of {name} are published as {published!r} "
+                f"(topics.{renamer}.rename): give it under topics.{published}",
+            )

@@ -89,3 +89,39 @@ def test_a_rename_applies_to_every_name_of_its_slug(tmp_path: Path, topics: dict
     assert len(topic.entries) == 3
     [machines] = [c for c in result.site.channels if c.custom is not None]
     assert len(machines.entries) == 3
+
+
+@pytest.mark.parametrize(
+    ("topics", "key", "message"),
+    [
+        (
+            {"AI": {"rename": "Robotics"}, "Robotics": {"rename": "AI"}},
+            "topics.AI.rename",
+            "'Robotics' is renamed itself (to 'AI'); AI and Robotics rename each other: keep one of the two",
+        ),
+        (
+            {"robotics": {"rename": "AI"}, "Róbotics": {"rename": "Machines"}},
+            "topics.Róbotics.rename",
+            "Róbotics and robotics have one slug, so they are one topic, renamed by topics.robotics to 'AI'",
+        ),
+        (
+            {"AI": {"rename": "Robotics"}, "ai": {"title": "x"}},
+            "topics.ai.title",
+            "has no effect, since names with the slug of ai are published as 'Robotics' (topics.AI.rename)",
+        ),
+    ],
+)
+def test_renames_that_cannot_all_apply_are_config_errors(
+    topics: dict[str, Any], key: str, message: str
+) -> None:
+    """Renames of one slug split a topic without a word, an option under a name that a rename of
+    its slug publishes otherwise was lost, and a rename cycle advised renaming AI to 'AI' (an
+    outside probe)."""
+    with pytest.raises(ConfigError) as info:
+        settings_from_mapping({"topics": topics})
+    assert info.value.key == key and message in info.value.message
+
+
+def test_options_under_the_name_a_rename_publishes_apply() -> None:
+    settings_from_mapping({"topics": {"robotics": {"rename": "Robotics"}, "Robotics": {"title": "Robo"}}})
+    settings_from_mapping({"topics": {"AI": {"rename": "Robotics"}, "ai": {"rename": "Robotics"}}})
