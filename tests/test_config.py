@@ -146,3 +146,17 @@ def test_a_key_written_twice_is_an_error(tmp_path: Path, text: str, line: int, k
 def test_a_near_miss_is_named(tmp_path: Path, text: str, hint: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(hint)):
         load_settings(write(tmp_path, text))
+
+
+def test_merge_keys_give_defaults_in_the_config(tmp_path: Path) -> None:
+    """YAML's merge key was refused with PyYAML's words ("could not determine a constructor for
+    the tag ...merge"); a key written twice in one mapping is still an error."""
+    text = (
+        "channels:\n  Robots: &robots\n    words: [robot]\n    max_items: 5\n"
+        "  More robots:\n    <<: *robots\n    max_items: 9\n"
+    )
+    settings = load_settings(write(tmp_path, text))
+    assert {c.name: (c.words, c.max_items) for c in settings.channels} == {
+        "Robots": (("robot",), 5),
+        "More robots": (("robot",), 9),
+    }
