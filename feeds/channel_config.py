@@ -67,7 +67,8 @@ def read_channels(reader: ConfigReader, value: Any) -> tuple[ChannelSettings, ..
         if not name.strip():
             raise reader.fail(key, "a channel needs a name")
         reader.xml_text(key, name)
-        if not options:
+        if not options or (isinstance(options, dict) and all(value is None for value in options.values())):
+            # ``title:`` with nothing after it is no more than nothing (a channel of every entry)
             raise reader.fail(key, "is empty: give it at least one of " + ", ".join(sorted(CHANNEL_KEYS)))
         options = reader.mapping(options, key)
         reader.known(options, key, set(CHANNEL_KEYS))

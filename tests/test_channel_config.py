@@ -82,6 +82,7 @@ def test_defaults(tmp_path: Path) -> None:
     [
         ("channels:\n  Empty:\n", "channels.Empty", "is empty"),
         ("channels:\n  Empty: {}\n", "channels.Empty", "is empty"),
+        ("channels:\n  Empty:\n    title:\n", "channels.Empty", "is empty"),  # nothing after title: (a probe)
         (
             "channels:\n  A b: {words: [x]}\n  a-b: {words: [y]}\n",
             "channels.a-b",
