@@ -17,10 +17,13 @@ from feeds.text import NOT_XML_CHAR
 # Absolute http(s) URLs made only of characters that need no checking or normalising; anything
 # else (upper-case schemes, user info, spaces, empty queries...) takes the careful path.
 _SIMPLE_URL = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::(?P<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+    r"https?://[A-Za-z0-9.-]{1,253}(?::(?P<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
     r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?"
 )
 _MAX_PORT = 65535
+#: The longest host name DNS holds (RFC 1035 §2.3.4: 255 bytes with its length octets). A longer
+#: international one took seconds to convert to punycode, again for each document it was in.
+MAX_HOST = 253
 # The host and port of a bracketed (IPv6) authority: nothing may follow the "]" but a port.
 _BRACKETED_HOST = re.compile(r"\[[^\]]*\](?::[0-9]*)?")
 
@@ -52,7 +55,7 @@ def http_url(value: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number up to 65535
     except ValueError:  # "http://[::1/x", "https://host:99999/": urllib refuses them
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or len(parts.hostname) > MAX_HOST:
         return None
     host_port = parts.netloc.rpartition("@")[2]
     if host_port.startswith("[") and not (_BRACKETED_HOST.fullmatch(host_port) and _ipv6(host_port)):
@@ -125,6 +128,8 @@ def _as_uri(parts: SplitResult, netloc: str = "") -> str | None:
                 host = host.encode("idna").decode("ascii")
             except UnicodeError:  # "exa mple", a label of over 63 characters
                 return None
+            if len(host) > MAX_HOST:
+                return None
         netloc = host if parts.port is None else f"{host}:{parts.port}"
     path, query, fragment = (
         _NOT_IN_URI_PART.sub(_escaped, part) for part in (parts.path, parts.query, parts.fragment)
@@ -143,6 +148,16 @@ def _escaped(match: re.Match[str]) -> str:
     return quote(match[0], safe="")
 
 
+def _too_long(host: str) -> bool:
+    """Whether a host name, in punycode, is longer than DNS holds."""
+    if len(host) > MAX_HOST or host.isascii():
+        return len(host) > MAX_HOST
+    try:
+        return len(host.encode("idna")) > MAX_HOST
+    except UnicodeError:
+        return False
+
+
 def url_problem(value: str) -> str:
     """Why ``http_url`` refuses ``value``, in words for a warning."""
     if _BIDI_CONTROL.search(value):
@@ -152,8 +167,11 @@ def url_problem(value: str) -> str:
     if any(char in value.strip() for char in ' <>"\t\n'):
         return 'has a space or a character no URL holds (<, >, "); write it %20, %3C, %3E, %22'
     try:
-        if "@" in urlsplit(value.strip()).netloc:
+        parts = urlsplit(value.strip())
+        if "@" in parts.netloc:
             return "has a user name or password, which would be published"
+        if _too_long(parts.hostname or ""):
+            return f"has a host name of over {MAX_HOST} characters, more than DNS holds"
     except ValueError:
         pass
     return "is not an absolute http(s) URL"

@@ -15,6 +15,7 @@ from feeds.output.check import check_documents
 from feeds.source.parse import parse_article
 from feeds.urls import canonical_url
 from feeds.urls import http_url
+from feeds.urls import url_problem
 from tests.conftest import make_settings
 
 BROKEN = [
@@ -170,3 +171,21 @@ def test_an_article_url_the_sanitiser_cannot_take_for_a_base_drops_relative_link
     )
     result = build_site(dataclasses.replace(make_settings(), content_dir=tmp_path))
     assert b"more" in result.documents["all.atom"] and b"relative-path" not in result.documents["all.atom"]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "é." * 2500 + "com",
+        "a." * 126 + "com",
+        ".".join(["é" * 50] * 5) + ".de",
+    ],
+)
+def test_a_host_longer_than_dns_holds_is_no_url(host: str) -> None:
+    """One of 5,000 characters in an international name took seconds to put in punycode, again
+    for each document its entry was in: a file of 80 KB took 102 s (an outside probe)."""
+    assert http_url(f"https://{host}/a") is None
+    assert "more than DNS holds" in url_problem(f"https://{host}/a") or "not an absolute" in url_problem(
+        f"https://{host}/a"
+    )
+    assert http_url("https://" + "a." * 125 + "com/a") is not None  # 253 characters: the most
