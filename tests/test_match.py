@@ -3,11 +3,14 @@ letters and how spaces run; in scripts written without spaces, wherever the char
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from feeds.build import build_site
 from feeds.channel_config import ChannelSettings
 from feeds.config import TopicSettings
 from feeds.model import Provider
@@ -159,3 +162,19 @@ def test_a_site_with_many_keywords_looks_them_up() -> None:
     article = make_article(title="On climate  change", excerpt="", body="word63, not word6x")
     assert matcher.keyword_hits(article) == {"Many": "word63", "Phrase": "climate change"}
     assert Matcher(((("Few", words[:3]),), ()))._index is None
+
+
+def test_keyword_topics_count_toward_the_limit_of_topics(tmp_path: Path) -> None:
+    """A body naming 1,000 keyword topics made 837 MB of feeds, past the limit that written topics
+    have (an outside probe): its own topics first, then keyword topics, 20 in all, with a warning."""
+    topics = {f"K{n}": TopicSettings(keywords=(f"word{n}x",)) for n in range(30)}
+    content = tmp_path / "content"
+    content.mkdir()
+    body = " ".join(f"word{n}x" for n in range(30))
+    (content / "a.md").write_text(
+        f"---\ntitle: A\ndate: 2021-01-01\ntopics: [Own]\n---\n{body}\n", encoding="utf-8"
+    )
+    result = build_site(make_settings(topics=topics, content_dir=content))
+    [entry] = next(c for c in result.site.channels if c.stem == "all").entries
+    assert {t.name for t in entry.topics} == {"Own", *(f"K{n}" for n in range(19))}
+    assert any("with its keyword topics it has 31 topics, over the limit of 20" in w for w in result.warnings)

@@ -28,6 +28,7 @@ from feeds.model import Article
 from feeds.plan.brief import brief
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import EntryRef
+from feeds.source.limits import MAX_TOPICS
 from feeds.source.match import Matcher
 from feeds.source.match import MatchSpec
 from feeds.source.match import match_spec
@@ -40,6 +41,7 @@ from feeds.source.scan import content_root
 from feeds.source.scan import file_path
 from feeds.source.summary import DIGEST
 from feeds.source.summary import SOURCE
+from feeds.source.summary import TOPICS
 from feeds.source.summary import index_article
 from feeds.source.summary import search_text
 
@@ -233,6 +235,11 @@ def _read_one(
         return FileRecord(file.size, file.mtime_ns, file.identity, None, (e.line, e.message), ()), None
     warnings = tuple((p.line, p.message) for p in problems)
     indexed = index_article(article, digest, matcher)
+    if matcher is not None and len(indexed[TOPICS]) == MAX_TOPICS:
+        count = matcher.topic_count(article)
+        if count > MAX_TOPICS:
+            over = f"with its keyword topics it has {count} topics, over the limit of {MAX_TOPICS}"
+            warnings += ((None, f"{over}; the first {MAX_TOPICS} are used"),)
     filtering = (search_text(article), brief(article, digest))
     # An article dated by its file's time: the time is content too (``file_digest`` covers it).
     content = TIMED + digest if article.dated_from_file else digest

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from feeds.config import Settings
 from feeds.model import Article
 from feeds.model import Provider
+from feeds.source.limits import MAX_TOPICS
 from feeds.text import fold
 
 #: What a build's reading of files depends on besides the files: ((topic name, keywords) of each
@@ -151,11 +152,18 @@ class Matcher:
         name itself."""
         return self._with_hits(article, self.keyword_hits(article))
 
+    def topic_count(self, article: Article) -> int:
+        """How many topics the article would have without the limit of ``MAX_TOPICS``."""
+        hits = self.keyword_hits(article)
+        return len(article.topics) + sum(1 for name in hits if name not in article.topics)
+
     @staticmethod
     def _with_hits(article: Article, hits: dict[str, str]) -> tuple[str, ...]:
+        """Its own topics, then the keyword topics', ``MAX_TOPICS`` at most: a body that named 1,000
+        keyword topics made 837 MB of feeds, as many written topics once did."""
         if not hits:
             return article.topics
-        return article.topics + tuple(name for name in hits if name not in article.topics)
+        return (article.topics + tuple(name for name in hits if name not in article.topics))[:MAX_TOPICS]
 
     def article(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``marks`` of the article's own entry and its ``topics``, as the two would give them,
