@@ -246,3 +246,14 @@ def test_a_files_warnings_are_listed_up_to_a_bound() -> None:
     assert messages[0] == "a.md:5: images item 1: 'x' is not an absolute http(s) URL; left out"
     assert messages[-1] == "a.md: and 10 more warnings"
     assert article.images == ()
+
+
+def test_related_items_warnings_are_listed_up_to_the_bound_too() -> None:
+    text = FRONT.removesuffix("---\n") + "related:\n" + "- {title: t}\n" * 60 + "---\nBody.\n"
+    article, problems = parse_article(text.encode(), "a.md", 0)
+    messages = [str(p) for p in problems]
+    assert len(messages) == feeds.source.limits.MAX_FILE_WARNINGS + 1 and article.related == ()
+    assert (
+        messages[0] == "a.md:6: related item 1: has no absolute http(s) webUrl; left out"
+        and messages[-1] == "a.md: and 10 more warnings"
+    )

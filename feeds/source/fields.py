@@ -145,9 +145,14 @@ class FrontMatterReader:
         return ContentError(self.source, self.line_of(key), message)
 
     def warn(self, key: str, message: str) -> None:
-        if len(self.problems) < MAX_FILE_WARNINGS:
-            self.problems.append(self.error(key, message))
-        else:  # 55,000 images without a URL made as many lines
+        self.note(self.error(key, message) if len(self.problems) < MAX_FILE_WARNINGS else None)
+
+    def note(self, warning: ContentError | None) -> None:
+        """A warning listed, or counted past ``MAX_FILE_WARNINGS`` (55,000 images without a URL
+        made as many lines)."""
+        if warning is not None and len(self.problems) < MAX_FILE_WARNINGS:
+            self.problems.append(warning)
+        else:
             self.unreported += 1
 
     # Field readers: each accepts the forgiving forms people write and rejects the rest.
@@ -341,9 +346,7 @@ class FrontMatterReader:
             try:
                 items.append(self.related_item(item))
             except ContentError as e:
-                self.problems.append(
-                    ContentError(e.path, e.line, f"related item {number}: {e.message}; left out")
-                )
+                self.note(ContentError(e.path, e.line, f"related item {number}: {e.message}; left out"))
             finally:
                 self.related_number = None
         return tuple(items)
