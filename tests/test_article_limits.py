@@ -257,3 +257,20 @@ def test_related_items_warnings_are_listed_up_to_the_bound_too() -> None:
         messages[0] == "a.md:6: related item 1: has no absolute http(s) webUrl; left out"
         and messages[-1] == "a.md: and 10 more warnings"
     )
+
+
+@pytest.mark.parametrize("provider", ['"{name}"', "{{name: '{name}', domain: example.com}}"])
+def test_a_long_outlet_name_is_cut_with_a_warning(provider: str) -> None:
+    """A related item's outlet of 160,000 characters pushed its entry out of every feed (an
+    outside probe): an outlet's name has a topic's limit."""
+    front = FRONT.replace("topics: [AI]", "topics: [AI]\nprovider: " + provider.format(name="Outlet " * 100))
+    article, problems = parse_article((front + "Body.\n").encode(), "a.md", 0)
+    assert article.provider is not None and len(article.provider.name) <= 200
+    assert any("has 699 characters, over the limit of 200; it is cut" in str(p) for p in problems)
+
+
+def test_a_bad_outlet_domain_is_quoted_short() -> None:
+    front = FRONT.replace("topics: [AI]", "topics: [AI]\nprovider: {name: N, domain: '" + "x y" * 1000 + "'}")
+    _, problems = parse_article((front + "Body.\n").encode(), "a.md", 0)
+    [problem] = [str(p) for p in problems]
+    assert "is not a host name; left out" in problem and len(problem) < 200

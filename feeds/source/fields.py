@@ -40,11 +40,13 @@ from feeds.source.key_lines import FrontLines
 from feeds.source.key_lines import repeated_keys
 from feeds.source.key_lines import written_as
 from feeds.source.limits import MAX_FILE_WARNINGS
+from feeds.source.limits import MAX_TOPIC_CHARS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
 from feeds.source.limits import bounded_topic
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
+from feeds.text import cut_after_word
 from feeds.text import kind_of
 from feeds.text import plain_text
 from feeds.text import quoted_value
@@ -240,7 +242,7 @@ class FrontMatterReader:
         if value is None:
             return None
         if isinstance(value, str):
-            name = plain_text(value)
+            name = self.bounded_name(key, plain_text(value))
             return Provider(name=name) if name else None
         if not isinstance(value, dict):
             raise self.error(key, f"{key} must be a mapping with name and domain, not {kind_of(value)}")
@@ -258,14 +260,22 @@ class FrontMatterReader:
         return provider
 
     def _provider(self, key: str, value: dict[Any, Any]) -> Provider | None:
-        name = self.text(f"{key}.name", value.get("name"))
+        name = self.bounded_name(f"{key}.name", self.text(f"{key}.name", value.get("name")))
         domain = self.text(f"{key}.domain", value.get("domain")).lower().strip("/") or None
         if domain is not None and not is_host_name(domain):
-            self.warn(key, f"{key}.domain {domain!r} is not a host name; left out")
+            self.warn(key, f"{key}.domain {domain[:80]!r} is not a host name; left out")
             domain = None
         if not name:
             return Provider(name=domain, domain=domain) if domain else None
         return Provider(name=name, domain=domain)
+
+    def bounded_name(self, key: str, name: str) -> str:
+        """An outlet's name within ``MAX_TOPIC_CHARS``, as a topic's: every entry shows it (one of
+        160,000 characters pushed its entry out of every feed; an outside probe)."""
+        if len(name) <= MAX_TOPIC_CHARS:
+            return name
+        self.warn(key, f"{key} has {len(name):,} characters, over the limit of {MAX_TOPIC_CHARS}; it is cut")
+        return cut_after_word(name, MAX_TOPIC_CHARS)
 
     def topics(self, value: Any) -> tuple[str, ...]:
         if value is None:
