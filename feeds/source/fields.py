@@ -40,6 +40,7 @@ from feeds.source.key_lines import FrontLines
 from feeds.source.key_lines import repeated_keys
 from feeds.source.key_lines import written_as
 from feeds.source.limits import MAX_FILE_WARNINGS
+from feeds.source.limits import MAX_RELATED
 from feeds.source.limits import MAX_TOPIC_CHARS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded_body
@@ -350,6 +351,10 @@ class FrontMatterReader:
             return ()
         if not isinstance(value, list):
             raise self.error("related", f"related must be a list of items, not {kind_of(value)}")
+        if len(value) > MAX_RELATED:
+            over = f"related has {len(value):,} items, over the limit of {MAX_RELATED}"
+            self.warn("related", f"{over}; the first {MAX_RELATED} are used")
+            value = value[:MAX_RELATED]
         items = []
         for number, item in enumerate(value, 1):
             self.related_number = number

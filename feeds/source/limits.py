@@ -8,6 +8,7 @@ sees the text, is bounded in ``front_matter``).
 * Only the first ``MAX_TOPICS`` topics are used. An article is in the feeds of each of its topics,
   and each of those lists all of them, so its output grows with the square of their number:
   1,000 topics on a 14 KB file made 250 MB of feeds in 41 s; 3,000, 4.4 GB in 6.5 minutes.
+* Only the first ``MAX_RELATED`` related items are read, for the same reason.
 * A title is cut at ``MAX_TITLE_CHARS``, an excerpt at ``MAX_EXCERPT_CHARS``.
 * A body is cut at ``MAX_BODY_CHARS``, and a Markdown body with more than ``MAX_MARKUP`` Markdown
   characters is shown as plain text (escaped, in paragraphs: linear and cheap). markdown-it-py
@@ -36,6 +37,10 @@ from feeds.text import cut_after_word
 MAX_FRONT_MATTER_CHARS = 500_000
 #: Topics of one article beyond this many are left out, with a warning.
 MAX_TOPICS = 20
+#: Related items of one article beyond this many are left out, with a warning: each is an entry in
+#: every channel of the article's topics and, with archives, in each channel's archives in every
+#: format; 8,000 of them with 20 long topic names wrote 4 GB.
+MAX_RELATED = 100
 _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 
 #: A longer title is cut (at a word break, with "…"): a title is in every feed, page and list its
