@@ -501,3 +501,17 @@ def _before_more_by_pattern(body: str) -> str:
 @example("a<!--more b")
 def test_the_summary_ends_where_the_pattern_says(body: str) -> None:
     assert before_more(body) == _before_more_by_pattern(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "".join("  " * level + f"- item {level}\n" for level in range(20)) + "\nParagraph after.\n",
+        "> " * 40 + "quoted\n\nParagraph after.\n",
+    ],
+)
+def test_markdown_nested_deep_keeps_what_follows(body: str) -> None:
+    """CommonMark's preset stops at 20 levels and drops the rest: a list nested 10 deep lost its
+    last item and every paragraph after it (an outside probe)."""
+    html = body_html(body, BodyFormat.MARKDOWN)
+    assert "Paragraph after." in html and ("item 19" in html or "quoted" in html)
