@@ -214,7 +214,7 @@ def check(settings: Settings) -> None:
     problems = check_documents(result.documents)
     for problem in problems:
         click.echo(shown(problem), err=True)
-    warnings = len(result.warnings) + len(ahead)
+    warnings = result.warning_count + len(ahead)
     click.echo(
         f"Checked {plural(result.files, 'file')} and {plural(len(result.documents), 'document')}: "
         f"{plural(len(result.errors), 'file error')}, {plural(warnings, 'warning')}, "

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
 import feeds.source.limits
 from feeds.build.pipeline import build_site
+from feeds.cli import cli
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
 from feeds.model import Entry
@@ -279,3 +281,16 @@ def test_a_bad_outlet_domain_is_quoted_short() -> None:
     _, problems = parse_article((front + "Body.\n").encode(), "a.md", 0)
     [problem] = [str(p) for p in problems]
     assert "is not a host name; left out" in problem and len(problem) < 200
+
+
+def test_feeds_check_counts_the_warnings_past_those_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It counted lines: 101 warnings of one file were "54 warnings" (an outside probe)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    text = FRONT.removesuffix("---\n") + "images:\n" + "- url: x\n" * 101 + "---\nBody.\n"
+    (content / "a.md").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--content", str(content)])
+    assert "and 51 more warnings" in result.stderr and ", 101 warnings," in result.stdout

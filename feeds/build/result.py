@@ -3,6 +3,7 @@ was read, the full entries, the documents and the report (``finish``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ from feeds.source.scan import file_path
 from feeds.source.scan import scan_warnings
 from feeds.text import columns
 from feeds.text import plural
+
+#: A file's warnings past those listed, in one line (``fields.FieldReader.note``).
+_UNLISTED = re.compile(r": and ([0-9,]+) more warnings$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,12 @@ class BuildResult:
     in_place: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False)
     #: each channel's archive months by stem (``plan.archives.ArchiveMonth``), for the memo
     months: Mapping[str, Sequence[ArchiveMonth]] = field(default_factory=dict, repr=False)
+
+    @property
+    def warning_count(self) -> int:
+        """How many warnings ``warnings`` stands for: a file's warnings past those listed are one
+        line ("and 51 more warnings") that counts them."""
+        return sum(int(m[1].replace(",", "")) if (m := _UNLISTED.search(w)) else 1 for w in self.warnings)
 
     @property
     def parsed(self) -> int:
