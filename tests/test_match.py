@@ -178,3 +178,19 @@ def test_keyword_topics_count_toward_the_limit_of_topics(tmp_path: Path) -> None
     [entry] = next(c for c in result.site.channels if c.stem == "all").entries
     assert {t.name for t in entry.topics} == {"Own", *(f"K{n}" for n in range(19))}
     assert any("with its keyword topics it has 31 topics, over the limit of 20" in w for w in result.warnings)
+
+
+def test_a_keyword_topic_of_a_named_topics_slug_takes_no_place_of_its_own(tmp_path: Path) -> None:
+    """'kw0' written and keyword topic 'KW0' found were counted as two, with a warning that the
+    limit was passed when it was not, and one that KW0 was no topic (an outside probe)."""
+    topics = {"KW0": TopicSettings(keywords=("kword0",))}
+    content = tmp_path / "content"
+    content.mkdir()
+    own = ", ".join([*(f"t{n}" for n in range(19)), "kw0"])
+    (content / "a.md").write_text(
+        f"---\ntitle: A\ndate: 2021-01-01\ntopics: [{own}]\n---\nkword0\n", encoding="utf-8"
+    )
+    result = build_site(make_settings(topics=topics, content_dir=content))
+    assert result.warnings == ()
+    [entry] = next(c for c in result.site.channels if c.stem == "all").entries
+    assert len(entry.topics) == 20

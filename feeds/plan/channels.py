@@ -202,8 +202,8 @@ def topic_setting_warnings(settings: Settings, topics: Mapping[str, str]) -> tup
     for key, own in settings.topics.items():
         name = own.rename or key
         slug = slugify(name)
-        if name in topics.values() or (own.rename and slug in topics):
-            continue
+        if name in topics.values() or ((own.rename or own.keywords) and slug in topics):
+            continue  # a keyword topic whose slug an article names is that topic
         if slug in topics:
             warnings.append(
                 f"{where}: topics.{key}: no topic is named {name!r}; {topics[slug]!r} has its slug, but"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from feeds.config import Settings
 from feeds.model import Article
 from feeds.model import Provider
+from feeds.names import slugify
 from feeds.source.limits import MAX_TOPICS
 from feeds.text import fold
 
@@ -153,17 +154,21 @@ class Matcher:
         return self._with_hits(article, self.keyword_hits(article))
 
     def topic_count(self, article: Article) -> int:
-        """How many topics the article would have without the limit of ``MAX_TOPICS``."""
+        """How many topics the article would have without the limit of ``MAX_TOPICS``: names of
+        one slug are one topic (``kw0`` written, ``KW0`` a keyword topic)."""
         hits = self.keyword_hits(article)
-        return len(article.topics) + sum(1 for name in hits if name not in article.topics)
+        return len({slugify(name) for name in (*article.topics, *hits)})
 
     @staticmethod
     def _with_hits(article: Article, hits: dict[str, str]) -> tuple[str, ...]:
         """Its own topics, then the keyword topics', ``MAX_TOPICS`` at most: a body that named 1,000
-        keyword topics made 837 MB of feeds, as many written topics once did."""
+        keyword topics made 837 MB of feeds, as many written topics once did. A keyword topic of
+        the slug of one it names takes no place of its own."""
         if not hits:
             return article.topics
-        return (article.topics + tuple(name for name in hits if name not in article.topics))[:MAX_TOPICS]
+        named = {slugify(name) for name in article.topics}
+        added = tuple(name for name in hits if name not in article.topics and slugify(name) not in named)
+        return (article.topics + added)[:MAX_TOPICS]
 
     def article(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``marks`` of the article's own entry and its ``topics``, as the two would give them,
