@@ -515,3 +515,15 @@ def test_markdown_nested_deep_keeps_what_follows(body: str) -> None:
     last item and every paragraph after it (an outside probe)."""
     html = body_html(body, BodyFormat.MARKDOWN)
     assert "Paragraph after." in html and ("item 19" in html or "quoted" in html)
+
+
+@pytest.mark.parametrize("depth", [25, 30, 60])
+def test_markdown_nested_to_the_limit_is_plain_text_with_every_word(depth: int) -> None:
+    """A list nested 25 deep lost the rest of the body, headings and lists after it included (an
+    outside probe): a body that reaches the nesting limit is shown as plain text."""
+    body = (
+        "".join("  " * level + f"- L{level}\n" for level in range(depth))
+        + "\n\n\n# Heading after\n\nAFTER paragraph\n"
+    )
+    html = body_html(body, BodyFormat.MARKDOWN)
+    assert f"L{depth - 1}" in html and "Heading after" in html and "AFTER paragraph" in html

@@ -19,8 +19,8 @@ from feeds.text import stays_markup
 
 #: Markdown's nesting, in levels: CommonMark's preset stops at 20, and what is nested deeper is
 #: dropped, with everything after it (a list nested 10 deep lost its last item and the paragraphs
-#: below; an outside probe). 50 holds lists 24 deep and quotes 48 deep; links nested as deep cost
-#: 0.7 s at most within ``MAX_MARKUP``.
+#: below; an outside probe). 50 holds lists 23 deep and quotes 47 deep; a body that reaches it is
+#: shown as plain text. Links nested as deep cost 0.7 s at most within ``MAX_MARKUP``.
 MAX_NESTING = 50
 _markdown = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(
     ["table", "strikethrough"]
@@ -128,7 +128,13 @@ def _cleaned(fragment: str, tags: set[str] | None, relative: Any) -> str:
 def body_html(body: str, body_format: BodyFormat) -> str:
     """Unsanitised HTML of an article body."""
     if body_format is BodyFormat.MARKDOWN:
-        rendered: str = _markdown.render(body)
+        env: dict[str, object] = {}
+        tokens = _markdown.parse(body, env)
+        if tokens and max(token.level for token in tokens) >= MAX_NESTING - 1:
+            # At the limit the parser drops what is nested deeper and can drop all that follows
+            # (a list 25 deep lost the rest of the body): as plain text, every word stays.
+            return plain_html(body)
+        rendered: str = _markdown.renderer.render(tokens, _markdown.options, env)
         return rendered
     return plain_html(body)
 
