@@ -67,8 +67,8 @@ def read_channels(reader: ConfigReader, value: Any) -> tuple[ChannelSettings, ..
         if not name.strip():
             raise reader.fail(key, "a channel needs a name")
         reader.xml_text(key, name)
-        if not options or (isinstance(options, dict) and all(value is None for value in options.values())):
-            # ``title:`` with nothing after it is no more than nothing (a channel of every entry)
+        if _empty(options):
+            # ``title:``, ``words: []`` or ``topics: {}`` say no more than nothing: a channel of every entry
             raise reader.fail(key, "is empty: give it at least one of " + ", ".join(sorted(CHANNEL_KEYS)))
         options = reader.mapping(options, key)
         reader.known(options, key, set(CHANNEL_KEYS))
@@ -148,3 +148,10 @@ def _texts(reader: ConfigReader, data: Mapping[str, Any], prefix: str, name: str
             raise reader.fail(f"{prefix}.{name}", f"{item!r} is not a name: give text")
         texts.append(" ".join(str(item).split()))
     return tuple(texts)
+
+
+def _empty(value: Any) -> bool:
+    """Whether a channel's definition says nothing: nothing, or only empty lists and mappings."""
+    if isinstance(value, dict):
+        return all(_empty(each) for each in value.values())
+    return value is None or value == []

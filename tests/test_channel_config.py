@@ -83,6 +83,12 @@ def test_defaults(tmp_path: Path) -> None:
         ("channels:\n  Empty:\n", "channels.Empty", "is empty"),
         ("channels:\n  Empty: {}\n", "channels.Empty", "is empty"),
         ("channels:\n  Empty:\n    title:\n", "channels.Empty", "is empty"),  # nothing after title: (a probe)
+        ("channels:\n  Empty:\n    words: []\n", "channels.Empty", "is empty"),  # a channel of everything
+        (
+            "channels:\n  Empty:\n    topics: {any: [], none: null}\n    providers: []\n",
+            "channels.Empty",
+            "is empty",
+        ),
         (
             "channels:\n  A b: {words: [x]}\n  a-b: {words: [y]}\n",
             "channels.a-b",
