@@ -132,7 +132,7 @@ def test_a_related_items_title_over_the_limit_is_cut() -> None:
     cut = article.related[1].title
     assert len(cut) <= MAX_TITLE_CHARS and cut.endswith("…")
     assert [str(p) for p in problems] == [
-        f"rel.md:5: related item 2: the title has 1,999 characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
+        f"rel.md:8: related item 2: the title has 1,999 characters, over the limit of {MAX_TITLE_CHARS:,}; it is cut"
     ]
 
 

@@ -33,10 +33,11 @@ def test_a_domain_that_is_more_than_a_host_is_left_out(domain: str) -> None:
     assert warnings == [(4, f"provider.domain {domain!r} is not a host name; left out")]
 
 
-def test_the_warning_names_the_provider_line_in_a_block_mapping_too() -> None:
+def test_the_warning_names_the_domain_line_in_a_block_mapping() -> None:
+    """It named the provider's line (an outside probe): the domain's is where the mistake is."""
     kept, warnings = _parse("javascript:x", block=True)
     assert kept is None
-    assert [line for line, _ in warnings] == [4]
+    assert [line for line, _ in warnings] == [6]
 
 
 @pytest.mark.parametrize(

@@ -264,7 +264,7 @@ class FrontMatterReader:
         name = self.bounded_name(f"{key}.name", self.text(f"{key}.name", value.get("name")))
         domain = self.text(f"{key}.domain", value.get("domain")).lower().strip("/") or None
         if domain is not None and not is_host_name(domain):
-            self.warn(key, f"{key}.domain {domain[:80]!r} is not a host name; left out")
+            self.warn(f"{key}.domain", f"{key}.domain {domain[:80]!r} is not a host name; left out")
             domain = None
         if not name:
             return Provider(name=domain, domain=domain) if domain else None

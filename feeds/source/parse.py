@@ -119,10 +119,12 @@ def _bounded_titles(
     for number, item in enumerate(related, 1):
         item_title, problem = bounded_title(item.title)
         item_excerpt, excerpt_problem = bounded_title(item.excerpt, what="excerpt")
-        for each in (problem, excerpt_problem):
+        reader.related_number = number  # the item's own lines, where they can be told
+        for each, key in ((problem, "title"), (excerpt_problem, "excerpt")):
             if each:
-                line = reader.line_of("related")
+                line = reader.line_of(key)
                 cuts.append(ContentError(article.source, line, f"related item {number}: {each}"))
+        reader.related_number = None
         if problem or excerpt_problem:
             related[number - 1] = dataclasses.replace(item, title=item_title, excerpt=item_excerpt)
     if not cuts:
