@@ -254,22 +254,12 @@ def key_line(text: str, dotted: str) -> int | None:
 
 
 def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: tuple[str, ...]) -> None:
-    """Raise ConfigError for renames that cannot all apply: a chain (A → B → C would publish A as
-    B, which nothing says), two renames of one topic (keys with one slug name one topic), and a
-    topic's own options under a name that a rename of its slug publishes otherwise."""
+    """Raise ConfigError for renames that cannot all apply: two renames of one topic (keys with one
+    slug name one topic), a chain (A → B → C would publish A as B, which nothing says; B written in
+    any case), and a topic's own options under a name of the slug of a rename's source or target
+    that is not the name the topic is published as (options are read under that name only)."""
     renaming: dict[str, str] = {}  # slug → the first key of that slug with a rename
     for name, topic in topics.items():
-        onward = topics.get(topic.rename) if topic.rename else None
-        if onward is not None and onward.rename and onward.rename != topic.rename:
-            advice = (
-                f"{name} and {topic.rename} rename each other: keep one of the two"
-                if onward.rename == name
-                else f"rename {name} to {onward.rename!r} directly"
-            )
-            raise reader.fail(
-                f"topics.{name}.rename",
-                f"{topic.rename!r} is renamed itself (to {onward.rename!r}); {advice}",
-            )
         if topic.rename:
             first = renaming.setdefault(slugify(name), name)
             if first != name and topics[first].rename != topic.rename:
@@ -278,13 +268,34 @@ def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: 
                     f"{name} and {first} have one slug, so they are one topic, renamed by topics.{first} "
                     f"to {topics[first].rename!r}: give one rename",
                 )
+    published_as: dict[str, tuple[str, str]] = {}  # slug → (the name published, the key renaming to it)
     for name, topic in topics.items():
-        renamer = renaming.get(slugify(name))
-        published = (topics[renamer].rename if renamer is not None else None) or name
+        if not topic.rename:
+            continue
+        target = slugify(topic.rename)
+        onward = renaming.get(target)
+        if onward is not None and target != slugify(name) and topics[onward].rename != topic.rename:
+            new = topics[onward].rename
+            advice = (
+                f"{name} and {onward} rename each other: keep one of the two"
+                if slugify(new) == slugify(name)
+                else f"rename {name} to {new!r} directly"
+            )
+            raise reader.fail(
+                f"topics.{name}.rename", f"{topic.rename!r} is renamed itself (to {new!r}); {advice}"
+            )
+        published_as.setdefault(target, (topic.rename, name))
+    for name, topic in topics.items():
         unused = [option for option in own_options if getattr(topic, option, None) is not None]
-        if renamer is not None and not topic.rename and published != name and unused:
+        if topic.rename or not unused:
+            continue
+        renamer = renaming.get(slugify(name))
+        published, key = (
+            (topics[renamer].rename, renamer) if renamer else published_as.get(slugify(name), (name, ""))
+        )
+        if published != name:
             raise reader.fail(
                 f"topics.{name}.{unused[0]}",
                 f"has no effect, since names with the slug of {name} are published as {published!r} "
-                f"(topics.{renamer}.rename): give it under topics.{published}",
+                f"(topics.{key}.rename): give it under topics.{published}",
             )

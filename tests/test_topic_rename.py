@@ -109,6 +109,16 @@ def test_a_rename_applies_to_every_name_of_its_slug(tmp_path: Path, topics: dict
             "topics.ai.title",
             "has no effect, since names with the slug of ai are published as 'Robotics' (topics.AI.rename)",
         ),
+        (  # the target renamed itself, written in another case
+            {"AI": {"rename": "Artificial Intelligence"}, "ARTIFICIAL INTELLIGENCE": {"rename": "Foo"}},
+            "topics.AI.rename",
+            "'Artificial Intelligence' is renamed itself (to 'Foo'); rename AI to 'Foo' directly",
+        ),
+        (  # options under the target's name in another case
+            {"AI": {"rename": "Artificial Intelligence"}, "Artificial intelligence": {"title": "X"}},
+            "topics.Artificial intelligence.title",
+            "are published as 'Artificial Intelligence' (topics.AI.rename)",
+        ),
     ],
 )
 def test_renames_that_cannot_all_apply_are_config_errors(
