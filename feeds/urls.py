@@ -55,7 +55,11 @@ def http_url(value: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number up to 65535
     except ValueError:  # "http://[::1/x", "https://host:99999/": urllib refuses them
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or len(parts.hostname) > MAX_HOST:
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or _too_long(parts.hostname, idna=False)
+    ):
         return None
     host_port = parts.netloc.rpartition("@")[2]
     if host_port.startswith("[") and not (_BRACKETED_HOST.fullmatch(host_port) and _ipv6(host_port)):
@@ -128,7 +132,7 @@ def _as_uri(parts: SplitResult, netloc: str = "") -> str | None:
                 host = host.encode("idna").decode("ascii")
             except UnicodeError:  # "exa mple", a label of over 63 characters
                 return None
-            if len(host) > MAX_HOST:
+            if _too_long(host, idna=False):
                 return None
         netloc = host if parts.port is None else f"{host}:{parts.port}"
     path, query, fragment = (
@@ -148,9 +152,11 @@ def _escaped(match: re.Match[str]) -> str:
     return quote(match[0], safe="")
 
 
-def _too_long(host: str) -> bool:
-    """Whether a host name, in punycode, is longer than DNS holds."""
-    if len(host) > MAX_HOST or host.isascii():
+def _too_long(host: str, idna: bool = True) -> bool:
+    """Whether a host name (in punycode, with ``idna``) is longer than DNS holds: 253 characters,
+    and a final dot (the root's) besides."""
+    host = host.removesuffix(".")
+    if len(host) > MAX_HOST or host.isascii() or not idna:
         return len(host) > MAX_HOST
     try:
         return len(host.encode("idna")) > MAX_HOST

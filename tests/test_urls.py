@@ -189,3 +189,4 @@ def test_a_host_longer_than_dns_holds_is_no_url(host: str) -> None:
         f"https://{host}/a"
     )
     assert http_url("https://" + "a." * 125 + "com/a") is not None  # 253 characters: the most
+    assert http_url("https://" + "a." * 125 + "com./a") is not None  # and the root's final dot
