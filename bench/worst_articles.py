@@ -27,6 +27,8 @@ TOPICS_20 = ", ".join(f"topic number {n} with a long name" for n in range(20))
 RELATED = "related:\n" + "".join(
     f"  - title: T{i}\n    webUrl: https://e.example.com/{i}\n" for i in range(8_500)
 )
+#: Direction overrides opened and closed (U+202A, U+2069), 40,000 of each.
+OVERRIDES = "\u202a" * 40_000 + "\u2069" * 40_000
 TABLE = "| a | b | c | d |\n|---|---|---|---|\n" + "| x | y | z | w |\n" * 230_000
 
 
@@ -44,6 +46,11 @@ CASES = {
     "list_at_limit": lambda: _article("list", "- a\n" * 9_999),
     "combo_render": lambda: _article("combo", "- a\n" * 9_999, TOPICS_20, RELATED),
     "combo_output": lambda: _article("combo", "&" * 199_990, TOPICS_20),
+    # Found by outside probes on 2026-12-06: each grew with the square of its size.
+    "bidi_excerpt": lambda: _article("bidi", "body", more='excerpt: "a' + OVERRIDES + '"\n'),
+    "comments_title": lambda: _article('"T ' + "<!--" * 20_000 + '"', "body"),
+    "image_warnings": lambda: _article("images", "body", more="images:\n" + "- url: x\n" * 27_500),
+    "idn_host": lambda: _article("idn", "body", TOPICS_20, f"webUrl: 'https://{'é.' * 5_000}com/'\n"),
 }
 
 
