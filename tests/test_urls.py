@@ -190,3 +190,12 @@ def test_a_host_longer_than_dns_holds_is_no_url(host: str) -> None:
     )
     assert http_url("https://" + "a." * 125 + "com/a") is not None  # 253 characters: the most
     assert http_url("https://" + "a." * 125 + "com./a") is not None  # and the root's final dot
+
+
+def test_an_images_warning_says_why_its_url_is_refused() -> None:
+    """It said "is not an absolute http(s) URL" of a host longer than DNS holds (an outside probe)."""
+    front = "---\ntitle: T\ndate: 2021-01-01\nimages: ['https://" + "a." * 130 + "com/x.png']\n---\nB\n"
+    _, problems = parse_article(front.encode(), "a.md", 0)
+    assert [str(p) for p in problems][0].endswith(
+        "has a host name of over 253 characters, more than DNS holds; left out"
+    )

@@ -325,9 +325,7 @@ class FrontMatterReader:
             return None
         url = image_url(item["url"])
         if url is None:
-            why = (
-                "has no domain name for a host" if link_url(item["url"]) else "is not an absolute http(s) URL"
-            )
+            why = "has no domain name for a host" if link_url(item["url"]) else url_problem(item["url"])
             self.warn(key, f"{key} item {number}: {item['url'][:80]!r} {why}; left out")
             return None
         return Image(
