@@ -186,10 +186,11 @@ def _visible(text: str) -> bool:
 #: A tag (maybe never ended by ">": "<img src=x onerror=alert(1)//"), a comment, or a "<"
 #: that starts neither. A tag's name runs, as HTML reads it, to a space, "/" or ">" ("<x-y",
 #: "<svg:a" are tags too).
-_TAG_OR_BRACKET = re.compile(r"<(?:!--.*?-->|(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$)[^<>]*>?)?", re.DOTALL)
-#: The same, past the last "-->": there a comment never ends, and looking for its end from every
-#: "<!--" was quadratic (30,000 of them in a title took 32 s).
-_TAG_OR_BRACKET_UNCLOSED = re.compile(r"<(?:(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$)[^<>]*>?)?")
+_TAG = r"(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$)[^<>]*>?"
+_TAG_OR_BRACKET = re.compile(rf"<(?:!--.*?-->|{_TAG})?", re.DOTALL)
+#: The same without comments, for past the last "-->": there a comment never ends, and looking
+#: for its end from every "<!--" was quadratic (30,000 of them in a title took 32 s).
+_TAG_OR_BRACKET_UNCLOSED = re.compile(rf"<(?:{_TAG})?")
 
 
 def _tags_sub(replace: Callable[[re.Match[str]], str], value: str) -> str:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 import feeds.source.limits
+import feeds.source.parse
 from feeds.build.pipeline import build_site
 from feeds.cli import cli
 from feeds.errors import ContentError
@@ -140,7 +141,7 @@ def test_an_entry_too_big_to_fit_alone_leaves_the_others_in_the_feed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One entry over the budget by itself was the newest of a feed, and every entry was left out."""
-    monkeypatch.setattr(feeds.source.limits, "MAX_EXCERPT_CHARS", 100_000)  # an excerpt over it
+    monkeypatch.setattr(feeds.source.parse, "MAX_EXCERPT_CHARS", 100_000)  # an excerpt over it
     content = tmp_path / "content"
     content.mkdir()
     for day in range(1, 6):

@@ -43,11 +43,10 @@ from feeds.source.limits import MAX_FILE_WARNINGS
 from feeds.source.limits import MAX_RELATED
 from feeds.source.limits import MAX_TOPIC_CHARS
 from feeds.source.limits import MAX_TOPICS
+from feeds.source.limits import bounded
 from feeds.source.limits import bounded_body
-from feeds.source.limits import bounded_topic
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
-from feeds.text import cut_after_word
 from feeds.text import kind_of
 from feeds.text import plain_text
 from feeds.text import quoted_value
@@ -273,10 +272,10 @@ class FrontMatterReader:
     def bounded_name(self, key: str, name: str) -> str:
         """An outlet's name within ``MAX_TOPIC_CHARS``, as a topic's: every entry shows it (one of
         160,000 characters pushed its entry out of every feed; an outside probe)."""
-        if len(name) <= MAX_TOPIC_CHARS:
-            return name
-        self.warn(key, f"{key} has {len(name):,} characters, over the limit of {MAX_TOPIC_CHARS}; it is cut")
-        return cut_after_word(name, MAX_TOPIC_CHARS)
+        name, cut = bounded(name, MAX_TOPIC_CHARS, key)
+        if cut:
+            self.warn(key, cut)
+        return name
 
     def topics(self, value: Any) -> tuple[str, ...]:
         if value is None:
@@ -292,7 +291,7 @@ class FrontMatterReader:
                 continue
             what = f"topics item {number}"
             text = item if isinstance(item, str) else self.number_text("topics", item, what)
-            name, cut = bounded_topic(plain_text(text), number)
+            name, cut = bounded(plain_text(text), MAX_TOPIC_CHARS, what)
             if cut:
                 self.warn("topics", cut)
             if name:

@@ -104,27 +104,14 @@ def front_matter_problem(front: str) -> tuple[int, str] | None:
     return None
 
 
-def bounded_title(title: str, written: int = 0, what: str = "title") -> tuple[str, str | None]:
-    """``title`` within ``MAX_TITLE_CHARS`` (an excerpt within ``MAX_EXCERPT_CHARS``), and what
-    was done to it, for a warning (``written``: the length of what it was made from, when that was
-    longer)."""
-    limit = MAX_EXCERPT_CHARS if what == "excerpt" else MAX_TITLE_CHARS
-    if len(title) <= limit:
-        return title, None
-    length = max(len(title), written)
-    problem = f"the {what} has {length:,} characters, over the limit of {limit:,}; it is cut"
-    return cut_after_word(title, limit), problem
-
-
-def bounded_topic(name: str, number: int) -> tuple[str, str | None]:
-    """Topic ``name`` (item ``number`` of ``topics``) within ``MAX_TOPIC_CHARS``, and what was
-    done to it, for a warning."""
-    if len(name) <= MAX_TOPIC_CHARS:
-        return name, None
-    problem = (
-        f"topics item {number} has {len(name):,} characters, over the limit of {MAX_TOPIC_CHARS}; it is cut"
-    )
-    return cut_after_word(name, MAX_TOPIC_CHARS), problem
+def bounded(text: str, limit: int, what: str, written: int = 0) -> tuple[str, str | None]:
+    """``text`` within ``limit`` characters (cut at a word break, with "…"), and what was done to it,
+    for a warning: ``what`` names it ("the title", "topics item 3"); ``written``: the length of
+    what it was made from, when that was longer."""
+    if len(text) <= limit:
+        return text, None
+    problem = f"{what} has {max(len(text), written):,} characters, over the limit of {limit:,}; it is cut"
+    return cut_after_word(text, limit), problem
 
 
 def too_many_topics(count: int) -> str:

@@ -18,9 +18,10 @@ from feeds.source.conventions import other_front_matter
 from feeds.source.conventions import unpublished
 from feeds.source.dates import from_timestamp
 from feeds.source.fields import FrontMatterReader
+from feeds.source.limits import MAX_EXCERPT_CHARS
 from feeds.source.limits import MAX_TITLE_CHARS
+from feeds.source.limits import bounded
 from feeds.source.limits import bounded_body
-from feeds.source.limits import bounded_title
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import as_int64
 from feeds.source.scan import read_file
@@ -110,21 +111,19 @@ def _bounded_titles(
 ) -> tuple[Article, list[ContentError]]:
     """``article`` with its title and excerpt and its related items' cut to their limits (each
     related item is an entry too), and a warning for each cut."""
-    title, problem = bounded_title(article.title)
+    title, problem = bounded(article.title, MAX_TITLE_CHARS, "the title")
     cuts = [ContentError(article.source, reader.line_of("title"), problem)] if problem else []
-    excerpt, problem = bounded_title(article.excerpt, what="excerpt")
+    excerpt, problem = bounded(article.excerpt, MAX_EXCERPT_CHARS, "the excerpt")
     if problem:
         cuts.append(ContentError(article.source, reader.line_of("excerpt"), problem))
     related = list(article.related)
     for number, item in enumerate(related, 1):
-        item_title, problem = bounded_title(item.title)
-        item_excerpt, excerpt_problem = bounded_title(item.excerpt, what="excerpt")
-        reader.related_number = number  # the item's own lines, where they can be told
+        item_title, problem = bounded(item.title, MAX_TITLE_CHARS, "the title")
+        item_excerpt, excerpt_problem = bounded(item.excerpt, MAX_EXCERPT_CHARS, "the excerpt")
         for each, key in ((problem, "title"), (excerpt_problem, "excerpt")):
-            if each:
-                line = reader.line_of(key)
+            if each:  # on the item's own line, where it can be told
+                line = reader.key_lines.line_of(key, number)
                 cuts.append(ContentError(article.source, line, f"related item {number}: {each}"))
-        reader.related_number = None
         if problem or excerpt_problem:
             related[number - 1] = dataclasses.replace(item, title=item_title, excerpt=item_excerpt)
     if not cuts:
@@ -172,7 +171,7 @@ def _plain_text_article(
     line = text.count("\n", 0, len(text) - len(stripped)) + 1
     if not title:
         raise ContentError(source, line, "the first line (the title) has no text")
-    title, cut = bounded_title(title, len(first))
+    title, cut = bounded(title, MAX_TITLE_CHARS, "the title", len(first))
     start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
     body, _, notes = bounded_body(body.strip(), markdown=False)
     named, problem = date_in_name(source, tz)
