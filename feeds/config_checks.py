@@ -253,15 +253,25 @@ def key_line(text: str, dotted: str) -> int | None:
     return line
 
 
+def renaming_keys(topics: Mapping[str, Any]) -> dict[str, str]:
+    """The ``topics`` keys that rename (``TopicSettings.rename``), by their slug: the first of one
+    slug, whose rename applies to every name of that slug."""
+    keys: dict[str, str] = {}
+    for key, own in topics.items():
+        if own.rename:
+            keys.setdefault(slugify(key), key)
+    return keys
+
+
 def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: tuple[str, ...]) -> None:
     """Raise ConfigError for renames that cannot all apply: two renames of one topic (keys with one
     slug name one topic), a chain (A → B → C would publish A as B, which nothing says; B written in
     any case), and a topic's own options under a name of the slug of a rename's source or target
     that is not the name the topic is published as (options are read under that name only)."""
-    renaming: dict[str, str] = {}  # slug → the first key of that slug with a rename
+    renaming = renaming_keys(topics)
     for name, topic in topics.items():
         if topic.rename:
-            first = renaming.setdefault(slugify(name), name)
+            first = renaming[slugify(name)]
             if first != name and topics[first].rename != topic.rename:
                 raise reader.fail(
                     f"topics.{name}.rename",

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Callable
 
 from feeds.config import Settings
+from feeds.config_checks import renaming_keys
 from feeds.model import Topic
 from feeds.names import slugify
 from feeds.source.scan import file_path
@@ -13,11 +14,7 @@ from feeds.source.scan import file_path
 
 def renamed_keys(settings: Settings) -> dict[str, str]:
     """The config's ``topics`` keys that rename, by their slug (the first of one slug)."""
-    keys: dict[str, str] = {}
-    for key, own in settings.topics.items():
-        if own.rename:
-            keys.setdefault(slugify(key), key)
-    return keys
+    return renaming_keys(settings.topics)
 
 
 def rename_of(settings: Settings, name: str, renamed: dict[str, str]) -> tuple[str, str] | None:

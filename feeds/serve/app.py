@@ -326,18 +326,16 @@ def _beside(target: str) -> str:
     return "./" + target.rsplit("/", 1)[-1]
 
 
-def _to_root() -> str:
-    """The way from the request's path to the site's root, relative (``../`` once a folder): a
-    site under a sub-path (``base_url: https://example.org/blog/``) is served behind a proxy that
-    takes the sub-path off, and a redirect or a link from the root of the path the server sees
-    would leave the site (``/topics/…`` for ``/blog/topics/…``)."""
+def _to_root(snapshot: Snapshot | None) -> str:
+    """The way from the request's path to the site's root, for the 404 page's links: relative
+    (``../`` once a folder), so that a site under a sub-path (``base_url:
+    https://example.org/blog/``) served behind a proxy that takes the sub-path off stays under it;
+    for a path deeper than any of the site's, the base URL's path, so that the page does not grow
+    with the path's."""
     depth = request.environ.get("PATH_INFO", "").count("/") - 1
+    if depth >= _DEEPEST:
+        return urlsplit(snapshot.settings.site.base_url).path if snapshot is not None else "/"
     return "../" * depth if depth > 0 else "./"
-
-
-def _site_root(snapshot: Snapshot | None) -> str:
-    """The site's root as an absolute path: the base URL's."""
-    return urlsplit(snapshot.settings.site.base_url).path if snapshot is not None else "/"
 
 
 def _moved(snapshot: Snapshot, location: str) -> Response:
@@ -372,10 +370,7 @@ def _http_error(error: HTTPException) -> Response:
     code = error.code or 500
     if code == 404:
         snapshot = get_site().snapshot
-        # Relative links too, but a path deeper than any of the site's has an absolute way to the
-        # site's root: a page's size does not grow with the path's.
-        deep = request.environ.get("PATH_INFO", "").count("/") > _DEEPEST
-        root = _site_root(snapshot) if deep else _to_root()
+        root = _to_root(snapshot)
         formats = snapshot.settings.formats if snapshot else ()
         topics = [
             (c.topic.name, [(fmt.label, root + url_path(document_path(c.stem, fmt))) for fmt in formats])
