@@ -109,3 +109,33 @@ def test_two_server_processes_give_the_same_bytes_the_same_date(project: Path) -
     first, second = one.get(PATH), two.get(PATH)
     assert first.headers["ETag"] == second.headers["ETag"]
     assert first.headers["Last-Modified"] == second.headers["Last-Modified"]
+
+
+SOLO = "---\ntitle: {title}\npublishedDateTime: 2021-01-10T10:00:00Z\ntopics: [Solo]\n---\nText.\n"
+
+
+@pytest.mark.parametrize("restarted", [False, True])
+def test_a_document_that_goes_and_comes_back_is_not_dated_back(project: Path, restarted: bool) -> None:
+    """A feed (or an archive month) that leaves the site and returns with other bytes was dated by
+    its newest entry again, earlier than the date already given out, and a client asking
+    If-Modified-Since with that date got 304 for the old bytes (found by an outside probe)."""
+    solo, path = project / "content" / "solo.md", "/topics/solo.atom"
+    solo.write_text(SOLO.format(title="First"), encoding="utf-8")
+    client = _started(project)
+    edit(solo, "title: First", "title: Second")  # the same entry date: the document's date moves on
+    assert live_site(client.application).refresh()
+    given = client.get(path).headers["Last-Modified"]
+    assert parsedate_to_datetime(given).year > 2021
+
+    solo.unlink()
+    assert live_site(client.application).refresh()
+    assert client.get(path).status_code == 404
+    solo.write_text(SOLO.format(title="Third"), encoding="utf-8")
+    if restarted:
+        client = _started(project)
+    else:
+        assert live_site(client.application).refresh()
+    answer = client.get(path, headers={"If-Modified-Since": given})
+    assert answer.status_code == 200
+    assert b"Third" in answer.data
+    assert parsedate_to_datetime(answer.headers["Last-Modified"]) > parsedate_to_datetime(given)

@@ -264,6 +264,12 @@ def make_snapshot(
         else:
             entries_changed[c.stem] = stamp
         given[key] = (fingerprint, int(entries_changed[c.stem].timestamp()))
+    if served:
+        # A document gone from this build keeps the date it was last served with: one that comes
+        # back (a month emptied and filled again, archives off and on) must not go back in time,
+        # or a client asking If-Modified-Since with that date would get 304 for bytes it never saw.
+        for key, value in served.items():
+            given.setdefault(key, value)
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
         result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds,
