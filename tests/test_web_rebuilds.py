@@ -313,3 +313,25 @@ def test_a_page_showing_one_of_several_entries_says_so_in_the_singular(client: F
     page = client.get("/all.html?limit=1").get_data(as_text=True)
     assert "; the newest is below and in the feeds." in page
     assert "newest 1 are" not in page
+
+
+def test_the_log_names_an_entry_dated_ahead_of_the_clock_once(
+    project: Path, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`feeds build` and `feeds check` warn of an entry dated more than a day after now; the
+    server's log did not (an outside probe)."""
+    live = live_site(client.application)
+    (project / "content" / "096-future.md").write_text(
+        "---\ntitle: Scheduled\npublishedDateTime: 2999-02-01T10:00:00Z\ntopics: [Space]\n---\nx\n",
+        encoding="utf-8",
+    )
+    with caplog.at_level("WARNING", logger="feeds.serve.live"):
+        assert live.refresh()
+    logged = [r.getMessage() for r in caplog.records if "096-future.md" in r.getMessage()]
+    assert len(logged) == 1
+    assert "dated 2999-02-01 10:00 UTC, more than a day after now" in logged[0]
+    caplog.clear()
+    edit(project / "content" / "096-future.md", "title: Scheduled", "title: Still scheduled")
+    with caplog.at_level("WARNING", logger="feeds.serve.live"):
+        assert live.refresh()
+    assert not [r for r in caplog.records if "096-future.md" in r.getMessage()]  # said once

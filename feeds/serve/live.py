@@ -29,6 +29,8 @@ from feeds.errors import ContentChanged
 from feeds.errors import ContentError
 from feeds.errors import ContentFolderError
 from feeds.errors import FeedsError
+from feeds.output.check import dated_ahead
+from feeds.output.check import future_warnings
 from feeds.render.context import document_path
 from feeds.serve.limits import FilterGate
 from feeds.serve.memory import freeze_survivors
@@ -70,6 +72,7 @@ class LiveSite:
         self.last_error_kind = ""
         self.builds = 0  #: successful builds since start
         self._started_with: ServeSettings | None = None  #: the serve settings of the first build
+        self._ahead: frozenset[str] = frozenset()  #: the warnings of entries dated ahead, logged
         self._changed_start: list[str] = []  #: those of START_SETTINGS changed since, last logged
         map_large_blocks()
 
@@ -129,6 +132,10 @@ class LiveSite:
             _log_new([f"skipped {e}" for e in result.errors if str(e) not in logged])
             warned = frozenset() if last is None else frozenset(last.result.warnings)
             _log_new([warning for warning in result.warnings if warning not in warned])
+            # As `feeds build` warns of them: entries dated more than a day after the clock.
+            ahead = future_warnings(dated_ahead(result.site.everything.refs, settings.content_dir, now), now)
+            _log_new([warning for warning in ahead if warning not in self._ahead])
+            self._ahead = frozenset(ahead)
             self._note_start_settings(serve)
             served = load_served_dates(cache_of(settings)) if last is None else last.served
             # The new files' text first: a filter the new site makes at once searches it (and
