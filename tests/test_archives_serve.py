@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 from datetime import datetime
+from datetime import timezone
 from pathlib import Path
 
 from flask.testing import FlaskClient
@@ -88,3 +89,24 @@ def entry_dates(atom: bytes) -> list[datetime]:
         datetime.fromisoformat(node.text)
         for node in feed.iterfind("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}published")
     ]
+
+
+def test_a_month_that_has_not_ended_is_not_closed_by_an_entry_dated_ahead(project: Path) -> None:
+    """Closed meant every month but the newest: one article dated next year made the month now
+    running closed, and caches kept its archive a day while articles still came in (an outside
+    probe). A month is closed only once it has ended."""
+    this_month = datetime.now(timezone.utc).strftime("%Y-%m")  # the sample config's zone
+    (project / "content" / "097-now.md").write_text(
+        f"---\ntitle: Now\npublishedDateTime: {this_month}-01T12:00:00Z\n---\nx\n", encoding="utf-8"
+    )
+    (project / "content" / "098-later.md").write_text(
+        "---\ntitle: Later\npublishedDateTime: 2999-02-01T10:00:00Z\n---\nx\n", encoding="utf-8"
+    )
+    app = create_app(project / "config" / "feeds.yaml")
+    try:
+        client = app.test_client()
+        assert client.get(f"/archives/all/{this_month}.atom").headers["Cache-Control"] == "public, max-age=300"
+        assert client.get("/archives/all/2999-02.atom").headers["Cache-Control"] == "public, max-age=300"
+        assert client.get(CLOSED).headers["Cache-Control"] == "public, max-age=86400"
+    finally:
+        app.extensions["feeds"].stop()

@@ -106,7 +106,7 @@ def archive_months(
         keys = list(map(_KEY, chunk))
         months.append(
             ArchiveMonth(
-                f"{when.year:04d}-{when.month:02d}",
+                month_label(when),
                 chunk,
                 month_signature(chunk, keys, pages, shaping, slugs_of),
                 len(chunk),
@@ -121,8 +121,7 @@ def month_of(order: float, timezone: ZoneInfo) -> str:
     """The month (``YYYY-MM``) whose archive holds the entry of this sort key: the one
     ``archive_months`` puts it in, decided for one entry (an entry up to ``_SLACK`` before a month
     starts is an undated related item of an article dated at its start)."""
-    when = datetime.fromtimestamp(math.floor(-order + _SLACK), timezone)
-    return f"{when.year:04d}-{when.month:02d}"
+    return month_label(datetime.fromtimestamp(math.floor(-order + _SLACK), timezone))
 
 
 def month_signature(
@@ -170,12 +169,22 @@ def signed(
 _ARCHIVE_PATH = re.compile(rf"{ARCHIVES}/(.+)/(\d{{4}}-\d{{2}})(?:-\d+)?\.[a-z]+")
 
 
-def archive_paths(paths: Iterable[str]) -> dict[str, bool]:
+def archive_paths(paths: Iterable[str], current: str = "") -> dict[str, bool]:
     """The archive documents among output ``paths``, each with whether its month is closed: every
-    month of a channel but its newest, which can still gain entries as time goes on."""
+    month of a channel but its newest, which can still gain entries as time goes on, and, given
+    the ``current`` month's label (``YYYY-MM`` of the clock, in the site's zone), only months
+    before it (an entry dated ahead makes a newer month, while this one still gains articles)."""
     found = {path: match.groups() for path in paths if (match := _ARCHIVE_PATH.fullmatch(path))}
     newest: dict[str, str] = {}
     for channel, label in found.values():
         if label > newest.get(channel, ""):
             newest[channel] = label
-    return {path: label < newest[channel] for path, (channel, label) in found.items()}
+    return {
+        path: label < newest[channel] and (not current or label < current)
+        for path, (channel, label) in found.items()
+    }
+
+
+def month_label(when: datetime) -> str:
+    """``YYYY-MM``, the month of ``when`` (in its own zone), as archive paths name it."""
+    return f"{when.year:04d}-{when.month:02d}"

@@ -19,6 +19,7 @@ from feeds.config import Settings
 from feeds.model import Channel
 from feeds.model import Format
 from feeds.plan.archives import archive_paths
+from feeds.plan.archives import month_label
 from feeds.render.atom_rss import EMPTY_FEED_DATE
 from feeds.render.context import channel_paths
 from feeds.render.context import document_path
@@ -194,7 +195,7 @@ def make_snapshot(
         for path in channel_paths(channel.stem, settings.formats):
             content_dates[path] = channel.updated or EMPTY_FEED_DATE
     # Archives: a browser gets an archive feed's page; a closed month's archive changes rarely.
-    archived = archive_paths(result.documents)
+    archived = archive_paths(result.documents, month_label(now.astimezone(settings.tz)))
     archive_dates = {
         path[: -len(".html")]: archive_page_date(result.documents[path])
         for path in archived
