@@ -299,6 +299,7 @@ def new(
 def topics(settings: Settings, explain: Path | None) -> None:
     """List the topics and custom channels (slug, entries, name); with --explain FILE, why FILE's
     article has each of its topics (front matter, keyword, rename, a file listing the same story).
+    Exit status 1 when a file was skipped for an error.
 
     Example:
 
@@ -306,10 +307,12 @@ def topics(settings: Settings, explain: Path | None) -> None:
     """
     with core_errors():
         if explain:  # lines that name files
-            lines = [shown(line) for line in explain_topics(settings, explain).lines(explain)]
-        else:
-            lines = topic_table(_build(settings))
-    click.echo("\n".join(lines))
+            click.echo("\n".join(shown(line) for line in explain_topics(settings, explain).lines(explain)))
+            return
+        result = _build(settings)
+    click.echo("\n".join(topic_table(result)))
+    if result.errors:  # as `feeds build` and `feeds check`: files were skipped
+        raise SystemExit(1)
 
 
 @cli.command()

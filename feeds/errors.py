@@ -75,11 +75,17 @@ class OutputError(FeedsError, OSError):
 class ExistingFileError(FeedsError, FileExistsError):
     """A file to be written is already there; feeds never overwrites one, and wrote nothing."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, in_the_way: bool = False) -> None:
         super().__init__(f"{path}: already exists")
         self.path = str(path)  #: the existing file (or the non-folder in the way of one)
+        self.in_the_way = in_the_way  #: a file where a folder is needed
 
     def __str__(self) -> str:
+        if self.in_the_way:
+            return (
+                f"{self.path}: is a file, not a folder, so nothing was written; "
+                "choose a folder, or move the file away"
+            )
         return (
             f"{self.path}: already exists, and feeds never overwrites a file, so nothing was written; "
             "choose a new or empty folder, or move the file away"

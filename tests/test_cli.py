@@ -230,6 +230,15 @@ def test_topics_lists_slugs_and_counts(project: Path) -> None:
     assert len(lines) == 11
 
 
+def test_topics_exits_1_when_a_file_was_skipped(project: Path) -> None:
+    """As build and check do; it listed the topics and exited 0 (an outside probe)."""
+    (project / "content" / "zz_broken.md").write_text("---\ntitle: [unclosed\n---\nx\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["topics", "--config", str(project / "config" / "feeds.yaml")])
+    assert result.exit_code == 1
+    assert "zz_broken.md:2" in result.stderr
+    assert "cafe-culture           3  Café Culture" in result.stdout.splitlines()
+
+
 @pytest.mark.parametrize("command", [[], ["build"], ["check"], ["topics"], ["init"], ["new"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])

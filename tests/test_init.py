@@ -123,8 +123,18 @@ def test_init_refuses_a_file_where_a_folder_goes(tmp_path: Path, in_the_way: str
     (tmp_path / in_the_way).write_text("mine\n")
     code, _, err = init(tmp_path)
     assert code == 2
-    assert f"{tmp_path / in_the_way}: already exists" in err
+    assert f"{tmp_path / in_the_way}: is a file, not a folder, so nothing was written" in err
     assert files_in(tmp_path) == {in_the_way: b"mine\n"}
+
+
+def test_init_names_a_file_on_the_way_to_the_new_sites_folder(tmp_path: Path) -> None:
+    """`feeds init afile/sub` said afile 'already exists, and feeds never overwrites a file'
+    (an outside probe)."""
+    (tmp_path / "afile").write_text("mine\n")
+    code, _, err = init(tmp_path / "afile" / "sub")
+    assert code == 2
+    assert f"{tmp_path / 'afile'}: is a file, not a folder, so nothing was written" in err
+    assert files_in(tmp_path) == {"afile": b"mine\n"}
 
 
 def test_init_refuses_a_dangling_symbolic_link(tmp_path: Path) -> None:

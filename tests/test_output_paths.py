@@ -1,6 +1,7 @@
 """Where a build may write: a cache folder inside the output folder would be published with the
 site (drafts included), and an output folder at the root of the file system has no folder beside
-it; both are refused with a message and an exit status, before anything is written."""
+it, and a file in the way of one is no folder; each is refused with a message and an exit status,
+before anything is written."""
 
 from __future__ import annotations
 
@@ -53,6 +54,17 @@ def test_a_cache_beside_the_output_through_a_link_is_refused_too(site: Path) -> 
 
 
 def test_the_root_of_the_file_system_is_refused_as_the_output_folder(site: Path) -> None:
+    """A usage error naming the option (exit 2), as every other refused output folder; it was
+    exit 3, the status of a folder that could not be written (an outside probe)."""
     code, err = _build(site, "--output", "/", "--cache", str(site / "cache"))
-    assert code == 3, err
-    assert "/: is the root of the file system; give the site a folder of its own" in err
+    assert code == 2, err
+    assert "--output: /: is the root of the file system; give the site a folder of its own" in err
+
+
+def test_a_file_in_the_way_of_the_output_folder_is_named(site: Path) -> None:
+    """It was 'f/.out.lock: cannot open the lock file (File exists)', exit 3 (an outside probe)."""
+    (site / "f").write_text("x")
+    code, err = _build(site, "--output", str(site / "f" / "sub" / "out"))
+    assert code == 2, err
+    assert f"--output: {site / 'f'}: is a file, not a folder" in err
+    assert (site / "f").read_text() == "x"

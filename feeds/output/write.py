@@ -257,8 +257,17 @@ def _recover(output: Path) -> None:
 
 
 def output_problem(output: Path) -> str | None:
-    """Why ``output`` may not be replaced by a site (it holds files feeds did not write), or None."""
-    output = target(output)
+    """Why ``output`` may not be replaced by a site (it holds files feeds did not write, it is the
+    root, a file is in its way), or None."""
+    try:
+        output = target(output)
+    except OutputError as e:
+        return str(e)
+    for folder in output.parents:  # the nearest that exists must be a folder
+        if os.path.lexists(folder):
+            if not folder.is_dir():
+                return f"{folder}: is a file, not a folder; give the site a folder of its own"
+            break
     if os.path.lexists(output) and not _is_ours(output):
         return f"{output}: exists and was not made by feeds (no {MARKER} file); choose an empty or new folder"
     return None

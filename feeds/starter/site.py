@@ -76,10 +76,11 @@ def _refuse_existing(folder: Path, target: Path) -> None:
     """ExistingFileError for the target if it exists, or for a non-folder in its way."""
     if os.path.lexists(target):  # a dangling symbolic link counts too: writing would follow it
         raise ExistingFileError(target)
-    for parent in target.relative_to(folder).parents:
-        path = folder / parent
-        if os.path.lexists(path) and not path.is_dir():
-            raise ExistingFileError(path)
+    for path in target.parents:  # up to the nearest folder there is
+        if os.path.lexists(path):
+            if not path.is_dir():
+                raise ExistingFileError(path, in_the_way=True)
+            break
 
 
 def _make_folder(path: Path, made_folders: list[Path]) -> None:
