@@ -105,7 +105,9 @@ def test_a_month_that_has_not_ended_is_not_closed_by_an_entry_dated_ahead(projec
     app = create_app(project / "config" / "feeds.yaml")
     try:
         client = app.test_client()
-        assert client.get(f"/archives/all/{this_month}.atom").headers["Cache-Control"] == "public, max-age=300"
+        assert (
+            client.get(f"/archives/all/{this_month}.atom").headers["Cache-Control"] == "public, max-age=300"
+        )
         assert client.get("/archives/all/2999-02.atom").headers["Cache-Control"] == "public, max-age=300"
         assert client.get(CLOSED).headers["Cache-Control"] == "public, max-age=86400"
     finally:
