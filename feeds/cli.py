@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import os
@@ -139,6 +140,16 @@ def main() -> None:
 @click.version_option(__version__, prog_name="feeds")
 def cli() -> None:
     """Publish a folder of articles as per-topic Atom, RSS and JSON feeds."""
+    # File names are UTF-8 on every system feeds writes for. Python names files in the locale's
+    # encoding only when both its UTF-8 mode and locale coercion are off (LC_ALL=C PYTHONUTF8=0):
+    # a topic in another script then ended the build with a traceback, and `feeds new` wrote
+    # lone surrogates into an article that no build could read.
+    encoding = codecs.lookup(sys.getfilesystemencoding()).name
+    if encoding != "utf-8":
+        raise click.UsageError(
+            f"file names are {encoding} in this locale, and feeds writes UTF-8 ones; "
+            "run it with PYTHONUTF8=1 (or a UTF-8 locale, e.g. LC_ALL=C.UTF-8)"
+        )
 
 
 @cli.command()

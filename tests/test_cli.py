@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
+import sys
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -299,3 +302,22 @@ def test_the_progress_bar_says_what_follows_the_reading(monkeypatch: pytest.Monk
     bar(100_000, 100_000)
     assert shown[0].startswith("\rReading files [############") and shown[0].endswith("41,000/100,000")
     assert shown[1] == "\rRead 100,000 files; making the feeds and pages\033[K"
+
+
+def test_a_locale_that_names_files_in_ascii_is_refused_with_what_to_do(project: Path) -> None:
+    """With Python's UTF-8 mode and locale coercion off, a topic in another script ended the
+    build with a traceback (UnicodeEncodeError) and `feeds new "Café"` wrote lone surrogates into
+    an article no build could read (an outside probe)."""
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    config = str(project / "config" / "feeds.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "feeds", "build", "--config", config],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert (
+        "file names are ascii in this locale, and feeds writes UTF-8 ones; run it with PYTHONUTF8=1"
+        in done.stderr
+    )
+    assert "Traceback" not in done.stderr
+    assert not (project / "public").exists()
