@@ -43,7 +43,8 @@ from feeds.starter import write_article
 from feeds.text import plain_text
 from feeds.text import plural
 from feeds.text import shown
-from feeds.urls import http_url
+from feeds.urls import link_url
+from feeds.urls import url_problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -291,8 +292,8 @@ def new(
         raise click.BadParameter("has no text", param_hint="TITLE")
     if any(not plain_text(topic) for topic in topics):
         raise click.BadParameter("a topic has no text", param_hint="--topic")
-    if url and http_url(url) is None:
-        raise click.BadParameter(f"{url!r} is not an absolute http(s) URL", param_hint="--url")
+    if url and link_url(url.strip()) is None:  # as a build reads webUrl: what it would leave out
+        raise click.BadParameter(f"{url!r} {url_problem(url)}", param_hint="--url")
     settings = _settings(config_path, content_dir)
     now = datetime.now(settings.tz)  # the one place `feeds new` reads the clock
     try:

@@ -214,6 +214,10 @@ def test_new_takes_the_content_option_and_another_config(site: Path, tmp_path: P
         (["Hello", "--url", "ftp://example.org/x"], "Invalid value for --url"),
         (["Hello", "--url", "javascript:alert(1)"], "Invalid value for --url"),
         (["Hello", "--url", "example.org/x"], "Invalid value for --url"),
+        # Addresses every build would leave out with a warning (an outside probe): refused, saying why.
+        (["Hello", "--url", "https://[::1]/x"], "has an IPv6 address for a host"),
+        (["Hello", "--url", "https://user:pw@example.org/x"], "has a user name or password"),
+        (["Hello", "--url", "https://example.org/a b"], "has a space or a character no URL holds"),
         (["Hello", "--topic", " "], "Invalid value for --topic"),
         (["Hello", "--config", "missing.yaml"], "missing.yaml: no such config file"),
     ],
