@@ -23,6 +23,7 @@ from feeds.model import Format
 from feeds.names import slugify
 from feeds.text import xml_safe
 from feeds.urls import link_url
+from feeds.urls import url_problem
 
 _Choice = TypeVar("_Choice", bound=Enum)
 #: Most entries per feed a config may ask for (``max_items``): far more than a reader takes, and
@@ -120,17 +121,25 @@ class ConfigReader:
             return None
         url = link_url(value) if isinstance(value, str) else None
         if url is None:
-            raise self.fail(dotted(prefix, name), "must be an absolute http(s) URL")
+            raise self.fail(dotted(prefix, name), _url_refused(value))
         return url  # as a URI: "i{c}on.png" went out as written, an error to feed validators
 
     def base_url(self, value: Any) -> str:
         url = link_url(value) if isinstance(value, str) else None  # in other scripts: as a URI
         if url is None:
-            raise self.fail(
-                "site.base_url", "must be an absolute http(s) URL, e.g. https://example.org/feeds/"
-            )
-        if urlsplit(url).query or urlsplit(url).fragment:
+            problem = _url_refused(value)
+            example = ", e.g. https://example.org/feeds/" if problem == _NOT_A_URL else ""
+            raise self.fail("site.base_url", problem + example)
+        parts = urlsplit(url)
+        if parts.query or parts.fragment:
             raise self.fail("site.base_url", "must not have a query or fragment")
+        # Every document's address is base_url + its path: a page's address or an empty segment
+        # there gave every link a wrong one ("…/index.html/all.atom", "…/blog//all.atom").
+        if "//" in parts.path:
+            raise self.fail("site.base_url", f"has an empty segment (//) in its path {parts.path!r}")
+        if _PAGE_NAME.search(parts.path):
+            folder = url.rsplit("/", 1)[0] + "/"
+            raise self.fail("site.base_url", f"ends in a page's name; give the folder it is in: {folder}")
         return url if url.endswith("/") else url + "/"
 
     def integer(
@@ -309,3 +318,14 @@ def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: 
                 f"has no effect, since names with the slug of {name} are published as {published!r} "
                 f"(topics.{key}.rename): give it under topics.{published}",
             )
+
+
+_NOT_A_URL = "must be an absolute http(s) URL"
+#: The last segment of a base_url that names a page, not a folder.
+_PAGE_NAME = re.compile(r"/[^/]*\.(?:html?|xhtml|php|aspx?|jsp|cgi|xml|atom|rss|json)$", re.IGNORECASE)
+
+
+def _url_refused(value: Any) -> str:
+    """Why a URL setting is refused: what is wrong with it, when it is text."""
+    problem = url_problem(value) if isinstance(value, str) else ""
+    return _NOT_A_URL if not problem or problem == "is not an absolute http(s) URL" else problem

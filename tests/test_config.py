@@ -69,6 +69,19 @@ def test_a_base_url_in_other_scripts_is_made_a_uri(tmp_path: Path) -> None:
         ("sit:\n  title: x\n", "sit", "unknown key"),
         ("site:\n  titel: x\n", "site.titel", "unknown key"),
         ("site:\n  base_url: ftp://x\n", "site.base_url", "absolute http(s) URL"),
+        # What is wrong with it, and addresses that made every link wrong (an outside probe).
+        (
+            "site:\n  base_url: 'https://x.org/a b/'\n",
+            "site.base_url",
+            "has a space or a character no URL holds",
+        ),
+        (
+            "site:\n  base_url: https://x.org/blog/index.html\n",
+            "site.base_url",
+            "give the folder it is in: https://x.org/blog/",
+        ),
+        ("site:\n  base_url: https://x.org/blog//\n", "site.base_url", "has an empty segment (//)"),
+        ("site:\n  favicon: 'https://x.org/a b.png'\n", "site.favicon", "has a space"),
         ("site:\n  favicon: /favicon.png\n", "site.favicon", "absolute http(s) URL"),
         ("site:\n  icon: [a, b]\n", "site.icon", "absolute http(s) URL"),
         ("max_items: 0\n", "max_items", "at least 1"),
