@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import functools
 import os
@@ -34,6 +33,7 @@ from feeds.exits import ConfigProblem
 from feeds.exits import Problem
 from feeds.exits import Refused
 from feeds.exits import core_errors
+from feeds.exits import require_utf8_file_names
 from feeds.output.check import check_documents
 from feeds.output.check import dated_ahead
 from feeds.output.check import future_warnings
@@ -86,13 +86,8 @@ def _settings(
     if config_path is not None and not config_path.is_file():
         raise ConfigProblem(f"{config_path}: no such config file")
     try:
-        return load_settings(
-            config_path,
-            content_dir=content_dir,
-            output_dir=output_dir,
-            include_drafts=drafts,
-            cache_dir=cache_dir,
-        )
+        paths = {"content_dir": content_dir, "output_dir": output_dir, "cache_dir": cache_dir}
+        return load_settings(config_path, include_drafts=drafts, **paths)
     except ConfigError as e:
         raise ConfigProblem(str(e)) from e
 
@@ -141,16 +136,7 @@ def main() -> None:
 @click.version_option(__version__, prog_name="feeds")
 def cli() -> None:
     """Publish a folder of articles as per-topic Atom, RSS and JSON feeds."""
-    # File names are UTF-8 on every system feeds writes for. Python names files in the locale's
-    # encoding only when both its UTF-8 mode and locale coercion are off (LC_ALL=C PYTHONUTF8=0):
-    # a topic in another script then ended the build with a traceback, and `feeds new` wrote
-    # lone surrogates into an article that no build could read.
-    encoding = codecs.lookup(sys.getfilesystemencoding()).name
-    if encoding != "utf-8":
-        raise click.UsageError(
-            f"file names are {encoding} in this locale, and feeds writes UTF-8 ones; "
-            "run it with PYTHONUTF8=1 (or a UTF-8 locale, e.g. LC_ALL=C.UTF-8)"
-        )
+    require_utf8_file_names()
 
 
 @cli.command()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import sys
 from collections.abc import Iterator
 
 import click
@@ -51,3 +53,16 @@ def core_errors() -> Iterator[None]:
         raise OutputProblem(str(e)) from e
     except FeedsError as e:
         raise Problem(str(e)) from e
+
+
+def require_utf8_file_names() -> None:
+    """A usage error unless Python names files in UTF-8, as on every system feeds writes for.
+    It uses the locale's encoding only with both its UTF-8 mode and locale coercion off
+    (``LC_ALL=C PYTHONUTF8=0``): a topic in another script then ended the build with a traceback,
+    and `feeds new` wrote lone surrogates into an article that no build could read."""
+    encoding = codecs.lookup(sys.getfilesystemencoding()).name
+    if encoding != "utf-8":
+        raise click.UsageError(
+            f"file names are {encoding} in this locale, and feeds writes UTF-8 ones; "
+            "run it with PYTHONUTF8=1 (or a UTF-8 locale, e.g. LC_ALL=C.UTF-8)"
+        )

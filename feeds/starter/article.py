@@ -46,7 +46,8 @@ def article_text(
 def article_name(title: str, now: datetime, number: int = 1) -> str:
     """``<YYYY-MM-DD>-<slug>.md`` (``-<number>`` before ``.md`` from 2 on), dated in ``now``'s zone."""
     if any(c.isalnum() for c in title):
-        slug = slugify(title, "article").encode("utf-8")[:_MAX_SLUG_BYTES].decode("utf-8", "ignore").rstrip("-")
+        cut = slugify(title, "article").encode("utf-8")[:_MAX_SLUG_BYTES]
+        slug = cut.decode("utf-8", "ignore").rstrip("-")
     else:
         slug = "untitled"  # rather than the hash slugify gives a topic named only with symbols
     suffix = f"-{number}" if number > 1 else ""
