@@ -76,7 +76,7 @@ def test_the_state_an_older_version_left_is_repaired(tmp_path: Path) -> None:
     ("target", "message", "status", "said"),
     [
         ("a-file", "not made by feeds", 2, "is a file"),  # the command's option checks it first
-        ("public", "a symbolic link that leads nowhere", 3, "a symbolic link that leads nowhere"),
+        ("public", "a symbolic link that leads nowhere", 2, "a symbolic link that leads nowhere"),
     ],
 )
 def test_a_link_to_what_cannot_be_a_site_is_refused(
