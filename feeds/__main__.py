@@ -1,5 +1,5 @@
 """``python -m feeds``: the same as the ``feeds`` command."""
 
-from feeds.cli import main
+from feeds.command import main
 
 main()

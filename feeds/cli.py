@@ -24,6 +24,7 @@ from feeds.build import check_content
 from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import topic_table
+from feeds.command import INTERRUPTED
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
@@ -124,8 +125,8 @@ def main() -> None:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if isinstance(e.code, str):
             print(e.code, file=sys.stderr)
-    if interrupted:  # 128 + SIGINT, as shells report it: not "some files were skipped" (1)
-        code = 130
+    if interrupted:  # not "some files were skipped" (1)
+        code = INTERRUPTED
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error
             stream.flush()

@@ -321,3 +321,30 @@ def test_a_locale_that_names_files_in_ascii_is_refused_with_what_to_do(project: 
     )
     assert "Traceback" not in done.stderr
     assert not (project / "public").exists()
+
+
+def test_ctrl_c_while_the_command_loads_ends_with_130_and_a_word() -> None:
+    """A Ctrl-C in the first few tenths of a second, while the libraries loaded, printed a
+    traceback of the import under way (two outside probes). Here the import is interrupted."""
+    code = (
+        "import sys\n"
+        "class Interrupted:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'feeds.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupted())\n"
+        "from feeds.command import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (130, "Aborted!\n")
+
+
+def test_the_entry_point_loads_nothing_of_feeds_before_the_command_runs() -> None:
+    """What the Ctrl-C above relies on: the package's parts load on first use."""
+    code = "import sys, feeds.command; print(sorted(m for m in sys.modules if m.startswith('feeds')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "['feeds', 'feeds._version', 'feeds.command']"
+    code = "import feeds; print(feeds.SiteBuilder.__module__, feeds.create_app.__module__)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["feeds.build.builder", "feeds.serve.app"]

@@ -222,4 +222,4 @@ def test_the_wheel_has_every_package_file(built_from: str, source: Path, sdist: 
     assert not [name for name in names if name.startswith(("tests/", "config/", "content/"))]
     assert f"{info}/licenses/LICENSE" in names
     assert f"\nVersion: {__version__}\n" in metadata
-    assert "feeds = feeds.cli:main" in entry_points
+    assert "feeds = feeds.command:main" in entry_points
