@@ -53,11 +53,12 @@ def test_every_real_folder_is_read_once_through_its_own_path(tmp_path: Path) -> 
     os.symlink("real", content / "a-link")  # sorts first, but the real path wins
     os.symlink("real/deeper", content / "z-link")
     outside = _article(tmp_path / "shared" / "e.md", "E").parent
-    os.symlink(outside, content / "m-outside")  # outside: skipped quietly, as before
+    os.symlink(outside, content / "m-outside")  # outside: never read
     found = scan_content(content)
     assert [f.source for f in found] == ["real/c.md", "real/deeper/d.md"]
     assert [w.rsplit("/", 1)[1] for w in found.warnings] == [
         "a-link: links to a folder that is read already; skipped",
+        "m-outside: leads outside the content folder; skipped",
         "z-link: links to a folder that is read already; skipped",
     ]
 

@@ -70,3 +70,23 @@ def test_an_articles_name_on_a_fifo_or_a_link_to_nothing_is_a_warning(tmp_path: 
         f"{tmp_path / 'dangling.md'}: links to nothing; skipped",
         f"{tmp_path / 'pipe.md'}: is not a file; skipped",
     )
+
+
+def test_a_link_that_leads_outside_the_content_folder_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    """Articles and folders put in by a link to elsewhere were left out without a word (an
+    outside probe); they are still never read."""
+    content, elsewhere = tmp_path / "content", tmp_path / "elsewhere"
+    content.mkdir()
+    (elsewhere / "sub").mkdir(parents=True)
+    (elsewhere / "b.md").write_text("Outside\nBody.\n", encoding="utf-8")
+    (elsewhere / "notes.bin").write_text("x", encoding="utf-8")
+    (content / "a.md").write_text("Real\nBody.\n", encoding="utf-8")
+    (content / "b.md").symlink_to(elsewhere / "b.md")
+    (content / "more").symlink_to(elsewhere / "sub")
+    (content / "notes.bin").symlink_to(elsewhere / "notes.bin")  # not an article's name: nothing
+    found = scan_content(content)
+    assert [f.source for f in found] == ["a.md"]
+    assert found.warnings == (
+        f"{content / 'b.md'}: leads outside the content folder; skipped",
+        f"{content / 'more'}: leads outside the content folder; skipped",
+    )

@@ -85,12 +85,17 @@ def scan_content(root: Path) -> Found:
                 continue
             try:
                 link = entry.is_symlink()
+                article = "." + name.rpartition(".")[2].lower() in CONTENT_SUFFIXES
                 if link and not leads_inside(entry.path, real_root):
+                    # Never read (no path leaves the content folder), but said: articles put in
+                    # by a link were left out without a word (an outside probe).
+                    if article or entry.is_dir():
+                        warnings.append(f"{entry.path}: leads outside the content folder; skipped")
                     continue
                 if entry.is_dir():
                     heapq.heappush(pending, (link, f"{prefix}{name}/", entry.path))
                     continue
-                if "." + name.rpartition(".")[2].lower() not in CONTENT_SUFFIXES:
+                if not article:
                     continue
                 if not entry.is_file():  # an article's name on a FIFO, a device, a link to nothing
                     what = "links to nothing" if link and not os.path.exists(entry.path) else "is not a file"
