@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from datetime import datetime
 from datetime import timezone
 from datetime import tzinfo
 from typing import Any
 
 from feeds.source.dates import carried
+from feeds.source.dates import parse_iso_date
 
 #: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
-#: auto-draft) and Pelican's (draft, hidden).
-_NOT_PUBLIC = frozenset({"draft", "pending", "private", "future", "trash", "auto-draft", "hidden"})
+#: auto-draft), Pelican's (draft, hidden) and Ghost's (scheduled).
+_NOT_PUBLIC = frozenset({
+    "draft", "pending", "private", "future", "trash", "auto-draft", "hidden", "scheduled",
+})  # fmt: skip
 #: How writers say yes and no, in feeds' fields and in other tools'.
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
@@ -43,9 +47,20 @@ _OTHER_FIELDS = frozenset({
     "url", "link", "updated", "modified", "keywords", "lang", "language", "series", "template",
     "created", "publisher", "published_at", "publishedAt", "published_on", "publishedOn", "publish",
     "unpublished", "featured_image", "cover", "categoryId", "category_id", "types", "titles", "data",
-    "dates", "drafts", "statuses",
+    "dates", "drafts", "statuses", "eleventyExcludeFromCollections", "headless", "build", "expiryDate",
+    "publishDate", "pubDate", "date_published", "datePublished",
 })  # fmt: skip
 _KNOWN_FIELDS = READ_FIELDS | _OTHER_FIELDS
+#: A field's name in lower case → the field: Pelican writes every key capitalised (Title, Date,
+#: Status), and a draft's "Status: draft" was published with a warning that it was not read.
+_READ_FOLDED = {field.lower(): field for field in READ_FIELDS}
+#: Keys other tools date an article with, read when neither ``publishedDateTime`` nor ``date``
+#: has a value: Hugo's and Astro's, Ghost's and schema.org's; without them a migrated site was
+#: dated by the time its files were copied, without a word.
+OTHER_DATE_KEYS = (
+    "publishDate", "pubDate", "published_at", "publishedAt", "date_published", "datePublished",
+    "published_on", "publishedOn",
+)  # fmt: skip
 _OTHER_FIELDS_FOLDED = frozenset(map(str.lower, _OTHER_FIELDS))  # Notion's "Image", "Tags"...
 
 
@@ -66,7 +81,44 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
         (key, f"{key} is not a field feeds reads; did you mean {field}? (not read)")
         for key, field in _misspellings(fields)
     ]
-    return found + sorted(misspelt)
+    return found + sorted(misspelt) + _dates_not_read(fields)
+
+
+#: Keys whose dates are read as something else (a title that is a date), or warned of apart.
+_NOT_HINTED = READ_FIELDS | {"expiryDate"}
+
+
+def _date_text(value: Any) -> bool:
+    """Whether ``value`` is a date written as text (the fast YAML reader leaves them so)."""
+    return isinstance(value, str) and 10 <= len(value) <= 40 and parse_iso_date(value) is not None
+
+
+def _dates_not_read(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
+    """Warnings of dates feeds does not read where a writer counts on them: Hugo's scheduling and
+    expiry (a build never reads the clock, so it can neither wait nor expire), and a date under a
+    key of no tool's when the article has none of its own (Obsidian's ``created``)."""
+    found = []
+    dated = fields.get(date_key(fields)) not in (None, "")
+    if dated and fields.get("publishDate") not in (None, ""):
+        found.append((
+            "publishDate",
+            "publishDate is not read, as the article has a date: it is published at once (a build"
+            " never waits for a date; set draft: true until it is due)",
+        ))  # fmt: skip
+    if fields.get("expiryDate") not in (None, ""):
+        found.append((
+            "expiryDate",
+            "expiryDate is not read: no article expires (a build never reads the clock); set draft:"
+            " true to take it out",
+        ))  # fmt: skip
+    if not dated and other_date_key(fields) is None:
+        found.extend(
+            (key, f"{key} holds a date, which feeds does not read: it dates an article by date or"
+             " publishedDateTime (rename it)")
+            for key, value in fields.items()
+            if key not in _NOT_HINTED and (isinstance(value, date) or _date_text(value))
+        )  # fmt: skip
+    return found
 
 
 def misspelling_of(fields: Mapping[Any, Any], field: str) -> str | None:
@@ -109,9 +161,34 @@ def _typos(one: str, other: str) -> int:
     return row[-1]
 
 
+def written_otherwise(fields: Mapping[Any, Any]) -> dict[str, str]:
+    """field → the key it is written as in another case (``Title``, ``Status``), for each field
+    feeds reads that is not there as feeds writes it."""
+    found: dict[str, str] = {}
+    for key in fields.keys() - _KNOWN_FIELDS:  # most files: none
+        field = _READ_FOLDED.get(key.lower()) if isinstance(key, str) else None
+        if field is not None and field not in fields:
+            found.setdefault(field, key)
+    return found
+
+
+def as_feeds_writes(fields: dict[Any, Any]) -> tuple[dict[Any, Any], dict[str, str]]:
+    """``fields`` with the keys of ``written_otherwise`` named as feeds names them, and that map."""
+    written = written_otherwise(fields)
+    if not written:
+        return fields, written
+    keys = {key: field for field, key in written.items()}
+    return {keys.get(key, key): value for key, value in fields.items()}, written
+
+
 def date_key(fields: Mapping[Any, Any]) -> str:
     """``publishedDateTime`` (the seed's) when it has a value, else ``date`` (Jekyll's, Hugo's)."""
     return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
+
+
+def other_date_key(fields: Mapping[Any, Any]) -> str | None:
+    """The first of ``OTHER_DATE_KEYS`` with a value, for an article that has no date of its own."""
+    return next((key for key in OTHER_DATE_KEYS if fields.get(key) not in (None, "")), None)
 
 
 def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
@@ -124,7 +201,22 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
     status = fields.get("status")
     if isinstance(status, str) and status.strip().lower() in _NOT_PUBLIC:
         return True
+    if _said(fields.get("publish"), FALSE_WORDS, False):  # Obsidian Publish's
+        return True
+    # Eleventy's and Hugo's ways of keeping a page out of every list (a feed is one).
+    if _said(fields.get("eleventyExcludeFromCollections"), TRUE_WORDS, True):
+        return True
+    build = fields.get("build")
+    if _said(fields.get("headless"), TRUE_WORDS, True) or (
+        isinstance(build, dict) and build.get("list") == "never"
+    ):
+        return True
     return source.startswith("_drafts/") or "/_drafts/" in source
+
+
+def _said(value: Any, words: frozenset[str], flag: bool) -> bool:
+    """Whether ``value`` is ``flag``, or one of the ``words`` that say it."""
+    return value is flag or (isinstance(value, str) and value.strip().lower() in words)
 
 
 def date_in_name(source: str, tz: tzinfo) -> tuple[datetime | None, str | None]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable
-from collections.abc import Mapping
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -23,9 +22,11 @@ from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.source.conventions import FALSE_WORDS
 from feeds.source.conventions import TRUE_WORDS
+from feeds.source.conventions import as_feeds_writes
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
 from feeds.source.conventions import misspelling_of
+from feeds.source.conventions import other_date_key
 from feeds.source.conventions import unpublished
 from feeds.source.conventions import unread_fields
 from feeds.source.dates import FIRST_YEAR
@@ -89,7 +90,7 @@ class FrontMatterReader:
             first = len(self.front) - len(self.front.lstrip())
             line = self.offset + self.front.count("\n", 0, first) + 1
             raise ContentError(source, line, "front matter must be a mapping of fields (key: value)")
-        self.data: Mapping[Any, Any] = data
+        self.data, self.written_as = as_feeds_writes(data)  # Pelican's "Title:", "Status: draft"
         self.repeated = repeated_keys(self.front, self.offset) if by_pyyaml else []  # yaml-rs refuses them
         self.related_number: int | None = None  # 1-based: the related item being read, for lines
         self.key_lines = FrontLines(self.front, self.offset)
@@ -104,7 +105,7 @@ class FrontMatterReader:
             line = self.line_of(typo or "title") or 1
             raise ContentError(self.source, line, f"title is missing or empty{also}")
         dated_by = date_key(self.data)
-        published = self.date(dated_by, get(dated_by))
+        published = self.date(dated_by, get(dated_by)) or self.other_date()
         named, problem = (None, None) if published else date_in_name(self.source, self.tz)
         if problem:
             self.problems.append(ContentError(self.source, None, problem))
@@ -137,10 +138,19 @@ class FrontMatterReader:
             self.problems.append(ContentError(self.source, None, f"and {self.unreported:,} more warnings"))
         return article, self.problems
 
+    def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
+        key = other_date_key(self.data)
+        try:
+            return self.date(key, self.data[key]) if key else None
+        except ContentError as e:  # another tool's field: a warning, and the date is found elsewhere
+            self.warn(key or "", f"{e.message}; not read")
+        return None
+
     # Errors: the line is that of the key, found in the front matter text.
 
     def line_of(self, key: str) -> int | None:
         """File line of a key: a top-level one, or one inside the related item being read."""
+        key = key if self.related_number else self.written_as.get(key, key)  # as the file writes it
         return self.key_lines.line_of(key, self.related_number)
 
     def error(self, key: str, message: str) -> ContentError:
@@ -150,8 +160,7 @@ class FrontMatterReader:
         self.note(self.error(key, message) if len(self.problems) < MAX_FILE_WARNINGS else None)
 
     def note(self, warning: ContentError | None) -> None:
-        """A warning listed, or counted past ``MAX_FILE_WARNINGS`` (55,000 images without a URL
-        made as many lines)."""
+        """A warning listed, or counted past ``MAX_FILE_WARNINGS`` (55,000 images: as many lines)."""
         if warning is not None and len(self.problems) < MAX_FILE_WARNINGS:
             self.problems.append(warning)
         else:
