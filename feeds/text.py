@@ -24,10 +24,21 @@ _LOOKS_LIKE_MARKUP = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:#\d+|#x[0-9A-Fa-f]+|[A-
 
 
 def xml_safe(value: str) -> str:
-    """Remove characters XML cannot carry (control characters, lone surrogates)."""
+    """Remove characters XML cannot carry (control characters, lone surrogates); a C1 control
+    that Windows-1252 has a character for becomes that character."""
     if value.isprintable():  # the common case, tested in C: no printable character is refused
         return value
-    return NOT_XML_CHAR.sub("", value)
+    return NOT_XML_CHAR.sub("", value.translate(_C1_AS_WINDOWS_1252))
+
+
+#: U+0080-U+009F → the character of that byte in Windows-1252 (’ for U+0092), where it has one:
+#: a C1 control in text is one of those characters read as Latin-1 (old WordPress databases hold
+#: "Don\x92t"), and removed it broke the word ("Dont"), where &#146; gives ’ as HTML reads it.
+_C1_AS_WINDOWS_1252 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
 
 
 # Every byte except the C0 controls XML refuses and DEL; the C1 controls (U+0080-U+009F) and the
