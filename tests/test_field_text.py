@@ -527,3 +527,14 @@ def test_markdown_nested_to_the_limit_is_plain_text_with_every_word(depth: int) 
     )
     html = body_html(body, BodyFormat.MARKDOWN)
     assert f"L{depth - 1}" in html and "Heading after" in html and "AFTER paragraph" in html
+
+
+@pytest.mark.parametrize("gap", ["", "\n", "\n  \n"])
+def test_a_body_that_starts_with_an_indented_code_block_keeps_it(gap: str) -> None:
+    """The body was stripped, its first line's indentation with it: the code block became a
+    paragraph (an outside probe)."""
+    text = f"---\ntitle: T\ndate: 2021-01-02\n---\n{gap}    code line\n    second\n\nText.\n"
+    article, problems = parse_article(text.encode(), "a.md", 0)
+    assert problems == []
+    html = body_html(article.body, article.body_format)
+    assert html.startswith("<pre><code>code line\nsecond\n</code></pre>"), html

@@ -112,7 +112,7 @@ class FrontMatterReader:
         draft = not self.boolean("published", get("published"), True) or unpublished(self.data, self.source)
         for key, message in unread_fields(self.data, self.front) + self.repeated:
             self.warn(key, message)
-        body, markdown, notes = bounded_body(self.body.strip(), markdown=True)
+        body, markdown, notes = bounded_body(self.body, markdown=True)
         if notes:  # the body's first line
             line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
             self.problems.extend(ContentError(self.source, line, note) for note in notes)

@@ -119,8 +119,14 @@ def too_many_topics(count: int) -> str:
 
 
 def bounded_body(body: str, markdown: bool) -> tuple[str, bool, list[str]]:
-    """``body`` within ``MAX_BODY_CHARS``; whether it may be rendered as Markdown (when it was
-    Markdown); what was done to it, for warnings."""
+    """``body`` within ``MAX_BODY_CHARS``, without blank lines around it; whether it may be
+    rendered as Markdown (when it was Markdown); what was done to it, for warnings. Markdown keeps
+    its first line's indentation: four spaces start a code block (it was a paragraph)."""
+    text = body.strip()
+    if markdown:  # with the spaces before its first line
+        head = body[: len(body) - len(body.lstrip())]
+        text = head[len(head.rstrip(" \t")) :] + text
+    body = text
     problems = []
     if len(body) > MAX_BODY_CHARS:
         problems.append(

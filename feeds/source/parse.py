@@ -173,7 +173,7 @@ def _plain_text_article(
         raise ContentError(source, line, "the first line (the title) has no text")
     title, cut = bounded(title, MAX_TITLE_CHARS, "the title", len(first))
     start = len(text) - len(body.lstrip())  # of the body's first line, for warnings
-    body, _, notes = bounded_body(body.strip(), markdown=False)
+    body, _, notes = bounded_body(body, markdown=False)
     named, problem = date_in_name(source, tz)
     article = Article(
         source=source,
