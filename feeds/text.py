@@ -31,13 +31,10 @@ def xml_safe(value: str) -> str:
     return NOT_XML_CHAR.sub("", value.translate(_C1_AS_WINDOWS_1252))
 
 
-#: U+0080-U+009F → the character of that byte in Windows-1252 (’ for U+0092), where it has one:
-#: a C1 control in text is one of those characters read as Latin-1 (old WordPress databases hold
-#: "Don\x92t"), and removed it broke the word ("Dont"), where &#146; gives ’ as HTML reads it.
+#: U+0080-U+009F → its byte's character in Windows-1252 (old WordPress databases hold "Don\x92t",
+#: which removing broke to "Dont"; &#146; gives ’ as HTML reads it), where it has one.
 _C1_AS_WINDOWS_1252 = {
-    code: bytes([code]).decode("cp1252")
-    for code in range(0x80, 0xA0)
-    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    c: bytes([c]).decode("cp1252") for c in range(0x80, 0xA0) if c not in b"\x81\x8d\x8f\x90\x9d"
 }
 
 

@@ -8,10 +8,12 @@ from datetime import date
 from datetime import datetime
 from datetime import timezone
 from datetime import tzinfo
+from typing import Any
 
 import yaml
 
 from feeds.errors import ContentError
+from feeds.text import kind_of
 
 # RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
 FIRST_YEAR, LAST_YEAR = 1900, 9999
@@ -109,6 +111,37 @@ def date_problem(value: str) -> str:
     if shape is not None:
         return f"{value!r} is no date in the calendar (or no time of day)"
     return f"cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
+
+
+def field_date(key: str, value: Any, tz: tzinfo) -> datetime | None:
+    """The instant (UTC) a front matter field ``key`` states, as YAML or text; None when it is
+    empty. ValueError says what is wrong, for the field's line: no date, or one outside the years
+    feeds carries. A date without a zone is in ``tz``."""
+    if value is None or value == "":
+        return None
+    parsed: datetime | None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        parsed = parse_iso_date(value)
+        if parsed is None:
+            raise ValueError(f"{key}: {date_problem(value)}")
+    else:
+        raise ValueError(f"{key} must be a date, not {kind_of(value)}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    try:
+        parsed = parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        parsed = datetime.min.replace(tzinfo=timezone.utc)  # beyond year 9999 or before year 1
+    if not carried(parsed, tz):  # and the instant, where a zone moved it over a year's edge
+        moved = parsed.year > 1 and f"{parsed.year:04d}" not in str(value)
+        at = f" ({parsed:%Y-%m-%d %H:%M} UTC)" if moved else ""
+        years = f"the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
+        raise ValueError(f"{key}: {value!s}{at} is outside {years}")
+    return parsed
 
 
 def yaml_timestamp(text: str) -> date | None:

@@ -8,7 +8,6 @@ import math
 from collections.abc import Callable
 from datetime import date
 from datetime import datetime
-from datetime import timezone
 from datetime import tzinfo
 from typing import Any
 
@@ -29,12 +28,8 @@ from feeds.source.conventions import misspelling_of
 from feeds.source.conventions import other_date_key
 from feeds.source.conventions import unpublished
 from feeds.source.conventions import unread_fields
-from feeds.source.dates import FIRST_YEAR
-from feeds.source.dates import LAST_YEAR
-from feeds.source.dates import carried
-from feeds.source.dates import date_problem
+from feeds.source.dates import field_date
 from feeds.source.dates import from_timestamp
-from feeds.source.dates import parse_iso_date
 from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import yaml_error
 from feeds.source.key_lines import FrontLines
@@ -212,31 +207,10 @@ class FrontMatterReader:
         return number
 
     def date(self, key: str, value: Any) -> datetime | None:
-        if value is None or value == "":
-            return None
-        parsed: datetime | None
-        if isinstance(value, datetime):
-            parsed = value
-        elif isinstance(value, date):
-            parsed = datetime(value.year, value.month, value.day)
-        elif isinstance(value, str):
-            parsed = parse_iso_date(value)
-            if parsed is None:
-                raise self.error(key, f"{key}: {date_problem(value)}")
-        else:
-            raise self.error(key, f"{key} must be a date, not {kind_of(value)}")
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=self.tz)
         try:
-            parsed = parsed.astimezone(timezone.utc)
-        except (OverflowError, ValueError):
-            parsed = datetime.min.replace(tzinfo=timezone.utc)  # beyond year 9999 or before year 1
-        if not carried(parsed, self.tz):  # and the instant, where a zone moved it over a year's edge
-            moved = parsed.year > 1 and f"{parsed.year:04d}" not in str(value)
-            at = f" ({parsed:%Y-%m-%d %H:%M} UTC)" if moved else ""
-            years = f"the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
-            raise self.error(key, f"{key}: {value!s}{at} is outside {years}")
-        return parsed
+            return field_date(key, value, self.tz)
+        except ValueError as e:
+            raise self.error(key, str(e)) from None
 
     def url(self, key: str, value: Any) -> str | None:
         text = self.text(key, value, str.strip)  # as written: markup rules would decode "&region"
