@@ -319,3 +319,15 @@ def test_a_site_whose_newest_article_is_dated_by_its_name_builds(tmp_path: Path)
     assert not result.errors
     atom = result.documents["all.atom"].decode()
     assert "<published>2021-03-08T23:00:00+00:00</published>" in atom  # midnight in Paris, in UTC
+
+
+def test_front_matter_without_a_title_takes_the_notes_first_heading() -> None:
+    """Obsidian's notes have front matter (aliases, tags) and their title as a heading; each was
+    skipped as having no title (an outside probe)."""
+    article, _ = _parse("---\naliases: [Books]\ndate: 2021-03-04\n---\n\n# Reading list #\n\n- one\n- two\n")
+    assert (article.title, article.body) == ("Reading list", "- one\n- two")  # type: ignore[attr-defined]
+    for body in ("#tag only\n", "## A section\n", "Text\n# Later heading\n"):  # no title heading first
+        with pytest.raises(ContentError, match="title is missing or empty"):
+            _parse(f"---\ndate: 2021-03-04\n---\n{body}")
+    with pytest.raises(ContentError, match="title is missing or empty"):  # an empty title is the writer's
+        _parse("---\ntitle: ''\ndate: 2021-03-04\n---\n# Heading\n")

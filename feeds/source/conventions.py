@@ -181,6 +181,18 @@ def as_feeds_writes(fields: dict[Any, Any]) -> tuple[dict[Any, Any], dict[str, s
     return {keys.get(key, key): value for key, value in fields.items()}, written
 
 
+#: A first-level Markdown heading, where Obsidian, MkDocs and Zettlr find a note's title.
+_TITLE_HEADING = re.compile(r"#[ \t]+(.*?\S)(?:[ \t]+#+)?[ \t]*")
+
+
+def heading_title(body: str) -> tuple[str, str] | None:
+    """(the heading's text, the body after it) when the body's first line is a first-level
+    heading (``# Reading list``): the title of front matter without one."""
+    first, _, rest = body.lstrip().partition("\n")
+    heading = _TITLE_HEADING.fullmatch(first)
+    return (heading[1], rest) if heading else None
+
+
 def date_key(fields: Mapping[Any, Any]) -> str:
     """``publishedDateTime`` (the seed's) when it has a value, else ``date`` (Jekyll's, Hugo's)."""
     return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"

@@ -24,6 +24,7 @@ from feeds.source.conventions import TRUE_WORDS
 from feeds.source.conventions import as_feeds_writes
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
+from feeds.source.conventions import heading_title
 from feeds.source.conventions import misspelling_of
 from feeds.source.conventions import other_date_key
 from feeds.source.conventions import unpublished
@@ -94,6 +95,9 @@ class FrontMatterReader:
     def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
         get = self.data.get
         title = self.text("title", get("title"))
+        if "title" not in self.data and (heading := heading_title(self.body)):  # a note's own heading
+            self.body = heading[1]
+            title = plain_text(heading[0])
         if not title:
             typo = misspelling_of(self.data, "title")  # "Title:" as Pelican writes it, "titel:"
             also = f" ({typo!r} is read as no field: did you mean title?)" if typo else ""
