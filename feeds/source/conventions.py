@@ -70,7 +70,10 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
     as one name with commas (``topics: AI, Robotics``, not quoted), and a misspelling of a field
     (``weburl``, ``publishedDatetime``, ``topic``)."""
     found = [
-        (key, f"{key} is not read: feeds takes an article's topics from `topics`; rename it")
+        (
+            key,
+            f"{key} is not read: feeds takes an article's topics from `topics`; rename it{_as_list(fields[key])}",
+        )
         for key in (() if "topics" in fields else fields)  # most files: no key looked at
         if isinstance(key, str) and key.lower() in TOPIC_KEYS_ELSEWHERE  # Notion writes "Tags"
     ]
@@ -91,6 +94,14 @@ _NOT_HINTED = READ_FIELDS | {"expiryDate"}
 def _date_text(value: Any) -> bool:
     """Whether ``value`` is a date written as text (the fast YAML reader leaves them so)."""
     return isinstance(value, str) and 10 <= len(value) <= 40 and parse_iso_date(value) is not None
+
+
+def _as_list(value: Any) -> str:
+    """How to write topics as feeds reads them, for names in one text as Jekyll separates them
+    (``categories: jekyll update`` is two; ``topics: jekyll update`` would be one)."""
+    if not isinstance(value, str) or len(names := value.replace(",", " ").split()) < 2:
+        return ""
+    return f", as a list: topics: [{', '.join(names[:10])}]"
 
 
 def _dates_not_read(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
