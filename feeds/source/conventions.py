@@ -72,7 +72,8 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
     found = [
         (
             key,
-            f"{key} is not read: feeds takes an article's topics from `topics`; rename it{_as_list(fields[key])}",
+            f"{key} is not read: feeds takes an article's topics from `topics`; rename it"
+            + _as_list(fields[key]),
         )
         for key in (() if "topics" in fields else fields)  # most files: no key looked at
         if isinstance(key, str) and key.lower() in TOPIC_KEYS_ELSEWHERE  # Notion writes "Tags"
