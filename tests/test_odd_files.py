@@ -90,3 +90,21 @@ def test_a_link_that_leads_outside_the_content_folder_is_skipped_with_a_warning(
         f"{content / 'b.md'}: leads outside the content folder; skipped",
         f"{content / 'more'}: leads outside the content folder; skipped",
     )
+
+
+def test_another_tools_post_with_front_matter_is_named(tmp_path: Path) -> None:
+    """jekyll-import writes WordPress posts as .html: a folder of them built an empty site
+    without a word (an outside probe). Other files, and .html without front matter, stay quiet."""
+    (tmp_path / "a.md").write_text("Real\nBody.\n", encoding="utf-8")
+    (tmp_path / "2010-01-01-hello.html").write_text("---\ntitle: Hello\n---\n<p>Hi</p>\n", encoding="utf-8")
+    (tmp_path / "b.mdx").write_bytes(b"\xef\xbb\xbf---\ntitle: B\n---\nx\n")
+    (tmp_path / "page.html").write_text("<p>An include</p>\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("---\nkey: value\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.html")  # never opened: it would block
+    found = scan_content(tmp_path)
+    assert [f.source for f in found] == ["a.md"]
+    tail = "has front matter, but only .md (.markdown, .mdown, .mkd, .mkdn) and .txt files are articles"
+    assert [w.split(": ", 1) for w in found.warnings] == [
+        [str(tmp_path / "2010-01-01-hello.html"), f"{tail}; skipped (rename it to read it)"],
+        [str(tmp_path / "b.mdx"), f"{tail}; skipped (rename it to read it)"],
+    ]

@@ -23,6 +23,32 @@ from feeds.source.versions import pack_versions
 CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 
 
+#: What other tools' posts are named (jekyll-import writes WordPress posts as .html): such a file
+#: with front matter is named in a warning, where it was left out without a word.
+_POSTS_ELSEWHERE = (".html", ".htm", ".mdx", ".textile", ".rst", ".adoc", ".markdn")
+_NOT_AN_ARTICLE = (
+    "has front matter, but only .md (.markdown, .mdown, .mkd, .mkdn) and .txt files are articles; skipped"
+    " (rename it to read it)"
+)
+
+
+def _post_elsewhere(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a file named as other tools name posts, with front matter."""
+    if "." + entry.name.rpartition(".")[2].lower() not in _POSTS_ELSEWHERE or not entry.is_file():
+        return False
+    try:  # not blocking: a FIFO put in its place meanwhile would block a read forever
+        descriptor = os.open(entry.path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        head = os.read(descriptor, 6) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
+    except OSError:
+        head = b""
+    finally:
+        os.close(descriptor)
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
 class ContentFile(NamedTuple):
     """An article file found in the content folder, with what tells its versions apart."""
 
@@ -96,6 +122,8 @@ def scan_content(root: Path) -> Found:
                     heapq.heappush(pending, (link, f"{prefix}{name}/", entry.path))
                     continue
                 if not article:
+                    if _post_elsewhere(entry):
+                        warnings.append(f"{entry.path}: {_NOT_AN_ARTICLE}")
                     continue
                 if not entry.is_file():  # an article's name on a FIFO, a device, a link to nothing
                     what = "links to nothing" if link and not os.path.exists(entry.path) else "is not a file"
