@@ -331,3 +331,11 @@ def test_front_matter_without_a_title_takes_the_notes_first_heading() -> None:
             _parse(f"---\ndate: 2021-03-04\n---\n{body}")
     with pytest.raises(ContentError, match="title is missing or empty"):  # an empty title is the writer's
         _parse("---\ntitle: ''\ndate: 2021-03-04\n---\n# Heading\n")
+
+
+def test_one_image_may_be_written_as_its_url_alone() -> None:
+    """`images: https://…/b.jpg` skipped the whole article, where a list of URLs was read and
+    `topics: AI` is one topic (an outside probe)."""
+    article, problems = _parse("---\ntitle: T\ndate: 2021-01-01\nimages: https://example.com/b.jpg\n---\nx\n")
+    assert [image.url for image in article.images] == ["https://example.com/b.jpg"]  # type: ignore[attr-defined]
+    assert problems == []

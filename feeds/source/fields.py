@@ -292,10 +292,10 @@ class FrontMatterReader:
     def images(self, key: str, value: Any) -> tuple[Image, ...]:
         if value is None:
             return ()
-        if isinstance(value, dict):
+        if isinstance(value, (dict, str)):  # one image: {url: ...}, or its URL (as topics: AI is one)
             value = [value]
         if not isinstance(value, list):
-            raise self.error(key, f"{key} must be a list of images with url, width and height")
+            raise self.error(key, f"{key} must be a list of images, each a URL or url, width and height")
         images = []
         for number, item in enumerate(value, 1):
             image = self.image(key, number, item)
