@@ -339,3 +339,18 @@ def test_one_image_may_be_written_as_its_url_alone() -> None:
     article, problems = _parse("---\ntitle: T\ndate: 2021-01-01\nimages: https://example.com/b.jpg\n---\nx\n")
     assert [image.url for image in article.images] == ["https://example.com/b.jpg"]  # type: ignore[attr-defined]
     assert problems == []
+
+
+def test_relative_links_in_a_body_without_a_url_are_named() -> None:
+    """A feed has no base for them: they were dropped without a word, images left without a src
+    (an outside probe of exported WordPress and Hugo posts)."""
+    body = "![photo](images/photo.jpg) [about](/about/) [a](#sec) [m](mailto:a@example.com) [ok](https://x.org/)\n"
+    _, problems = _parse(
+        f"---\ntitle: T\ndate: 2021-01-02\n---\n{body}\n[r]: ../ref.html\n<img src='a.png'>\n"
+    )
+    assert problems == [
+        "a.md:5: the body's relative links and images ('images/photo.jpg', '/about/', '#sec', …) are left"
+        " out: there is no webUrl"
+    ]
+    _, problems = _parse(f"---\ntitle: T\ndate: 2021-01-02\nwebUrl: https://e.example/p/\n---\n{body}")
+    assert problems == []  # read against the article's URL

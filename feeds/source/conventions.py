@@ -205,6 +205,25 @@ def heading_title(body: str) -> tuple[str, str] | None:
     return (heading[1], rest) if heading else None
 
 
+#: Where a Markdown body names an address: an inline link or image, a reference definition, an
+#: HTML attribute.
+_BODY_TARGET = re.compile(
+    r"""\]\(\s*<?([^)\s>]+)|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S+?)>?$|\b(?:src|href)\s*=\s*["']?([^"'\s>]+)""",
+    re.MULTILINE,
+)
+#: An address with a scheme (``https:``, ``mailto:``), which needs no base.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def relative_addresses(body: str) -> list[str]:
+    """The relative addresses a Markdown body links or shows (``images/a.jpg``, ``/about/``,
+    ``#part``): a feed has no base for them unless the article has a URL."""
+    if "](" not in body and "]:" not in body and "=" not in body:  # most bodies: nothing to look at
+        return []
+    found = (next(filter(None, match.groups())) for match in _BODY_TARGET.finditer(body))
+    return [target for target in found if not _SCHEME.match(target)]
+
+
 def date_key(fields: Mapping[Any, Any]) -> str:
     """``publishedDateTime`` (the seed's) when it has a value, else ``date`` (Jekyll's, Hugo's)."""
     return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"

@@ -27,6 +27,7 @@ from feeds.source.conventions import date_key
 from feeds.source.conventions import heading_title
 from feeds.source.conventions import misspelling_of
 from feeds.source.conventions import other_date_key
+from feeds.source.conventions import relative_addresses
 from feeds.source.conventions import unpublished
 from feeds.source.conventions import unread_fields
 from feeds.source.dates import field_date
@@ -112,7 +113,11 @@ class FrontMatterReader:
         for key, message in unread_fields(self.data, self.front) + self.repeated:
             self.warn(key, message)
         body, markdown, notes = bounded_body(self.body, markdown=True)
-        if notes:  # the body's first line
+        url = self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl"))
+        if url is None and markdown and (relative := relative_addresses(body)):  # nothing to resolve them by
+            shown = ", ".join(map(repr, relative[:3])) + (", …" if len(relative) > 3 else "")
+            notes.append(f"the body's relative links and images ({shown}) are left out: there is no webUrl")
+        if notes:  # at the body's first line
             line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
             self.problems.extend(ContentError(self.source, line, note) for note in notes)
         article = Article(
@@ -121,7 +126,7 @@ class FrontMatterReader:
             published=published or named or from_timestamp(mtime, self.tz, self.source),
             dated_from_file=published is None and named is None,
             excerpt=self.text("excerpt", get("excerpt")),
-            url=self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl")),
+            url=url,
             provider=self.provider("provider", get("provider")),
             topics=self.topics(get("topics")),
             images=self.images("images", get("images")),
