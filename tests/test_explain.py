@@ -72,7 +72,8 @@ def test_every_reason_is_named(tmp_path: Path) -> None:
         "  channels: Orbit",
     ]
     assert (
-        explain(config, content / "c.md") == f"{content / 'c.md'}: a draft (published: false): in no feed\n"
+        explain(config, content / "c.md")
+        == f"{content / 'c.md'}: a draft (published: false, or another tool's mark of one): in no feed\n"
     )
     outside = CliRunner().invoke(
         cli, ["topics", "--config", str(config), "--explain", str(ROOT / "README.md")]

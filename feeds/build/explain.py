@@ -80,7 +80,9 @@ def explain_topics(settings: Settings, path: Path) -> Explanation:
         line, message = record.error or (None, "skipped")
         return Explanation(source, f"skipped: {ContentError(path, line, message)}", (), ())
     if index[IS_DRAFT] and not settings.include_drafts:
-        return Explanation(source, "a draft (published: false): in no feed", (), ())
+        return Explanation(
+            source, "a draft (published: false, or another tool's mark of one): in no feed", (), ()
+        )
     floor = settings.min_quality
     if floor is not None and index[FILE_QUALITY] is not None and index[FILE_QUALITY] < floor:
         return Explanation(source, f"quality {index[FILE_QUALITY]:g} is below min_quality {floor:g}", (), ())
