@@ -354,3 +354,16 @@ def test_relative_links_in_a_body_without_a_url_are_named() -> None:
     ]
     _, problems = _parse(f"---\ntitle: T\ndate: 2021-01-02\nwebUrl: https://e.example/p/\n---\n{body}")
     assert problems == []  # read against the article's URL
+
+
+def test_a_yes_or_no_read_as_a_boolean_says_to_quote_it() -> None:
+    """`title: Yes` and Norway's `NO` in topics: the messages said what YAML read, not what to do
+    (an outside probe), as those of numbers do."""
+    with pytest.raises(
+        ContentError, match="title must be text, not true/false; YAML reads yes, no, on and off so"
+    ):
+        _parse("---\ntitle: Yes\n---\nx\n")
+    _, problems = _parse("---\ntitle: T\ndate: 2021-01-01\ntopics: [NO, SE]\n---\nx\n")
+    assert problems == [
+        "a.md:4: topics item 1 must be a name, not true/false (YAML reads NO, yes, on and off so: quote it); left out"
+    ]

@@ -176,7 +176,10 @@ def test_topics_bad_items_are_dropped_with_warnings() -> None:
     assert warning_lines(warnings) == [
         (4, "topics item 2 must be a name, not a mapping; left out"),
         (4, "topics item 3 must be a name, not a list; left out"),
-        (4, "topics item 4 must be a name, not true/false; left out"),
+        (
+            4,
+            "topics item 4 must be a name, not true/false (YAML reads NO, yes, on and off so: quote it); left out",
+        ),
     ]
     assert all(w.path == "topics_bad_items.md" for w in warnings)
 

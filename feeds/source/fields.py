@@ -182,7 +182,8 @@ class FrontMatterReader:
         elif isinstance(value, date):  # a tagged one (``!!timestamp``): written plain, it stays text
             value = value.isoformat()
         if not isinstance(value, str):
-            raise self.error(key, f"{key} must be text, not {kind_of(value)}")
+            quote = "; YAML reads yes, no, on and off so: quote it" if isinstance(value, bool) else ""
+            raise self.error(key, f"{key} must be text, not {kind_of(value)}{quote}")
         return clean(value)
 
     def number_text(self, key: str, value: float, what: str = "") -> str:
@@ -279,7 +280,10 @@ class FrontMatterReader:
         names: dict[str, None] = {}
         for number, item in enumerate(value, 1):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.warn("topics", f"topics item {number} must be a name, not {kind_of(item)}; left out")
+                quote = " (YAML reads NO, yes, on and off so: quote it)" if isinstance(item, bool) else ""
+                self.warn(
+                    "topics", f"topics item {number} must be a name, not {kind_of(item)}{quote}; left out"
+                )
                 continue
             what = f"topics item {number}"
             text = item if isinstance(item, str) else self.number_text("topics", item, what)
