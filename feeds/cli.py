@@ -24,6 +24,7 @@ from feeds.build import check_content
 from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import topic_table
+from feeds.build.workers import remove_temp_folder
 from feeds.command import INTERRUPTED
 from feeds.config import Settings
 from feeds.config import load_settings
@@ -130,6 +131,7 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error
             stream.flush()
+    remove_temp_folder()
     os._exit(code)
 
 

@@ -9,7 +9,9 @@ import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
 import multiprocessing.resource_tracker
+import multiprocessing.util
 import os
+import shutil
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -58,7 +60,18 @@ def _worker_started() -> None:
         os._exit(1)
 
 
+def remove_temp_folder() -> None:
+    """Remove the folder multiprocessing made for the fork server's socket (``/tmp/pymp-*``), as
+    its clean-up at exit does: the command's quick exit skips that, and each build left one."""
+    if _started:
+        shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
+
+
+_started: list[bool] = []  #: whether this process started the fork server
+
+
 def _worker_context() -> multiprocessing.context.ForkServerContext:
+    _started.append(True)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([READER])
     os.environ[_BUILD_PID] = str(os.getpid())  # inherited by the fork server, if it starts now
