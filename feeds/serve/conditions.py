@@ -50,11 +50,13 @@ def _utc(year: int, month: int, day: int, hour: str, minute: str, second: str) -
 
 
 def evaluate(
-    tags: Collection[str], modified: datetime, environ: Mapping[str, Any]
+    tags: Collection[str], modified: datetime, environ: Mapping[str, Any], usable: Collection[str] = ()
 ) -> tuple[Outcome, str | None]:
     """What a GET or HEAD of a document with entity tags ``tags`` (quoted, strong: one per
     coding) and ``modified`` calls for, in §13.2.2's order; with the tag of the client's that
-    matched, for a 304 to name the version the client holds."""
+    matched, for a 304 to name the version the client holds. ``usable``: the tags of the codings
+    this request may be given (default: all), the only ones If-None-Match may name."""
+    usable = usable or tags
     if_match = environ.get("HTTP_IF_MATCH")
     if if_match is not None:
         # Strong comparison (§13.1.1): a weak tag never matches.
@@ -70,7 +72,7 @@ def evaluate(
         # Weak comparison (§13.1.2); either coding's tag names this version.
         for tag in _tags(if_none_match):
             tag = tag.removeprefix("W/")
-            if tag == "*" or tag in tags:
+            if tag == "*" or tag in usable:
                 return "not modified", None if tag == "*" else tag
         return "send", None  # If-Modified-Since is ignored when If-None-Match is sent (§13.1.3)
     since = environ.get("HTTP_IF_MODIFIED_SINCE")

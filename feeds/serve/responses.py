@@ -139,10 +139,13 @@ def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:
     if doc.gzipped is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
         chosen = doc.gzipped
     variants = (doc.plain,) if doc.gzipped is None else (doc.plain, doc.gzipped)
-    outcome, matched = evaluate([v.etag for v in variants], doc.modified, environ)
+    # A client holding the plain copy that now accepts gzip is told that its copy is current,
+    # under its own tag (RFC 9111 §4.3.4); not one holding the gzipped copy whose request takes no
+    # gzip: a cache holding both would serve that copy to a client that cannot read it (an
+    # outside probe).
+    usable = {doc.plain.etag, chosen.etag}
+    outcome, matched = evaluate([v.etag for v in variants], doc.modified, environ, usable)
     if outcome == "not modified":
-        # The version the client named: a client holding the plain copy that now accepts gzip
-        # must be told that its copy is current, under its own tag (RFC 9111 §4.3.4).
         held = next((v for v in variants if v.etag == matched), chosen)
         return "304 Not Modified", held.not_modified_headers, []
     if outcome == "precondition failed":
