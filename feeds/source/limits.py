@@ -118,13 +118,16 @@ def too_many_topics(count: int) -> str:
     return f"topics has {count:,} names, over the limit of {MAX_TOPICS}; the first {MAX_TOPICS} are used"
 
 
+_LEADING_SPACE = re.compile(r"\s*")
+
+
 def bounded_body(body: str, markdown: bool) -> tuple[str, bool, list[str]]:
     """``body`` within ``MAX_BODY_CHARS``, without blank lines around it; whether it may be
     rendered as Markdown (when it was Markdown); what was done to it, for warnings. Markdown keeps
     its first line's indentation: four spaces start a code block (it was a paragraph)."""
     text = body.strip()
-    if markdown:  # with the spaces before its first line
-        head = body[: len(body) - len(body.lstrip())]
+    if markdown and text and text[0] != body[0]:  # with the spaces before its first line
+        head = body[: _LEADING_SPACE.match(body).end()]  # type: ignore[union-attr]  # (it always matches)
         text = head[len(head.rstrip(" \t")) :] + text
     body = text
     problems = []
