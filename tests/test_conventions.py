@@ -367,3 +367,16 @@ def test_a_yes_or_no_read_as_a_boolean_says_to_quote_it() -> None:
     assert problems == [
         "a.md:4: topics item 1 must be a name, not true/false (YAML reads NO, yes, on and off so: quote it); left out"
     ]
+
+
+@pytest.mark.parametrize(
+    "written", ["published: 2021-03-04", "Published: 2021-03-04", "published: 2021-03-04 10:00:00"]
+)
+def test_a_published_that_holds_a_date_is_that_date(written: str) -> None:
+    """Notion and other tools write the day an article went out as `published`: an error that
+    skipped the article, and with keys read in any case `Published:` would have become one too."""
+    article, problems = _parse(f"---\ntitle: T\n{written}\n---\nx\n")
+    assert (article.published.date().isoformat(), article.is_draft) == ("2021-03-04", False)  # type: ignore[attr-defined]
+    assert problems == []
+    article, _ = _parse(f"---\ntitle: T\ndate: 2020-01-01\n{written}\n---\nx\n")
+    assert article.published.year == 2020  # type: ignore[attr-defined]  # the article's own date first

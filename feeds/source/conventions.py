@@ -128,7 +128,7 @@ def _dates_not_read(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
             (key, f"{key} holds a date, which feeds does not read: it dates an article by date or"
              " publishedDateTime (rename it)")
             for key, value in fields.items()
-            if key not in _NOT_HINTED and (isinstance(value, date) or _date_text(value))
+            if key not in _NOT_HINTED and holds_date(value)
         )  # fmt: skip
     return found
 
@@ -230,8 +230,15 @@ def date_key(fields: Mapping[Any, Any]) -> str:
 
 
 def other_date_key(fields: Mapping[Any, Any]) -> str | None:
-    """The first of ``OTHER_DATE_KEYS`` with a value, for an article that has no date of its own."""
-    return next((key for key in OTHER_DATE_KEYS if fields.get(key) not in (None, "")), None)
+    """The first of ``OTHER_DATE_KEYS`` with a value, for an article that has no date of its own;
+    else ``published`` when it holds a date (as Notion and others write it), not true or false."""
+    key = next((key for key in OTHER_DATE_KEYS if fields.get(key) not in (None, "")), None)
+    return "published" if key is None and holds_date(fields.get("published")) else key
+
+
+def holds_date(value: Any) -> bool:
+    """Whether a field's value is a date, as YAML reads one or as text."""
+    return isinstance(value, date) or _date_text(value)
 
 
 def unpublished(fields: Mapping[Any, Any], source: str) -> bool:

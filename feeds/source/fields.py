@@ -25,6 +25,7 @@ from feeds.source.conventions import as_feeds_writes
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
 from feeds.source.conventions import heading_title
+from feeds.source.conventions import holds_date
 from feeds.source.conventions import misspelling_of
 from feeds.source.conventions import other_date_key
 from feeds.source.conventions import relative_addresses
@@ -109,7 +110,8 @@ class FrontMatterReader:
         named, problem = (None, None) if published else date_in_name(self.source, self.tz)
         if problem:
             self.problems.append(ContentError(self.source, None, problem))
-        draft = not self.boolean("published", get("published"), True) or unpublished(self.data, self.source)
+        published_flag = None if holds_date(get("published")) else get("published")  # a date: published
+        draft = not self.boolean("published", published_flag, True) or unpublished(self.data, self.source)
         for key, message in unread_fields(self.data, self.front) + self.repeated:
             self.warn(key, message)
         body, markdown, notes = bounded_body(self.body, markdown=True)
