@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gzip
+import unicodedata
 from email.utils import format_datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import feedparser
 import pytest
@@ -376,3 +378,21 @@ def test_a_folder_address_answers_its_index_page_as_static_servers_do(project: P
         assert client.get("/topics/?q=zzzz").data != client.get("/topics/").data
     finally:
         live_site(app).stop()
+
+
+def test_a_path_with_its_accents_apart_is_sent_to_the_composed_one(
+    project: Path, client: FlaskClient
+) -> None:
+    """The site's paths are NFC; the same name typed or copied on macOS comes decomposed (NFD),
+    and was 404 (an outside probe)."""
+    (project / "content" / "095-yoga.md").write_text(
+        "---\ntitle: Yoga\ndate: 2021-01-01\ntopics: [йога]\n---\nx\n", encoding="utf-8"
+    )
+    assert live_site(client.application).refresh()
+    path = "topics/йога.atom"
+    decomposed = unicodedata.normalize("NFD", path)
+    assert decomposed != path and client.get("/" + quote(path)).status_code == 200
+    answer = client.get("/" + quote(decomposed) + "?limit=2")
+    assert answer.status_code == 301
+    assert answer.headers["Location"] == "../" + quote(path) + "?limit=2"
+    assert client.get("/" + quote(decomposed.replace(".atom", "-x.atom"))).status_code == 404

@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -230,7 +231,7 @@ def document(path: str) -> Response:
         return _moved(snapshot, f"{_beside(url_path(path))}/" + (f"?{query}" if query else ""))
     doc = snapshot.documents.get(key)
     if doc is None:
-        return _union(snapshot, path)
+        return _composed(snapshot, key) or _union(snapshot, path)
     view = negotiated = key in snapshot.views and prefers_html(request.headers.get("Accept", ""))
     if view:
         doc = snapshot.views[key]
@@ -315,6 +316,17 @@ def _canonical(
         return None
     pairs = list(request.args.items(multi=True))
     return _moved(snapshot, canonical_target(_beside(target), pairs, feed_filter.exclude))
+
+
+def _composed(snapshot: Snapshot, key: str) -> Response | None:
+    """A 301 to the document whose path is ``key`` with its accents composed (NFC, as the site's
+    paths are): a name typed or copied on macOS comes decomposed, and was 404 (an outside probe)."""
+    written = key.encode("latin-1", "replace").decode("utf-8", "replace")  # as PEP 3333 hands it over
+    composed = unicodedata.normalize("NFC", written)
+    if composed == written or request_path(composed[1:]) not in snapshot.documents:
+        return None
+    query = request.query_string.decode("latin-1")
+    return _moved(snapshot, _to_root(snapshot) + url_path(composed[1:]) + (f"?{query}" if query else ""))
 
 
 def _beside(target: str) -> str:
