@@ -23,8 +23,8 @@ from feeds.build import SiteBuilder
 from feeds.build import check_content
 from feeds.build import check_folders
 from feeds.build import explain_topics
+from feeds.build import remove_temp_folder
 from feeds.build import topic_table
-from feeds.build.workers import remove_temp_folder
 from feeds.command import INTERRUPTED
 from feeds.config import Settings
 from feeds.config import load_settings

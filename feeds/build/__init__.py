@@ -17,6 +17,7 @@ from feeds.build.record_files import shard_of
 from feeds.build.result import BuildResult
 from feeds.build.result import Publication
 from feeds.build.result import topic_table
+from feeds.build.workers import remove_temp_folder
 
 __all__ = [
     "SHARDS",
@@ -33,6 +34,7 @@ __all__ = [
     "content_fingerprint",
     "explain_topics",
     "paused_gc",
+    "remove_temp_folder",
     "shard_of",
     "topic_table",
 ]
