@@ -5,6 +5,9 @@ by its file name was dated by the file's time."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
@@ -15,6 +18,7 @@ from feeds.build import build_site
 from feeds.errors import ContentError
 from feeds.model import BodyFormat
 from feeds.model import Entry
+from feeds.render.entry_html import body_html
 from feeds.render.entry_html import summary_text
 from feeds.source.parse import parse_article
 from tests.conftest import make_settings
@@ -70,9 +74,15 @@ def test_pelicans_capitalised_keys_are_read_with_their_lines() -> None:
         datetime(2011, 1, 1, 10, tzinfo=timezone.utc),
         "news",
     )
-    with pytest.raises(ContentError) as info:
-        _parse("---\nTitle: Moved\nDate: 2011-13-01\n---\nB.\n")
-    assert str(info.value).startswith("a.md:3: date: ")  # the line of the key as written
+    # A value the field cannot take is left out with a warning, not the article: the key may mean
+    # another thing in the tool the file comes from (an outside probe: Notion's "Date: March 5,
+    # 2021", Obsidian's "Related: [[Other]]" skipped articles that built before).
+    article, problems = _parse("---\nTitle: Moved\nDate: 2011-13-01\nRelated: '[[Other]]'\n---\nB.\n")
+    assert (article.title, article.dated_from_file) == ("Moved", True)  # type: ignore[attr-defined]
+    assert problems == [
+        "a.md:3: Date (read as date): date: '2011-13-01' is no date in the calendar (or no time of day); not read",
+        "a.md:4: Related (read as related): related must be a list of items, not text; not read",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -380,3 +390,66 @@ def test_a_published_that_holds_a_date_is_that_date(written: str) -> None:
     assert problems == []
     article, _ = _parse(f"---\ntitle: T\ndate: 2020-01-01\n{written}\n---\nx\n")
     assert article.published.year == 2020  # type: ignore[attr-defined]  # the article's own date first
+
+
+def test_two_spellings_of_one_field_read_the_first_whatever_the_hash() -> None:
+    """The key read was picked from a set: Alpha or Beta by PYTHONHASHSEED (an outside probe)."""
+    code = (
+        "from feeds.source.parse import parse_article\n"
+        "a, p = parse_article(b'---\\nDate: 2021-01-01\\nDATE: 2022-02-02\\nTitle: Alpha\\nTITLE: Beta\\n---\\nB.\\n', 'a.md', 0)\n"
+        "print(a.title, a.published.date(), [str(x) for x in p])\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in range(1, 7)
+    }  # fmt: skip
+    assert runs == {
+        "Alpha 2021-01-01 ['a.md:3: DATE is not read: date is read, and keys in another letter case are the same"
+        " field', 'a.md:5: TITLE is not read: title is read, and keys in another letter case are the same field']\n"
+    }
+
+
+def test_links_in_code_are_no_relative_links_and_the_warning_names_the_links_line() -> None:
+    body = (
+        "Intro.\n\n```python\nsrc = os.path.join(root, name)\nhref = build_link(page)\n```\n\n"
+        '    indented = href(x)\n\nSee `<a href="/about">` and `arr[i](x)`.\n\nA [real](../real/) one.\n'
+    )
+    _, problems = _parse(f"---\ntitle: T\ndate: 2021-01-02\n---\n{body}")
+    assert problems == [
+        "a.md:16: the body's relative links and images ('../real/') are left out: there is no webUrl"
+    ]
+
+
+def test_a_heading_inside_indented_code_is_no_title() -> None:
+    with pytest.raises(ContentError, match="title is missing or empty"):
+        _parse("---\ndate: 2021-01-02\n---\n    # a comment in code\n    x = 1\n")
+    article, _ = _parse("---\ndate: 2021-01-02\n---\n\n   # Three spaces are a heading\nText.\n")
+    assert (article.title, article.body) == ("Three spaces are a heading", "Text.")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("---\ntitle: T\nlast_modified_at: 2022-01-01\n---\nB\n", "2021-03-09-post.md"),  # dated by its name
+        ("---\ntitle: T\nupdated: 2022-01-01\n---\nB\n", "a.md"),  # a change, not a day of publication
+        ("---\ntitle: T\nid: 20210305T1010\n---\nB\n", "a.md"),  # a Zettelkasten id
+        ("---\ntitle: T\ndate: 2021-03-08\npublishDate: 2021-03-08\n---\nB\n", "a.md"),  # Hugo: the same day
+    ],
+)
+def test_dates_that_need_no_word_get_none(text: str, source: str) -> None:
+    """Each was warned of, some with advice that would have dated the article wrongly (an outside
+    probe)."""
+    _, problems = _parse(text, source)
+    assert problems == []
+
+
+def test_a_body_of_html_indented_as_a_whole_stays_html() -> None:
+    """Keeping a first line's indentation (a code block) made an export's indented HTML a code
+    block; it was HTML before (an outside probe)."""
+    article, _ = _parse(
+        '---\ntitle: T\ndate: 2021-01-02\n---\n    <div class="post">\n      <p>Hi</p>\n    </div>\n'
+    )
+    assert body_html(article.body, article.body_format).startswith('<div class="post">')  # type: ignore[attr-defined]

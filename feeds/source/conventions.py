@@ -64,7 +64,9 @@ OTHER_DATE_KEYS = (
 _OTHER_FIELDS_FOLDED = frozenset(map(str.lower, _OTHER_FIELDS))  # Notion's "Image", "Tags"...
 
 
-def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]]:
+def unread_fields(
+    fields: Mapping[Any, Any], front: str, dated_by_name: bool = False
+) -> list[tuple[str, str]]:
     """(key, warning) for what the writer of ``fields`` (read from ``front``) likely meant feeds
     to read otherwise: another tool's ``tags`` or ``categories`` without ``topics``, topics written
     as one name with commas (``topics: AI, Robotics``, not quoted), and a misspelling of a field
@@ -84,10 +86,17 @@ def unread_fields(fields: Mapping[Any, Any], front: str) -> list[tuple[str, str]
     misspelt = [
         (key, f"{key} is not a field feeds reads; did you mean {field}? (not read)")
         for key, field in _misspellings(fields)
+    ] + [
+        (key, f"{key} is not read: {field} is read, and keys in another letter case are the same field")
+        for key in fields.keys() - _KNOWN_FIELDS
+        if isinstance(key, str) and (field := _READ_FOLDED.get(key.lower())) is not None and field in fields
     ]
-    return found + sorted(misspelt) + _dates_not_read(fields)
+    return found + sorted(misspelt) + _dates_not_read(fields, dated_by_name)
 
 
+#: Keys whose date is no day of publication: a change (``lastmod``, ``updated``...) or an id
+#: (Zettelkasten's ``id: 20210305T1010``).
+_NO_PUBLICATION_DATE = re.compile(r"mod|upd|edit|chang|revis|^u?id$|_id$|Id$", re.IGNORECASE)
 #: Keys whose dates are read as something else (a title that is a date), or warned of apart.
 _NOT_HINTED = READ_FIELDS | {"expiryDate"}
 
@@ -105,13 +114,14 @@ def _as_list(value: Any) -> str:
     return f", as a list: topics: [{', '.join(names[:10])}]"
 
 
-def _dates_not_read(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
+def _dates_not_read(fields: Mapping[Any, Any], dated_by_name: bool) -> list[tuple[str, str]]:
     """Warnings of dates feeds does not read where a writer counts on them: Hugo's scheduling and
     expiry (a build never reads the clock, so it can neither wait nor expire), and a date under a
     key of no tool's when the article has none of its own (Obsidian's ``created``)."""
     found = []
-    dated = fields.get(date_key(fields)) not in (None, "")
-    if dated and fields.get("publishDate") not in (None, ""):
+    own = fields.get(date_key(fields))
+    dated = own not in (None, "")
+    if dated and fields.get("publishDate") not in (None, "", own):
         found.append((
             "publishDate",
             "publishDate is not read, as the article has a date: it is published at once (a build"
@@ -123,12 +133,12 @@ def _dates_not_read(fields: Mapping[Any, Any]) -> list[tuple[str, str]]:
             "expiryDate is not read: no article expires (a build never reads the clock); set draft:"
             " true to take it out",
         ))  # fmt: skip
-    if not dated and other_date_key(fields) is None:
+    if not dated and not dated_by_name and other_date_key(fields) is None:
         found.extend(
             (key, f"{key} holds a date, which feeds does not read: it dates an article by date or"
              " publishedDateTime (rename it)")
             for key, value in fields.items()
-            if key not in _NOT_HINTED and holds_date(value)
+            if key not in _NOT_HINTED and holds_date(value) and not _NO_PUBLICATION_DATE.search(str(key))
         )  # fmt: skip
     return found
 
@@ -177,10 +187,11 @@ def written_otherwise(fields: Mapping[Any, Any]) -> dict[str, str]:
     """field → the key it is written as in another case (``Title``, ``Status``), for each field
     feeds reads that is not there as feeds writes it."""
     found: dict[str, str] = {}
-    for key in fields.keys() - _KNOWN_FIELDS:  # most files: none
-        field = _READ_FOLDED.get(key.lower()) if isinstance(key, str) else None
-        if field is not None and field not in fields:
-            found.setdefault(field, key)
+    for key in fields:  # in the file's order, the first of two spellings is read (Date:, DATE:)
+        if key not in _KNOWN_FIELDS and isinstance(key, str):  # most files: none
+            field = _READ_FOLDED.get(key.lower())
+            if field is not None and field not in fields:
+                found.setdefault(field, key)
     return found
 
 
@@ -194,15 +205,14 @@ def as_feeds_writes(fields: dict[Any, Any]) -> tuple[dict[Any, Any], dict[str, s
 
 
 #: A first-level Markdown heading, where Obsidian, MkDocs and Zettlr find a note's title.
-_TITLE_HEADING = re.compile(r"#[ \t]+(.*?\S)(?:[ \t]+#+)?[ \t]*")
+_TITLE_HEADING = re.compile(r"(?:[ \t]*\n)*[ ]{0,3}#[ \t]+([^\n]*?\S)(?:[ \t]+#+)?[ \t]*(?:\n|$)")
 
 
 def heading_title(body: str) -> tuple[str, str] | None:
     """(the heading's text, the body after it) when the body's first line is a first-level
     heading (``# Reading list``): the title of front matter without one."""
-    first, _, rest = body.lstrip().partition("\n")
-    heading = _TITLE_HEADING.fullmatch(first)
-    return (heading[1], rest) if heading else None
+    heading = _TITLE_HEADING.match(body)
+    return (heading[1], body[heading.end() :]) if heading else None
 
 
 #: Where a Markdown body names an address: an inline link or image, a reference definition, an
@@ -215,13 +225,23 @@ _BODY_TARGET = re.compile(
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def relative_addresses(body: str) -> list[str]:
+#: Code in Markdown, where a link is text: fenced blocks, indented lines, code spans.
+_CODE = re.compile(
+    r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[^\n]*$|\Z)|^(?:[ ]{4}|\t)[^\n]*$|(`+)[^`]+?\2",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def relative_addresses(body: str) -> list[tuple[str, int]]:
     """The relative addresses a Markdown body links or shows (``images/a.jpg``, ``/about/``,
-    ``#part``): a feed has no base for them unless the article has a URL."""
+    ``#part``), each with where it is in ``body``: a feed has no base for them unless the article
+    has a URL. Code is left alone (``src = os.path.join(...)`` is no link)."""
     if "](" not in body and "]:" not in body and "=" not in body:  # most bodies: nothing to look at
         return []
-    found = (next(filter(None, match.groups())) for match in _BODY_TARGET.finditer(body))
-    return [target for target in found if not _SCHEME.match(target)]
+    if "`" in body or "~~~" in body or "    " in body or "\t" in body:  # blanked, lines kept
+        body = _CODE.sub(lambda code: re.sub(r"[^\n]", " ", code[0]), body)
+    found = ((next(filter(None, m.groups())), m.start()) for m in _BODY_TARGET.finditer(body))
+    return [(target, at) for target, at in found if not _SCHEME.match(target)]
 
 
 def date_key(fields: Mapping[Any, Any]) -> str:

@@ -14,25 +14,14 @@ from typing import Any
 import yaml
 
 from feeds.errors import ContentError
-from feeds.model import Article
-from feeds.model import BodyFormat
 from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.source.conventions import FALSE_WORDS
 from feeds.source.conventions import TRUE_WORDS
 from feeds.source.conventions import as_feeds_writes
-from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
-from feeds.source.conventions import heading_title
-from feeds.source.conventions import holds_date
-from feeds.source.conventions import misspelling_of
-from feeds.source.conventions import other_date_key
-from feeds.source.conventions import relative_addresses
-from feeds.source.conventions import unpublished
-from feeds.source.conventions import unread_fields
 from feeds.source.dates import field_date
-from feeds.source.dates import from_timestamp
 from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import yaml_error
 from feeds.source.key_lines import FrontLines
@@ -43,7 +32,6 @@ from feeds.source.limits import MAX_RELATED
 from feeds.source.limits import MAX_TOPIC_CHARS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded
-from feeds.source.limits import bounded_body
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
 from feeds.text import kind_of
@@ -93,64 +81,7 @@ class FrontMatterReader:
         self.related_number: int | None = None  # 1-based: the related item being read, for lines
         self.key_lines = FrontLines(self.front, self.offset)
         self.unreported = 0  #: warnings past MAX_FILE_WARNINGS
-
-    def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
-        get = self.data.get
-        title = self.text("title", get("title"))
-        if "title" not in self.data and (heading := heading_title(self.body)):  # a note's own heading
-            self.body = heading[1]
-            title = plain_text(heading[0])
-        if not title:
-            typo = misspelling_of(self.data, "title")  # "Title:" as Pelican writes it, "titel:"
-            also = f" ({typo!r} is read as no field: did you mean title?)" if typo else ""
-            line = self.line_of(typo or "title") or 1
-            raise ContentError(self.source, line, f"title is missing or empty{also}")
-        dated_by = date_key(self.data)
-        published = self.date(dated_by, get(dated_by)) or self.other_date()
-        named, problem = (None, None) if published else date_in_name(self.source, self.tz)
-        if problem:
-            self.problems.append(ContentError(self.source, None, problem))
-        published_flag = None if holds_date(get("published")) else get("published")  # a date: published
-        draft = not self.boolean("published", published_flag, True) or unpublished(self.data, self.source)
-        for key, message in unread_fields(self.data, self.front) + self.repeated:
-            self.warn(key, message)
-        body, markdown, notes = bounded_body(self.body, markdown=True)
-        url = self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl"))
-        if url is None and markdown and (relative := relative_addresses(body)):  # nothing to resolve them by
-            shown = ", ".join(map(repr, relative[:3])) + (", …" if len(relative) > 3 else "")
-            notes.append(f"the body's relative links and images ({shown}) are left out: there is no webUrl")
-        if notes:  # at the body's first line
-            line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
-            self.problems.extend(ContentError(self.source, line, note) for note in notes)
-        article = Article(
-            source=self.source,
-            title=title,
-            published=published or named or from_timestamp(mtime, self.tz, self.source),
-            dated_from_file=published is None and named is None,
-            excerpt=self.text("excerpt", get("excerpt")),
-            url=url,
-            provider=self.provider("provider", get("provider")),
-            topics=self.topics(get("topics")),
-            images=self.images("images", get("images")),
-            related=self.related(get("related")),
-            is_draft=draft,
-            quality=self.number("quality", get("quality")),
-            category=self.text("category", get("category")) or None,
-            kind=self.text("type", get("type")) or None,
-            body=body,
-            body_format=BodyFormat.MARKDOWN if markdown else BodyFormat.TEXT,
-        )
-        if self.unreported:
-            self.problems.append(ContentError(self.source, None, f"and {self.unreported:,} more warnings"))
-        return article, self.problems
-
-    def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
-        key = other_date_key(self.data)
-        try:
-            return self.date(key, self.data[key]) if key else None
-        except ContentError as e:  # another tool's field: a warning, and the date is found elsewhere
-            self.warn(key or "", f"{e.message}; not read")
-        return None
+        self.failed = ""  #: the field of the last error made
 
     # Errors: the line is that of the key, found in the front matter text.
 
@@ -160,10 +91,12 @@ class FrontMatterReader:
         return self.key_lines.line_of(key, self.related_number)
 
     def error(self, key: str, message: str) -> ContentError:
+        self.failed = key if self.related_number is None else ""
         return ContentError(self.source, self.line_of(key), message)
 
     def warn(self, key: str, message: str) -> None:
         self.note(self.error(key, message) if len(self.problems) < MAX_FILE_WARNINGS else None)
+        self.failed = ""
 
     def note(self, warning: ContentError | None) -> None:
         """A warning listed, or counted past ``MAX_FILE_WARNINGS`` (55,000 images: as many lines)."""

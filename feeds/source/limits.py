@@ -126,7 +126,8 @@ def bounded_body(body: str, markdown: bool) -> tuple[str, bool, list[str]]:
     rendered as Markdown (when it was Markdown); what was done to it, for warnings. Markdown keeps
     its first line's indentation: four spaces start a code block (it was a paragraph)."""
     text = body.strip()
-    if markdown and text and text[0] != body[0]:  # with the spaces before its first line
+    # With the spaces before its first line, unless HTML (an export's, indented as a whole).
+    if markdown and text and text[0] != body[0] and text[0] != "<":
         head = body[: _LEADING_SPACE.match(body).end()]  # type: ignore[union-attr]  # (it always matches)
         text = head[len(head.rstrip(" \t")) :] + text
     body = text

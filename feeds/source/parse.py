@@ -13,11 +13,11 @@ from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Provider
+from feeds.source.article_fields import ArticleReader
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import other_front_matter
 from feeds.source.conventions import unpublished
 from feeds.source.dates import from_timestamp
-from feeds.source.fields import FrontMatterReader
 from feeds.source.limits import MAX_EXCERPT_CHARS
 from feeds.source.limits import MAX_TITLE_CHARS
 from feeds.source.limits import bounded
@@ -97,7 +97,7 @@ def parse_article(
     if not text.strip():
         raise ContentError(source, 1, "empty file")
     if _OPENING.match(text):
-        reader = FrontMatterReader(text, source, tz)
+        reader = ArticleReader(text, source, tz)
         article, warnings = reader.article(mtime)
         return _bounded_titles(article, warnings, reader)
     other = other_front_matter(text)
@@ -107,7 +107,7 @@ def parse_article(
 
 
 def _bounded_titles(
-    article: Article, warnings: list[ContentError], reader: FrontMatterReader
+    article: Article, warnings: list[ContentError], reader: ArticleReader
 ) -> tuple[Article, list[ContentError]]:
     """``article`` with its title and excerpt and its related items' cut to their limits (each
     related item is an entry too), and a warning for each cut."""

@@ -1,0 +1,108 @@
+"""Front matter → an ``Article``: the fields read one by one (``fields.FrontMatterReader``) and
+put together, with the conventions of other tools (``conventions``) and the body's limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feeds.errors import ContentError
+from feeds.model import Article
+from feeds.model import BodyFormat
+from feeds.source.conventions import date_in_name
+from feeds.source.conventions import date_key
+from feeds.source.conventions import heading_title
+from feeds.source.conventions import holds_date
+from feeds.source.conventions import misspelling_of
+from feeds.source.conventions import other_date_key
+from feeds.source.conventions import relative_addresses
+from feeds.source.conventions import unpublished
+from feeds.source.conventions import unread_fields
+from feeds.source.dates import from_timestamp
+from feeds.source.fields import FrontMatterReader
+from feeds.source.limits import bounded_body
+from feeds.text import plain_text
+
+
+class ArticleReader(FrontMatterReader):
+    """One file's front matter and body, read into an ``Article`` with its warnings."""
+
+    def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
+        # A field written in another case (``Date: March 5, 2021``) that cannot be read is left out
+        # with a warning, not the article: in the tool the file comes from it may mean another thing.
+        start = (list(self.problems), self.unreported, self.body)
+        while True:
+            try:
+                return self._article(mtime)
+            except ContentError as e:
+                if self.failed not in self.written_as:
+                    raise
+                key = self.written_as.pop(self.failed)
+                self.data = {name: value for name, value in self.data.items() if name != self.failed}
+                self.problems, self.unreported, self.body = list(start[0]), start[1], start[2]
+                self.note(
+                    ContentError(self.source, e.line, f"{key} (read as {self.failed}): {e.message}; not read")
+                )
+                start = (list(self.problems), self.unreported, self.body)
+
+    def _article(self, mtime: float) -> tuple[Article, list[ContentError]]:
+        get = self.data.get
+        title = self.text("title", get("title"))
+        if "title" not in self.data and (heading := heading_title(self.body)):  # a note's own heading
+            self.body = heading[1]
+            title = plain_text(heading[0])
+        if not title:
+            typo = misspelling_of(self.data, "title")  # "Title:" as Pelican writes it, "titel:"
+            also = f" ({typo!r} is read as no field: did you mean title?)" if typo else ""
+            line = self.line_of(typo or "title") or 1
+            raise ContentError(self.source, line, f"title is missing or empty{also}")
+        dated_by = date_key(self.data)
+        published = self.date(dated_by, get(dated_by)) or self.other_date()
+        named, problem = (None, None) if published else date_in_name(self.source, self.tz)
+        if problem:
+            self.problems.append(ContentError(self.source, None, problem))
+        published_flag = None if holds_date(get("published")) else get("published")  # a date: published
+        draft = not self.boolean("published", published_flag, True) or unpublished(self.data, self.source)
+        for key, message in unread_fields(self.data, self.front, named is not None) + self.repeated:
+            self.warn(key, message)
+        body, markdown, notes = bounded_body(self.body, markdown=True)
+        url = self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl"))
+        relative = relative_addresses(body) if url is None and markdown else []  # nothing to resolve them by
+        if notes or relative:
+            line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1  # body's first
+            self.problems.extend(ContentError(self.source, line, note) for note in notes)
+        if relative:
+            shown = ", ".join(repr(target) for target, _ in relative[:3]) + (
+                ", …" if len(relative) > 3 else ""
+            )
+            where = line + body.count("\n", 0, relative[0][1])
+            what = f"the body's relative links and images ({shown}) are left out: there is no webUrl"
+            self.note(ContentError(self.source, where, what))
+        article = Article(
+            source=self.source,
+            title=title,
+            published=published or named or from_timestamp(mtime, self.tz, self.source),
+            dated_from_file=published is None and named is None,
+            excerpt=self.text("excerpt", get("excerpt")),
+            url=url,
+            provider=self.provider("provider", get("provider")),
+            topics=self.topics(get("topics")),
+            images=self.images("images", get("images")),
+            related=self.related(get("related")),
+            is_draft=draft,
+            quality=self.number("quality", get("quality")),
+            category=self.text("category", get("category")) or None,
+            kind=self.text("type", get("type")) or None,
+            body=body,
+            body_format=BodyFormat.MARKDOWN if markdown else BodyFormat.TEXT,
+        )
+        if self.unreported:
+            self.problems.append(ContentError(self.source, None, f"and {self.unreported:,} more warnings"))
+        return article, self.problems
+
+    def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
+        key = other_date_key(self.data)
+        try:
+            return self.date(key, self.data[key]) if key else None
+        except ContentError as e:  # another tool's field: a warning, and the date is found elsewhere
+            self.warn(key or "", f"{e.message}; not read")
+        return None
