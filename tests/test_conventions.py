@@ -453,3 +453,21 @@ def test_a_body_of_html_indented_as_a_whole_stays_html() -> None:
         '---\ntitle: T\ndate: 2021-01-02\n---\n    <div class="post">\n      <p>Hi</p>\n    </div>\n'
     )
     assert body_html(article.body, article.body_format).startswith('<div class="post">')  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        "Headless: true\n",
+        "_build:\n  list: never\n",
+        "Publish: false\n",
+        "eleventyexcludefromcollections: true\n",
+    ],
+)
+def test_other_tools_keys_are_read_in_any_case_as_hugo_reads_them(fields: str) -> None:
+    """Only feeds' own fields were read in another case: Hugo's Headless: true was published
+    (an outside probe of the first fix)."""
+    article, _ = _parse(f"---\ntitle: T\ndate: 2021-03-01\n{fields}---\nBody.\n")
+    assert article.is_draft  # type: ignore[attr-defined]
+    article, _ = _parse("---\ntitle: T\nPublishDate: 2021-03-04\n---\nBody.\n")
+    assert article.published.day == 4  # type: ignore[attr-defined]

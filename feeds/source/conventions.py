@@ -54,6 +54,20 @@ _KNOWN_FIELDS = READ_FIELDS | _OTHER_FIELDS
 #: A field's name in lower case → the field: Pelican writes every key capitalised (Title, Date,
 #: Status), and a draft's "Status: draft" was published with a warning that it was not read.
 _READ_FOLDED = {field.lower(): field for field in READ_FIELDS}
+#: The same for the other tools' keys read here, as Hugo reads every key in any case (and
+#: ``_build``, its older spelling of ``build``).
+_OTHERS_FOLDED = {
+    key.lower(): key
+    for key in (
+        "publishDate",
+        "pubDate",
+        "expiryDate",
+        "headless",
+        "build",
+        "publish",
+        "eleventyExcludeFromCollections",
+    )
+} | {"_build": "build"}
 #: Keys other tools date an article with, read when neither ``publishedDateTime`` nor ``date``
 #: has a value: Hugo's and Astro's, Ghost's and schema.org's; without them a migrated site was
 #: dated by the time its files were copied, without a word.
@@ -189,7 +203,7 @@ def written_otherwise(fields: Mapping[Any, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     for key in fields:  # in the file's order, the first of two spellings is read (Date:, DATE:)
         if key not in _KNOWN_FIELDS and isinstance(key, str):  # most files: none
-            field = _READ_FOLDED.get(key.lower())
+            field = _READ_FOLDED.get(key.lower()) or _OTHERS_FOLDED.get(key.lower())
             if field is not None and field not in fields:
                 found.setdefault(field, key)
     return found
