@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import feeds.serve.snapshot
 from feeds.build import cache_of
 from feeds.config import load_settings
 from feeds.serve.app import create_app
@@ -139,3 +140,23 @@ def test_a_document_that_goes_and_comes_back_is_not_dated_back(project: Path, re
     assert answer.status_code == 200
     assert b"Third" in answer.data
     assert parsedate_to_datetime(answer.headers["Last-Modified"]) > parsedate_to_datetime(given)
+
+
+def test_the_dates_of_documents_gone_are_kept_for_the_latest_only(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept for every document ever served, the file grew without end on a site whose topics come
+    and go (a follow-up probe)."""
+    monkeypatch.setattr(feeds.serve.snapshot, "MAX_GONE", 2)
+    client = _started(project)
+    for number in range(4):
+        (project / "content" / f"solo{number}.md").write_text(
+            SOLO.format(title=f"T{number}").replace("[Solo]", f"[Solo{number}]"), encoding="utf-8"
+        )
+    assert live_site(client.application).refresh()
+    for number in range(4):
+        (project / "content" / f"solo{number}.md").unlink()
+    assert live_site(client.application).refresh()
+    served = live_site(client.application).snapshot.served  # type: ignore[union-attr]
+    gone = [key for key in served if "solo" in key]
+    assert len(gone) == 2

@@ -159,6 +159,10 @@ def request_path(output_path: str) -> str:
 ENTRIES_CHANGED = "entries:"
 
 
+#: Documents gone from the site whose served dates are kept (``make_snapshot``).
+MAX_GONE = 10_000
+
+
 def make_snapshot(
     result: BuildResult,
     settings: Settings,
@@ -269,8 +273,9 @@ def make_snapshot(
         # A document gone from this build keeps the date it was last served with: one that comes
         # back (a month emptied and filled again, archives off and on) must not go back in time,
         # or a client asking If-Modified-Since with that date would get 304 for bytes it never saw.
-        for key, value in served.items():
-            given.setdefault(key, value)
+        # The latest MAX_GONE of them: a site whose topics come and go would grow the file forever.
+        gone = sorted(((v[1], k) for k, v in served.items() if k not in given), reverse=True)[:MAX_GONE]
+        given.update((key, served[key]) for _, key in gone)
     cache = FilterCache(int(settings.serve.filter_cache_mb * 1_000_000))
     return Snapshot(
         result, settings, documents, feeds, views, now, seconds, search, gate, cache, page_feeds=page_feeds,
