@@ -77,13 +77,17 @@ def test_a_link_that_leads_outside_the_content_folder_is_skipped_with_a_warning(
     outside probe); they are still never read."""
     content, elsewhere = tmp_path / "content", tmp_path / "elsewhere"
     content.mkdir()
-    (elsewhere / "sub").mkdir(parents=True)
+    (elsewhere / "sub" / "deeper").mkdir(parents=True)
+    (elsewhere / "sub" / "deeper" / "c.txt").write_text("Deep\nBody.\n", encoding="utf-8")
     (elsewhere / "b.md").write_text("Outside\nBody.\n", encoding="utf-8")
     (elsewhere / "notes.bin").write_text("x", encoding="utf-8")
     (content / "a.md").write_text("Real\nBody.\n", encoding="utf-8")
     (content / "b.md").symlink_to(elsewhere / "b.md")
     (content / "more").symlink_to(elsewhere / "sub")
     (content / "notes.bin").symlink_to(elsewhere / "notes.bin")  # not an article's name: nothing
+    (tmp_path / "imgs" / "x").mkdir(parents=True)
+    (tmp_path / "imgs" / "x" / "a.png").write_bytes(b"png")
+    (content / "images").symlink_to(tmp_path / "imgs")  # nothing feeds would read: no word
     found = scan_content(content)
     assert [f.source for f in found] == ["a.md"]
     assert found.warnings == (
@@ -100,6 +104,12 @@ def test_another_tools_post_with_front_matter_is_named(tmp_path: Path) -> None:
     (tmp_path / "b.mdx").write_bytes(b"\xef\xbb\xbf---\ntitle: B\n---\nx\n")
     (tmp_path / "page.html").write_text("<p>An include</p>\n", encoding="utf-8")
     (tmp_path / "c.yaml").write_text("---\nkey: value\n", encoding="utf-8")
+    (tmp_path / "layout.html").write_text(
+        "---\nlayout: default\n---\n<main>{{ content }}</main>\n", encoding="utf-8"
+    )
+    (tmp_path / "faq.rst").write_text(
+        "---\nFAQ\n---\n\nText.\n", encoding="utf-8"
+    )  # an RST title, no front matter
     os.mkfifo(tmp_path / "pipe.html")  # never opened: it would block
     found = scan_content(tmp_path)
     assert [f.source for f in found] == ["a.md"]

@@ -6,6 +6,7 @@ import errno
 import functools
 import heapq
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Sequence
@@ -33,7 +34,8 @@ _NOT_AN_ARTICLE = (
 
 
 def _post_elsewhere(entry: os.DirEntry[str]) -> bool:
-    """Whether ``entry`` is a file named as other tools name posts, with front matter."""
+    """Whether ``entry`` is a file named as other tools name posts, with front matter that has a
+    title (a Jekyll layout's has none; an RST title between --- lines is no front matter)."""
     if "." + entry.name.rpartition(".")[2].lower() not in _POSTS_ELSEWHERE or not entry.is_file():
         return False
     try:  # not blocking: a FIFO put in its place meanwhile would block a read forever
@@ -41,12 +43,36 @@ def _post_elsewhere(entry: os.DirEntry[str]) -> bool:
     except OSError:
         return False
     try:
-        head = os.read(descriptor, 6) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
+        head = os.read(descriptor, 4096) if stat.S_ISREG(os.fstat(descriptor).st_mode) else b""
     except OSError:
         head = b""
     finally:
         os.close(descriptor)
-    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+    return _TITLED_FRONT_MATTER.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
+#: Front matter with a title key among its first lines.
+_TITLED_FRONT_MATTER = re.compile(rb"---[ \t]*\r?\n(?:(?!---)[^\n]*\n){0,40}?title[ \t]*:", re.IGNORECASE)
+
+
+def _holds_articles(folder: str, budget: int = 1_000) -> bool:
+    """Whether a folder (outside the content folder) has an article's name among its first
+    ``budget`` names, at any depth: a link to a folder of images needs no word."""
+    pending = [folder]
+    while pending and budget > 0:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    budget -= 1
+                    if "." + entry.name.rpartition(".")[2].lower() in CONTENT_SUFFIXES:
+                        return True
+                    if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+                        pending.append(entry.path)
+                    if budget <= 0:
+                        break
+        except OSError:
+            continue
+    return False
 
 
 class ContentFile(NamedTuple):
@@ -115,7 +141,7 @@ def scan_content(root: Path) -> Found:
                 if link and not leads_inside(entry.path, real_root):
                     # Never read (no path leaves the content folder), but said: articles put in
                     # by a link were left out without a word (an outside probe).
-                    if article or entry.is_dir():
+                    if article or (entry.is_dir() and _holds_articles(entry.path)):
                         warnings.append(f"{entry.path}: leads outside the content folder; skipped")
                     continue
                 if entry.is_dir():
