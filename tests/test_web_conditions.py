@@ -75,3 +75,6 @@ def test_a_304_names_the_version_the_client_holds(client: FlaskClient) -> None:
     assert (held_both.status_code, held_both.headers["ETag"]) == (304, plain)
     both_packed = client.get(PATH, headers={"Accept-Encoding": "gzip", "If-None-Match": packed})
     assert (both_packed.status_code, both_packed.headers["ETag"]) == (304, packed)
+    # Holding both, the client is told of the one a 200 would carry (RFC 9110 §15.4.5).
+    both = client.get(PATH, headers={"Accept-Encoding": "gzip", "If-None-Match": f"{plain}, {packed}"})
+    assert (both.status_code, both.headers["ETag"]) == (304, packed)

@@ -69,12 +69,14 @@ def evaluate(
             return "precondition failed", None
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
-        # Weak comparison (§13.1.2); either coding's tag names this version.
-        for tag in _tags(if_none_match):
-            tag = tag.removeprefix("W/")
-            if tag == "*" or tag in usable:
-                return "not modified", None if tag == "*" else tag
-        return "send", None  # If-Modified-Since is ignored when If-None-Match is sent (§13.1.3)
+        # Weak comparison (§13.1.2); a usable coding's tag names this version, the first usable
+        # first (the one a 200 would carry, when the client holds it too: §15.4.5).
+        held = {tag.removeprefix("W/") for tag in _tags(if_none_match)}
+        if "*" in held:
+            return "not modified", None
+        matched = next((tag for tag in usable if tag in held), None)
+        # If-Modified-Since is ignored when If-None-Match is sent (§13.1.3).
+        return ("not modified", matched) if matched is not None else ("send", None)
     since = environ.get("HTTP_IF_MODIFIED_SINCE")
     when = http_date(since) if since else None
     if when is not None and modified <= when:

@@ -143,7 +143,7 @@ def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:
     # under its own tag (RFC 9111 §4.3.4); not one holding the gzipped copy whose request takes no
     # gzip: a cache holding both would serve that copy to a client that cannot read it (an
     # outside probe).
-    usable = {doc.plain.etag, chosen.etag}
+    usable = (chosen.etag, doc.plain.etag)
     outcome, matched = evaluate([v.etag for v in variants], doc.modified, environ, usable)
     if outcome == "not modified":
         held = next((v for v in variants if v.etag == matched), chosen)
