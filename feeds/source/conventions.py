@@ -252,8 +252,13 @@ def relative_addresses(body: str) -> list[tuple[str, int]]:
     has a URL. Code is left alone (``src = os.path.join(...)`` is no link)."""
     if "](" not in body and "]:" not in body and "=" not in body:  # most bodies: nothing to look at
         return []
-    if "`" in body or "~~~" in body or "    " in body or "\t" in body:  # blanked, lines kept
-        body = _CODE.sub(lambda code: re.sub(r"[^\n]", " ", code[0]), body)
+    found = _relative_targets(body)
+    if found and ("`" in body or "~~~" in body or "    " in body or "\t" in body):  # maybe in code
+        found = _relative_targets(_CODE.sub(lambda code: re.sub(r"[^\n]", " ", code[0]), body))
+    return found
+
+
+def _relative_targets(body: str) -> list[tuple[str, int]]:
     found = ((next(filter(None, m.groups())), m.start()) for m in _BODY_TARGET.finditer(body))
     return [(target, at) for target, at in found if not _SCHEME.match(target)]
 
