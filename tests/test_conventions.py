@@ -471,3 +471,51 @@ def test_other_tools_keys_are_read_in_any_case_as_hugo_reads_them(fields: str) -
     assert article.is_draft  # type: ignore[attr-defined]
     article, _ = _parse("---\ntitle: T\nPublishDate: 2021-03-04\n---\nBody.\n")
     assert article.published.day == 4  # type: ignore[attr-defined]
+
+
+def test_a_spelling_left_out_lets_the_next_one_be_read() -> None:
+    """Which of Title: and TITLE: was read decided whether the article was published, by their
+    order (a second follow-up probe); a bad title alone keeps its own error."""
+    for text in ("---\nTitle: [a]\nTITLE: ok\n---\nB\n", "---\nTITLE: ok\nTitle: [a]\n---\nB\n"):
+        article, _ = _parse(text)
+        assert article.title == "ok"  # type: ignore[attr-defined]
+    with pytest.raises(ContentError, match="a.md:2: title must be text, not a list"):
+        _parse("---\nTitle: [a]\n---\nB\n")
+    article, problems = _parse("---\ntitle: T\nDate: March 5\nDATE: 2023-01-01\n---\nB\n")
+    assert article.published.year == 2023  # type: ignore[attr-defined]
+    assert [p.split(": ", 1)[0] for p in problems] == ["a.md:3"]
+
+
+def test_a_nested_field_in_another_case_is_left_out_with_its_line() -> None:
+    article, problems = _parse("---\ntitle: Prov\nProvider: {name: [a]}\n---\nB\n")
+    assert article.provider is None  # type: ignore[attr-defined]
+    assert problems == [
+        "a.md:3: Provider (read as provider): provider.name must be text, not a list; not read"
+    ]
+
+
+def test_the_misspelling_named_is_the_first_in_the_file_whatever_the_hash() -> None:
+    code = (
+        "from feeds.source.parse import parse_article\n"
+        "try:\n    parse_article(b'---\\ntitel: a\\ntitl: b\\ntilte: c\\n---\\nB\\n', 'b.md', 0)\n"
+        "except ValueError as e:\n    print(e)\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in range(1, 5)
+    }  # fmt: skip
+    assert runs == {"b.md:2: title is missing or empty ('titel' is read as no field: did you mean title?)\n"}
+
+
+def test_hugos_build_option_in_any_case_and_code_fences_closed_only_by_a_bare_fence() -> None:
+    article, _ = _parse("---\ntitle: x\nBuild: {List: Never}\n---\nB\n")
+    assert article.is_draft  # type: ignore[attr-defined]
+    _, problems = _parse("---\ntitle: x\n---\n```\ncode\n```python\n[a](in-code.png)\n```\n")
+    assert problems == []  # a fence with an info string closes nothing
+    _, problems = _parse("---\ntitle: x\n---\nit`s here [a](img/a.png)\n\nand ` there\n")
+    assert problems == [
+        "a.md:4: the body's relative links and images ('img/a.png') are left out: there is no webUrl"
+    ]

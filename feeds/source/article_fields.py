@@ -8,6 +8,7 @@ from datetime import datetime
 from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import BodyFormat
+from feeds.source.conventions import as_feeds_writes
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
 from feeds.source.conventions import heading_title
@@ -34,13 +35,17 @@ class ArticleReader(FrontMatterReader):
             try:
                 return self._article(mtime)
             except ContentError as e:
-                if self.failed not in self.written_as:
+                field = self.failed
+                if field not in self.written_as:
                     raise
-                key = self.written_as.pop(self.failed)
-                self.data = {name: value for name, value in self.data.items() if name != self.failed}
+                key = self.written_as[field]  # left out; another spelling of the field is read if any
+                self.written = {name: value for name, value in self.written.items() if name != key}
+                self.data, self.written_as = as_feeds_writes(self.written)
+                if field == "title" and field not in self.data:  # required: its own error says most
+                    raise
                 self.problems, self.unreported, self.body = list(start[0]), start[1], start[2]
                 self.note(
-                    ContentError(self.source, e.line, f"{key} (read as {self.failed}): {e.message}; not read")
+                    ContentError(self.source, e.line, f"{key} (read as {field}): {e.message}; not read")
                 )
                 start = (list(self.problems), self.unreported, self.body)
 

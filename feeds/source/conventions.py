@@ -167,7 +167,7 @@ def _misspellings(fields: Mapping[Any, Any], present: bool = False) -> list[tupl
     """(key, field) for each key that is no field but looks like a misspelling of one missing
     (``present``: of one there too)."""
     found = []
-    for key in fields.keys() - _KNOWN_FIELDS:
+    for key in [key for key in fields if key not in _KNOWN_FIELDS]:  # in the file's order
         if isinstance(key, str) and len(key) < 40 and key.lower() not in _OTHER_FIELDS_FOLDED:
             distance, field = min((_typos(key.lower(), field.lower()), field) for field in READ_FIELDS)
             if distance <= (1 if len(field) <= 7 else 2) and (present or field not in fields):
@@ -241,7 +241,8 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 #: Code in Markdown, where a link is text: fenced blocks, indented lines, code spans.
 _CODE = re.compile(
-    r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[^\n]*$|\Z)|^(?:[ ]{4}|\t)[^\n]*$|(`+)[^`]+?\2",
+    r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[ \t]*$|\Z)|^(?:[ ]{4}|\t)[^\n]*$"
+    r"|(`+)(?:(?!\n[ \t]*\n)[^`])+?\2",
     re.MULTILINE | re.DOTALL,
 )
 
@@ -295,10 +296,10 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
     # Eleventy's and Hugo's ways of keeping a page out of every list (a feed is one).
     if _said(fields.get("eleventyExcludeFromCollections"), TRUE_WORDS, True):
         return True
-    build = fields.get("build")
-    if _said(fields.get("headless"), TRUE_WORDS, True) or (
-        isinstance(build, dict) and build.get("list") == "never"
-    ):
+    if _said(fields.get("headless"), TRUE_WORDS, True):
+        return True
+    build = fields.get("build")  # Hugo reads its keys and values in any case
+    if isinstance(build, dict) and any(f"{k}={v}".lower() == "list=never" for k, v in build.items()):
         return True
     return source.startswith("_drafts/") or "/_drafts/" in source
 

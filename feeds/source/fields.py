@@ -76,6 +76,7 @@ class FrontMatterReader:
             first = len(self.front) - len(self.front.lstrip())
             line = self.offset + self.front.count("\n", 0, first) + 1
             raise ContentError(source, line, "front matter must be a mapping of fields (key: value)")
+        self.written: dict[Any, Any] = data  #: the fields as the file writes them
         self.data, self.written_as = as_feeds_writes(data)  # Pelican's "Title:", "Status: draft"
         self.repeated = repeated_keys(self.front, self.offset) if by_pyyaml else []  # yaml-rs refuses them
         self.related_number: int | None = None  # 1-based: the related item being read, for lines
@@ -87,11 +88,13 @@ class FrontMatterReader:
 
     def line_of(self, key: str) -> int | None:
         """File line of a key: a top-level one, or one inside the related item being read."""
-        key = key if self.related_number else self.written_as.get(key, key)  # as the file writes it
+        if not self.related_number:  # as the file writes it ("Provider" for provider.name)
+            field, dot, rest = key.partition(".")
+            key = self.written_as.get(field, field) + dot + rest
         return self.key_lines.line_of(key, self.related_number)
 
     def error(self, key: str, message: str) -> ContentError:
-        self.failed = key if self.related_number is None else ""
+        self.failed = key.partition(".")[0] if self.related_number is None else ""
         return ContentError(self.source, self.line_of(key), message)
 
     def warn(self, key: str, message: str) -> None:
