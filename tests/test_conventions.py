@@ -519,3 +519,8 @@ def test_hugos_build_option_in_any_case_and_code_fences_closed_only_by_a_bare_fe
     assert problems == [
         "a.md:4: the body's relative links and images ('img/a.png') are left out: there is no webUrl"
     ]
+
+
+def test_a_title_cut_from_a_heading_names_the_headings_line() -> None:
+    _, problems = _parse("---\ndate: 2021-01-01\n---\n\n# " + "A" * 1200 + "\nbody\n")
+    assert problems[0].startswith("a.md:5: the title has 1,200 characters")

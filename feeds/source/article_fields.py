@@ -27,6 +27,8 @@ from feeds.text import plain_text
 class ArticleReader(FrontMatterReader):
     """One file's front matter and body, read into an ``Article`` with its warnings."""
 
+    heading_line: int | None = None  #: the line of the heading a title was taken from
+
     def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
         # A field written in another case (``Date: March 5, 2021``) that cannot be read is left out
         # with a warning, not the article: in the tool the file comes from it may mean another thing.
@@ -53,6 +55,7 @@ class ArticleReader(FrontMatterReader):
         get = self.data.get
         title = self.text("title", get("title"))
         if "title" not in self.data and (heading := heading_title(self.body)):  # a note's own heading
+            self.heading_line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
             self.body = heading[1]
             title = plain_text(heading[0])
         if not title:

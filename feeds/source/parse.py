@@ -112,7 +112,8 @@ def _bounded_titles(
     """``article`` with its title and excerpt and its related items' cut to their limits (each
     related item is an entry too), and a warning for each cut."""
     title, problem = bounded(article.title, MAX_TITLE_CHARS, "the title")
-    cuts = [ContentError(article.source, reader.line_of("title"), problem)] if problem else []
+    line = reader.line_of("title") or reader.heading_line
+    cuts = [ContentError(article.source, line, problem)] if problem else []
     excerpt, problem = bounded(article.excerpt, MAX_EXCERPT_CHARS, "the excerpt")
     if problem:
         cuts.append(ContentError(article.source, reader.line_of("excerpt"), problem))
