@@ -22,6 +22,7 @@ from feeds.errors import ConfigError
 from feeds.model import Format
 from feeds.names import slugify
 from feeds.text import xml_safe
+from feeds.urls import NOT_HTTP_URL
 from feeds.urls import link_url
 from feeds.urls import url_problem
 
@@ -328,4 +329,4 @@ _PAGE_NAME = re.compile(r"/[^/]*\.(?:html?|xhtml|php|aspx?|jsp|cgi|xml|atom|rss|
 def _url_refused(value: Any) -> str:
     """Why a URL setting is refused: what is wrong with it, when it is text."""
     problem = url_problem(value) if isinstance(value, str) else ""
-    return _NOT_A_URL if not problem or problem == "is not an absolute http(s) URL" else problem
+    return _NOT_A_URL if not problem or problem == NOT_HTTP_URL else problem

@@ -164,6 +164,10 @@ def _too_long(host: str, idna: bool = True) -> bool:
         return False
 
 
+#: ``url_problem``'s answer when nothing more particular is wrong.
+NOT_HTTP_URL = "is not an absolute http(s) URL"
+
+
 def url_problem(value: str) -> str:
     """Why ``http_url`` refuses ``value``, in words for a warning."""
     if _BIDI_CONTROL.search(value):
@@ -180,7 +184,7 @@ def url_problem(value: str) -> str:
             return f"has a host name of over {MAX_HOST} characters, more than DNS holds"
     except ValueError:
         pass
-    return "is not an absolute http(s) URL"
+    return NOT_HTTP_URL
 
 
 @functools.lru_cache(maxsize=4096)  # a site names few providers, each in many files

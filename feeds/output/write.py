@@ -256,6 +256,15 @@ def _recover(output: Path) -> None:
         remove_folder(old)
 
 
+def file_in_the_way(path: Path) -> Path | None:
+    """The nearest of ``path``'s parents that exists, when it is no folder (a file where a folder
+    is needed to write ``path``); else None."""
+    for parent in path.parents:
+        if os.path.lexists(parent):
+            return None if parent.is_dir() else parent
+    return None
+
+
 def output_problem(output: Path) -> str | None:
     """Why ``output`` may not be replaced by a site (it holds files feeds did not write, it is the
     root, a file is in its way), or None."""
@@ -263,11 +272,8 @@ def output_problem(output: Path) -> str | None:
         output = target(output)
     except OutputError as e:
         return str(e)
-    for folder in output.parents:  # the nearest that exists must be a folder
-        if os.path.lexists(folder):
-            if not folder.is_dir():
-                return f"{folder}: is a file, not a folder; give the site a folder of its own"
-            break
+    if (blocking := file_in_the_way(output)) is not None:
+        return f"{blocking}: is a file, not a folder; give the site a folder of its own"
     if os.path.lexists(output) and not _is_ours(output):
         return f"{output}: exists and was not made by feeds (no {MARKER} file); choose an empty or new folder"
     return None

@@ -55,7 +55,7 @@ class ArticleReader(FrontMatterReader):
         get = self.data.get
         title = self.text("title", get("title"))
         if "title" not in self.data and (heading := heading_title(self.body)):  # a note's own heading
-            self.heading_line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
+            self.heading_line = self._body_line()
             self.body = heading[1]
             title = plain_text(heading[0])
         if not title:
@@ -76,7 +76,7 @@ class ArticleReader(FrontMatterReader):
         url = self.url("webUrl", get("webUrl")) or self.url("originalUrl", get("originalUrl"))
         relative = relative_addresses(body) if url is None and markdown else []  # nothing to resolve them by
         if notes or relative:
-            line = self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1  # body's first
+            line = self._body_line()
             self.problems.extend(ContentError(self.source, line, note) for note in notes)
         if relative:
             shown = ", ".join(repr(target) for target, _ in relative[:3]) + (
@@ -106,6 +106,10 @@ class ArticleReader(FrontMatterReader):
         if self.unreported:
             self.problems.append(ContentError(self.source, None, f"and {self.unreported:,} more warnings"))
         return article, self.problems
+
+    def _body_line(self) -> int:
+        """The file's line where the body's text starts (a heading, a first paragraph)."""
+        return self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
 
     def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
         key = other_date_key(self.data)

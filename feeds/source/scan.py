@@ -36,7 +36,7 @@ _NOT_AN_ARTICLE = (
 def _post_elsewhere(entry: os.DirEntry[str]) -> bool:
     """Whether ``entry`` is a file named as other tools name posts, with front matter that has a
     title (a Jekyll layout's has none; an RST title between --- lines is no front matter)."""
-    if "." + entry.name.rpartition(".")[2].lower() not in _POSTS_ELSEWHERE or not entry.is_file():
+    if not entry.name.lower().endswith(_POSTS_ELSEWHERE) or not entry.is_file():
         return False
     try:  # not blocking: a FIFO put in its place meanwhile would block a read forever
         descriptor = os.open(entry.path, os.O_RDONLY | os.O_NONBLOCK)
@@ -64,7 +64,7 @@ def _holds_articles(folder: str, budget: int = 1_000) -> bool:
             with os.scandir(pending.pop()) as entries:
                 for entry in entries:
                     budget -= 1
-                    if "." + entry.name.rpartition(".")[2].lower() in CONTENT_SUFFIXES:
+                    if entry.name.lower().endswith(CONTENT_SUFFIXES):
                         return True
                     if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
                         pending.append(entry.path)
@@ -137,7 +137,7 @@ def scan_content(root: Path) -> Found:
                 continue
             try:
                 link = entry.is_symlink()
-                article = "." + name.rpartition(".")[2].lower() in CONTENT_SUFFIXES
+                article = name.lower().endswith(CONTENT_SUFFIXES)
                 if link and not leads_inside(entry.path, real_root):
                     # Never read (no path leaves the content folder), but said: articles put in
                     # by a link were left out without a word (an outside probe).

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from feeds.errors import ExistingFileError
 from feeds.errors import OutputError
+from feeds.output.write import file_in_the_way
 
 if TYPE_CHECKING:  # importlib.resources.abc is Python 3.11's; 3.10 has no such module
     if sys.version_info >= (3, 11):
@@ -76,11 +77,8 @@ def _refuse_existing(folder: Path, target: Path) -> None:
     """ExistingFileError for the target if it exists, or for a non-folder in its way."""
     if os.path.lexists(target):  # a dangling symbolic link counts too: writing would follow it
         raise ExistingFileError(target)
-    for path in target.parents:  # up to the nearest folder there is
-        if os.path.lexists(path):
-            if not path.is_dir():
-                raise ExistingFileError(path, in_the_way=True)
-            break
+    if (blocking := file_in_the_way(target)) is not None:
+        raise ExistingFileError(blocking, in_the_way=True)
 
 
 def _make_folder(path: Path, made_folders: list[Path]) -> None:
