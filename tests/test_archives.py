@@ -416,3 +416,34 @@ def test_pages_show_dates_in_the_zone_of_the_archive_months(tmp_path: Path) -> N
     assert sorted(time for path in pages[4:] for time in shown[path]) == [
         "2024-06-01 02:15 EDT", "2024-12-31 23:59 EST"
     ]  # fmt: skip
+
+
+def test_an_entrys_summary_is_made_once_for_every_channel_format_and_archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A summary made from the body (no excerpt) takes a Markdown rendering and a sanitising; the
+    JSON items made it again for every channel and in every archive (a fifth of an archive's work).
+    Now once for the current feeds of every channel and once for the archives."""
+    import feeds.render.entry_html  # noqa: PLC0415 - the module whose function is counted
+
+    content = tmp_path / "content"
+    write_corpus(content, count=12)
+    for path in content.iterdir():  # no excerpt: the summary comes from the body
+        path.write_text(
+            "\n".join(line for line in path.read_text().splitlines() if not line.startswith("excerpt:")),
+            encoding="utf-8",
+        )
+    summarised: Counter[str] = Counter()  # by body: only summaries made from a body cut it
+    before_more = feeds.render.entry_html.before_more
+
+    def counted(body: str) -> str:
+        summarised[body] += 1
+        return before_more(body)
+
+    monkeypatch.setattr(feeds.render.entry_html, "before_more", counted)
+    result = build_site(settings_for(tmp_path, max_items=50, entry_content=EntryContent.SUMMARY))
+    archives = [body.decode() for path, body in result.documents.items() if path.startswith("archives/")]
+    assert any("<summary>Body of story 1.</summary>" in body for body in archives)
+    del summarised[""]  # related items' entries have no body
+    assert len(summarised) == 12, summarised
+    assert set(summarised.values()) == {2}, summarised.most_common(3)

@@ -36,7 +36,6 @@ from feeds.render.context import image_type
 from feeds.render.context import rss_description
 from feeds.render.context import url_path
 from feeds.render.entry_html import entry_html
-from feeds.render.entry_html import summary_text
 from feeds.render.icons import favicon_url
 from feeds.render.icons import icon_url
 from feeds.render.json_feed import VERSION
@@ -94,7 +93,7 @@ class Fragments:
         # The JSON items come from the feeds' own code, through a context of no channel in particular.
         options = FeedOptions(entry_content=settings.archive_content)
         channel = Channel("", "", "", (), 0, options=options)
-        self._context = FeedContext(settings, channel, self._contents, __version__)
+        self._context = FeedContext(settings, channel, self._contents, __version__, summaries=self._summaries)
 
     def of(self, entry: Entry, kind: str) -> bytes:
         """``kind`` is a format's value, or ``html`` with the page's way to the site root after it."""
@@ -154,12 +153,8 @@ class Fragments:
         return made
 
     def summary(self, entry: Entry) -> str:
-        if self.full:
-            return entry.summary
-        made = self._summaries.get(entry.id)
-        if made is None:
-            made = self._summaries[entry.id] = summary_text(entry)
-        return made
+        """The entry's summary, made once for every format (the JSON items' code asks too)."""
+        return self._context.summary(entry)
 
     def link(self, entry: Entry) -> str:
         if entry.url is None and entry.page is not None:

@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
@@ -70,6 +71,9 @@ class FeedContext:
     #: the channel's archive documents, newest first: (label, output path without extension);
     #: the current feeds link the first (RFC 5005 ``prev-archive``), the page all of them
     archives: tuple[tuple[str, str], ...] = ()
+    #: entry id → its summary in summary feeds, made once for every channel and format that shares
+    #: the dict (it takes a Markdown rendering and a sanitising when the article has no excerpt)
+    summaries: dict[str, str] = field(default_factory=dict, compare=False)
 
     def self_url(self, fmt: Format) -> str:
         url = document_url(self.settings, document_path(self.channel.stem, fmt))
@@ -123,7 +127,12 @@ class FeedContext:
 
     def summary(self, entry: Entry) -> str:
         """An entry's summary: as it is in full-content feeds, never empty in summary feeds."""
-        return entry.summary if self.full_content else summary_text(entry)
+        if self.full_content:
+            return entry.summary
+        made = self.summaries.get(entry.id)
+        if made is None:
+            made = self.summaries[entry.id] = summary_text(entry)
+        return made
 
     @staticmethod
     def escape(text: str) -> str:

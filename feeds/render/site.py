@@ -104,9 +104,17 @@ def render_documents(
     # Content HTML is rendered once per entry (not once per channel it is in: an article with a
     # thousand topics is in a thousand channels), and only for entries that reach a feed to render.
     contents: dict[str, str] = {}
+    summaries: dict[str, str] = {}  # likewise for summaries, which summary feeds make from bodies
     listed = archives or {}
     contexts = [
-        FeedContext(settings, channel, contents, __version__, archives=listed.get(channel.stem, ()))
+        FeedContext(
+            settings,
+            channel,
+            contents,
+            __version__,
+            archives=listed.get(channel.stem, ()),
+            summaries=summaries,
+        )
         for channel in site.channels
     ]
     # The entries' pages first: a maker may make them elsewhere while the feeds are made here.
