@@ -52,8 +52,19 @@ def shown_time(when: datetime, zone: tzinfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {name}"
 
 
+_TEMPLATE_FILES = files("feeds.render.templates")
+#: The package's templates, read when it is imported: a server that runs while ``pip`` upgrades
+#: the package in place then keeps the templates that go with the code it runs (a template read
+#: from disk on first use was the new version's, and named a filter the old code has not).
+TEMPLATES = jinja2.DictLoader(
+    {
+        item.name: item.read_text(encoding="utf-8")
+        for item in _TEMPLATE_FILES.iterdir()
+        if item.name.endswith(".html")
+    }
+)
 _templates = jinja2.Environment(
-    loader=jinja2.PackageLoader("feeds.render", "templates"),
+    loader=TEMPLATES,
     autoescape=True,
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
@@ -64,7 +75,7 @@ _templates = jinja2.Environment(
 _templates.filters["html_datetime"] = html_datetime
 _templates.filters["shown_time"] = shown_time
 _templates.filters["shown_date"] = lambda when, zone: f"{when.astimezone(zone):%Y-%m-%d}"
-COPY_SCRIPT = files("feeds.render.templates").joinpath("copy.js").read_text(encoding="utf-8")
+COPY_SCRIPT = _TEMPLATE_FILES.joinpath("copy.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(COPY_SCRIPT.encode()).digest()).decode()
 #: Our pages have inline CSS and one inline script (by its hash): no other scripts, frames, forms,
 #: plugins or images. Pages carry it in a <meta> tag too, so static hosting gets it without config.

@@ -39,6 +39,7 @@ from feeds.config import load_settings
 from feeds.render.context import document_path
 from feeds.render.context import url_path
 from feeds.render.pages import HTML_POLICY
+from feeds.render.pages import TEMPLATES
 from feeds.serve.compose import canonical_target
 from feeds.serve.compose import parse_union
 from feeds.serve.compose import union_stem
@@ -64,7 +65,7 @@ if TYPE_CHECKING:
 #: Environment variable naming the config file, for servers that import ``feeds.wsgi:app``.
 CONFIG_VARIABLE = "FEEDS_CONFIG"
 _PAGES = jinja2.Environment(
-    loader=jinja2.PackageLoader("feeds.render", "templates"),
+    loader=TEMPLATES,
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
