@@ -15,10 +15,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
 import feeds.websub.delivery
 import feeds.websub.hub
+from feeds.cli import cli
 from feeds.serve.app import create_app
 from feeds.serve.live import LiveSite
 from tests.helpers import ROOT
@@ -153,6 +155,34 @@ def test_a_restarted_server_keeps_its_subscribers(site: Path, subscriber: Subscr
         assert hub_health(second)["subscriptions"] == 1
     finally:
         live_of(second).stop()
+
+
+def test_a_version_built_while_the_server_was_stopped_reaches_the_subscribers(
+    site: Path, subscriber: Subscriber
+) -> None:
+    """A `feeds build` run while the server was stopped left the cache at the new version, which
+    the next server's first build compared with: the subscribers never got it (an outside probe).
+    The hub compares with the version it sent last; a restart with nothing new sends nothing."""
+    config = site / "config" / "feeds.yaml"
+    first = create_app(config)
+    subscribed(first, subscriber, **{"hub.secret": SECRET})
+    live_of(first).stop()
+    for words in ("Built while stopped", "And built again"):
+        edit_article(site / "content", words)
+        assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+    second = create_app(config)
+    try:
+        [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery after the restart")
+        assert b"And built again Built while stopped" in delivery.body and signature_ok(SECRET, delivery)
+        settled(second)
+    finally:
+        live_of(second).stop()
+    third = create_app(config)
+    try:
+        settled(third)
+        assert len(subscriber.deliveries) == 1
+    finally:
+        live_of(third).stop()
 
 
 def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None:

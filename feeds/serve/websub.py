@@ -36,6 +36,8 @@ class ServerWebSub:
         self.pinger = Pinger()
         self._settings: Settings | None = None
         self._leadership: Leadership | None = None
+        #: whether this process, since it began to deliver, compared every feed with what was sent
+        self._caught_up = False
         self._lock = threading.Lock()
 
     def active_hub(self) -> Hub | None:
@@ -60,15 +62,26 @@ class ServerWebSub:
             if websub.builtin and self.hub is None:
                 self.hub = Hub(folder, settings)
             if self.hub is not None:
-                self.hub.configure(settings, {document_url(settings, path): path for path in feeds})
+                self.hub.configure(
+                    settings, {document_url(settings, path): path for path in feeds}, documents
+                )
             changed = [path for path in feeds if previous.get(path) != documents[path]]
-            if not self._leads(folder) or not changed:
+            if not self._leads(folder):
+                self._caught_up = False
                 return changed
             if websub.builtin and self.hub is not None:
-                self.hub.distribute(
-                    [(document_url(settings, path), documents[path], media_type(path)) for path in changed]
-                )
-            self.pinger.submit(websub.hubs, [document_url(settings, path) for path in changed])
+                # Once a process delivers: every feed, against the versions the hub sent last.
+                known = set(changed)
+                others = [] if self._caught_up else [path for path in feeds if path not in known]
+                self._caught_up = True
+                if changed or others:
+
+                    def version(path: str) -> tuple[str, bytes, str]:
+                        return document_url(settings, path), documents[path], media_type(path)
+
+                    self.hub.distribute(list(map(version, changed)), list(map(version, others)))
+            if changed:
+                self.pinger.submit(websub.hubs, [document_url(settings, path) for path in changed])
             return changed
 
     def _leads(self, folder: Path) -> bool:

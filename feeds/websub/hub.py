@@ -10,6 +10,7 @@ server's own rebuilds, never from ``hub.mode=publish``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import threading
@@ -93,11 +94,16 @@ class Hub:
         self.counts = _Counts()
         self.settings = settings
         self.topics: Mapping[str, str] = {}  #: topic URL → output path of every unfiltered feed
+        self.documents: Mapping[str, bytes] = {}  #: the last build's, by output path
 
-    def configure(self, settings: Settings, topics: Mapping[str, str]) -> None:
-        """The settings and feeds of the last build (the config may change while serving)."""
+    def configure(
+        self, settings: Settings, topics: Mapping[str, str], documents: Mapping[str, bytes] | None = None
+    ) -> None:
+        """The settings, feeds (topic URL → output path) and documents of the last build (the
+        config may change while serving)."""
         self.settings = settings
         self.topics = topics
+        self.documents = documents or {}
 
     @property
     def url(self) -> str:
@@ -146,20 +152,35 @@ class Hub:
             return Reply(503, "the hub is busy; try again later", (("Retry-After", "60"),))
         return Reply(202, f"{mode} request accepted; the callback will be asked to confirm it")
 
-    def distribute(self, changes: Sequence[tuple[str, bytes, str]]) -> None:
+    def distribute(
+        self, changes: Sequence[tuple[str, bytes, str]], unknown: Sequence[tuple[str, bytes, str]] = ()
+    ) -> None:
         """Send new versions to their subscribers: (topic URL, feed bytes, Content-Type) each.
 
         Only queues; subscribers are looked up and called on the outbox's threads. Feeds nobody
-        subscribes to are passed over (a site of 5,000 topics changes 15,000 feeds at once).
+        subscribes to are passed over (a site of 5,000 topics changes 15,000 feeds at once), and
+        so is a version the subscribers were sent already. ``unknown``: feeds not known to have
+        changed (those of a server's first build), sent when they are not the version the hub
+        sent last: a `feeds build` run while the server was stopped changed them.
         """
         self.deliveries.put(Purge(self))
         subscribed = self.store.topics(time.time())
-        for topic, body, content_type in changes:
-            if topic not in subscribed:
-                continue
-            if not self.deliveries.put(FanOut(self, topic, body, content_type)):
-                self.counts.add("dropped")
-                log.warning("websub: outbox full; subscribers of %s miss this version", topic)
+        sent = self.store.sent()
+        marked: dict[str, str] = {}
+        for items, known_changed in ((changes, True), (unknown, False)):
+            for topic, body, content_type in items:
+                if topic not in subscribed:
+                    continue
+                tag = version_tag(body)
+                last = sent.get(topic)
+                if last == tag or (last is None and not known_changed):
+                    marked[topic] = tag  # what the subscribers have (or, unrecorded, are taken to have)
+                elif self.deliveries.put(FanOut(self, topic, body, content_type)):
+                    marked[topic] = tag
+                else:
+                    self.counts.add("dropped")
+                    log.warning("websub: outbox full; subscribers of %s miss this version", topic)
+        self.store.mark_sent(marked)
 
     def health(self) -> dict[str, Any]:
         try:
@@ -246,6 +267,10 @@ class _Intent:
             if refusal is not None:
                 log.warning("websub: %s for %s not stored: %s", self.callback, self.topic, refusal)
                 return None
+            # A new subscriber has the version of now (it fetches the feed), unless one was sent.
+            body = self.hub.documents.get(self.hub.topics.get(self.topic, ""))
+            if body is not None:
+                store.mark_sent({self.topic: version_tag(body)}, replace=False)
         self.hub.counts.add("verified")
         log.info("websub: %s %s to %s", self.callback, self.mode + "d", self.topic)
         return None
@@ -290,3 +315,8 @@ def with_query(url: str, params: Mapping[str, str]) -> str:
 def _request_groups(callback: str) -> tuple[tuple[Hashable, int], ...]:
     """The outbox's quotas for a verification or a denial: of all requests, and of its host's."""
     return (("requests", QUEUE), (("host", callback_host(callback)), PENDING_PER_HOST))
+
+
+def version_tag(body: bytes) -> str:
+    """What tells a feed's versions apart in the record of those sent."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,10 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subscriptions_by_topic ON subscriptions (topic, expires);
 CREATE INDEX IF NOT EXISTS subscriptions_by_host ON subscriptions (host, expires);
+CREATE TABLE IF NOT EXISTS sent (
+    topic TEXT PRIMARY KEY,
+    tag TEXT NOT NULL            -- a digest of the version last handed to the topic's subscribers
+) WITHOUT ROWID;
 """
 _T = TypeVar("_T")
 
@@ -144,6 +149,23 @@ class Store:
         """Live subscriptions, all of them or those of one callback host."""
         with self._reading() as db:
             return _count(db, now, host)
+
+    def sent(self) -> dict[str, str]:
+        """Each topic's digest of the version last handed to its subscribers (``mark_sent``)."""
+        with self._reading() as db:
+            return dict(db.execute("SELECT topic, tag FROM sent").fetchall())
+
+    def mark_sent(self, tags: Mapping[str, str], replace: bool = True) -> None:
+        """Note the versions (topic → digest) handed to the topics' subscribers; ``replace``:
+        False to keep a topic's version noted already."""
+        verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+
+        def write(db: sqlite3.Connection) -> None:
+            with _transaction(db):
+                db.executemany(f"{verb} INTO sent VALUES (?, ?)", tags.items())  # noqa: S608 - ours
+
+        if tags:
+            self._write(write)
 
     def close(self) -> None:
         if self._thread.is_alive():
