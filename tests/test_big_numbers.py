@@ -79,6 +79,20 @@ def test_long_numbers_within_the_limits_are_read() -> None:
     assert warnings == []
 
 
+@pytest.mark.parametrize("digits", [4299, 4300])
+def test_the_longest_numbers_python_prints_are_read(digits: int) -> None:
+    """Numbers of 4,299 and 4,300 digits were refused (an outside probe of the documented limits)."""
+    for number in ("9" * digits, "1" * digits, f"-{'9' * digits}"):
+        article, warnings = _parse(f"quality: 1\nx_count: {number}")
+        assert warnings == [] and article is not None
+
+
+def test_a_number_of_one_digit_more_in_hexadecimal_is_an_error() -> None:
+    with pytest.raises(ContentError, match="more than 4,300 digits"):
+        _parse(f"x_count: {10**4300:#x}")
+    assert _parse(f"x_count: {10**4300 - 1:#x}")[1] == []
+
+
 def test_the_rest_of_the_site_builds(tmp_path: Path) -> None:
     (tmp_path / "huge.md").write_text(f"---\ntitle: {HUGE}\n---\n")
     (tmp_path / "big.md").write_text(f"---\ntitle: Big\nquality: {BIG}\n---\n")

@@ -413,6 +413,10 @@ def test_files_over_the_size_limit_are_refused_unread(
     monkeypatch.setattr(feeds.build.read, "load_file", load_file)
     result = build_site(small)
     assert [str(e) for e in result.errors] == [f"{big}: 1.5 MB is over the limit of 1 MB (max_file_mb)"]
+    big.write_bytes(b"x" * 1_000_001)  # no "1 MB is over the limit of 1 MB" (an outside probe)
+    assert [str(e) for e in build_site(small).errors] == [
+        f"{big}: 1,000,001 bytes is over the limit of 1 MB (max_file_mb)"
+    ]
     assert result.articles == 16  # everything else still builds
     monkeypatch.setattr(feeds.build.read, "load_file", real)
     # A higher limit applies at once, even with the state of the build that refused the file.

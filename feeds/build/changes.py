@@ -94,7 +94,10 @@ def byte_limit(settings: Settings) -> int:
 
 
 def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
-    message = f"{file.size / 1e6:.3g} MB is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+    size = f"{file.size / 1e6:.3g} MB"
+    if size == f"{settings.max_file_mb:g} MB":  # not "5 MB is over the limit of 5 MB"
+        size = f"{file.size:,} bytes"
+    message = f"{size} is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
     return FileRecord(file.size, file.mtime_ns, file.identity, None, (None, message), ())
 
 
