@@ -98,6 +98,16 @@ def test_an_article_without_a_date_is_dated_by_another_tools_date(fields: str, d
     assert problems == []
 
 
+def test_another_tools_date_that_is_no_date_gives_way_to_the_next() -> None:
+    """The first field with a value was the only one read: a valid later one was passed over and
+    the article dated by its file's time (an outside probe of the docs)."""
+    article, problems = _parse(
+        "---\ntitle: T\npublished_at: not a date\npublishedAt: 2021-04-03T00:00:00Z\n---\nB\n"
+    )
+    assert article.published.date().isoformat() == "2021-04-03"  # type: ignore[attr-defined]
+    assert len(problems) == 1 and problems[0].startswith("a.md:3: ") and problems[0].endswith("; not read")
+
+
 def test_dates_feeds_does_not_read_are_named() -> None:
     _, problems = _parse(
         "---\ntitle: T\ndate: 2021-03-08\npublishDate: 2031-01-01\nexpiryDate: 2021-04-01\n---\nB\n"

@@ -14,7 +14,7 @@ from feeds.source.conventions import date_key
 from feeds.source.conventions import heading_title
 from feeds.source.conventions import holds_date
 from feeds.source.conventions import misspelling_of
-from feeds.source.conventions import other_date_key
+from feeds.source.conventions import other_date_keys
 from feeds.source.conventions import relative_addresses
 from feeds.source.conventions import unpublished
 from feeds.source.conventions import unread_fields
@@ -112,9 +112,9 @@ class ArticleReader(FrontMatterReader):
         return self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
 
     def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
-        key = other_date_key(self.data)
-        try:
-            return self.date(key, self.data[key]) if key else None
-        except ContentError as e:  # another tool's field: a warning, and the date is found elsewhere
-            self.warn(key or "", f"{e.message}; not read")
+        for key in other_date_keys(self.data):
+            try:
+                return self.date(key, self.data[key])
+            except ContentError as e:  # another tool's field: a warning, and the next one is read
+                self.warn(key, f"{e.message}; not read")
         return None

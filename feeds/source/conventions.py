@@ -147,7 +147,7 @@ def _dates_not_read(fields: Mapping[Any, Any], dated_by_name: bool) -> list[tupl
             "expiryDate is not read: no article expires (a build never reads the clock); set draft:"
             " true to take it out",
         ))  # fmt: skip
-    if not dated and not dated_by_name and other_date_key(fields) is None:
+    if not dated and not dated_by_name and not other_date_keys(fields):
         found.extend(
             (key, f"{key} holds a date, which feeds does not read: it dates an article by date or"
              " publishedDateTime (rename it)")
@@ -269,11 +269,12 @@ def date_key(fields: Mapping[Any, Any]) -> str:
     return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
 
 
-def other_date_key(fields: Mapping[Any, Any]) -> str | None:
-    """The first of ``OTHER_DATE_KEYS`` with a value, for an article that has no date of its own;
-    else ``published`` when it holds a date (as Notion and others write it), not true or false."""
-    key = next((key for key in OTHER_DATE_KEYS if fields.get(key) not in (None, "")), None)
-    return "published" if key is None and holds_date(fields.get("published")) else key
+def other_date_keys(fields: Mapping[Any, Any]) -> list[str]:
+    """Those of ``OTHER_DATE_KEYS`` with a value, in that order, for an article that has no date
+    of its own; else ``published`` when it holds a date (as Notion and others write it), not true
+    or false."""
+    keys = [key for key in OTHER_DATE_KEYS if fields.get(key) not in (None, "")]
+    return keys or (["published"] if holds_date(fields.get("published")) else [])
 
 
 def holds_date(value: Any) -> bool:
