@@ -295,7 +295,9 @@ def new(
 
 
 @cli.command()
-@click.option("--explain", type=click.Path(dir_okay=False, path_type=Path), help="Why FILE has its topics.")
+@click.option(
+    "--explain", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Why FILE has its topics."
+)
 @settings_options
 def topics(settings: Settings, explain: Path | None) -> None:
     """List the topics and custom channels (slug, entries, name); with --explain FILE, why FILE's
@@ -307,9 +309,10 @@ def topics(settings: Settings, explain: Path | None) -> None:
         feeds topics --explain content/010_1f3b4be2c661303f.md
     """
     with core_errors():
-        if explain:  # lines that name files
-            click.echo("\n".join(shown(line) for line in explain_topics(settings, explain).lines(explain)))
-            return
+        if explain:  # lines that name files; exit status 1 for a skipped file, as for the list
+            explained = explain_topics(settings, explain)
+            click.echo("\n".join(shown(line) for line in explained.lines(explain)))
+            raise SystemExit(1 if explained.skipped else 0)
         result = _build(settings)
     click.echo("\n".join(topic_table(result)))
     if result.errors:  # as `feeds build` and `feeds check`: files were skipped

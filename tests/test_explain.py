@@ -82,7 +82,11 @@ def test_every_reason_is_named(tmp_path: Path) -> None:
     missing = CliRunner().invoke(
         cli, ["topics", "--config", str(config), "--explain", str(content / "nope.md")]
     )
-    assert missing.exit_code == 1 and f"{content / 'nope.md'}: no such file" in missing.output
+    assert missing.exit_code == 2 and "does not exist" in missing.output  # a usage error
+    (content / "d.md").write_text("---\ntitle: [\n---\nBroken.\n", encoding="utf-8")
+    broken = CliRunner().invoke(cli, ["topics", "--config", str(config), "--explain", str(content / "d.md")])
+    assert broken.exit_code == 1, broken.output  # as for the list: a file was skipped (an outside probe)
+    assert broken.output.startswith(f"{content / 'd.md'}: skipped: ")
 
 
 def test_the_sample_seed_has_its_topic_by_keyword(project: Path) -> None:

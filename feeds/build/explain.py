@@ -49,6 +49,7 @@ class Explanation:
     left_out: str | None  #: why it is in no feed (a draft, its quality, an error); None if it is
     topics: tuple[TopicReasons, ...]
     channels: tuple[str, ...]  #: the custom channels that take its entry
+    skipped: bool = False  #: whether the file was skipped for an error
 
     def lines(self, path: Path) -> list[str]:
         """What ``feeds topics --explain`` prints: a line for the file, one per topic, one for the
@@ -78,7 +79,7 @@ def explain_topics(settings: Settings, path: Path) -> Explanation:
     index = record.indexed
     if index is None:
         line, message = record.error or (None, "skipped")
-        return Explanation(source, f"skipped: {ContentError(path, line, message)}", (), ())
+        return Explanation(source, f"skipped: {ContentError(path, line, message)}", (), (), skipped=True)
     if index[IS_DRAFT] and not settings.include_drafts:
         return Explanation(
             source, "a draft (published: false, or another tool's mark of one): in no feed", (), ()
