@@ -144,6 +144,11 @@ def test_provider(client: FlaskClient) -> None:
     assert [i["id"] for i in by_domain] == [i["id"] for i in items]
     plain_text = entries_of(client, "/all.rss?provider=techcrunch").entries
     assert len(plain_text) == 1
+    # Accents ignored, as a channel's providers ignore them (an outside probe of the docs).
+    accented = client.get("/all.json?provider=Le+Quotidien+%C3%89nergie").get_json()["items"]
+    assert accented and all(item["authors"][0]["name"] == "Le Quotidien Énergie" for item in accented)
+    folded = client.get("/all.json?provider=le+quotidien++energie").get_json()["items"]
+    assert [i["id"] for i in folded] == [i["id"] for i in accented]
 
 
 def test_min_quality(client: FlaskClient) -> None:

@@ -25,6 +25,7 @@ from feeds.source.summary import ITEM
 from feeds.source.summary import QUALITY
 from feeds.source.summary import SOURCE
 from feeds.source.summary import search_items
+from feeds.text import fold
 
 #: Longest ``q`` or ``provider`` value we accept; longer ones are surely not typed by a person.
 MAX_TEXT = 200
@@ -53,7 +54,7 @@ class FeedFilter:
 
     limit: int | None = None  #: at most this many entries
     words: tuple[str, ...] = ()  #: each must appear in the title or summary; casefolded, sorted
-    provider: str | None = None  #: the provider's name or domain; casefolded
+    provider: str | None = None  #: the provider's name or domain; ``text.fold``ed
     min_quality: float | None = None  #: leave out entries scored below this (unscored ones stay)
     exclude: tuple[str, ...] = ()  #: leave out entries of these topics (slugs, sorted)
 
@@ -82,7 +83,7 @@ class FeedFilter:
         """Whether an entry matches; ``provider`` and ``text`` as in ``index.search_text``."""
         if self.min_quality is not None and quality is not None and quality < self.min_quality:
             return False
-        if self.provider is not None and self.provider.casefold() not in provider.split("\n"):
+        if self.provider is not None and self.provider not in provider.split("\n"):
             return False
         return all(word in text for word in self.words)
 
@@ -100,7 +101,7 @@ class FeedFilter:
         if self.provider is None and not self.words:
             matching = [ref for ref in refs if self.matches(ref[REF_STUB][QUALITY], "", "")]
             return matching[:shown], len(matching)
-        wanted = self.provider.casefold() if self.provider is not None else ""
+        wanted = self.provider or ""
         words = self.words
         # Each file's references as a chain: its first position, then each one's next. A file's
         # text is then tested once, and only split into its entries' parts when it matches.
@@ -171,7 +172,7 @@ def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilte
         # limit, and words and providers match whatever their case and order.
         limit=None if limit == max_items else limit,
         words=_words(values["q"]) if "q" in values else (),
-        provider=provider.casefold() if provider is not None else None,
+        provider=fold(provider) if provider is not None else None,
         min_quality=_quality(values["min_quality"]) if "min_quality" in values else None,
         exclude=topic_slugs("exclude", values["exclude"]) if "exclude" in values else (),
     )

@@ -19,6 +19,7 @@ from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.names import path_id
 from feeds.names import slugify
+from feeds.text import fold
 from feeds.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -106,8 +107,10 @@ def search_items(search: str) -> list[tuple[str, str]]:
 
 
 def _searchable(provider: Provider | None, title: str, summary: str) -> str:
-    who = f"{provider.name}\n{provider.domain or ''}" if provider else ""
-    return f"{who}\t{title}\n{summary}".casefold().replace("\x1e", " ")
+    # The provider as channels' ``providers`` compare it (``?provider=le monde numerique``).
+    who = f"{fold(provider.name)}\n{fold(provider.domain or '')}" if provider else ""
+    text = f"{title}\n{summary}".casefold()
+    return f"{who}\t{text}".replace("\x1e", " ")
 
 
 def compact_index(source: str, indexed: FileIndex, pool: dict[tuple[type, Any], Any]) -> FileIndex:
