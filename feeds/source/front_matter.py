@@ -63,10 +63,10 @@ def _checked(kind: str, construct: Any) -> Any:
 #: since 3.11): the decimal form of a longer one raised ValueError wherever it was shown.
 MAX_DIGITS = 4300
 #: The least number of more than ``MAX_DIGITS`` digits, and its bits: a hexadecimal or base-60
-#: number is short in the text and long in digits. (The bits, a fifth under the exact bound, turned
+#: number is short in the text and long in digits. (A rounded bound of bits, nine short, turned
 #: down numbers of 4,299 and 4,300 digits, which Python prints.)
 _TOO_MANY_DIGITS = 10**MAX_DIGITS
-_MAX_INT_BITS = _TOO_MANY_DIGITS.bit_length() - 1
+_MAX_INT_BITS = _TOO_MANY_DIGITS.bit_length()
 
 
 _KINDS = {"int": "an integer", "float": "a number", "bool": "a boolean", "timestamp": "a date"}
