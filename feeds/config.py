@@ -215,7 +215,9 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     """Validate a parsed config mapping; paths are resolved against the config file's folder."""
     reader = ConfigReader(path)
     data = reader.mapping(raw, "")
-    reader.known(data, "", _TOP_KEYS)
+    sections = {"site": SiteSettings, "serve": ServeSettings, "websub": WebSubSettings}
+    nested = [f"{section}.{f.name}" for section, kind in sections.items() for f in dataclasses.fields(kind)]
+    reader.known(data, "", _TOP_KEYS, nested)
     base = path.parent.resolve() if path is not None else Path.cwd()
     defaults = Settings()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
@@ -75,11 +76,23 @@ class ConfigReader:
                 raise self.fail(f"{key}.{name}", f"a name read as {name!r} ({why}): quote it")
         return data
 
-    def known(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
+    def known(
+        self, data: Mapping[str, Any], prefix: str, allowed: set[str], nested: Iterable[str] = ()
+    ) -> None:
+        """``nested``: the keys of the sections below (``site.title``), which a misplaced or
+        misspelt key may mean (``title:``, ``titel:`` at the top)."""
         for name in data:
             if name not in allowed:
                 key = f"{prefix}.{name}" if prefix else str(name)
                 near = difflib.get_close_matches(str(name).lower(), sorted(allowed), n=1, cutoff=0.7)
+                if not near:  # a section's key, by its last part
+                    below: dict[str, str] = {}
+                    for full in sorted(nested):
+                        below.setdefault(full.rpartition(".")[2], full)
+                    near = [
+                        below[end]
+                        for end in difflib.get_close_matches(str(name).lower(), below, n=1, cutoff=0.7)
+                    ]
                 hint = f"did you mean {near[0]}? " if near else ""
                 raise self.fail(key, f"unknown key ({hint}known keys: {', '.join(sorted(allowed))})")
 

@@ -154,7 +154,14 @@ def test_a_key_written_twice_is_an_error(tmp_path: Path, text: str, line: int, k
 
 @pytest.mark.parametrize(
     ("text", "hint"),
-    [("max_itmes: 3\n", "did you mean max_items?"), ("timezone: utc\n", "did you mean UTC?")],
+    [
+        ("max_itmes: 3\n", "did you mean max_items?"),
+        ("timezone: utc\n", "did you mean UTC?"),
+        # A section's key at the top (an outside probe: only the list of known keys was named).
+        ("titel: My site\n", "did you mean site.title?"),
+        ("base_url: https://example.org/\n", "did you mean site.base_url?"),
+        ("lease_seconds: 60\n", "did you mean websub.lease_seconds?"),
+    ],
 )
 def test_a_near_miss_is_named(tmp_path: Path, text: str, hint: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(hint)):
