@@ -417,6 +417,15 @@ def test_files_over_the_size_limit_are_refused_unread(
     assert [str(e) for e in build_site(small).errors] == [
         f"{big}: 1,000,001 bytes is over the limit of 1 MB (max_file_mb)"
     ]
+    for limit, size, said in [  # limits with more digits (a follow-up probe: "1e+03 MB")
+        (12.34, 12_345_000, "12.35 MB is over the limit of 12.34 MB"),
+        (12.34, 12_340_001, "12,340,001 bytes is over the limit of 12.34 MB"),
+        (999.9, 1_000_000_000, "1,000 MB is over the limit of 999.9 MB"),
+        (0.001, 1_001, "1,001 bytes is over the limit of 0.001 MB"),
+    ]:
+        big.write_bytes(b"x" * size)
+        errors = build_site(dataclasses.replace(settings, max_file_mb=limit)).errors
+        assert [str(e) for e in errors if str(e).startswith(str(big))] == [f"{big}: {said} (max_file_mb)"]
     assert result.articles == 16  # everything else still builds
     monkeypatch.setattr(feeds.build.read, "load_file", real)
     # A higher limit applies at once, even with the state of the build that refused the file.

@@ -106,6 +106,10 @@ def test_another_tools_date_that_is_no_date_gives_way_to_the_next() -> None:
     )
     assert article.published.date().isoformat() == "2021-04-03"  # type: ignore[attr-defined]
     assert len(problems) == 1 and problems[0].startswith("a.md:3: ") and problems[0].endswith("; not read")
+    # Notion's published holding a date comes last (a follow-up probe: it was never reached).
+    article, problems = _parse("---\ntitle: T\npublishDate: soon\npublished: 2019-03-04\n---\nB\n")
+    assert article.published.date().isoformat() == "2019-03-04"  # type: ignore[attr-defined]
+    assert len(problems) == 1 and problems[0].startswith("a.md:3: ")
 
 
 def test_dates_feeds_does_not_read_are_named() -> None:

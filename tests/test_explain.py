@@ -87,6 +87,10 @@ def test_every_reason_is_named(tmp_path: Path) -> None:
     broken = CliRunner().invoke(cli, ["topics", "--config", str(config), "--explain", str(content / "d.md")])
     assert broken.exit_code == 1, broken.output  # as for the list: a file was skipped (an outside probe)
     assert broken.output.startswith(f"{content / 'd.md'}: skipped: ")
+    (content / "e.md").write_text("---\ntitle: Big\n---\n" + "x" * 5_000_001, encoding="utf-8")
+    big = CliRunner().invoke(cli, ["topics", "--config", str(config), "--explain", str(content / "e.md")])
+    assert big.exit_code == 1, big.output  # it was "not an article file" (a follow-up probe)
+    assert "skipped: " in big.output and "bytes is over the limit of 5 MB (max_file_mb)" in big.output
 
 
 def test_the_sample_seed_has_its_topic_by_keyword(project: Path) -> None:

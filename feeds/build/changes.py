@@ -94,10 +94,15 @@ def byte_limit(settings: Settings) -> int:
 
 
 def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
-    size = f"{file.size / 1e6:.3g} MB"
-    if size == f"{settings.max_file_mb:g} MB":  # not "5 MB is over the limit of 5 MB"
-        size = f"{file.size:,} bytes"
-    message = f"{size} is over the limit of {settings.max_file_mb:g} MB (max_file_mb)"
+    limit = f"{settings.max_file_mb:,.6f}".rstrip("0").rstrip(".")  # as written: 5, 12.34, 1,234
+    megabytes = f"{file.size / 1e6:,.2f}".rstrip("0").rstrip(".")
+    # In bytes where megabytes would not show it over the limit ("5 MB is over the limit of 5 MB").
+    size = (
+        f"{megabytes} MB"
+        if float(megabytes.replace(",", "")) > settings.max_file_mb
+        else f"{file.size:,} bytes"
+    )
+    message = f"{size} is over the limit of {limit} MB (max_file_mb)"
     return FileRecord(file.size, file.mtime_ns, file.identity, None, (None, message), ())
 
 

@@ -74,6 +74,12 @@ def explain_topics(settings: Settings, path: Path) -> Explanation:
     result = build_every_entry(settings, state)
     plan = result.plan
     record = result.state.files.get(source)
+    whole = settings.content_dir / source
+    refused = [e for e in result.errors if isinstance(e, ContentError) and Path(e.path) == whole]
+    if record is None and refused:  # over max_file_mb: refused unread, and kept out of the cache
+        return Explanation(
+            source, f"skipped: {ContentError(path, None, refused[0].message)}", (), (), skipped=True
+        )
     if plan is None or record is None:
         raise FeedsError(f"{path}: not an article file of {settings.content_dir} (*.md, *.markdown, *.txt)")
     index = record.indexed

@@ -271,10 +271,10 @@ def date_key(fields: Mapping[Any, Any]) -> str:
 
 def other_date_keys(fields: Mapping[Any, Any]) -> list[str]:
     """Those of ``OTHER_DATE_KEYS`` with a value, in that order, for an article that has no date
-    of its own; else ``published`` when it holds a date (as Notion and others write it), not true
+    of its own; then ``published`` when it holds a date (as Notion and others write it), not true
     or false."""
     keys = [key for key in OTHER_DATE_KEYS if fields.get(key) not in (None, "")]
-    return keys or (["published"] if holds_date(fields.get("published")) else [])
+    return keys + (["published"] if holds_date(fields.get("published")) else [])
 
 
 def holds_date(value: Any) -> bool:
