@@ -8,6 +8,7 @@ calls the subscriber back over HTTP on 127.0.0.1, so these tests turn on
 from __future__ import annotations
 
 import io
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ import feeds.websub.hub
 from feeds.cli import cli
 from feeds.serve.app import create_app
 from feeds.serve.live import LiveSite
+from feeds.websub.store import hub_folder
 from tests.helpers import ROOT
 from tests.helpers import pinned_copy
 from tests.websub_peers import Subscriber
@@ -183,6 +185,50 @@ def test_a_version_built_while_the_server_was_stopped_reaches_the_subscribers(
         assert len(subscriber.deliveries) == 1
     finally:
         live_of(third).stop()
+
+
+def test_a_subscriber_that_comes_back_is_not_sent_what_it_has(site: Path, subscriber: Subscriber) -> None:
+    """The version noted for a topic stayed while it had no subscriber: one that subscribed again
+    was sent, at the next start, the version it subscribed at (a follow-up probe)."""
+    config = site / "config" / "feeds.yaml"
+    first = create_app(config)
+    try:
+        subscribed(first, subscriber)
+        assert ask(first, subscriber, "unsubscribe").status_code == 202
+        eventually(lambda: hub_health(first)["subscriptions"] == 0, what="the unsubscription")
+        edit_article(site / "content", "While nobody listened")
+        assert live_of(first).refresh()
+        subscribed(first, subscriber)
+        settled(first)
+    finally:
+        live_of(first).stop()
+    second = create_app(config)
+    try:
+        settled(second)
+        assert subscriber.deliveries == []
+    finally:
+        live_of(second).stop()
+
+
+def test_a_subscription_of_a_hub_that_noted_no_version_gets_a_build_made_while_stopped(
+    site: Path, subscriber: Subscriber
+) -> None:
+    """Subscriptions from a version of feeds that noted nothing sent: the feed the last server
+    process served, by its ETag, tells that a `feeds build` changed it meanwhile."""
+    config = site / "config" / "feeds.yaml"
+    first = create_app(config)
+    subscribed(first, subscriber)
+    live_of(first).stop()
+    with sqlite3.connect(hub_folder(site / "public") / "subscriptions.sqlite3") as db:
+        db.execute("DELETE FROM sent")  # as an older hub left it
+    edit_article(site / "content", "Built after an upgrade")
+    assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+    second = create_app(config)
+    try:
+        [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery after the restart")
+        assert b"Built after an upgrade" in delivery.body
+    finally:
+        live_of(second).stop()
 
 
 def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None:

@@ -151,7 +151,7 @@ class LiveSite:
             if snapshot.served != served:
                 store_served_dates(cache_of(settings), snapshot.served)
             self._fingerprint = fingerprint
-            self._published(settings, result, before, served)
+            self._published(settings, result, before, served, first=last is None)
             freeze_survivors()
             self.last_error = self.last_error_at = None
             log.info(
@@ -174,11 +174,18 @@ class LiveSite:
         self._changed_start = changed
 
     def _published(
-        self, settings: Settings, result: BuildResult, before: Mapping[str, bytes], served: ServedDates
+        self,
+        settings: Settings,
+        result: BuildResult,
+        before: Mapping[str, bytes],
+        served: ServedDates,
+        first: bool = False,
     ) -> None:
         """Hand the changed feeds to WebSub; its failures are logged, never the build's. A feed the
         last build left no bytes of (a first build with another config's cache: no cache) changed
-        unless the last server process served it with the same ETag."""
+        unless the last server process served it with the same ETag. ``first``: the process's
+        first build, where a feed the last server process served with another ETag changed too
+        (a `feeds build` ran meanwhile; the hub's record of what it sent tells the rest)."""
         try:
             feeds = [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
             documents = result.documents
@@ -186,6 +193,11 @@ class LiveSite:
             if unknown:
                 served_so = [path for path in unknown if _served_as(served, path, documents[path])]
                 before = {**before, **{path: documents[path] for path in served_so}}
+            if first and served:
+                since = [
+                    p for p in feeds if request_path(p) in served and not _served_as(served, p, documents[p])
+                ]
+                before = {**before, **dict.fromkeys(since, b"")}
             self.websub.rebuilt(settings, feeds, documents, before)
         except Exception:
             log.exception("websub: could not hand over the changed feeds")

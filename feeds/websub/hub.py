@@ -267,10 +267,12 @@ class _Intent:
             if refusal is not None:
                 log.warning("websub: %s for %s not stored: %s", self.callback, self.topic, refusal)
                 return None
-            # A new subscriber has the version of now (it fetches the feed), unless one was sent.
+            # A new subscriber has the version of now (it fetches the feed); the version noted
+            # stays while others subscribe (one may be on its way to them).
             body = self.hub.documents.get(self.hub.topics.get(self.topic, ""))
             if body is not None:
-                store.mark_sent({self.topic: version_tag(body)}, replace=False)
+                alone = len(store.subscribers(self.topic, time.time())) == 1
+                store.mark_sent({self.topic: version_tag(body)}, replace=alone)
         self.hub.counts.add("verified")
         log.info("websub: %s %s to %s", self.callback, self.mode + "d", self.topic)
         return None
