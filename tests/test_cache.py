@@ -422,10 +422,15 @@ def test_files_over_the_size_limit_are_refused_unread(
         (12.34, 12_340_001, "12,340,001 bytes is over the limit of 12.34 MB"),
         (999.9, 1_000_000_000, "1,000 MB is over the limit of 999.9 MB"),
         (0.001, 1_001, "1,001 bytes is over the limit of 0.001 MB"),
+        (0.0000001, 1, "1 byte is over the limit of 0.0000001 MB"),  # a second follow-up probe
+        (0.123456789, 123_457, "123,457 bytes is over the limit of 0.123456789 MB"),
+        (1234.5678, 1_234_580_000, "1,234.58 MB is over the limit of 1,234.5678 MB"),
     ]:
-        big.write_bytes(b"x" * size)
+        with big.open("wb") as file:
+            file.truncate(size)  # sparse: never read, as it is over the limit
         errors = build_site(dataclasses.replace(settings, max_file_mb=limit)).errors
         assert [str(e) for e in errors if str(e).startswith(str(big))] == [f"{big}: {said} (max_file_mb)"]
+    big.write_bytes(b"---\ntitle: Huge\n---\n" + b"x" * 1_500_000)
     assert result.articles == 16  # everything else still builds
     monkeypatch.setattr(feeds.build.read, "load_file", real)
     # A higher limit applies at once, even with the state of the build that refused the file.

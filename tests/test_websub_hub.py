@@ -27,6 +27,7 @@ from feeds.serve.live import LiveSite
 from feeds.websub.store import hub_folder
 from tests.helpers import ROOT
 from tests.helpers import pinned_copy
+from tests.websub_peers import StandInHub
 from tests.websub_peers import Subscriber
 from tests.websub_peers import edit_article
 from tests.websub_peers import eventually
@@ -229,6 +230,30 @@ def test_a_subscription_of_a_hub_that_noted_no_version_gets_a_build_made_while_s
         assert b"Built after an upgrade" in delivery.body
     finally:
         live_of(second).stop()
+
+
+def test_outside_hubs_are_told_of_a_build_made_while_stopped_once(site: Path, subscriber: Subscriber) -> None:
+    """The `feeds build` tells them; the server's first build told them again (a second follow-up
+    probe), while its subscribers still get the version once."""
+    with serving(StandInHub()) as hub:
+        config = write_config(site, {"builtin": True, "allow_private_callbacks": True, "hubs": [hub.url]})
+        first = create_app(config)
+        subscribed(first, subscriber)
+        settled(first)
+        live_of(first).stop()
+        told = len(hub.requests)
+        edit_article(site / "content", "Told once")
+        assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
+        assert len(hub.requests) == told + 1
+        second = create_app(config)
+        try:
+            eventually(lambda: subscriber.deliveries, what="the delivery")
+            settled(second)
+            eventually(lambda: hub_health(second)["pending_notifications"] == 0, what="no notice waiting")
+            assert len(hub.requests) == told + 1 and len(subscriber.deliveries) == 1
+            assert hub_health(second)["notified"] == 0
+        finally:
+            live_of(second).stop()
 
 
 def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None:

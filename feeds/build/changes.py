@@ -9,6 +9,7 @@ from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from typing import Final
@@ -94,14 +95,11 @@ def byte_limit(settings: Settings) -> int:
 
 
 def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
-    limit = f"{settings.max_file_mb:,.6f}".rstrip("0").rstrip(".")  # as written: 5, 12.34, 1,234
+    limit = format(Decimal(repr(settings.max_file_mb)), ",f")  # as written: 5, 12.34, 0.0000001
     megabytes = f"{file.size / 1e6:,.2f}".rstrip("0").rstrip(".")
     # In bytes where megabytes would not show it over the limit ("5 MB is over the limit of 5 MB").
-    size = (
-        f"{megabytes} MB"
-        if float(megabytes.replace(",", "")) > settings.max_file_mb
-        else f"{file.size:,} bytes"
-    )
+    over = float(megabytes.replace(",", "")) > settings.max_file_mb
+    size = f"{megabytes} MB" if over else f"{file.size:,} byte{'' if file.size == 1 else 's'}"
     message = f"{size} is over the limit of {limit} MB (max_file_mb)"
     return FileRecord(file.size, file.mtime_ns, file.identity, None, (None, message), ())
 

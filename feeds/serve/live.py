@@ -184,8 +184,9 @@ class LiveSite:
         """Hand the changed feeds to WebSub; its failures are logged, never the build's. A feed the
         last build left no bytes of (a first build with another config's cache: no cache) changed
         unless the last server process served it with the same ETag. ``first``: the process's
-        first build, where a feed the last server process served with another ETag changed too
-        (a `feeds build` ran meanwhile; the hub's record of what it sent tells the rest)."""
+        first build, where a feed the last server process served with another ETag changed too,
+        for the built-in hub (a `feeds build` ran meanwhile; the hub's record of what it sent
+        tells the rest)."""
         try:
             feeds = [document_path(c.stem, fmt) for c in result.site.channels for fmt in settings.formats]
             documents = result.documents
@@ -193,12 +194,13 @@ class LiveSite:
             if unknown:
                 served_so = [path for path in unknown if _served_as(served, path, documents[path])]
                 before = {**before, **{path: documents[path] for path in served_so}}
-            if first and served:
-                since = [
-                    p for p in feeds if request_path(p) in served and not _served_as(served, p, documents[p])
-                ]
-                before = {**before, **dict.fromkeys(since, b"")}
-            self.websub.rebuilt(settings, feeds, documents, before)
+            # For the built-in hub only: `feeds build` told the outside hubs of these itself.
+            since = (
+                [p for p in feeds if request_path(p) in served and not _served_as(served, p, documents[p])]
+                if first and served
+                else []
+            )
+            self.websub.rebuilt(settings, feeds, documents, before, since)
         except Exception:
             log.exception("websub: could not hand over the changed feeds")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Collection
 from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,8 +52,12 @@ class ServerWebSub:
         feeds: Sequence[str],
         documents: Mapping[str, bytes],
         previous: Mapping[str, bytes],
+        since: Collection[str] = (),
     ) -> list[str]:
-        """After a build: ``feeds`` are the output paths of its feeds. Returns those that changed."""
+        """After a build: ``feeds`` are the output paths of its feeds. Returns those that changed.
+        ``since``: feeds that changed since the last server process served them, which the
+        built-in hub sends (unless it sent that version); outside hubs heard of them from the
+        `feeds build` that changed them."""
         websub = settings.websub
         with self._lock:
             self._settings = settings
@@ -72,14 +77,16 @@ class ServerWebSub:
             if websub.builtin and self.hub is not None:
                 # Once a process delivers: every feed, against the versions the hub sent last.
                 known = set(changed)
+                fresh = [*changed, *(path for path in since if path not in known)]
+                known.update(fresh)
                 others = [] if self._caught_up else [path for path in feeds if path not in known]
                 self._caught_up = True
-                if changed or others:
+                if fresh or others:
 
                     def version(path: str) -> tuple[str, bytes, str]:
                         return document_url(settings, path), documents[path], media_type(path)
 
-                    self.hub.distribute(list(map(version, changed)), list(map(version, others)))
+                    self.hub.distribute(list(map(version, fresh)), list(map(version, others)))
             if changed:
                 self.pinger.submit(websub.hubs, [document_url(settings, path) for path in changed])
             return changed
