@@ -91,6 +91,11 @@ def test_every_reason_is_named(tmp_path: Path) -> None:
     big = CliRunner().invoke(cli, ["topics", "--config", str(config), "--explain", str(content / "e.md")])
     assert big.exit_code == 1, big.output  # it was "not an article file" (a follow-up probe)
     assert "skipped: " in big.output and "bytes is over the limit of 5 MB (max_file_mb)" in big.output
+    (content / ".hidden.md").write_text("---\ntitle: Hidden\n---\nB\n", encoding="utf-8")
+    hidden = CliRunner().invoke(
+        cli, ["topics", "--config", str(config), "--explain", str(content / ".hidden.md")]
+    )
+    assert hidden.exit_code == 1 and "hidden (a name in its path starts with a dot)" in hidden.output
 
 
 def test_the_sample_seed_has_its_topic_by_keyword(project: Path) -> None:

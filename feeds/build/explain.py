@@ -81,6 +81,10 @@ def explain_topics(settings: Settings, path: Path) -> Explanation:
             source, f"skipped: {ContentError(path, None, refused[0].message)}", (), (), skipped=True
         )
     if plan is None or record is None:
+        if any(part.startswith(".") for part in source.split("/")):
+            raise FeedsError(
+                f"{path}: hidden (a name in its path starts with a dot), which a build does not read"
+            )
         raise FeedsError(f"{path}: not an article file of {settings.content_dir} (*.md, *.markdown, *.txt)")
     index = record.indexed
     if index is None:
