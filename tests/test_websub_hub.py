@@ -7,6 +7,7 @@ calls the subscriber back over HTTP on 127.0.0.1, so these tests turn on
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sqlite3
 import threading
@@ -63,6 +64,16 @@ def subscriber() -> Iterator[Subscriber]:
 def live_of(app: Flask) -> LiveSite:
     live: LiveSite = app.extensions["feeds"]
     return live
+
+
+@contextlib.contextmanager
+def started(config: Path) -> Iterator[Flask]:
+    """A server process's app on ``config`` (its first build done), stopped when the block ends."""
+    app = create_app(config)
+    try:
+        yield app
+    finally:
+        live_of(app).stop()
 
 
 def hub_health(app: Flask) -> dict[str, Any]:
@@ -173,27 +184,20 @@ def test_a_version_built_while_the_server_was_stopped_reaches_the_subscribers(
     for words in ("Built while stopped", "And built again"):
         edit_article(site / "content", words)
         assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
-    second = create_app(config)
-    try:
+    with started(config) as second:
         [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery after the restart")
         assert b"And built again Built while stopped" in delivery.body and signature_ok(SECRET, delivery)
         settled(second)
-    finally:
-        live_of(second).stop()
-    third = create_app(config)
-    try:
+    with started(config) as third:
         settled(third)
         assert len(subscriber.deliveries) == 1
-    finally:
-        live_of(third).stop()
 
 
 def test_a_subscriber_that_comes_back_is_not_sent_what_it_has(site: Path, subscriber: Subscriber) -> None:
     """The version noted for a topic stayed while it had no subscriber: one that subscribed again
     was sent, at the next start, the version it subscribed at (a follow-up probe)."""
     config = site / "config" / "feeds.yaml"
-    first = create_app(config)
-    try:
+    with started(config) as first:
         subscribed(first, subscriber)
         assert ask(first, subscriber, "unsubscribe").status_code == 202
         eventually(lambda: hub_health(first)["subscriptions"] == 0, what="the unsubscription")
@@ -201,14 +205,9 @@ def test_a_subscriber_that_comes_back_is_not_sent_what_it_has(site: Path, subscr
         assert live_of(first).refresh()
         subscribed(first, subscriber)
         settled(first)
-    finally:
-        live_of(first).stop()
-    second = create_app(config)
-    try:
+    with started(config) as second:
         settled(second)
         assert subscriber.deliveries == []
-    finally:
-        live_of(second).stop()
 
 
 def test_a_subscription_of_a_hub_that_noted_no_version_gets_a_build_made_while_stopped(
@@ -224,12 +223,9 @@ def test_a_subscription_of_a_hub_that_noted_no_version_gets_a_build_made_while_s
         db.execute("DELETE FROM sent")  # as an older hub left it
     edit_article(site / "content", "Built after an upgrade")
     assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
-    second = create_app(config)
-    try:
+    with started(config):
         [delivery] = eventually(lambda: list(subscriber.deliveries), what="a delivery after the restart")
         assert b"Built after an upgrade" in delivery.body
-    finally:
-        live_of(second).stop()
 
 
 def test_outside_hubs_are_told_of_a_build_made_while_stopped_once(site: Path, subscriber: Subscriber) -> None:
@@ -245,15 +241,12 @@ def test_outside_hubs_are_told_of_a_build_made_while_stopped_once(site: Path, su
         edit_article(site / "content", "Told once")
         assert CliRunner().invoke(cli, ["build", "--config", str(config)]).exit_code == 0
         assert len(hub.requests) == told + 1
-        second = create_app(config)
-        try:
+        with started(config) as second:
             eventually(lambda: subscriber.deliveries, what="the delivery")
             settled(second)
             eventually(lambda: hub_health(second)["pending_notifications"] == 0, what="no notice waiting")
             assert len(hub.requests) == told + 1 and len(subscriber.deliveries) == 1
             assert hub_health(second)["notified"] == 0
-        finally:
-            live_of(second).stop()
 
 
 def test_of_two_workers_one_delivers(site: Path, subscriber: Subscriber) -> None:
