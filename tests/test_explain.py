@@ -96,6 +96,9 @@ def test_every_reason_is_named(tmp_path: Path) -> None:
         cli, ["topics", "--config", str(config), "--explain", str(content / ".hidden.md")]
     )
     assert hidden.exit_code == 1 and "hidden (a name in its path starts with a dot)" in hidden.output
+    (content / "link.md").symlink_to(ROOT / "README.md")
+    link = CliRunner().invoke(cli, ["topics", "--config", str(config), "--explain", str(content / "link.md")])
+    assert link.exit_code == 1 and "leads outside the content folder, which a build skips" in link.output
 
 
 def test_the_sample_seed_has_its_topic_by_keyword(project: Path) -> None:

@@ -138,6 +138,8 @@ def _source(settings: Settings, path: Path) -> str:
     try:
         return path.resolve().relative_to(settings.content_dir.resolve()).as_posix()
     except ValueError:
+        if path.absolute().is_relative_to(settings.content_dir.absolute()):  # a link, as the build says
+            raise FeedsError(f"{path}: leads outside the content folder, which a build skips") from None
         raise FeedsError(f"{path}: not in the content folder {settings.content_dir}") from None
 
 
