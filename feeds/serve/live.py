@@ -36,7 +36,6 @@ from feeds.serve.limits import FilterGate
 from feeds.serve.memory import freeze_survivors
 from feeds.serve.memory import map_large_blocks
 from feeds.serve.memory import return_free_memory
-from feeds.serve.responses import body_tag
 from feeds.serve.search import SearchText
 from feeds.serve.served_dates import ServedDates
 from feeds.serve.served_dates import change_time
@@ -151,7 +150,7 @@ class LiveSite:
             if snapshot.served != served:
                 store_served_dates(cache_of(settings), snapshot.served)
             self._fingerprint = fingerprint
-            self._published(settings, result, before, served, first=last is None)
+            self._published(settings, result, before, served, snapshot.served, first=last is None)
             freeze_survivors()
             self.last_error = self.last_error_at = None
             log.info(
@@ -179,11 +178,13 @@ class LiveSite:
         result: BuildResult,
         before: Mapping[str, bytes],
         served: ServedDates,
+        current: ServedDates,
         first: bool = False,
     ) -> None:
         """Hand the changed feeds to WebSub; its failures are logged, never the build's. A feed the
         last build left no bytes of (a first build with another config's cache: no cache) changed
-        unless the last server process served it with the same ETag. ``first``: the process's
+        unless the last server process served it with the same ETag (``served``; ``current`` holds
+        this build's, which its snapshot worked out). ``first``: the process's
         first build, where a feed the last server process served with another ETag changed too,
         for the built-in hub (a `feeds build` ran meanwhile; the hub's record of what it sent
         tells the rest)."""
@@ -192,11 +193,11 @@ class LiveSite:
             documents = result.documents
             unknown = [path for path in feeds if path not in before]  # none after the first build
             if unknown:
-                served_so = [path for path in unknown if _served_as(served, path, documents[path])]
+                served_so = [path for path in unknown if _served_as(served, current, path)]
                 before = {**before, **{path: documents[path] for path in served_so}}
             # For the built-in hub only: `feeds build` told the outside hubs of these itself.
             since = (
-                [p for p in feeds if request_path(p) in served and not _served_as(served, p, documents[p])]
+                [p for p in feeds if request_path(p) in served and not _served_as(served, current, p)]
                 if first and served
                 else []
             )
@@ -302,10 +303,12 @@ def _kind(error: FeedsError) -> str:
     return "a build error"
 
 
-def _served_as(served: ServedDates, path: str, body: bytes) -> bool:
-    """Whether an earlier server process served ``body`` at output ``path``."""
-    earlier = served.get(request_path(path))
-    return earlier is not None and earlier[0] == body_tag(body)
+def _served_as(served: ServedDates, current: ServedDates, path: str) -> bool:
+    """Whether an earlier server process (``served``) served at output ``path`` the bytes served
+    now (``current``: the snapshot's ETags, not worked out again)."""
+    key = request_path(path)
+    earlier = served.get(key)
+    return earlier is not None and earlier[0] == current[key][0]
 
 
 #: The serve settings read when the server starts (by the watcher and by Granian), not at a rebuild.
