@@ -95,8 +95,7 @@ def byte_limit(settings: Settings) -> int:
 
 
 def too_big_record(file: ContentFile, settings: Settings) -> FileRecord:
-    limit = format(Decimal(repr(settings.max_file_mb)), ",f")  # as written: 5, 12.34, 0.0000001
-    limit = limit.rstrip("0").rstrip(".") if "." in limit else limit  # 5, not 5.0
+    limit = format(Decimal(repr(settings.max_file_mb)).normalize(), ",f")  # as written: 5, 12.34, 0.0000001
     megabytes = f"{file.size / 1e6:,.2f}".rstrip("0").rstrip(".")
     # In bytes where megabytes would not show it over the limit ("5 MB is over the limit of 5 MB").
     over = float(megabytes.replace(",", "")) > settings.max_file_mb
