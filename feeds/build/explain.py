@@ -74,12 +74,15 @@ def explain_topics(settings: Settings, path: Path) -> Explanation:
     result = build_every_entry(settings, state)
     plan = result.plan
     record = result.state.files.get(source)
-    whole = settings.content_dir / source
-    refused = [e for e in result.errors if isinstance(e, ContentError) and Path(e.path) == whole]
-    if record is None and refused:  # over max_file_mb: refused unread, and kept out of the cache
-        return Explanation(
-            source, f"skipped: {ContentError(path, None, refused[0].message)}", (), (), skipped=True
+    if record is None:  # over max_file_mb (refused unread, and kept out of the cache), or no article
+        whole = settings.content_dir / source
+        refused = next(
+            (e for e in result.errors if isinstance(e, ContentError) and Path(e.path) == whole), None
         )
+        if refused is not None:
+            return Explanation(
+                source, f"skipped: {ContentError(path, None, refused.message)}", (), (), skipped=True
+            )
     if plan is None or record is None:
         if any(part.startswith(".") for part in source.split("/")):
             raise FeedsError(
