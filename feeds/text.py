@@ -61,10 +61,8 @@ def xml_safe_utf8(data: bytes) -> bool:
 
 
 def plain_text(value: str) -> str:
-    """Text for a title or an excerpt: markup removed, entities decoded, spaces collapsed.
-
-    Text without anything tag- or entity-like is left alone, so "x < y" survives; text that shows
-    nothing (zero-width spaces, direction marks) is "".
+    """Text for a title or an excerpt: markup removed, entities decoded, spaces collapsed. Text
+    with nothing tag- or entity-like is left alone ("x < y" stays); text that shows nothing is "".
     """
     if value.isprintable():  # XML-safe, and no line breaks, tabs or other spaces than " " to fold
         if (
@@ -91,10 +89,10 @@ def plain_text(value: str) -> str:
 _LONE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)")
 
 
-def html_text(fragment: str) -> str:
+def html_text(fragment: str, literal: bool = False) -> str:
     """The text of HTML this program made (sanitised content): every tag stripped, entities
-    decoded, spaces collapsed."""
-    return _finished(_stripped(fragment))
+    decoded, spaces collapsed. ``literal``: the same for ``fragment`` escaped, read as text."""
+    return _finished(_stripped(fragment, literal))
 
 
 def legacy_references(text: str) -> str:
@@ -116,9 +114,11 @@ def _reference(match: re.Match[str]) -> str:
     return "" if code > 0x10FFFF or NOT_XML_CHAR.match(chr(code)) else match[0]
 
 
-def _stripped(value: str) -> str:
-    value = _BREAKING_TAG.sub(" ", legacy_references(value))  # "vote<br>Council": words stay apart
-    value = xml_safe(html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})))
+def _stripped(value: str, literal: bool = False) -> str:
+    if not literal:
+        value = _BREAKING_TAG.sub(" ", legacy_references(value))  # "vote<br>Council": words stay apart
+        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
+    value = xml_safe(value)
     # Entities may have written a tag ("&lt;script&gt;"): as text it would be one again to a reader
     # that takes an RSS title for HTML, and feed validators warn of HTML there.
     return _tags_sub(_inert, value) if "<" in value else value
