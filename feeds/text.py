@@ -134,13 +134,14 @@ def _finished(value: str) -> str:
     if value.isascii():
         return " ".join(value.split())
     # No-break spaces are the writer's: "10\u00a0km", French "«\u202ftest\u202f»".
-    value = _FOLDED_SPACES.sub(" ", value).strip()
+    kept = "\u00a0" in value or "\u2007" in value or "\u202f" in value
+    value = _FOLDED_SPACES.sub(" ", value).strip() if kept else " ".join(value.split())
     if not _visible(value):  # "\u200b", a lone direction mark: no text
         return ""
     return closed_bidi(value)
 
 
-#: Runs of white space but the no-break spaces (U+00A0, U+2007, U+202F).
+#: Runs of white space but no-break spaces (U+00A0, U+2007, U+202F); without them, str.split() is faster.
 _FOLDED_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _BIDI_OPENER = re.compile("[\u202a\u202b\u202d\u202e\u2066-\u2068]")
 
@@ -366,9 +367,8 @@ def columns(text: str) -> int:
 
 def plural(count: int, noun: str) -> str:
     """``1 file``, ``2 files``; ``1 entry``, ``2 entries``."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
+    many = f"{noun[:-1]}ies" if noun.endswith("y") else f"{noun}s"
+    return f"{count} {noun if count == 1 else many}"
 
 
 def quoted_value(value: object, limit: int = 60) -> str:

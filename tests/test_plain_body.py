@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from feeds import text as text_module
 from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.model import Image
@@ -22,6 +23,7 @@ from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import page_html
 from feeds.render.entry_html import sanitize
 from feeds.render.entry_html import summary_text
+from feeds.text import closed_bidi
 from feeds.text import html_text
 
 
@@ -127,3 +129,17 @@ def test_a_plain_bodys_summary_is_the_text_of_its_sanitised_html(body: str) -> N
     if len(text) > module.SUMMARY_LENGTH:
         text = text[: module.SUMMARY_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
     assert summary_text(entry) == (text or entry.title)
+
+
+_SPACES = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(_SPACES + "aé東\u200b\u202e") | st.characters(codec="utf-8"), max_size=30))
+@example("a\u00a0 b\u2007\u3000c\u202f \x1c\x85 d")
+def test_spaces_fold_as_the_pattern_folds_them(value: str) -> None:
+    """Text without no-break spaces is folded by str.split(), which must find the runs of white
+    space that the pattern (which keeps no-break spaces) finds."""
+    folded = text_module._FOLDED_SPACES.sub(" ", value).strip()
+    expected = "" if not text_module._visible(folded) else closed_bidi(folded)
+    assert text_module._finished(value) == (" ".join(value.split()) if value.isascii() else expected)
