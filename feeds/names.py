@@ -94,4 +94,7 @@ def _finish_slug(text: str, name: str, kind: str) -> str:
         slug = f"{slug.rstrip('-')}-{digest}"
     if slug in _RESERVED_SLUGS:
         return f"{slug}-{kind}"
+    if kind != "entry" and slug.endswith(f"-{kind}") and slug[: -len(kind) - 1] in _RESERVED_SLUGS:
+        # "All Topic" would take the slug "all" gets, and the two topics be one (an outside probe).
+        return f"{slug}-{hashlib.sha1(whole.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
     return slug

@@ -386,3 +386,15 @@ def test_tags_are_found_as_one_pattern_finds_them(pieces: str) -> None:
         return f"[{match.start()}:{match[0]}]"
 
     assert _tags_sub(mark, pieces) == _TAG_OR_BRACKET.sub(mark, pieces)
+
+
+@pytest.mark.parametrize(
+    ("reserved", "plain"), [("all", "All Topic"), ("con", "con-topic"), ("LPT1", "lpt1 topic")]
+)
+def test_a_name_whose_slug_a_reserved_name_takes_keeps_its_own(reserved: str, plain: str) -> None:
+    """ "all" takes the slug "all-topic", which was also that of a topic named "All Topic": the two
+    became one (an outside probe). The plain name's slug ends in a hash of it instead."""
+    assert slugify(reserved) == f"{reserved.lower()}-topic"
+    assert slugify(plain) != slugify(reserved)
+    assert slugify(plain) == slugify(plain.upper()) == slugify(plain.replace(" ", "-"))
+    assert slugify(plain, "entry") == f"{reserved.lower()}-topic"  # entry pages number alike titles

@@ -37,3 +37,16 @@ def test_says_when_only_the_unicode_form_differs(tmp_path: Path) -> None:
     [warning] = _merge_warnings(content)
     assert warning.startswith(f"{content / 'second.md'}: ")
     assert "(the same letters, in another Unicode form)" in warning
+
+
+def test_a_topic_named_all_and_one_named_all_topic_stay_two(tmp_path: Path) -> None:
+    """"all" (reserved for the feed of everything) takes the slug "all-topic": "All Topic" was
+    merged into it with a warning that two names share a slug (an outside probe)."""
+    content = tmp_path / "content"
+    _article(content, "a.md", "all")
+    _article(content, "b.md", "All Topic")
+    settings = dataclasses.replace(make_settings(), content_dir=content)
+    result = build_site(settings)
+    assert not [w for w in result.warnings if "merged into" in w]
+    stems = {channel.stem for channel in result.site.channels if channel.topic is not None}
+    assert len(stems) == 2 and "topics/all-topic" in stems, stems
