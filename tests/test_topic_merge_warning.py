@@ -7,7 +7,10 @@ import dataclasses
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from feeds.build.pipeline import build_site
+from feeds.config import TopicSettings
 from tests.conftest import make_settings
 
 
@@ -40,7 +43,7 @@ def test_says_when_only_the_unicode_form_differs(tmp_path: Path) -> None:
 
 
 def test_a_topic_named_all_and_one_named_all_topic_stay_two(tmp_path: Path) -> None:
-    """"all" (reserved for the feed of everything) takes the slug "all-topic": "All Topic" was
+    """ "all" (reserved for the feed of everything) takes the slug "all-topic": "All Topic" was
     merged into it with a warning that two names share a slug (an outside probe)."""
     content = tmp_path / "content"
     _article(content, "a.md", "all")
@@ -50,3 +53,21 @@ def test_a_topic_named_all_and_one_named_all_topic_stay_two(tmp_path: Path) -> N
     assert not [w for w in result.warnings if "merged into" in w]
     stems = {channel.stem for channel in result.site.channels if channel.topic is not None}
     assert len(stems) == 2 and "topics/all-topic" in stems, stems
+
+
+@pytest.mark.parametrize(("written", "configured"), [("NFD", "NFC"), ("NFC", "NFD")])
+def test_a_topics_options_are_taken_whichever_unicode_form_names_it(
+    tmp_path: Path, written: str, configured: str
+) -> None:
+    """``Café`` written with ``e`` and an accent took no options from ``topics.Café`` (composed),
+    with a warning showing the same-looking name three times (an outside probe)."""
+    content = tmp_path / "content"
+    _article(content, "a.md", unicodedata.normalize(written, "Café"))  # type: ignore[arg-type]
+    name = unicodedata.normalize(configured, "Café")  # type: ignore[arg-type]
+    settings = dataclasses.replace(
+        make_settings(), content_dir=content, topics={name: TopicSettings(title="Coffee!")}
+    )
+    result = build_site(settings)
+    assert not [w for w in result.warnings if "topics." in w], result.warnings
+    [topic] = [channel for channel in result.site.channels if channel.topic is not None]
+    assert topic.title == "Coffee!"

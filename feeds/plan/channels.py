@@ -21,7 +21,9 @@ from feeds.config import Settings
 from feeds.model import CustomChannel
 from feeds.model import FeedOptions
 from feeds.model import Topic
+from feeds.names import composed
 from feeds.names import slugify
+from feeds.plan.topics import own_settings
 from feeds.plan.topics import rename_of
 from feeds.plan.topics import renamed_keys
 from feeds.source.summary import MARKS
@@ -36,7 +38,7 @@ def site_options(settings: Settings) -> FeedOptions:
 
 def topic_options(settings: Settings, name: str) -> FeedOptions:
     """A topic's options (``name``: the topic's name after renames), the site's where it sets none."""
-    own = settings.topics.get(name)
+    own = own_settings(settings, name)
     if own is None or (own.entry_content is None and own.max_bytes is None):
         return site_options(settings)
     return FeedOptions(
@@ -199,10 +201,11 @@ def topic_setting_warnings(settings: Settings, topics: Mapping[str, str]) -> tup
     matches is not one: it is no typo."""
     where = settings.config_path or "<defaults>"
     warnings = []
+    published = {composed(name) for name in topics.values()}  # in either Unicode form (own_settings)
     for key, own in settings.topics.items():
         name = own.rename or key
         slug = slugify(name)
-        if name in topics.values() or ((own.rename or own.keywords) and slug in topics):
+        if composed(name) in published or ((own.rename or own.keywords) and slug in topics):
             continue  # a keyword topic whose slug an article names is that topic
         if slug in topics:
             warnings.append(

@@ -6,8 +6,10 @@ import unicodedata
 from collections.abc import Callable
 
 from feeds.config import Settings
+from feeds.config import TopicSettings
 from feeds.config_checks import renaming_keys
 from feeds.model import Topic
+from feeds.names import composed
 from feeds.names import slugify
 from feeds.source.scan import file_path
 
@@ -17,11 +19,20 @@ def renamed_keys(settings: Settings) -> dict[str, str]:
     return renaming_keys(settings.topics)
 
 
+def own_settings(settings: Settings, name: str) -> TopicSettings | None:
+    """The config's ``topics.<name>`` of a topic name, either written in the other Unicode form:
+    ``Café`` with ``e`` and an accent took no options from ``topics.Café`` (an outside probe)."""
+    own = settings.topics.get(name)
+    if own is None and not name.isascii():
+        own = settings.topics.get(composed(name)) or settings.topics.get(unicodedata.normalize("NFD", name))
+    return own
+
+
 def rename_of(settings: Settings, name: str, renamed: dict[str, str]) -> tuple[str, str] | None:
     """(the config key, the new name) of the rename that applies to a topic name as written: its
     own key's, or one of its slug (``ai`` takes ``topics.AI.rename``, as it is merged into AI);
     ``renamed``: ``renamed_keys(settings)``."""
-    own = settings.topics.get(name)
+    own = own_settings(settings, name)
     if own is not None and own.rename:
         return name, own.rename
     key = renamed.get(slugify(name)) if renamed else None
@@ -61,7 +72,7 @@ class TopicIndex:
         return topic
 
     def _new(self, name: str, slug: str) -> Topic:
-        options = self.settings.topics.get(name)
+        options = own_settings(self.settings, name)
         return Topic(
             slug=slug,
             name=name,
