@@ -396,3 +396,20 @@ def test_a_path_with_its_accents_apart_is_sent_to_the_composed_one(
     assert answer.status_code == 301
     assert answer.headers["Location"] == "../" + quote(path) + "?limit=2"
     assert client.get("/" + quote(decomposed.replace(".atom", "-x.atom"))).status_code == 404
+
+
+def test_a_union_or_exclude_with_its_accents_apart_is_sent_to_the_composed_one(
+    project: Path, client: FlaskClient
+) -> None:
+    """A union or an ``exclude`` naming a slug decomposed (NFD) was 404, where a single topic's
+    address gets a 301 to its composed form (an outside probe)."""
+    (project / "content" / "095-yoga.md").write_text(
+        "---\ntitle: Yoga\ndate: 2021-01-01\ntopics: [йога, AI]\n---\nx\n", encoding="utf-8"
+    )
+    assert live_site(client.application).refresh()
+    composed, decomposed = quote("йога"), quote(unicodedata.normalize("NFD", "йога"))
+    assert composed != decomposed and client.get(f"/topics/ai,{composed}.atom").status_code == 200
+    answer = client.get(f"/topics/ai,{decomposed}.atom")
+    assert (answer.status_code, answer.headers["Location"]) == (301, f"./ai,{composed}.atom")
+    answer = client.get(f"/topics/ai.atom?exclude={decomposed}")
+    assert (answer.status_code, answer.headers["Location"]) == (301, f"./ai.atom?exclude={composed}")

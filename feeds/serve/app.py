@@ -278,9 +278,9 @@ def _union(snapshot: Snapshot, path: str) -> Response:
         raise NotFound()
     slugs, extension = parsed
     topics = snapshot.topic_channels()
-    if not all(slug in topics for slug in slugs):
+    canonical = sorted({unicodedata.normalize("NFC", slug) for slug in slugs})  # as paths are (_composed)
+    if not all(slug in topics for slug in canonical):
         raise NotFound()
-    canonical = sorted(set(slugs))
     if len(canonical) > MAX_TOPICS:
         return _bad_request(f"a union may have at most {MAX_TOPICS} topics")
     try:

@@ -9,6 +9,7 @@ in its self link.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -180,8 +181,8 @@ def parse_filter(args: Mapping[str, Sequence[str]], max_items: int) -> FeedFilte
 
 def topic_slugs(name: str, value: str) -> tuple[str, ...]:
     """Comma-separated topic slugs in their canonical order: sorted, each once. Whether they are
-    topics of the site is for the caller to say."""
-    slugs = tuple(sorted(set(value.split(","))))
+    topics of the site is for the caller to say. Composed (NFC), as the site's paths are."""
+    slugs = tuple(sorted({unicodedata.normalize("NFC", slug) for slug in value.split(",")}))
     if not value or "" in slugs:
         raise FilterError(name, f"{name} must be topic slugs separated by commas, e.g. {name}=ai,space")
     if len(slugs) > MAX_TOPICS:
