@@ -228,6 +228,9 @@ def test_a_budget_too_small_for_an_empty_document_leaves_its_entries_out_and_say
     small = feedparser.parse((tmp_path / "public" / "channels" / "everything-small.atom").read_bytes())
     assert not small.bozo and small.entries == [] and small.feed.title == "Every key: Everything small"
     assert "warning: all.atom: " not in result.output  # the other channels as they were
+    # Its page said "the newest 0 are below and in the feeds. No entries yet." (an outside probe).
+    page = (tmp_path / "public" / "channels" / "everything-small.html").read_text()
+    assert " entries; none fits on this page: see the feeds." in page and "No entries yet" not in page
 
 
 def test_custom_channels_name_the_hubs_and_unions_do_not() -> None:
