@@ -80,6 +80,17 @@ def test_a_date_in_year_10000_in_the_configured_zone() -> None:
         parse_article(b"Plain\n", "p.txt", 253402300000.0, KIRITIMATI)  # 9999-12-31T23:06:40Z
 
 
+def test_a_date_in_year_1899_in_the_configured_zone() -> None:
+    """The first year was checked in UTC only: 1900-01-01T03:00Z went into New York's archive
+    month 1899-12, where the docs say the years hold in the configured zone (an outside probe)."""
+    text = b"---\ntitle: First\ndate: 1900-01-01T03:00:00Z\n---\nx\n"
+    article, _ = parse_article(text, "first.md", 0.0, timezone.utc)
+    assert article.published.year == 1900
+    with pytest.raises(ContentError, match="outside the years 1900–9999") as info:
+        parse_article(text, "first.md", 0.0, ZoneInfo("America/New_York"))
+    assert info.value.line == 3
+
+
 def test_the_rest_of_a_site_with_archives_in_that_zone_builds(tmp_path: Path) -> None:
     (tmp_path / "last.md").write_text("---\ntitle: Last\ndate: 9999-12-31T23:00:00Z\n---\nx\n")
     (tmp_path / "ok.md").write_text("---\ntitle: Ok\ndate: 2021-01-01\n---\nx\n")

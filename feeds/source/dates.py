@@ -178,13 +178,13 @@ def from_timestamp(mtime: float, tz: tzinfo, source: str) -> datetime:
 
 def carried(when: datetime, tz: tzinfo) -> bool:
     """Whether feeds can carry ``when`` (UTC): its year, and the year in the configured zone,
-    where archives and pages show it, are at most 9999 (9999-12-31T23:00Z is year 10000 in
-    Pacific/Kiritimati, and the archives' month overflowed)."""
+    where archives and pages show it, are 1900 to 9999 (9999-12-31T23:00Z is year 10000 in
+    Pacific/Kiritimati, and the archives' month overflowed; 1900-01-01T03:00Z is 1899 in New York)."""
     if not FIRST_YEAR <= when.year <= LAST_YEAR:
         return False
-    if when.year < LAST_YEAR:  # a zone moves a time by less than a day
+    if FIRST_YEAR < when.year < LAST_YEAR:  # a zone moves a time by less than a day
         return True
     try:
-        return when.astimezone(tz).year <= LAST_YEAR
+        return FIRST_YEAR <= when.astimezone(tz).year <= LAST_YEAR
     except (OverflowError, ValueError):
         return False
