@@ -122,6 +122,25 @@ def test_strict_writes_nothing_on_error(project: Path) -> None:
     assert (project / "public" / "all.atom").read_bytes() == before
 
 
+def test_a_content_folder_of_broken_files_leaves_the_site_in_place(project: Path) -> None:
+    """Every file broken at once (a botched search and replace) wrote a site of no entries (an
+    outside probe): nothing is written, as with --strict, and the build says why."""
+    run(project)
+    before = (project / "public" / "all.atom").read_bytes()
+    for path in (project / "content").rglob("*"):
+        if path.is_file():
+            path.write_text(BROKEN)
+    code, out, _ = run(project)
+    assert code == 1
+    assert f"wrote nothing: every file has an error, and {project / 'public'} is left as it was" in out
+    assert (project / "public" / "all.atom").read_bytes() == before
+    (project / "content" / "zz_new.md").write_text(GOOD)  # one file mended: published
+    code, out, _ = run(project)
+    assert (
+        code == 1 and "wrote nothing" not in out and (project / "public" / "all.atom").read_bytes() != before
+    )
+
+
 def test_config_error_exit_2_names_file_and_key(project: Path) -> None:
     config = project / "config" / "feeds.yaml"
     config.write_text(config.read_text().replace("max_items: 50", "max_item: 50"))

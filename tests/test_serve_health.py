@@ -67,3 +67,24 @@ def test_events_follow_a_recreated_content_folder(project: Path) -> None:
         assert client.get("/healthz").get_json()["watching"] == "events"
     finally:
         live.stop()
+
+
+def test_a_content_folder_of_broken_files_leaves_the_last_site_served(
+    project: Path, client: FlaskClient
+) -> None:
+    """Every file replaced by a broken one (a botched search and replace, a broken sync) made a
+    site of no entries, served at once with /healthz "ok" (an outside probe)."""
+    live = live_site(client.application)
+    before = client.get("/all.atom").data
+    assert b"<entry>" in before
+    files = [path for path in (project / "content").rglob("*") if path.is_file()]
+    for path in files:
+        path.write_text("---\ntitle: [unclosed\n---\nbody\n")
+    assert not live.refresh()
+    assert client.get("/all.atom").data == before
+    report = client.get("/healthz").get_json()
+    assert report["status"] == "degraded" and report["last_error"] == "a content error (see the log)"
+    files[0].write_text("---\ntitle: Mended\ndate: 2021-01-01\n---\nx\n")
+    assert live.refresh()
+    assert b"Mended" in client.get("/all.atom").data
+    assert client.get("/healthz").get_json()["status"] == "ok"

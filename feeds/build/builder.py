@@ -206,14 +206,15 @@ class SiteBuilder:
     def _write(
         self, found: list[ContentFile] | None, strict: bool, placing: Placing
     ) -> tuple[RecordWriter, BuildResult, Replaced | None]:
-        """Build, and write the site unless ``strict`` and a file had an error (then None)."""
+        """Build, and write the site unless ``strict`` and a file had an error, or every file had
+        one (then None)."""
         settings = self.settings
         records = RecordWriter(self.folder, self.context, everything=not self.use_cache)
         try:
             # Archives are rendered as they are written, a part at a time.
             result = self._build(found, records, placing, lazy=not strict)
             replaced = None
-            while not (strict and result.errors):
+            while not (result.errors and (strict or result.unpublishable)):
                 compare = feed_paths(result, settings) if settings.websub.hubs else []
                 try:
                     replaced = replace_site(

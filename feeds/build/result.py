@@ -59,6 +59,12 @@ class BuildResult:
     months: Mapping[str, Sequence[ArchiveMonth]] = field(default_factory=dict, repr=False)
 
     @property
+    def unpublishable(self) -> bool:
+        """Whether every content file has an error: the site would lose every entry at once (a
+        botched search and replace, a broken sync), so it is not published; one that is stays."""
+        return bool(self.errors) and len(self.errors) >= self.files
+
+    @property
     def warning_count(self) -> int:
         """How many warnings ``warnings`` stands for: a file's warnings past those listed are one
         line ("and 51 more warnings") that counts them."""
@@ -175,7 +181,9 @@ def describe(result: BuildResult, settings: Settings, written: bool) -> str:
         f"wrote {plural(result.feeds, 'feed')}, {plural(pages, 'page')}, {archives}{entry_pages}, "
         f"{lists} and index.html to {settings.output_dir}"
     )
-    if not written:
+    if not written and result.unpublishable:
+        where = f"wrote nothing: every file has an error, and {settings.output_dir} is left as it was"
+    elif not written:
         where = f"wrote nothing (--strict and {plural(len(result.errors), 'file error')})"
     errors, topics = plural(len(result.errors), "error"), plural(len(result.site.topics), "topic")
     return (

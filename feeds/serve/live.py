@@ -120,6 +120,9 @@ class LiveSite:
                 log.exception("rebuild failed")
                 self._failed(f"internal error: {type(e).__name__}: {e}", "internal error")
                 return False
+            if result.unpublishable:  # as `feeds build` keeps the site in place
+                self._failed(f"every one of the {result.files} content files has an error", "a content error")
+                return False
             now = datetime.now(timezone.utc)
             seconds = time.perf_counter() - started
             serve = settings.serve
