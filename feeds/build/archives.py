@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
@@ -96,6 +97,8 @@ class Archives:
         #: what, beside its entries, a channel's archive documents are made from: their heads, and
         #: the budget that splits their months into parts
         self.heads = {planned.stem: channel_head(planned) for planned in plan.channels}
+        #: whether each channel's archived entries carry content (``part_kinds``), among its options
+        self.options = {planned.stem: planned.options for planned in plan.channels}
         self.counts: dict[tuple[str, str], list[int] | int] = {}
         self._last: dict[tuple[str, str], dict[str, dict[bytes, bytes]] | None] = {}
         for stem, months in self.months.items():
@@ -188,7 +191,7 @@ class Archives:
         first = self.cached.get(f"{month_stem}.html")
         if first is None or not first[0].startswith(signed):
             return None
-        kinds = part_kinds(self.settings, month_stem)
+        kinds = part_kinds(self.settings, month_stem, self.options[stem])
         cut: dict[str, list[bytes]] = {kind: [] for kind in kinds}
         for number in range(first[2], 0, -1):  # newest first, as the month's keys
             for kind, path in zip(kinds, self._paths(archive_stem(stem, month.label, number)), strict=True):
@@ -215,12 +218,9 @@ class Archives:
             kept = read_as_listed(self.settings.output_dir / path, self.placed[path][1:])
         return kept
 
-    @property
+    @cached_property
     def fragments(self) -> Fragments:
-        made = self.__dict__.get("_fragments")
-        if made is None:
-            made = self.__dict__["_fragments"] = Fragments(self.settings)
-        return made
+        return Fragments(self.settings)
 
     def chains(self) -> dict[str, list[_Part]]:
         """Every channel's archive parts, newest first, each with its signature."""
@@ -338,7 +338,7 @@ class Archives:
             older = parts[index + 1].stem if index + 1 < len(parts) else None
             first = tuple(built(part.month.refs[start : start + 1]))  # the heads show its date
             view = ArchivePart(part.stem, part.month.label, part.number, first, older, newer)
-            kinds = part_kinds(self.settings, part.stem)
+            kinds = part_kinds(self.settings, part.stem, ctx.channel.options)
             return part_documents(
                 ctx, view, self.fragments, {kind: [fragment(n, kind) for n in shown] for kind in kinds}
             )

@@ -81,7 +81,9 @@ def archive_shaping(settings: Settings) -> str:
 def channel_head(channel: PlannedChannel) -> str:
     """A digest of what a channel's archive documents show beside their entries and links, and of
     the budget that splits their months into parts: a month's parts are known from the last build
-    only while this stays the same (a new ``max_bytes`` or a longer title may split it otherwise)."""
+    only while this stays the same (a new ``max_bytes`` or a longer title may split it otherwise).
+    Its options' ``entry_content`` also says whether its archived entries carry content
+    (``render.archive.part_kinds``), so a change of it renders its archives again."""
     shown = (channel.title, channel.description, channel.options, channel.topic, channel.custom)
     return hashlib.blake2b(repr(shown).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 

@@ -4,8 +4,9 @@ An archive holds every entry of its month, so a site's archives hold every entry
 channel: at 100,000 articles about 800,000 entries in all, each entry in one to four channels.
 So archives are not rendered through feedgen document by document. Each entry's fragment is made
 once per format (``Fragments``), as bytes, and every channel's and month's document is a header,
-those fragments and a footer. The fragments say what the channels' own feeds say of the entry
-(``archive_content`` decides whether content is in), with the same escaping and dates.
+those fragments and a footer. The fragments say what the channels' own feeds say of the entry,
+with the same escaping and dates; content is in only where both ``archive_content`` and the
+channel's ``entry_content`` are ``full`` (``part_kinds``).
 Pure: takes values, returns values.
 """
 
@@ -54,6 +55,8 @@ _NAMESPACES = {
 #: Stands for the way from a page to the site root in a page fragment (pages sit at two depths).
 _ROOT = b"\0root\0"
 _HTML = "html"
+#: After a format's value, the kind of fragment without content (``part_kinds``).
+_SUMMARY = "/summary"
 
 
 def _text(value: str) -> str:
@@ -90,13 +93,19 @@ class Fragments:
         self._summaries: dict[str, str] = {}  #: entry id → its summary, for every format
         # Related items are entries of their own in the archives unless they are only links.
         self.related = settings.related is RelatedMode.LINKS
-        # The JSON items come from the feeds' own code, through a context of no channel in particular.
-        options = FeedOptions(entry_content=settings.archive_content)
-        channel = Channel("", "", "", (), 0, options=options)
-        self._context = FeedContext(settings, channel, self._contents, __version__, summaries=self._summaries)
+        # The JSON items come from the feeds' own code, through contexts of no channel in particular:
+        # one whose entries carry content, one whose do not (``part_kinds``).
+        self._contexts: dict[bool, FeedContext] = {}
+        for content in EntryContent:
+            channel = Channel("", "", "", (), 0, options=FeedOptions(entry_content=content))
+            self._contexts[content is EntryContent.FULL] = FeedContext(
+                settings, channel, self._contents, __version__, summaries=self._summaries
+            )
 
     def of(self, entry: Entry, kind: str) -> bytes:
-        """``kind`` is a format's value, or ``html`` with the page's way to the site root after it."""
+        """``kind`` is a format's value (with content when ``archive_content`` is full), that with
+        ``/summary`` after it (without; ``part_kinds``), or ``html`` with the page's way to the site
+        root after it."""
         made = self._made.get(kind)
         if made is None:
             made = self._made[kind] = {}
@@ -127,14 +136,16 @@ class Fragments:
             self._summaries.pop(entry.id, None)
 
     def _make(self, entry: Entry, kind: str) -> bytes:
+        full = self.full and not kind.endswith(_SUMMARY)
+        kind = kind_format(kind)
         if kind == Format.ATOM.value:
-            return self._atom(entry).encode("utf-8")
+            return self._atom(entry, full).encode("utf-8")
         if kind == Format.RSS.value:
-            return self._rss(entry).encode("utf-8")
+            return self._rss(entry, full).encode("utf-8")
         if kind == Format.JSON.value:
-            if self.full:
+            if full:
                 self.content(entry)
-            item = json_item(self._context, entry)
+            item = json_item(self._contexts[full], entry)
             # What the feeds' items say twice (summary feeds' content_text is the summary; the
             # dates are one) is said once: archives hold every entry, and bytes add up.
             if "summary" in item and item["summary"] == item.get("content_text"):
@@ -152,16 +163,16 @@ class Fragments:
             made = self._contents[entry.id] = entry_html(entry)
         return made
 
-    def summary(self, entry: Entry) -> str:
+    def summary(self, entry: Entry, full: bool) -> str:
         """The entry's summary, made once for every format (the JSON items' code asks too)."""
-        return self._context.summary(entry)
+        return self._contexts[full].summary(entry)
 
     def link(self, entry: Entry) -> str:
         if entry.url is None and entry.page is not None:
             return self.settings.url(quote(entry.page))
         return entry.url or self.settings.url()
 
-    def _atom(self, entry: Entry) -> str:
+    def _atom(self, entry: Entry, full: bool) -> str:
         when = entry.published.isoformat()
         out = [f"  <entry>\n    <id>{_text(entry.id)}</id>\n    <title>{_text(entry.title)}</title>\n"]
         out.append(f"    <updated>{when}</updated>\n")
@@ -169,10 +180,10 @@ class Fragments:
         if author is not None:
             uri = f"\n      <uri>{_text(author.url)}</uri>" if author.url else ""
             out.append(f"    <author>\n      <name>{_text(author.name)}</name>{uri}\n    </author>\n")
-        if self.full:
+        if full:
             out.append(f'    <content type="html">{_text(self.content(entry))}</content>\n')
         out.append(f'    <link href="{_attr(self.link(entry))}"/>\n')
-        summary = self.summary(entry)
+        summary = self.summary(entry, full)
         if summary:
             out.append(f"    <summary>{_text(summary)}</summary>\n")
         for topic in entry.topics:
@@ -194,15 +205,15 @@ class Fragments:
         out.append("  </entry>\n")
         return "".join(out)
 
-    def _rss(self, entry: Entry) -> str:
+    def _rss(self, entry: Entry, full: bool) -> str:
         out = [f"    <item>\n      <title>{_text(entry.title)}</title>\n"]
         out.append(f"      <link>{_text(self.link(entry))}</link>\n")
-        summary = self.summary(entry)
+        summary = self.summary(entry, full)
         if summary:
             out.append(f"      <description>{_text(_text(summary))}</description>\n")
-            if self.full:
+            if full:
                 out.append(f"      <content:encoded>{_text(self.content(entry))}</content:encoded>\n")
-        elif self.full:  # as the current feeds have it (feedgen): readers of description only see it
+        elif full:  # as the current feeds have it (feedgen): readers of description only see it
             out.append(f"      <description>{_text(self.content(entry))}</description>\n")
         permalink = "true" if entry.url is not None and entry.url == entry.id else "false"
         out.append(f'      <guid isPermaLink="{permalink}">{_text(entry.id)}</guid>\n')
@@ -349,24 +360,30 @@ def part_documents(
     """Every document of one archive part: each configured format and its page. ``bodies``: each
     kind's fragments (``part_kinds``), when they do not all come from ``part.entries`` (which then
     need only hold the part's first entry: the heads show its date)."""
+    kinds = part_kinds(ctx.settings, part.stem, ctx.channel.options)
     if bodies is None:
-        bodies = {
-            kind: [fragments.of(e, kind) for e in part.entries]
-            for kind in part_kinds(ctx.settings, part.stem)
-        }
+        bodies = {kind: [fragments.of(e, kind) for e in part.entries] for kind in kinds}
     documents = {
-        f"{part.stem}.{fmt.value}": b"".join(
-            _feed_head(ctx.channel, part, fmt, ctx.settings, bodies[fmt.value])
-        )
-        for fmt in ctx.settings.formats
+        f"{part.stem}.{fmt.value}": b"".join(_feed_head(ctx.channel, part, fmt, ctx.settings, bodies[kind]))
+        for fmt, kind in zip(ctx.settings.formats, kinds[:-1], strict=True)
     }
-    documents[f"{part.stem}.html"] = _page(ctx, part, bodies[_page_kind(part.stem)])
+    documents[f"{part.stem}.html"] = _page(ctx, part, bodies[kinds[-1]])
     return documents
 
 
-def part_kinds(settings: Settings, stem: str) -> list[str]:
-    """The kinds of fragment the documents of archive ``stem`` hold: formats', then its page's."""
-    return [*(fmt.value for fmt in settings.formats), _page_kind(stem)]
+def part_kinds(settings: Settings, stem: str, options: FeedOptions) -> list[str]:
+    """The kinds of fragment the documents of archive ``stem`` of a channel of ``options`` hold:
+    formats', then its page's. Content is in only when both ``archive_content`` and the channel's
+    ``entry_content`` say ``full``: an archive never shows more than its channel's feeds (a
+    summary channel's partners walking the archives get no full text)."""
+    plain = options.full or settings.archive_content is not EntryContent.FULL
+    return [*(fmt.value + ("" if plain else _SUMMARY) for fmt in settings.formats), _page_kind(stem)]
+
+
+def kind_format(kind: str) -> str:
+    """The format's value of a kind of fragment (``part_kinds``), with content or without; a
+    page's kind as it is."""
+    return kind.removesuffix(_SUMMARY)
 
 
 def _page(ctx: FeedContext, part: ArchivePart, body: list[bytes]) -> bytes:

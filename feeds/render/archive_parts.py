@@ -11,6 +11,7 @@ from collections.abc import Callable
 from feeds.model import Format
 from feeds.render.archive import ArchivePart
 from feeds.render.archive import Fragments
+from feeds.render.archive import kind_format
 from feeds.render.archive import part_documents
 from feeds.render.archive import part_kinds
 from feeds.render.context import FeedContext
@@ -33,8 +34,10 @@ def split_month(
     probe = ArchivePart(widest, label, 99999, (), widest, widest)
     empty = part_documents(ctx, probe, Fragments(ctx.settings))  # formats', then the page's
     kinds = [
-        (kind, len(document), 2 if kind == Format.JSON.value else 0)  # JSON items are joined by ",\n"
-        for kind, document in zip(part_kinds(ctx.settings, stem), empty.values(), strict=True)
+        (kind, len(document), 2 if kind_format(kind) == Format.JSON.value else 0)  # items joined by ",\n"
+        for kind, document in zip(
+            part_kinds(ctx.settings, stem, ctx.channel.options), empty.values(), strict=True
+        )
     ]
     lengths = [[len(fragment(n, kind)) + extra for n in range(count)] for kind, _, extra in kinds]
     if all(empty + sum(sizes) <= budget for (_, empty, _), sizes in zip(kinds, lengths, strict=True)):
@@ -68,6 +71,7 @@ _JSON_START, _JSON_END = b',\n  "items": [\n', b"\n  ]\n}\n"
 def cut_fragments(kind: str, document: bytes) -> list[bytes]:
     """The fragments of the entries of an archive ``document`` of ``kind`` (``part_kinds``), in
     order, as ``Fragments.of`` made them."""
+    kind = kind_format(kind)
     if kind == Format.JSON.value:
         start = document.find(_JSON_START) + len(_JSON_START)
         end = document.rfind(_JSON_END)
