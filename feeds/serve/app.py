@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 from urllib.parse import urlsplit
 
-import jinja2
 from flask import Blueprint
 from flask import Flask
 from flask import Response
@@ -31,15 +30,12 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.exceptions import NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
-from feeds._version import __version__
 from feeds.config import HUB_PATH
 from feeds.config import Settings
 from feeds.config import WatchMode
 from feeds.config import load_settings
 from feeds.render.context import document_path
 from feeds.render.context import url_path
-from feeds.render.pages import HTML_POLICY
-from feeds.render.pages import TEMPLATES
 from feeds.serve.compose import canonical_target
 from feeds.serve.compose import parse_union
 from feeds.serve.compose import union_stem
@@ -50,6 +46,7 @@ from feeds.serve.filters import FilterError
 from feeds.serve.filters import parse_filter
 from feeds.serve.limits import FilterBusy
 from feeds.serve.live import LiveSite
+from feeds.serve.not_found import not_found
 from feeds.serve.responses import NEGOTIATED
 from feeds.serve.responses import PreparedDocument
 from feeds.serve.responses import prefers_html
@@ -64,11 +61,6 @@ if TYPE_CHECKING:
 
 #: Environment variable naming the config file, for servers that import ``feeds.wsgi:app``.
 CONFIG_VARIABLE = "FEEDS_CONFIG"
-_PAGES = jinja2.Environment(
-    loader=TEMPLATES,
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
 _TEXT = "text/plain; charset=utf-8"
 #: Folders the site's documents sit in at most (``archives/<channel>/<month>.atom``, under a
 #: channel's folder), with room to spare.
@@ -383,16 +375,7 @@ def _http_error(error: HTTPException) -> Response:
     code = error.code or 500
     if code == 404:
         snapshot = get_site().snapshot
-        root = _to_root(snapshot)
-        formats = snapshot.settings.formats if snapshot else ()
-        topics = [
-            (c.topic.name, [(fmt.label, root + url_path(document_path(c.stem, fmt))) for fmt in formats])
-            for c in (snapshot.result.site.topics if snapshot else ())
-            if c.topic
-        ]
-        page = _PAGES.get_template("not_found.html").render(root=root, topics=topics, version=__version__)
-        headers = {"Content-Security-Policy": HTML_POLICY, "Cache-Control": "no-store"}
-        return Response(page, 404, headers, content_type="text/html; charset=utf-8")
+        return not_found(snapshot, _to_root(snapshot), request.environ)
     response = Response(f"{code} {error.name}: {error.description}\n", code, content_type=_TEXT)
     for name, value in error.get_headers():
         if name.lower() == "allow":  # a 405 says which methods are allowed

@@ -111,14 +111,21 @@ def prepare(
 
     plain = variant(body, f'"{tag}"', [])
     gzipped = None
-    if len(body) >= GZIP_MIN_BYTES:
-        # mtime=0: the same bytes in, the same gzip out, on every worker and every restart.
-        packed = gzip.compress(body, compresslevel=6, mtime=0)
-        if len(packed) < len(body):
-            gzipped = variant(packed, f'"{tag}-gz"', [("Content-Encoding", "gzip")])
+    packed = gzip_body(body)
+    if packed is not None:
+        gzipped = variant(packed, f'"{tag}-gz"', [("Content-Encoding", "gzip")])
     return PreparedDocument(
         body=body, modified=modified, max_age=max_age, plain=plain, gzipped=gzipped, link=link
     )
+
+
+def gzip_body(body: bytes) -> bytes | None:
+    """``body`` gzipped, or None when that would not make it smaller."""
+    if len(body) < GZIP_MIN_BYTES:
+        return None
+    # mtime=0: the same bytes in, the same gzip out, on every worker and every restart.
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    return packed if len(packed) < len(body) else None
 
 
 def body_tag(body: bytes) -> str:

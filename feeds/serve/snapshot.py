@@ -35,6 +35,7 @@ from feeds.serve.filters import FeedFilter
 from feeds.serve.limits import FilterCache
 from feeds.serve.limits import FilterGate
 from feeds.serve.memory import return_free_memory
+from feeds.serve.not_found import NotFoundPages
 from feeds.serve.responses import NEGOTIATED
 from feeds.serve.responses import PreparedDocument
 from feeds.serve.responses import body_tag
@@ -71,6 +72,8 @@ class Snapshot:
     served: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: channel stem → when any of its entries (or the settings) last changed: what its filters search
     entries_changed: dict[str, datetime] = field(default_factory=dict)
+    #: the 404 pages, made on first request: they depend on the site alone
+    not_found: NotFoundPages = field(default_factory=NotFoundPages, compare=False, repr=False)
 
     def filtered(
         self, path: str, feed_filter: FeedFilter, view: bool = False, negotiated: bool = False
