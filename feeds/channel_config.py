@@ -17,6 +17,7 @@ from feeds.model import EntryContent
 from feeds.names import slugify
 from feeds.text import fold
 from feeds.text import has_word_character
+from feeds.text import quoted_value
 
 #: The keys of one entry of ``channels:``.
 CHANNEL_KEYS = frozenset({
@@ -75,7 +76,9 @@ def read_channels(reader: ConfigReader, value: Any) -> tuple[ChannelSettings, ..
         slug = slugify(name)
         if slug in channels:
             other = channels[slug].key
-            raise reader.fail(key, f"has the slug {slug!r} of {other}: channels/{slug} cannot be both")
+            raise reader.fail(
+                key, f"has the slug {quoted_value(slug)} of {other}: channels/{slug} cannot be both"
+            )
         topics = reader.mapping(options.get("topics") or {}, f"{key}.topics")
         reader.known(topics, f"{key}.topics", set(TOPIC_CONDITIONS))
         names = {name: _texts(reader, topics, f"{key}.topics", name) for name in TOPIC_CONDITIONS}
@@ -105,7 +108,7 @@ def read_words(reader: ConfigReader, data: Mapping[str, Any], prefix: str, name:
     words = _texts(reader, data, prefix, name)
     for word in words:
         if not has_word_character(word):
-            raise reader.fail(f"{prefix}.{name}", f"{word!r} has no letter or digit to look for")
+            raise reader.fail(f"{prefix}.{name}", f"{quoted_value(word)} has no letter or digit to look for")
     unique: dict[str, str] = {}
     for word in words:
         unique.setdefault(fold(word), word)  # "Law" and "law" are one word to look for
@@ -145,13 +148,21 @@ def _texts(reader: ConfigReader, data: Mapping[str, Any], prefix: str, name: str
     texts = []
     for item in value:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-            raise reader.fail(f"{prefix}.{name}", f"{item!r} is not a name: give text")
+            raise reader.fail(f"{prefix}.{name}", f"{quoted_value(item)} is not a name: give text")
         texts.append(" ".join(str(item).split()))
     return tuple(texts)
 
 
-def _empty(value: Any) -> bool:
-    """Whether a channel's definition says nothing: nothing, or only empty lists and mappings."""
+def _empty(value: Any, seen: set[int] | None = None) -> bool:
+    """Whether a channel's definition says nothing: nothing, or only empty lists and mappings.
+
+    Each mapping is looked at once (``seen``): YAML aliases make one mapping the value of many
+    keys, and 24 levels of mappings of two aliases of the one below took 34 s, twice as long per
+    level more."""
     if isinstance(value, dict):
-        return all(_empty(each) for each in value.values())
+        seen = set() if seen is None else seen
+        if id(value) in seen:
+            return True  # its answer is part of the one being worked out, which still needs it
+        seen.add(id(value))
+        return all(_empty(each, seen) for each in value.values())
     return value is None or value == []

@@ -31,6 +31,7 @@ from feeds.model import EntryContent
 from feeds.model import Format
 from feeds.model import RelatedMode
 from feeds.source.front_matter import yaml_error
+from feeds.text import quoted_value
 from feeds.urls import link_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
@@ -320,7 +321,8 @@ def _topics(reader: ConfigReader, value: Any) -> dict[str, TopicSettings]:
         unused = [o for o in _OWN_OPTIONS if options.get(o) is not None]
         if renamed != str(name) and unused:  # the topic's options are read under its new name
             message = (
-                f"has no effect, since {name} is published as {renamed!r}: give it under topics.{renamed}"
+                f"has no effect, since {name} is published as {quoted_value(renamed)}: "
+                f"give it under topics.{renamed}"
             )
             raise reader.fail(f"{key}.{unused[0]}", message)
         result[str(name)] = TopicSettings(
@@ -346,7 +348,7 @@ def _websub(reader: ConfigReader, value: Any) -> WebSubSettings:
     urls = [link_url(hub) if isinstance(hub, str) else None for hub in hubs]
     for hub, url in zip(hubs, urls, strict=True):
         if url is None:
-            raise reader.fail("websub.hubs", f"{hub!r} is not an absolute http(s) URL")
+            raise reader.fail("websub.hubs", f"{quoted_value(hub)} is not an absolute http(s) URL")
     if len(set(urls)) != len(urls):
         raise reader.fail("websub.hubs", "names a hub twice")
     low, high = LEASE_RANGE

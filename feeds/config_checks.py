@@ -22,6 +22,7 @@ import yaml
 from feeds.errors import ConfigError
 from feeds.model import Format
 from feeds.names import slugify
+from feeds.text import quoted_value
 from feeds.text import xml_safe
 from feeds.urls import NOT_HTTP_URL
 from feeds.urls import link_url
@@ -52,13 +53,13 @@ class ConfigReader:
         name = self.text(data, "", "timezone", default)
         if name.lower() in _MACHINE_ZONES:
             why = "is whatever zone a machine is set to, so dates would move from one machine to another"
-            raise self.fail("timezone", f"{name!r} {why}: name the zone, e.g. Europe/Paris")
+            raise self.fail("timezone", f"{quoted_value(name)} {why}: name the zone, e.g. Europe/Paris")
         try:
             ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError) as e:
             near = [zone for zone in available_timezones() if zone.lower() == name.lower()]
             hint = f" (did you mean {near[0]}?)" if near else " (an IANA name, e.g. Europe/Paris)"
-            raise self.fail("timezone", f"unknown time zone {name!r}{hint}") from e
+            raise self.fail("timezone", f"unknown time zone {quoted_value(name)}{hint}") from e
         return name
 
     def mapping(self, value: Any, key: str) -> dict[str, Any]:
@@ -150,7 +151,9 @@ class ConfigReader:
         # Every document's address is base_url + its path: a page's address or an empty segment
         # there gave every link a wrong one ("…/index.html/all.atom", "…/blog//all.atom").
         if "//" in parts.path:
-            raise self.fail("site.base_url", f"has an empty segment (//) in its path {parts.path!r}")
+            raise self.fail(
+                "site.base_url", f"has an empty segment (//) in its path {quoted_value(parts.path)}"
+            )
         if _PAGE_NAME.search(parts.path):
             folder = url.rsplit("/", 1)[0] + "/"
             raise self.fail("site.base_url", f"ends in a page's name; give the folder it is in: {folder}")
@@ -206,11 +209,12 @@ class ConfigReader:
         value = data.get(name, default.value)
         if value is False:  # YAML reads a bare `off` as false
             value = "off"
-        try:
+        # Text only: the Enum's own error quotes the value with repr(), which for a list that
+        # aliases make of itself a million times over ran out of memory.
+        if isinstance(value, str) and value in {m.value for m in enum}:
             return enum(value)
-        except ValueError:
-            allowed = ", ".join(m.value for m in enum)
-            raise self.fail(dotted(prefix, name), f"must be one of: {allowed}") from None
+        allowed = ", ".join(m.value for m in enum)
+        raise self.fail(dotted(prefix, name), f"must be one of: {allowed}")
 
     def flag(self, data: Mapping[str, Any], name: str, default: bool, prefix: str = "") -> bool:
         value = data.get(name, default)
@@ -224,12 +228,13 @@ class ConfigReader:
         if not isinstance(value, list) or not value:
             raise self.fail("formats", "must be a non-empty list, e.g. [atom, rss, json]")
         chosen = []
+        allowed = ", ".join(f.value for f in Format)
         for item in value:
-            try:
-                chosen.append(Format(item))
-            except ValueError:
-                allowed = ", ".join(f.value for f in Format)
-                raise self.fail("formats", f"unknown format {item!r} (known: {allowed})") from None
+            if not isinstance(item, str):  # Format(item) would quote it whole (see ``choice``)
+                raise self.fail("formats", f"{quoted_value(item)} is not a format name (known: {allowed})")
+            if item not in {f.value for f in Format}:
+                raise self.fail("formats", f"unknown format {quoted_value(item)} (known: {allowed})")
+            chosen.append(Format(item))
         # Order of the table, not of the file, so output does not depend on how it was written.
         return tuple(f for f in Format if f in chosen)
 
@@ -250,8 +255,8 @@ class ConfigLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, (str, int, float, bool)) and key in seen:
                 raise yaml.MarkedYAMLError(
-                    problem=f"{key!r} is written twice in one mapping (first at line {seen[key]}); "
-                    "the second would replace the first",
+                    problem=f"{quoted_value(key)} is written twice in one mapping "
+                    f"(first at line {seen[key]}); the second would replace the first",
                     problem_mark=key_node.start_mark,
                 )
             seen[key] = key_node.start_mark.line + 1
@@ -299,7 +304,7 @@ def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: 
                 raise reader.fail(
                     f"topics.{name}.rename",
                     f"{name} and {first} have one slug, so they are one topic, renamed by topics.{first} "
-                    f"to {topics[first].rename!r}: give one rename",
+                    f"to {quoted_value(topics[first].rename)}: give one rename",
                 )
     published_as: dict[str, tuple[str, str]] = {}  # slug → (the name published, the key renaming to it)
     for name, topic in topics.items():
@@ -312,10 +317,11 @@ def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: 
             advice = (
                 f"{name} and {onward} rename each other: keep one of the two"
                 if slugify(new) == slugify(name)
-                else f"rename {name} to {new!r} directly"
+                else f"rename {name} to {quoted_value(new)} directly"
             )
             raise reader.fail(
-                f"topics.{name}.rename", f"{topic.rename!r} is renamed itself (to {new!r}); {advice}"
+                f"topics.{name}.rename",
+                f"{quoted_value(topic.rename)} is renamed itself (to {quoted_value(new)}); {advice}",
             )
         published_as.setdefault(target, (topic.rename, name))
     for name, topic in topics.items():
@@ -329,8 +335,8 @@ def check_renames(reader: ConfigReader, topics: Mapping[str, Any], own_options: 
         if published != name:
             raise reader.fail(
                 f"topics.{name}.{unused[0]}",
-                f"has no effect, since names with the slug of {name} are published as {published!r} "
-                f"(topics.{key}.rename): give it under topics.{published}",
+                f"has no effect, since names with the slug of {name} are published as "
+                f"{quoted_value(published)} (topics.{key}.rename): give it under topics.{published}",
             )
 
 
