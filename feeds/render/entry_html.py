@@ -175,7 +175,7 @@ def _as_sanitised(text: str) -> str:
     a plain-text body's paragraphs are text only, and sanitising them took 270 µs of each
     plain-text article's page (1.6 KB), more than the rest of the page. html5ever reads line
     ends as one "\\n" and drops NUL, and escapes ``&``, ``<``, ``>`` and no-break spaces in text
-    (the property test in tests/test_entry_html.py compares the two)."""
+    (the property tests in tests/test_plain_body.py compare the two)."""
     text = _as_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text.replace("\xa0", "&nbsp;") if "\xa0" in text else text
 
@@ -213,10 +213,11 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
         )
         before.append(f'<p><img src="{html.escape(entry.image.url)}" alt=""{size}></p>\n')
     body = ""
-    plain = body_format is not BodyFormat.MARKDOWN and bool(entry.body.strip())
+    has_body = bool(entry.body.strip())
+    plain = has_body and body_format is not BodyFormat.MARKDOWN
     if plain:  # sanitised as it is made: only the markup around it goes through the sanitiser
         body = plain_html(entry.body, MAX_CONTENT_CHARS // 2 if body_format is None else None)
-    elif entry.body.strip():
+    elif has_body:
         body = body_html(entry.body, BodyFormat.MARKDOWN)
     elif entry.summary:
         body = f"<p>{html.escape(entry.summary)}</p>\n"
