@@ -6,10 +6,14 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Callable
-from collections.abc import Collection
 
 import nh3
+
+from feeds.markup import END_TAG
+from feeds.markup import RAW_TEXT
+from feeds.markup import live
+from feeds.markup import markup_or_text
+from feeds.markup import tags_sub
 
 # XML 1.0 allows only \t \n \r, U+0020-U+D7FF, U+E000-U+FFFD and U+10000-U+10FFFF
 # (https://www.w3.org/TR/xml/#charsets); we also drop C1 controls and Unicode's other
@@ -77,8 +81,8 @@ def plain_text(value: str) -> str:
     else:
         value = xml_safe(value)
     if "<" in value:
-        last_end_tags = {match[1].lower(): match.start() for match in _END_TAG.finditer(value)}
-        value = _tags_sub(functools.partial(_markup_or_text, last_end_tags), value)
+        last_end_tags = {match[1].lower(): match.start() for match in END_TAG.finditer(value)}
+        value = tags_sub(functools.partial(markup_or_text, last_end_tags), value)
     if ("<" in value or "&" in value) and _LOOKS_LIKE_MARKUP.search(value):
         value = _stripped(_LONE_AMPERSAND.sub("&amp;", value))
     return _finished(value)
@@ -117,17 +121,17 @@ def _reference(match: re.Match[str]) -> str:
 def _stripped(value: str, literal: bool = False) -> str:
     if not literal:
         value = _BREAKING_TAG.sub(" ", legacy_references(value))  # "vote<br>Council": words stay apart
-        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
+        value = html.unescape(nh3.clean(value, tags=set(), clean_content_tags=RAW_TEXT))
     value = xml_safe(value)
     # Entities may have written a tag ("&lt;script&gt;"): as text it would be one again to a reader
     # that takes an RSS title for HTML, and feed validators warn of HTML there.
-    return _tags_sub(_inert, value) if "<" in value else value
+    return tags_sub(_inert, value) if "<" in value else value
 
 
 def _inert(match: re.Match[str]) -> str:
     """A tag-like text that would do something as HTML, dropped; anything else kept."""
     whole, name = match[0], match[2]
-    return "" if name is not None and _live(name.lower(), whole) else whole
+    return "" if name is not None and live(name.lower(), whole) else whole
 
 
 def _finished(value: str) -> str:
@@ -190,123 +194,6 @@ def _visible(text: str) -> bool:
         unicodedata.category(char) not in _INVISIBLE_CATEGORIES and char not in _BLANK_LETTERS
         for char in text
     )
-
-
-#: A tag (maybe never ended by ">": "<img src=x onerror=alert(1)//"), a comment, or a "<"
-#: that starts neither. A tag's name runs, as HTML reads it, to a space, "/" or ">" ("<x-y",
-#: "<svg:a" are tags too).
-_TAG = r"(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$)[^<>]*>?"
-_TAG_OR_BRACKET = re.compile(rf"<(?:!--.*?-->|{_TAG})?", re.DOTALL)
-#: The same without comments, for past the last "-->": there a comment never ends, and looking
-#: for its end from every "<!--" was quadratic (30,000 of them in a title took 32 s).
-_TAG_OR_BRACKET_UNCLOSED = re.compile(rf"<(?:{_TAG})?")
-
-
-def _tags_sub(replace: Callable[[re.Match[str]], str], value: str) -> str:
-    """``_TAG_OR_BRACKET.sub(replace, value)``, in time linear in the number of "<!--"."""
-    comments_end = value.rfind("-->") + 3 if "-->" in value else 0
-    if "<!--" not in value[comments_end:]:
-        return _TAG_OR_BRACKET.sub(replace, value)
-    parts: list[str] = []
-    done = 0
-    for pattern, start, end in (
-        (_TAG_OR_BRACKET, 0, comments_end),
-        (_TAG_OR_BRACKET_UNCLOSED, comments_end, len(value)),
-    ):
-        for match in pattern.finditer(value, start, end):
-            parts += (value[done : match.start()], replace(match))
-            done = match.end()
-    parts.append(value[done:])
-    return "".join(parts)
-
-
-#: Attributes as markup has them, each with a value: "<p and q>" in "0<p and q>1" is text.
-_ATTRIBUTES = re.compile(r"""(?:\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))*\s*/?""")
-#: Attributes that run or load something.
-_LIVE_ATTRIBUTE = re.compile(
-    r"[\s/\"']+(?:on[a-z]+|src|href|data|action|formaction|srcdoc|style|background|poster|codebase"
-    r"|http-equiv|xlink:href)\s*=",
-    re.IGNORECASE,
-)
-#: Elements that do something as HTML even without an attribute: they run or restyle what follows,
-#: switch the parser into another mode, or turn the rest of a page into their text.
-_LIVE_ELEMENTS = frozenset(
-    "script style svg math iframe noembed noframes noscript plaintext textarea title xmp".split()
-)
-_END_TAG = re.compile(r"</([A-Za-z][^\s/<>]*)")
-#: HTML's elements (with a few obsolete ones that feeds still carry); any other name in angle
-#: brackets is text: "List<String>", "Vector<int>", "<john@example.com>".
-_HTML_ELEMENTS = frozenset(
-    """a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
-    button canvas caption center cite code col colgroup data datalist dd del details dfn dialog div
-    dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head
-    header hgroup hr html i iframe img input ins kbd label legend li link main map mark marquee menu
-    meta meter nav nobr noframes noscript object ol optgroup option output p param picture plaintext
-    pre progress q rb rp rt rtc ruby s samp script search section select slot small source span strike
-    strong style sub summary sup svg math table tbody td template textarea tfoot th thead time title
-    tr track tt u ul var video wbr xmp""".split()
-)
-#: Elements that have no end tag, or whose end tag HTML lets a writer leave out.
-_UNCLOSED_ELEMENTS = frozenset(
-    """area base br col embed frame hr img input link meta param source track wbr
-    p li dt dd tr td th thead tbody tfoot option optgroup rb rp rt colgroup caption html head body""".split()
-)
-
-
-def _markup_or_text(last_end_tags: dict[str, int], match: re.Match[str]) -> str:
-    """A tag of an HTML element stays markup if it is an end tag, has no end tag (or may leave
-    it out), or its end tag follows; anything else is text ("a<b and b>c": no "</b>", so no
-    bold). So an unclosed "<script>" in "Why <script> tags block rendering" or "<template>" in
-    "The <template> tag" does not swallow the rest of the title."""
-    whole = match[0]
-    name = match[2]
-    if whole.startswith("<!--"):
-        return whole
-    if name is not None:
-        ended = whole.endswith(">")
-        attributes = whole[len(name) + len(match[1]) + 1 : -1 if ended else None]
-        closed = bool(match[1]) or last_end_tags.get(name.lower(), -1) > match.start()
-        if ended and _ATTRIBUTES.fullmatch(attributes) and _is_markup_tag(name, closed):
-            return whole
-        name = name.lower()
-        if _live(name, whole):
-            # Kept as text, it would be a live tag to a reader that shows an RSS title or a
-            # channel's description as HTML ("<script>alert(1)//", "<img src=x onerror=..."): dropped.
-            return ""
-    return "&lt;" + whole[1:]
-
-
-def stays_markup(tag: str, end_tags: Collection[str]) -> bool:
-    """Whether the start tag ``tag`` (``<template>``) of a Markdown body's inline HTML is markup:
-    an HTML element written in lower or upper case whose end tag the body has (``end_tags``, lower
-    case) or needs none. Else it is text, for the rest of the body not to vanish into it (a
-    ``<template>`` or ``Array<Object>`` in prose took the whole article with it)."""
-    match = _TAG_OR_BRACKET.match(tag)
-    if match is None or match[2] is None or match[1] or not tag.endswith(">"):
-        return True  # an end tag, a comment: as it is
-    return _is_markup_tag(match[2], match[2].lower() in end_tags)
-
-
-def _is_markup_tag(written: str, closed: bool) -> bool:
-    """Whether a tag named ``written`` is markup: an HTML element written in lower or upper case
-    (``<Input>``, ``<Link>``: a type, a component), that is ``closed`` (an end tag, or one that
-    follows) or needs no end tag."""
-    name = written.lower()
-    return (
-        (written.islower() or written.isupper())
-        and name in _HTML_ELEMENTS
-        and (closed or name in _UNCLOSED_ELEMENTS)
-    )
-
-
-def end_tags(text: str) -> set[str]:
-    """The names of the end tags in ``text``, in lower case."""
-    return {match[1].lower() for match in _END_TAG.finditer(text)}
-
-
-def _live(name: str, tag: str) -> bool:
-    """Whether a tag-like text would run or load something as HTML."""
-    return name in _LIVE_ELEMENTS or _LIVE_ATTRIBUTE.search(tag) is not None
 
 
 #: Tags that end a line or a block, which stripping must leave a space for (inline ones, such as

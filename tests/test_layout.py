@@ -17,6 +17,7 @@ TOP = {
     "model",
     "errors",
     "text",
+    "markup",
     "names",
     "urls",
     "_version",

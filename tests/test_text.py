@@ -379,8 +379,8 @@ def test_bidi_closing_follows_the_rule(text: str) -> None:
 @example("<a>-->b<!--<b")
 def test_tags_are_found_as_one_pattern_finds_them(pieces: str) -> None:
     """Past the last "-->" no comment can end; looking from each "<!--" was quadratic."""
-    from feeds.text import _TAG_OR_BRACKET
-    from feeds.text import _tags_sub
+    from feeds.markup import _TAG_OR_BRACKET
+    from feeds.markup import tags_sub as _tags_sub
 
     def mark(match: re.Match[str]) -> str:
         return f"[{match.start()}:{match[0]}]"
