@@ -11,6 +11,8 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
+from feeds.urls import host_url
+
 
 class Format(str, Enum):
     """An output feed format; the value is the file extension."""
@@ -106,7 +108,7 @@ class Provider:
 
     @property
     def url(self) -> str | None:
-        return f"https://{self.domain}/" if self.domain else None
+        return host_url(self.domain) if self.domain else None
 
 
 @dataclass(frozen=True)

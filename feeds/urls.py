@@ -17,7 +17,7 @@ from feeds.text import NOT_XML_CHAR
 # Absolute http(s) URLs made only of characters that need no checking or normalising; anything
 # else (upper-case schemes, user info, spaces, empty queries...) takes the careful path.
 _SIMPLE_URL = re.compile(
-    r"https?://[A-Za-z0-9.-]{1,253}(?::(?P<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
+    r"https?://(?P<host>[A-Za-z0-9.-]{1,253})(?::(?P<port>[0-9]{1,5}))?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
     r"(?:\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?(?:#[A-Za-z0-9._~!$&'()*+,;=:@%/?-]+)?"
 )
 _MAX_PORT = 65535
@@ -48,6 +48,8 @@ def http_url(value: str) -> str | None:
         value = _BAD_PERCENT.sub("%25", value)
     simple = _SIMPLE_URL.fullmatch(value)
     if simple:
+        if not _is_host(simple["host"]):
+            return None
         return value if simple["port"] is None or int(simple["port"]) <= _MAX_PORT else None
     value = value.strip()
     try:
@@ -68,11 +70,34 @@ def http_url(value: str) -> str | None:
         return None
     if "@" in parts.netloc or _BIDI_CONTROL.search(value):
         return None
+    if not host_port.startswith("[") and parts.hostname.isascii() and not _is_host(parts.hostname):
+        return None
     if not value.isascii():
         return _as_uri(parts)
     if _NOT_URI_CHAR.search(value) or "#" in parts.fragment:
         return _as_uri(parts, parts.netloc)
     return urlunsplit(parts)
+
+
+#: A host name as DNS and browsers take it: dot-separated labels of letters, digits, "-" and "_"
+#: (found in real names), none empty, none starting or ending with "-", of up to 63 characters.
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+_HOST_NAME = re.compile(rf"(?:{_LABEL}\.)*{_LABEL}\.?")
+#: A last label that browsers read as a number (the WHATWG URL standard's "ends in a number"),
+#: which makes the whole host an IPv4 address: "0x7f.1" is 127.0.0.1.
+_NUMBER_LABEL = re.compile(r"[0-9]+|0[xX][0-9A-Fa-f]*")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}\.?")
+
+
+def _is_host(host: str) -> bool:
+    """Whether an ASCII host is a name or an IPv4 address that every reader takes as it reads:
+    not "evil.com\\.example.com" (a browser opens evil.com), "a..b", "-x.com", "999.1.1.1" or
+    "0x7f.1" (127.0.0.1 to a browser), which went out in ids and links as written."""
+    if not _HOST_NAME.fullmatch(host):
+        return False
+    last = host.removesuffix(".").rpartition(".")[2]
+    return not _NUMBER_LABEL.fullmatch(last) or _IPV4.fullmatch(host) is not None
 
 
 def _ipv6(host_port: str) -> bool:
@@ -132,7 +157,7 @@ def _as_uri(parts: SplitResult, netloc: str = "") -> str | None:
                 host = host.encode("idna").decode("ascii")
             except UnicodeError:  # "exa mple", a label of over 63 characters
                 return None
-            if _too_long(host, idna=False):
+            if _too_long(host, idna=False) or not _is_host(host):
                 return None
         netloc = host if parts.port is None else f"{host}:{parts.port}"
     path, query, fragment = (
@@ -164,6 +189,40 @@ def _too_long(host: str, idna: bool = True) -> bool:
         return False
 
 
+def misleading_link(url: str) -> bool:
+    """Whether a link (of an article's body) reads otherwise than it goes: direction controls in
+    it ("https://example.com/\u202egpj.exe"), a user name in it ("https://bank.example@evil.example/",
+    a password is published too), or a host that is no name ("evil.com\\.example.com", which a
+    browser opens as evil.com). Relative links and other schemes: False."""
+    if _BIDI_CONTROL.search(url):
+        return True
+    if url.startswith("//"):
+        url = "https:" + url
+    start = url.find("://")
+    if start < 0 or url[:start].lower() not in ("http", "https"):
+        return False
+    end = _WEB_AUTHORITY_END.search(url, start + 3)
+    authority = url[start + 3 : end.start() if end else len(url)]
+    if "@" in authority:
+        return True
+    if authority.startswith("["):
+        return False
+    host, colon, port = authority.rpartition(":")
+    if not colon or not port.isdigit():
+        host = authority
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return True
+    return not _is_host(host)
+
+
+#: Where the authority of a URL as written ends, a "\\" not among them: a browser ends it there
+#: too, and what it opens is then another host than the one shown.
+_WEB_AUTHORITY_END = re.compile(r"[/?#]")
+
+
 #: ``url_problem``'s answer when nothing more particular is wrong.
 NOT_HTTP_URL = "is not an absolute http(s) URL"
 
@@ -182,6 +241,8 @@ def url_problem(value: str) -> str:
             return "has a user name or password, which would be published"
         if _too_long(parts.hostname or ""):
             return f"has a host name of over {MAX_HOST} characters, more than DNS holds"
+        if parts.hostname and parts.hostname.isascii() and not _is_host(parts.hostname):
+            return "has a host that is no host name or IPv4 address (a browser would go elsewhere)"
     except ValueError:
         pass
     return NOT_HTTP_URL
@@ -190,9 +251,16 @@ def url_problem(value: str) -> str:
 @functools.lru_cache(maxsize=4096)  # a site names few providers, each in many files
 def is_host_name(value: str) -> bool:
     """Whether ``value`` is a host (with a port, maybe) and nothing more: ``example.com``, not
-    ``example.com/path`` or ``user@example.com``."""
-    written = f"https://{value}/"  # the check of http_url, on the host as written (not as a URI)
-    return http_url(written) is not None and "@" not in value and urlsplit(written).netloc == value
+    ``example.com/path``, ``user@example.com`` or an IPv6 address (which no link may have)."""
+    written = f"https://{value}/"  # the check of link_url, on the host as written (not as a URI)
+    return link_url(written) is not None and "@" not in value and urlsplit(written).netloc == value
+
+
+@functools.lru_cache(maxsize=4096)
+def host_url(host: str) -> str | None:
+    """The address of a host ``is_host_name`` takes, as a URI: ``https://xn--r8jz45g.jp/`` for
+    ``例え.jp`` (an outlet's page, in a feed's author)."""
+    return link_url(f"https://{host}/")
 
 
 def canonical_url(url: str) -> str:

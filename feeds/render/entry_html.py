@@ -10,12 +10,13 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from feeds.markup import end_tags
+from feeds.markup import stays_markup
 from feeds.model import BodyFormat
 from feeds.model import Entry
-from feeds.text import end_tags
 from feeds.text import html_text
 from feeds.text import legacy_references
-from feeds.text import stays_markup
+from feeds.urls import misleading_link
 
 #: Markdown's nesting, in levels: CommonMark's preset stops at 20, and what is nested deeper is
 #: dropped, with everything after it (a list nested 10 deep lost its last item and the paragraphs
@@ -112,7 +113,7 @@ def sanitize(fragment: str, base_url: str | None, tags: set[str] | None = None) 
         return _cleaned(fragment, tags, "deny")
 
 
-def _cleaned(fragment: str, tags: set[str] | None, relative: Any) -> str:
+def _cleaned(fragment: str, tags: set[str] | None, relative: Any, honest: bool = False) -> str:
     cleaned: str = nh3.clean(
         fragment,
         tags=_TAGS if tags is None else tags,
@@ -121,8 +122,26 @@ def _cleaned(fragment: str, tags: set[str] | None, relative: Any) -> str:
         url_schemes=_URL_SCHEMES,
         url_relative=relative,
         tag_attribute_values=_TEXT_DIRECTIONS,
+        attribute_filter=_honest_address if honest else None,
     )
+    if (
+        not honest
+        and '="http' in cleaned
+        and any(misleading_link(html.unescape(match[1])) for match in _ADDRESS.finditer(cleaned))
+    ):
+        # Rare: cleaned again, dropping such addresses (a filter on every attribute of every
+        # body would cost each of them a call into Python).
+        return _cleaned(fragment, tags, relative, honest=True)
     return cleaned
+
+
+#: An address in the sanitiser's output (it writes attributes in double quotes, escaped).
+_ADDRESS = re.compile(r'\s(?:href|src)="(https?://[^"]*)"')
+
+
+def _honest_address(element: str, attribute: str, value: str) -> str | None:
+    """An ``href`` or ``src`` that goes where it reads, else None: the attribute is dropped."""
+    return None if attribute in ("href", "src") and misleading_link(value) else value
 
 
 def body_html(body: str, body_format: BodyFormat) -> str:

@@ -32,6 +32,7 @@ from feeds.source.limits import MAX_RELATED
 from feeds.source.limits import MAX_TOPIC_CHARS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded
+from feeds.source.limits import bounded_topic
 from feeds.source.limits import front_matter_problem
 from feeds.source.limits import too_many_topics
 from feeds.text import kind_of
@@ -225,7 +226,7 @@ class FrontMatterReader:
                 continue
             what = f"topics item {number}"
             text = item if isinstance(item, str) else self.number_text("topics", item, what)
-            name, cut = bounded(plain_text(text), MAX_TOPIC_CHARS, what)
+            name, cut = bounded_topic(plain_text(text), what)
             if cut:
                 self.warn("topics", cut)
             if name:
@@ -303,10 +304,16 @@ class FrontMatterReader:
         title = self.text("title", item.get("title"))
         if not title:
             raise self.error("related", "has no title")
-        url = link_url(self.text("webUrl", item.get("webUrl"), str.strip))  # originalUrl when unusable
+        written = self.text("webUrl", item.get("webUrl"), str.strip)
+        url = link_url(written)  # originalUrl when unusable
         url = url or link_url(self.text("originalUrl", item.get("originalUrl"), str.strip))
         if url is None:
-            raise self.error("related", "has no absolute http(s) webUrl")
+            why = (
+                f"webUrl {written[:80]!r} {url_problem(written)}"
+                if written
+                else "has no absolute http(s) webUrl"
+            )
+            raise self.error("related", why)
         dated_by = date_key(item)
         return RelatedItem(
             title=title,

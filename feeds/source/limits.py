@@ -23,7 +23,9 @@ sees the text, is bounded in ``front_matter``).
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 
 from feeds.source.front_matter import MAX_DIGITS
 from feeds.source.front_matter import MAX_INDENT
@@ -112,6 +114,22 @@ def bounded(text: str, limit: int, what: str, written: int = 0) -> tuple[str, st
         return text, None
     problem = f"{what} has {max(len(text), written):,} characters, over the limit of {limit:,}; it is cut"
     return cut_after_word(text, limit), problem
+
+
+def bounded_topic(name: str, what: str) -> tuple[str, str | None]:
+    """A topic's name within ``MAX_TOPIC_CHARS``, as ``bounded``, and ending in a short hash of
+    the whole when cut: two long names alike in their first 200 characters were one topic,
+    without a word. The hash is of the name in one case and Unicode form, as topics whose names
+    differ only so are one."""
+    if len(name) <= MAX_TOPIC_CHARS:
+        return name, None
+    folded = unicodedata.normalize("NFC", name).casefold().encode("utf-8", "surrogatepass")
+    digest = hashlib.sha1(folded).hexdigest()[:8]
+    problem = (
+        f"{what} has {len(name):,} characters, over the limit of {MAX_TOPIC_CHARS:,}; it is cut, "
+        f"and ends in {digest}, a short hash of the whole name"
+    )
+    return f"{cut_after_word(name, MAX_TOPIC_CHARS - 9)} {digest}", problem
 
 
 def too_many_topics(count: int) -> str:
