@@ -22,6 +22,7 @@ import yaml
 from feeds.errors import ConfigError
 from feeds.model import Format
 from feeds.names import slugify
+from feeds.text import closed_bidi
 from feeds.text import quoted_value
 from feeds.text import xml_safe
 from feeds.urls import NOT_HTTP_URL
@@ -109,12 +110,14 @@ class ConfigReader:
         self, data: Mapping[str, Any], prefix: str, name: str, default: str, *, required: bool = False
     ) -> str:
         """Text that every feed carries (a title, a language...): a character XML cannot carry
-        is an error, and so is empty text when ``required``."""
+        is an error, and so is empty text when ``required``. A direction override it opens is
+        closed at its end, as an article's title's is: a site title opening one reversed every
+        topic's title, which starts with it."""
         value = self.text(data, prefix, name, default)
         self.xml_text(dotted(prefix, name), value)
         if required and not value.strip():
             raise self.fail(dotted(prefix, name), "must not be empty")
-        return value
+        return closed_bidi(value)
 
     def xml_text(self, key: str, value: str) -> None:
         """Fails for text with a character that XML cannot carry (a control character...)."""

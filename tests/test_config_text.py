@@ -61,3 +61,15 @@ def test_the_largest_max_items_builds(tmp_path: Path) -> None:
     schema = etree.RelaxNG(etree.parse(str(ATOM_SCHEMA)))
     for path in ("all.atom", "channels/x.atom"):
         schema.assertValid(etree.fromstring(result.documents[path]))
+
+
+def test_a_direction_override_a_config_title_opens_is_closed(tmp_path: Path) -> None:
+    """A site title opening U+202E reversed every topic's title, which starts with it (an
+    outside probe); an article's title has its overrides closed, and so has the config's."""
+    settings = settings_from_mapping({"site": {"title": "\u202enews", "description": "\u202bd"}})
+    assert settings.site.title == "\u202enews\u202c" and settings.site.description == "\u202bd\u202c"
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: A\ndate: 2021-01-01\ntopics: [AI]\n---\nB\n", encoding="utf-8"
+    )
+    result = build_site(dataclasses.replace(settings, content_dir=tmp_path))
+    assert "<title>\u202enews\u202c: AI</title>" in result.documents["topics/ai.atom"].decode()
