@@ -118,3 +118,21 @@ def test_another_tools_post_with_front_matter_is_named(tmp_path: Path) -> None:
         [str(tmp_path / "2010-01-01-hello.html"), f"{tail}; skipped (rename it to read it)"],
         [str(tmp_path / "b.mdx"), f"{tail}; skipped (rename it to read it)"],
     ]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["\ufeff\ufeff---", "\u200b---", "\u2060---", "---\u200b", "\u200e---\ufeff", "\u00ad\u200d---"],
+)
+def test_characters_that_show_nothing_around_the_opening_line_open_front_matter(opening: str) -> None:
+    """A second byte order mark or a zero-width space before ``---`` made a plain-text article
+    titled "---" whose body published the front matter, ``secured`` too (an outside probe)."""
+    text = f"{opening}\ntitle: Hidden\nsecured: internal-token\n---\nBody\n"
+    article, warnings = parse_article(text.encode(), "odd.md", 0.0)
+    assert (article.title, article.body.strip(), warnings) == ("Hidden", "Body", [])
+
+
+@pytest.mark.parametrize("start", [" \u200b---", "\u200b\n---", "\n\ufeff---\u200b"])
+def test_front_matter_after_invisible_lines_or_spaces_is_an_error_not_a_body(start: str) -> None:
+    error = _error(f"{start}\ntitle: Hidden\nsecured: internal-token\n---\nBody\n".encode())
+    assert "front matter must open on the file's first line" in error.message

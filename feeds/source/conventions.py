@@ -16,6 +16,7 @@ from typing import Any
 
 from feeds.source.dates import carried
 from feeds.source.dates import parse_iso_date
+from feeds.text import FORMAT_CHARACTER
 
 #: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
 #: auto-draft), Pelican's (draft, hidden) and Ghost's (scheduled).
@@ -337,12 +338,15 @@ def date_in_name(source: str, tz: tzinfo) -> tuple[datetime | None, str | None]:
 
 
 _DASHES = re.compile(r"-{3,}")
+#: Spaces, line ends and characters that show nothing ("\u200b\n---" is front matter to a writer).
+_SHOWING_NOTHING = re.compile(rf"(?:\s|{FORMAT_CHARACTER.pattern})*")
 
 
 def other_front_matter(text: str) -> str | None:
     """Why ``text``, which does not open with "---", starts with front matter feeds does not read
     (which would otherwise make an article of its first line, "+++" or "{"); else None."""
-    first = text.lstrip().split("\n", 1)[0].strip()
+    start = _SHOWING_NOTHING.match(text).end()  # type: ignore[union-attr]  # it matches ""
+    first = FORMAT_CHARACTER.sub("", text[start:].split("\n", 1)[0]).strip()
     if _DASHES.fullmatch(first):  # after blank lines, or "----": every field would be published
         return (
             "front matter must open on the file's first line with exactly ---; remove what comes"

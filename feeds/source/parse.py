@@ -25,6 +25,7 @@ from feeds.source.limits import bounded_body
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import as_int64
 from feeds.source.scan import read_file
+from feeds.text import FORMAT_CHARACTER
 from feeds.text import closed_bidi
 from feeds.text import plain_text
 from feeds.text import shows_nothing
@@ -96,6 +97,8 @@ def parse_article(
     text = _decode(data, source)
     if not text.strip():
         raise ContentError(source, 1, "empty file")
+    if not _OPENING.match(text) and FORMAT_CHARACTER.search(text, 0, text.find("\n") + 1 or len(text)):
+        text = _visible_opening(text)
     if _OPENING.match(text):
         reader = ArticleReader(text, source, tz)
         article, warnings = reader.article(mtime)
@@ -104,6 +107,15 @@ def parse_article(
     if other is not None:
         raise ContentError(source, text.count("\n", 0, len(text) - len(text.lstrip())) + 1, other)
     return _plain_text_article(text, source, mtime, tz)
+
+
+def _visible_opening(text: str) -> str:
+    """``text`` with the characters that show nothing around a first line's "---" removed: a
+    second byte order mark or a zero-width space before it made a plain-text article of the
+    file, titled "---", whose body published the whole front matter (``secured`` too)."""
+    first, newline, rest = text.partition("\n")
+    visible = FORMAT_CHARACTER.sub("", first)
+    return visible + newline + rest if _OPENING.match(visible + newline) else text
 
 
 def _bounded_titles(
