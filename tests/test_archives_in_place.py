@@ -220,3 +220,34 @@ def test_a_server_starts_from_a_cache_without_archive_bytes(root: Path) -> None:
     shutil.rmtree(settings.output_dir)
     fresh = LiveBuilder().build(settings, scan_content(settings.content_dir))
     assert fresh.documents == cold(settings, root)
+
+
+@pytest.mark.parametrize("where", ["store", "load"])
+def test_a_months_folder_that_cannot_be_looked_into_is_a_cache_warning(
+    root: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A cache's ``months`` folder of another user (chmod 000) ended the build with a traceback
+    and left the site as it was (an outside probe): the cache is a shortcut, and such a folder
+    is one it cannot take."""
+    settings = settings_for(root)
+    SiteBuilder(settings).publish()
+    edit(root)
+    real_is_file = Path.is_file
+
+    def refused(path: Path) -> bool:
+        if "months" in path.parts:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_is_file(path)
+
+    if where == "store":
+        monkeypatch.setattr("feeds.build.cache.stored_months", lambda *a: refused(root / "months" / "x"))
+    else:
+        monkeypatch.setattr(Path, "is_file", refused)
+    publication = SiteBuilder(settings).publish()
+    assert publication.written and site_files(settings.output_dir) == cold(settings, root)
+    if where == "store":
+        assert any("the build cache could not be written" in w for w in publication.warnings)
+    monkeypatch.undo()
+    edit(root, 8)
+    SiteBuilder(settings).publish()
+    assert site_files(settings.output_dir) == cold(settings, root)

@@ -169,12 +169,15 @@ def write_state(
     # Last: a memo is only used with the records it was planned from (replan checks their
     # versions), and a build that made none must not leave an older one behind.
     months = None
-    if state.memo is not None:
-        memo = state.memo
-        if memo.months is not None:
-            stamp, write = header(context), lambda path, body: write_value(path, context, body)
+    memo = state.memo
+    if memo is not None and memo.months is not None:
+        stamp, write = header(context), lambda path, body: write_value(path, context, body)
+        try:
             months = stored_months(folder, memo.months, write, stamp)
             memo = dataclasses.replace(memo, months=months)
+        except OSError:  # its months folder cannot be looked into (another user's): no memo
+            memo, stored = None, False
+    if memo is not None:
         # Version 2 keeps no back-references: tracking them for the 100,000 versions, whose strings
         # the scan also holds, took 0.15 s; nothing in a memo needs to be stored once.
         write_value(folder / "memo", context, memo.to_value(), version=2)

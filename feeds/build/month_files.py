@@ -57,7 +57,10 @@ def loaded_months(folder: Path, stored: Any, read: Callable[[Path], Any]) -> tup
     if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict)):
         return None
     tables, names = stored
-    if not all((folder / MONTHS / str(name)).is_file() for name in names.values()):
+    try:
+        if not all((folder / MONTHS / str(name)).is_file() for name in names.values()):
+            return None
+    except OSError:  # the folder cannot be looked into
         return None
     return (tables, _MonthFiles(folder / MONTHS, names, read), dict(names))
 
