@@ -25,7 +25,6 @@ from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import remove_temp_folder
 from feeds.build import topic_table
-from feeds.command import INTERRUPTED
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
@@ -112,13 +111,14 @@ def main() -> None:
     by then, so the process ends without that clean-up.
     """
     _quick_exit.append(True)
-    interrupted: list[bool] = []
+    interrupted: list[int] = []
 
     def on_interrupt(number: int, frame: object) -> None:
-        interrupted.append(True)
+        interrupted.append(number)
         raise KeyboardInterrupt  # as Python's own handler does: click says "Aborted!"
 
     signal.signal(signal.SIGINT, on_interrupt)
+    signal.signal(signal.SIGTERM, on_interrupt)  # systemd's, a CI timeout's: it left /tmp/pymp-* folders
     try:
         cli(prog_name="feeds")
         code = 0
@@ -126,8 +126,8 @@ def main() -> None:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if isinstance(e.code, str):
             print(e.code, file=sys.stderr)
-    if interrupted:  # not "some files were skipped" (1)
-        code = INTERRUPTED
+    if interrupted:  # not "some files were skipped" (1): 130 or 143, as shells report a signal
+        code = 128 + interrupted[0]
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error
             stream.flush()

@@ -161,3 +161,55 @@ def test_ctrl_c_while_the_fork_server_starts_leaves_it_running() -> None:
         [sys.executable, "-c", FORK_SERVER_AT_ONCE], capture_output=True, text=True, timeout=120, check=False
     )
     assert (done.stdout, done.stderr) == ("True\n", "")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+@pytest.mark.parametrize("to_group", [False, True])
+def test_sigterm_stops_a_build_as_ctrl_c_does(tmp_path: Path, to_group: bool) -> None:
+    """SIGTERM (systemd's stop, a CI timeout) ended the build at once: each left its fork server's
+    /tmp/pymp-* folder (an outside probe found 26). It stops as Ctrl-C does now, status 143, with
+    nothing left running or lying in TMPDIR, and the next build works."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for number in range(PARALLEL_MIN_FILES + 200):
+        (content / f"{number:05d}.txt").write_text(f"Story {number}\n\n" + "Some words. " * 200)
+    (tmp_path / "tmp").mkdir()
+    command = [
+        sys.executable,
+        "-m",
+        "feeds",
+        "build",
+        "-q",
+        "--content",
+        str(content),
+        "--output",
+        str(tmp_path / "out"),
+    ]
+    errors = tmp_path / "stderr"
+    with errors.open("wb") as stderr:
+        build = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, cwd=tmp_path,
+            env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while len(_session(build.pid)) < 4 and build.poll() is None:  # the fork server and workers
+            assert time.monotonic() < deadline, "the read workers never started"
+            time.sleep(0.02)
+        assert build.poll() is None, "the build ended before its workers could be seen"
+        if to_group:
+            os.killpg(build.pid, signal.SIGTERM)
+        else:
+            os.kill(build.pid, signal.SIGTERM)
+        assert build.wait(timeout=60) == 128 + signal.SIGTERM, errors.read_text()
+        deadline = time.monotonic() + 10
+        while _session(build.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _session(build.pid) == []
+        assert list((tmp_path / "tmp").iterdir()) == []
+        assert not (tmp_path / "out").exists()
+    finally:
+        for pid in _session(build.pid):
+            os.kill(pid, signal.SIGKILL)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr

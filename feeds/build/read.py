@@ -20,6 +20,7 @@ from feeds.build.record_files import PartsFolder
 from feeds.build.record_files import as_record
 from feeds.build.record_files import shard_of
 from feeds.build.record_files import write_parts
+from feeds.build.workers import stop_if_asked
 from feeds.build.workers import worker_pool
 from feeds.config import Settings
 from feeds.errors import ContentError
@@ -146,7 +147,8 @@ def _read_in_workers(
         for batch, future in zip(batches, futures, strict=True):
             try:
                 payload, read = future.result()
-            except BrokenProcessPool:
+            except BrokenProcessPool:  # a worker crashed; or SIGTERM, sent to the process group
+                stop_if_asked()
                 broken.append(batch)
                 continue
             _store(payload, records)
@@ -154,6 +156,7 @@ def _read_in_workers(
             done += len(batch.files)
             if progress:
                 progress(done, len(files))
+            stop_if_asked()
     for batch in broken:
         _read_alone([batch], records, articles)
         done += len(batch.files)
@@ -191,7 +194,9 @@ def _read_alone(batches: list[_Batch], records: dict[str, FileRecord], articles:
                     payload, read = pool.submit(_read_batch, batch).result()
                     _store(payload, records)
                     articles.update(read)
+                    stop_if_asked()
                 except BrokenProcessPool:
+                    stop_if_asked()
                     if len(batch.files) == 1:
                         source, size, mtime_ns, identity = batch.files[0]
                         crashed = {source: FileRecord(size, mtime_ns, identity, None, (None, CRASHED), ())}
@@ -277,6 +282,7 @@ def reread(
             with worker_pool(jobs) as pool:
                 for part in pool.map(_reread_batch, batches):
                     read.extend(part)
+                    stop_if_asked()
         except BrokenProcessPool:  # a file crashed a reader: read in this process, as below
             read = _reread_batch((settings.timezone, str(settings.content_dir), wanted))
     else:
@@ -322,8 +328,11 @@ def same_bytes(
             (str(root), files[start : start + _CHUNK], expected[start : start + _CHUNK])
             for start in range(0, len(files), _CHUNK)
         ]
+        same = []
         with worker_pool(jobs) as pool:
-            same = [flag for flags in pool.map(_same_batch, batches) for flag in flags]
+            for flags in pool.map(_same_batch, batches):
+                same.extend(flags)
+                stop_if_asked()
     else:
         same = _same_batch((str(root), files, expected))
     kept: dict[str, FileRecord] = {}

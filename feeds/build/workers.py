@@ -13,6 +13,7 @@ import multiprocessing.util
 import os
 import shutil
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -36,25 +37,70 @@ if _STARTED_BY is not None:  # this is the fork server of a build
     # Ctrl-C reaches the whole process group. A worker it stopped while sending its result left
     # half a message in the pipe, and the pool's reader waited for the rest forever; the build
     # stops the workers instead (``worker_pool``), between batches. (The fork server gives its
-    # workers the handlers it found at its start.)
+    # workers the handlers it found at its start.) SIGTERM is left to end them: the pool sends
+    # it to the workers that remain when one crashed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextlib.contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """Read workers from the fork server, each dying with it. When the build stops (Ctrl-C, an
-    error), the batches not started are cancelled and those running end first."""
+    """Read workers from the fork server, each dying with it. When the build stops (Ctrl-C,
+    SIGTERM, an error), the batches not started are cancelled and those running end first.
+
+    Ctrl-C and SIGTERM wait meanwhile until the loop over the results calls ``stop_if_asked``:
+    raised anywhere, the ``KeyboardInterrupt`` could land inside the pool's own code (a
+    ``submit`` starting a worker), which then never told that worker to stop, and the build
+    waited for it forever (one SIGTERM in a few)."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_worker_started)
     stopped = True
+    with _signals_deferred():
+        try:
+            yield pool
+            stopped = False
+        finally:
+            pool.shutdown(wait=True, cancel_futures=stopped)
+
+
+#: The signals (SIGINT, SIGTERM) received while a worker pool ran, not yet acted on.
+_DEFERRED: list[int] = []
+_STOPPING = (signal.Signals.SIGINT, signal.Signals.SIGTERM)
+
+
+def stop_if_asked() -> None:
+    """Raise ``KeyboardInterrupt`` if Ctrl-C or SIGTERM came while a worker pool ran: a point
+    between batches, where the pool can stop cleanly."""
+    if _DEFERRED:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM noted rather than acted on, then handed to the handlers they had."""
+    if threading.current_thread() is not threading.main_thread() or _DEFERRED:
+        yield  # signals reach the main thread only; a nested pool: the outer one defers them
+        return
+    previous = {number: signal.getsignal(number) for number in _STOPPING}
+    for number in _STOPPING:
+        signal.signal(number, lambda number, frame: _DEFERRED.append(number))
     try:
-        yield pool
-        stopped = False
+        yield
     finally:
-        pool.shutdown(wait=True, cancel_futures=stopped)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        received, _DEFERRED[:] = _DEFERRED[:1], []
+        for arrived in received:  # as if it came now
+            handler = previous[signal.Signals(arrived)]
+            if callable(handler):
+                handler(arrived, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(arrived)
 
 
 def _worker_started() -> None:
-    """A read worker's first step: die with its fork server, as that dies with the build."""
+    """A read worker's first step: die with its fork server, as that dies with the build. A
+    worker forked from the build itself (tests) would note SIGTERM as the build does while its
+    pool runs: the pool ends workers with it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     if os.getppid() != _IMPORTED_IN:  # the fork server died before that took effect
         os._exit(1)
