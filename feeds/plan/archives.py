@@ -73,8 +73,12 @@ def archive_stem(channel_stem: str, label: str, part: int = 1) -> str:
 
 
 def archive_shaping(settings: Settings) -> str:
-    """The settings that shape an archive's entries, part of each month's signature."""
-    shaping = (settings.site, settings.formats, settings.archive_content, settings.related, settings.timezone)
+    """The settings that shape an archive's entries, part of each month's signature (``min_quality``
+    leaves related items out of an entry's "More coverage" list)."""
+    shaping = (
+        settings.site, settings.formats, settings.archive_content, settings.related, settings.min_quality,
+        settings.timezone,
+    )  # fmt: skip
     return repr(shaping)
 
 

@@ -242,7 +242,8 @@ def feed_signature(
     """
     digest = hashlib.blake2b(digest_size=16)
     shaping = (
-        settings.site, settings.formats, options, settings.related, settings.timezone, settings.hub_urls,
+        settings.site, settings.formats, options, settings.related, settings.min_quality, settings.timezone,
+        settings.hub_urls,
     )  # fmt: skip
     digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0{total}\0".encode("utf-8", "surrogatepass"))
     for ref in refs[: options.max_items]:
@@ -263,8 +264,9 @@ def page_signature(path: str, ref: EntryRef, shaping: str) -> str:
 
 
 def page_shaping(settings: Settings) -> str:
-    """The settings that shape every entry's page (worked out once for all of them)."""
-    return repr((settings.site, settings.formats, settings.related, settings.timezone))
+    """The settings that shape every entry's page (worked out once for all of them): with
+    ``min_quality``, which leaves related items out of its "More coverage" list."""
+    return repr((settings.site, settings.formats, settings.related, settings.min_quality, settings.timezone))
 
 
 def reusable_pages(
