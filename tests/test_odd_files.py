@@ -136,3 +136,18 @@ def test_characters_that_show_nothing_around_the_opening_line_open_front_matter(
 def test_front_matter_after_invisible_lines_or_spaces_is_an_error_not_a_body(start: str) -> None:
     error = _error(f"{start}\ntitle: Hidden\nsecured: internal-token\n---\nBody\n".encode())
     assert "front matter must open on the file's first line" in error.message
+
+
+def test_an_articles_name_on_links_in_a_loop_is_a_warning(tmp_path: Path) -> None:
+    """``self.md -> self.md`` and ``a.md <-> b.md`` were skipped without a word, where a link to
+    nothing is named (an outside probe)."""
+    (tmp_path / "fine.md").write_text("Real\nBody.\n", encoding="utf-8")
+    (tmp_path / "self.md").symlink_to("self.md")
+    (tmp_path / "a.md").symlink_to("b.md")
+    (tmp_path / "b.md").symlink_to("a.md")
+    found = scan_content(tmp_path)
+    assert [f.source for f in found] == ["fine.md"]
+    assert found.warnings == tuple(
+        f"{tmp_path / name}: links in a loop, to itself at last; skipped"
+        for name in ("a.md", "b.md", "self.md")
+    )

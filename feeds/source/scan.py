@@ -155,8 +155,10 @@ def scan_content(root: Path) -> Found:
                     what = "links to nothing" if link and not os.path.exists(entry.path) else "is not a file"
                     warnings.append(f"{entry.path}: {what}; skipped")
                     continue
-            except OSError:
-                continue  # gone while we looked
+            except OSError as e:  # gone while we looked; or links in a loop, which is said
+                if e.errno == errno.ELOOP and name.lower().endswith(CONTENT_SUFFIXES):
+                    warnings.append(f"{entry.path}: links in a loop, to itself at last; skipped")
+                continue
             sources.append(prefix + name)
             paths.append(entry.path)
     if not all(map(str.isascii, sources)):
