@@ -35,7 +35,7 @@ import yaml_rs
 from corpus import generate
 from styles import STYLES
 
-from feeds.source.fields import FrontMatterReader
+from feeds.source.article_fields import ArticleReader
 from feeds.source.front_matter import _DIFFERENT
 from feeds.source.front_matter import FRONT_MATTER
 from feeds.source.front_matter import ReferenceHandler
@@ -90,7 +90,7 @@ def measure(root: Path) -> dict[str, float]:
         "read+decode": best(lambda path: _decode(read_file(path)[0], path), paths),
         "YAML": best(FRONT_MATTER.load, fronts),
         "PyYAML alone": best(reference.load, fronts, 1),
-        "split+YAML+fields": best(lambda text: FrontMatterReader(text, "x.md", UTC).article(0), with_front),
+        "split+YAML+fields": best(lambda text: ArticleReader(text, "x.md", UTC).article(0), with_front),
         "load_file": best(lambda path: load_file(path, "x.md", UTC), paths),
     }
 
