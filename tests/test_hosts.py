@@ -136,3 +136,13 @@ def test_text_inside_raw_text_elements_is_not_escaped_twice(element: str) -> Non
     title = f'Quote <{element}><p title="</{element}><img src=x onerror=alert(1)>"> rest'
     assert "&lt;" not in plain_text(title) and "onerror" not in plain_text(title)
     assert plain_text(f"A <{element}>x &amp; y</{element}> b") in ("A b", "A x & y b")
+
+
+@pytest.mark.parametrize(
+    "url", NO_HOSTS + HOSTS + ["https://例え.jp/x", "https://a.example/@user", "http://1.2.3.4:80/"]
+)
+def test_a_body_keeps_a_links_address_exactly_when_it_goes_where_it_reads(url: str) -> None:
+    """One search of the output picks the bodies whose links need checking one by one: it must
+    miss none that misleads."""
+    html = sanitize(f'<p><a href="{url}">x</a></p>', None)
+    assert ("href=" in html) == (not misleading_link(url)), html
