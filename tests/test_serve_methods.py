@@ -16,6 +16,9 @@ from flask.testing import FlaskClient
         ("BREW", "/no-such-document"),
         ("POST", "/healthz"),
         ("DELETE", "/topics/ai.atom"),
+        ("get", "/all.atom"),  # methods are case-sensitive: this was served as GET (a probe)
+        ("head", "/all.atom"),  # and this got the whole body
+        ("Get", "/no-such-document"),
     ],
 )
 def test_other_methods_get_405_with_allow(client: FlaskClient, method: str, path: str) -> None:

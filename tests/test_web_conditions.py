@@ -51,13 +51,16 @@ def test_if_match_and_if_unmodified_since_are_preconditions(client: FlaskClient)
     failed = client.get(PATH, headers={"If-Match": '"nope"'})
     assert failed.status_code == 412
     assert failed.data == b""
+    # This request's answer, not the document's: a shared cache kept it for every client (a probe).
+    assert failed.headers.getlist("Cache-Control") == ["no-store"]
     assert client.get(PATH, headers={"If-Match": f"W/{etag}"}).status_code == 412  # strong comparison
     assert client.get(PATH, headers={"If-Unmodified-Since": modified}).status_code == 200
     earlier = format_datetime(parsedate_to_datetime(modified).replace(year=2000), usegmt=True)
     assert client.get(PATH, headers={"If-Unmodified-Since": earlier}).status_code == 412
     # If-Match wins over If-Unmodified-Since (§13.1.4); a query string takes the app's path.
     assert client.get(PATH, headers={"If-Match": etag, "If-Unmodified-Since": earlier}).status_code == 200
-    assert client.get(f"{PATH}?limit=2", headers={"If-Match": '"nope"'}).status_code == 412
+    filtered = client.get(f"{PATH}?limit=2", headers={"If-Match": '"nope"'})
+    assert filtered.status_code == 412 and filtered.headers.getlist("Cache-Control") == ["no-store"]
 
 
 def test_a_304_names_the_version_the_client_holds(client: FlaskClient) -> None:

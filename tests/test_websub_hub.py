@@ -524,3 +524,23 @@ def test_a_lease_of_any_length_is_clamped(app: Flask, subscriber: Subscriber) ->
     """Python converts at most 4,300 digits from text: a longer lease was a 500."""
     subscribed(app, subscriber, **{"hub.lease_seconds": "9" * 5000})
     assert subscriber.verifications[0]["hub.lease_seconds"] == "2592000"
+
+
+def test_a_callback_or_topic_written_otherwise_is_the_same_subscription(
+    app: Flask, subscriber: Subscriber
+) -> None:
+    """Subscribed as ``HTTP://…#x`` and unsubscribed as ``http://…``, a callback was told it was
+    unsubscribed and kept being sent feeds; a topic written ``%61i`` for ``ai`` was refused,
+    though served as that feed (an outside probe)."""
+    subscriber.intents.add(("subscribe", TOPIC))
+    odd_topic = TOPIC.replace("https://feeds.", "HTTPS://FEEDS.").replace("/ai.atom", "/%61i.atom")
+    form = {
+        "hub.mode": "subscribe",
+        "hub.topic": odd_topic,
+        "hub.callback": subscriber.url.replace("http://", "HTTP://") + "#x",
+    }
+    assert app.test_client().post("/websub", data=form).status_code == 202
+    eventually(lambda: hub_health(app)["subscriptions"] == 1, what="the subscription")
+    assert subscriber.verifications[-1]["hub.topic"] == TOPIC
+    assert ask(app, subscriber, "unsubscribe").status_code == 202
+    eventually(lambda: hub_health(app)["subscriptions"] == 0, what="the unsubscription")

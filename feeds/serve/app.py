@@ -253,7 +253,10 @@ def document(path: str) -> Response:
 def _known_methods_only() -> None:
     """405 for a method that no route takes, whatever the target: routing alone gives 404 to a
     target that is no path at all (``CONNECT host:port`` reaches WSGI with an empty ``PATH_INFO``).
-    Routing's own 405 (POST to a document) already names the target's methods."""
+    Routing's own 405 (POST to a document) already names the target's methods. Method names are
+    case-sensitive (RFC 9110 §9.1): Werkzeug routed ``get`` as GET, and ``head`` got the body."""
+    if request.environ.get("REQUEST_METHOD") != request.method:
+        raise MethodNotAllowed(valid_methods=list(ALLOWED_METHODS))
     if not isinstance(request.routing_exception, NotFound):
         return
     routed = {method for rule in current_app.url_map.iter_rules() for method in rule.methods or ()}

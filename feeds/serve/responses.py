@@ -155,8 +155,9 @@ def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:
     if outcome == "not modified":
         held = next((v for v in variants if v.etag == matched), chosen)
         return "304 Not Modified", held.not_modified_headers, []
-    if outcome == "precondition failed":
-        return "412 Precondition Failed", [("Content-Length", "0"), *chosen.not_modified_headers], []
+    if outcome == "precondition failed":  # not for a cache to keep: it is this request's answer
+        kept = [(name, value) for name, value in chosen.not_modified_headers if name != "Cache-Control"]
+        return "412 Precondition Failed", [("Content-Length", "0"), ("Cache-Control", "no-store"), *kept], []
     body = [] if environ.get("REQUEST_METHOD") == "HEAD" else [chosen.body]
     return "200 OK", chosen.ok_headers, body
 

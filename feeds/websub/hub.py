@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
@@ -94,6 +95,7 @@ class Hub:
         self.counts = _Counts()
         self.settings = settings
         self.topics: Mapping[str, str] = {}  #: topic URL → output path of every unfiltered feed
+        self._spellings: dict[tuple[str, ...] | None, str] = {}  #: ``_url_key`` → topic URL
         self.documents: Mapping[str, bytes] = {}  #: the last build's, by output path
 
     def configure(
@@ -103,7 +105,13 @@ class Hub:
         config may change while serving)."""
         self.settings = settings
         self.topics = topics
+        self._spellings = {_url_key(topic): topic for topic in topics}
         self.documents = documents or {}
+
+    def _topic_named(self, topic: str) -> str:
+        """The feed's URL as its ``rel="self"`` writes it, for ``topic`` written otherwise but
+        served as that feed (``HTTP://``, ``%e6%9d%b1`` for ``%E6%9D%B1``, ``東京`` itself)."""
+        return topic if topic in self.topics else self._spellings.get(_url_key(topic), topic)
 
     @property
     def url(self) -> str:
@@ -118,10 +126,11 @@ class Hub:
         for name in ("hub.callback", "hub.topic"):
             if not form.get(name):
                 return Reply(400, f"{name} is missing")
-        callback, topic = form["hub.callback"], form["hub.topic"]
+        callback, topic = form["hub.callback"], self._topic_named(form["hub.topic"])
         refusal = url_refusal(callback, self.settings.websub.allow_private_callbacks)
         if refusal is not None:
             return Reply(403, f"hub.callback {refusal}")
+        callback = kept_callback(callback)
         secret = form.get("hub.secret") or None
         if secret is not None and len(secret.encode("utf-8")) >= MAX_SECRET_BYTES:
             return Reply(400, f"hub.secret must be shorter than {MAX_SECRET_BYTES} bytes (WebSub 5.1)")
@@ -259,7 +268,9 @@ class _Intent:
             return self._failed("answered without echoing hub.challenge")
         store = self.hub.store
         if self.mode == "unsubscribe":
-            store.unsubscribe(self.callback, self.topic)
+            if not store.unsubscribe(self.callback, self.topic):
+                log.info("websub: %s was not subscribed to %s", self.callback, self.topic)
+                return None
         else:
             host = callback_host(self.callback)
             sub = Subscription(self.callback, self.topic, host, self.secret, self.lease, asked + self.lease)
@@ -305,6 +316,25 @@ class _Denial:
             self.hub._call("GET", with_query(self.callback, query))
         except RequestError as e:
             log.info("websub: could not tell %s of its denial: %s", self.callback, e)
+
+
+def kept_callback(url: str) -> str:
+    """A callback as the hub keeps it: scheme and host in lower case (RFC 3986 §6.2.2.1), no
+    fragment (never sent). One subscribed as ``HTTP://Host/cb#x`` and unsubscribed as
+    ``http://host/cb`` was told it was unsubscribed, and kept being sent feeds."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
+
+
+def _url_key(url: str) -> tuple[str, ...] | None:
+    """What two spellings of one URL share: scheme and host in any case, escapes decoded."""
+    try:
+        parts = urlsplit(url)
+        port = str(parts.port or "")
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".")
+    return (parts.scheme.lower(), host, port, unquote(parts.path), unquote(parts.query))
 
 
 def with_query(url: str, params: Mapping[str, str]) -> str:
