@@ -104,12 +104,8 @@ def _leave_for_exit(*values: object) -> None:
 
 
 def main() -> None:
-    """The ``feeds`` command: ``cli``, then a quick exit.
-
-    A big build leaves hundreds of megabytes of small objects; freeing them one by one at exit
-    takes longer than some rebuilds (0.2 s at 100,000 articles). Everything is written and flushed
-    by then, so the process ends without that clean-up.
-    """
+    """The ``feeds`` command: ``cli``, then a quick exit. Freeing a big build's small objects one by
+    one takes longer than some rebuilds (0.2 s at 100,000 articles); all is written by then."""
     _quick_exit.append(True)
     interrupted: list[int] = []
 
@@ -117,8 +113,12 @@ def main() -> None:
         interrupted.append(number)
         raise KeyboardInterrupt  # as Python's own handler does: click says "Aborted!"
 
+    def on_terminate(number: int, frame: object) -> None:  # systemd's stop, a CI timeout's
+        remove_temp_folder()  # the rest as SIGKILL: the site is replaced whole or not at all
+        os._exit(128 + number)
+
     signal.signal(signal.SIGINT, on_interrupt)
-    signal.signal(signal.SIGTERM, on_interrupt)  # systemd's, a CI timeout's: it left /tmp/pymp-* folders
+    signal.signal(signal.SIGTERM, on_terminate)
     try:
         cli(prog_name="feeds")
         code = 0

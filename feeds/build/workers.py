@@ -37,20 +37,20 @@ if _STARTED_BY is not None:  # this is the fork server of a build
     # Ctrl-C reaches the whole process group. A worker it stopped while sending its result left
     # half a message in the pipe, and the pool's reader waited for the rest forever; the build
     # stops the workers instead (``worker_pool``), between batches. (The fork server gives its
-    # workers the handlers it found at its start.) SIGTERM is left to end them: the pool sends
-    # it to the workers that remain when one crashed.
+    # workers the handlers it found at its start.) Not SIGTERM: the pool sends it to the workers
+    # that remain when one crashed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextlib.contextmanager
 def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """Read workers from the fork server, each dying with it. When the build stops (Ctrl-C,
-    SIGTERM, an error), the batches not started are cancelled and those running end first.
+    an error), the batches not started are cancelled and those running end first.
 
-    Ctrl-C and SIGTERM wait meanwhile until the loop over the results calls ``stop_if_asked``:
+    Ctrl-C waits meanwhile until the loop over the results calls ``stop_if_asked``:
     raised anywhere, the ``KeyboardInterrupt`` could land inside the pool's own code (a
     ``submit`` starting a worker), which then never told that worker to stop, and the build
-    waited for it forever (one SIGTERM in a few)."""
+    waited for it forever (one stopped build in a few)."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(), initializer=_worker_started)
     stopped = True
     with _signals_deferred():
@@ -58,16 +58,22 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
             yield pool
             stopped = False
         finally:
+            if stopped:
+                # Workers that died (killed with the build's process group) left the broken pool
+                # waiting for the thread feeding its call queue, blocked on a pipe no one reads.
+                call_queue = getattr(pool, "_call_queue", None)
+                if call_queue is not None:
+                    call_queue.cancel_join_thread()
             pool.shutdown(wait=True, cancel_futures=stopped)
 
 
-#: The signals (SIGINT, SIGTERM) received while a worker pool ran, not yet acted on.
+#: The Ctrl-Cs received while a worker pool ran, not yet acted on.
 _DEFERRED: list[int] = []
-_STOPPING = (signal.Signals.SIGINT, signal.Signals.SIGTERM)
+_STOPPING = (signal.Signals.SIGINT,)
 
 
 def stop_if_asked() -> None:
-    """Raise ``KeyboardInterrupt`` if Ctrl-C or SIGTERM came while a worker pool ran: a point
+    """Raise ``KeyboardInterrupt`` if Ctrl-C came while a worker pool ran: a point
     between batches, where the pool can stop cleanly."""
     if _DEFERRED:
         raise KeyboardInterrupt
@@ -75,7 +81,7 @@ def stop_if_asked() -> None:
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Ctrl-C and SIGTERM noted rather than acted on, then handed to the handlers they had."""
+    """Ctrl-C noted rather than acted on, then handed to the handler it had."""
     if threading.current_thread() is not threading.main_thread() or _DEFERRED:
         yield  # signals reach the main thread only; a nested pool: the outer one defers them
         return
@@ -97,10 +103,7 @@ def _signals_deferred() -> Iterator[None]:
 
 
 def _worker_started() -> None:
-    """A read worker's first step: die with its fork server, as that dies with the build. A
-    worker forked from the build itself (tests) would note SIGTERM as the build does while its
-    pool runs: the pool ends workers with it."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    """A read worker's first step: die with its fork server, as that dies with the build."""
     die_with_parent()
     if os.getppid() != _IMPORTED_IN:  # the fork server died before that took effect
         os._exit(1)
