@@ -83,22 +83,23 @@ def _finish_slug(text: str, name: str, kind: str) -> str:
         slug = slug[:-1]  # file names are limited in bytes: 80 letters of some scripts are 320
     slug = slug.rstrip("-")
     if not slug:
-        return f"{kind}-{_short_hash(name)}"
+        return f"{kind}-{short_hash(name)}"
     if slug != whole and kind != "entry":
         # Two long names alike in their first 80 letters were one topic: a cut slug ends in a
         # hash of the whole (of the slug, so that names one slug apart in case or form still merge).
         # Entry pages keep their cut slugs (and their addresses): titles alike get -2, -3 there.
         while len(slug) > _MAX_SLUG - 9 or len(slug.encode("utf-8", "surrogatepass")) > _MAX_SLUG_BYTES - 9:
             slug = slug[:-1]
-        slug = f"{slug.rstrip('-')}-{_short_hash(whole)}"
+        slug = f"{slug.rstrip('-')}-{short_hash(whole)}"
     if slug in _RESERVED_SLUGS:
         return f"{slug}-{kind}"
     if kind != "entry" and slug.endswith(f"-{kind}") and slug[: -len(kind) - 1] in _RESERVED_SLUGS:
         # "All Topic" would take the slug "all" gets, and the two topics be one (an outside probe).
-        return f"{slug}-{_short_hash(whole)}"
+        return f"{slug}-{short_hash(whole)}"
     return slug
 
 
-def _short_hash(text: str) -> str:
-    """Eight hex digits of ``text``'s SHA-1: what keeps apart slugs that would otherwise be one."""
+def short_hash(text: str) -> str:
+    """Eight hex digits of ``text``'s SHA-1: what keeps apart slugs (and cut topic names) that
+    would otherwise be one."""
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]

@@ -16,6 +16,7 @@ from feeds.model import BodyFormat
 from feeds.model import Entry
 from feeds.text import html_text
 from feeds.text import legacy_references
+from feeds.urls import may_mislead
 from feeds.urls import misleading_link
 
 #: Markdown's nesting, in levels: CommonMark's preset stops at 20, and what is nested deeper is
@@ -126,7 +127,7 @@ def _cleaned(fragment: str, tags: set[str] | None, relative: Any, honest: bool =
     )
     if (
         not honest
-        and (_UNPLAIN_ADDRESS.search(cleaned) or _BIDI_CONTROL.search(cleaned))
+        and may_mislead(cleaned)
         and any(misleading_link(html.unescape(match[1])) for match in _ADDRESS.finditer(cleaned))
     ):
         # Rare: cleaned again, dropping such addresses (a filter on every attribute of every
@@ -137,14 +138,6 @@ def _cleaned(fragment: str, tags: set[str] | None, relative: Any, honest: bool =
 
 #: An address in the sanitiser's output (it writes attributes in double quotes, escaped).
 _ADDRESS = re.compile(r'\s(?:href|src)="((?:https?:)?//[^"]*)"')
-_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
-#: An address whose authority is not plainly a host name with a port maybe (its last label starting
-#: with a letter, as top-level domains do): only such may mislead, and most bodies have none, so
-#: one search of the whole output spares checking each link (6 µs a link).
-_UNPLAIN_ADDRESS = re.compile(
-    rf'\s(?:href|src)="(?:https?:)?//(?!(?:{_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.?(?::[0-9]+)?["/?#])'
-)
-_BIDI_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _honest_address(element: str, attribute: str, value: str) -> str | None:

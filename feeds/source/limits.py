@@ -23,10 +23,10 @@ sees the text, is bounded in ``front_matter``).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
+from feeds.names import short_hash
 from feeds.source.front_matter import MAX_DIGITS
 from feeds.source.front_matter import MAX_INDENT
 from feeds.source.front_matter import alias_lines
@@ -123,8 +123,7 @@ def bounded_topic(name: str, what: str) -> tuple[str, str | None]:
     differ only so are one."""
     if len(name) <= MAX_TOPIC_CHARS:
         return name, None
-    folded = unicodedata.normalize("NFC", name).casefold().encode("utf-8", "surrogatepass")
-    digest = hashlib.sha1(folded).hexdigest()[:8]
+    digest = short_hash(unicodedata.normalize("NFC", name).casefold())
     problem = (
         f"{what} has {len(name):,} characters, over the limit of {MAX_TOPIC_CHARS:,}; it is cut, "
         f"and ends in {digest}, a short hash of the whole name"

@@ -97,9 +97,10 @@ def parse_article(
     text = _decode(data, source)
     if not text.strip():
         raise ContentError(source, 1, "empty file")
-    if not _OPENING.match(text) and FORMAT_CHARACTER.search(text, 0, text.find("\n") + 1 or len(text)):
-        text = _visible_opening(text)
-    if _OPENING.match(text):
+    opened = _OPENING.match(text) is not None
+    if not opened and FORMAT_CHARACTER.search(text, 0, text.find("\n") + 1 or len(text)):
+        text, opened = _visible_opening(text)
+    if opened:
         reader = ArticleReader(text, source, tz)
         article, warnings = reader.article(mtime)
         return _bounded_titles(article, warnings, reader)
@@ -109,13 +110,16 @@ def parse_article(
     return _plain_text_article(text, source, mtime, tz)
 
 
-def _visible_opening(text: str) -> str:
-    """``text`` with the characters that show nothing around a first line's "---" removed: a
-    second byte order mark or a zero-width space before it made a plain-text article of the
-    file, titled "---", whose body published the whole front matter (``secured`` too)."""
+def _visible_opening(text: str) -> tuple[str, bool]:
+    """``text`` with the characters that show nothing around a first line's "---" removed, and
+    whether it opens front matter so: a second byte order mark or a zero-width space before it
+    made a plain-text article of the file, titled "---", whose body published the whole front
+    matter (``secured`` too)."""
     first, newline, rest = text.partition("\n")
     visible = FORMAT_CHARACTER.sub("", first)
-    return visible + newline + rest if _OPENING.match(visible + newline) else text
+    if _OPENING.match(visible + newline):
+        return visible + newline + rest, True
+    return text, False
 
 
 def _bounded_titles(
