@@ -25,6 +25,7 @@ from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import remove_temp_folder
 from feeds.build import topic_table
+from feeds.command import INTERRUPTED
 from feeds.config import Settings
 from feeds.config import load_settings
 from feeds.errors import ConfigError
@@ -107,10 +108,10 @@ def main() -> None:
     """The ``feeds`` command: ``cli``, then a quick exit. Freeing a big build's small objects one by
     one takes longer than some rebuilds (0.2 s at 100,000 articles); all is written by then."""
     _quick_exit.append(True)
-    interrupted: list[int] = []
+    interrupted: list[bool] = []
 
     def on_interrupt(number: int, frame: object) -> None:
-        interrupted.append(number)
+        interrupted.append(True)
         raise KeyboardInterrupt  # as Python's own handler does: click says "Aborted!"
 
     def on_terminate(number: int, frame: object) -> None:  # systemd's stop, a CI timeout's
@@ -126,8 +127,7 @@ def main() -> None:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if isinstance(e.code, str):
             print(e.code, file=sys.stderr)
-    if interrupted:  # not "some files were skipped" (1): 130 or 143, as shells report a signal
-        code = 128 + interrupted[0]
+    code = INTERRUPTED if interrupted else code  # not "some files were skipped" (1)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error
             stream.flush()

@@ -147,7 +147,7 @@ def _read_in_workers(
         for batch, future in zip(batches, futures, strict=True):
             try:
                 payload, read = future.result()
-            except BrokenProcessPool:  # a worker crashed; or SIGTERM, sent to the process group
+            except BrokenProcessPool:  # a worker crashed (after a Ctrl-C: stop rather than read again)
                 stop_if_asked()
                 broken.append(batch)
                 continue

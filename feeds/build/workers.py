@@ -59,17 +59,16 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
             stopped = False
         finally:
             if stopped:
-                # Workers that died (killed with the build's process group) left the broken pool
-                # waiting for the thread feeding its call queue, blocked on a pipe no one reads.
+                # Workers that died (killed from outside) leave a broken pool waiting for the
+                # thread feeding its call queue, blocked on a pipe no one reads.
                 call_queue = getattr(pool, "_call_queue", None)
                 if call_queue is not None:
                     call_queue.cancel_join_thread()
             pool.shutdown(wait=True, cancel_futures=stopped)
 
 
-#: The Ctrl-Cs received while a worker pool ran, not yet acted on.
-_DEFERRED: list[int] = []
-_STOPPING = (signal.Signals.SIGINT,)
+#: Whether Ctrl-C came while a worker pool ran, not yet acted on.
+_DEFERRED: list[bool] = []
 
 
 def stop_if_asked() -> None:
@@ -85,21 +84,17 @@ def _signals_deferred() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread() or _DEFERRED:
         yield  # signals reach the main thread only; a nested pool: the outer one defers them
         return
-    previous = {number: signal.getsignal(number) for number in _STOPPING}
-    for number in _STOPPING:
-        signal.signal(number, lambda number, frame: _DEFERRED.append(number))
+    previous = signal.signal(signal.SIGINT, lambda number, frame: _DEFERRED.append(True))
     try:
         yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        received, _DEFERRED[:] = _DEFERRED[:1], []
-        for arrived in received:  # as if it came now
-            handler = previous[signal.Signals(arrived)]
-            if callable(handler):
-                handler(arrived, None)
-            elif handler == signal.SIG_DFL:
-                signal.raise_signal(arrived)
+        signal.signal(signal.SIGINT, previous)
+        if _DEFERRED:  # as if it came now
+            _DEFERRED.clear()
+            if callable(previous):
+                previous(signal.SIGINT, None)
+            elif previous == signal.SIG_DFL:
+                signal.raise_signal(signal.SIGINT)
 
 
 def _worker_started() -> None:
