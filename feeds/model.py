@@ -207,6 +207,14 @@ class Entry:
     quality: float | None = None  #: editorial score, for the ``?min_quality=`` filter
 
     @property
+    def own_category(self) -> str | None:
+        """``category``, unless one of the entry's topics has that name: one category for
+        ``category: AI`` in topic AI, in every format (a reader listed "AI" twice)."""
+        if self.category is None or any(topic.name == self.category for topic in self.topics):
+            return None
+        return self.category
+
+    @property
     def author(self) -> Provider | None:
         """Whom the feeds credit with the entry: its provider, else the host of its link (a
         related item from ``analysts.example.net``). Without an author of its own an entry is the

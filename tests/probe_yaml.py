@@ -165,7 +165,7 @@ def _never_fast(text: str) -> Any:
 
 def article_outcome(data: bytes) -> tuple[Any, ...]:
     try:
-        article, problems = parse_article(data, "probe.md", 1_000_000_000.0)
+        article, problems = parse_article(data, "probe.md", 1_000_000_000 * 10**9)
     except ContentError as e:
         return "error", e.line, e.message
     except Exception as e:  # noqa: BLE001 - a crash is an outcome, and a difference of its own

@@ -33,6 +33,7 @@ DATA = Path(__file__).resolve().parent / "data" / "load"
 #: The modification time handed to ``parse_article``: 2021-02-16T03:47:00.9Z (kept to the microsecond).
 MTIME = datetime(2021, 2, 16, 3, 47, 0, 900000, tzinfo=timezone.utc).timestamp()
 MTIME_DATE = datetime(2021, 2, 16, 3, 47, 0, 900000, tzinfo=timezone.utc)
+MTIME_NS = int(MTIME_DATE.timestamp()) * 1_000_000_000 + 900_000_000
 UTC_MINUS_5 = timezone(timedelta(hours=-5))
 
 
@@ -42,7 +43,7 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 def parse(name: str, tz: timezone = timezone.utc) -> tuple[Article, list[ContentError]]:
     """Parse one fixture file, with its name as the content path."""
-    return parse_article((DATA / name).read_bytes(), name, MTIME, tz)
+    return parse_article((DATA / name).read_bytes(), name, MTIME_NS, tz)
 
 
 def parse_error(name: str) -> ContentError:

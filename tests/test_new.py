@@ -56,7 +56,7 @@ NASTY_TITLES = [
 
 
 def read_back(text: str) -> Article:
-    article, problems = parse_article(text.encode("utf-8"), "new.md", mtime=0)
+    article, problems = parse_article(text.encode("utf-8"), "new.md", mtime_ns=0)
     assert problems == []
     return article
 

@@ -191,8 +191,8 @@ class Fragments:
                 f'    <category term="{_attr(topic.slug)}" scheme="{self.scheme}" '
                 f'label="{_attr(topic.name)}"/>\n'
             )
-        if entry.category:
-            out.append(f'    <category term="{_attr(entry.category)}"/>\n')
+        if entry.own_category:
+            out.append(f'    <category term="{_attr(entry.own_category)}"/>\n')
         out.append(f"    <published>{when}</published>\n")
         links = [("related", link.url, link.title) for link in entry.related] if self.related else []
         if entry.via is not None:
@@ -219,8 +219,8 @@ class Fragments:
         out.append(f'      <guid isPermaLink="{permalink}">{_text(entry.id)}</guid>\n')
         for topic in entry.topics:
             out.append(f'      <category domain="{self.scheme}">{_text(topic.name)}</category>\n')
-        if entry.category:
-            out.append(f"      <category>{_text(entry.category)}</category>\n")
+        if entry.own_category:
+            out.append(f"      <category>{_text(entry.own_category)}</category>\n")
         image = _image(entry.image)
         if image:  # RSS 2.0 requires a length; 0 when it is unknown (RSS Advisory Board)
             out.append(f'      <enclosure url="{image[0]}" length="0" type="{image[1]}"/>\n')

@@ -105,8 +105,8 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, entry: Entry, fmt: Format) -
             author["uri"] = entry.author.url
         fe.author(author)
     categories = [{"term": t.slug, "label": t.name, "scheme": ctx.topic_scheme} for t in entry.topics]
-    if entry.category:
-        categories.append({"term": entry.category})
+    if entry.own_category:
+        categories.append({"term": entry.own_category})
     if categories:
         fe.category(categories)  # all at once: each call redoes every category before it
     image = entry.image

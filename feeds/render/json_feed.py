@@ -67,8 +67,8 @@ def json_item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
             author["url"] = entry.author.url
         item["authors"] = [author]
     tags = [topic.name for topic in entry.topics]
-    if entry.category and entry.category not in tags:  # one tag for `category: AI` in topic AI
-        tags.append(entry.category)
+    if entry.own_category:
+        tags.append(entry.own_category)
     if tags:
         item["tags"] = tags
     return item

@@ -298,8 +298,8 @@ def archive_entry_html(entry: Entry, root: str, zone: tzinfo) -> str:
     else:
         title = _text(entry.title)
     meta = [f'<time datetime="{html_datetime(entry.published)}">{shown_time(entry.published, zone)}</time>']
-    if entry.provider:
-        meta.append(f"<bdi>{_text(entry.provider.name)}</bdi>")
+    if author := entry.author:  # as the feeds credit it: the provider, else the link's host
+        meta.append(f"<bdi>{_text(author.name)}</bdi>")
     if entry.via:
         href = f"{root}{quote(entry.via.page)}" if entry.via.page else entry.via.url
         meta.append(f'via <a href="{_attr(href)}" dir="auto">{_text(entry.via.title)}</a>')

@@ -29,13 +29,13 @@ class ArticleReader(FrontMatterReader):
 
     heading_line: int | None = None  #: the line of the heading a title was taken from
 
-    def article(self, mtime: float) -> tuple[Article, list[ContentError]]:
+    def article(self, mtime_ns: int) -> tuple[Article, list[ContentError]]:
         # A field written in another case (``Date: March 5, 2021``) that cannot be read is left out
         # with a warning, not the article: in the tool the file comes from it may mean another thing.
         start = (list(self.problems), self.unreported, self.body)
         while True:
             try:
-                return self._article(mtime)
+                return self._article(mtime_ns)
             except ContentError as e:
                 field = self.failed
                 if field not in self.written_as:
@@ -51,7 +51,7 @@ class ArticleReader(FrontMatterReader):
                 )
                 start = (list(self.problems), self.unreported, self.body)
 
-    def _article(self, mtime: float) -> tuple[Article, list[ContentError]]:
+    def _article(self, mtime_ns: int) -> tuple[Article, list[ContentError]]:
         get = self.data.get
         title = self.text("title", get("title"))
         if "title" not in self.data and (heading := heading_title(self.body)):  # a note's own heading
@@ -88,7 +88,7 @@ class ArticleReader(FrontMatterReader):
         article = Article(
             source=self.source,
             title=title,
-            published=published or named or from_timestamp(mtime, self.tz, self.source),
+            published=published or named or from_timestamp(mtime_ns, self.tz, self.source),
             dated_from_file=published is None and named is None,
             excerpt=self.text("excerpt", get("excerpt")),
             url=url,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
 from datetime import datetime
 from datetime import timezone
@@ -33,22 +34,20 @@ def parse_iso_date(value: str) -> datetime | None:
     keeps as text the dates PyYAML would have made. Where both read a text they read the same time
     (tests/test_yaml_probe.py); ISO first, as the common form and ten times faster."""
     value = value.strip()
-    iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
-    try:
-        return datetime.fromisoformat(iso)
-    except ValueError:
-        pass
-    if sys.version_info < (3, 11):  # 3.10 reads fewer forms of ISO 8601 than 3.11 on; the same here
-        extended = extended_iso(value)
-        if extended is not None:
-            try:
-                return datetime.fromisoformat(extended)
-            except ValueError:
-                return None
-    try:
-        return datetime.combine(date.fromisoformat(iso), datetime.min.time())
-    except ValueError:
-        pass
+    # Python 3.11's fromisoformat takes any character between date and time, and a fraction after
+    # the hour or minute as one of a second: 2021-02-16+05:00 was read as 05:00, 03.5 as 03:00:00.5.
+    if _ISO_FORMS.fullmatch(value) is not None:
+        iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+        if sys.version_info < (3, 11):  # 3.10 reads fewer of the forms than 3.11 on; the same here
+            iso = extended_iso(value) or iso
+        try:
+            return datetime.fromisoformat(iso)
+        except ValueError:
+            pass
+        try:
+            return datetime.combine(date.fromisoformat(iso), datetime.min.time())
+        except ValueError:
+            pass
     try:
         stamp = yaml_timestamp(value)
     except (ValueError, OverflowError):  # an impossible date
@@ -58,12 +57,13 @@ def parse_iso_date(value: str) -> datetime | None:
     return datetime(stamp.year, stamp.month, stamp.day)
 
 
-#: The forms of ISO 8601 that Python 3.11's ``fromisoformat`` reads and 3.10's does not: basic
-#: dates and times (20210217T083000), week dates (2021-W07-3), a comma before the fraction, a
-#: fraction of any length, offsets without a colon (+0530) or in hours (+05).
+#: The forms of ISO 8601 read (RFC 3339's among them), in either Python: extended and basic dates
+#: and times (20210217T083000), week dates (2021-W07-3), a comma before the fraction of a second,
+#: a fraction of any length, offsets without a colon (+0530) or in hours (+05); a space may stand
+#: for the ``T`` (RFC 3339 §5.6). A date alone has no offset (``2021-02-16Z`` is not ISO 8601).
 _ISO_FORMS = re.compile(
     r"(?:(?P<year>\d{4})-?W(?P<week>\d\d)(?:-?(?P<weekday>\d))?|(?P<date>\d{4}-\d\d-\d\d|\d{8}))"
-    r"(?:(?P<sep>\D)(?P<hour>\d\d)(?::?(?P<minute>\d\d)(?::?(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?)?)?"
+    r"(?:(?P<sep>[Tt ])(?P<hour>\d\d)(?::?(?P<minute>\d\d)(?::?(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?)?)?"
     r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d)"
     r"(?::?(?P<off_second>\d\d)(?:[.,](?P<off_fraction>\d+))?)?)?)?)?",
     re.ASCII,  # \d as 0-9 only
@@ -100,7 +100,9 @@ def extended_iso(value: str) -> str | None:
 
 
 #: What looks like an ISO 8601 date (and time), whether or not it exists.
-_ISO_SHAPE = re.compile(r"\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::(\d\d)(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)?)?")
+_ISO_SHAPE = re.compile(
+    r"\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::(\d\d)(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)?)?", re.ASCII
+)
 
 
 def date_problem(value: str) -> str:
@@ -113,10 +115,13 @@ def date_problem(value: str) -> str:
     return f"cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
 
 
-def field_date(key: str, value: Any, tz: tzinfo) -> datetime | None:
+def field_date(
+    key: str, value: Any, tz: tzinfo, warn: Callable[[str], object] | None = None
+) -> datetime | None:
     """The instant (UTC) a front matter field ``key`` states, as YAML or text; None when it is
     empty. ValueError says what is wrong, for the field's line: no date, or one outside the years
-    feeds carries. A date without a zone is in ``tz``."""
+    feeds carries. A date without a zone is in ``tz``; ``warn`` is told when ``tz`` skips that
+    time (a clock put forward)."""
     if value is None or value == "":
         return None
     parsed: datetime | None
@@ -130,18 +135,36 @@ def field_date(key: str, value: Any, tz: tzinfo) -> datetime | None:
             raise ValueError(f"{key}: {date_problem(value)}")
     else:
         raise ValueError(f"{key} must be a date, not {kind_of(value)}")
-    if parsed.tzinfo is None:
+    local = parsed if parsed.tzinfo is None else None
+    if local is not None:
         parsed = parsed.replace(tzinfo=tz)
     try:
         parsed = parsed.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         parsed = datetime.min.replace(tzinfo=timezone.utc)  # beyond year 9999 or before year 1
+    if local is not None and warn is not None and not isinstance(tz, timezone):
+        if (skipped := skipped_time(local, parsed, tz)) is not None:
+            warn(f"{key}: {skipped}")
     if not carried(parsed, tz):  # and the instant, where a zone moved it over a year's edge
         moved = parsed.year > 1 and f"{parsed.year:04d}" not in str(value)
         at = f" ({parsed:%Y-%m-%d %H:%M} UTC)" if moved else ""
         years = f"the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
         raise ValueError(f"{key}: {value!s}{at} is outside {years}")
     return parsed
+
+
+def skipped_time(local: datetime, instant: datetime, tz: tzinfo) -> str | None:
+    """Why ``local``, a time of day read in ``tz`` as ``instant``, is not the time written: the
+    zone's clocks skipped it (2021-03-28 02:30 in Paris, read as 03:30 CEST, as zoneinfo reads it)."""
+    try:
+        shown = instant.astimezone(tz)
+    except (OverflowError, ValueError):
+        return None
+    if shown.replace(tzinfo=None) == local:
+        return None
+    return (
+        f"{local:%Y-%m-%d %H:%M} does not exist in {tz} (its clocks skip that time); read as {shown:%H:%M %Z}"
+    )
 
 
 def yaml_timestamp(text: str) -> date | None:
@@ -152,8 +175,9 @@ def yaml_timestamp(text: str) -> date | None:
     return _CONSTRUCTOR.construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP, text))
 
 
-def from_timestamp(mtime: float, tz: tzinfo, source: str) -> datetime:
-    """The date of the article in ``source``, dated by its file's modification time ``mtime``.
+def from_timestamp(mtime_ns: int, tz: tzinfo, source: str) -> datetime:
+    """The date of the article in ``source``, dated by its file's modification time ``mtime_ns``
+    (nanoseconds since 1970, cut to the microsecond: rounded, 23:59:59.9999996 was the next day).
 
     Raises ContentError, saying why, for a time outside the years feeds can carry (a file system
     may hold any: ``touch -d 1850-01-01``, or year 14645 on tmpfs), as for a date written.
@@ -162,11 +186,12 @@ def from_timestamp(mtime: float, tz: tzinfo, source: str) -> datetime:
         # To the microsecond, not the second: dates SHOULD be as accurate as possible (RFC 4287
         # §3.3 allows fractions), and files saved within one second then keep their order and
         # distinct dates (feed validators flag two entries updated at the same instant).
-        when = datetime.fromtimestamp(mtime, tz=timezone.utc)
+        seconds, nanoseconds = divmod(int(mtime_ns), 1_000_000_000)
+        when = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=nanoseconds // 1000)
     except (OverflowError, ValueError, OSError):
         when = None
     if when is None or not carried(when, tz):
-        shown = f"{when:%Y-%m-%d}" if when is not None else f"{mtime:.0f} s from 1970"
+        shown = f"{when:%Y-%m-%d}" if when is not None else f"{int(mtime_ns) // 1_000_000_000} s from 1970"
         raise ContentError(
             source,
             None,

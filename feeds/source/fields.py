@@ -157,7 +157,7 @@ class FrontMatterReader:
 
     def date(self, key: str, value: Any) -> datetime | None:
         try:
-            return field_date(key, value, self.tz)
+            return field_date(key, value, self.tz, lambda message: self.warn(key, message))
         except ValueError as e:
             raise self.error(key, str(e)) from None
 

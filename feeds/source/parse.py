@@ -65,7 +65,7 @@ def load_file(
     except OSError as e:
         raise ContentError(path, None, f"cannot read: {e.strerror or e}") from None
     try:
-        article, problems = parse_article(data, source, mtime_ns / 1_000_000_000, tz)
+        article, problems = parse_article(data, source, mtime_ns, tz)
     except ContentError as e:
         raise ContentError(path, e.line, e.message) from None
     except Exception as e:  # noqa: BLE001 - a case no check foresaw: this file is skipped, not the build
@@ -87,12 +87,13 @@ def file_digest(data: bytes, mtime_ns: int | None = None) -> str:
 
 
 def parse_article(
-    data: bytes, source: str, mtime: float, tz: tzinfo = timezone.utc
+    data: bytes, source: str, mtime_ns: int, tz: tzinfo = timezone.utc
 ) -> tuple[Article, list[ContentError]]:
     """One file's bytes → an Article and the warnings about parts dropped from it.
 
-    ``source`` is the content-relative path, used for messages and path-based ids; ``mtime`` dates
-    an article that has no date of its own. Raises ContentError when the file cannot be used.
+    ``source`` is the content-relative path, used for messages and path-based ids; ``mtime_ns``
+    (the file's modification time in nanoseconds) dates an article that has no date of its own.
+    Raises ContentError when the file cannot be used.
     """
     text = _decode(data, source)
     if not text.strip():
@@ -102,12 +103,12 @@ def parse_article(
         text, opened = _visible_opening(text)
     if opened:
         reader = ArticleReader(text, source, tz)
-        article, warnings = reader.article(mtime)
+        article, warnings = reader.article(mtime_ns)
         return _bounded_titles(article, warnings, reader)
     other = other_front_matter(text)
     if other is not None:
         raise ContentError(source, text.count("\n", 0, len(text) - len(text.lstrip())) + 1, other)
-    return _plain_text_article(text, source, mtime, tz)
+    return _plain_text_article(text, source, mtime_ns, tz)
 
 
 def _visible_opening(text: str) -> tuple[str, bool]:
@@ -173,7 +174,7 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _plain_text_article(
-    text: str, source: str, mtime: float, tz: tzinfo
+    text: str, source: str, mtime_ns: int, tz: tzinfo
 ) -> tuple[Article, list[ContentError]]:
     """First non-empty line is the title (maybe ending in the outlet's name); the rest is the body."""
     body = text
@@ -196,7 +197,7 @@ def _plain_text_article(
     article = Article(
         source=source,
         title=title,
-        published=named or from_timestamp(mtime, tz, source),
+        published=named or from_timestamp(mtime_ns, tz, source),
         provider=provider,
         body=body,
         body_format=BodyFormat.TEXT,

@@ -1,0 +1,126 @@
+"""Dates as an outside probe wrote them, read as written or refused, never moved without a word:
+Python 3.11's ``fromisoformat`` took ``2021-02-16+05:00`` for 05:00 local time and ``T03.5`` for
+03:00:00.5; a local time that the zone's clocks skip was moved an hour silently; a file saved at
+23:59:59.9999999 was dated the next day (rounded, not cut, to the microsecond)."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+
+from feeds.build.builder import SiteBuilder
+from feeds.errors import ContentError
+from feeds.source.dates import parse_iso_date
+from feeds.source.parse import parse_article
+from tests.conftest import make_settings
+from tests.test_iso_forms import _reference
+from tests.test_iso_forms import _written
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2021-02-16+05:00",  # a date alone with an offset: the "+" was taken for the T
+        "2021-02-16-08:00",
+        "2021-02-16Z",
+        "2021-02-16T03.5",  # a fraction of an hour was read as one of a second
+        "2021-02-16T03:47,5Z",  # and of a minute
+        "2021-02-16x03:47:00",
+        "2021-02-16_03:47",
+        "２０２１-02-16",
+    ],
+)
+def test_text_that_is_no_iso_date_is_an_error_at_its_line(written: str) -> None:
+    assert parse_iso_date(written) is None
+    text = f"---\ntitle: T\npublishedDateTime: '{written}'\n---\nBody.\n".encode()
+    with pytest.raises(ContentError, match="cannot read") as info:
+        parse_article(text, "t.md", 0, PARIS)
+    assert info.value.line == 3
+
+
+@given(_written)
+def test_every_form_of_iso_8601_still_reads_as_python_reads_it(value: str) -> None:
+    expected = _reference(value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value)
+    if expected is None:  # no day of its year (a week 54), or 3.10
+        return
+    assert parse_iso_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2021-02-16T03:47:00Z", "2021-02-16T03:47:00+00:00"),
+        ("2021-02-16 03:47:00+01:00", "2021-02-16T02:47:00+00:00"),
+        ("2021-02-16t03:47", "2021-02-16T02:47:00+00:00"),
+        ("2021-02-16", "2021-02-15T23:00:00+00:00"),
+        ("2021-02-16 3:47:00 +5", "2021-02-15T22:47:00+00:00"),  # YAML 1.1's own form
+    ],
+)
+def test_the_forms_documented_are_read(written: str, expected: str) -> None:
+    text = f"---\ntitle: T\npublishedDateTime: '{written}'\n---\nBody.\n".encode()
+    article, warnings = parse_article(text, "t.md", 0, PARIS)
+    assert article.published.isoformat() == expected
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    ("zone", "written", "read_as"),
+    [
+        ("Europe/Paris", "2021-03-28 02:30:00", "03:30 CEST"),
+        ("America/New_York", "2021-03-14T02:30", "03:30 EDT"),
+    ],
+)
+def test_a_time_the_clocks_skip_is_warned_of(zone: str, written: str, read_as: str) -> None:
+    text = f"---\ntitle: T\npublishedDateTime: {written}\n---\nBody.\n".encode()
+    article, warnings = parse_article(text, "t.md", 0, ZoneInfo(zone))
+    assert article.published.astimezone(ZoneInfo(zone)).strftime("%H:%M %Z") == read_as
+    assert [(w.line, w.message) for w in warnings] == [
+        (
+            3,
+            f"publishedDateTime: {written[:10]} 02:30 does not exist in {zone} (its clocks skip that time); read as {read_as}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "written"),
+    [
+        ("Europe/Paris", "2021-10-31 02:30:00"),  # passed twice: the first, no warning
+        ("Europe/Paris", "2021-03-28 03:30:00"),
+        ("Europe/Paris", "2021-03-28T02:30:00+01:00"),  # an offset: no local time to skip
+        ("UTC", "2021-03-28 02:30:00"),
+    ],
+)
+def test_times_that_exist_are_not_warned_of(zone: str, written: str) -> None:
+    text = f"---\ntitle: T\npublishedDateTime: {written}\n---\nBody.\n".encode()
+    _, warnings = parse_article(text, "t.md", 0, ZoneInfo(zone))
+    assert warnings == []
+
+
+def test_a_file_time_is_cut_to_the_microsecond_not_rounded(tmp_path: Path) -> None:
+    last = int(datetime(1999, 12, 31, 23, 59, 59, tzinfo=timezone.utc).timestamp()) * 10**9 + 999_999_999
+    article, _ = parse_article(b"Plain title\n\nBody.\n", "p.txt", last)
+    assert article.published == datetime(1999, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone.utc)
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "p.txt").write_text("Plain title\n\nBody.\n")
+    os.utime(content / "p.txt", ns=(last, last))
+    if os.stat(content / "p.txt").st_mtime_ns != last:
+        pytest.skip("this file system does not keep nanoseconds")
+    settings = make_settings(content_dir=content, output_dir=tmp_path / "public")
+    SiteBuilder(settings).publish()
+    item = json.loads((tmp_path / "public" / "all.json").read_text())["items"][0]
+    assert item["date_published"] == "1999-12-31T23:59:59.999999+00:00"
+    assert (
+        b"<pubDate>Fri, 31 Dec 1999 23:59:59 +0000</pubDate>"
+        in (tmp_path / "public" / "all.rss").read_bytes()
+    )
