@@ -144,7 +144,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option(
-    "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+    "--output", "output_dir", type=click.Path(path_type=Path),  # a file: refused as the config's is
     help="Output folder (overrides the config's `output`). Replaced as a whole, atomically.",
 )  # fmt: skip
 @click.option("--strict", is_flag=True, help="Write nothing if any article file has an error.")
@@ -169,7 +169,7 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless
     --strict); 2 for a usage or configuration error (nothing is written); 3 when the output
     folder cannot be written (another build is writing it, the disk is full...: the previous
-    site and the cache are left as they were); 130 when interrupted (Ctrl-C: the same).
+    site and the cache are left as they were); 130 when interrupted (Ctrl-C), 143 on SIGTERM.
 
     Example:
 

@@ -122,6 +122,18 @@ def test_strict_writes_nothing_on_error(project: Path) -> None:
     assert (project / "public" / "all.atom").read_bytes() == before
 
 
+def test_strict_says_it_wrote_nothing_when_the_site_is_up_to_date(project: Path) -> None:
+    """The summary of the last build without --strict was shown ("wrote 9 feeds ... Up to date."),
+    as if a strict build had written the site despite its errors (an outside probe)."""
+    (project / "content" / "zz_broken.md").write_text(BROKEN)
+    assert run(project)[0] == 1
+    before = (project / "public" / "all.atom").read_bytes()
+    code, out, _ = run(project, "--strict")
+    assert code == 1
+    assert "wrote nothing (--strict and 1 file error)" in out and "Up to date" not in out
+    assert (project / "public" / "all.atom").read_bytes() == before
+
+
 def test_a_content_folder_of_broken_files_leaves_the_site_in_place(project: Path) -> None:
     """Every file broken at once (a botched search and replace) wrote a site of no entries (an
     outside probe): nothing is written, as with --strict, and the build says why."""

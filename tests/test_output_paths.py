@@ -68,3 +68,18 @@ def test_a_file_in_the_way_of_the_output_folder_is_named(site: Path) -> None:
     assert code == 2, err
     assert f"--output: {site / 'f'}: is a file, not a folder" in err
     assert (site / "f").read_text() == "x"
+
+
+def test_a_file_as_the_output_folder_is_named_as_such(site: Path) -> None:
+    """Click's usage text named it for --output, and the config's ``output:`` said it "exists and
+    was not made by feeds (no .feeds-output file)" (an outside probe)."""
+    (site / "f").write_text("x")
+    code, err = _build(site, "--output", str(site / "f"))
+    assert code == 2, err
+    assert f"Error: --output: {site / 'f'}: is a file, not a folder; give the site a folder of its own" in err
+    config = site / "feeds.yaml"
+    config.write_text("output: f\n")
+    code, err = _build(site, "--config", str(config))
+    assert code == 2, err
+    assert f"output: {site / 'f'}: is a file, not a folder" in err
+    assert (site / "f").read_text() == "x"

@@ -154,7 +154,7 @@ def test_the_log_names_new_warnings_a_bounded_number_and_settings_read_at_start(
     with caplog.at_level("WARNING", logger="feeds.serve.live"):
         assert live.refresh()
     logged = [r.getMessage() for r in caplog.records]
-    assert logged == ["serve.reload_interval take effect when the server starts again"]
+    assert logged == ["serve.reload_interval takes effect when the server starts again"]
     caplog.clear()
     edit(config, "reload_interval: 5", "reload_interval: 5\n  header_timeout: 3")
     with caplog.at_level("WARNING", logger="feeds.serve.live"):

@@ -272,7 +272,8 @@ def output_problem(output: Path) -> str | None:
         output = target(output)
     except OutputError as e:
         return str(e)
-    if (blocking := file_in_the_way(output)) is not None:
+    blocking = output if os.path.lexists(output) and not output.is_dir() else file_in_the_way(output)
+    if blocking is not None:
         return f"{blocking}: is a file, not a folder; give the site a folder of its own"
     if os.path.lexists(output) and not _is_ours(output):
         return f"{output}: exists and was not made by feeds (no {MARKER} file); choose an empty or new folder"

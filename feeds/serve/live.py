@@ -172,7 +172,11 @@ class LiveSite:
             if getattr(serve, name) != getattr(self._started_with, name)
         ]
         if changed and changed != self._changed_start:
-            log.warning("%s take effect when the server starts again", ", ".join(changed))
+            log.warning(
+                "%s %s effect when the server starts again",
+                ", ".join(changed),
+                "take" if len(changed) > 1 else "takes",
+            )
         self._changed_start = changed
 
     def _published(
