@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import signal
 import sys
-from collections.abc import Callable
 from collections.abc import Sequence
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
 from typing import Any
-from typing import TypeVar
 
 import click
 
@@ -25,13 +22,14 @@ from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import remove_temp_folder
 from feeds.build import topic_table
+from feeds.cli_options import config_option
+from feeds.cli_options import content_option
+from feeds.cli_options import read_settings
+from feeds.cli_options import settings_options
 from feeds.command import INTERRUPTED
 from feeds.config import Settings
-from feeds.config import load_settings
-from feeds.errors import ConfigError
 from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
-from feeds.exits import ConfigProblem
 from feeds.exits import Problem
 from feeds.exits import Refused
 from feeds.exits import core_errors
@@ -47,52 +45,6 @@ from feeds.text import plural
 from feeds.text import shown
 from feeds.urls import link_url
 from feeds.urls import url_problem
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-_config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file. Default: config/feeds.yaml when it exists.",
-)  # fmt: skip
-_content_option = click.option(
-    "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of articles (overrides the config's `content`).",
-)  # fmt: skip
-
-
-def settings_options(function: F) -> F:
-    """``--config``, ``--content`` and ``--drafts``, turned into one ``settings`` argument."""
-
-    @_config_option
-    @_content_option
-    @click.option("--drafts", is_flag=True, help="Include articles marked `published: false`.")
-    @functools.wraps(function)
-    def wrapper(config_path: Path | None, content_dir: Path | None, drafts: bool, **kwargs: Any) -> Any:
-        output_dir = kwargs.pop("output_dir", None)
-        cache_dir = kwargs.pop("cache_dir", None)
-        settings = _settings(config_path, content_dir, output_dir, drafts, cache_dir)
-        return function(settings=settings, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _settings(
-    config_path: Path | None,
-    content_dir: Path | None,
-    output_dir: Path | None = None,
-    drafts: bool = False,
-    cache_dir: Path | None = None,
-) -> Settings:
-    """The settings every command reads the same way, or exit status 2 naming the file and key."""
-    if config_path is not None and not config_path.is_file():
-        raise ConfigProblem(f"{config_path}: no such config file")
-    try:
-        paths = {"content_dir": content_dir, "output_dir": output_dir, "cache_dir": cache_dir}
-        return load_settings(config_path, include_drafts=drafts, **paths)
-    except ConfigError as e:
-        raise ConfigProblem(str(e)) from e
-
 
 #: Set by ``main``: the process ends right after the command, so big results may be left alive.
 _quick_exit: list[object] = []
@@ -257,8 +209,8 @@ def init(folder: Path) -> None:
 @click.option("--topic", "topics", multiple=True, help="A topic of the article; repeat for several.")
 @click.option("--url", default="", help="The article's own web page: an absolute http(s) URL.")
 @click.option("--draft", is_flag=True, help="Mark it `published: false`, so builds leave it out.")
-@_config_option
-@_content_option
+@config_option
+@content_option
 def new(
     title: str,
     topics: tuple[str, ...],
@@ -283,7 +235,7 @@ def new(
         raise click.BadParameter("a topic has no text", param_hint="--topic")
     if url and link_url(url.strip()) is None:  # as a build reads webUrl: what it would leave out
         raise click.BadParameter(f"{url!r} {url_problem(url)}", param_hint="--url")
-    settings = _settings(config_path, content_dir)
+    settings = read_settings(config_path, content_dir)
     now = datetime.now(settings.tz)  # the one place `feeds new` reads the clock
     try:
         path = write_article(settings.content_dir, title, now, topics, url, draft)
@@ -364,7 +316,7 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
         raise click.BadParameter(str(e), param_hint="'--host'") from e
     except OSError as e:
         raise Problem(f"cannot listen on {host} port {port}: {e.strerror or e}") from e
-    settings = _settings(config_path, None)
+    settings = read_settings(config_path, None)
     with core_errors():
         check_content(settings)
     if settings.config_path is not None:

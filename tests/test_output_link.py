@@ -75,7 +75,7 @@ def test_the_state_an_older_version_left_is_repaired(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("target", "message", "status", "said"),
     [
-        ("a-file", "not made by feeds", 2, "is a file"),  # the command's option checks it first
+        ("a-file", "is a file, not a folder", 2, "is a file"),
         ("public", "a symbolic link that leads nowhere", 2, "a symbolic link that leads nowhere"),
     ],
 )

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from feeds._version import __version__
 from feeds.build.archive_split import Counts
 from feeds.build.archive_split import Month
 from feeds.build.archive_split import split_on_two_cpus
+from feeds.build.lazy_documents import LazyDocuments
 from feeds.config import Settings
 from feeds.model import ArchiveMode
 from feeds.model import Channel
@@ -344,7 +344,7 @@ class Archives:
             )
 
         if lazy:
-            return _Lazy(documents, make, owners), cache, len(owners), in_place
+            return LazyDocuments(documents, make, owners), cache, len(owners), in_place
         for stem in order:
             _, parts, index, number = todo[stem]
             signature = parts[index].signature
@@ -352,40 +352,6 @@ class Archives:
                 documents[path] = body
                 cache[path] = (signature, body, number)
         return documents, cache, len(owners), in_place
-
-
-class _Lazy(Mapping[str, bytes]):
-    """Documents, and archive documents rendered when asked for, a part at a time: only the last
-    part's are kept, so that a writer taking them in order renders each part once."""
-
-    def __init__(
-        self, ready: dict[str, bytes], make: Callable[[str], dict[str, bytes]], owners: dict[str, str]
-    ) -> None:
-        self._ready = ready
-        self._make = make
-        self._owners = owners
-        self._part = ""
-        self._made: dict[str, bytes] = {}
-
-    def __getitem__(self, path: str) -> bytes:
-        body = self._ready.get(path)
-        if body is not None:
-            return body
-        stem = self._owners[path]
-        if stem != self._part:
-            self._made = {}  # let the last part go before making the next
-            self._made, self._part = self._make(stem), stem
-        return self._made[path]
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._ready or path in self._owners
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._ready
-        yield from self._owners
-
-    def __len__(self) -> int:
-        return len(self._ready) + len(self._owners)
 
 
 #: The end of the signature of a channel's only month (which is split in two).
