@@ -22,6 +22,7 @@ from feeds.build import check_folders
 from feeds.build import explain_topics
 from feeds.build import remove_temp_folder
 from feeds.build import topic_table
+from feeds.cli_options import GivenPath
 from feeds.cli_options import config_option
 from feeds.cli_options import content_option
 from feeds.cli_options import read_settings
@@ -96,7 +97,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option(
-    "--output", "output_dir", type=click.Path(path_type=Path),  # a file: refused as the config's is
+    "--output", "output_dir", type=GivenPath(path_type=Path),  # a file: refused as the config's is
     help="Output folder (overrides the config's `output`). Replaced as a whole, atomically.",
 )  # fmt: skip
 @click.option("--strict", is_flag=True, help="Write nothing if any article file has an error.")
@@ -107,7 +108,7 @@ def cli() -> None:
 )  # fmt: skip
 @click.option("--no-ping", is_flag=True, help="Do not tell the hubs of `websub.hubs` which feeds changed.")
 @click.option(
-    "--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+    "--cache", "cache_dir", type=GivenPath(file_okay=False, path_type=Path),
     help="Folder of the build cache (overrides the config's `cache`), e.g. one a CI job keeps.",
 )  # fmt: skip
 @settings_options

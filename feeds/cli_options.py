@@ -18,12 +18,22 @@ from feeds.exits import ConfigProblem
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class GivenPath(click.Path):
+    """A path that is not empty: ``--content "$UNSET"`` read the current folder's every file
+    as an article (click makes ``.`` of the empty string)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty (an unset variable?); name a path", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--config", "config_path", type=GivenPath(dir_okay=False, path_type=Path),
     help="Configuration file. Default: config/feeds.yaml when it exists.",
 )  # fmt: skip
 content_option = click.option(
-    "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+    "--content", "content_dir", type=GivenPath(file_okay=False, path_type=Path),
     help="Folder of articles (overrides the config's `content`).",
 )  # fmt: skip
 

@@ -272,8 +272,8 @@ def settings_from_mapping(raw: Any, path: Path | None = None) -> Settings:
     budget = read_max_bytes(reader, data)
     return Settings(
         site=site,
-        content_dir=_under(base, reader.text(data, "", "content", "content")),
-        output_dir=_under(base, reader.text(data, "", "output", "public")),
+        content_dir=_under(base, _folder(reader, data, "content", "content")),
+        output_dir=_under(base, _folder(reader, data, "output", "public")),
         timezone=timezone,
         formats=reader.formats(data.get("formats", [f.value for f in defaults.formats])),
         max_items=reader.integer(data, "max_items", defaults.max_items, minimum=1, maximum=MAX_ITEMS),
@@ -369,6 +369,15 @@ def _positive(reader: ConfigReader, data: Mapping[str, Any], name: str, default:
         return default
     if value <= 0:
         raise reader.fail(name, "must be a number above 0")
+    return value
+
+
+def _folder(reader: ConfigReader, data: Mapping[str, Any], name: str, default: str) -> str:
+    """A folder's path: empty text is an error, not the config's folder (``content: ""`` read
+    every file beside the config as an article)."""
+    value = reader.text(data, "", name, default)
+    if not value.strip():
+        raise reader.fail(name, f"is empty; name a folder (the default is {default})")
     return value
 
 

@@ -244,7 +244,7 @@ def test_a_folder_of_other_files_is_not_taken_for_a_cache(project: Path) -> None
     config = str(project / "config" / "feeds.yaml")
     result = CliRunner().invoke(cli, ["build", "--config", config, "--cache", str(mine)])
     assert result.exit_code == 2
-    assert f"{mine}: holds other files and no CACHEDIR.TAG" in result.output
+    assert f"{mine}: holds other files and no CACHEDIR.TAG of feeds" in result.output
     assert [p.name for p in mine.iterdir()] == ["summary"]
     assert (mine / "summary").read_text(encoding="utf-8") == "my own notes"
     assert not (project / "public").exists()

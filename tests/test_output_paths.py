@@ -6,6 +6,7 @@ before anything is written."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,45 @@ def test_a_file_as_the_output_folder_is_named_as_such(site: Path) -> None:
     assert code == 2, err
     assert f"output: {site / 'f'}: is a file, not a folder" in err
     assert (site / "f").read_text() == "x"
+
+
+def test_a_site_copied_into_a_folder_of_other_files_is_not_built_over(site: Path) -> None:
+    """``cp -a public/. www/`` brought the marker into a folder of the user's, and a build into
+    that folder then deleted everything else in it, with exit status 0 (an outside probe)."""
+    assert _build(site, "--output", str(site / "public"))[0] == 0
+    www = site / "www"
+    (www / "blog").mkdir(parents=True)
+    (www / "blog" / "post.html").write_text("mine")
+    (www / "CNAME").write_text("example.org")
+    shutil.copytree(site / "public", www, dirs_exist_ok=True)
+    code, err = _build(site, "--output", str(www))
+    assert code == 2, err
+    assert f"{www}: holds CNAME, blog, which feeds did not write" in err
+    assert (www / "blog" / "post.html").read_text() == "mine" and (www / "CNAME").exists()
+    assert _build(site, "--output", str(site / "public"))[0] == 0  # its own folder: as before
+
+
+def test_an_empty_path_is_refused(site: Path) -> None:
+    """``--content "$UNSET"`` read every file of the current folder as an article, and so did
+    ``content: ""`` in the config (of the config's folder)."""
+    for option in ("--content", "--output", "--cache", "--config"):
+        result = CliRunner().invoke(cli, ["build", option, ""])
+        assert result.exit_code == 2
+        assert f"Invalid value for '{option}': is empty (an unset variable?)" in result.stderr
+    (site / "feeds.yaml").write_text('content: ""\n')
+    code, err = _build(site, "--config", str(site / "feeds.yaml"))
+    assert code == 2 and "content: is empty; name a folder (the default is content)" in err
+
+
+def test_another_tool_s_cache_folder_is_not_taken_for_the_build_cache(site: Path) -> None:
+    """Any CACHEDIR.TAG was taken for ours: cargo's target/ had its files replaced (an outside probe)."""
+    target = site / "target"
+    (target / "months").mkdir(parents=True)
+    (target / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n# cargo\n")
+    (target / "summary").write_text("cargo's")
+    code, err = _build(site, "--output", str(site / "public"), "--cache", str(target))
+    assert code == 2 and f"{target}: holds other files and no CACHEDIR.TAG of feeds" in err
+    assert (target / "summary").read_text() == "cargo's" and (target / "months").is_dir()
+    mine = site / "mine"
+    assert _build(site, "--output", str(site / "public"), "--cache", str(mine))[0] == 0
+    assert _build(site, "--output", str(site / "public"), "--cache", str(mine))[0] == 0  # its own tag

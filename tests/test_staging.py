@@ -5,6 +5,7 @@ exactly the new documents."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,6 @@ def test_without_hard_links_no_folder_is_kept(tmp_path: Path, monkeypatch: pytes
         "a folder where a file is needed",
         "a link to a folder elsewhere",
         "a link to a file elsewhere",
-        "no marker",
         "a stray file",
     ],
 )
@@ -138,8 +138,6 @@ def test_a_kept_folder_in_any_state_gives_exactly_the_new_site(tmp_path: Path, s
     elif spoil == "a link to a file elsewhere":
         (spare / "entries" / "00.html").unlink()
         (spare / "entries" / "00.html").symlink_to(elsewhere / "keep.txt")
-    elif spoil == "no marker":
-        (spare / MARKER).unlink()
     else:
         (spare / "topics").mkdir()
         (spare / "topics" / "stray.atom").write_bytes(b"stray")
@@ -148,6 +146,28 @@ def test_a_kept_folder_in_any_state_gives_exactly_the_new_site(tmp_path: Path, s
     assert files(out) == new | {MARKER: (out / MARKER).read_bytes()}
     assert files(elsewhere) == {"keep.txt": b"not ours"}
     assert not any(path.is_symlink() for path in out.rglob("*"))
+
+
+@pytest.mark.parametrize("name", [".public.new", ".public.old"])
+def test_a_folder_of_someone_s_by_the_name_of_a_staging_folder_is_left_alone(
+    tmp_path: Path, name: str
+) -> None:
+    """A folder the user made by that name (no marker) was deleted by the next build, or put in
+    place of the site when none was there (an outside probe)."""
+    out, theirs = tmp_path / "public", tmp_path / name
+    for first in (True, False):
+        theirs.mkdir()
+        (theirs / "keep.txt").write_bytes(b"mine")
+        with pytest.raises(OutputError, match=f"{name}: was not made by feeds .* move it away"):
+            write_site(site(all=b"2"), out)
+        assert files(theirs) == {"keep.txt": b"mine"}
+        assert not first or not out.exists()
+        shutil.rmtree(theirs)
+        if first:
+            write_site(site(all=b"1"), out)
+            write_site(site(all=b"1"), out)  # leaves a staging folder to take the next site
+            shutil.rmtree(tmp_path / ".public.new", ignore_errors=True)
+    assert files(out) == site(all=b"1") | {MARKER: (out / MARKER).read_bytes()}
 
 
 def test_a_kept_folder_is_removed_when_the_write_fails(

@@ -40,15 +40,26 @@ def check_cache_folder(folder: Path, settings: Settings) -> None:
         # Named by the folder: it may come from the config's `cache` or from `--cache`.
         raise ConfigError(
             folder, None,
-            f"holds other files and no {CACHE_TAG}; give a new or empty folder for the build cache",
+            f"holds other files and no {CACHE_TAG} of feeds; give a new or empty folder for the build cache",
         )  # fmt: skip
+
+
+#: What our tag says, beside the standard's signature: another tool's cache folder has a tag too
+#: (cargo's ``target/``, ccache's), and its files are not ours to replace.
+_OURS = b"created by feeds"
 
 
 def is_cache_folder(folder: Path) -> bool:
     """Whether ``folder`` is missing, empty or marked as a cache by an earlier build; OSError when
     it cannot be looked into."""
     try:
-        return (folder / CACHE_TAG).is_file() or not any(folder.iterdir())
+        with (folder / CACHE_TAG).open("rb") as tag:
+            if _OURS in tag.read(1024):
+                return True
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        pass
+    try:
+        return not any(folder.iterdir())
     except FileNotFoundError:
         return True
 
@@ -58,7 +69,7 @@ def mark_cache_folder(folder: Path) -> None:
     its own. Failures are ignored: the cache is only a shortcut."""
     tag = folder / CACHE_TAG
     with contextlib.suppress(OSError):
-        if tag.is_file():
+        if is_cache_folder(folder) and tag.is_file():
             return
         folder.mkdir(parents=True, exist_ok=True)
         tag.write_text(

@@ -256,9 +256,6 @@ def check_folders(settings: Settings) -> None:
     before the lock (no lock file is left beside a folder that was never ours) and by ``feeds
     check``, which must refuse what ``feeds build`` refuses."""
     check_content(settings)
-    problem = output_problem(settings.output_dir)
-    if problem is not None:
-        raise settings.error("output", problem)
     output = os.path.realpath(settings.output_dir)  # Path.resolve raised on a link to itself
     # (The root, which holds everything, is refused as the output folder by the writer.)
     if output != os.path.dirname(output) and Path(os.path.realpath(settings.content_dir)).is_relative_to(
@@ -270,6 +267,9 @@ def check_folders(settings: Settings) -> None:
             f"{settings.content_dir} is the output folder {settings.output_dir} or inside it, which"
             " every build replaces (its articles would be deleted); keep the articles outside it",
         )
+    problem = output_problem(settings.output_dir)
+    if problem is not None:
+        raise settings.error("output", problem)
 
 
 def _build_from_memo(

@@ -24,9 +24,12 @@ from pathlib import Path
 
 from feeds.errors import OutputError
 
-#: Written into every output folder; a folder without it is never replaced or deleted.
+#: Written into every output folder; a folder without it is never replaced or deleted. It lists
+#: the names the build wrote at the folder's top: a site copied into a folder of other files
+#: (``cp -a public/. www/``) brings the marker along, and the other files must not go with the site.
 MARKER = ".feeds-output"
-_MARKER_TEXT = "This folder is written by `feeds build`; edits here are replaced.\n"
+_MARKER_HEAD = "This folder is written by `feeds build`; edits here are replaced.\n"
+_NAMES_HEAD = "Names it wrote at the top of the folder:\n"
 
 #: The replaced site is kept for the next build when the bytes written afresh are at most this
 #: share of the site's: it then takes about that much room beside the site in place.
@@ -91,9 +94,11 @@ def _fill(
     spare: _Spare | None,
 ) -> Written:
     left, folders, device = spare or ({}, [], -1)
-    if MARKER not in left:
-        (root / MARKER).write_text(_MARKER_TEXT)
-    left.pop(MARKER, None)
+    text = marker_text(documents)
+    if left.pop(MARKER, None) is None or (root / MARKER).read_text(encoding="utf-8") != text:
+        with contextlib.suppress(FileNotFoundError):  # a link of the site in place's: not written in place
+            os.unlink(root / MARKER)
+        (root / MARKER).write_text(text, encoding="utf-8")
     marker = os.lstat(root / MARKER)
     written = Written({}, {MARKER: (marker.st_size, marker.st_mtime_ns)})
     listing = written.listing
@@ -152,6 +157,26 @@ def _fill(
         listing[name] = (st.st_size, st.st_mtime_ns)
     _remove_left(root, left, folders)
     return written
+
+
+def marker_text(documents: Iterable[str]) -> str:
+    """The marker of a site of ``documents`` (relative paths)."""
+    names = sorted({name.partition("/")[0] for name in documents} | {MARKER})
+    return _MARKER_HEAD + _NAMES_HEAD + "".join(f"{name}\n" for name in names)
+
+
+def others_in(folder: Path) -> list[str] | None:
+    """The names at the top of ``folder`` that its marker does not list, sorted; None when it has
+    no marker (it is not a site's). A marker of an earlier version lists nothing: [] then."""
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8", errors="replace")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    _, found, listed = text.partition(_NAMES_HEAD)
+    if not found:
+        return []
+    written = set(listed.splitlines())
+    return sorted(name for name in os.listdir(folder) if name not in written)
 
 
 def _kept(old: str, listed: tuple[int, int], inside: bool) -> os.stat_result:
@@ -234,6 +259,8 @@ def link_mirror(site: Path, folder: Path) -> None:
     cannot be made, no folder is left."""
     try:
         os.mkdir(folder)
+        os.link(site / MARKER, folder / MARKER)  # first: a folder left half made is still ours
+        marker = os.fspath(site / MARKER)
         pending = [(os.fspath(site), os.fspath(folder))]
         while pending:
             source, target = pending.pop()
@@ -242,7 +269,7 @@ def link_mirror(site: Path, folder: Path) -> None:
                     if entry.is_dir(follow_symlinks=False):
                         os.mkdir(f"{target}/{entry.name}")
                         pending.append((entry.path, f"{target}/{entry.name}"))
-                    elif entry.is_file(follow_symlinks=False):
+                    elif entry.is_file(follow_symlinks=False) and entry.path != marker:
                         os.link(entry.path, f"{target}/{entry.name}")
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
@@ -256,6 +283,10 @@ def remove_folder(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink()
     elif path.exists():
+        if others_in(path) is None and any(path.iterdir()):  # a folder of someone's, by that name
+            raise OutputError(
+                f"{path}: was not made by feeds (no {MARKER} file), which uses that name; move it away"
+            )
         try:
             shutil.rmtree(path)
         except PermissionError:

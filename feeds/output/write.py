@@ -26,6 +26,7 @@ from feeds.output.staging import MARKER
 from feeds.output.staging import StaleOutput
 from feeds.output.staging import holding
 from feeds.output.staging import link_mirror
+from feeds.output.staging import others_in
 from feeds.output.staging import remove_folder
 from feeds.output.staging import write_tree as _write_tree
 
@@ -86,6 +87,8 @@ def replace_site(
             written = _write_tree(staging, documents, output, in_place or {})
         except StaleOutput:
             shutil.rmtree(staging, ignore_errors=True)
+            raise
+        except OutputError:  # the staging folder's name is a folder of someone's: left as it is
             raise
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
@@ -250,7 +253,7 @@ def _exchange(a: Path, b: Path) -> bool:
 def _recover(output: Path) -> None:
     """Finish a two-rename swap that was interrupted: put the old site back if none is in place."""
     old = output.with_name(f".{output.name}.old")
-    if old.is_dir() and not old.is_symlink() and not os.path.lexists(output):
+    if old.is_dir() and not old.is_symlink() and not os.path.lexists(output) and others_in(old) is not None:
         os.rename(old, output)
     else:
         remove_folder(old)
@@ -275,16 +278,22 @@ def output_problem(output: Path) -> str | None:
     blocking = output if os.path.lexists(output) and not output.is_dir() else file_in_the_way(output)
     if blocking is not None:
         return f"{blocking}: is a file, not a folder; give the site a folder of its own"
-    if os.path.lexists(output) and not _is_ours(output):
-        return f"{output}: exists and was not made by feeds (no {MARKER} file); choose an empty or new folder"
-    return None
-
-
-def _is_ours(output: Path) -> bool:
+    if not os.path.lexists(output):
+        return None
     try:
-        return output.is_dir() and ((output / MARKER).is_file() or not any(output.iterdir()))
+        others = others_in(output)
+        if others is None and any(output.iterdir()):
+            why = f"exists and was not made by feeds (no {MARKER} file)"
+            return f"{output}: {why}; choose an empty or new folder"
     except OSError as e:  # chmod 000 public: it cannot be told, so it is not replaced
         raise OutputError(f"{output}: cannot be read ({e.strerror}); nothing was written") from None
+    if others:
+        shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        return (
+            f"{output}: holds {shown}, which feeds did not write (its {MARKER} lists what it wrote), and a"
+            " build replaces the folder whole; move them out, or give the site a folder of its own"
+        )
+    return None
 
 
 #: Lock files this process holds, and the thread holding each: a build holds its output's lock
