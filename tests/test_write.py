@@ -48,10 +48,11 @@ def test_unchanged_files_are_linked_from_the_site_in_place(tmp_path: Path) -> No
 def test_files_outside_the_site_are_never_linked(tmp_path: Path) -> None:
     """A folder of the site that links elsewhere (not ours to trust) is written, not linked from."""
     out, elsewhere = tmp_path / "public", tmp_path / "elsewhere"
-    write_site({"all.atom": b"1"}, out)
+    write_site({"all.atom": b"1", "entries/y.html": b"y"}, out)  # a name the site wrote, then
     elsewhere.mkdir()
     (elsewhere / "x.html").write_bytes(b"same")
-    (out / "entries").symlink_to(elsewhere, target_is_directory=True)
+    shutil.rmtree(out / "entries")
+    (out / "entries").symlink_to(elsewhere, target_is_directory=True)  # made a link by someone
     write_site({"all.atom": b"1", "entries/x.html": b"same"}, out)
     assert (out / "entries" / "x.html").read_bytes() == b"same"
     assert (out / "entries" / "x.html").stat().st_ino != (elsewhere / "x.html").stat().st_ino
@@ -136,10 +137,11 @@ def test_the_changed_paths_are_the_same_whether_a_file_was_compared_for_linking_
     linking where there was one, and reads the file itself where there was none (a folder that
     links out of the site is never linked from)."""
     out, elsewhere = tmp_path / "public", tmp_path / "elsewhere"
-    write_site({"all.atom": b"1", "all.rss": b"2"}, out)
+    write_site({"all.atom": b"1", "all.rss": b"2", "topics/c.atom": b"c"}, out)
     elsewhere.mkdir()
     (elsewhere / "a.atom").write_bytes(b"same")
     (elsewhere / "b.atom").write_bytes(b"old")
+    shutil.rmtree(out / "topics")
     (out / "topics").symlink_to(elsewhere, target_is_directory=True)
     documents = {
         "all.atom": b"1", "all.rss": b"2!", "new.json": b"3", "topics/a.atom": b"same", "topics/b.atom": b"new"
