@@ -35,6 +35,8 @@ from feeds.text import quoted_value
 from feeds.urls import link_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
+_NOT_A_FILE = "is not a file (a link that leads nowhere, a pipe, a folder); give one with --config"
+_EMPTY = "is empty; write its settings (a comment will do to use the defaults)"
 
 
 @dataclass(frozen=True)
@@ -180,14 +182,18 @@ def load_settings(
     With no ``path``, ``config/feeds.yaml`` is used when it exists, else the defaults.
     Raises ConfigError naming the file and key.
     """
-    if path is None and DEFAULT_CONFIG.is_file():
+    if path is None and os.path.lexists(DEFAULT_CONFIG):
         path = DEFAULT_CONFIG
+        if not path.is_file():  # a pipe would block the read; a dangling link meant a config
+            raise ConfigError(path, None, _NOT_A_FILE)
     raw: Any = {}
     if path is not None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise ConfigError(path, None, f"cannot read config: {e}") from e
+        if not text.strip():  # half saved (truncated, then written): not a site of defaults
+            raise ConfigError(path, None, _EMPTY)
         try:
             raw = yaml.load(text, Loader=ConfigLoader) or {}  # noqa: S506 - a SafeLoader
         except yaml.MarkedYAMLError as e:
@@ -373,8 +379,7 @@ def _positive(reader: ConfigReader, data: Mapping[str, Any], name: str, default:
 
 
 def _folder(reader: ConfigReader, data: Mapping[str, Any], name: str, default: str) -> str:
-    """A folder's path: empty text is an error, not the config's folder (``content: ""`` read
-    every file beside the config as an article)."""
+    """A folder's path: not empty (``content: ""`` read every file beside the config)."""
     value = reader.text(data, "", name, default)
     if not value.strip():
         raise reader.fail(name, f"is empty; name a folder (the default is {default})")

@@ -56,6 +56,7 @@ from feeds.output.write import Replaced
 from feeds.output.write import locked
 from feeds.output.write import output_matches
 from feeds.output.write import replace_site
+from feeds.output.write import shows_entries
 from feeds.render.context import document_path
 from feeds.source.scan import ContentFile
 from feeds.source.scan import packed_versions
@@ -146,6 +147,13 @@ class SiteBuilder:
         last = self._summary()
         self._start_workers_when_cold(last)
         found = scan_content(settings.content_dir) if settings.content_dir.is_dir() else None
+        if found == [] and shows_entries(settings.output_dir):
+            raise settings.error(
+                "content",
+                f"{settings.content_dir} holds no articles (no .md or .txt file), and the site in"
+                f" {settings.output_dir} is left as it was (a share not mounted, a submodule not checked"
+                " out?); to publish an empty site, remove that folder first",
+            )
         fingerprint = content_fingerprint(settings, found) if found is not None else ""
         if (
             found is not None

@@ -92,7 +92,10 @@ def replace_site(
             raise
         except OSError as e:
             shutil.rmtree(staging, ignore_errors=True)
-            message = f"cannot write the new site ({e.strerror or e}); the previous site is left as it was"
+            message = (
+                f"cannot write the new site ({e.strerror or e}); the previous site is left as it was"
+                " (this is where feeds puts the next site together: it may be removed, by its owner)"
+            )
             raise OutputError(f"{staging}: {message}") from e
         # Files that writing compared already are not read again.
         changed = tuple(
@@ -257,6 +260,23 @@ def _recover(output: Path) -> None:
         os.rename(old, output)
     else:
         remove_folder(old)
+
+
+#: The ``all`` feed in each format, and what each of its entries starts with.
+_ALL_ENTRIES = (("all.atom", b"<entry>"), ("all.rss", b"<item>"), ("all.json", b'"date_published":'))
+
+
+def shows_entries(output: Path) -> bool:
+    """Whether ``output`` is a site feeds wrote whose ``all`` feed shows an entry."""
+    if others_in(output) is None:
+        return False
+    for name, entry in _ALL_ENTRIES:
+        try:
+            with open(output / name, "rb") as feed:
+                return entry in feed.read(1_000_000)
+        except OSError:
+            continue
+    return False
 
 
 def file_in_the_way(path: Path) -> Path | None:

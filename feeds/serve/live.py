@@ -123,6 +123,11 @@ class LiveSite:
             if result.unpublishable:  # as `feeds build` keeps the site in place
                 self._failed(f"every one of the {result.files} content files has an error", "a content error")
                 return False
+            if (
+                not result.files and self.snapshot is not None and self.snapshot.result.files
+            ):  # as `feeds build`
+                self._failed("the content folder holds no articles (a share not mounted?)", "a content error")
+                return False
             now = datetime.now(timezone.utc)
             seconds = time.perf_counter() - started
             serve = settings.serve

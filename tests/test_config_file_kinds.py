@@ -1,0 +1,54 @@
+"""A config file that is no config (outside probes): a half-saved one (truncated, then written)
+was read as every default, so a running server served a site titled "Feeds" with localhost links
+and said all was well; a config/feeds.yaml that was a link leading nowhere, or a pipe, was passed
+over for the defaults (a pipe would have blocked the read)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from feeds.config import load_settings
+from feeds.errors import ConfigError
+from tests.helpers import live_site
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n"])
+def test_an_empty_config_file_is_an_error(tmp_path: Path, text: str) -> None:
+    (tmp_path / "feeds.yaml").write_text(text)
+    with pytest.raises(ConfigError, match="is empty; write its settings"):
+        load_settings(tmp_path / "feeds.yaml")
+    (tmp_path / "feeds.yaml").write_text("# the defaults\n")
+    assert load_settings(tmp_path / "feeds.yaml").site.title == "Feeds"
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "pipe", "folder"])
+def test_a_default_config_that_is_no_file_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config").mkdir()
+    default = tmp_path / "config" / "feeds.yaml"
+    if kind == "dangling link":
+        default.symlink_to(tmp_path / "dotfiles" / "feeds.yaml")
+    elif kind == "pipe":
+        os.mkfifo(default)
+    else:
+        default.mkdir()
+    with pytest.raises(ConfigError, match="is not a file"):
+        load_settings()
+
+
+def test_a_half_saved_config_keeps_the_last_site_served(project: Path, app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    before = client.get("/all.atom").data
+    config = project / "config" / "feeds.yaml"
+    kept = config.read_text()
+    config.write_text("")
+    assert not live_site(app).refresh()
+    assert client.get("/all.atom").data == before
+    assert client.get("/healthz").get_json()["status"] == "degraded"
+    config.write_text(kept)
+    assert live_site(app).refresh()
