@@ -12,6 +12,7 @@ import pytest
 
 from feeds.config import load_settings
 from feeds.errors import ConfigError
+from feeds.serve.app import create_app
 from tests.helpers import live_site
 
 
@@ -41,14 +42,18 @@ def test_a_default_config_that_is_no_file_is_an_error(
         load_settings()
 
 
-def test_a_half_saved_config_keeps_the_last_site_served(project: Path, app) -> None:  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    before = client.get("/all.atom").data
-    config = project / "config" / "feeds.yaml"
-    kept = config.read_text()
-    config.write_text("")
-    assert not live_site(app).refresh()
-    assert client.get("/all.atom").data == before
-    assert client.get("/healthz").get_json()["status"] == "degraded"
-    config.write_text(kept)
-    assert live_site(app).refresh()
+def test_a_half_saved_config_keeps_the_last_site_served(project: Path) -> None:
+    # Beside the content folder: the defaults' content folder (``content``) is the site's too.
+    config = project / "feeds.yaml"
+    config.write_text("site:\n  title: Probe site\n  base_url: https://example.org/\n")
+    app = create_app(config)
+    try:
+        client = app.test_client()
+        before = client.get("/all.atom").data
+        assert b"Probe site" in before
+        config.write_text("")
+        assert not live_site(app).refresh()
+        assert client.get("/all.atom").data == before
+        assert client.get("/healthz").get_json()["status"] == "degraded"
+    finally:
+        app.extensions["feeds"].stop()
