@@ -80,6 +80,12 @@ def main() -> None:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if isinstance(e.code, str):
             print(e.code, file=sys.stderr)
+    except OSError as e:  # a path the system refuses (too long, not permitted): said, not a traceback
+        code = 2
+        where = f"{e.filename}: " if e.filename is not None else ""
+        if not os.path.exists("."):  # the shell's folder was replaced (it was in the output folder)
+            where = "the current folder no longer exists (cd into one that does): "
+        print(shown(f"Error: {where}{e.strerror or e}"), file=sys.stderr)
     code = INTERRUPTED if interrupted else code  # not "some files were skipped" (1)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,15 @@ def test_another_tool_s_cache_folder_is_not_taken_for_the_build_cache(site: Path
     mine = site / "mine"
     assert _build(site, "--output", str(site / "public"), "--cache", str(mine))[0] == 0
     assert _build(site, "--output", str(site / "public"), "--cache", str(mine))[0] == 0  # its own tag
+
+
+@pytest.mark.parametrize("option", ["--content", "--output", "--config"])
+def test_a_path_the_system_refuses_is_an_error_not_a_traceback(site: Path, option: str) -> None:
+    """A name longer than the system allows (ENAMETOOLONG) was a traceback (an outside probe)."""
+    long = str(site / ("x" * 300))
+    done = subprocess.run(
+        [sys.executable, "-m", "feeds", "build", "--content", str(site / "content"), option, long],
+        capture_output=True, text=True, timeout=120, cwd=site,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "File name too long" in done.stderr
