@@ -395,3 +395,16 @@ def test_a_build_leaves_no_folder_of_multiprocessing_behind(tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_another_spelling_of_the_same_folders_keeps_the_build_up_to_date(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--output public`` after the config's ``output: ../public`` (one folder) planned every
+    entry again, as after a change of settings (an outside probe: 1.1 s up to date, 5.2 s so)."""
+    monkeypatch.chdir(project)
+    assert run(project)[0] == 0
+    for spelling in (("--output", "public"), ("--content", "content", "--output", "./public")):
+        code, out, err = run(project, *spelling)
+        assert code == 0, err
+        assert "Up to date." in out, spelling

@@ -57,6 +57,7 @@ from feeds.plan.replan import Memo
 from feeds.plan.replan import memo_of
 from feeds.plan.replan import replan
 from feeds.plan.replan import replan_every_entry
+from feeds.plan.replan import settings_key
 from feeds.source.scan import ContentFile
 from feeds.source.scan import packed_versions
 from feeds.source.scan import scan_content
@@ -140,7 +141,7 @@ def _replan_after_reading(
     is at hand; ``origin``, the cache's, is where the memo's months are). None when the memo
     cannot be used."""
     touched = (*reading.read, *reading.removed)
-    if memo.settings != repr(settings) or len(touched) > MAX_CHANGES:
+    if memo.settings != settings_key(settings) or len(touched) > MAX_CHANGES:
         return None
     planned = {version[0]: version for version in unpack_versions(memo.versions)}
     records, read = reading.previous.files, set(touched)
@@ -231,7 +232,7 @@ def build_every_entry(
 
 def content_fingerprint(settings: Settings, found: Sequence[ContentFile]) -> str:
     """Changes whenever a build of these settings could give something else (with this program)."""
-    digest = hashlib.blake2b(repr(settings).encode("utf-8", "surrogatepass"), digest_size=16)
+    digest = hashlib.blake2b(settings_key(settings).encode("utf-8", "surrogatepass"), digest_size=16)
     # Serialised in C (marshal version 2 keeps no back-references, which are slow to track).
     digest.update(marshal.dumps(packed_versions(found), 2))
     # What the scan left out, so that a build tells of a new folder loop rather than being up to date.
@@ -285,7 +286,11 @@ def _build_from_memo(
     """A build that replans from the last one's memo, reading only the shards of the files that
     changed; None when the memo cannot be used (then every record is needed)."""
     archived = _archived(settings)
-    if memo.settings != repr(settings) or previous.origin is None or archived != (memo.months is not None):
+    if (
+        memo.settings != settings_key(settings)
+        or previous.origin is None
+        or archived != (memo.months is not None)
+    ):
         return None
     versions = packed_versions(found)
     changed_sources, removed, old_versions = version_changes(memo.versions, versions)

@@ -17,10 +17,12 @@ returns None and the build plans from every index. Pure: values in, values out.
 from __future__ import annotations
 
 import dataclasses
+import os
 from bisect import bisect_left
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from feeds.config import Settings
@@ -92,6 +94,21 @@ class Memo:
             return None
 
 
+def settings_key(settings: Settings) -> str:
+    """``repr`` of ``settings`` with absolute folders: ``--output public`` and the config's
+    ``output: ../public`` are one folder, and a build of either spelling may use the other's memo
+    (a build after another spelling started cold: an outside probe)."""
+    cache = settings.cache_dir
+    return repr(
+        dataclasses.replace(
+            settings,
+            content_dir=Path(os.path.abspath(settings.content_dir)),
+            output_dir=Path(os.path.abspath(settings.output_dir)),
+            cache_dir=None if cache is None else Path(os.path.abspath(cache)),
+        )
+    )
+
+
 def memo_of(plan: Plan, settings: Settings, versions: Packed, reports: dict[str, Any]) -> Memo | None:
     """The memo of a plan made with ``census=True`` and ``spare=SPARE`` (or every entry: each
     channel then remembers as many as with ``spare``); None when topic names were merged (which
@@ -118,7 +135,7 @@ def memo_of(plan: Plan, settings: Settings, versions: Packed, reports: dict[str,
         pages.append((ref[0], ref[REF_KEY], source, 0, tuple(topic.slug for topic in ref[REF_TOPICS])))
     skipped = plan.skipped
     return Memo(
-        repr(settings), versions, plan.census, dict(plan.names), topics, channels, files,
+        settings_key(settings), versions, plan.census, dict(plan.names), topics, channels, files,
         (skipped.drafts, skipped.low_quality, skipped.duplicates), reports, pages,
     )  # fmt: skip
 
