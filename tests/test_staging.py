@@ -13,6 +13,7 @@ import pytest
 from feeds.errors import OutputError
 from feeds.output import write as write_module
 from feeds.output.staging import MARKER
+from feeds.output.staging import remove_folder
 from feeds.output.write import output_listing
 from feeds.output.write import replace_site
 from feeds.output.write import write_site
@@ -209,3 +210,32 @@ def test_the_listing_of_the_new_site_is_known_without_listing_it(tmp_path: Path)
     third = replace_site(site(all=b"333"), out)  # in the kept folder: pages compared, then kept
     assert third.listing == output_listing(out)
     assert (tmp_path / ".public.new").is_dir()
+
+
+def test_a_folder_of_ours_loses_its_marker_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build killed while removing a site it replaced (or its staging folder) left a folder of
+    files without its marker, which the next build then refused as someone else's (the kill test)."""
+    out, spare = tmp_path / "public", tmp_path / ".public.new"
+    write_site(site(all=b"1", topics_a=b"a"), out)
+    write_site(site(all=b"2", topics_a=b"a"), out)
+    assert (spare / MARKER).is_file()
+    removed: list[str] = []
+    real_unlink = os.unlink
+
+    def unlink(path: str | os.PathLike[str], *args: object, **kwargs: object) -> None:
+        removed.append(os.fspath(path))
+        real_unlink(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    remove_folder(spare)
+    monkeypatch.undo()
+    assert not spare.exists() and len(removed) > 2
+    assert removed[-1] == os.fspath(spare / MARKER)
+    # Stopped after its first file: still ours, and the next build takes it as its staging folder.
+    write_site(site(all=b"3", topics_a=b"a"), out)
+    monkeypatch.setattr(os, "unlink", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        remove_folder(spare)
+    monkeypatch.undo()
+    write_site(site(all=b"4", topics_a=b"a"), out)
+    assert files(out) == site(all=b"4", topics_a=b"a") | {MARKER: (out / MARKER).read_bytes()}

@@ -96,9 +96,11 @@ def _fill(
     left, folders, device = spare or ({}, [], -1)
     text = marker_text(documents)
     if left.pop(MARKER, None) is None or (root / MARKER).read_text(encoding="utf-8") != text:
-        with contextlib.suppress(FileNotFoundError):  # a link of the site in place's: not written in place
-            os.unlink(root / MARKER)
-        (root / MARKER).write_text(text, encoding="utf-8")
+        # Replaced, not written in place (it may be a link of the site in place's), and never
+        # missing: a build killed here leaves a folder still known to be ours.
+        left.pop(f"{MARKER}.tmp", None)  # one a killed build left: written over here
+        (root / f"{MARKER}.tmp").write_text(text, encoding="utf-8")
+        os.replace(root / f"{MARKER}.tmp", root / MARKER)
     marker = os.lstat(root / MARKER)
     written = Written({}, {MARKER: (marker.st_size, marker.st_mtime_ns)})
     listing = written.listing
@@ -272,7 +274,7 @@ def link_mirror(site: Path, folder: Path) -> None:
                     elif entry.is_file(follow_symlinks=False) and entry.path != marker:
                         os.link(entry.path, f"{target}/{entry.name}")
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        discard_folder(folder)
 
 
 def remove_folder(path: Path) -> None:
@@ -288,10 +290,31 @@ def remove_folder(path: Path) -> None:
                 f"{path}: was not made by feeds (no {MARKER} file), which uses that name; move it away"
             )
         try:
-            shutil.rmtree(path)
+            _remove_marked(path)
         except PermissionError:
             _writable(path)
-            shutil.rmtree(path)
+            _remove_marked(path)
+
+
+def discard_folder(path: Path) -> None:
+    """Remove a folder of ours that a failed write leaves, as far as it can, the marker last."""
+    with contextlib.suppress(OSError):
+        _remove_marked(path)
+
+
+def _remove_marked(folder: Path) -> None:
+    """Remove ``folder`` with its marker last: a build killed while removing it leaves a folder
+    that is still known to be ours (with the marker first, the next build refused it)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name != MARKER:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(folder / MARKER)
+    os.rmdir(folder)
 
 
 def _writable(folder: Path) -> None:

@@ -13,7 +13,6 @@ import ctypes
 import errno
 import fcntl
 import os
-import shutil
 import threading
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from typing import NamedTuple
 from feeds.errors import OutputError
 from feeds.output.staging import MARKER
 from feeds.output.staging import StaleOutput
+from feeds.output.staging import discard_folder
 from feeds.output.staging import holding
 from feeds.output.staging import link_mirror
 from feeds.output.staging import others_in
@@ -86,12 +86,12 @@ def replace_site(
         try:
             written = _write_tree(staging, documents, output, in_place or {})
         except StaleOutput:
-            shutil.rmtree(staging, ignore_errors=True)
+            discard_folder(staging)
             raise
         except OutputError:  # the staging folder's name is a folder of someone's: left as it is
             raise
         except OSError as e:
-            shutil.rmtree(staging, ignore_errors=True)
+            discard_folder(staging)
             message = (
                 f"cannot write the new site ({e.strerror or e}); the previous site is left as it was"
                 " (this is where feeds puts the next site together: it may be removed, by its owner)"
