@@ -36,7 +36,7 @@ from feeds.urls import link_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
 _NOT_A_FILE = "is not a file (a link that leads nowhere, a pipe, a folder); give one with --config"
-_EMPTY = "is empty; write its settings (a comment will do to use the defaults)"
+_EMPTY = "is empty; write its settings (`feeds init` in a new folder shows them all)"
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,13 @@ import pytest
 from feeds.errors import OutputError
 from feeds.output import write as write_module
 from feeds.output.staging import MARKER
+from feeds.output.staging import marker_text
+from feeds.output.staging import others_in
 from feeds.output.staging import remove_folder
 from feeds.output.write import output_listing
 from feeds.output.write import replace_site
 from feeds.output.write import write_site
+from tests.helpers import build_sample
 
 #: Twenty unchanged pages: one changed document is well under a tenth of the site's bytes.
 PAGES = {f"entries/{number:02d}.html": f"page {number:02d}".encode() * 10 for number in range(20)}
@@ -239,3 +242,51 @@ def test_a_folder_of_ours_loses_its_marker_last(tmp_path: Path, monkeypatch: pyt
     monkeypatch.undo()
     write_site(site(all=b"4", topics_a=b"a"), out)
     assert files(out) == site(all=b"4", topics_a=b"a") | {MARKER: (out / MARKER).read_bytes()}
+
+
+def test_what_a_file_manager_adds_and_names_any_build_writes_are_not_someone_s(tmp_path: Path) -> None:
+    """Opening the site in Finder (.DS_Store) made every build refuse it; so did a site that an
+    older version built over with more formats, keeping this version's marker (outside probes)."""
+    out = tmp_path / "public"
+    write_site(site(all=b"1"), out)
+    for name in (
+        ".DS_Store",
+        "._index.html",
+        "Thumbs.db",
+        "desktop.ini",
+        ".directory",
+        "all.rss",
+        "feeds-json.opml",
+    ):
+        (out / name).write_bytes(b"x")
+    for name in ("channels", "archives", "entries"):
+        (out / name).mkdir(exist_ok=True)
+    assert others_in(out) == []
+    (out / "CNAME").write_text("example.org")
+    assert others_in(out) == ["CNAME"]
+    with pytest.raises(OutputError, match="holds CNAME, which feeds did not write"):
+        write_site(site(all=b"2"), out)
+    (out / "CNAME").unlink()
+    write_site(site(all=b"2"), out)
+    assert files(out) == site(all=b"2") | {MARKER: (out / MARKER).read_bytes()}
+
+
+def test_every_name_at_the_top_of_a_full_site_is_known_as_a_site_s(tmp_path: Path) -> None:
+    """The names a build may write, whatever the settings, are those of the sample site with every
+    format, archives, channels and entries' pages (a new one must be added to ``_SITE_NAMES``)."""
+    result = build_sample(tmp_path)
+    tops = {path.partition("/")[0] for path in result.documents}
+    assert {"archives", "entries", "topics", "feeds-rss.opml", "icon.png"} <= tops
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / MARKER).write_text(marker_text([]))
+    for name in tops:
+        (folder / name).write_bytes(b"")
+    assert others_in(folder) == []
+
+
+def test_a_file_by_the_name_of_a_staging_folder_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / ".public.new").write_text("mine")
+    with pytest.raises(OutputError, match=r"\.public\.new: is a file, which feeds did not make"):
+        write_site(site(all=b"1"), tmp_path / "public")
+    assert (tmp_path / ".public.new").read_text() == "mine"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import shutil
 import stat
 from collections.abc import Iterable
@@ -30,6 +31,14 @@ from feeds.errors import OutputError
 MARKER = ".feeds-output"
 _MARKER_HEAD = "This folder is written by `feeds build`; edits here are replaced.\n"
 _NAMES_HEAD = "Names it wrote at the top of the folder:\n"
+
+#: Names a build writes at the top of a site, whatever its settings: a site that another
+#: version wrote over (keeping this version's marker, with its list) holds no name of someone's.
+_SITE_NAMES = re.compile(
+    r"all\.\w+|index\.html|feeds(?:-\w+)?\.opml|(?:fav)?icon\.png|topics|channels|entries|archives"
+)
+#: What systems add to a folder someone looks into (Finder, Explorer, KDE): replaced with the site.
+_SYSTEM_FILES = re.compile(r"\.DS_Store|\._.+|Thumbs\.db|[Dd]esktop\.ini|\.directory")
 
 #: The replaced site is kept for the next build when the bytes written afresh are at most this
 #: share of the site's: it then takes about that much room beside the site in place.
@@ -178,7 +187,11 @@ def others_in(folder: Path) -> list[str] | None:
     if not found:
         return []
     written = set(listed.splitlines())
-    return sorted(name for name in os.listdir(folder) if name not in written)
+    return sorted(
+        name
+        for name in os.listdir(folder)
+        if name not in written and not _SITE_NAMES.fullmatch(name) and not _SYSTEM_FILES.fullmatch(name)
+    )
 
 
 def _kept(old: str, listed: tuple[int, int], inside: bool) -> os.stat_result:
@@ -282,8 +295,10 @@ def remove_folder(path: Path) -> None:
     swapping the link it was given as output): the link, not what it leads to. Folders in it that
     someone made read-only (``chmod 555 public``: the site replaced lands here) are made writable
     for their owner first."""
-    if path.is_symlink() or path.is_file():
+    if path.is_symlink():
         path.unlink()
+    elif path.is_file():  # feeds never makes a file by such a name
+        raise OutputError(f"{path}: is a file, which feeds did not make; it uses that name: move it away")
     elif path.exists():
         if others_in(path) is None and any(path.iterdir()):  # a folder of someone's, by that name
             raise OutputError(
