@@ -158,7 +158,8 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
 def check(settings: Settings) -> None:
     """Lint the content and config, and check every document a build would write.
 
-    Writes nothing. Exit status 1 when any file or document has a problem.
+    Writes nothing to the output folder (the build cache is used, and kept up to date). Exit
+    status 1 when any file or document has a problem.
 
     Example:
 

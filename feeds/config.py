@@ -23,6 +23,7 @@ from feeds.config_checks import MAX_ITEMS
 from feeds.config_checks import ConfigLoader
 from feeds.config_checks import ConfigReader
 from feeds.config_checks import check_renames
+from feeds.config_checks import config_text
 from feeds.config_checks import key_line
 from feeds.errors import ConfigError
 from feeds.model import DEFAULT_MAX_BYTES
@@ -36,7 +37,6 @@ from feeds.urls import link_url
 
 DEFAULT_CONFIG = Path("config/feeds.yaml")
 _NOT_A_FILE = "is not a file (a link that leads nowhere, a pipe, a folder); give one with --config"
-_EMPTY = "is empty; write its settings (`feeds init` in a new folder shows them all)"
 
 
 @dataclass(frozen=True)
@@ -188,12 +188,7 @@ def load_settings(
             raise ConfigError(path, None, _NOT_A_FILE)
     raw: Any = {}
     if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise ConfigError(path, None, f"cannot read config: {e}") from e
-        if not text.strip():  # half saved (truncated, then written): not a site of defaults
-            raise ConfigError(path, None, _EMPTY)
+        text = config_text(path)
         try:
             raw = yaml.load(text, Loader=ConfigLoader) or {}  # noqa: S506 - a SafeLoader
         except yaml.MarkedYAMLError as e:

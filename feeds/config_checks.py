@@ -352,3 +352,22 @@ def _url_refused(value: Any) -> str:
     """Why a URL setting is refused: what is wrong with it, when it is text."""
     problem = url_problem(value) if isinstance(value, str) else ""
     return _NOT_A_URL if not problem or problem == NOT_HTTP_URL else problem
+
+
+def config_text(path: Path) -> str:
+    """The text of the config file ``path``; ConfigError when it cannot be read, is not UTF-8 (at
+    the line of its first bad byte, saying what to do, as an article's message does) or is empty
+    (half saved, truncated then written: not a site of every default)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        where = e.object[: e.start].count(b"\n") + 1
+        byte = f"byte 0x{e.object[e.start]:02x}"
+        raise ConfigError(path, None, f"is not UTF-8 ({byte}); save it as UTF-8", where) from e
+    except OSError as e:
+        raise ConfigError(path, None, f"cannot read config: {e}") from e
+    if not text.strip():
+        raise ConfigError(
+            path, None, "is empty; write its settings (`feeds init` in a new folder shows them all)"
+        )
+    return text

@@ -9,7 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from feeds.cli import cli
 from feeds.config import load_settings
 from feeds.errors import ConfigError
 from feeds.serve.app import create_app
@@ -57,3 +59,25 @@ def test_a_half_saved_config_keeps_the_last_site_served(project: Path) -> None:
         assert client.get("/healthz").get_json()["status"] == "degraded"
     finally:
         app.extensions["feeds"].stop()
+
+
+def test_a_config_not_in_utf_8_is_named_with_its_line_and_what_to_do(tmp_path: Path) -> None:
+    """It was "cannot read config: 'utf-8' codec can't decode byte 0xe9 in position 18" (an
+    outside probe), where an article's message says where and to save it as UTF-8."""
+    (tmp_path / "feeds.yaml").write_bytes(b"site:\n  title: Caf\xe9\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path / "feeds.yaml")
+    assert info.value.line == 2
+    assert info.value.message == "is not UTF-8 (byte 0xe9); save it as UTF-8"
+
+
+def test_a_content_folder_missing_beside_the_config_says_where_it_was_looked_for(project: Path) -> None:
+    """A config in config/ without ``content:`` looks in config/content: the message said only
+    that it "is not a folder" (an outside probe followed the defaults there)."""
+    (project / "config" / "feeds.yaml").write_text("# the defaults\n")
+    result = CliRunner().invoke(cli, ["build", "--config", str(project / "config" / "feeds.yaml")])
+    assert result.exit_code == 2
+    assert (
+        f"content: {project / 'config' / 'content'} is not a folder (from the config's folder)"
+        in result.stderr
+    )

@@ -248,7 +248,14 @@ def _archived(settings: Settings) -> bool:
 def check_content(settings: Settings) -> None:
     """Raise ConfigError unless the content folder is a folder."""
     if not settings.content_dir.is_dir():
-        raise settings.error("content", f"{settings.content_dir} is not a folder")
+        # A config's relative paths start from its own folder: config/feeds.yaml without
+        # `content:` looks in config/content (an outside probe followed the defaults there).
+        where = (
+            ""
+            if "content" in settings.given or settings.config_path is None
+            else " (from the config's folder)"
+        )
+        raise settings.error("content", f"{settings.content_dir} is not a folder{where}")
 
 
 def check_folders(settings: Settings) -> None:
