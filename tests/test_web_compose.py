@@ -134,7 +134,7 @@ def test_an_unknown_topic_is_not_found_and_the_answer_lists_the_topics(client: F
     response = client.get(url)
     assert response.status_code == 404
     page = etree.HTML(response.data)
-    listed = [item.text.strip().rstrip(":") for item in page.iter("li")]
+    listed = [(item.findtext("bdi") or item.text or "").strip().rstrip(":") for item in page.iter("li")]
     assert "AI" in listed and "Space" in listed
 
 
