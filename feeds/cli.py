@@ -280,10 +280,7 @@ def topics(settings: Settings, explain: Path | None) -> None:
 
 
 @cli.command()
-@click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Configuration file. Default: config/feeds.yaml when it exists.",
-)  # fmt: skip
+@config_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="IP address (or localhost).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(

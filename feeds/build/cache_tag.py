@@ -52,16 +52,22 @@ _OURS = b"created by feeds"
 def is_cache_folder(folder: Path) -> bool:
     """Whether ``folder`` is missing, empty or marked as a cache by an earlier build; OSError when
     it cannot be looked into."""
-    try:
-        with (folder / CACHE_TAG).open("rb") as tag:
-            if _OURS in tag.read(1024):
-                return True
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        pass
+    if _tagged(folder):
+        return True
     try:
         return not any(folder.iterdir())
     except FileNotFoundError:
         return True
+
+
+def _tagged(folder: Path) -> bool:
+    """Whether ``folder`` holds the cache directory tag that feeds writes; OSError when it cannot
+    be read."""
+    try:
+        with (folder / CACHE_TAG).open("rb") as tag:
+            return _OURS in tag.read(1024)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return False
 
 
 def mark_cache_folder(folder: Path) -> None:
@@ -69,7 +75,7 @@ def mark_cache_folder(folder: Path) -> None:
     its own. Failures are ignored: the cache is only a shortcut."""
     tag = folder / CACHE_TAG
     with contextlib.suppress(OSError):
-        if is_cache_folder(folder) and tag.is_file():
+        if _tagged(folder):
             return
         folder.mkdir(parents=True, exist_ok=True)
         tag.write_text(

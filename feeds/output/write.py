@@ -280,9 +280,9 @@ def shows_entries(output: Path) -> bool:
 
 
 def file_in_the_way(path: Path) -> Path | None:
-    """The nearest of ``path``'s parents that exists, when it is no folder (a file where a folder
-    is needed to write ``path``); else None."""
-    for parent in path.parents:
+    """The nearest of ``path`` and its parents that exists, when it is no folder (a file where a
+    folder is needed to write ``path``, or to be ``path``); else None."""
+    for parent in (path, *path.parents):
         if os.path.lexists(parent):
             return None if parent.is_dir() else parent
     return None
@@ -295,8 +295,7 @@ def output_problem(output: Path) -> str | None:
         output = target(output)
     except OutputError as e:
         return str(e)
-    blocking = output if os.path.lexists(output) and not output.is_dir() else file_in_the_way(output)
-    if blocking is not None:
+    if (blocking := file_in_the_way(output)) is not None:
         return f"{blocking}: is a file, not a folder; give the site a folder of its own"
     if not os.path.lexists(output):
         return None
