@@ -194,3 +194,24 @@ def test_a_keyword_topic_of_a_named_topics_slug_takes_no_place_of_its_own(tmp_pa
     assert result.warnings == ()
     [entry] = next(c for c in result.site.channels if c.stem == "all").entries
     assert len(entry.topics) == 20
+
+
+@pytest.mark.parametrize("first", ["its own", "matched"])
+def test_a_keyword_topic_is_named_as_the_config_writes_it_whichever_file_comes_first(
+    tmp_path: Path, first: str
+) -> None:
+    """An article writing ``robotics`` before (in path order) one matched by the keyword topic
+    ``Robotics`` named the topic ``robotics``, and the config's title for it went unused without a
+    word; with the files named the other way round, the same site was ``Robotics`` (an outside
+    probe)."""
+    topics = {"Robotics": TopicSettings(keywords=("robot arms",), title="Robots!")}
+    content = tmp_path / "content"
+    content.mkdir()
+    own, matched = ("a.md", "b.md") if first == "its own" else ("b.md", "a.md")
+    (content / own).write_text("---\ntitle: Own\ndate: 2021-01-02\ntopics: [robotics]\n---\nBody\n")
+    (content / matched).write_text("---\ntitle: Robot arms at work\ndate: 2021-01-01\n---\nBody\n")
+    result = build_site(make_settings(topics=topics, content_dir=content))
+    [channel] = [c for c in result.site.channels if c.stem == "topics/robotics"]
+    assert channel.topic is not None and channel.topic.name == "Robotics"
+    assert channel.topic.title == "Robots!" and len(channel.entries) == 2
+    assert result.warnings == ()

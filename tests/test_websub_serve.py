@@ -4,6 +4,7 @@ stand-in outside hub hears of the change too."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -107,8 +108,17 @@ def test_requests_that_never_send_their_body_do_not_freeze_the_site(tmp_path: Pa
             time.sleep(0.5)
             with urllib.request.urlopen(f"{base}/all.atom", timeout=5) as response:
                 assert response.status == 200
+            # The same client waits for its turn, then is told to try again; another client
+            # (another address: 127.0.0.2 reaches the server's 127.0.0.1) has a turn at once:
+            # two such requests shut the hub to everyone (an outside probe).
             status, text = post(f"{base}/websub", {"hub.mode": "subscribe"})
-            assert status == 503 and "try again" in text  # the hub's own readers are taken
+            assert status == 503 and "try again" in text
+            other = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=("127.0.0.2", 0))
+            body = urllib.parse.urlencode({"hub.mode": "subscribe"})
+            other.request("POST", "/websub", body, {"Content-Type": "application/x-www-form-urlencoded"})
+            answer = other.getresponse()
+            assert answer.status == 400 and b"hub.callback is missing" in answer.read()
+            other.close()
         finally:
             for connection in idle:
                 connection.close()

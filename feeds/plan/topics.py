@@ -49,6 +49,13 @@ class TopicIndex:
         self.by_name: dict[str, Topic] = {}
         self.warnings: list[str] = []
         self._renamed = renamed_keys(settings)
+        # A keyword topic is named as the config writes it, whatever an article writing its slug
+        # otherwise says: the file first in path order named it, and the config's options for it
+        # (matched by that name) then went unused without a word (an outside probe).
+        self._configured: dict[str, str] = {}
+        for key, own in settings.topics.items():
+            if own.keywords and not own.rename:
+                self._configured.setdefault(slugify(key), key)
 
     def resolve(self, name: str, source: Callable[[], str]) -> Topic:
         """The topic of a name; ``source()`` names the file to blame when the name is merged."""
@@ -59,9 +66,9 @@ class TopicIndex:
             slug = slugify(final)
             topic = self.by_slug.get(slug)
             if topic is None:
-                topic = self._new(final, slug)
+                topic = self._new(self._configured.get(slug, final), slug)
                 self.by_slug[slug] = topic
-            elif topic.name != final:
+            if topic.name != final and slug not in self._configured:  # the config's name is no merge
                 # Named by its path, as every other warning names its file.
                 path = file_path(self.settings.content_dir, source())
                 self.warnings.append(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 import unicodedata
 from collections.abc import Iterable
@@ -44,7 +43,9 @@ from feeds.serve.filters import PARAMETERS
 from feeds.serve.filters import FeedFilter
 from feeds.serve.filters import FilterError
 from feeds.serve.filters import parse_filter
+from feeds.serve.limits import HUB_READERS
 from feeds.serve.limits import FilterBusy
+from feeds.serve.limits import client_key
 from feeds.serve.live import LiveSite
 from feeds.serve.not_found import not_found
 from feeds.serve.responses import NEGOTIATED
@@ -162,12 +163,6 @@ def healthz() -> Response:
 
 #: The longest subscription request body the built-in hub reads.
 MAX_HUB_REQUEST = 8192
-#: Subscription requests whose bodies are read at once, per process. Reading a body has no time
-#: limit (the server bounds only the headers' time), so a client that sends headers and never its
-#: body holds a thread: ten such requests held every thread of a process and froze the whole site.
-#: Those over this count get 503 at once; the threads left serve the feeds.
-MAX_HUB_READERS = 2
-_hub_readers = threading.BoundedSemaphore(MAX_HUB_READERS)
 
 
 @bp.post(f"/{HUB_PATH}")
@@ -184,20 +179,19 @@ def websub() -> Response:
     # A chunked body has no length to check first: read one byte past the limit, and refuse it
     # when there is one (Werkzeug's own limit cut such a body short, and the cut form was used).
     request.max_content_length = MAX_HUB_REQUEST + 1
-    if not _hub_readers.acquire(blocking=False):
-        busy = {"Retry-After": "10", "Cache-Control": "no-store"}
-        return Response("503 the hub is reading other requests; try again\n", 503, busy, content_type=_TEXT)
-    try:
+    with HUB_READERS.turn(request.remote_addr or "") as reading:
+        if not reading:
+            busy = {"Retry-After": "10", "Cache-Control": "no-store"}
+            text = "503 the hub is reading other requests; try again\n"
+            return Response(text, 503, busy, content_type=_TEXT)
         body = request.stream.read(MAX_HUB_REQUEST + 1)
-    finally:
-        _hub_readers.release()
     if len(body) > MAX_HUB_REQUEST:
         return Response(f"413 request over {MAX_HUB_REQUEST} bytes\n", 413, content_type=_TEXT)
     try:
         form = dict(reversed(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))  # the first
     except UnicodeDecodeError:
         return Response("400 a subscription request is text in UTF-8\n", 400, content_type=_TEXT)
-    reply = hub.answer(form)
+    reply = hub.answer(form, client_key(request.remote_addr or ""))
     headers = {"Cache-Control": "no-store", **dict(reply.headers)}
     text = f"{reply.status} {HTTP_STATUS_CODES[reply.status]}: {reply.text}\n"
     return Response(text, reply.status, headers, content_type=_TEXT)

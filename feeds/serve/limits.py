@@ -5,13 +5,16 @@ shows: tens to hundreds of milliseconds of Python, which holds the interpreter's
 Unbounded, 32 clients asking for new filters made a plain cached feed take 7.5 s to come back
 (30,000 articles). So new filters take turns (``FilterGate``): ``filter_workers`` at once, up to
 ``filter_queue`` more waiting, and any further one is answered 503 at once, with Retry-After. Cached
-documents, cached filters and /healthz never wait for a turn.
+documents, cached filters and /healthz never wait for a turn. Subscription requests to the
+built-in hub take turns to send their bodies (``BodyReaders``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -63,6 +66,86 @@ class FilterGate:
         finally:
             with self._lock:
                 self._inside -= 1
+
+
+class BodyReaders:
+    """Turns to read a request's body: at most ``readers`` at once, one per client address.
+
+    Reading a body has no time limit (the server bounds only the headers' time), and a thread
+    reading one that never comes is held until its client goes: unbounded, ten such requests held
+    every thread of a process. Bounded in all alone, two of them shut the built-in hub to everyone
+    else for as long as their connections stayed open (an outside probe); one per address makes
+    that take as many addresses as there are turns. Another request of the same address, or one
+    that finds every turn taken, waits up to ``wait`` seconds (a reader subscribing to several
+    feeds at once sends their requests together), with at most ``waiting`` waiting; later ones
+    get no turn. The server keeps threads for both (``threads``), beside those of the feeds.
+    """
+
+    def __init__(self, readers: int = 4, waiting: int = 16, wait: float = 2.0) -> None:
+        self.readers = readers
+        self.waiting = waiting
+        self.wait = wait
+        self._changed = threading.Condition()
+        self._reading: set[str] = set()
+        self._waiting = 0
+
+    @contextlib.contextmanager
+    def turn(self, address: str) -> Iterator[bool]:
+        """Hold a turn for ``address`` (``client_key``) while inside; yields whether one came."""
+        got = self._take(client_key(address))
+        try:
+            yield got
+        finally:
+            if got:
+                with self._changed:
+                    self._reading.discard(client_key(address))
+                    self._changed.notify_all()
+
+    def _take(self, key: str) -> bool:
+        deadline = time.monotonic() + self.wait
+        with self._changed:
+            if self._free(key):
+                self._reading.add(key)
+                return True
+            if self._waiting >= self.waiting:
+                return False
+            self._waiting += 1
+            try:
+                while not self._free(key):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._changed.wait(left)
+                self._reading.add(key)
+                return True
+            finally:
+                self._waiting -= 1
+
+    @property
+    def threads(self) -> int:
+        """The threads that requests reading or waiting can hold at most."""
+        return self.readers + self.waiting
+
+    def _free(self, key: str) -> bool:
+        return key not in self._reading and len(self._reading) < self.readers
+
+
+def client_key(address: str) -> str:
+    """What one client is known by: its IPv4 address, or its IPv6 address's /64 (a host is
+    given a whole /64, so each of its addresses would count as another client)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False).network_address)
+    return str(ip)
+
+
+#: The built-in hub's subscription requests, per process.
+HUB_READERS = BodyReaders()
 
 
 class FilterCache:

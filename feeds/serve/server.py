@@ -21,6 +21,7 @@ import socket
 from typing import Any
 
 from feeds.config import ServeSettings
+from feeds.serve.limits import HUB_READERS
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,11 @@ def serve(target: str, host: str, port: int, workers: int, access_log: bool, lim
         log_access=access_log,
         # Answers come from memory and never wait on I/O, so a few Python threads are plenty
         # (4, 16 and Granian's default of 512 measured the same here); requests for new filtered
-        # feeds may hold one each while they run or wait, so they get threads of their own.
-        blocking_threads=2 * (os.cpu_count() or 1) + 1 + limits.filter_workers + limits.filter_queue,
+        # feeds, and subscription requests to the hub, may hold one each while they run or wait,
+        # so they get threads of their own.
+        blocking_threads=(
+            2 * (os.cpu_count() or 1) + 1 + limits.filter_workers + limits.filter_queue + HUB_READERS.threads
+        ),
     )
     # Granian (configured above, so the filter stays) warns at every start that those threads are
     # many for the CPUs; they are, on purpose.

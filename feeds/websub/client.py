@@ -9,6 +9,7 @@ must not use them, and following one could lead the hub into the server's own ne
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import heapq
 import http.client
@@ -298,6 +299,12 @@ def callback_host(url: str) -> str:
     system's resolver and a connection read them), one name with or without its final dot (a name
     is not resolved to be counted: what it leads to can change from one lookup to the next)."""
     host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host.isascii():
+        # As the resolver is asked for it (Python's sockets encode a name with IDNA 2003, which
+        # turns "127。0。0。1" and full-width digits into 127.0.0.1): the limits counted each
+        # spelling of one address as a host of its own.
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii").lower().rstrip(".")
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:

@@ -65,12 +65,21 @@ class Subscription:
     expires: float  #: Unix time
 
 
+def private_folder(folder: Path) -> None:
+    """Make ``folder`` readable by its owner only, as the store needs it: subscribers' secrets are
+    kept as given (they key each delivery's HMAC). One made before with the usual permissions (by
+    the delivery lock, which made it first) is narrowed, when it is this user's."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    status = folder.stat()
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():
+        folder.chmod(0o700)
+
+
 class Store:
     """Subscriptions on disk: reads on short-lived connections, writes on one thread."""
 
     def __init__(self, folder: Path) -> None:
-        # Subscribers' secrets are kept as given (they key each delivery's HMAC): owner only.
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(folder)
         self.path = folder / "subscriptions.sqlite3"
         self._jobs: queue.Queue[tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None]
         self._jobs = queue.Queue()
@@ -242,7 +251,7 @@ class Leadership:
     """
 
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)
         self._path = folder / "leader.lock"
         self._fd: int | None = None
 
