@@ -544,3 +544,66 @@ def test_a_callback_or_topic_written_otherwise_is_the_same_subscription(
     assert subscriber.verifications[-1]["hub.topic"] == odd_topic  # as asked (§5.3)
     assert ask(app, subscriber, "unsubscribe").status_code == 202
     eventually(lambda: hub_health(app)["subscriptions"] == 0, what="the unsubscription")
+
+
+def test_a_subscriber_leaves_a_feed_that_is_gone(app: Flask, site: Path, subscriber: Subscriber) -> None:
+    """Its feed gone (a format turned off here; a topic's last article deleted alike), an
+    unsubscription was refused as "not a feed of this site" and answered with a denial, and the
+    subscriber was sent the feed again when it came back, until its lease ran out."""
+    subscribed(app, subscriber)
+    config = site / "config" / "feeds.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("formats: [atom, rss, json]", "formats: [rss, json]", 1), encoding="utf-8")
+    assert live_of(app).refresh()
+    assert app.test_client().get("/topics/ai.atom").status_code == 404
+
+    response = ask(app, subscriber, "unsubscribe")
+    assert response.status_code == 202, response.text
+    eventually(lambda: hub_health(app)["subscriptions"] == 0, what="the unsubscription")
+    assert subscriber.verifications[-1]["hub.mode"] == "unsubscribe" and subscriber.denials == []
+
+    # Not subscribed, it is told the feed is not this site's; a denial answers subscriptions only.
+    response = ask(app, subscriber, "unsubscribe")
+    assert response.status_code == 404 and "is not a feed of this site" in response.text
+    settled(app)
+    assert subscriber.denials == []
+
+
+def test_the_verification_names_the_topic_as_the_request_wrote_it(app: Flask, subscriber: Subscriber) -> None:
+    """§5.3: hub.topic is "the topic URL given in the corresponding subscription request", which
+    the subscriber checks; the hub sent the feed's own spelling of ``東京`` and ``HTTP://``."""
+    written = TOPIC.replace("https://", "HTTPS://")
+    subscribed(app, subscriber, topic=written)
+    assert subscriber.verifications[-1]["hub.topic"] == written
+
+
+def test_zeros_in_front_of_a_lease_count_for_nothing(app: Flask, subscriber: Subscriber) -> None:
+    subscribed(app, subscriber, **{"hub.lease_seconds": "0000000007200"})
+    assert subscriber.verifications[0]["hub.lease_seconds"] == "7200"  # it was the longest lease
+
+
+def test_a_host_over_its_limit_is_refused_however_its_address_is_written(
+    app: Flask, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds.websub.hub, "MAX_PER_HOST", 1)
+    subscribed(app, subscriber)
+    callback = subscriber.url.replace("127.0.0.1", "127。0。0。1")
+    form = {"hub.mode": "subscribe", "hub.topic": BASE + "topics/ai.rss", "hub.callback": callback}
+    response = app.test_client().post("/websub", data=form)
+    assert response.status_code == 403 and "127.0.0.1" in response.text
+
+
+def test_verifications_pending_per_client_are_bounded(
+    app: Flask, subscriber: Subscriber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One client asked for 1,500 verifications of callbacks on 300 hosts that never answered,
+    and every other subscriber waited half an hour behind them (an outside probe)."""
+    monkeypatch.setattr(feeds.websub.hub, "PENDING_PER_CLIENT", 0)
+    subscriber.intents.add(("subscribe", TOPIC))
+    form = {"hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": subscriber.url}
+    response = app.test_client().post("/websub", data=form, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    monkeypatch.setattr(feeds.websub.hub, "PENDING_PER_CLIENT", 1)
+    response = app.test_client().post("/websub", data=form, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    assert response.status_code == 202
+    eventually(lambda: hub_health(app)["subscriptions"] == 1, what="the subscription")
