@@ -139,7 +139,11 @@ def test_entry_links_in_rss_and_atom_are_the_page_for_an_article_without_url(sam
 
 
 @pytest.mark.parametrize("fmt", list(Format))
-def test_feed_links_self_alternate_and_siblings(sample: BuildResult, fmt: Format) -> None:
+def test_feed_links_self_and_one_alternate_the_page(sample: BuildResult, fmt: Format) -> None:
+    """An Atom or RSS feed's one alternate link is its page, an Atom feed's first link: readers take
+    the first alternate, the last, or the first link of any kind for the feed's website, and links
+    to the other formats as alternates sent them to an RSS document (an outside probe). JSON Feed
+    names the other formats in its own extension."""
     for channel in channels(sample):
         topic = channel.topic
         self_url = f"{BASE}{channel.stem}.{fmt.value}"
@@ -153,8 +157,28 @@ def test_feed_links_self_alternate_and_siblings(sample: BuildResult, fmt: Format
             continue
         links = parsed(sample, channel, fmt).feed.links
         assert [link["href"] for link in links if link["rel"] == "self"] == [self_url]
-        alternates = {link["href"] for link in links if link["rel"] == "alternate"}
-        assert alternates == siblings | {html_url}
+        assert [link["href"] for link in links if link["rel"] == "alternate"] == [html_url]
+        if fmt is Format.ATOM:
+            first = etree.fromstring(sample.documents[f"{channel.stem}.atom"]).find(f"{{{ATOM_NS}}}link")
+            assert first is not None and first.get("href") == html_url and first.get("type") == "text/html"
+
+
+@pytest.mark.parametrize(
+    ("logo", "favicon", "image"),
+    [
+        ("https://e.org/logo.jpg", "https://e.org/f.ico", "https://e.org/logo.jpg"),
+        ("https://e.org/logo.svg", "https://e.org/f.png", "https://e.org/f.png"),
+        ("https://e.org/logo.svg", "https://e.org/f.ico", None),
+        (None, "https://e.org/f.GIF?v=2", "https://e.org/f.GIF?v=2"),
+    ],
+)
+def test_the_rss_image_is_a_gif_jpeg_or_png(logo: str | None, favicon: str, image: str | None) -> None:
+    """RSS 2.0: <image>'s url "is the URL of a GIF, JPEG or PNG image"; an SVG logo went in as it
+    was (an outside probe). The logo, else the favicon, else none."""
+    settings = make_settings(site={"logo": logo, "favicon": favicon})
+    site = convert([make_article(1)], settings)
+    rss = etree.fromstring(render_site(site, settings)["all.rss"])
+    assert rss.findtext("channel/image/url") == image
 
 
 def test_rss_channel_link_is_the_html_page_not_the_self_link(sample: BuildResult) -> None:

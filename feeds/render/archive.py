@@ -323,7 +323,8 @@ def _atom_head(head: _Head) -> str:
         f"  <title>{_text(head.title)}</title>\n"
         f"  <updated>{when}</updated>\n"
         f"  <author>\n    <name>{_text(settings.author_name())}</name>\n  </author>\n"
-        f'{links}  <link href="{_attr(head.page)}" rel="alternate" type="text/html"/>\n'
+        # The page's link first: some readers take a feed's first link for its website.
+        f'  <link href="{_attr(head.page)}" rel="alternate" type="text/html"/>\n{links}'
         f'  <generator version="{__version__}">feeds</generator>\n'
         f"  <icon>{_text(favicon_url(settings))}</icon>\n"
         f"  <subtitle>{_text(head.channel.description)}</subtitle>\n"

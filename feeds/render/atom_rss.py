@@ -12,7 +12,8 @@ feedgen 1.0.0 needs care, and every workaround lives here:
 * Atom entry links lose ``rel``/``type``/``title`` (``link`` is rebound in ``entry.py``), and its
   media extension wraps images in ``media:group``; so only the story's own link (no rel, which
   RFC 4287 §4.2.7.2 reads as ``alternate``) goes through feedgen, and related, via and enclosure
-  links, sibling formats, ``media:*`` and ``dc:creator`` are added by our extension below;
+  links, ``media:*`` and ``dc:creator`` are added by our extension below, which also puts the
+  HTML page's link first in Atom;
 * ``link()`` refuses ``rel="hub"``, so WebSub hubs are added by the extension too.
 """
 
@@ -34,6 +35,7 @@ from feeds.render.context import FeedContext
 from feeds.render.context import image_type
 from feeds.render.context import rss_description
 from feeds.render.icons import favicon_url
+from feeds.render.icons import rss_image_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -59,15 +61,16 @@ def feed_bytes(ctx: FeedContext, fmt: Format) -> bytes:
     fg.generator(generator="feeds", version=ctx.generator_version)
     site = ctx.settings.site
     # Atom's icon is small and square (RFC 4287 §4.2.5), its logo twice as wide as tall (§4.2.8):
-    # the favicon and the logo. RSS's image (at most 144 px wide) is the logo, else the favicon;
-    # feedgen's image() would also make it the Atom logo, so it is only called for RSS.
-    favicon = favicon_url(ctx.settings)
+    # the favicon and the logo. RSS's image is ``rss_image_url``; feedgen's image() would also
+    # make it the Atom logo, so it is only called for RSS.
     if fmt is Format.ATOM:
-        fg.icon(favicon)
+        fg.icon(favicon_url(ctx.settings))
         if site.logo:
             fg.logo(site.logo)
     else:
-        fg.image(url=site.logo or favicon, title=channel.title, link=ctx.html_url)
+        image = rss_image_url(ctx.settings)
+        if image is not None:
+            fg.image(url=image, title=channel.title, link=ctx.html_url)
     for category in ctx.categories:
         fg.category(term=category)
     for entry in channel.entries:
@@ -137,11 +140,14 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         for url in reversed(self.ctx.hubs):
             # WebSub §4: rel="hub" beside rel="self" (RFC 5988 Appendix B), first hub first.
             self_link.addnext(etree.Element("link", rel="hub", href=url))
-        # Before the HTML page's link: readers such as newsboat take the last alternate link of a
-        # feed, whatever its type, as the feed's website.
+        # The HTML page's link is the feed's one alternate link, and its first link: readers take
+        # the last alternate (newsboat), the first (rss-parser, fastfeedparser) or the first link
+        # of any kind (feed-extractor) for the feed's website, whatever its type; links to the
+        # other formats as alternates sent them to an RSS or JSON document (outside probes).
         page = next(link for link in feed.iterfind("link") if link.get("type") == "text/html")
-        for fmt, url in self.ctx.sibling_urls(self.fmt):
-            page.addprevious(etree.Element("link", rel="alternate", type=fmt.media_type, href=url))
+        first = next(feed.iterfind("link"))
+        if first is not page:
+            first.addprevious(page)
         return feed
 
     def extend_rss(self, rss: Any) -> Any:
@@ -155,8 +161,6 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
             self_link.addnext(link)
         for url in reversed(self.ctx.hubs):
             self_link.addnext(etree.Element(f"{{{ATOM_NS}}}link", rel="hub", href=url))
-        for fmt, url in self.ctx.sibling_urls(self.fmt):
-            etree.SubElement(channel, f"{{{ATOM_NS}}}link", rel="alternate", type=fmt.media_type, href=url)
         # RSS has no author element without an e-mail address (managingEditor), and feedgen's
         # <generator> drops the version that Atom's carries: say both as Atom and JSON Feed do.
         etree.SubElement(channel, f"{{{DC_NS}}}creator").text = self.ctx.settings.author_name()

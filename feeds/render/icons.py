@@ -13,6 +13,7 @@ from importlib.resources import files
 from typing import Final
 
 from feeds.config import Settings
+from feeds.render.context import image_type
 
 ICON: Final = "icon.png"  #: output path of our icon, 512 × 512
 FAVICON: Final = "favicon.png"  #: output path of our favicon, 64 × 64
@@ -28,6 +29,20 @@ def icon_url(settings: Settings) -> str:
 def favicon_url(settings: Settings) -> str:
     """The feeds' small square icon: ``site.favicon``, else ``site.icon``, else ours."""
     return settings.site.favicon or settings.site.icon or settings.url(FAVICON)
+
+
+#: What RSS 2.0's channel <image> may be: "the URL of a GIF, JPEG or PNG image".
+_RSS_IMAGE_TYPES = frozenset({"image/gif", "image/jpeg", "image/png"})
+
+
+def rss_image_url(settings: Settings) -> str | None:
+    """RSS's channel image: the logo (at most 144 px wide), else the favicon, the first of them
+    that is a GIF, JPEG or PNG image by its name (an SVG logo went in as it was); None when
+    neither is."""
+    for url in (settings.site.logo, favicon_url(settings)):
+        if url and image_type(url) in _RSS_IMAGE_TYPES:
+            return url
+    return None
 
 
 def icon_documents(settings: Settings) -> dict[str, bytes]:
