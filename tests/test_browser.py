@@ -35,6 +35,7 @@ ARGS = [
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 PHONE = {"width": 390, "height": 844}
+NARROWEST = {"width": 320, "height": 640}  #: WCAG 1.4.10 (Reflow): 320 CSS pixels
 DESKTOP = {"width": 1280, "height": 900}
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -139,6 +140,10 @@ def test_copy_button_puts_the_address_on_the_clipboard(
     row.locator("button").click()
     sync_api.expect(row.locator("button")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == f"{base}/topics/ai.rss"
+    # Said to screen readers too, with the focus left where it was: it moved to the address
+    # field, and "Copied" went unheard (an outside probe).
+    sync_api.expect(page.locator("[role=status]")).to_have_text(f"Copied {base}/topics/ai.rss")
+    assert page.evaluate("document.activeElement.dataset.copy") == row.locator("input").get_attribute("id")
     assert problems == []
 
 
@@ -152,6 +157,8 @@ def test_pages_fit_a_phone(browser: sync_api.Browser, base: str, shots: Path, pr
         fits(page)
         if name:
             page.screenshot(path=shots / name)
+        # The subscribe rows' Copy buttons were cut off at 320 pixels (an outside probe).
+        fits(open_page(browser, base + path, NARROWEST, problems))
     assert problems == []
 
 

@@ -22,6 +22,8 @@ from feeds.model import Image
 from feeds.model import Provider
 from feeds.model import RelatedItem
 from feeds.plan.entries import convert
+from feeds.render.entry_html import entry_html as feed_entry_html
+from feeds.render.entry_html import page_html
 from feeds.render.pages import COPY_SCRIPT
 from feeds.render.pages import HTML_POLICY
 from feeds.render.pages import PAGE_POLICY
@@ -116,7 +118,7 @@ def test_entry_page_shows_topics_and_related_items_and_is_the_via_of_them() -> N
     hrefs = [a.get("href") for a in content.iter("a")]
     # A relative link has no base to resolve against (the article has no URL): its href is dropped.
     assert hrefs == ["https://council.example/minutes", None, "https://other.example/take"]
-    assert content.find("h3").text == "More coverage"
+    assert content.find("h2").text == "More coverage"
     assert content.find(".//img") is None  # the page loads nothing from elsewhere; the feeds keep it
     assert b'<img src="https://cdn.example/lead.jpg"' in documents["all.json"].replace(b'\\"', b'"')
     # The related item, an entry of its own, comes "via" the article's page.
@@ -325,3 +327,21 @@ def test_archive_pages_offer_their_channels_current_feeds_to_subscribe_to(sample
 )
 def test_pages_show_times_in_the_sites_zone(zone: str, shown: str) -> None:
     assert shown_time(datetime.fromisoformat("2024-12-31T12:00:00+00:00"), ZoneInfo(zone)) == shown
+
+
+def test_an_entry_pages_headings_are_below_its_title() -> None:
+    """A body's ``# Heading`` was a second <h1> under the page's title, and its levels skipped on
+    the page (an outside probe): on the page the body's highest heading is an <h2>, as is "More
+    coverage"; the feeds' content keeps the author's levels."""
+    settings = make_settings()
+    article = make_article(
+        1,
+        body="# Top\n\nText.\n\n### Deeper\n\nMore text.\n",
+        related=(RelatedItem(title="Elsewhere", url="https://other.example.com/x"),),
+    )
+    [entry, *_] = [e for e in convert([article], settings).channels[0].entries if e.via is None]
+    page = page_html(entry)
+    assert "<h2>Top</h2>" in page and "<h4>Deeper</h4>" in page and "<h2>More coverage</h2>" in page
+    assert "<h1" not in page
+    feed = feed_entry_html(entry)
+    assert "<h1>Top</h1>" in feed and "<h3>Deeper</h3>" in feed and "<h3>More coverage</h3>" in feed

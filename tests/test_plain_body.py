@@ -56,7 +56,8 @@ def _sanitised_whole(entry: Entry, images: bool, limit: int | None = None) -> st
         items = "".join(
             f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a></li>\n' for r in entry.related
         )
-        parts.append(f"<h3>More coverage</h3>\n<ul>\n{items}</ul>\n")
+        level = 3 if images else 2  # a section of the entry's page
+        parts.append(f"<h{level}>More coverage</h{level}>\n<ul>\n{items}</ul>\n")
     return sanitize("".join(parts), entry.url, None if images else module._PAGE_TAGS)
 
 

@@ -239,6 +239,8 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
         body = plain_html(entry.body, MAX_CONTENT_CHARS // 2 if body_format is None else None)
     elif has_body:
         body = body_html(entry.body, BodyFormat.MARKDOWN)
+        if not images:  # on the entry's page, under the page's <h1>
+            body = _headings_below_h1(body)
     elif entry.summary:
         body = f"<p>{html.escape(entry.summary)}</p>\n"
     after = []
@@ -251,7 +253,8 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
             + "</li>\n"
             for link in entry.related
         )
-        after.append(f"<h3>More coverage</h3>\n<ul>\n{items}</ul>\n")
+        level = 3 if images else 2  # on the entry's page, a section of the page
+        after.append(f"<h{level}>More coverage</h{level}>\n<ul>\n{items}</ul>\n")
     if not (before or body or after):  # feed validators flag blank content; the title is all there is
         body = f"<p>{html.escape(entry.title)}</p>\n"
     tags = None if images else _PAGE_TAGS
@@ -264,6 +267,20 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
     if len(content) < _BLANK_AT_MOST and "<img" not in content and not html_text(content):
         content = f"<p>{html.escape(entry.summary or entry.title)}</p>\n"
     return content
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def _headings_below_h1(body: str) -> str:
+    """``body`` (HTML) with its headings moved down so that the highest is an <h2>: on a page whose
+    title is its <h1>, a body's ``# Heading`` made a second one (an outside probe). The sanitiser
+    still sees the result."""
+    levels = [int(match[2]) for match in _HEADING.finditer(body)]
+    shift = 2 - min(levels) if levels else 0
+    if shift <= 0:
+        return body
+    return _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", body)
 
 
 def _sanitized(parts: list[str], base_url: str | None, tags: set[str] | None) -> str:
