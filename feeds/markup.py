@@ -8,8 +8,11 @@ from collections.abc import Collection
 
 #: A tag (maybe never ended by ">": "<img src=x onerror=alert(1)//"), a comment, or a "<"
 #: that starts neither. A tag's name runs, as HTML reads it, to a space, "/" or ">" ("<x-y",
-#: "<svg:a" are tags too).
-_TAG = r"(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$)[^<>]*>?"
+#: "<svg:a" are tags too). A ">" in a quoted attribute value does not end the tag: taken for its
+#: end, it left ``<img title="x>" src=x onerror=alert(1)>`` in an RSS title, live to a reader
+#: that shows titles as HTML (an outside probe).
+_TAG_ATTRIBUTES = r"""(?:[^<>="']|=[ \t\n\r\f]*(?:"[^"]*"?|'[^']*'?)|[="'])*"""
+_TAG = rf"(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$){_TAG_ATTRIBUTES}>?"
 _TAG_OR_BRACKET = re.compile(rf"<(?:!--.*?-->|{_TAG})?", re.DOTALL)
 #: The same without comments, for past the last "-->": there a comment never ends, and looking
 #: for its end from every "<!--" was quadratic (30,000 of them in a title took 32 s).

@@ -193,16 +193,21 @@ def misleading_link(url: str) -> bool:
     """Whether a link (of an article's body) reads otherwise than it goes: direction controls in
     it ("https://example.com/\u202egpj.exe"), a user name in it ("https://bank.example@evil.example/",
     a password is published too), or a host that is no name ("evil.com\\.example.com", which a
-    browser opens as evil.com). Relative links and other schemes: False."""
-    if _BIDI_CONTROL.search(url):
+    browser opens as evil.com), or its host not after "//" ("https:\\\\bank.example@evil.example",
+    "https:/evil.example", "https:evil.example", which browsers open as evil.example). Relative
+    links and other schemes: False."""
+    if _BIDI_CONTROL.search(url) or (_ENCODED_BIDI.search(url) if "%" in url else False):
         return True
-    if url.startswith("//"):
+    if url[:2] in _SLASHES:
         url = "https:" + url
-    start = url.find("://")
-    if start < 0 or url[:start].lower() not in ("http", "https"):
+    scheme, colon, rest = url.partition(":")
+    if not colon or scheme.lower() not in ("http", "https"):
         return False
-    end = _WEB_AUTHORITY_END.search(url, start + 3)
-    authority = url[start + 3 : end.start() if end else len(url)]
+    if rest[:2] != "//" or rest[2:3] == "\\":
+        return True
+    start = len(scheme) + 3
+    end = _WEB_AUTHORITY_END.search(url, start)
+    authority = url[start : end.start() if end else len(url)]
     if "@" in authority:
         return True
     if authority.startswith("["):
@@ -223,18 +228,27 @@ def may_mislead(html: str) -> bool:
     whose authority is not plainly a host name with a port maybe (its last label starting with a
     letter, as top-level domains do), or direction controls. Most bodies have none, and one search
     of the whole spares checking each link (6 µs a link)."""
-    return _UNPLAIN_ADDRESS.search(html) is not None or _BIDI_CONTROL.search(html) is not None
+    return (
+        _UNPLAIN_ADDRESS.search(html) is not None
+        or _BIDI_CONTROL.search(html) is not None
+        or ("%" in html and _ENCODED_BIDI.search(html) is not None)
+    )
 
 
 _UNPLAIN_ADDRESS = re.compile(
-    rf'\s(?:href|src)="(?:https?:)?//(?!(?:{_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9_-]{{0,61}}[A-Za-z0-9_])?\.?'
-    r'(?::[0-9]+)?["/?#])'
+    rf'\s(?:href|src)="(?=(?i:https?:)|[/\\][/\\])'
+    rf'(?!(?:https?:)?//(?:{_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9_-]{{0,61}}[A-Za-z0-9_])?\.?(?::[0-9]+)?["/?#])'
 )
 
 
 #: Where the authority of a URL as written ends, a "\\" not among them: a browser ends it there
 #: too, and what it opens is then another host than the one shown.
+#: Where an address's authority ends; a "\\" in it (which a browser reads as "/") leaves no host.
 _WEB_AUTHORITY_END = re.compile(r"[/?#]")
+#: What a browser reads as "//" at the start of an address.
+_SLASHES = frozenset({"//", "\\\\", "/\\", "\\/"})
+#: Direction controls percent-encoded (UTF-8), as a Markdown link's address has them.
+_ENCODED_BIDI = re.compile(r"%E2%80%(?:8[EF]|A[A-E])|%E2%81%A[6-9]", re.IGNORECASE)
 
 
 #: ``url_problem``'s answer when nothing more particular is wrong.

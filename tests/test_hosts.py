@@ -11,12 +11,15 @@ import feedparser
 import pytest
 
 from feeds.build.pipeline import build_site
+from feeds.plan.entries import convert
+from feeds.render.entry_html import entry_html
 from feeds.render.entry_html import sanitize
 from feeds.source.parse import parse_article
 from feeds.text import plain_text
 from feeds.urls import http_url
 from feeds.urls import misleading_link
 from feeds.urls import url_problem
+from tests.conftest import make_article
 from tests.conftest import make_settings
 
 NO_HOSTS = [
@@ -108,6 +111,15 @@ def test_a_providers_domain_goes_out_as_a_uri(tmp_path: Path) -> None:
         "https://example.com/\u202egpj.exe",
         "https://evil.com\\.example.com/",
         "//user@evil.example/",
+        # The scheme in capitals, and the ways browsers read as "//" (an outside probe).
+        "HTTPS://bank.example@evil.example/1",
+        "Https://bank.example:pw@evil.example/2",
+        "https:\\\\bank.example@evil.example/3",
+        "https:/\\bank.example@evil.example/4",
+        "https:bank.example@evil.example/5",
+        "HTTPS://evil.example\\.bank.example/6",
+        "HTTPS://0x7f.1/8",
+        "https://evil.example/%E2%80%AEfdp.exe",
     ],
 )
 def test_a_body_link_that_reads_otherwise_than_it_goes_is_dropped(link: str) -> None:
@@ -116,7 +128,7 @@ def test_a_body_link_that_reads_otherwise_than_it_goes_is_dropped(link: str) -> 
         '<a href="https://fine.example/?a=1&amp;b=2">there</a> <a href="rel">r</a></p>',
         "https://base.example/",
     )
-    assert "hunter2" not in html and "evil" not in html and "\u202e" not in html
+    assert "hunter2" not in html and "evil" not in html and "\u202e" not in html and "0x7f" not in html
     assert '<a rel="noopener noreferrer">here</a>' in html
     assert 'href="https://fine.example/?a=1&amp;b=2"' in html and 'href="https://base.example/rel"' in html
 
@@ -139,10 +151,40 @@ def test_text_inside_raw_text_elements_is_not_escaped_twice(element: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "url", NO_HOSTS + HOSTS + ["https://例え.jp/x", "https://a.example/@user", "http://1.2.3.4:80/"]
+    "url",
+    NO_HOSTS
+    + HOSTS
+    + ["https://例え.jp/x", "https://a.example/@user", "http://1.2.3.4:80/", "HTTPS://ok.example/a"]
+    + [
+        "HTTP://u@evil.example/",
+        "https:\\\\evil.example/",
+        "https:evil.example/",
+        "https://a.example/%e2%80%ae",
+    ],
 )
 def test_a_body_keeps_a_links_address_exactly_when_it_goes_where_it_reads(url: str) -> None:
     """One search of the output picks the bodies whose links need checking one by one: it must
     miss none that misleads."""
     html = sanitize(f'<p><a href="{url}">x</a></p>', None)
     assert ("href=" in html) == (not misleading_link(url)), html
+
+
+def test_a_markdown_links_direction_controls_are_seen_percent_encoded() -> None:
+    """The Markdown reader percent-encodes an address's characters before the sanitiser sees them:
+    "[report.pdf](https://evil.example/\u202efdp.exe)" went out as ".../%E2%80%AEfdp.exe", read
+    as "exe.pdf" by readers that decode it (an outside probe)."""
+    settings = make_settings()
+    body = "[report.pdf](https://evil.example/\u202efdp.exe) and [fine](https://fine.example/%E2%82%AC)"
+    html = entry_html(convert([make_article(1, body=body)], settings).channels[0].entries[0])
+    assert "evil.example" not in html and 'href="https://fine.example/%E2%82%AC"' in html
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['&lt;img title="x>" src=x onerror=alert(1)&gt; Title', '<b title="x>" onclick=alert(3)>Title'],
+)
+def test_a_quoted_greater_than_sign_does_not_end_a_tag_in_a_title(title: str) -> None:
+    """``<img title="x>" src=x onerror=alert(1)>``: the tag was taken to end at the quoted ">",
+    and the rest, with its handler, went into RSS titles, live to readers that show them as HTML
+    (an outside probe)."""
+    assert plain_text(title) == "Title"

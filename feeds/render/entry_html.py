@@ -137,7 +137,7 @@ def _cleaned(fragment: str, tags: set[str] | None, relative: Any, honest: bool =
 
 
 #: An address in the sanitiser's output (it writes attributes in double quotes, escaped).
-_ADDRESS = re.compile(r'\s(?:href|src)="((?:https?:)?//[^"]*)"')
+_ADDRESS = re.compile(r'\s(?:href|src)="((?i:https?:)[^"]*|[/\\][/\\][^"]*)"')
 
 
 def _honest_address(element: str, attribute: str, value: str) -> str | None:
