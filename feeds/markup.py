@@ -11,8 +11,8 @@ from collections.abc import Collection
 #: "<svg:a" are tags too). A ">" in a quoted attribute value does not end the tag: taken for its
 #: end, it left ``<img title="x>" src=x onerror=alert(1)>`` in an RSS title, live to a reader
 #: that shows titles as HTML (an outside probe).
-_TAG_ATTRIBUTES = r"""(?:[^<>="']|=[ \t\n\r\f]*(?:"[^"]*"?|'[^']*'?)|[="'])*"""
-_TAG = rf"(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$){_TAG_ATTRIBUTES}>?"
+TAG_ATTRIBUTES = r"""(?:[^<>="']|=[ \t\n\r\f]*(?:"[^"]*"?|'[^']*'?)|[="'])*"""
+_TAG = rf"(/?)([A-Za-z][^\s/<>]*)(?=[\s/>]|$){TAG_ATTRIBUTES}>?"
 _TAG_OR_BRACKET = re.compile(rf"<(?:!--.*?-->|{_TAG})?", re.DOTALL)
 #: The same without comments, for past the last "-->": there a comment never ends, and looking
 #: for its end from every "<!--" was quadratic (30,000 of them in a title took 32 s).

@@ -345,3 +345,14 @@ def test_an_entry_pages_headings_are_below_its_title() -> None:
     assert "<h1" not in page
     feed = feed_entry_html(entry)
     assert "<h1>Top</h1>" in feed and "<h3>Deeper</h3>" in feed and "<h3>More coverage</h3>" in feed
+
+
+def test_an_entry_pages_images_are_their_descriptions() -> None:
+    """The page loads no image; the author's description of one was lost with it (an outside
+    probe). An image without one (decorative) leaves nothing; the feeds keep the images."""
+    body = "![Bar chart: sales rose 40 %](https://cdn.example/c.png)\n\nRaw <img alt='a & <b>' src=x> <img src=y alt=''>"
+    [entry] = convert([make_article(1, body=body)], make_settings()).channels[0].entries
+    page = page_html(entry)
+    assert "<img" not in page and "[Image: Bar chart: sales rose 40 %]" in page
+    assert "[Image: a &amp; &lt;b&gt;]" in page and page.count("[Image:") == 2
+    assert feed_entry_html(entry).count("<img") == 3
