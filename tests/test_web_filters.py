@@ -61,6 +61,20 @@ def test_a_channels_page_takes_its_feeds_filters(client: FlaskClient) -> None:
     assert client.get("/topics/ai.html?utm_source=x").data == client.get("/topics/ai.html").data
 
 
+def test_a_filtered_page_says_it_is_filtered(client: FlaskClient) -> None:
+    """It had the unfiltered page's title and heading, and said "No entries yet." of a filter that
+    matched nothing (an outside probe)."""
+    page = etree.HTML(client.get("/topics/ai.html?q=zzzz+yyyy").data)
+    assert page.findtext(".//title").endswith(" (filtered)")
+    assert page.findtext(".//header//code") == "q=yyyy zzzz"
+    assert [a.get("href") for a in page.iterfind(".//header//p/a") if a.text == "Every entry"] == [
+        "../topics/ai.html"
+    ]
+    assert page.findtext(".//main/p") == "No entries match this filter."
+    plain = etree.HTML(client.get("/topics/ai.html").data)
+    assert not plain.findtext(".//title").endswith("(filtered)") and plain.find(".//header//code") is None
+
+
 def test_a_filtered_feeds_page_for_people_is_its_channels_page_with_the_filter(client: FlaskClient) -> None:
     """Its alternate link and JSON home_page_url named the unfiltered page (an outside probe)."""
     for path, page in (("/topics/ai", "topics/ai.html"), ("/all", "all.html")):

@@ -16,6 +16,7 @@ from datetime import datetime
 from datetime import tzinfo
 from importlib.resources import files
 from urllib.parse import quote
+from urllib.parse import unquote_plus
 
 import jinja2
 from markupsafe import Markup
@@ -75,6 +76,7 @@ _templates = jinja2.Environment(
 )
 _templates.filters["html_datetime"] = html_datetime
 _templates.filters["shown_time"] = shown_time
+_templates.filters["shown_query"] = lambda query: unquote_plus(query).replace("&", " & ")
 _templates.filters["shown_date"] = lambda when, zone: f"{when.astimezone(zone):%Y-%m-%d}"
 COPY_SCRIPT = _TEMPLATE_FILES.joinpath("copy.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(COPY_SCRIPT.encode()).digest()).decode()
