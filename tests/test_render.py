@@ -350,6 +350,22 @@ def test_opml_head_has_only_elements_the_validator_knows(name: str, sample: Buil
     assert [child.tag for child in root.find("head")] == ["title", "dateModified", "ownerName"]
 
 
+def test_opml_names_hold_no_markup_and_keep_their_ampersands() -> None:
+    """OPML readers and the W3C validator may read an outline's text as HTML, where a topic named
+    by an article ``<img src=x onerror=alert(1)>`` was live (an outside probe)."""
+    settings = make_settings()
+    articles = [
+        make_article(1, topics=("<img src=x onerror=alert(1)>",)),
+        make_article(2, topics=("Law & Order",)),
+    ]
+    root = etree.fromstring(render_site(convert(articles, settings), settings)["feeds.opml"])
+    names = {o.get("text") for o in root.iter("outline")}
+    assert {"Test site: &lt;img src=x onerror=alert(1)&gt;", "Test site: Law & Order"} <= names
+    assert all(
+        o.get("title") == o.get("text") and "<" not in o.get("description", "") for o in root.iter("outline")
+    )
+
+
 def test_one_format_one_opml_list() -> None:
     settings = make_settings(formats=(Format.RSS,))
     documents = render_site(convert([make_article(1)], settings), settings)

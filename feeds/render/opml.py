@@ -33,11 +33,11 @@ def opml_bytes(site: Site, contexts: list[FeedContext], fmt: Format) -> bytes:
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     title = settings.site.title if len(settings.formats) == 1 else f"{settings.site.title} ({fmt.label})"
-    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "title").text = _no_tags(title)
     updated = site.everything.updated
     if updated is not None:
         etree.SubElement(head, "dateModified").text = format_datetime(updated, usegmt=True)
-    etree.SubElement(head, "ownerName").text = settings.author_name()
+    etree.SubElement(head, "ownerName").text = _no_tags(settings.author_name())
     # No <docs>: OPML 2.0 makes it optional, and the W3C Feed Validation Service reports it as an
     # undefined head element (an error).
     body = etree.SubElement(root, "body")
@@ -46,12 +46,19 @@ def opml_bytes(site: Site, contexts: list[FeedContext], fmt: Format) -> bytes:
             body,
             "outline",
             type="rss",
-            text=ctx.channel.title,
-            title=ctx.channel.title,
-            description=ctx.channel.description,
+            text=_no_tags(ctx.channel.title),
+            title=_no_tags(ctx.channel.title),
+            description=_no_tags(ctx.channel.description),
             xmlUrl=ctx.self_url(fmt),
             htmlUrl=ctx.html_url,
             language=settings.site.language,
         )
     data: bytes = etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
     return data
+
+
+def _no_tags(text: str) -> str:
+    """``text`` with its angle brackets written as HTML's references: OPML readers (and the W3C
+    validator) may take these fields for HTML, where a topic named ``<img src=x onerror=…>`` by an
+    article was live markup (an outside probe). Other text, "&" included, goes as written."""
+    return text.replace("<", "&lt;").replace(">", "&gt;") if "<" in text or ">" in text else text
