@@ -111,3 +111,11 @@ def test_a_rebuild_makes_the_404_page_again(project: Path, app: Flask, client: F
     assert live_site(app).refresh()
     after = client.get("/nothing-here").data
     assert b"Brand New Topic" in after and b"Brand New Topic" not in before
+
+
+def test_the_404_page_has_its_main_and_paints_its_own_canvas(client: FlaskClient) -> None:
+    """A checker in dark mode saw its text on white (it set a color scheme, no background), and it
+    had no <main> landmark (an accessibility probe)."""
+    page = etree.HTML(client.get("/nothing-here").data)
+    assert page.find(".//main/h1").text == "Not found"
+    assert "background: Canvas; color: CanvasText" in page.findtext(".//style")
