@@ -196,7 +196,7 @@ def misleading_link(url: str) -> bool:
     browser opens as evil.com), or its host not after "//" ("https:\\\\bank.example@evil.example",
     "https:/evil.example", "https:evil.example", which browsers open as evil.example). Relative
     links and other schemes: False."""
-    if _BIDI_CONTROL.search(url) or (_ENCODED_BIDI.search(url) if "%" in url else False):
+    if _BIDI_CONTROL.search(url) or ("%" in url and _ENCODED_BIDI.search(url)):
         return True
     if url[:2] in _SLASHES:
         url = "https:" + url
@@ -243,11 +243,10 @@ _UNPLAIN_ADDRESS = re.compile(
 
 #: Where the authority of a URL as written ends, a "\\" not among them: a browser ends it there
 #: too, and what it opens is then another host than the one shown.
-#: Where an address's authority ends; a "\\" in it (which a browser reads as "/") leaves no host.
 _WEB_AUTHORITY_END = re.compile(r"[/?#]")
 #: What a browser reads as "//" at the start of an address.
 _SLASHES = frozenset({"//", "\\\\", "/\\", "\\/"})
-#: Direction controls percent-encoded (UTF-8), as a Markdown link's address has them.
+#: ``_BIDI_CONTROL``'s characters percent-encoded (UTF-8), as a Markdown link's address has them.
 _ENCODED_BIDI = re.compile(r"%E2%80%(?:8[EF]|A[A-E])|%E2%81%A[6-9]", re.IGNORECASE)
 
 

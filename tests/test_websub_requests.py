@@ -45,7 +45,10 @@ def test_a_client_holds_one_turn_to_send_a_body_and_others_keep_theirs() -> None
         assert first
         with readers.turn("203.0.113.5") as again:  # the same client waits, then gets none
             assert not again
-        with readers.turn("2001:db8::1") as other, readers.turn("2001:db8::2") as same_64:
+        with (
+            readers.turn(client_key("2001:db8::1")) as other,
+            readers.turn(client_key("2001:db8::2")) as same_64,
+        ):
             assert other and not same_64  # one /64 is one client
         with readers.turn("198.51.100.7") as other:
             assert other

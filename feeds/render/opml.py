@@ -61,4 +61,4 @@ def _no_tags(text: str) -> str:
     """``text`` with its angle brackets written as HTML's references: OPML readers (and the W3C
     validator) may take these fields for HTML, where a topic named ``<img src=x onerror=…>`` by an
     article was live markup (an outside probe). Other text, "&" included, goes as written."""
-    return text.replace("<", "&lt;").replace(">", "&gt;") if "<" in text or ">" in text else text
+    return text.replace("<", "&lt;").replace(">", "&gt;")

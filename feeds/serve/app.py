@@ -179,7 +179,8 @@ def websub() -> Response:
     # A chunked body has no length to check first: read one byte past the limit, and refuse it
     # when there is one (Werkzeug's own limit cut such a body short, and the cut form was used).
     request.max_content_length = MAX_HUB_REQUEST + 1
-    with HUB_READERS.turn(request.remote_addr or "") as reading:
+    client = client_key(request.remote_addr or "")
+    with HUB_READERS.turn(client) as reading:
         if not reading:
             busy = {"Retry-After": "10", "Cache-Control": "no-store"}
             text = "503 the hub is reading other requests; try again\n"
@@ -191,7 +192,7 @@ def websub() -> Response:
         form = dict(reversed(parse_qsl(body.decode("utf-8"), keep_blank_values=True)))  # the first
     except UnicodeDecodeError:
         return Response("400 a subscription request is text in UTF-8\n", 400, content_type=_TEXT)
-    reply = hub.answer(form, client_key(request.remote_addr or ""))
+    reply = hub.answer(form, client)
     headers = {"Cache-Control": "no-store", **dict(reply.headers)}
     text = f"{reply.status} {HTTP_STATUS_CODES[reply.status]}: {reply.text}\n"
     return Response(text, reply.status, headers, content_type=_TEXT)

@@ -90,15 +90,15 @@ class BodyReaders:
         self._waiting = 0
 
     @contextlib.contextmanager
-    def turn(self, address: str) -> Iterator[bool]:
-        """Hold a turn for ``address`` (``client_key``) while inside; yields whether one came."""
-        got = self._take(client_key(address))
+    def turn(self, client: str) -> Iterator[bool]:
+        """Hold a turn for ``client`` (``client_key``) while inside; yields whether one came."""
+        got = self._take(client)
         try:
             yield got
         finally:
             if got:
                 with self._changed:
-                    self._reading.discard(client_key(address))
+                    self._reading.discard(client)
                     self._changed.notify_all()
 
     def _take(self, key: str) -> bool:
