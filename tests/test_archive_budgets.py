@@ -45,7 +45,7 @@ def test_a_topic_budget_of_its_own_splits_that_topic_again(root: Path) -> None:
 
 
 def test_a_longer_title_splits_the_months_again(root: Path) -> None:
-    settings = settings_for(root, max_bytes=9000, max_items=1)
+    settings = settings_for(root, max_bytes=10_000, max_items=1)
     before = SiteBuilder(settings).build()
     topics = {"AI": TopicSettings(title="A" * 100, description="D" * 100)}
     settings = dataclasses.replace(settings, topics=topics)

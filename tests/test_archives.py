@@ -297,13 +297,13 @@ def test_deleting_every_entry_of_a_month_removes_it_from_the_chain(root: Path) -
 
 
 def test_a_tiny_budget_splits_months_into_parts_that_reach_every_entry(root: Path) -> None:
-    settings = settings_for(root, max_bytes=9000, max_items=1)
+    settings = settings_for(root, max_bytes=10_000, max_items=1)
     result = SiteBuilder(settings).build()
     parts = [p for p in result.documents if p.startswith("archives/all/2021-03-")]
     assert parts, "March should be split"
     for path, body in result.documents.items():
         if path.startswith("archives/"):
-            assert len(body) <= 9000, path
+            assert len(body) <= 10_000, path
     assert_chains_whole(result)
     # An edit in a split month: the same bytes as a build from nothing.
     path = root / "content" / "006.md"

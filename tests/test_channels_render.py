@@ -195,7 +195,7 @@ def test_every_document_keeps_within_its_budget(every_key: BuildResult) -> None:
 
 
 def test_a_tiny_budget_cuts_every_document_and_the_build_says_so(tmp_path: Path) -> None:
-    settings = make_site(tmp_path, EVERY_KEY.replace("max_bytes: 60000", "max_bytes: 7000"))
+    settings = make_site(tmp_path, EVERY_KEY.replace("max_bytes: 60000", "max_bytes: 7500"))
     result = CliRunner().invoke(cli, ["build", "--config", str(settings.config_path)])
     assert result.exit_code == 0, result.output
     written = {
@@ -208,7 +208,7 @@ def test_a_tiny_budget_cuts_every_document_and_the_build_says_so(tmp_path: Path)
             assert not c.options.max_bytes or written[f"{c.stem}.{ext}"] <= c.options.max_bytes
     assert (
         "warning: all.atom: " in result.output
-        and "left out to stay within max_bytes (7000 bytes)" in result.output
+        and "left out to stay within max_bytes (7500 bytes)" in result.output
     )
 
 

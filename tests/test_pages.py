@@ -166,6 +166,13 @@ def test_pages_offer_every_feed_address_to_copy(sample: BuildResult) -> None:
         assert all(f.get("readonly") is not None for f in fields)
         buttons = root.findall(".//ul[@class='subscribe']/li/button")
         assert [b.get("data-copy") for b in buttons] == [f.get("id") for f in fields]
+        # Each button says what it copies, beginning with what it shows (WCAG 2.5.3): a screen
+        # reader listing the page's buttons heard "Copy" twelve times.
+        names = [b.get("aria-label") or "" for b in buttons]
+        assert all(
+            name.startswith(b.text) and channel.title in name for name, b in zip(names, buttons, strict=True)
+        )
+        assert len(set(names)) == len(names)
         discovered = [link.get("href") for link in root.iter("link") if link.get("rel") == "alternate"]
         assert discovered == [f.get("value") for f in fields]
 
