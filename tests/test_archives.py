@@ -232,6 +232,8 @@ def test_the_links_and_fh_archive_are_where_rfc_5005_puts_them(root: Path) -> No
             older = f"{BASE_URL}{stems[index + 1]}.{fmt.value}" if index + 1 < len(stems) else None
             assert links.get("next-archive") == newer
             assert links.get("prev-archive") == older
+            if fmt is Format.RSS:  # dated as the current feed is: pubDate for readers that read only it
+                assert head.findtext("pubDate") == head.findtext("lastBuildDate") is not None
 
 
 def test_pages_list_the_archives_and_each_archive_has_a_page(root: Path) -> None:

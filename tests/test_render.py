@@ -6,6 +6,7 @@ import calendar
 import html
 import json
 import struct
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 from urllib.parse import unquote
@@ -26,6 +27,7 @@ from feeds.urls import canonical_url
 from tests.conftest import make_article
 from tests.conftest import make_settings
 from tests.conftest import without_own_script
+from tests.test_roundtrip import to_ms
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -81,7 +83,7 @@ def assert_entry(got: feedparser.FeedParserDict, entry: Entry, fmt: Format) -> N
         content = got.content[0].value if fmt is Format.ATOM else got.summary
     assert content.startswith("<p>")
     topic_labels = {t.name for t in entry.topics}
-    labels = {tag.label if fmt is Format.ATOM else tag.term for tag in got.get("tags", [])}
+    labels = {tag.term for tag in got.get("tags", [])}
     assert topic_labels <= labels
     if entry.provider is not None:
         assert got.author == entry.provider.name
@@ -257,7 +259,7 @@ def test_json_feed_items_match_model(sample: BuildResult) -> None:
         for item, entry in zip(feed["items"], channel.entries, strict=True):
             assert item["title"] == entry.title
             assert item["url"] == (entry.url or BASE + quote(entry.page or ""))
-            assert item["date_published"] == entry.published.isoformat()
+            assert datetime.fromisoformat(item["date_published"]) == to_ms(entry.published)
             assert item.get("summary", "") == entry.summary
             assert item.get("image") == (entry.image.url if entry.image else None)
             assert set(item.get("tags", [])) >= {t.name for t in entry.topics}
@@ -339,7 +341,7 @@ def test_no_two_entries_of_an_atom_feed_share_updated(sample: BuildResult) -> No
         assert len(updated) == len(set(updated)), name
     root = etree.fromstring(sample.documents["all.atom"])
     undated = root.xpath("a:entry[starts-with(a:id, 'urn:uuid:')]/a:updated/text()", namespaces=NS)
-    assert undated == ["2021-03-15T12:00:00.700000+00:00", "2021-03-15T12:00:00+00:00"]
+    assert undated == ["2021-03-15T12:00:00.700+00:00", "2021-03-15T12:00:00+00:00"]
 
 
 @pytest.mark.parametrize("name", ["feeds.opml", "feeds-rss.opml", "feeds-json.opml"])

@@ -33,6 +33,7 @@ from feeds.model import RelatedMode
 from feeds.plan.archives import archive_stem
 from feeds.render.context import FeedContext
 from feeds.render.context import document_url
+from feeds.render.context import feed_time
 from feeds.render.context import image_type
 from feeds.render.context import rss_description
 from feeds.render.context import url_path
@@ -173,7 +174,7 @@ class Fragments:
         return entry.url or self.settings.url()
 
     def _atom(self, entry: Entry, full: bool) -> str:
-        when = entry.published.isoformat()
+        when = feed_time(entry.published)
         out = [f"  <entry>\n    <id>{_text(entry.id)}</id>\n    <title>{_text(entry.title)}</title>\n"]
         out.append(f"    <updated>{when}</updated>\n")
         author = entry.author
@@ -187,10 +188,7 @@ class Fragments:
         if summary:
             out.append(f"    <summary>{_text(summary)}</summary>\n")
         for topic in entry.topics:
-            out.append(
-                f'    <category term="{_attr(topic.slug)}" scheme="{self.scheme}" '
-                f'label="{_attr(topic.name)}"/>\n'
-            )
+            out.append(f'    <category term="{_attr(topic.name)}" scheme="{self.scheme}"/>\n')
         if entry.own_category:
             out.append(f'    <category term="{_attr(entry.own_category)}"/>\n')
         out.append(f"    <published>{when}</published>\n")
@@ -298,7 +296,7 @@ def _json(head: _Head, body: Sequence[bytes]) -> list[bytes]:
     if part.prev:
         feed["next_url"] = head.url(part.prev)  # JSON Feed pages go from newer to older
     feed.update(
-        icon=icon_url(settings), favicon=favicon_url(settings),
+        icon=icon_url(settings), favicon=favicon_url(settings), author={"name": settings.author_name()},
         authors=[{"name": settings.author_name()}], language=settings.site.language,
     )  # fmt: skip
     # Custom extension (names start with "_"): that this is an archive, and of which feed.
@@ -311,7 +309,7 @@ def _json(head: _Head, body: Sequence[bytes]) -> list[bytes]:
 def _atom_head(head: _Head) -> str:
     settings = head.settings
     entries = head.part.entries
-    when = entries[0].published.isoformat() if entries else "1970-01-01T00:00:00+00:00"
+    when = feed_time(entries[0].published) if entries else "1970-01-01T00:00:00+00:00"
     links = "".join(
         f'  <link href="{_attr(href)}" rel="{rel}" type="{head.fmt.media_type}"/>\n'
         for rel, href in head.links
@@ -350,7 +348,7 @@ def _rss_head(head: _Head) -> str:
         "    <docs>http://www.rssboard.org/rss-specification</docs>\n"
         f"    <generator>feeds {__version__}</generator>\n"
         f"    <language>{_text(settings.site.language)}</language>\n"
-        f"    <lastBuildDate>{when}</lastBuildDate>\n"
+        f"    <pubDate>{when}</pubDate>\n    <lastBuildDate>{when}</lastBuildDate>\n"
         f"    <dc:creator>{_text(settings.author_name())}</dc:creator>\n"
     )
 

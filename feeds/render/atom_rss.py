@@ -32,6 +32,7 @@ from feeds.model import Entry
 from feeds.model import Format
 from feeds.model import Image
 from feeds.render.context import FeedContext
+from feeds.render.context import feed_time
 from feeds.render.context import image_type
 from feeds.render.context import rss_description
 from feeds.render.icons import favicon_url
@@ -57,6 +58,8 @@ def feed_bytes(ctx: FeedContext, fmt: Format) -> bytes:
     fg.link(href=ctx.html_url, rel="alternate", type="text/html")  # last: the RSS <link>
     fg.language(ctx.settings.site.language)
     fg.updated(channel.updated or EMPTY_FEED_DATE)
+    if fmt is Format.RSS:  # the channel's date as XML::Feed and others read it, beside lastBuildDate
+        fg.pubDate(channel.updated or EMPTY_FEED_DATE)
     fg.author(name=ctx.settings.author_name())
     fg.generator(generator="feeds", version=ctx.generator_version)
     site = ctx.settings.site
@@ -107,7 +110,9 @@ def _add_entry(fg: FeedGenerator, ctx: FeedContext, entry: Entry, fmt: Format) -
         if entry.author.url:
             author["uri"] = entry.author.url
         fe.author(author)
-    categories = [{"term": t.slug, "label": t.name, "scheme": ctx.topic_scheme} for t in entry.topics]
+    # The topic's name as the term, as RSS and JSON Feed say it: gofeed, feedjira and ROME showed
+    # the term alone, which was its slug (an outside probe).
+    categories = [{"term": t.name, "scheme": ctx.topic_scheme} for t in entry.topics]
     if entry.own_category:
         categories.append({"term": entry.own_category})
     if categories:
@@ -131,6 +136,7 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
         return {"media": MEDIA_NS}
 
     def extend_atom(self, feed: Any) -> Any:
+        feed.find("updated").text = feed_time(self.ctx.channel.updated or EMPTY_FEED_DATE)
         self_link = next(link for link in feed.iterfind("link") if link.get("rel") == "self")
         archive = self.ctx.archive_url(self.fmt)
         if archive:  # RFC 5005 §4: the current feed names its newest archive
@@ -178,6 +184,8 @@ class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_atom(self, element: Any) -> Any:
         entry = self.entry
+        for name in ("updated", "published"):  # feedgen writes isoformat()'s six digits
+            element.find(name).text = feed_time(entry.published)
         links = [("related", link.url, link.title) for link in entry.related]
         if entry.via is not None:
             links.append(("via", entry.via.url, entry.via.title))

@@ -8,6 +8,7 @@ from typing import Any
 from feeds.model import Entry
 from feeds.model import Format
 from feeds.render.context import FeedContext
+from feeds.render.context import feed_time
 from feeds.render.icons import favicon_url
 from feeds.render.icons import icon_url
 
@@ -30,7 +31,10 @@ def json_feed_bytes(ctx: FeedContext) -> bytes:
     # Both should be square (spec: icon about 512 px, favicon about 64 px); a wide logo is not.
     feed["icon"] = icon_url(ctx.settings)
     feed["favicon"] = favicon_url(ctx.settings)
-    feed["authors"] = [{"name": ctx.settings.author_name()}]
+    # JSON Feed 1.0's ``author`` beside 1.1's ``authors``, as 1.1 allows for older readers:
+    # feedjira and gofeed's Item.Author read only it (an outside probe).
+    feed["author"] = {"name": ctx.settings.author_name()}
+    feed["authors"] = [feed["author"]]
     feed["language"] = site.language
     if ctx.hubs:
         feed["hubs"] = [{"type": "WebSub", "url": url} for url in ctx.hubs]
@@ -59,13 +63,12 @@ def json_item(ctx: FeedContext, entry: Entry) -> dict[str, Any]:
         item["summary"] = summary
     if entry.image is not None:
         item["image"] = entry.image.url
-    item["date_published"] = entry.published.isoformat()
-    item["date_modified"] = entry.published.isoformat()
+    item["date_published"] = item["date_modified"] = feed_time(entry.published)
     if entry.author is not None:
         author = {"name": entry.author.name}
         if entry.author.url:
             author["url"] = entry.author.url
-        item["authors"] = [author]
+        item["author"], item["authors"] = author, [author]  # see json_feed_bytes
     tags = [topic.name for topic in entry.topics]
     if entry.own_category:
         tags.append(entry.own_category)

@@ -28,6 +28,7 @@ from feeds.model import Topic
 from feeds.render.context import FeedContext
 from feeds.render.context import document_path
 from feeds.render.context import document_url
+from feeds.render.context import feed_time
 from feeds.render.context import page_path
 from feeds.render.context import url_path
 from feeds.render.entry_html import page_html
@@ -35,12 +36,6 @@ from feeds.render.opml import OPML
 from feeds.render.opml import opml_paths
 
 LATEST_TITLES = 5
-
-
-def html_datetime(when: datetime) -> str:
-    """``when`` for a ``<time datetime>``: HTML allows at most three digits of a second's fraction
-    (a date taken from a file's time has six)."""
-    return when.isoformat(timespec="milliseconds" if when.microsecond else "seconds")
 
 
 def shown_time(when: datetime, zone: tzinfo) -> str:
@@ -74,7 +69,7 @@ _templates = jinja2.Environment(
     # file for changes took a tenth of an entry page's time.
     auto_reload=False,
 )
-_templates.filters["html_datetime"] = html_datetime
+_templates.filters["html_datetime"] = feed_time
 _templates.filters["shown_time"] = shown_time
 _templates.filters["shown_query"] = lambda query: unquote_plus(query).replace("&", " & ")
 _templates.filters["shown_date"] = lambda when, zone: f"{when.astimezone(zone):%Y-%m-%d}"
@@ -299,7 +294,7 @@ def archive_entry_html(entry: Entry, root: str, zone: tzinfo) -> str:
         title = f'<a href="{root}{_attr(quote(entry.page))}">{_text(entry.title)}</a>'
     else:
         title = _text(entry.title)
-    meta = [f'<time datetime="{html_datetime(entry.published)}">{shown_time(entry.published, zone)}</time>']
+    meta = [f'<time datetime="{feed_time(entry.published)}">{shown_time(entry.published, zone)}</time>']
     if author := entry.author:  # as the feeds credit it: the provider, else the link's host
         meta.append(f"<bdi>{_text(author.name)}</bdi>")
     if entry.via:
