@@ -449,3 +449,26 @@ def test_an_entrys_summary_is_made_once_for_every_channel_format_and_archive(
     del summarised[""]  # related items' entries have no body
     assert len(summarised) == 12, summarised
     assert set(summarised.values()) == {2}, summarised.most_common(3)
+
+
+def test_an_archived_entry_keeps_its_image_whatever_its_type(tmp_path: Path) -> None:
+    """Archives carry an image as the current feeds do, in Media RSS: one of no known type (no
+    extension) has no enclosure, and archives dropped it; feedjira reads images from Media RSS only."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for number, url in enumerate(["https://img.example.com/a.png", "https://img.example.com/photo?id=7"]):
+        text = article(number, 1 + number, 3, ["AI"]).replace(
+            "topics:", f"images:\n  - url: {url}\n    width: 640\n    height: 480\ntopics:"
+        )
+        (content / f"{number}.md").write_text(text, encoding="utf-8")
+    result = build_site(settings_for(tmp_path, content_dir=content, max_items=1))
+    for fmt in (Format.ATOM, Format.RSS):
+        archived = [p for p in result.documents if p.startswith("archives/all/") and p.endswith(fmt.value)]
+        images = {}
+        for path in [f"all.{fmt.value}", *archived]:
+            for entry in feedparser.parse(result.documents[path]).entries:
+                images[entry.title] = [(m["url"], m.get("width")) for m in entry.get("media_content", [])]
+        assert images == {
+            "Story 0": [("https://img.example.com/a.png", "640")],
+            "Story 1": [("https://img.example.com/photo?id=7", "640")],
+        }, fmt

@@ -28,13 +28,14 @@ from feeds.model import Entry
 from feeds.model import EntryContent
 from feeds.model import FeedOptions
 from feeds.model import Format
-from feeds.model import Image
 from feeds.model import RelatedMode
 from feeds.plan.archives import archive_stem
+from feeds.render.context import MEDIA_NS
 from feeds.render.context import FeedContext
 from feeds.render.context import document_url
+from feeds.render.context import enclosure
 from feeds.render.context import feed_time
-from feeds.render.context import image_type
+from feeds.render.context import media_xml
 from feeds.render.context import rss_description
 from feeds.render.context import url_path
 from feeds.render.entry_html import entry_html
@@ -47,10 +48,10 @@ from feeds.render.pages import archive_page_bytes
 
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 _NAMESPACES = {
-    Format.ATOM: f'xmlns="http://www.w3.org/2005/Atom" xmlns:fh="{HISTORY_NS}"',
+    Format.ATOM: f'xmlns="http://www.w3.org/2005/Atom" xmlns:fh="{HISTORY_NS}" xmlns:media="{MEDIA_NS}"',
     Format.RSS: (
         'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        f'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:fh="{HISTORY_NS}"'
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:fh="{HISTORY_NS}" xmlns:media="{MEDIA_NS}"'
     ),
 }
 #: Stands for the way from a page to the site root in a page fragment (pages sit at two depths).
@@ -197,10 +198,10 @@ class Fragments:
             links.append(("via", entry.via.url, entry.via.title))
         for rel, url, title in links:
             out.append(f'    <link rel="{rel}" href="{_attr(url)}" title="{_attr(title)}"/>\n')
-        image = _image(entry.image)
+        image = enclosure(entry.image)
         if image:
             out.append(f'    <link rel="enclosure" type="{image[1]}" href="{image[0]}"/>\n')
-        out.append("  </entry>\n")
+        out.append(f"{media_xml(entry.image, '    ')}  </entry>\n")
         return "".join(out)
 
     def _rss(self, entry: Entry, full: bool) -> str:
@@ -219,23 +220,14 @@ class Fragments:
             out.append(f'      <category domain="{self.scheme}">{_text(topic.name)}</category>\n')
         if entry.own_category:
             out.append(f"      <category>{_text(entry.own_category)}</category>\n")
-        image = _image(entry.image)
+        image = enclosure(entry.image)
         if image:  # RSS 2.0 requires a length; 0 when it is unknown (RSS Advisory Board)
             out.append(f'      <enclosure url="{image[0]}" length="0" type="{image[1]}"/>\n')
         out.append(f"      <pubDate>{format_datetime(entry.published)}</pubDate>\n")
         if entry.author is not None:
             out.append(f"      <dc:creator>{_text(entry.author.name)}</dc:creator>\n")
-        out.append("    </item>\n")
+        out.append(f"{media_xml(entry.image, '      ')}    </item>\n")
         return "".join(out)
-
-
-def _image(image: Image | None) -> tuple[str, str] | None:
-    """An image as an enclosure: its URL as an attribute and its type, when the type is known.
-    (Archives leave out Media RSS, which repeats the image twice more, to keep their size down.)"""
-    if image is None:
-        return None
-    media_type = image_type(image.url)
-    return (_attr(image.url), media_type) if media_type else None
 
 
 def archive_title(channel: Channel, part: ArchivePart) -> str:

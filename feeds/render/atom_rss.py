@@ -31,15 +31,16 @@ from lxml import etree
 from feeds.model import Entry
 from feeds.model import Format
 from feeds.model import Image
+from feeds.render.context import MEDIA_NS
 from feeds.render.context import FeedContext
 from feeds.render.context import feed_time
 from feeds.render.context import image_type
+from feeds.render.context import media_content
 from feeds.render.context import rss_description
 from feeds.render.icons import favicon_url
 from feeds.render.icons import rss_image_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 #: ``updated`` of a feed with no entries: a fixed date, never the build time.
 EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -208,10 +209,7 @@ def _add_media(element: Any, image: Image | None) -> None:
     """Media RSS (https://www.rssboard.org/media-rss): the image and its thumbnail, no group."""
     if image is None:
         return
-    size = {name: str(value) for name, value in (("width", image.width), ("height", image.height)) if value}
-    attributes = {"url": image.url, "medium": "image", **size}
-    media_type = image_type(image.url)
-    if media_type:
-        attributes["type"] = media_type
-    etree.SubElement(element, f"{{{MEDIA_NS}}}content", attributes)
-    etree.SubElement(element, f"{{{MEDIA_NS}}}thumbnail", {"url": image.url, **size})
+    content = media_content(image)
+    etree.SubElement(element, f"{{{MEDIA_NS}}}content", content)
+    thumbnail = {name: value for name, value in content.items() if name in ("url", "width", "height")}
+    etree.SubElement(element, f"{{{MEDIA_NS}}}thumbnail", thumbnail)

@@ -15,8 +15,10 @@ from feeds.config import Settings
 from feeds.model import Channel
 from feeds.model import Entry
 from feeds.model import Format
+from feeds.model import Image
 from feeds.render.entry_html import summary_text
 
+MEDIA_NS = "http://search.yahoo.com/mrss/"
 _IMAGE_TYPES = {
     ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
     ".webp": "image/webp", ".avif": "image/avif", ".svg": "image/svg+xml",
@@ -32,6 +34,36 @@ def image_type(url: str) -> str | None:
     # The suffix as PurePosixPath.suffix has it (called for every entry of every archive).
     dot = name.rfind(".")
     return _IMAGE_TYPES.get(name[dot:].lower()) if 0 < dot < len(name) - 1 else None
+
+
+def media_content(image: Image) -> dict[str, str]:
+    """The attributes of an image's Media RSS ``media:content``: its address, size and type, when
+    they are known (https://www.rssboard.org/media-rss)."""
+    attributes = {"url": image.url, "medium": "image"}
+    sizes = (("width", image.width), ("height", image.height))
+    attributes.update((name, str(value)) for name, value in sizes if value)
+    media_type = image_type(image.url)
+    if media_type:
+        attributes["type"] = media_type
+    return attributes
+
+
+def media_xml(image: Image | None, indent: str) -> str:
+    """An image as the archives write it: its ``media:content``, as the current feeds have it
+    (without the thumbnail, its address again). An image of no known type has no enclosure, and
+    some readers (feedjira) take images from Media RSS alone."""
+    if image is None:
+        return ""
+    attributes = " ".join(f'{name}="{html.escape(value)}"' for name, value in media_content(image).items())
+    return f"{indent}<media:content {attributes}/>\n"
+
+
+def enclosure(image: Image | None) -> tuple[str, str] | None:
+    """An image as an enclosure: its URL as an attribute and its type, when the type is known."""
+    if image is None:
+        return None
+    media_type = image_type(image.url)
+    return (html.escape(image.url), media_type) if media_type else None
 
 
 def feed_time(when: datetime) -> str:
