@@ -51,7 +51,8 @@ def pages(sample: BuildResult) -> list[str]:
 def test_every_channel_has_a_page_with_its_entries_in_feed_order(sample: BuildResult) -> None:
     for channel in sample.site.channels:
         root = page(sample, f"{channel.stem}.html")
-        assert root.findtext(".//h1") == channel.title
+        all_articles = ": all articles" if channel.is_everything else ""
+        assert root.findtext(".//h1") == channel.title + all_articles
         articles = root.findall(".//main/article")
         assert len(articles) == len(channel.entries) > 0
         for article, entry in zip(articles, channel.entries, strict=True):
@@ -175,6 +176,15 @@ def test_pages_offer_every_feed_address_to_copy(sample: BuildResult) -> None:
         assert len(set(names)) == len(names)
         discovered = [link.get("href") for link in root.iter("link") if link.get("rel") == "alternate"]
         assert discovered == [f.get("value") for f in fields]
+
+
+def test_the_index_and_every_channel_page_have_titles_of_their_own(sample: BuildResult) -> None:
+    """A page's title tells it apart (WCAG 2.4.2): the index and the page of every article, which
+    both took the site's title, were one name in a browser's tabs and history."""
+    paths = ["index.html", *(f"{channel.stem}.html" for channel in sample.site.channels)]
+    titles = [page(sample, path).findtext(".//title") for path in paths]
+    assert len(set(titles)) == len(titles), titles
+    assert page(sample, "all.html").findtext(".//h1") == titles[paths.index("all.html")]
 
 
 def test_index_offers_every_channel_and_the_opml_list(sample: BuildResult) -> None:
