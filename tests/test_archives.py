@@ -452,23 +452,31 @@ def test_an_entrys_summary_is_made_once_for_every_channel_format_and_archive(
 
 
 def test_an_archived_entry_keeps_its_image_whatever_its_type(tmp_path: Path) -> None:
-    """Archives carry an image as the current feeds do, in Media RSS: one of no known type (no
-    extension) has no enclosure, and archives dropped it; feedjira reads images from Media RSS only."""
+    """An image of no known type (its address has no extension) has no enclosure, and archives,
+    which write an image once, dropped it: it is there in Media RSS, as in the current feeds. A
+    typed one is an enclosure only. JSON Feed items name their authors once."""
     content = tmp_path / "content"
     content.mkdir()
     for number, url in enumerate(["https://img.example.com/a.png", "https://img.example.com/photo?id=7"]):
         text = article(number, 1 + number, 3, ["AI"]).replace(
             "topics:", f"images:\n  - url: {url}\n    width: 640\n    height: 480\ntopics:"
         )
-        (content / f"{number}.md").write_text(text, encoding="utf-8")
-    result = build_site(settings_for(tmp_path, content_dir=content, max_items=1))
+        (content / f"{number}.md").write_text(text.replace("---\nBody", "provider: {name: Wire}\n---\nBody"))
+    documents = build_site(settings_for(tmp_path, content_dir=content, max_items=1)).documents
     for fmt in (Format.ATOM, Format.RSS):
-        archived = [p for p in result.documents if p.startswith("archives/all/") and p.endswith(fmt.value)]
         images = {}
-        for path in [f"all.{fmt.value}", *archived]:
-            for entry in feedparser.parse(result.documents[path]).entries:
-                images[entry.title] = [(m["url"], m.get("width")) for m in entry.get("media_content", [])]
+        for path in (p for p in documents if p.startswith("archives/all/") and p.endswith(fmt.value)):
+            for entry in feedparser.parse(documents[path]).entries:
+                media = [m["url"] for m in entry.get("media_content", [])]
+                images[entry.title] = ([e["href"] for e in entry.get("enclosures", [])], media)
         assert images == {
-            "Story 0": [("https://img.example.com/a.png", "640")],
-            "Story 1": [("https://img.example.com/photo?id=7", "640")],
+            "Story 0": (["https://img.example.com/a.png"], []),
+            "Story 1": ([], ["https://img.example.com/photo?id=7"]),
         }, fmt
+    items = [
+        item
+        for path, body in documents.items()
+        if path.startswith("archives/all/") and path.endswith(".json")
+        for item in json.loads(body)["items"]
+    ]
+    assert [(item["authors"], "author" in item) for item in items] == [([{"name": "Wire"}], False)] * 2

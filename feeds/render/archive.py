@@ -154,6 +154,7 @@ class Fragments:
                 del item["summary"]
             if "date_modified" in item and item["date_modified"] == item.get("date_published"):
                 del item["date_modified"]
+            item.pop("author", None)  # JSON Feed 1.0's copy of ``authors``
             # One line per item: json's C encoder does not indent.
             return f"    {json.dumps(item, ensure_ascii=False, separators=(',', ': '))}".encode()
         return archive_entry_html(entry, _ROOT.decode(), self.settings.tz).encode("utf-8")
@@ -201,7 +202,9 @@ class Fragments:
         image = enclosure(entry.image)
         if image:
             out.append(f'    <link rel="enclosure" type="{image[1]}" href="{image[0]}"/>\n')
-        out.append(f"{media_xml(entry.image, '    ')}  </entry>\n")
+        else:  # of no known type: in Media RSS, as the current feeds have it
+            out.append(media_xml(entry.image, "    "))
+        out.append("  </entry>\n")
         return "".join(out)
 
     def _rss(self, entry: Entry, full: bool) -> str:
@@ -223,10 +226,12 @@ class Fragments:
         image = enclosure(entry.image)
         if image:  # RSS 2.0 requires a length; 0 when it is unknown (RSS Advisory Board)
             out.append(f'      <enclosure url="{image[0]}" length="0" type="{image[1]}"/>\n')
+        else:
+            out.append(media_xml(entry.image, "      "))
         out.append(f"      <pubDate>{format_datetime(entry.published)}</pubDate>\n")
         if entry.author is not None:
             out.append(f"      <dc:creator>{_text(entry.author.name)}</dc:creator>\n")
-        out.append(f"{media_xml(entry.image, '      ')}    </item>\n")
+        out.append("    </item>\n")
         return "".join(out)
 
 

@@ -49,9 +49,9 @@ def media_content(image: Image) -> dict[str, str]:
 
 
 def media_xml(image: Image | None, indent: str) -> str:
-    """An image as the archives write it: its ``media:content``, as the current feeds have it
-    (without the thumbnail, its address again). An image of no known type has no enclosure, and
-    some readers (feedjira) take images from Media RSS alone."""
+    """An image as the archives write it when it has no enclosure (its address names no image
+    type): its ``media:content``, as the current feeds have it. Archives say each thing once,
+    and dropped such an image."""
     if image is None:
         return ""
     attributes = " ".join(f'{name}="{html.escape(value)}"' for name, value in media_content(image).items())
