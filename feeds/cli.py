@@ -315,15 +315,16 @@ def serve(config_path: Path | None, host: str, port: int, workers: int, **option
     from feeds.serve.server import listen_address
     from feeds.serve.server import serve as run_server
 
+    # The config first: a port taken by another server hid what was wrong with it.
+    settings = read_settings(config_path, None)
+    with core_errors():
+        check_content(settings)
     try:
         host = listen_address(host, port)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="'--host'") from e
     except OSError as e:
         raise Problem(f"cannot listen on {host} port {port}: {e.strerror or e}") from e
-    settings = read_settings(config_path, None)
-    with core_errors():
-        check_content(settings)
     if settings.config_path is not None:
         # The server's worker processes import feeds.wsgi, which reads the config from here: the
         # path as given, made absolute, not resolved. A config that is a link (a Kubernetes

@@ -155,6 +155,10 @@ def test_published_ones_are_not(fields: str) -> None:
         ('\n{"title": "T"}\nBody\n', "a.md:2: front matter in JSON is not read on its own"),
         ('{\n  "title": "T"\n}\nBody\n', "a.md:1: front matter in JSON"),
         ("Title: My title\nDate: 2010-12-03 10:20\n\nBody\n", "a.md:1: metadata lines (Title: ...)"),
+        # Pelican's own test files (an outside probe: titled "Title: ..." or "category: yeah").
+        ("Title: One -, two --, three --- dashes!\n\nOne: -\n", "a.md:1: metadata lines"),
+        ("Title: Article with empty tags\nTags:\n\nBody\n", "a.md:1: metadata lines"),
+        ("category: yeah\nauthor: Alexis Métaireau\n\nMarkdown\n========\n", "a.md:1: metadata lines"),
         # An article titled "---" whose body was the front matter, secured fields and all (a probe).
         ("\n---\ntitle: T\n---\nBody\n", "a.md:2: front matter must open on the file's first line"),
         ("\ufeff \n\n---\ntitle: T\n---\nBody\n", "a.md:3: front matter must open on the file's first line"),
@@ -453,7 +457,6 @@ def test_a_heading_inside_indented_code_is_no_title() -> None:
     ("text", "source"),
     [
         ("---\ntitle: T\nlast_modified_at: 2022-01-01\n---\nB\n", "2021-03-09-post.md"),  # dated by its name
-        ("---\ntitle: T\nupdated: 2022-01-01\n---\nB\n", "a.md"),  # a change, not a day of publication
         ("---\ntitle: T\nid: 20210305T1010\n---\nB\n", "a.md"),  # a Zettelkasten id
         ("---\ntitle: T\ndate: 2021-03-08\npublishDate: 2021-03-08\n---\nB\n", "a.md"),  # Hugo: the same day
     ],
@@ -538,3 +541,20 @@ def test_hugos_build_option_in_any_case_and_code_fences_closed_only_by_a_bare_fe
 def test_a_title_cut_from_a_heading_names_the_headings_line() -> None:
     _, problems = _parse("---\ndate: 2021-01-01\n---\n\n# " + "A" * 1200 + "\nbody\n")
     assert problems[0].startswith("a.md:5: the title has 1,200 characters")
+
+
+@pytest.mark.parametrize("key", ["lastmod", "updated", "modified", "last_modified_at"])
+def test_a_change_date_alone_says_the_article_is_dated_by_its_file(key: str) -> None:
+    """A post whose only date is its last change (Hugo's ``lastmod``) was dated by its file's time
+    without a word (an outside probe; input.md promised the warning)."""
+    _, problems = _parse(f"---\ntitle: T\n{key}: 2021-05-05\n---\nB\n")
+    assert problems == [
+        f"a.md:3: {key} holds the date of a change, not of publication: the article, which has no date,"
+        " is dated by its file's time; give it a date (date or publishedDateTime)"
+    ]
+
+
+@pytest.mark.parametrize("empty", ["[]", "", "''", "{}"])
+def test_an_empty_list_of_tags_gets_no_word(empty: str) -> None:
+    _, problems = _parse(f"---\ntitle: T\ndate: 2021-01-02\ncategories: {empty}\ntags: {empty}\n---\nB\n")
+    assert problems == []

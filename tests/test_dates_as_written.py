@@ -124,3 +124,20 @@ def test_a_file_time_is_cut_to_the_microsecond_not_rounded(tmp_path: Path) -> No
         b"<pubDate>Fri, 31 Dec 1999 23:59:59 +0000</pubDate>"
         in (tmp_path / "public" / "all.rss").read_bytes()
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "instant"),
+    [
+        ("2016-01-20 14:08:18 -0800", "2016-01-20T22:08:18+00:00"),  # Jekyll's template, Ruby's Time#to_s
+        ('"2016-01-20 14:08:18 +0530"', "2016-01-20T08:38:18+00:00"),
+        ("2016-01-18 10:30 -0800", "2016-01-18T18:30:00+00:00"),
+        ("2016-01-18T10:30:00 -08:00", "2016-01-18T18:30:00+00:00"),
+    ],
+)
+def test_a_date_with_a_space_before_its_offset_is_read_as_jekyll_writes_it(
+    written: str, instant: str
+) -> None:
+    text = f"---\ntitle: T\ndate: {written}\n---\nBody.\n".encode()
+    article, warnings = parse_article(text, "_posts/2016-01-20-t.md", 0, PARIS)
+    assert (article.published.isoformat(), warnings) == (instant, [])

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,6 +63,22 @@ def test_serve_refuses_a_bad_config(tmp_path: Path) -> None:
     missing = CliRunner().invoke(cli, ["serve", "--config", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 2
     assert "no such config file" in missing.output
+
+
+def test_serve_names_a_bad_config_even_on_a_port_taken(tmp_path: Path) -> None:
+    """The config is read before the port is tried: a port another server holds (an outside probe's
+    nginx, during the test run) made the config's own error go unsaid."""
+    bad = tmp_path / "feeds.yaml"
+    bad.write_text("max_items: lots\n", encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = CliRunner().invoke(
+            cli, ["serve", "--config", str(bad), "--host", "127.0.0.1", "--port", port]
+        )
+    assert result.exit_code == 2, result.output
+    assert "max_items" in result.output
 
 
 def test_answers_stay_whole_while_content_churns(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from feeds.urls import misleading_link
 #: Markdown's nesting, in levels: CommonMark's preset stops at 20, and what is nested deeper is
 #: dropped, with everything after it (a list nested 10 deep lost its last item and the paragraphs
 #: below; an outside probe). 50 holds lists 23 deep and quotes 47 deep; a body that reaches it is
-#: shown as plain text. Links nested as deep cost 0.7 s at most within ``MAX_MARKUP``.
+#: shown as plain text. Links nested as deep cost 0.7 s at most within ``MAX_MARKUP_MICROSECONDS``.
 MAX_NESTING = 50
 _markdown = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(
     ["table", "strikethrough"]

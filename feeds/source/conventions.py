@@ -32,8 +32,15 @@ TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
 #: daily notes are named (``2021-03-09.txt``, ``2021-03-09 standup.md``, ``2021-03-09_notes.md``).
 #: [0-9], not \d, which takes other scripts' digits too (２０２１-０３-１５).
 _DATED_NAME = re.compile(r"(?:^|/)([0-9]{4})-([0-9]{2})-([0-9]{2})(?=[-_ .])[^/]*$")
-#: Pelican's metadata: "Title: ..." and more "Key: value" lines, with no "---" around them.
-_PELICAN = re.compile(r"title[ \t]*:[ \t]*\S[^\n]*\n[A-Za-z][\w -]*:[ \t]", re.IGNORECASE)
+#: Pelican's metadata, with no "---" around it: "Title: ..." then a blank line or more "Key: value"
+#: lines (an empty one too, "Tags:"), or two lines of its keys without a title (the file's name
+#: may carry it). A plain-text title "Title: Markets rally" over its body's first line stays one.
+_PELICAN_KEYS = r"(?:title|date|modified|tags|category|slug|authors?|summary|status|lang|translation)"
+_PELICAN = re.compile(
+    r"title[ \t]*:[ \t]*\S[^\n]*(?:\n[ \t]*(?:\n|\Z)|\Z|\n[A-Za-z][\w -]*:(?:[ \t]|$))"
+    rf"|{_PELICAN_KEYS}[ \t]*:[^\n]*\n{_PELICAN_KEYS}[ \t]*:",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 #: The fields feeds reads at the top of front matter (docs/input.md).
@@ -94,7 +101,10 @@ def unread_fields(
             + _as_list(fields[key]),
         )
         for key in (() if "topics" in fields else fields)  # most files: no key looked at
-        if isinstance(key, str) and key.lower() in TOPIC_KEYS_ELSEWHERE  # Notion writes "Tags"
+        if isinstance(key, str)
+        and key.lower() in TOPIC_KEYS_ELSEWHERE  # Notion writes "Tags"
+        # Not an empty one (Hugo's archetypes write ``categories: []``: 737 warnings of nothing).
+        and fields[key] not in (None, "", [], {})
     ]
     topics = fields.get("topics")
     if isinstance(topics, str) and "," in topics and (plain := _TOPICS_LINE.search(front)) and not plain[1]:
@@ -110,9 +120,10 @@ def unread_fields(
     return found + sorted(misspelt) + _dates_not_read(fields, dated_by_name)
 
 
-#: Keys whose date is no day of publication: a change (``lastmod``, ``updated``...) or an id
-#: (Zettelkasten's ``id: 20210305T1010``).
-_NO_PUBLICATION_DATE = re.compile(r"mod|upd|edit|chang|revis|^u?id$|_id$|Id$", re.IGNORECASE)
+#: Keys whose date is no day of publication: an id (Zettelkasten's ``id: 20210305T1010``), never
+#: hinted at, or a change (``lastmod``, ``updated``...), hinted at otherwise.
+_AN_ID = re.compile(r"^u?id$|_id$|Id$", re.IGNORECASE)
+_A_CHANGE = re.compile(r"mod|upd|edit|chang|revis", re.IGNORECASE)
 #: Keys whose dates are read as something else (a title that is a date), or warned of apart.
 _NOT_HINTED = READ_FIELDS | {"expiryDate"}
 
@@ -151,10 +162,13 @@ def _dates_not_read(fields: Mapping[Any, Any], dated_by_name: bool) -> list[tupl
         ))  # fmt: skip
     if not dated and not dated_by_name and not other_date_keys(fields):
         found.extend(
+            (key, f"{key} holds the date of a change, not of publication: the article, which has no"
+             " date, is dated by its file's time; give it a date (date or publishedDateTime)")
+            if _A_CHANGE.search(str(key)) else
             (key, f"{key} holds a date, which feeds does not read: it dates an article by date or"
              " publishedDateTime (rename it)")
             for key, value in fields.items()
-            if key not in _NOT_HINTED and holds_date(value) and not _NO_PUBLICATION_DATE.search(str(key))
+            if key not in _NOT_HINTED and holds_date(value) and not _AN_ID.search(str(key))
         )  # fmt: skip
     return found
 
