@@ -558,3 +558,42 @@ def test_a_change_date_alone_says_the_article_is_dated_by_its_file(key: str) -> 
 def test_an_empty_list_of_tags_gets_no_word(empty: str) -> None:
     _, problems = _parse(f"---\ntitle: T\ndate: 2021-01-02\ncategories: {empty}\ntags: {empty}\n---\nB\n")
     assert problems == []
+
+
+def test_other_tools_summary_author_and_image_are_read_when_feeds_own_are_not_there() -> None:
+    """A site moved from Hugo or Jekyll (an outside probe) lost every post's summary, author and
+    image: ``summary`` or ``description`` is the excerpt, ``author`` the outlet (as a provider
+    written as a name), ``image`` the image, when the article has no excerpt, provider or images."""
+    hugo = (
+        "---\ntitle: T\ndate: 2021-03-01\nsummary: The short story.\ndescription: For search engines.\n"
+        "author: Jane Doe\nimage: https://img.example.com/cover.jpg\n---\nBody.\n"
+    )
+    article, problems = _parse(hugo)
+    assert (article.excerpt, article.provider.name, [i.url for i in article.images], problems) == (  # type: ignore[attr-defined]
+        "The short story.",
+        "Jane Doe",
+        ["https://img.example.com/cover.jpg"],
+        [],
+    )
+    article, _ = _parse("---\ntitle: T\ndate: 2021-03-01\ndescription: For search engines.\n---\nB\n")
+    assert article.excerpt == "For search engines."  # type: ignore[attr-defined]
+    own = (
+        "---\ntitle: T\ndate: 2021-03-01\nexcerpt: Ours\nsummary: Theirs\nprovider: {name: Wire}\n"
+        "author: Jane\nimages: [https://i.example.com/a.png]\nimage: https://i.example.com/b.png\n---\nB\n"
+    )
+    article, _ = _parse(own)
+    assert (article.excerpt, article.provider.name, [i.url for i in article.images]) == (  # type: ignore[attr-defined]
+        "Ours",
+        "Wire",
+        ["https://i.example.com/a.png"],
+    )
+
+
+def test_another_tools_field_in_a_shape_feeds_cannot_read_is_a_warning_not_an_error() -> None:
+    text = "---\ntitle: T\ndate: 2021-03-01\nauthor: [{name: A}, {name: B}]\ndescription: [1, 2]\n---\nB\n"
+    article, problems = _parse(text)
+    assert (article.provider, article.excerpt) == (None, "")  # type: ignore[attr-defined]
+    assert sorted(problems) == [
+        "a.md:4: author must be a mapping with name and domain, not a list; not read",
+        "a.md:5: description must be text, not a list; not read",
+    ]

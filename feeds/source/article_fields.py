@@ -3,7 +3,10 @@ put together, with the conventions of other tools (``conventions``) and the body
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
+from typing import TypeVar
 
 from feeds.errors import ContentError
 from feeds.model import Article
@@ -22,6 +25,8 @@ from feeds.source.dates import from_timestamp
 from feeds.source.fields import FrontMatterReader
 from feeds.source.limits import bounded_body
 from feeds.text import plain_text
+
+_T = TypeVar("_T")
 
 
 class ArticleReader(FrontMatterReader):
@@ -90,11 +95,14 @@ class ArticleReader(FrontMatterReader):
             title=title,
             published=published or named or from_timestamp(mtime_ns, self.tz, self.source),
             dated_from_file=published is None and named is None,
-            excerpt=self.text("excerpt", get("excerpt")),
+            excerpt=self.text("excerpt", get("excerpt"))
+            or self.borrowed("summary", self.text)
+            or self.borrowed("description", self.text)
+            or "",
             url=url,
-            provider=self.provider("provider", get("provider")),
+            provider=self.provider("provider", get("provider")) or self.borrowed("author", self.provider),
             topics=self.topics(get("topics")),
-            images=self.images("images", get("images")),
+            images=self.images("images", get("images")) or self.borrowed("image", self.images) or (),
             related=self.related(get("related")),
             is_draft=draft,
             quality=self.number("quality", get("quality")),
@@ -110,6 +118,19 @@ class ArticleReader(FrontMatterReader):
     def _body_line(self) -> int:
         """The file's line where the body's text starts (a heading, a first paragraph)."""
         return self.whole.count("\n", 0, len(self.whole) - len(self.body.lstrip())) + 1
+
+    def borrowed(self, key: str, read: Callable[[str, Any], _T]) -> _T | None:
+        """Another tool's field read in place of feeds' own (Hugo's ``summary``, a blog's
+        ``author``, jekyll-seo-tag's ``image``); in a form ``read`` refuses, a warning, not an
+        error: the file is not skipped for a field it wrote for another tool."""
+        value = self.data.get(key)
+        if value in (None, "", [], {}):
+            return None
+        try:
+            return read(key, value)
+        except ContentError as e:
+            self.warn(key, f"{e.message}; not read")
+            return None
 
     def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
         for key in other_date_keys(self.data):
