@@ -140,7 +140,7 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
     _report(done.errors, done.warnings, quiet)
     _leave_for_exit(done)
     if not quiet:
-        status = " Up to date." if done.up_to_date else ""
+        status = " Up to date." if done.up_to_date else _cache_use(done.result, no_cache)
         click.echo(shown(f"{done.summary}{status} {done.seconds:.2f} s."))
     if not no_ping and settings.websub.hubs and done.changed_feeds:
         from feeds.websub.ping import tell_hubs  # the network modules load only when needed
@@ -343,6 +343,18 @@ def _build(settings: Settings) -> BuildResult:
         result = SiteBuilder(settings, progress=bar).build()
     _report([str(e) for e in result.errors], result.warnings, False)
     return result
+
+
+def _cache_use(result: BuildResult | None, no_cache: bool) -> str:
+    """What the build took from its cache: a CI job whose restored cache was of another Python or
+    feeds, and ignored, could not tell (an outside probe)."""
+    if result is None or no_cache or not result.files:
+        return ""
+    if result.parsed == 0:
+        return " Every file came from the cache."
+    if result.parsed < result.files:
+        return f" Parsed {plural(result.parsed, 'changed file')}; the others came from the cache."
+    return " Parsed every file (no cache to use: a first build, or a cache of another version)."
 
 
 def _now() -> datetime:

@@ -31,13 +31,32 @@ def test_build_writes_sample_site_and_prints_one_summary(project: Path) -> None:
     assert re.fullmatch(
         r"Read 16 files: 16 articles, 0 errors\. 23 entries in 10 topics; wrote 33 feeds, 11 pages, 80 archive documents, "
         r"2 entry pages, 3 OPML lists and "
-        r"index\.html to .*public\. Left out: 2 drafts, 1 low-quality, 1 duplicate\. \d+\.\d\d s\.\n",
+        r"index\.html to .*public\. Left out: 2 drafts, 1 low-quality, 1 duplicate\. "
+        r"Parsed every file \(no cache to use: a first build, or a cache of another version\)\. \d+\.\d\d s\.\n",
         out,
     )
     golden = ROOT / "tests" / "golden"
     for path in golden.rglob("*"):
         if path.is_file():
             assert (project / "public" / path.relative_to(golden)).read_bytes() == path.read_bytes()
+
+
+def test_the_summary_says_what_came_from_the_cache(project: Path) -> None:
+    """A CI job whose restored cache was ignored (another Python or feeds) could not tell from the
+    output (an outside probe)."""
+    assert (
+        " Parsed every file (no cache to use: a first build, or a cache of another version). "
+        in run(project)[1]
+    )
+    article = next((project / "content").rglob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert " Parsed 1 changed file; the others came from the cache. " in run(project)[1]
+    config = project / "config" / "feeds.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("max_items: 50", "max_items: 5"), encoding="utf-8"
+    )
+    assert " Every file came from the cache. " in run(project)[1]
+    assert "cache" not in run(project, "--no-cache")[1]
 
 
 def test_build_warns_about_dates_in_the_future(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
