@@ -597,3 +597,29 @@ def test_another_tools_field_in_a_shape_feeds_cannot_read_is_a_warning_not_an_er
         "a.md:4: author must be a mapping with name and domain, not a list; not read",
         "a.md:5: description must be text, not a list; not read",
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "warning"),
+    [
+        ("Last Modified", None),
+        ("last modified", None),
+        ("Created", "read as the file's modification time (feeds reads no creation time)"),
+        (
+            "git Last Modified",
+            "read as the file's modification time (git restore-mtime sets it from the history)",
+        ),
+        ("git Created", "read as the file's modification time (git restore-mtime sets it from the history)"),
+    ],
+)
+def test_eleventys_words_for_a_files_date_date_it_by_its_file(word: str, warning: str | None) -> None:
+    """Eleventy's ``date: Last Modified`` and the like were errors, and the post was left out (an
+    outside probe). Such a post is dated by its file's time, even in a dated file name."""
+    mtime_ns = 1_600_000_000 * 10**9
+    article, problems = parse_article(
+        f"---\ntitle: T\ndate: {word}\n---\nB\n".encode(), "2020-01-01-x.md", mtime_ns
+    )
+    assert (article.published.timestamp(), article.dated_from_file) == (1_600_000_000, True)
+    assert [str(p) for p in problems] == (
+        [f"2020-01-01-x.md:3: date: {word} is {warning}"] if warning else []
+    )

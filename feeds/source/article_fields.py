@@ -14,6 +14,7 @@ from feeds.model import BodyFormat
 from feeds.source.conventions import as_feeds_writes
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
+from feeds.source.conventions import file_date_word
 from feeds.source.conventions import heading_title
 from feeds.source.conventions import holds_date
 from feeds.source.conventions import misspelling_of
@@ -69,8 +70,11 @@ class ArticleReader(FrontMatterReader):
             line = self.line_of(typo or "title") or 1
             raise ContentError(self.source, line, f"title is missing or empty{also}")
         dated_by = date_key(self.data)
-        published = self.date(dated_by, get(dated_by)) or self.other_date()
-        named, problem = (None, None) if published else date_in_name(self.source, self.tz)
+        by_file, why = file_date_word(get(dated_by))  # Eleventy's "date: Last Modified"
+        if why:
+            self.warn(dated_by, f"{dated_by}: {str(get(dated_by)).strip()} is {why}")
+        published = None if by_file else self.date(dated_by, get(dated_by)) or self.other_date()
+        named, problem = (None, None) if published or by_file else date_in_name(self.source, self.tz)
         if problem:
             self.problems.append(ContentError(self.source, None, problem))
         published_flag = None if holds_date(get("published")) else get("published")  # a date: published

@@ -291,6 +291,25 @@ def date_key(fields: Mapping[Any, Any]) -> str:
     return "publishedDateTime" if fields.get("publishedDateTime") not in (None, "") else "date"
 
 
+#: Eleventy's words for a date its files or their history give (``date: Last Modified``): each
+#: dates the article by its file's time, with why when that is not quite the date meant. They
+#: were errors, and the article was left out (an outside probe).
+_FILE_DATE_WORDS = {
+    "last modified": None,
+    "created": "read as the file's modification time (feeds reads no creation time)",
+    "git last modified": "read as the file's modification time (git restore-mtime sets it from the history)",
+    "git created": "read as the file's modification time (git restore-mtime sets it from the history)",
+}
+
+
+def file_date_word(value: Any) -> tuple[bool, str | None]:
+    """Whether ``value`` is one of Eleventy's words for a date of the file, and why the file's
+    modification time is not quite it (None when it is)."""
+    if not isinstance(value, str) or (word := value.strip().lower()) not in _FILE_DATE_WORDS:
+        return False, None
+    return True, _FILE_DATE_WORDS[word]
+
+
 def other_date_keys(fields: Mapping[Any, Any]) -> list[str]:
     """Those of ``OTHER_DATE_KEYS`` with a value, in that order, for an article that has no date
     of its own; then ``published`` when it holds a date (as Notion and others write it), not true
