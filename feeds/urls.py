@@ -196,7 +196,7 @@ def misleading_link(url: str) -> bool:
     browser opens as evil.com), or its host not after "//" ("https:\\\\bank.example@evil.example",
     "https:/evil.example", "https:evil.example", which browsers open as evil.example). Relative
     links and other schemes: False."""
-    if _BIDI_CONTROL.search(url) or ("%" in url and _ENCODED_BIDI.search(url)):
+    if _shows_bidi(url):
         return True
     if url[:2] in _SLASHES:
         url = "https:" + url
@@ -228,11 +228,12 @@ def may_mislead(html: str) -> bool:
     whose authority is not plainly a host name with a port maybe (its last label starting with a
     letter, as top-level domains do), or direction controls. Most bodies have none, and one search
     of the whole spares checking each link (6 µs a link)."""
-    return (
-        _UNPLAIN_ADDRESS.search(html) is not None
-        or _BIDI_CONTROL.search(html) is not None
-        or ("%" in html and _ENCODED_BIDI.search(html) is not None)
-    )
+    return _UNPLAIN_ADDRESS.search(html) is not None or _shows_bidi(html)
+
+
+def _shows_bidi(text: str) -> bool:
+    """Whether ``text`` has direction controls, as characters or percent-encoded."""
+    return _BIDI_CONTROL.search(text) is not None or ("%" in text and _ENCODED_BIDI.search(text) is not None)
 
 
 _UNPLAIN_ADDRESS = re.compile(

@@ -14,7 +14,9 @@ feedgen 1.0.0 needs care, and every workaround lives here:
   RFC 4287 §4.2.7.2 reads as ``alternate``) goes through feedgen, and related, via and enclosure
   links, ``media:*`` and ``dc:creator`` are added by our extension below, which also puts the
   HTML page's link first in Atom;
-* ``link()`` refuses ``rel="hub"``, so WebSub hubs are added by the extension too.
+* ``link()`` refuses ``rel="hub"``, so WebSub hubs are added by the extension too;
+* dates are written with ``isoformat()``'s six digits of a second's fraction, which the
+  extensions write again with ``feed_time``'s three.
 """
 
 from __future__ import annotations

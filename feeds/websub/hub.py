@@ -153,8 +153,8 @@ class Hub:
             lease = longest if len(digits) > 9 else min(max(int(digits), shortest), longest)
         # A feed that is gone (its topic's last article deleted, a format turned off) still lets
         # its subscribers leave: their subscriptions are kept until their leases run out.
-        leaving = mode == "unsubscribe" and self.store.find(callback, topic, time.time()) is not None
-        if topic not in self.topics and not leaving:
+        gone = topic not in self.topics
+        if gone and not (mode == "unsubscribe" and self.store.find(callback, topic, time.time()) is not None):
             reason = f"{shown(topic[:2000])} is not a feed of this site" + (
                 " (filtered feeds change per request; subscribe to the unfiltered feed)"
                 if "?" in topic
