@@ -248,8 +248,9 @@ class Channel:
     refs: Sequence[Any] = ()  #: every entry as a ``planner.EntryRef``, newest first: for filters
     custom: CustomChannel | None = None  #: the definition of a custom channel
     options: FeedOptions = FeedOptions()
-    #: its ``updated`` when it shows no entry: a filtered feed's is its channel's newest entry's date
-    #: (a feed dated 1970 is one validators call implausible)
+    #: its ``updated`` when it shows no entry: its newest entry's date (a filtered feed's, its
+    #: channel's), or the site's newest for a channel without any (a feed dated 1970 is one
+    #: validators call implausible)
     since: datetime | None = None
 
     @property

@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 from datetime import timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -482,6 +483,31 @@ def test_a_date_past_the_years_says_the_instant_a_zone_moved_it_to(written: str,
     text = f"---\ntitle: Edge\npublishedDateTime: {written}\n---\nBody.\n"
     with pytest.raises(ContentError, match=re.escape(f"publishedDateTime: {shown} the years 1900–9999")):
         parse_article(text.encode(), "a.md", 0)
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "shown"),
+    [
+        (
+            "1900-01-01T00:00:00Z",
+            "America/New_York",
+            "(1899-12-31 19:00 in the configured timezone, America/New_York)",
+        ),
+        (
+            "9999-12-31T23:59:59Z",
+            "Pacific/Kiritimati",
+            "(beyond year 9999 in the configured timezone, Pacific/Kiritimati)",
+        ),
+    ],
+)
+def test_a_date_the_configured_zone_moves_past_the_years_says_so(written: str, zone: str, shown: str) -> None:
+    """In UTC in the years, and out of them where archives and pages show it: the error said
+    "1900-01-01T00:00:00Z is outside the years 1900–9999" without saying why (an outside probe)."""
+    text = f"---\ntitle: Edge\npublishedDateTime: {written}\n---\nBody.\n"
+    with pytest.raises(
+        ContentError, match=re.escape(f"publishedDateTime: {written} {shown} is outside the years")
+    ):
+        parse_article(text.encode(), "a.md", 0, tz=ZoneInfo(zone))
 
 
 def test_json_front_matter_with_a_surrogate_pair_says_how_to_write_it() -> None:

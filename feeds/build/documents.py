@@ -26,6 +26,7 @@ from feeds.plan.archives import ArchiveMonth
 from feeds.plan.channels import PlannedChannel
 from feeds.plan.entries import build_entry
 from feeds.plan.entries import materialize
+from feeds.plan.entries import plan_newest
 from feeds.plan.planner import REF_FILE
 from feeds.plan.planner import REF_KEY
 from feeds.plan.planner import EntryRef
@@ -99,11 +100,12 @@ def render_plan(
     dropped: dict[str, int] = {}
     counts: dict[str, int] = {}
     sections: dict[str, str] = {}  #: the index page's parts of unchanged channels, kept
+    newest = plan_newest(plan)
     for planned in plan.channels:
         options = planned.options
         signature = feed_signature(
             planned.stem, planned.title, planned.description, planned.total, planned.refs, settings,
-            plan.pages, options,
+            plan.pages, options, dated_by=() if planned.refs else newest,
         )  # fmt: skip
         if planned.stem in listing:  # the page lists every archive, the feeds link the newest
             named = f"{signature}{listing[planned.stem]!r}".encode("utf-8", "surrogatepass")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from feeds.config import Settings
+from feeds.model import EVERYTHING
 from feeds.model import Article
 from feeds.model import BodyFormat
 from feeds.model import Channel
@@ -67,6 +68,10 @@ def materialize(
             )
         return entry
 
+    # A channel without entries is dated by the site's newest entry: a date from the articles
+    # (never the clock) that validators find plausible, where 1970 was not (an outside probe).
+    newest = plan_newest(plan)
+    site_updated = entry_of(newest[0]).published if newest else None
     channels = []
     for planned in plan.channels:
         count = planned.options.max_items if counts is None else counts[planned.stem]
@@ -82,6 +87,8 @@ def materialize(
                 refs=planned.refs,
                 custom=planned.custom,
                 options=planned.options,
+                # also what a feed cut to its byte budget shows when no entry fits
+                since=entries[0].published if entries else site_updated,
             )
         )
     page_entries = {
@@ -95,6 +102,11 @@ def materialize(
 #: rel="related" links), so that one article with thousands of them cannot make every feed it is
 #: in megabytes longer; each related item is still an entry of its own.
 MAX_RELATED_LINKS = 100
+
+
+def plan_newest(plan: Plan) -> tuple[EntryRef, ...]:
+    """The newest entry of the site (none when it has none), which dates channels without any."""
+    return next((planned.refs[:1] for planned in plan.channels if planned.stem == EVERYTHING), ())
 
 
 def build_entry(ref: EntryRef, article: Article, settings: Settings, pages: Mapping[str, str]) -> Entry:

@@ -37,6 +37,7 @@ from feeds.render.context import enclosure
 from feeds.render.context import feed_time
 from feeds.render.context import media_xml
 from feeds.render.context import rss_description
+from feeds.render.context import rss_text
 from feeds.render.context import url_path
 from feeds.render.entry_html import entry_html
 from feeds.render.icons import favicon_url
@@ -208,7 +209,7 @@ class Fragments:
         return "".join(out)
 
     def _rss(self, entry: Entry, full: bool) -> str:
-        out = [f"    <item>\n      <title>{_text(entry.title)}</title>\n"]
+        out = [f"    <item>\n      <title>{rss_text(entry.title)}</title>\n"]
         out.append(f"      <link>{_text(self.link(entry))}</link>\n")
         summary = self.summary(entry, full)
         if summary:
@@ -220,9 +221,9 @@ class Fragments:
         permalink = "true" if entry.url is not None and entry.url == entry.id else "false"
         out.append(f'      <guid isPermaLink="{permalink}">{_text(entry.id)}</guid>\n')
         for topic in entry.topics:
-            out.append(f'      <category domain="{self.scheme}">{_text(topic.name)}</category>\n')
+            out.append(f'      <category domain="{self.scheme}">{rss_text(topic.name)}</category>\n')
         if entry.own_category:
-            out.append(f"      <category>{_text(entry.own_category)}</category>\n")
+            out.append(f"      <category>{rss_text(entry.own_category)}</category>\n")
         image = enclosure(entry.image)
         if image:  # RSS 2.0 requires a length; 0 when it is unknown (RSS Advisory Board)
             out.append(f'      <enclosure url="{image[0]}" length="0" type="{image[1]}"/>\n')
@@ -230,7 +231,7 @@ class Fragments:
             out.append(media_xml(entry.image, "      "))
         out.append(f"      <pubDate>{format_datetime(entry.published)}</pubDate>\n")
         if entry.author is not None:
-            out.append(f"      <dc:creator>{_text(entry.author.name)}</dc:creator>\n")
+            out.append(f"      <dc:creator>{rss_text(entry.author.name)}</dc:creator>\n")
         out.append("    </item>\n")
         return "".join(out)
 
@@ -338,7 +339,7 @@ def _rss_head(head: _Head) -> str:
     return (
         "<?xml version='1.0' encoding='UTF-8'?>\n"
         f'<rss {_NAMESPACES[Format.RSS]} version="2.0">\n  <channel>\n'
-        f"    <title>{_text(head.title)}</title>\n"
+        f"    <title>{rss_text(head.title)}</title>\n"
         f"    <link>{_text(head.page)}</link>\n"
         f"    <description>{_text(rss_description(head.channel.description))}</description>\n"
         f"{links}    <fh:archive/>\n"
@@ -346,7 +347,7 @@ def _rss_head(head: _Head) -> str:
         f"    <generator>feeds {__version__}</generator>\n"
         f"    <language>{_text(settings.site.language)}</language>\n"
         f"    <pubDate>{when}</pubDate>\n    <lastBuildDate>{when}</lastBuildDate>\n"
-        f"    <dc:creator>{_text(settings.author_name())}</dc:creator>\n"
+        f"    <dc:creator>{rss_text(settings.author_name())}</dc:creator>\n"
     )
 
 

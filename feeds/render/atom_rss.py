@@ -16,7 +16,9 @@ feedgen 1.0.0 needs care, and every workaround lives here:
   HTML page's link first in Atom;
 * ``link()`` refuses ``rel="hub"``, so WebSub hubs are added by the extension too;
 * dates are written with ``isoformat()``'s six digits of a second's fraction, which the
-  extensions write again with ``feed_time``'s three.
+  extensions write again with ``feed_time``'s three;
+* RSS's plain-text elements get "&amp;" and "&lt;", which ``rss_plain_text`` writes again as the
+  RSS Profile's hexadecimal references.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from feeds.render.context import feed_time
 from feeds.render.context import image_type
 from feeds.render.context import media_content
 from feeds.render.context import rss_description
+from feeds.render.context import rss_plain_text
 from feeds.render.icons import favicon_url
 from feeds.render.icons import rss_image_url
 
@@ -84,7 +87,7 @@ def feed_bytes(ctx: FeedContext, fmt: Format) -> bytes:
     if fmt is Format.ATOM:
         data: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     else:
-        data = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+        data = rss_plain_text(fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True))
     return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -184,3 +185,24 @@ def rss_description(text: str) -> str:
     """A channel's description for RSS, where readers take it for HTML (feedparser does): text
     with an angle bracket ("about <Topic>") is escaped once more, as entries' descriptions are."""
     return html.escape(text, quote=False) if "<" in text else text
+
+
+def rss_text(text: str) -> str:
+    """Text for an RSS element of plain text (a title, a category, a creator): "&" and "<" as
+    hexadecimal character references, as the RSS Profile asks, so that readers that take such
+    text for HTML know them for text (the W3C validator warns of "&lt;" there)."""
+    return text.replace("&", "&#x26;").replace("<", "&#x3C;").replace(">", "&gt;")
+
+
+#: An RSS element of plain text whose text holds an escaped "&" or "<" (lxml writes "&amp;" and
+#: "&lt;"), up to its end tag.
+_RSS_PLAIN = re.compile(rb"(<(title|category|dc:creator|copyright)(?: [^>]*)?>)([^<]*&[^<]*)(?=</\2>)")
+
+
+def rss_plain_text(document: bytes) -> bytes:
+    """An RSS document with the text of its plain-text elements as ``rss_text`` writes it."""
+    if b"&" not in document:
+        return document
+    return _RSS_PLAIN.sub(
+        lambda m: m[1] + m[3].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;"), document
+    )

@@ -231,13 +231,15 @@ def feed_signature(
     settings: Settings,
     pages: Mapping[str, str],
     options: FeedOptions,
+    dated_by: Sequence[EntryRef] = (),
 ) -> str:
     """What a channel's documents (feeds and page) are made from: equal signatures, equal bytes.
 
     The settings that shape them, the channel's own title and options, its number of entries
     (the page says it), and for each of its first ``max_items`` entries the id, the version of
     the file it comes from, which of the file's entries it is, its topics and the page of its
-    file's article when that has no URL (``pages``: its link, or its ``via``). The program's own
+    file's article when that has no URL (``pages``: its link, or its ``via``); for a channel
+    without entries, ``dated_by``: the site's newest entry, whose date it shows. The program's own
     version is the cache's business.
     """
     digest = hashlib.blake2b(digest_size=16)
@@ -246,7 +248,7 @@ def feed_signature(
         settings.hub_urls,
     )  # fmt: skip
     digest.update(f"{shaping!r}\0{stem}\0{title}\0{description}\0{total}\0".encode("utf-8", "surrogatepass"))
-    for ref in refs[: options.max_items]:
+    for ref in (*refs[: options.max_items], *dated_by):
         stub, file = ref[REF_STUB], ref[REF_FILE]
         slugs = ",".join(f"{topic.slug}={topic.name}" for topic in ref[REF_TOPICS])  # names: labels
         page = pages.get(file[SOURCE], "")

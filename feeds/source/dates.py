@@ -159,9 +159,18 @@ def field_date(
     if not carried(parsed, tz):  # and the instant, where a zone moved it over a year's edge
         moved = parsed.year > 1 and f"{parsed.year:04d}" not in str(value)
         at = f" ({parsed:%Y-%m-%d %H:%M} UTC)" if moved else ""
+        if FIRST_YEAR <= parsed.year <= LAST_YEAR:  # the configured zone took it out of them
+            at = f" ({_in_zone(parsed, tz)} in the configured timezone, {tz})"
         years = f"the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
         raise ValueError(f"{key}: {value!s}{at} is outside {years}")
     return parsed
+
+
+def _in_zone(when: datetime, tz: tzinfo) -> str:
+    try:
+        return f"{when.astimezone(tz):%Y-%m-%d %H:%M}"
+    except (OverflowError, ValueError):
+        return "beyond year 9999"
 
 
 def skipped_time(local: datetime, instant: datetime, tz: tzinfo) -> str | None:
