@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,11 @@ def test_the_fast_path_is_taken_for_ordinary_front_matter(tmp_path: Path, style:
         "a: {b: 1, b: 2}", "a: [b, # c\n  017]", "a: {b: 2021-02-16T03:47:00+00:00, c: 12:30}", "a: [x:017]",
         "a: [\n  {b: 1},\n  {c: 2}\n]\n", "a:\n  [b, c]\n", "[a]: b", "a: {b: c}: d", "a: ['b':c]",
         "y: {y:?x}\n", "y: [a:?b]", "y: [a: ?b]", "y: [a -]", "y: [-,b]", "y: [a:,b]",
+        # A comment in a flow collection runs to its line's end: read as entries and the end of
+        # the collection, it hid the entries below from the check (an outside probe).
+        "x: [ #]\n 09]", "a: [ #]\n 017]", "a: [ #x]\n yes]", "a: [ #x]\n 1:30]", "a: { #x}\n b: yes}",
+        "tags: [ # keep sorted: a, b, c ]\n  Norway, NO, Sweden\n]\n", "a: [ #x]\n 1e3, 0o17, 0x1F, =, on]",
+        "tags: [ # a, comment\n  Norway, Sweden\n]\n", "a: [b, # c]\n  ]\n", "a: {b: c # d}\n  }\n",
     ],
 )  # fmt: skip
 def test_same_results_as_pyyaml_on_tricky_yaml(text: str) -> None:
@@ -200,3 +207,18 @@ def test_a_value_below_blank_and_comment_lines_is_checked(skipped: int) -> None:
     text = "title: t\nflag:\n" + "# c\n\n" * (skipped // 2) + "# c\n" * (skipped % 2) + "  yes\n"
     assert fast_load(text) is _DIFFERENT
     assert FRONT_MATTER.load(text) == reference(text) == {"title": "t", "flag": True}
+
+
+def test_comments_in_a_flow_collection_are_read_once() -> None:
+    """Each comment line of a flow collection could be read as a comment or as entries, and a
+    collection that did not match was tried every way: eight commented-out entries took 7 s, each
+    one more ten times as long, and a 233-byte article stopped a build for 40 s (an outside probe).
+    In a process of its own, so that a regression fails rather than hangs."""
+    lines = "".join(f"  # old-tag-{n},\n" for n in range(40))
+    cases = [f"title: Hello\ntags: [\n  python,\n{lines}  yes\n]\n", f"a: [\n{lines}  yaml\n"]
+    program = (
+        "import sys; from feeds.source.front_matter import fast_load, _DIFFERENT\n"
+        f"assert all(fast_load(text) is _DIFFERENT for text in {cases!r})"
+    )
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=60)
+    assert FRONT_MATTER.load(cases[0]) == {"title": "Hello", "tags": ["python", True]}

@@ -160,7 +160,8 @@ FLOW_KEYS = (
 )
 FLOW_SEPARATORS = (
     [", ", ",", " , ", ",\n  ", "\n  , ", ", # c\n  ", ",\n\n  "],
-    [",,", " ", ",\n", ",# c\n  "],
+    # comments holding flow indicators, words and numbers, which must not be read as entries
+    [",,", " ", ",\n", ",# c\n  ", ", # a, b]\n  ", " # ], yes\n  , ", ", # {x: 017}\n  "],
 )
 FLOW_COLONS = ([": ", " : ", ":\n  ", ": # c\n  "], [":", ":#c\n ", "\n: "])
 FLOW_PLACES = (

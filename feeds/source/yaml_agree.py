@@ -7,7 +7,10 @@ each construct and sending everything else to PyYAML:
 - a flow collection (``[a, b]``, ``{name: x, domain: y}``, nested up to ``FLOW_DEPTH`` deep, over
   several lines) whose entries are plain scalars, quoted scalars on one line or flow collections,
   each with or without a scalar key before it, separated by commas (a trailing one allowed), with
-  comments only after a space or a line break, followed by the end of its line or of the
+  comments only after a space or a line break, each to the end of its line (read as ending
+  anywhere, a comment's "]" or ", yes" was taken for entries, which hid the lines below from the
+  check, and a collection of commented-out entries was tried in exponentially many ways: an
+  outside probe), followed by the end of its line or of the
   collection it is in. Plain scalars may not start with an indicator (``-`` only before text),
   contain ": ", " #" or a flow indicator, or be numbers or YAML 1.1 words that the two versions
   resolve differently (``017``, ``1e3``, ``12:30``, ``yes``). A key is followed, on its line, by
@@ -33,8 +36,9 @@ import re
 
 #: Nesting that the flow pattern follows: a related item's images ([{...: [{...}]}]) take four.
 FLOW_DEPTH = 6
-#: Separation inside a flow collection: spaces, line breaks, and comments after either.
-_SPACE = r"[ \n]*(?:(?<=[ \n])#[^\n]*[ \n]*)*"
+#: Separation inside a flow collection: spaces, line breaks, and comments after either, each
+#: running to the end of its line.
+_SPACE = r"[ \n]*(?:(?<=[ \n])#[^\n]*(?![^\n])[ \n]*)*"
 _PLAIN_FIRST = r"(?:[^-?:,\[\]{}#&*!|>'\"%@` \n]|-(?=[^ \n,\[\]{}#]))"
 #: The rest of a plain scalar, as runs of ordinary characters: a colon only before more text, spaces
 #: only before more text (not a comment). Written so that the engine never has two ways to match
