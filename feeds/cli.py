@@ -122,7 +122,8 @@ def build(settings: Settings, strict: bool, quiet: bool, no_cache: bool, no_ping
     """Build every feed, its page, the OPML lists and the index page into the output folder.
 
     Unchanged files and feeds are taken from a cache beside the output folder
-    (.feeds-cache/, or --cache DIR); the output is the same with or without it. Then the WebSub
+    (.feeds-cache/<output folder's name>/, or --cache DIR); the output is the same with or
+    without it. Then the WebSub
     hubs of `websub.hubs` are told which feeds changed (a hub that cannot be reached is a warning).
 
     Exit status: 0 when all is well; 1 when some files were skipped (the rest is written, unless

@@ -250,6 +250,22 @@ def test_a_folder_of_other_files_is_not_taken_for_a_cache(project: Path) -> None
     assert not (project / "public").exists()
 
 
+def test_the_default_caches_folder_named_as_the_cache_says_which_folder_to_give(project: Path) -> None:
+    """A CI job that restores .feeds-cache and passes --cache .feeds-cache (the help said the cache
+    was there) was told only that the folder held other files (an outside probe)."""
+    config = str(project / "config" / "feeds.yaml")
+    assert CliRunner().invoke(cli, ["build", "--config", config]).exit_code == 0
+    parent = cache_folder(project / "public").parent
+    result = CliRunner().invoke(cli, ["build", "--config", config, "--cache", str(parent)])
+    assert result.exit_code == 2
+    assert (
+        f"{parent}: holds other files and no CACHEDIR.TAG of feeds; it holds the cache of output 'public'"
+        f" in {parent / 'public'}: give that folder" in " ".join(result.output.split())
+    )
+    again = CliRunner().invoke(cli, ["build", "--config", config, "--cache", str(parent / "public")])
+    assert again.exit_code == 0 and "Up to date." in again.output
+
+
 def test_the_default_cache_folder_is_marked_too(project: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--config", str(project / "config" / "feeds.yaml")])
     assert result.exit_code == 0, result.output

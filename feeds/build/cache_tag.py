@@ -38,10 +38,12 @@ def check_cache_folder(folder: Path, settings: Settings) -> None:
         ) from None
     if not ours:
         # Named by the folder: it may come from the config's `cache` or from `--cache`.
-        raise ConfigError(
-            folder, None,
-            f"holds other files and no {CACHE_TAG} of feeds; give a new or empty folder for the build cache",
-        )  # fmt: skip
+        inside = folder / settings.output_dir.absolute().name
+        if _readable_tag(inside):  # the default caches' folder, restored whole by a CI job
+            hint = f"it holds the cache of output {settings.output_dir.name!r} in {inside}: give that folder"
+        else:
+            hint = "give a new or empty folder for the build cache"
+        raise ConfigError(folder, None, f"holds other files and no {CACHE_TAG} of feeds; {hint}")
 
 
 #: What our tag says, beside the standard's signature: another tool's cache folder has a tag too
@@ -67,6 +69,13 @@ def _tagged(folder: Path) -> bool:
         with (folder / CACHE_TAG).open("rb") as tag:
             return _OURS in tag.read(1024)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return False
+
+
+def _readable_tag(folder: Path) -> bool:
+    try:
+        return _tagged(folder)
+    except OSError:
         return False
 
 

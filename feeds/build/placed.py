@@ -7,7 +7,9 @@ the summary of the last publish names those documents (``placed``, path → sign
 listing of the folder (``output``, path → size and time). A build takes an unchanged archive whose
 file still has the listed size and time from the folder: ``write_site`` links the file into the
 new site unread (checking its size and time again), and the build's documents read it only when
-asked for. An archive whose file changed in any way (edited by hand, removed) is rendered again.
+asked for. An archive whose file changed size or time (edited by hand, removed) is rendered again;
+an edit by hand that keeps the size and puts the time back is not seen (the inode's change time,
+which would tell, changes whenever a build links the file into its staging folder).
 """
 
 from __future__ import annotations
