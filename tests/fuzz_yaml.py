@@ -7,13 +7,15 @@ scalars, comments and multi-line values; text made of the characters and pieces 
 to; generated articles' front matter in every corpus style (bench/styles.py); and real front
 matter (the sample content and generated articles in every style) with a few random edits. The
 suite runs the first three with a few hundred cases; these runs found the differences that
-``front_matter.py``'s comments list. Stops at the first difference, with the text.
+``front_matter.py``'s comments list. Stops at the first difference, with the text, or at the first
+case that takes the fast path more than ``SLOW_SECONDS``.
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +78,17 @@ def check_styled(case: tuple[str, Any]) -> None:
     check(text)
 
 
+#: Longer than this for one case is a finding too: a pattern that can read the same characters in
+#: many ways took seconds over a hundred bytes of commented-out flow entries (an outside probe).
+SLOW_SECONDS = 0.1
+
+
 def check(text: str) -> None:
+    started = time.perf_counter()
     data: Any = fast_load(text)
+    took = time.perf_counter() - started
+    if took > SLOW_SECONDS:
+        raise AssertionError(f"the fast path took {took:.2f} s over {len(text):,} characters: {text!r}")
     if data is not _DIFFERENT and not same(data, reference(text)):
         raise AssertionError(f"the fast path reads {text!r} as {data!r}, PyYAML as {reference(text)!r}")
 
