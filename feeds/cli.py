@@ -355,7 +355,14 @@ def _cache_use(result: BuildResult | None, no_cache: bool) -> str:
         return " Every file came from the cache."
     if result.parsed < result.files:
         return f" Parsed {plural(result.parsed, 'changed file')}; the others came from the cache."
-    return " Parsed every file (no cache to use: a first build, or a cache of another version)."
+    # The cache's records depend on what every file is read with (``cache.cache_context``).
+    return f" Parsed every file ({_NO_CACHE})."
+
+
+_NO_CACHE = (
+    "no cache to use: a first build, a cache of another version, or a new timezone, keyword topics or"
+    " channels' providers or words"
+)
 
 
 def _now() -> datetime:

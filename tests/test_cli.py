@@ -32,7 +32,8 @@ def test_build_writes_sample_site_and_prints_one_summary(project: Path) -> None:
         r"Read 16 files: 16 articles, 0 errors\. 23 entries in 10 topics; wrote 33 feeds, 11 pages, 80 archive documents, "
         r"2 entry pages, 3 OPML lists and "
         r"index\.html to .*public\. Left out: 2 drafts, 1 low-quality, 1 duplicate\. "
-        r"Parsed every file \(no cache to use: a first build, or a cache of another version\)\. \d+\.\d\d s\.\n",
+        r"Parsed every file \(no cache to use: a first build, a cache of another version, or a new timezone, "
+        r"keyword topics or channels' providers or words\)\. \d+\.\d\d s\.\n",
         out,
     )
     golden = ROOT / "tests" / "golden"
@@ -45,7 +46,7 @@ def test_the_summary_says_what_came_from_the_cache(project: Path) -> None:
     """A CI job whose restored cache was ignored (another Python or feeds) could not tell from the
     output (an outside probe)."""
     assert (
-        " Parsed every file (no cache to use: a first build, or a cache of another version). "
+        " Parsed every file (no cache to use: a first build, a cache of another version, or a new timezone, keyword topics or channels' providers or words). "
         in run(project)[1]
     )
     article = next((project / "content").rglob("*.md"))
@@ -57,6 +58,15 @@ def test_the_summary_says_what_came_from_the_cache(project: Path) -> None:
     )
     assert " Every file came from the cache. " in run(project)[1]
     assert "cache" not in run(project, "--no-cache")[1]
+    # Undated articles are dated in the timezone, so the records are made again, and it says why.
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("timezone: UTC ", "timezone: Asia/Tokyo "),
+        encoding="utf-8",
+    )
+    assert (
+        " Parsed every file (no cache to use: a first build, a cache of another version, or a new timezone,"
+        in (run(project)[1])
+    )
 
 
 def test_build_warns_about_dates_in_the_future(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
