@@ -3,6 +3,7 @@ follows a content folder that is replaced as a whole."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from tests.helpers import write_config
 
 
 def test_degraded_clears_when_the_content_folder_comes_back(
-    project: Path, app: Flask, client: FlaskClient
+    project: Path, app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     live = live_site(app)
     served = client.get("/all.atom").data
@@ -33,6 +34,14 @@ def test_degraded_clears_when_the_content_folder_comes_back(
     # What kind, not the message (anyone may ask; it quotes paths): that goes to the log.
     assert report["last_error"] == "a configuration error (see the log)"
     assert "is not a folder" in (live.last_error or "")
+    # Each look finds it again: logged and dated once (a folder gone for minutes logged a line a
+    # second, and /healthz never settled).
+    first_at = report["last_error_at"]
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="feeds"):
+        assert live.refresh() is False and live.refresh() is False
+    assert not [r for r in caplog.records if "rebuild failed" in r.getMessage()]
+    assert client.get("/healthz").get_json()["last_error_at"] == first_at
     (project / "away").rename(content)
     live.refresh()  # the same files as the site being served: nothing to rebuild
     report = client.get("/healthz").get_json()
