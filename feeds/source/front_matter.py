@@ -174,17 +174,15 @@ _SUSPECT_START = r"(?=[-+.0-9_\[{!?%@`<&*|>:=yYnNoO])"
 _SKIPPED = 20
 _SKIP = r"[ \t]*(?:#[^\n]*)?\n"
 _BELOW = rf"(?=(?:{_SKIP}){{0,{_SKIPPED}}}[ \t]*{_SUSPECT_START}{_SUSPECT}|(?:{_SKIP}){{{_SKIPPED + 1}}})"
-#: The regex engine finds a literal start far faster than a character class, so values after
-#: ": " and "- " have a pattern each, and so do line ends after ":" or "-" (found from the line
-#: break, then looked behind).
+#: The regex engine finds a literal start far faster than a character class, so values after ": "
+#: and "- " have a pattern each, and so do line ends after ":" or "-" (found from the line break,
+#: then looked behind). A comment after ": " or "- " is group 7, below whose line ``_values_agree``
+#: looks once (read here to its end from each ": " in it, 100 KB of ": #" took 23 s: a probe).
 _SUSPECT_PATTERNS = (
-    *(re.compile(rf"{start}[ \t]*(?:{_SUSPECT_START}{_SUSPECT}|\n{_BELOW})") for start in (": ", "- ")),
+    *(re.compile(rf"{start}[ \t]*(?:{_SUSPECT_START}{_SUSPECT}|\n{_BELOW}|(#))") for start in (": ", "- ")),
     re.compile(rf"\n(?<=[:-]\n){_BELOW}"),
 )
-#: A comment after ": " or "- ", below whose line ``_values_agree`` looks once (in the patterns above,
-#: read from each ": " of a comment to its end, 100 KB of ": #" took 23 s: an outside probe).
-_COMMENTED = re.compile(r"[:-] [ \t]*#")
-_BELOW_AT = re.compile(_BELOW)
+_COMMENT, _BELOW_AT = 7, re.compile(_BELOW)
 #: Line starts we do not reason about: complex and empty keys, flow collections outside the
 #: grammar (inside one, a line may start with its next entry), anchors and aliases, document
 #: markers, directives.
@@ -265,15 +263,17 @@ def _values_agree(text: str, flows: list[int]) -> bool:
     every block scalar is one that both read alike; adds where flow collections start to
     ``flows``."""
     for pattern in _SUSPECT_PATTERNS:
+        looked = -1  # the end of the last line whose comment was looked below
         for match in pattern.finditer(text):
+            if match.lastindex == _COMMENT:
+                if match.start() < looked:
+                    continue
+                looked = text.find("\n", match.end()) % (len(text) + 1)  # -1: the text's end
+                value = _BELOW_AT.match(text, looked + 1)
+                if value is None:
+                    continue
+                match = value
             if not _suspect_agrees(text, match, flows):
-                return False
-    below = -1  # the line ends looked below (-1 for a comment that ends the text: nothing below)
-    for end in (text.find("\n", match.end()) for match in _COMMENTED.finditer(text)):
-        if end > below:
-            below = end
-            value = _BELOW_AT.match(text, end + 1)
-            if value is not None and not _suspect_agrees(text, value, flows):
                 return False
     return True
 
