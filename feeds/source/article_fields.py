@@ -11,6 +11,7 @@ from typing import TypeVar
 from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import BodyFormat
+from feeds.source.conventions import EMPTY_VALUES
 from feeds.source.conventions import as_feeds_writes
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
@@ -128,7 +129,7 @@ class ArticleReader(FrontMatterReader):
         ``author``, jekyll-seo-tag's ``image``); in a form ``read`` refuses, a warning, not an
         error: the file is not skipped for a field it wrote for another tool."""
         value = self.data.get(key)
-        if value in (None, "", [], {}):
+        if value in EMPTY_VALUES:
             return None
         try:
             return read(key, value)

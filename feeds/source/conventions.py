@@ -43,6 +43,8 @@ _PELICAN = re.compile(
 )
 
 
+#: Values that say nothing: a field written so is as good as not written.
+EMPTY_VALUES: tuple[object, ...] = (None, "", [], {})
 #: The fields feeds reads at the top of front matter (docs/input.md).
 READ_FIELDS = frozenset({
     "title", "publishedDateTime", "date", "excerpt", "webUrl", "originalUrl", "provider", "topics",
@@ -104,7 +106,7 @@ def unread_fields(
         if isinstance(key, str)
         and key.lower() in TOPIC_KEYS_ELSEWHERE  # Notion writes "Tags"
         # Not an empty one (Hugo's archetypes write ``categories: []``: 737 warnings of nothing).
-        and fields[key] not in (None, "", [], {})
+        and fields[key] not in EMPTY_VALUES
     ]
     topics = fields.get("topics")
     if isinstance(topics, str) and "," in topics and (plain := _TOPICS_LINE.search(front)) and not plain[1]:

@@ -157,10 +157,12 @@ def field_date(
         if (skipped := skipped_time(local, parsed, tz)) is not None:
             warn(f"{key}: {skipped}")
     if not carried(parsed, tz):  # and the instant, where a zone moved it over a year's edge
-        moved = parsed.year > 1 and f"{parsed.year:04d}" not in str(value)
-        at = f" ({parsed:%Y-%m-%d %H:%M} UTC)" if moved else ""
         if FIRST_YEAR <= parsed.year <= LAST_YEAR:  # the configured zone took it out of them
             at = f" ({_in_zone(parsed, tz)} in the configured timezone, {tz})"
+        elif parsed.year > 1 and f"{parsed.year:04d}" not in str(value):  # a zone written moved it
+            at = f" ({parsed:%Y-%m-%d %H:%M} UTC)"
+        else:
+            at = ""
         years = f"the years {FIRST_YEAR}–{LAST_YEAR} that feeds can carry"
         raise ValueError(f"{key}: {value!s}{at} is outside {years}")
     return parsed

@@ -219,7 +219,7 @@ class FrontMatterReader:
         names: dict[str, None] = {}
         # How a number is written is looked for in the list's text, once per number and only while
         # it can be a topic: each look reads the whole list (2,000 numbered topics took 30 s).
-        numbers: dict[tuple[type, int | float], str] = {}  # 1 and 1.0 are two topics
+        looked: set[tuple[type, int | float]] = set()  # 1 and 1.0 are two topics
         for number, item in enumerate(value, 1):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 quote = " (YAML reads NO, yes, on and off so: quote it)" if isinstance(item, bool) else ""
@@ -230,10 +230,11 @@ class FrontMatterReader:
             what = f"topics item {number}"
             if isinstance(item, str):
                 text = item
-            elif (item.__class__, item) in numbers or len(names) >= MAX_TOPICS:
-                text = numbers.get((item.__class__, item)) or str(item)
+            elif (item.__class__, item) in looked or len(names) >= MAX_TOPICS:
+                text = str(item)  # as number_text gives it, without looking again
             else:
-                text = numbers[item.__class__, item] = self.number_text("topics", item, what)
+                looked.add((item.__class__, item))
+                text = self.number_text("topics", item, what)
             name, cut = bounded_topic(plain_text(text), what)
             if cut:
                 self.warn("topics", cut)
