@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
+from datetime import timedelta
 from datetime import timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -141,3 +142,35 @@ def test_a_date_with_a_space_before_its_offset_is_read_as_jekyll_writes_it(
     text = f"---\ntitle: T\ndate: {written}\n---\nBody.\n".encode()
     article, warnings = parse_article(text, "_posts/2016-01-20-t.md", 0, PARIS)
     assert (article.published.isoformat(), warnings) == (instant, [])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "'2024-03-01T00:30:00+00:99'",  # was read as +01:39: the entry moved 99 minutes
+        "'2024-03-01T00:30:00+05:60'",
+        "'2024-03-01T00:30:00+0599'",
+        "2024-03-01T00:30:00+05:60",  # unquoted: a YAML 1.1 timestamp to PyYAML
+        "2024-03-01 00:30:00 +5:75",
+        "'2024-03-01T00:30:00+25:00'",
+    ],
+)
+def test_an_offset_of_no_time_zone_is_an_error_at_its_line(written: str) -> None:
+    text = f"---\ntitle: T\ndate: {written}\n---\nBody.\n".encode()
+    with pytest.raises(ContentError, match="has an offset of no time zone") as info:
+        parse_article(text, "t.md", 0, PARIS)
+    assert info.value.line == 3
+
+
+@pytest.mark.parametrize(
+    "written", ["2024-03-01T00:30:00+05:59", "2024-03-01 00:30:00 +5:30", "'2024-03-01T00:30:00-2359'"]
+)
+def test_offsets_up_to_59_minutes_are_read(written: str) -> None:
+    text = f"---\ntitle: T\ndate: {written}\n---\nBody.\n".encode()
+    article, warnings = parse_article(text, "t.md", 0, PARIS)
+    assert warnings == []
+    minutes = {"2024-03-01T00:30:00+05:59": 5 * 60 + 59, "2024-03-01 00:30:00 +5:30": 330}.get(
+        written, -(23 * 60 + 59)
+    )
+    expected = datetime(2024, 3, 1, 0, 30) - timedelta(minutes=minutes)
+    assert article.published.astimezone(timezone.utc).replace(tzinfo=None) == expected

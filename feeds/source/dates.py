@@ -39,7 +39,10 @@ def parse_iso_date(value: str) -> datetime | None:
         value = spaced[1] + spaced[2]
     # Python 3.11's fromisoformat takes any character between date and time, and a fraction after
     # the hour or minute as one of a second: 2021-02-16+05:00 was read as 05:00, 03.5 as 03:00:00.5.
-    if _ISO_FORMS.fullmatch(value) is not None:
+    iso_form = _ISO_FORMS.fullmatch(value)
+    if iso_form is not None:
+        if _impossible_offset(iso_form["off_minute"], iso_form["off_second"]):
+            return None
         iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         if sys.version_info < (3, 11):  # 3.10 reads fewer of the forms than 3.11 on; the same here
             iso = extended_iso(value) or iso
@@ -110,9 +113,16 @@ def extended_iso(value: str) -> str | None:
     return text
 
 
+def _impossible_offset(*parts: str | None) -> bool:
+    """Whether an offset's minute or second, as written, is over 59: Python's ``fromisoformat`` and
+    PyYAML carry it into the hour (``+05:99`` was read as +06:39, moving the entry by 39 minutes)."""
+    return any(part is not None and int(part) > 59 for part in parts)
+
+
 #: What looks like an ISO 8601 date (and time), whether or not it exists.
 _ISO_SHAPE = re.compile(
-    r"\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::(\d\d)(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)?)?", re.ASCII
+    r"\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::(\d\d)(?:\.\d+)?)?(?:[ \t]*(?:[Zz]|[+-](\d\d?)(?::?(\d\d))?))?)?",
+    re.ASCII,
 )
 
 
@@ -121,6 +131,8 @@ def date_problem(value: str) -> str:
     shape = _ISO_SHAPE.fullmatch(value.strip())
     if shape is not None and shape[1] == "60":
         return f"{value!r} is a leap second, which feeds cannot carry; write :59 instead"
+    if shape is not None and shape[2] is not None and (int(shape[2]) > 23 or int(shape[3] or 0) > 59):
+        return f"{value!r} has an offset of no time zone (hours up to 23, minutes up to 59)"
     if shape is not None:
         return f"{value!r} is no date in the calendar (or no time of day)"
     return f"cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
@@ -194,6 +206,9 @@ def yaml_timestamp(text: str) -> date | None:
     as something else. Raises ValueError for an impossible date."""
     if _TIMESTAMP_PATTERN.match(text) is None:
         return None
+    form = _CONSTRUCTOR.timestamp_regexp.match(text)
+    if form is not None and _impossible_offset(form["tz_minute"]):
+        raise ValueError(f"{text!r} has an offset's minute over 59")
     return _CONSTRUCTOR.construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP, text))
 
 
