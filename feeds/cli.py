@@ -351,9 +351,11 @@ def _cache_use(result: BuildResult | None, no_cache: bool) -> str:
     feeds, and ignored, could not tell (an outside probe)."""
     if result is None or no_cache or not result.files:
         return ""
+    if result.from_cache == 0 and result.parsed == 0:
+        return ""  # every file refused unread: its errors say so
     if result.parsed == 0:
         return " Every file came from the cache."
-    if result.parsed < result.files:
+    if result.from_cache > 0:
         return f" Parsed {plural(result.parsed, 'changed file')}; the others came from the cache."
     # The cache's records depend on what every file is read with (``cache.cache_context``).
     return f" Parsed every file ({_NO_CACHE})."

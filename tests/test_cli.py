@@ -69,6 +69,23 @@ def test_the_summary_says_what_came_from_the_cache(project: Path) -> None:
     )
 
 
+def test_a_first_build_with_a_file_refused_for_its_size_says_no_cache_was_used(project: Path) -> None:
+    """It said "Parsed 15 changed files; the others came from the cache." of an empty cache, the
+    "other" being the file refused unread (an outside probe)."""
+    config = project / "config" / "feeds.yaml"
+    config.write_text(
+        re.sub(r"(?m)^max_file_mb: \S+", "max_file_mb: 0.01", config.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    (project / "content" / "big.md").write_text(GOOD + "x" * 20_000, encoding="utf-8")
+    code, out, err = run(project)
+    assert code == 1 and "big.md" in err
+    assert " Parsed every file (no cache to use: " in out
+    article = next((project / "content").rglob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert " Parsed 1 changed file; the others came from the cache. " in run(project)[1]
+
+
 def test_build_warns_about_dates_in_the_future(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Feed validators flag a date more than a day ahead (ImplausibleDate): the date is the
     article's, kept as it is, and the build, which alone reads the clock, says so, also when

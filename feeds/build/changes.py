@@ -77,6 +77,7 @@ class Reading:
     removed: tuple[str, ...]
     reports: Reports
     refreshed: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()  #: files refused unread, over the size limit
 
 
 def may_be_same(old: FileRecord, file: ContentFile) -> bool:
@@ -189,4 +190,6 @@ def read_changes(
         f.source: (r.error, r.warnings) for f, r in zip(found, ordered, strict=True) if r.error or r.warnings
     }
     indexes = [r.indexed for r in ordered if r.indexed is not None]
-    return Reading(found, previous, state, articles, indexes, read, removed, reports, refreshed)
+    return Reading(
+        found, previous, state, articles, indexes, read, removed, reports, refreshed, tuple(sorted(too_big))
+    )

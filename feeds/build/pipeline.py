@@ -367,6 +367,7 @@ def _build_from_memo(
         tuple(removed),
         reports,
         tuple(refreshed),
+        tuple(sorted(too_big)),
     )
     articles_count = len(found) - sum(e is not None for e, _ in reports.values())
     return _replanned(settings, plan, reading, memo, replanned_memo, months, lazy, articles_count)

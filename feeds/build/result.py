@@ -49,6 +49,7 @@ class BuildResult:
     removed: tuple[str, ...] = ()  #: files of the state that are gone
     #: files with a new time or identity whose bytes were those of their record (kept, not parsed)
     refreshed: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()  #: files refused unread, over the size limit (errors)
     rendered: int = 0  #: feed documents rendered by this build (the rest came from the state)
     replanned: bool = False  #: planned from the last build's memo or plan, not from every file's index
     plan: Plan | None = field(default=None, repr=False)  #: ``build_every_entry``'s, for the next one
@@ -72,7 +73,13 @@ class BuildResult:
 
     @property
     def parsed(self) -> int:
-        return len(self.changed)
+        """Files this build read and parsed (not those refused unread for their size)."""
+        return len(self.changed) - len(set(self.changed).intersection(self.unread))
+
+    @property
+    def from_cache(self) -> int:
+        """Files whose records came from the last build's (their bytes unread, or the same)."""
+        return self.files - self.parsed - len(self.unread)
 
     @property
     def touched(self) -> tuple[str, ...]:
@@ -133,6 +140,7 @@ def finish(
         changed=reading.read,
         removed=reading.removed,
         refreshed=reading.refreshed,
+        unread=reading.unread,
         rendered=rendered.fresh,
         in_place=in_place,
         months=rendered.months,
