@@ -8,6 +8,7 @@ import os
 from feeds.forked import die_with_parent
 from feeds.serve.app import create_app
 from feeds.serve.logs import ShownFormatter
+from feeds.serve.logs import ShownRequests
 from feeds.serve.server import SERVER_PID
 
 if SERVER_PID in os.environ:
@@ -22,5 +23,7 @@ if SERVER_PID in os.environ:
     logging.getLogger("feeds").addHandler(handler)
     logging.getLogger("feeds").setLevel(logging.INFO)
     logging.getLogger("feeds").propagate = False
+    # Granian's own configuration of this logger keeps its filters (logging.config adds, never removes).
+    logging.getLogger("granian.access").addFilter(ShownRequests())
 
 app = create_app()

@@ -178,12 +178,15 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], seconds: float = 30
 
 
 @contextlib.contextmanager
-def running_server(config: Path | Callable[[int], Path], *options: str, tries: int = 3) -> Iterator[str]:
+def running_server(
+    config: Path | Callable[[int], Path], *options: str, tries: int = 3, log: Path | None = None
+) -> Iterator[str]:
     """``feeds serve`` on a free port of 127.0.0.1: yields its base URL, then stops it.
 
     ``config`` is the config file, or makes it for a port (when the site's base URL must be the
     server's own address). A port found free can be taken by another process before the server
-    binds it; the server then exits, and it is started again on another port.
+    binds it; the server then exits, and it is started again on another port. ``log`` is a file
+    for the server's output (else it is dropped).
     """
     for _ in range(tries):
         port = unused_port()
@@ -199,7 +202,8 @@ def running_server(config: Path | Callable[[int], Path], *options: str, tries: i
             str(port),
             *options,
         ]
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        output = log.open("wb") if log is not None else subprocess.DEVNULL
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         try:
             if wait_until_up(f"http://127.0.0.1:{port}/healthz", server):
                 yield f"http://127.0.0.1:{port}"
@@ -211,4 +215,6 @@ def running_server(config: Path | Callable[[int], Path], *options: str, tries: i
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+            if log is not None:
+                output.close()  # type: ignore[union-attr]
     raise AssertionError(f"feeds serve did not start in {tries} tries")

@@ -276,3 +276,18 @@ def test_the_servers_log_escapes_what_would_steer_a_terminal() -> None:
     assert (
         ShownFormatter("[%(levelname)s] %(message)s").format(record) == "[INFO] websub: \\x1b[2J subscribed"
     )
+
+
+def test_the_access_log_escapes_what_a_request_path_holds(tmp_path: Path) -> None:
+    """Granian's access lines quote the path percent-decoded: a line break in it forged a line of
+    its own, an ESC coloured the terminal (an outside probe)."""
+    pinned_copy(ROOT / "content", tmp_path / "content")
+    log = tmp_path / "server.log"
+    with running_server(write_config(tmp_path), "--access-log", log=log) as base:
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/x%0a%5BWARNING%5D%20forged%1b%5B31m", timeout=5)
+        wait_until(lambda: b"forged" in log.read_bytes(), 10, "the request logged")
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    assert not [line for line in lines if line.startswith("[WARNING] forged")]
+    assert "\x1b" not in log.read_text(encoding="utf-8", errors="replace")
+    assert any("/x\\x0a[WARNING] forged\\x1b[31m" in line for line in lines), lines
