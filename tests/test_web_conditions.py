@@ -63,6 +63,17 @@ def test_if_match_and_if_unmodified_since_are_preconditions(client: FlaskClient)
     assert filtered.status_code == 412 and filtered.headers.getlist("Cache-Control") == ["no-store"]
 
 
+def test_if_match_compares_with_the_coding_the_answer_carries(client: FlaskClient) -> None:
+    """The gzipped copy's tag matched a request that takes no gzip, and the plain copy's one that
+    does (an outside probe; RFC 9110 §13.1.1 compares with the selected representation)."""
+    plain = client.get(PATH).headers["ETag"]
+    packed = client.get(PATH, headers={"Accept-Encoding": "gzip"}).headers["ETag"]
+    assert client.get(PATH, headers={"If-Match": packed}).status_code == 412
+    assert client.get(PATH, headers={"If-Match": plain, "Accept-Encoding": "gzip"}).status_code == 412
+    assert client.get(PATH, headers={"If-Match": packed, "Accept-Encoding": "gzip"}).status_code == 200
+    assert client.get(PATH, headers={"If-Match": f"{packed}, {plain}"}).status_code == 200
+
+
 def test_a_304_names_the_version_the_client_holds(client: FlaskClient) -> None:
     plain = client.get(PATH).headers["ETag"]
     packed = client.get(PATH, headers={"Accept-Encoding": "gzip"}).headers["ETag"]

@@ -50,17 +50,19 @@ def _utc(year: int, month: int, day: int, hour: str, minute: str, second: str) -
 
 
 def evaluate(
-    tags: Collection[str], modified: datetime, environ: Mapping[str, Any], usable: Collection[str] = ()
+    selected: str, modified: datetime, environ: Mapping[str, Any], usable: Collection[str] = ()
 ) -> tuple[Outcome, str | None]:
-    """What a GET or HEAD of a document with entity tags ``tags`` (quoted, strong: one per
-    coding) and ``modified`` calls for, in §13.2.2's order; with the tag of the client's that
-    matched, for a 304 to name the version the client holds. ``usable``: the tags of the codings
-    this request may be given (default: all), the only ones If-None-Match may name."""
-    usable = usable or tags
+    """What a GET or HEAD of a document calls for, in §13.2.2's order, when the representation a
+    200 would carry has the entity tag ``selected`` (quoted, strong) and the document was last
+    changed at ``modified``; with the tag of the client's that matched, for a 304 to name the
+    version the client holds. ``usable``: the tags of the codings this request may be given
+    (default: ``selected`` alone), the only ones If-None-Match may name."""
+    usable = usable or (selected,)
     if_match = environ.get("HTTP_IF_MATCH")
     if if_match is not None:
-        # Strong comparison (§13.1.1): a weak tag never matches.
-        if not any(tag == "*" or tag in tags for tag in _tags(if_match)):
+        # Strong comparison with the selected representation's tag (§13.1.1): a weak tag never
+        # matches, nor the tag of a coding this answer does not carry (an outside probe).
+        if not any(tag in ("*", selected) for tag in _tags(if_match)):
             return "precondition failed", None
     else:
         since = environ.get("HTTP_IF_UNMODIFIED_SINCE")

@@ -153,7 +153,7 @@ def respond(doc: PreparedDocument, environ: Mapping[str, Any]) -> Answer:
     # gzip: a cache holding both would serve that copy to a client that cannot read it (an
     # outside probe).
     usable = (chosen.etag, doc.plain.etag)
-    outcome, matched = evaluate([v.etag for v in variants], doc.modified, environ, usable)
+    outcome, matched = evaluate(chosen.etag, doc.modified, environ, usable)
     if outcome == "not modified":
         held = next((v for v in variants if v.etag == matched), chosen)
         return "304 Not Modified", _not_after_now(held.not_modified_headers, doc.modified), []
