@@ -174,3 +174,42 @@ def test_offsets_up_to_59_minutes_are_read(written: str) -> None:
     )
     expected = datetime(2024, 3, 1, 0, 30) - timedelta(minutes=minutes)
     assert article.published.astimezone(timezone.utc).replace(tzinfo=None) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("pubDate: 'Jul 08 2022'", "2022-07-07T22:00:00+00:00"),  # Astro's blog starter; midnight in Paris
+        ("date: July 8, 2022", "2022-07-07T22:00:00+00:00"),
+        ("date: 8 July 2022", "2022-07-07T22:00:00+00:00"),
+        ("date: Tue, 05 Mar 2024 14:00:00 +0000", "2024-03-05T14:00:00+00:00"),  # RSS's and e-mail's
+        ("publishDate: Sept. 3rd, 2021 at 9:15pm", "2021-09-03T19:15:00+00:00"),
+        ("date: fri jul 8 2022 01:00 -05:30", "2022-07-08T06:30:00+00:00"),
+        ("date: 8 Jul 2022 23:59:59 GMT", "2022-07-08T23:59:59+00:00"),
+    ],
+)
+def test_a_date_with_its_months_name_is_read(written: str, expected: str) -> None:
+    """Astro's starter writes ``pubDate: 'Jul 08 2022'``: it was warned of and the article dated by
+    its file's time, which a checkout changes (an outside probe)."""
+    text = f"---\ntitle: T\n{written}\n---\nBody.\n".encode()
+    article, warnings = parse_article(text, "t.md", 0, PARIS)
+    assert warnings == []
+    assert article.published == datetime.fromisoformat(expected)
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("Thu, Jul 08 2022", "says Thu, but 2022-07-08 is a Friday"),
+        ("Jul 32 2022", "cannot read"),
+        ("Feb 29 2023", "cannot read"),
+        ("Jul 08 2022 13:00 pm", "cannot read"),
+        ("05 Mar 2024 14:00:00 EST", "cannot read"),  # which EST: a named zone is not guessed at
+        ("07/08/2022", "cannot read"),  # July or August: not guessed at either
+    ],
+)
+def test_a_date_with_its_months_name_that_is_none_is_an_error_at_its_line(written: str, problem: str) -> None:
+    text = f"---\ntitle: T\ndate: '{written}'\n---\nBody.\n".encode()
+    with pytest.raises(ContentError, match=problem) as info:
+        parse_article(text, "t.md", 0, PARIS)
+    assert info.value.line == 3

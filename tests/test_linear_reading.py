@@ -30,6 +30,9 @@ article, _ = parse_article(f"---\\ntitle: T\\ntopics:\\n{topics}---\\nBody\\n".e
 assert article.topics[:3] == ("0", "1", "2")
 spaces = "---\\ntitle: T\\nflag: yes\\na: \\"\\nb" + " " * 300_000 + "c\\"\\n---\\nBody\\n"
 parse_article(spaces.encode(), "b.md", 0)
+from feeds.source.dates import named_month_date
+for text in ("Jul 08 2022 10:00" + " \\t" * 100_000 + "pm" + " " * 100_000 + "x", "Mon, " * 50_000 + "Jul 08 2022"):
+    assert named_month_date(text) is None
 """
 
 

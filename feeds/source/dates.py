@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from datetime import timezone
 from datetime import tzinfo
 from typing import Any
@@ -113,6 +114,59 @@ def extended_iso(value: str) -> str | None:
     return text
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAY = (
+    r"(?P<weekday>mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?"
+    r"|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+)
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+#: A date with its month's English name, as Astro's blog starter (``Jul 08 2022``), RSS and e-mail
+#: (``Tue, 05 Mar 2024 14:00:00 +0000``) and people write them; an optional time, 24-hour or with
+#: am/pm, and zone. A number for the month (``07/08/2022``) is left out: which is the day differs.
+_NAMED_MONTH = re.compile(
+    rf"(?:{_WEEKDAY}\.?,?\s+)?"
+    rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>{_DAY}),?\s+|(?P<day_first>{_DAY})\s+(?P<month_after>{_MONTH})\.?,?\s+)"
+    r"(?P<year>\d{4})"
+    r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?:\s*(?P<half>[ap])\.?m\.?)?"
+    r"(?:\s*(?P<zone>z|utc|gmt|ut|(?P<sign>[+-])(?P<off_hour>\d\d):?(?P<off_minute>\d\d)))?)?",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+def named_month_date(value: str) -> datetime | None:
+    """The date and time ``value`` writes with its month's name (``_NAMED_MONTH``), naive when it
+    has no zone; None when it is no such date, or none in the calendar. Raises ValueError when its
+    weekday is not the date's (which of the two was meant cannot be told)."""
+    match = _NAMED_MONTH.fullmatch(value.strip())
+    if match is None:
+        return None
+    month = _MONTH_NAMES.index((match["month"] or match["month_after"])[:3].lower()) + 1
+    day = int((match["day"] or match["day_first"]).rstrip("stndrh"))
+    hour, minute, second = int(match["hour"] or 0), int(match["minute"] or 0), int(match["second"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["half"].lower() == "p" else 0)
+    zone = None
+    if match["zone"] is not None:
+        offset = int(match["off_hour"] or 0) * 60 + int(match["off_minute"] or 0)
+        if match["off_hour"] is not None and (int(match["off_hour"]) > 23 or int(match["off_minute"]) > 59):
+            return None
+        zone = timezone(timedelta(minutes=-offset if match["sign"] == "-" else offset))
+    try:
+        when = datetime(int(match["year"]), month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+    if match["weekday"] and _WEEKDAYS.index(match["weekday"][:3].lower()) != when.weekday():
+        raise ValueError(f"{value.strip()!r} says {match['weekday']}, but {when:%Y-%m-%d} is a {when:%A}")
+    return when
+
+
 def _impossible_offset(*parts: str | None) -> bool:
     """Whether an offset's minute or second, as written, is over 59: Python's ``fromisoformat`` and
     PyYAML carry it into the hour (``+05:99`` was read as +06:39, moving the entry by 39 minutes)."""
@@ -154,6 +208,11 @@ def field_date(
         parsed = datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
         parsed = parse_iso_date(value)
+        if parsed is None:
+            try:
+                parsed = named_month_date(value)
+            except ValueError as error:  # a weekday that is not the date's
+                raise ValueError(f"{key}: {error}") from None
         if parsed is None:
             raise ValueError(f"{key}: {date_problem(value)}")
     else:
