@@ -212,6 +212,12 @@ def test_filtered_feeds_are_cached(client: FlaskClient, monkeypatch: pytest.Monk
         ("limit=1&limit=2", "give limit once"),
         ("min_quality=high", "min_quality must be a number"),
         ("min_quality=nan", "min_quality must be a number"),
+        ("min_quality=%EF%BC%95%EF%BC%90", "min_quality must be a number"),  # fullwidth 50
+        ("min_quality=5_0", "min_quality must be a number"),
+        ("min_quality=%2050", "min_quality must be a number"),
+        ("min_quality=1e1", "min_quality must be a number"),
+        ("q=%ff%fe", "the query must be UTF-8"),
+        ("provider=caf%E9", "the query must be UTF-8"),
         ("q=", "q must not be empty"),
         ("q=" + "x" * 201, "q must be at most 200 characters"),
         ("provider=%20", "provider must not be empty"),

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -228,9 +229,7 @@ def document(path: str) -> Response:
         key, view = snapshot.page_feeds[key], True
     if filtering and key in snapshot.feeds:
         try:  # a custom channel may show more entries than the site's max_items
-            feed_filter = parse_filter(
-                request.args.to_dict(flat=False), snapshot.feeds[key].channel.options.max_items
-            )
+            feed_filter = parse_filter(_filter_args(), snapshot.feeds[key].channel.options.max_items)
         except FilterError as e:
             return _bad_request(e.message)
         moved = _canonical(snapshot, feed_filter, url_path(path), path_is_canonical=True)
@@ -243,6 +242,17 @@ def document(path: str) -> Response:
             doc = found or doc
     status, headers, body = respond(doc, request.environ)
     return Response(body, status, headers)
+
+
+def _filter_args() -> dict[str, list[str]]:
+    """The query's parameters, for filters. Raises FilterError for escapes that are no UTF-8:
+    Werkzeug keeps ``%FF`` as those three characters, so ``?q=%ff`` searched for the text "%FF"
+    and its feed's self link named another address (an outside probe)."""
+    try:
+        unquote_to_bytes(request.query_string).decode("utf-8")
+    except UnicodeDecodeError:
+        raise FilterError("q", "the query must be UTF-8, each byte of a character escaped (%C3%A9)") from None
+    return request.args.to_dict(flat=False)
 
 
 def _known_methods_only() -> None:
@@ -274,7 +284,7 @@ def _union(snapshot: Snapshot, path: str) -> Response:
     if len(canonical) > MAX_TOPICS:
         return _bad_request(f"a union may have at most {MAX_TOPICS} topics")
     try:
-        feed_filter = parse_filter(request.args.to_dict(flat=False), snapshot.settings.max_items)
+        feed_filter = parse_filter(_filter_args(), snapshot.settings.max_items)
     except FilterError as e:
         return _bad_request(e.message)
     stem = union_stem(canonical) if len(canonical) > 1 else topics[canonical[0]].stem
