@@ -57,6 +57,10 @@ def test_other_tools_drafts_are_drafts(fields: str, source: str) -> None:
         "eleventyExcludeFromCollections: true\n",  # Eleventy: in no collection, so in no feed
         "headless: true\n",  # Hugo: neither a page nor in any list
         "build:\n  list: never\n",
+        "build:\n  list: false\n",  # Hugo's older boolean (Blowfish's and Congo's exampleSite)
+        "_build:\n  list: false\n  render: false\n",
+        "unlisted: true\n",  # Docusaurus: in no list and not in its feed
+        "dg-publish: false\n",  # Obsidian Digital Garden publishes what says true
     ],
 )
 def test_what_other_tools_keep_out_of_their_lists_stays_out(fields: str) -> None:
@@ -142,7 +146,17 @@ def test_a_plain_text_file_in_a_drafts_folder_is_a_draft(source: str) -> None:
     assert article.is_draft  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("fields", ["draft: false\n", "status: publish\n", "status: published\n", ""])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        "draft: false\n",
+        "status: publish\n",
+        "status: published\n",
+        "",
+        "unlisted: false\n",
+        "dg-publish: true\n",
+    ],
+)
 def test_published_ones_are_not(fields: str) -> None:
     article, _ = _parse(f"---\ntitle: T\ndate: 2021-03-01\n{fields}---\nBody.\n", "posts/a.md")
     assert not article.is_draft  # type: ignore[attr-defined]
@@ -163,6 +177,11 @@ def test_published_ones_are_not(fields: str) -> None:
         ("\n---\ntitle: T\n---\nBody\n", "a.md:2: front matter must open on the file's first line"),
         ("\ufeff \n\n---\ntitle: T\n---\nBody\n", "a.md:3: front matter must open on the file's first line"),
         ("----\ntitle: T\n----\nBody\n", "a.md:1: a first line of '----' opens no front matter"),
+        # Eleventy's starter's draft, published as "---js" with its code as the body (a probe).
+        ("---js\nconst draft = true;\n---\nBody\n", "a.md:1: front matter in js ('---js', as Eleventy"),
+        ("--- javascript\nconst a = 1;\n---\nBody\n", "a.md:1: front matter in javascript"),
+        ('---json\n{"title": "T", "draft": true}\n---\nBody\n', "a.md:1: front matter marked '---json'"),
+        ("---yaml\ntitle: T\n---\nBody\n", "a.md:1: front matter marked '---yaml' is not read as such"),
     ],
 )
 def test_front_matter_feeds_does_not_read_is_an_error(text: str, message: str) -> None:
@@ -181,6 +200,7 @@ def test_a_plain_text_title_that_looks_like_a_key_is_a_title() -> None:
     [
         "_posts/2021-03-09-from-name.md", "2021-03-09-note.txt", "2021-03-09.txt", "2021-03-09.md",
         "daily/2021-03-09 standup.md", "2021-03-09_notes.txt",
+        "blog/2021-03-09-bundle/index.md", "2021-03-09/index.md",  # Docusaurus's, Hugo's post folders
     ],
 )  # fmt: skip
 def test_a_date_at_the_start_of_the_file_name_dates_an_undated_article(source: str) -> None:
@@ -192,7 +212,15 @@ def test_a_date_at_the_start_of_the_file_name_dates_an_undated_article(source: s
 
 @pytest.mark.parametrize(
     "source",
-    ["2021-03-091.md", "2021-03-09x.txt", "notes-2021-03-09.md", "2021-3-9.md", "２０２１-０３-１５-fw.md"],
+    [
+        "2021-03-091.md",
+        "2021-03-09x.txt",
+        "notes-2021-03-09.md",
+        "2021-3-9.md",
+        "２０２１-０３-１５-fw.md",
+        "2021-03-09-bundle/notes.md",
+        "2021-03-09-a/b/index.md",
+    ],
 )
 def test_a_name_that_does_not_start_with_a_date_and_a_break_dates_nothing(source: str) -> None:
     article, problems = _parse("Plain\nBody.\n", source)
@@ -325,7 +353,9 @@ def test_draft_1_is_a_draft() -> None:
     assert article.is_draft  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("marker", ["<!--more-->", "<!-- more -->", "<!--more Read the rest-->"])
+@pytest.mark.parametrize(
+    "marker", ["<!--more-->", "<!-- more -->", "<!--more Read the rest-->", "<!--truncate-->"]
+)
 def test_the_more_marker_as_other_tools_write_it(marker: str) -> None:
     entry = Entry(
         id="urn:x", title="T", published=datetime(2021, 6, 1, tzinfo=timezone.utc), source="a.md",

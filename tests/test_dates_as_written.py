@@ -213,3 +213,17 @@ def test_a_date_with_its_months_name_that_is_none_is_an_error_at_its_line(writte
     with pytest.raises(ContentError, match=problem) as info:
         parse_article(text, "t.md", 0, PARIS)
     assert info.value.line == 3
+
+
+def test_mkdocs_materials_date_mapping_is_read_by_its_created_date() -> None:
+    """MkDocs Material's blog writes ``date: {created: ..., updated: ...}``: every such post was an
+    error, "date must be a date, not a mapping" (an outside probe)."""
+    text = b"---\ntitle: T\ndate:\n  created: 2026-02-18\n  updated: 2026-04-13\n---\nBody.\n"
+    article, warnings = parse_article(text, "t.md", 0, PARIS)
+    assert warnings == []
+    assert article.published == datetime(2026, 2, 17, 23, 0, tzinfo=timezone.utc)
+    with pytest.raises(ContentError, match="date.created: cannot read 'soon'") as info:
+        parse_article(b"---\ntitle: T\ndate: {created: soon}\n---\nBody.\n", "t.md", 0, PARIS)
+    assert info.value.line == 3
+    with pytest.raises(ContentError, match="date must be a date, not a mapping"):
+        parse_article(b"---\ntitle: T\ndate: {updated: 2026-04-13}\n---\nBody.\n", "t.md", 0, PARIS)

@@ -29,7 +29,7 @@ def test_a_file_of_only_the_opening_line_is_front_matter_never_closed(data: byte
     )
 
 
-@pytest.mark.parametrize("first", ["---- Breaking ----", "---title"])
+@pytest.mark.parametrize("first", ["---- Breaking ----", "---title", "---js"])
 def test_a_title_that_starts_with_dashes_is_still_plain_text(first: str) -> None:
     article, _ = parse_article(f"{first}\n\nBody.\n".encode(), "plain.txt", 0.0)
     assert (article.title, article.body_format) == (first, BodyFormat.TEXT)

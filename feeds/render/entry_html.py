@@ -310,8 +310,9 @@ _BLANK_AT_MOST = 200
 #: Longest summary made from a body, in characters.
 SUMMARY_LENGTH = 300
 #: Where a writer ends an article's summary in its body: WordPress's, Jekyll's and Hugo's
-#: "<!--more-->", Hexo's "<!-- more -->", WordPress's "<!--more Read on-->".
-MORE = re.compile(r"<!--\s*more\b")
+#: "<!--more-->", Hexo's "<!-- more -->", WordPress's "<!--more Read on-->", Docusaurus's
+#: "<!--truncate-->".
+MORE = re.compile(r"<!--\s*(?:more|truncate)\b")
 
 
 def before_more(body: str) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 
 from feeds.source.dates import carried
 from feeds.source.dates import parse_iso_date
-from feeds.text import FORMAT_CHARACTER
 
 #: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
 #: auto-draft), Pelican's (draft, hidden) and Ghost's (scheduled).
@@ -30,19 +29,9 @@ FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
 #: A date at the start of a file name, as Jekyll names posts (``2021-03-09-title.md``), and as
 #: daily notes are named (``2021-03-09.txt``, ``2021-03-09 standup.md``, ``2021-03-09_notes.md``).
-#: [0-9], not \d, which takes other scripts' digits too (２０２１-０３-１５).
-_DATED_NAME = re.compile(r"(?:^|/)([0-9]{4})-([0-9]{2})-([0-9]{2})(?=[-_ .])[^/]*$")
-#: Pelican's metadata, with no "---" around it: "Title: ..." then a blank line or more "Key: value"
-#: lines (an empty one too, "Tags:"), or two lines of its keys without a title (the file's name
-#: may carry it). A plain-text title "Title: Markets rally" over its body's first line stays one.
-_PELICAN_KEYS = r"(?:title|date|modified|tags|category|slug|authors?|summary|status|lang|translation)"
-_PELICAN = re.compile(
-    r"title[ \t]*:[ \t]*\S[^\n]*(?:\n[ \t]*(?:\n|\Z)|\Z|\n[A-Za-z][\w -]*:(?:[ \t]|$))"
-    rf"|{_PELICAN_KEYS}[ \t]*:[^\n]*\n{_PELICAN_KEYS}[ \t]*:",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
+#: [0-9], not \d, which takes other scripts' digits too (２０２１-０３-１５). An ``index`` file's
+#: folder's name, as Docusaurus, Hugo and Gatsby name a post's folder (``2021-03-09-title/index.md``).
+_DATED_NAME = re.compile(r"(?:^|/)([0-9]{4})-([0-9]{2})-([0-9]{2})(?=[-_ ./])[^/]*(?:/index\.[^/]*)?$")
 #: Values that say nothing: a field written so is as good as not written.
 EMPTY_VALUES: tuple[object, ...] = (None, "", [], {})
 #: The fields feeds reads at the top of front matter (docs/input.md).
@@ -59,7 +48,7 @@ _OTHER_FIELDS = frozenset({
     "created", "publisher", "published_at", "publishedAt", "published_on", "publishedOn", "publish",
     "unpublished", "featured_image", "cover", "categoryId", "category_id", "types", "titles", "data",
     "dates", "drafts", "statuses", "eleventyExcludeFromCollections", "headless", "build", "expiryDate",
-    "publishDate", "pubDate", "date_published", "datePublished",
+    "publishDate", "pubDate", "date_published", "datePublished", "unlisted", "dg-publish",
 })  # fmt: skip
 _KNOWN_FIELDS = READ_FIELDS | _OTHER_FIELDS
 #: A field's name in lower case → the field: Pelican writes every key capitalised (Title, Date,
@@ -77,6 +66,8 @@ _OTHERS_FOLDED = {
         "build",
         "publish",
         "eleventyExcludeFromCollections",
+        "unlisted",
+        "dg-publish",
     )
 } | {"_build": "build"}
 #: Keys other tools date an article with, read when neither ``publishedDateTime`` nor ``date``
@@ -337,13 +328,19 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
         return True
     if _said(fields.get("publish"), FALSE_WORDS, False):  # Obsidian Publish's
         return True
+    if _said(fields.get("dg-publish"), FALSE_WORDS, False):  # Obsidian Digital Garden's
+        return True
+    if _said(fields.get("unlisted"), TRUE_WORDS, True):  # Docusaurus's: in no list, nor its feed
+        return True
     # Eleventy's and Hugo's ways of keeping a page out of every list (a feed is one).
     if _said(fields.get("eleventyExcludeFromCollections"), TRUE_WORDS, True):
         return True
     if _said(fields.get("headless"), TRUE_WORDS, True):
         return True
-    build = fields.get("build")  # Hugo reads its keys and values in any case
-    if isinstance(build, dict) and any(f"{k}={v}".lower() == "list=never" for k, v in build.items()):
+    build = fields.get("build")  # Hugo reads its keys and values in any case; false was never
+    if isinstance(build, dict) and any(
+        f"{k}={v}".lower() in ("list=never", "list=false") for k, v in build.items()
+    ):
         return True
     return source.startswith("_drafts/") or "/_drafts/" in source
 
@@ -370,29 +367,3 @@ def date_in_name(source: str, tz: tzinfo) -> tuple[datetime | None, str | None]:
         f"the file name's date {match[1]}-{match[2]}-{match[3]} is no day feeds can carry; the article"
         " is dated by the file's modification time"
     )
-
-
-_DASHES = re.compile(r"-{3,}")
-#: Spaces, line ends and characters that show nothing ("\u200b\n---" is front matter to a writer).
-_SHOWING_NOTHING = re.compile(rf"(?:\s|{FORMAT_CHARACTER.pattern})*")
-
-
-def other_front_matter(text: str) -> str | None:
-    """Why ``text``, which does not open with "---", starts with front matter feeds does not read
-    (which would otherwise make an article of its first line, "+++" or "{"); else None."""
-    start = _SHOWING_NOTHING.match(text).end()  # type: ignore[union-attr]  # it matches ""
-    first = FORMAT_CHARACTER.sub("", text[start:].split("\n", 1)[0]).strip()
-    if _DASHES.fullmatch(first):  # after blank lines, or "----": every field would be published
-        return (
-            "front matter must open on the file's first line with exactly ---; remove what comes"
-            " before this line"
-            if first == "---"
-            else f"a first line of {first!r} opens no front matter; write ---"
-        )
-    if first == "+++":
-        return "front matter in TOML (between +++ lines, as Hugo writes it) is not read; use YAML in ---"
-    if first in ("{", "{\r") or first.startswith('{"'):
-        return "front matter in JSON is not read on its own; put it between --- lines (JSON is YAML)"
-    if _PELICAN.match(text.lstrip()):
-        return "metadata lines (Title: ...), as Pelican writes them, are not read; put them between --- lines"
-    return None

@@ -201,6 +201,8 @@ def field_date(
     time (a clock put forward)."""
     if value is None or value == "":
         return None
+    if isinstance(value, dict) and "created" in value:  # MkDocs Material's blog: {created:, updated:}
+        return field_date(f"{key}.created", value["created"], tz, warn)
     parsed: datetime | None
     if isinstance(value, datetime):
         parsed = value

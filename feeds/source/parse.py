@@ -15,13 +15,13 @@ from feeds.model import BodyFormat
 from feeds.model import Provider
 from feeds.source.article_fields import ArticleReader
 from feeds.source.conventions import date_in_name
-from feeds.source.conventions import other_front_matter
 from feeds.source.conventions import unpublished
 from feeds.source.dates import from_timestamp
 from feeds.source.limits import MAX_EXCERPT_CHARS
 from feeds.source.limits import MAX_TITLE_CHARS
 from feeds.source.limits import bounded
 from feeds.source.limits import bounded_body
+from feeds.source.openings import other_front_matter
 from feeds.source.scan import ContentRoot
 from feeds.source.scan import as_int64
 from feeds.source.scan import read_file

@@ -26,7 +26,7 @@ CONTENT_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt")
 
 #: What other tools' posts are named (jekyll-import writes WordPress posts as .html): such a file
 #: with front matter is named in a warning, where it was left out without a word.
-_POSTS_ELSEWHERE = (".html", ".htm", ".mdx", ".textile", ".rst", ".adoc", ".markdn")
+_POSTS_ELSEWHERE = (".html", ".htm", ".mdx", ".textile", ".rst", ".adoc", ".markdn", ".qmd", ".rmd")
 _NOT_AN_ARTICLE = (
     "has front matter, but only .md (.markdown, .mdown, .mkd, .mkdn) and .txt files are articles; skipped"
     " (rename it to read it)"
