@@ -619,6 +619,36 @@ def test_other_tools_summary_author_and_image_are_read_when_feeds_own_are_not_th
     )
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        "image: {src: https://i.example.com/a.png}\n",  # Nuxt Content
+        "image:\n  path: https://i.example.com/a.png\n  alt: A\n",  # Chirpy
+        "cover:\n  image: https://i.example.com/a.png\n  alt: A\n",  # Hugo's PaperMod
+        "feature_image: https://i.example.com/a.png\n",  # Ghost
+        "featured_image: https://i.example.com/a.png\n",  # WordPress exports
+        "images:\n  - src: https://i.example.com/a.png\n",
+    ],
+)
+def test_other_tools_images_are_read(fields: str) -> None:
+    """Each was left out, most without a word (an outside probe migrating sites)."""
+    article, problems = _parse(f"---\ntitle: T\ndate: 2021-03-01\n{fields}---\nB\n")
+    assert ([i.url for i in article.images], problems) == (["https://i.example.com/a.png"], [])  # type: ignore[attr-defined]
+
+
+def test_an_author_list_of_names_is_the_provider() -> None:
+    """PaperMod's and Jekyll's ``author: [Jane Doe]`` was warned of as "not a mapping" (a probe)."""
+    article, problems = _parse("---\ntitle: T\ndate: 2021-03-01\nauthor: [Jane Doe]\n---\nB\n")
+    assert (article.provider.name, problems) == ("Jane Doe", [])  # type: ignore[attr-defined]
+    article, _ = _parse("---\ntitle: T\ndate: 2021-03-01\nauthor:\n  - Bart\n  - Lisa\n---\nB\n")
+    assert article.provider.name == "Bart, Lisa"  # type: ignore[attr-defined]
+
+
+def test_ghosts_custom_excerpt_is_the_excerpt() -> None:
+    article, _ = _parse("---\ntitle: T\ndate: 2021-03-01\ncustom_excerpt: From Ghost.\n---\nB\n")
+    assert article.excerpt == "From Ghost."  # type: ignore[attr-defined]
+
+
 def test_another_tools_field_in_a_shape_feeds_cannot_read_is_a_warning_not_an_error() -> None:
     text = "---\ntitle: T\ndate: 2021-03-01\nauthor: [{name: A}, {name: B}]\ndescription: [1, 2]\n---\nB\n"
     article, problems = _parse(text)

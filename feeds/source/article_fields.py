@@ -11,7 +11,9 @@ from typing import TypeVar
 from feeds.errors import ContentError
 from feeds.model import Article
 from feeds.model import BodyFormat
+from feeds.model import Provider
 from feeds.source.conventions import EMPTY_VALUES
+from feeds.source.conventions import IMAGE_KEYS_ELSEWHERE
 from feeds.source.conventions import as_feeds_writes
 from feeds.source.conventions import date_in_name
 from feeds.source.conventions import date_key
@@ -103,11 +105,13 @@ class ArticleReader(FrontMatterReader):
             excerpt=self.text("excerpt", get("excerpt"))
             or self.borrowed("summary", self.text)
             or self.borrowed("description", self.text)
+            or self.borrowed("custom_excerpt", self.text)  # Ghost's
             or "",
             url=url,
-            provider=self.provider("provider", get("provider")) or self.borrowed("author", self.provider),
+            provider=self.provider("provider", get("provider")) or self.borrowed("author", self.authors),
             topics=self.topics(get("topics")),
-            images=self.images("images", get("images")) or self.borrowed("image", self.images) or (),
+            images=self.images("images", get("images"))
+            or next(filter(None, (self.borrowed(key, self.images) for key in IMAGE_KEYS_ELSEWHERE)), ()),
             related=self.related(get("related")),
             is_draft=draft,
             quality=self.number("quality", get("quality")),
@@ -136,6 +140,13 @@ class ArticleReader(FrontMatterReader):
         except ContentError as e:
             self.warn(key, f"{e.message}; not read")
             return None
+
+    def authors(self, key: str, value: Any) -> Provider | None:
+        """Another tool's ``author`` as the provider: a name, or names in a list (PaperMod's and
+        Jekyll's ``author: [Jane Doe]``), joined."""
+        if isinstance(value, list) and value and all(isinstance(name, str) for name in value):
+            value = ", ".join(name.strip() for name in value if name.strip())
+        return self.provider(key, value)
 
     def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
         for key in other_date_keys(self.data):

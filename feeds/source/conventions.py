@@ -25,6 +25,10 @@ _NOT_PUBLIC = frozenset({
 #: How writers say yes and no, in feeds' fields and in other tools'.
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+#: Keys that hold an article's image in other tools, read in this order when it has no ``images``:
+#: jekyll-seo-tag's and many themes' ``image``, PaperMod's ``cover`` (``{image: ...}``), Ghost's
+#: ``feature_image``, WordPress exports' ``featured_image``.
+IMAGE_KEYS_ELSEWHERE = ("image", "cover", "feature_image", "featured_image")
 #: Keys that hold an article's topics in other tools; feeds reads ``topics``.
 TOPIC_KEYS_ELSEWHERE = ("tags", "categories")
 #: A date at the start of a file name, as Jekyll names posts (``2021-03-09-title.md``), and as
@@ -49,6 +53,7 @@ _OTHER_FIELDS = frozenset({
     "unpublished", "featured_image", "cover", "categoryId", "category_id", "types", "titles", "data",
     "dates", "drafts", "statuses", "eleventyExcludeFromCollections", "headless", "build", "expiryDate",
     "publishDate", "pubDate", "date_published", "datePublished", "unlisted", "dg-publish",
+    "feature_image", "custom_excerpt",
 })  # fmt: skip
 _KNOWN_FIELDS = READ_FIELDS | _OTHER_FIELDS
 #: A field's name in lower case → the field: Pelican writes every key capitalised (Title, Date,

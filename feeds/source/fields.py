@@ -43,6 +43,9 @@ from feeds.urls import is_host_name
 from feeds.urls import link_url
 from feeds.urls import url_problem
 
+#: Where other tools' image mappings hold the address, read when there is no ``url``.
+_IMAGE_URL_KEYS = ("src", "path", "image")
+
 
 class FrontMatterReader:
     """Maps the known front-matter fields of one file, field by field; nothing else gets through."""
@@ -263,6 +266,11 @@ class FrontMatterReader:
     def image(self, key: str, number: int, item: Any) -> Image | None:
         if isinstance(item, str):
             item = {"url": item}
+        elif (
+            isinstance(item, dict) and "url" not in item
+        ):  # Nuxt's src, Chirpy's path, PaperMod's cover.image
+            named = next((item[name] for name in _IMAGE_URL_KEYS if isinstance(item.get(name), str)), None)
+            item = item if named is None else {**item, "url": named}
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
             self.warn(key, f"{key} item {number} has no url; left out")
             return None
