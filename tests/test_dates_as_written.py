@@ -227,3 +227,21 @@ def test_mkdocs_materials_date_mapping_is_read_by_its_created_date() -> None:
     assert info.value.line == 3
     with pytest.raises(ContentError, match="date must be a date, not a mapping"):
         parse_article(b"---\ntitle: T\ndate: {updated: 2026-04-13}\n---\nBody.\n", "t.md", 0, PARIS)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2021-02-17T08:30:00+0530:15",
+        "2021-02-17T08:3000",
+        "2021-02-17T0830:00",
+        "2021-02-17T08:30:00+05:3015",
+    ],
+)
+def test_a_time_or_offset_half_basic_half_extended_is_an_error_in_every_python(written: str) -> None:
+    """Python 3.10's reading took them and 3.11's refused them: one content, two sites (a probe)."""
+    assert parse_iso_date(written) is None
+    text = f"---\ntitle: T\npublishedDateTime: '{written}'\n---\nBody.\n".encode()
+    with pytest.raises(ContentError, match="cannot read") as info:
+        parse_article(text, "t.md", 0, PARIS)
+    assert info.value.line == 3

@@ -42,7 +42,7 @@ def parse_iso_date(value: str) -> datetime | None:
     # the hour or minute as one of a second: 2021-02-16+05:00 was read as 05:00, 03.5 as 03:00:00.5.
     iso_form = _ISO_FORMS.fullmatch(value)
     if iso_form is not None:
-        if _impossible_offset(iso_form["off_minute"], iso_form["off_second"]):
+        if _impossible_offset(iso_form["off_minute"], iso_form["off_second"]) or _mixed(iso_form):
             return None
         iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         if sys.version_info < (3, 11):  # 3.10 reads fewer of the forms than 3.11 on; the same here
@@ -70,9 +70,10 @@ def parse_iso_date(value: str) -> datetime | None:
 #: for the ``T`` (RFC 3339 §5.6). A date alone has no offset (``2021-02-16Z`` is not ISO 8601).
 _ISO_FORMS = re.compile(
     r"(?:(?P<year>\d{4})-?W(?P<week>\d\d)(?:-?(?P<weekday>\d))?|(?P<date>\d{4}-\d\d-\d\d|\d{8}))"
-    r"(?:(?P<sep>[Tt ])(?P<hour>\d\d)(?::?(?P<minute>\d\d)(?::?(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?)?)?"
-    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d)"
-    r"(?::?(?P<off_second>\d\d)(?:[.,](?P<off_fraction>\d+))?)?)?)?)?",
+    r"(?:(?P<sep>[Tt ])(?P<hour>\d\d)"
+    r"(?:(?P<c1>:?)(?P<minute>\d\d)(?:(?P<c2>:?)(?P<second>\d\d)(?:[.,](?P<fraction>\d+))?)?)?"
+    r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>\d\d)(?:(?P<o1>:?)(?P<off_minute>\d\d)"
+    r"(?:(?P<o2>:?)(?P<off_second>\d\d)(?:[.,](?P<off_fraction>\d+))?)?)?)?)?",
     re.ASCII,  # \d as 0-9 only
 )
 
@@ -165,6 +166,15 @@ def named_month_date(value: str) -> datetime | None:
     if match["weekday"] and _WEEKDAYS.index(match["weekday"][:3].lower()) != when.weekday():
         raise ValueError(f"{value.strip()!r} says {match['weekday']}, but {when:%Y-%m-%d} is a {when:%A}")
     return when
+
+
+def _mixed(form: re.Match[str]) -> bool:
+    """Whether a time or an offset writes one colon and leaves out the next (``08:3000``,
+    ``+0530:15``): ISO 8601 writes each all basic or all extended; Python 3.10's reading (through
+    ``extended_iso``) took them, 3.11's refuses them, so one content built differently on each."""
+    return (form["second"] is not None and form["c1"] != form["c2"]) or (
+        form["off_second"] is not None and form["o1"] != form["o2"]
+    )
 
 
 def _impossible_offset(*parts: str | None) -> bool:
