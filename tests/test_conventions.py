@@ -39,6 +39,8 @@ def _parse(text: str, source: str = "a.md") -> tuple[object, list[str]]:
         ("status: Future\n", "a.md"),
         ("", "_drafts/a.md"),  # Jekyll
         ("", "blog/_drafts/a.md"),
+        ("", "posts/_index.md"),  # Hugo's section page, which lists the section's posts
+        ("", "_index.md"),
     ],
 )
 def test_other_tools_drafts_are_drafts(fields: str, source: str) -> None:
@@ -663,6 +665,7 @@ def test_another_tools_field_in_a_shape_feeds_cannot_read_is_a_warning_not_an_er
     ("word", "warning"),
     [
         ("Last Modified", None),
+        ("last-modified", None),  # Quarto's
         ("last modified", None),
         ("Created", "read as the file's modification time (feeds reads no creation time)"),
         (

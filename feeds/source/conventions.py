@@ -294,6 +294,7 @@ def date_key(fields: Mapping[Any, Any]) -> str:
 #: were errors, and the article was left out (an outside probe).
 _FILE_DATE_WORDS = {
     "last modified": None,
+    "last-modified": None,  # Quarto's
     "created": "read as the file's modification time (feeds reads no creation time)",
     "git last modified": "read as the file's modification time (git restore-mtime sets it from the history)",
     "git created": "read as the file's modification time (git restore-mtime sets it from the history)",
@@ -301,7 +302,7 @@ _FILE_DATE_WORDS = {
 
 
 def file_date_word(value: Any) -> tuple[bool, str | None]:
-    """Whether ``value`` is one of Eleventy's words for a date of the file, and why the file's
+    """Whether ``value`` is one of Eleventy's (or Quarto's) words for a date of the file, and why the file's
     modification time is not quite it (None when it is)."""
     if not isinstance(value, str) or (word := value.strip().lower()) not in _FILE_DATE_WORDS:
         return False, None
@@ -346,6 +347,8 @@ def unpublished(fields: Mapping[Any, Any], source: str) -> bool:
     if isinstance(build, dict) and any(
         f"{k}={v}".lower() in ("list=never", "list=false") for k, v in build.items()
     ):
+        return True
+    if source.rpartition("/")[2].startswith("_index."):  # Hugo's section page: a list, no post
         return True
     return source.startswith("_drafts/") or "/_drafts/" in source
 
