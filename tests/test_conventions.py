@@ -686,3 +686,12 @@ def test_eleventys_words_for_a_files_date_date_it_by_its_file(word: str, warning
     assert [str(p) for p in problems] == (
         [f"2020-01-01-x.md:3: date: {word} is {warning}"] if warning else []
     )
+
+
+def test_the_advice_for_tags_in_one_text_names_both_readings() -> None:
+    """It named Jekyll's alone, where Eleventy reads ``tags: another tag`` as one (a probe)."""
+    _, problems = _parse("---\ntitle: T\ndate: 2021-01-01\ntags: another tag\n---\nB\n")
+    assert problems == [
+        "a.md:4: tags is not read: feeds takes an article's topics from `topics`; rename it, as a list:"
+        " topics: [another, tag] as Jekyll reads it, or topics: [another tag] as Eleventy does"
+    ]

@@ -132,11 +132,14 @@ def _date_text(value: Any) -> bool:
 
 
 def _as_list(value: Any) -> str:
-    """How to write topics as feeds reads them, for names in one text as Jekyll separates them
-    (``categories: jekyll update`` is two; ``topics: jekyll update`` would be one)."""
+    """How to write topics as feeds reads them, for names in one text, which Jekyll separates
+    (``categories: jekyll update`` is two) and Eleventy does not (``tags: another tag`` is one)."""
     if not isinstance(value, str) or len(names := value.replace(",", " ").split()) < 2:
         return ""
-    return f", as a list: topics: [{', '.join(names[:10])}]"
+    jekyll = ", ".join(names[:10])
+    return (
+        f", as a list: topics: [{jekyll}] as Jekyll reads it, or topics: [{value.strip()}] as Eleventy does"
+    )
 
 
 def _dates_not_read(fields: Mapping[Any, Any], dated_by_name: bool) -> list[tuple[str, str]]:
