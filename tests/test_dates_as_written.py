@@ -186,6 +186,10 @@ def test_offsets_up_to_59_minutes_are_read(written: str) -> None:
         ("publishDate: Sept. 3rd, 2021 at 9:15pm", "2021-09-03T19:15:00+00:00"),
         ("date: fri jul 8 2022 01:00 -05:30", "2022-07-08T06:30:00+00:00"),
         ("date: 8 Jul 2022 23:59:59 GMT", "2022-07-08T23:59:59+00:00"),
+        ("date: JUL 08TH 2022", "2022-07-07T22:00:00+00:00"),  # an ordinal in capitals was an error
+        ("date: Wed,21 Jul 2021 00:00:00 +0000", "2021-07-21T00:00:00+00:00"),  # RFC 2822 allows no space
+        ("date: Jul 8 2022 10:00 +05", "2022-07-08T05:00:00+00:00"),
+        ("published: 'July 8, 2022'", "2022-07-07T22:00:00+00:00"),  # Notion's, as an ISO date there is
     ],
 )
 def test_a_date_with_its_months_name_is_read(written: str, expected: str) -> None:
@@ -201,9 +205,10 @@ def test_a_date_with_its_months_name_is_read(written: str, expected: str) -> Non
     ("written", "problem"),
     [
         ("Thu, Jul 08 2022", "says Thu, but 2022-07-08 is a Friday"),
-        ("Jul 32 2022", "cannot read"),
-        ("Feb 29 2023", "cannot read"),
-        ("Jul 08 2022 13:00 pm", "cannot read"),
+        ("Jul 32 2022", "is no date in the calendar"),
+        ("Feb 29 2023", "is no date in the calendar"),
+        ("Jul 08 2022 13:00 pm", "or no time of day"),
+        ("Jul 8 2022 10:00 +05:60", "or no zone's offset"),
         ("05 Mar 2024 14:00:00 EST", "cannot read"),  # which EST: a named zone is not guessed at
         ("07/08/2022", "cannot read"),  # July or August: not guessed at either
     ],
@@ -245,3 +250,10 @@ def test_a_time_or_offset_half_basic_half_extended_is_an_error_in_every_python(w
     with pytest.raises(ContentError, match="cannot read") as info:
         parse_article(text, "t.md", 0, PARIS)
     assert info.value.line == 3
+
+
+def test_an_unreadable_date_is_quoted_in_its_error_at_most_80_characters() -> None:
+    text = ("---\ntitle: T\ndate: 'Jul 8" + "," * 100_000 + "'\n---\nBody.\n").encode()
+    with pytest.raises(ContentError) as info:
+        parse_article(text, "t.md", 0, PARIS)
+    assert len(str(info.value)) < 200

@@ -39,7 +39,7 @@ class ArticleReader(FrontMatterReader):
     heading_line: int | None = None  #: the line of the heading a title was taken from
 
     def article(self, mtime_ns: int) -> tuple[Article, list[ContentError]]:
-        # A field written in another case (``Date: March 5, 2021``) that cannot be read is left out
+        # A field written in another case (``Date: the fifth``) that cannot be read is left out
         # with a warning, not the article: in the tool the file comes from it may mean another thing.
         start = (list(self.problems), self.unreported, self.body)
         while True:

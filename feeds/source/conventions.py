@@ -15,6 +15,7 @@ from datetime import tzinfo
 from typing import Any
 
 from feeds.source.dates import carried
+from feeds.source.dates import named_month_date
 from feeds.source.dates import parse_iso_date
 
 #: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
@@ -128,7 +129,12 @@ _NOT_HINTED = READ_FIELDS | {"expiryDate"}
 
 def _date_text(value: Any) -> bool:
     """Whether ``value`` is a date written as text (the fast YAML reader leaves them so)."""
-    return isinstance(value, str) and 10 <= len(value) <= 40 and parse_iso_date(value) is not None
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return False
+    try:
+        return parse_iso_date(value) is not None or named_month_date(value) is not None
+    except ValueError:  # a weekday that is not the date's: a date, wrongly written
+        return True
 
 
 def _as_list(value: Any) -> str:

@@ -16,6 +16,7 @@ import yaml
 
 from feeds.errors import ContentError
 from feeds.text import kind_of
+from feeds.text import quoted_value
 
 # RFC 822/2822 dates (RSS) need a four-digit year from 1900 on; Python's stop at 9999.
 FIRST_YEAR, LAST_YEAR = 1900, 9999
@@ -130,11 +131,11 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 #: (``Tue, 05 Mar 2024 14:00:00 +0000``) and people write them; an optional time, 24-hour or with
 #: am/pm, and zone. A number for the month (``07/08/2022``) is left out: which is the day differs.
 _NAMED_MONTH = re.compile(
-    rf"(?:{_WEEKDAY}\.?,?\s+)?"
+    rf"(?:{_WEEKDAY}\.?(?:,\s*|\s+))?"
     rf"(?:(?P<month>{_MONTH})\.?\s+(?P<day>{_DAY}),?\s+|(?P<day_first>{_DAY})\s+(?P<month_after>{_MONTH})\.?,?\s+)"
     r"(?P<year>\d{4})"
     r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d\d)(?::(?P<second>\d\d))?(?:\s*(?P<half>[ap])\.?m\.?)?"
-    r"(?:\s*(?P<zone>z|utc|gmt|ut|(?P<sign>[+-])(?P<off_hour>\d\d):?(?P<off_minute>\d\d)))?)?",
+    r"(?:\s*(?P<zone>z|utc|gmt|ut|(?P<sign>[+-])(?P<off_hour>\d\d)(?::?(?P<off_minute>\d\d))?))?)?",
     re.ASCII | re.IGNORECASE,
 )
 
@@ -147,7 +148,7 @@ def named_month_date(value: str) -> datetime | None:
     if match is None:
         return None
     month = _MONTH_NAMES.index((match["month"] or match["month_after"])[:3].lower()) + 1
-    day = int((match["day"] or match["day_first"]).rstrip("stndrh"))
+    day = int((match["day"] or match["day_first"]).lower().rstrip("stndrh"))  # 8th, 8TH
     hour, minute, second = int(match["hour"] or 0), int(match["minute"] or 0), int(match["second"] or 0)
     if match["half"]:
         if not 1 <= hour <= 12:
@@ -156,7 +157,9 @@ def named_month_date(value: str) -> datetime | None:
     zone = None
     if match["zone"] is not None:
         offset = int(match["off_hour"] or 0) * 60 + int(match["off_minute"] or 0)
-        if match["off_hour"] is not None and (int(match["off_hour"]) > 23 or int(match["off_minute"]) > 59):
+        if match["off_hour"] is not None and (
+            int(match["off_hour"]) > 23 or int(match["off_minute"] or 0) > 59
+        ):
             return None
         zone = timezone(timedelta(minutes=-offset if match["sign"] == "-" else offset))
     try:
@@ -191,15 +194,19 @@ _ISO_SHAPE = re.compile(
 
 
 def date_problem(value: str) -> str:
-    """Why ``parse_iso_date`` could not read ``value``, in words for an error."""
+    """Why neither ``parse_iso_date`` nor ``named_month_date`` could read ``value``, in words for an
+    error (quoting at most 80 of its characters)."""
+    shown = quoted_value(value, 80)
+    if _NAMED_MONTH.fullmatch(value.strip()) is not None:
+        return f"{shown} is no date in the calendar (or no time of day, or no zone's offset)"
     shape = _ISO_SHAPE.fullmatch(value.strip())
     if shape is not None and shape[1] == "60":
-        return f"{value!r} is a leap second, which feeds cannot carry; write :59 instead"
+        return f"{shown} is a leap second, which feeds cannot carry; write :59 instead"
     if shape is not None and shape[2] is not None and (int(shape[2]) > 23 or int(shape[3] or 0) > 59):
-        return f"{value!r} has an offset of no time zone (hours up to 23, minutes up to 59)"
+        return f"{shown} has an offset of no time zone (hours up to 23, minutes up to 59)"
     if shape is not None:
-        return f"{value!r} is no date in the calendar (or no time of day)"
-    return f"cannot read {value!r} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
+        return f"{shown} is no date in the calendar (or no time of day)"
+    return f"cannot read {shown} as a date; use ISO 8601, e.g. 2021-02-16T03:47:00Z"
 
 
 def field_date(
