@@ -287,3 +287,42 @@ def json_items(client: FlaskClient, url: str) -> list[dict[str, object]]:
     assert response.status_code == 200, response.data
     items: list[dict[str, object]] = response.get_json()["items"]
     return items
+
+
+def test_q_ignores_accents_and_how_unicode_writes_them(client: FlaskClient) -> None:
+    """``café`` typed decomposed (as macOS may send it) found nothing where the composed one found
+    the entry (an outside probe); accents are ignored as channels' words ignore them."""
+    composed = client.get("/all.json?q=caf%C3%A9s").get_json()["items"]
+    assert "Coffee chain pilots camera-based queue counting in 40 cafés" in [
+        item["title"] for item in composed
+    ]
+    for spelling in (
+        "cafe%CC%81s",
+        "cafes",
+        "CAF%C3%89S",
+        "%EF%BD%83%EF%BD%81%EF%BD%86%EF%BD%85%EF%BD%93",
+    ):  # fullwidth
+        assert client.get(f"/all.json?q={spelling}").get_json()["items"] == composed, spelling
+    assert client.get("/all.json?q=caf%C3%A9s").get_json()["feed_url"].endswith("/all.json?q=cafes")
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("1000000", "1000000"),
+        ("72.5000001", "72.5000001"),
+        ("72.50", "72.5"),
+        ("050", "50"),
+        ("0.00001", "0.00001"),
+        ("-0", "0"),
+    ],
+)
+def test_min_quality_is_named_in_digits_that_tell_it_apart(
+    client: FlaskClient, written: str, canonical: str
+) -> None:
+    """``%g`` named 1000000 ``1e+06``, which was then refused, and 72.5000001 ``72.5``, whose cached
+    feed it so shared (an outside probe)."""
+    response = client.get(f"/all.json?min_quality={written}", follow_redirects=True)
+    feed_url = response.get_json()["feed_url"]
+    assert feed_url == f"https://feeds.example.org/all.json?min_quality={canonical}"
+    assert client.get(f"/all.json?min_quality={canonical}").status_code == 200

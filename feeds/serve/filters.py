@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 from urllib.parse import quote
 from urllib.parse import urlencode
@@ -54,7 +55,7 @@ class FeedFilter:
     """What a subscriber asked for; an empty filter leaves a feed as it is."""
 
     limit: int | None = None  #: at most this many entries
-    words: tuple[str, ...] = ()  #: each must appear in the title or summary; casefolded, sorted
+    words: tuple[str, ...] = ()  #: each must appear in the title or summary; ``text.fold``ed, sorted
     provider: str | None = None  #: the provider's name or domain; ``text.fold``ed
     min_quality: float | None = None  #: leave out entries scored below this (unscored ones stay)
     exclude: tuple[str, ...] = ()  #: leave out entries of these topics (slugs, sorted)
@@ -69,7 +70,7 @@ class FeedFilter:
         if self.limit is not None:
             pairs.append(("limit", str(self.limit)))
         if self.min_quality is not None:
-            pairs.append(("min_quality", f"{self.min_quality:g}"))
+            pairs.append(("min_quality", _score_text(self.min_quality)))
         if self.provider is not None:
             pairs.append(("provider", self.provider))
         if self.words:
@@ -205,6 +206,16 @@ def _limit(value: str, max_items: int) -> int:
 _SCORE = re.compile(r"-?\d{1,9}(?:\.\d{1,9})?", re.ASCII)
 
 
+def _score_text(score: float) -> str:
+    """``score`` as the canonical query writes it: digits as ``_SCORE`` reads them, every one that
+    tells it from another score (``%g`` wrote 1e+06, which was then refused, and 72.5 for
+    72.5000001, which so shared 72.5's cached feed: an outside probe)."""
+    text = format(Decimal(repr(score)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def _quality(value: str) -> float:
     if _SCORE.fullmatch(value) is None:
         raise FilterError("min_quality", "min_quality must be a number, e.g. min_quality=40 or 72.5")
@@ -223,7 +234,7 @@ def _text(name: str, value: str) -> str:
 
 
 def _words(value: str) -> tuple[str, ...]:
-    words = tuple(sorted(set(_text("q", value).casefold().split())))
+    words = tuple(sorted(set(fold(_text("q", value)).split())))  # as the text searched is (summary)
     if len(words) > MAX_WORDS:
         raise FilterError("q", f"q must have at most {MAX_WORDS} words")
     return words

@@ -93,8 +93,10 @@ def search_text(article: Article) -> str:
     """What the web app's filters match, for the article and each related item in stub order.
 
     One string per file, kept apart from the index because only the web app needs it: per stub
-    the casefolded provider "name\ndomain", a tab, the casefolded "title\nsummary"; stubs are
-    separated by ``\x1e``. Tabs and \x1e never occur in the plain text fields.
+    the folded provider "name\ndomain", a tab, the folded "title summary" (``text.fold``: case,
+    Latin and Greek accents and compatibility forms ignored, so ``café`` typed decomposed, as
+    macOS may send it, or ``cafe`` find it); stubs are separated by ``\x1e``. Tabs and \x1e never
+    occur in the plain text fields.
     """
     parts = [_searchable(article.provider, article.title, article.excerpt)]
     parts.extend(_searchable(item.provider, item.title, item.excerpt) for item in article.related)
@@ -109,7 +111,7 @@ def search_items(search: str) -> list[tuple[str, str]]:
 def _searchable(provider: Provider | None, title: str, summary: str) -> str:
     # The provider as channels' ``providers`` compare it (``?provider=le monde numerique``).
     who = f"{fold(provider.name)}\n{fold(provider.domain or '')}" if provider else ""
-    text = f"{title}\n{summary}".casefold()
+    text = fold(f"{title}\n{summary}")
     return f"{who}\t{text}".replace("\x1e", " ")
 
 
