@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import signal
 import sys
@@ -31,6 +32,7 @@ from feeds.command import INTERRUPTED
 from feeds.config import Settings
 from feeds.errors import ExistingFileError
 from feeds.errors import FeedsError
+from feeds.exits import ConfigProblem
 from feeds.exits import Problem
 from feeds.exits import Refused
 from feeds.exits import core_errors
@@ -88,7 +90,9 @@ def main() -> None:
         print(shown(f"Error: {where}{e.strerror or e}"), file=sys.stderr)
     code = INTERRUPTED if interrupted else code  # not "some files were skipped" (1)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError):  # a closed pipe (feeds topics | head) is not an error
+        # A closed pipe (feeds topics | head) is not an error; nor is no stream at all (>&-), which
+        # Python gives as None: flushing it raised AttributeError after the work was done.
+        with contextlib.suppress(OSError, AttributeError):
             stream.flush()
     remove_temp_folder()
     os._exit(code)
@@ -187,7 +191,7 @@ def check(settings: Settings) -> None:
 
 
 @cli.command()
-@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", default=".", type=GivenPath(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
     """Start a site in FOLDER (default: the current folder).
 
@@ -245,6 +249,9 @@ def new(
     if url and link_url(url.strip()) is None:  # as a build reads webUrl: what it would leave out
         raise click.BadParameter(f"{url!r} {url_problem(url)}", param_hint="--url")
     settings = read_settings(config_path, content_dir)
+    if settings.config_path is None and content_dir is None and not settings.content_dir.is_dir():
+        # No site here: a `content/` made in whatever folder the shell was in (an outside probe).
+        raise ConfigProblem(str(settings.error("content", f"{settings.content_dir} is not a folder")))
     now = datetime.now(settings.tz)  # the one place `feeds new` reads the clock
     try:
         path = write_article(settings.content_dir, title, now, topics, url, draft)
@@ -252,6 +259,12 @@ def new(
         raise Problem(str(e)) from e
     with contextlib.suppress(ValueError):  # outside the current folder: the full path
         path = path.absolute().relative_to(Path.cwd())
+    read_back = plain_text(html.escape(title, quote=False))  # as written (feeds.starter.article)
+    if ("<" in title or "&" in title) and read_back != " ".join(title.split()):
+        click.echo(
+            shown(f"warning: the title reads as {read_back!r}: a tag that acts in HTML is no title's"),
+            err=True,
+        )
     click.echo(shown(str(path)))
 
 

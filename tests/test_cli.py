@@ -454,3 +454,13 @@ def test_another_spelling_of_the_same_folders_keeps_the_build_up_to_date(
         code, out, err = run(project, *spelling)
         assert code == 0, err
         assert "Up to date." in out, spelling
+
+
+def test_a_closed_standard_output_is_no_traceback(project: Path) -> None:
+    """``feeds topics >&-``: Python gives no stream at all, and flushing it at exit raised an
+    AttributeError after the work was done (an outside probe)."""
+    config = project / "config" / "feeds.yaml"
+    command = f"{sys.executable} -m feeds topics --config '{config}' >&-"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

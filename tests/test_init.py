@@ -215,3 +215,11 @@ def _shape(line: str) -> tuple[str, str, str]:
         elif char == "#" and value[at - 1 : at] in (" ", ""):
             return indent, key + ":", value[at:]
     return indent, key + ":", ""
+
+
+def test_init_refuses_an_empty_folder_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``feeds init "$SITE"`` with SITE unset started a site in the current folder (a probe)."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["init", ""])
+    assert result.exit_code == 2 and "is empty (an unset variable?)" in result.stderr
+    assert list(tmp_path.iterdir()) == []

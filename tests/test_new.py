@@ -229,3 +229,33 @@ def test_new_refuses_bad_input_and_writes_nothing(site: Path, args: list[str], m
     assert code == 2
     assert message in err
     assert not (site / "posts").exists()
+
+
+@pytest.mark.parametrize(
+    "title", ["Why <b> tags matter", "C++ &amp; F#", "<!-- c --> hidden?", "a < b & c > d"]
+)
+def test_a_title_with_markup_comes_back_as_written(site: Path, title: str) -> None:
+    """A build strips a title's tags and decodes its entities: the title was written raw and lost
+    words without a warning (an outside probe)."""
+    code, out, err = new(title)
+    assert code == 0, err
+    assert read_back((site / out.strip()).read_text(encoding="utf-8")).title == title
+
+
+def test_new_without_a_config_or_a_content_folder_makes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It made ``content/`` in whatever folder the shell was in (an outside probe)."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = new("Stray")
+    assert code == 2 and "content is not a folder (no config file" in err
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "content").mkdir()
+    assert new("Kept")[0] == 0
+
+
+def test_a_title_whose_tag_would_act_in_html_is_warned_of(site: Path) -> None:
+    code, out, err = new("Why <script> tags matter")
+    assert code == 0
+    assert "warning: the title reads as 'Why tags matter'" in err
+    assert read_back((site / out.strip()).read_text(encoding="utf-8")).title == "Why tags matter"

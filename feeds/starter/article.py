@@ -6,6 +6,7 @@ finds a free name and writes.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +33,9 @@ def article_text(
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     fields = {
-        "title": title,
+        # A title is plain text whose tags a build strips and whose entities it decodes, so "<" and
+        # "&" are written as entities: "Why <script> tags matter" lost its word (an outside probe).
+        "title": html.escape(title, quote=False),
         "publishedDateTime": now.replace(microsecond=0).isoformat(),
         "topics": list(topics),
         "webUrl": url,  # empty: the article has no page of its own (yet)
