@@ -196,7 +196,8 @@ def init(folder: Path) -> None:
     """Start a site in FOLDER (default: the current folder).
 
     Writes config/feeds.yaml (every setting, with comments), three example articles in content/
-    and a .gitignore for what builds write. Never overwrites a file: when any of them exists,
+    (none when content/ holds files already) and a .gitignore for what builds write. Never
+    overwrites a file: when any of them exists,
     nothing is written (exit status 2).
 
     Example:
@@ -213,7 +214,8 @@ def init(folder: Path) -> None:
     articles = sum(name.startswith("content/") for name in names)
     others = ", ".join(name for name in names if not name.startswith("content/"))
     where = "" if folder == Path(".") else shown(f" in {folder}")
-    click.echo(f"Started a site{where}: {others} and {articles} example articles in content/.")
+    examples = f"{articles} example articles in content/" if articles else "no examples: content/ holds files"
+    click.echo(f"Started a site{where}: {others} and {examples}.")
     click.echo(f'Next{where and ","}{where}:\n  feeds new "My first article" --topic News\n  feeds build')
 
 

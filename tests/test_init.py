@@ -151,15 +151,16 @@ def test_a_file_that_appears_during_init_undoes_what_was_written(
 ) -> None:
     # The check comes first; a file made between the check and the write is still never replaced.
     monkeypatch.setattr(feeds.starter.site, "_refuse_existing", lambda folder, target: None)
+    # (The config, written after the .gitignore: a content/ holding a file gets no examples.)
     site = tmp_path / "site"
-    last = site / STARTER[-1]
+    last = site / "config" / "feeds.yaml"
     last.parent.mkdir(parents=True)
     last.write_text("mine\n")
     code, _, err = init(site)
     assert code == 2
     assert f"{last}: already exists" in err
-    assert files_in(site) == {STARTER[-1]: b"mine\n"}
-    assert sorted(p.name for p in site.iterdir()) == ["content"]  # config/ was made, then removed
+    assert files_in(site) == {"config/feeds.yaml": b"mine\n"}
+    assert sorted(p.name for p in site.iterdir()) == ["config"]  # .gitignore was written, then removed
 
 
 def test_the_gitignore_covers_all_a_build_writes(tmp_path: Path) -> None:
@@ -223,3 +224,14 @@ def test_init_refuses_an_empty_folder_name(tmp_path: Path, monkeypatch: pytest.M
     result = CliRunner().invoke(cli, ["init", ""])
     assert result.exit_code == 2 and "is empty (an unset variable?)" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_beside_articles_adds_no_examples_to_them(tmp_path: Path) -> None:
+    """The three examples were written among the user's articles and published with them (a probe)."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "mine.md").write_text("---\ntitle: Mine\n---\nBody.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "no examples: content/ holds files" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "content").iterdir()) == ["mine.md"]
+    assert (tmp_path / "config" / "feeds.yaml").is_file() and (tmp_path / ".gitignore").is_file()

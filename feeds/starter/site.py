@@ -50,12 +50,16 @@ def init_site(folder: Path) -> list[Path]:
 
     Nothing is ever overwritten: when any of the files (or a folder on its way) already exists,
     ExistingFileError names it and nothing at all is written. Raises OutputError when a file
-    cannot be written; whatever was written before it is removed again.
+    cannot be written; whatever was written before it is removed again. A ``content`` folder that
+    holds files already gets no example articles: the next build would publish them among its own.
     """
     starter = starter_files()
     targets = {name: folder / name for name in starter}
     for target in targets.values():
         _refuse_existing(folder, target)
+    content = folder / "content"
+    if content.is_dir() and any(content.iterdir()):
+        targets = {name: path for name, path in targets.items() if not name.startswith("content/")}
     made_folders: list[Path] = []
     written: list[Path] = []
     try:
