@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 import signal
 import sys
@@ -43,6 +42,7 @@ from feeds.output.check import future_warnings
 from feeds.progress import progress_bar
 from feeds.starter import init_site
 from feeds.starter import write_article
+from feeds.starter import written_title
 from feeds.text import plain_text
 from feeds.text import plural
 from feeds.text import shown
@@ -261,7 +261,7 @@ def new(
         raise Problem(str(e)) from e
     with contextlib.suppress(ValueError):  # outside the current folder: the full path
         path = path.absolute().relative_to(Path.cwd())
-    read_back = plain_text(html.escape(title, quote=False))  # as written (feeds.starter.article)
+    read_back = plain_text(written_title(title))
     if ("<" in title or "&" in title) and read_back != " ".join(title.split()):
         click.echo(
             shown(f"warning: the title reads as {read_back!r}: a tag that acts in HTML is no title's"),

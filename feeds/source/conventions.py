@@ -15,8 +15,7 @@ from datetime import tzinfo
 from typing import Any
 
 from feeds.source.dates import carried
-from feeds.source.dates import named_month_date
-from feeds.source.dates import parse_iso_date
+from feeds.source.dates import date_in_text
 
 #: ``status`` values that mean "not public": WordPress's (draft, pending, private, future, trash,
 #: auto-draft), Pelican's (draft, hidden) and Ghost's (scheduled).
@@ -132,7 +131,7 @@ def _date_text(value: Any) -> bool:
     if not isinstance(value, str) or not 10 <= len(value) <= 40:
         return False
     try:
-        return parse_iso_date(value) is not None or named_month_date(value) is not None
+        return date_in_text(value) is not None
     except ValueError:  # a weekday that is not the date's: a date, wrongly written
         return True
 

@@ -43,7 +43,9 @@ def parse_iso_date(value: str) -> datetime | None:
     # the hour or minute as one of a second: 2021-02-16+05:00 was read as 05:00, 03.5 as 03:00:00.5.
     iso_form = _ISO_FORMS.fullmatch(value)
     if iso_form is not None:
-        if _impossible_offset(iso_form["off_minute"], iso_form["off_second"]) or _mixed(iso_form):
+        if _no_offset(iso_form["off_hour"], iso_form["off_minute"], iso_form["off_second"]) or _mixed(
+            iso_form
+        ):
             return None
         iso = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         if sys.version_info < (3, 11):  # 3.10 reads fewer of the forms than 3.11 on; the same here
@@ -156,11 +158,9 @@ def named_month_date(value: str) -> datetime | None:
         hour = hour % 12 + (12 if match["half"].lower() == "p" else 0)
     zone = None
     if match["zone"] is not None:
-        offset = int(match["off_hour"] or 0) * 60 + int(match["off_minute"] or 0)
-        if match["off_hour"] is not None and (
-            int(match["off_hour"]) > 23 or int(match["off_minute"] or 0) > 59
-        ):
+        if _no_offset(match["off_hour"], match["off_minute"]):
             return None
+        offset = int(match["off_hour"] or 0) * 60 + int(match["off_minute"] or 0)
         zone = timezone(timedelta(minutes=-offset if match["sign"] == "-" else offset))
     try:
         when = datetime(int(match["year"]), month, day, hour, minute, second, tzinfo=zone)
@@ -169,6 +169,12 @@ def named_month_date(value: str) -> datetime | None:
     if match["weekday"] and _WEEKDAYS.index(match["weekday"][:3].lower()) != when.weekday():
         raise ValueError(f"{value.strip()!r} says {match['weekday']}, but {when:%Y-%m-%d} is a {when:%A}")
     return when
+
+
+def date_in_text(value: str) -> datetime | None:
+    """The date ``value`` writes, in ISO 8601 (or YAML 1.1's timestamps) or with its month's name;
+    None when it writes none. Raises ValueError when a weekday written is not the date's."""
+    return parse_iso_date(value) or named_month_date(value)
 
 
 def _mixed(form: re.Match[str]) -> bool:
@@ -180,10 +186,11 @@ def _mixed(form: re.Match[str]) -> bool:
     )
 
 
-def _impossible_offset(*parts: str | None) -> bool:
-    """Whether an offset's minute or second, as written, is over 59: Python's ``fromisoformat`` and
-    PyYAML carry it into the hour (``+05:99`` was read as +06:39, moving the entry by 39 minutes)."""
-    return any(part is not None and int(part) > 59 for part in parts)
+def _no_offset(hour: str | None, *parts: str | None) -> bool:
+    """Whether an offset, as written, is none a zone has: an hour over 23, or a minute or second
+    over 59, which Python's ``fromisoformat`` and PyYAML carry into the hour (``+05:99`` was read as
+    +06:39, moving the entry by 39 minutes)."""
+    return (hour is not None and int(hour) > 23) or any(part is not None and int(part) > 59 for part in parts)
 
 
 #: What looks like an ISO 8601 date (and time), whether or not it exists.
@@ -202,7 +209,7 @@ def date_problem(value: str) -> str:
     shape = _ISO_SHAPE.fullmatch(value.strip())
     if shape is not None and shape[1] == "60":
         return f"{shown} is a leap second, which feeds cannot carry; write :59 instead"
-    if shape is not None and shape[2] is not None and (int(shape[2]) > 23 or int(shape[3] or 0) > 59):
+    if shape is not None and _no_offset(shape[2], shape[3]):
         return f"{shown} has an offset of no time zone (hours up to 23, minutes up to 59)"
     if shape is not None:
         return f"{shown} is no date in the calendar (or no time of day)"
@@ -226,12 +233,10 @@ def field_date(
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
-        parsed = parse_iso_date(value)
-        if parsed is None:
-            try:
-                parsed = named_month_date(value)
-            except ValueError as error:  # a weekday that is not the date's
-                raise ValueError(f"{key}: {error}") from None
+        try:
+            parsed = date_in_text(value)
+        except ValueError as error:  # a weekday that is not the date's
+            raise ValueError(f"{key}: {error}") from None
         if parsed is None:
             raise ValueError(f"{key}: {date_problem(value)}")
     else:
@@ -285,8 +290,8 @@ def yaml_timestamp(text: str) -> date | None:
     if _TIMESTAMP_PATTERN.match(text) is None:
         return None
     form = _CONSTRUCTOR.timestamp_regexp.match(text)
-    if form is not None and _impossible_offset(form["tz_minute"]):
-        raise ValueError(f"{text!r} has an offset's minute over 59")
+    if form is not None and _no_offset(form["tz_hour"], form["tz_minute"]):
+        raise ValueError(f"{text!r} has an offset of no time zone")
     return _CONSTRUCTOR.construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP, text))
 
 

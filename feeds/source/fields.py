@@ -266,9 +266,7 @@ class FrontMatterReader:
     def image(self, key: str, number: int, item: Any) -> Image | None:
         if isinstance(item, str):
             item = {"url": item}
-        elif (
-            isinstance(item, dict) and "url" not in item
-        ):  # Nuxt's src, Chirpy's path, PaperMod's cover.image
+        elif isinstance(item, dict) and "url" not in item:  # Nuxt's src, Chirpy's path, PaperMod's image
             named = next((item[name] for name in _IMAGE_URL_KEYS if isinstance(item.get(name), str)), None)
             item = item if named is None else {**item, "url": named}
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):

@@ -33,9 +33,7 @@ def article_text(
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     fields = {
-        # A title is plain text whose tags a build strips and whose entities it decodes, so "<" and
-        # "&" are written as entities: "Why <script> tags matter" lost its word (an outside probe).
-        "title": html.escape(title, quote=False),
+        "title": written_title(title),
         "publishedDateTime": now.replace(microsecond=0).isoformat(),
         "topics": list(topics),
         "webUrl": url,  # empty: the article has no page of its own (yet)
@@ -44,6 +42,13 @@ def article_text(
     # width: a long title stays on one line instead of being folded over several.
     front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=2**31 - 1)
     return f"---\n{front}---\n\n"
+
+
+def written_title(title: str) -> str:
+    """``title`` as the front matter holds it: a title is plain text whose tags a build strips and
+    whose entities it decodes, so "<" and "&" are written as entities ("Why <b> tags matter" lost
+    its word: an outside probe)."""
+    return html.escape(title, quote=False)
 
 
 def article_name(title: str, now: datetime, number: int = 1) -> str:
