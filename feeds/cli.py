@@ -35,6 +35,7 @@ from feeds.exits import ConfigProblem
 from feeds.exits import Problem
 from feeds.exits import Refused
 from feeds.exits import core_errors
+from feeds.exits import failed_stream
 from feeds.exits import require_utf8_file_names
 from feeds.output.check import check_documents
 from feeds.output.check import dated_ahead
@@ -84,7 +85,7 @@ def main() -> None:
             print(e.code, file=sys.stderr)
     except OSError as e:  # a path the system refuses (too long, not permitted): said, not a traceback
         code = 2
-        where = f"{e.filename}: " if e.filename is not None else ""
+        where = f"{e.filename}: " if e.filename is not None else failed_stream(e)
         if not os.path.exists("."):  # the shell's folder was replaced (it was in the output folder)
             where = "the current folder no longer exists (cd into one that does): "
         print(shown(f"Error: {where}{e.strerror or e}"), file=sys.stderr)

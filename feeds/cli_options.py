@@ -63,7 +63,13 @@ def read_settings(
 ) -> Settings:
     """The settings every command reads the same way, or exit status 2 naming the file and key."""
     if config_path is not None and not config_path.is_file():
-        raise ConfigProblem(f"{config_path}: no such config file")
+        if not config_path.exists():
+            raise ConfigProblem(f"{config_path}: no such config file")
+        # A pipe (``--config <(...)``) or a device: the config's relative paths count from its folder.
+        raise ConfigProblem(
+            f"{config_path}: not a regular file (a pipe or a device); write the config to a file,"
+            " as its relative paths count from the file's folder"
+        )
     try:
         paths = {"content_dir": content_dir, "output_dir": output_dir, "cache_dir": cache_dir}
         return load_settings(config_path, include_drafts=drafts, **paths)

@@ -66,3 +66,17 @@ def require_utf8_file_names() -> None:
             f"file names are {encoding} in this locale, and feeds writes UTF-8 ones; "
             "run it with PYTHONUTF8=1 (or a UTF-8 locale, e.g. LC_ALL=C.UTF-8)"
         )
+
+
+def failed_stream(error: OSError) -> str:
+    """``standard output: `` when ``error`` came from writing to it (``> /dev/full``, a full
+    disk), which the error does not say; else nothing. Every line goes out through click.echo."""
+    frame = error.__traceback__
+    while frame is not None:
+        code = frame.tb_frame.f_code
+        if code.co_name == "echo" and frame.tb_frame.f_globals.get("__name__") == "click.utils":
+            stream = frame.tb_frame.f_locals.get("file")
+            if stream is not None and stream is sys.stdout:
+                return "standard output: "
+        frame = frame.tb_next
+    return ""

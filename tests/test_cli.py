@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from feeds.cli import cli
 from feeds.progress import ProgressBar
+from feeds.progress import progress_bar
 from tests.helpers import ROOT
 
 GOOD = "---\ntitle: Good one\npublishedDateTime: 2021-02-01T10:00:00Z\ntopics: [AI]\nwebUrl: https://n.example.com/g\n---\nBody.\n"
@@ -217,6 +218,32 @@ def test_missing_config_file_exit_2(tmp_path: Path) -> None:
     assert "no such config file" in result.stderr
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_standard_output_is_named(project: Path) -> None:
+    """``feeds build > /dev/full`` said only "No space left on device", which read as the site's
+    disk (an outside probe): the site was written, the summary could not be."""
+    config = str(project / "config" / "feeds.yaml")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "feeds", "build", "--config", config],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("Error: standard output: No space left on device"), done.stderr
+    assert (project / "public" / "all.atom").is_file()
+
+
+def test_config_that_is_no_regular_file_says_so(tmp_path: Path) -> None:
+    """A pipe (``--config <(...)``) or ``/dev/null`` exists: "no such config file" misled."""
+    pipe = tmp_path / "config.fifo"
+    os.mkfifo(pipe)
+    for path in (pipe, Path(os.devnull)):
+        result = CliRunner().invoke(cli, ["build", "--config", str(path)])
+        assert result.exit_code == 2
+        assert f"{path}: not a regular file" in result.stderr
+        assert "no such config file" not in result.stderr
+
+
 @pytest.mark.parametrize("config", [None, "site:\n  title: T\n"])
 def test_no_content_folder_exit_2_and_nothing_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str | None
@@ -379,6 +406,33 @@ def test_the_progress_bar_says_what_follows_the_reading(monkeypatch: pytest.Monk
     bar(100_000, 100_000)
     assert shown[0].startswith("\rReading files [############") and shown[0].endswith("41,000/100,000")
     assert shown[1] == "\rRead 100,000 files; making the feeds and pages\033[K"
+
+
+@pytest.mark.parametrize("columns", [20, 40, 50, 64, 80])
+def test_the_progress_bar_fits_the_terminal(monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    """A line wider than the terminal wrapped, and every update added a line (an outside probe)."""
+    shown: list[str] = []
+    monkeypatch.setattr("feeds.progress.click.echo", lambda text, **kwargs: shown.append(text))
+    monkeypatch.setenv("COLUMNS", str(columns))
+    bar = ProgressBar()
+    bar.started -= ProgressBar.DELAY
+    bar(41_000, 100_000)
+    bar(100_000, 100_000)
+    lines = [text.removeprefix("\r").removesuffix("\033[K") for text in shown]
+    assert all(len(line) < columns for line in lines), lines
+    assert lines[0].endswith("41,000/100,000") or columns < 30
+    assert ("[" in lines[0]) == (columns >= 40)
+
+
+def test_no_progress_bar_on_a_dumb_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``TERM=dumb`` (Emacs's shell) shows escape codes as text."""
+    monkeypatch.setattr("feeds.progress.sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    with progress_bar(quiet=False) as bar:
+        assert bar is not None
+    monkeypatch.setenv("TERM", "dumb")
+    with progress_bar(quiet=False) as bar:
+        assert bar is None
 
 
 def test_a_locale_that_names_files_in_ascii_is_refused_with_what_to_do(project: Path) -> None:
