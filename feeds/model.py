@@ -93,6 +93,7 @@ class Image:
     url: str  #: absolute http(s) URL
     width: int | None = None  #: pixels, when known
     height: int | None = None  #: pixels, when known
+    alt: str = ""  #: its text alternative, plain text, when given (``alt``)
 
     @property
     def area(self) -> int:

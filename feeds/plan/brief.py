@@ -167,9 +167,9 @@ def _provider(value: Any) -> Provider | None:
     return None if value is None else Provider(*value)
 
 
-def _image_value(images: Sequence[Image]) -> tuple[str, int | None, int | None] | None:
+def _image_value(images: Sequence[Image]) -> tuple[str, int | None, int | None, str] | None:
     """The image ``build_entry`` shows: the largest, the first of equals."""
     if not images:
         return None
     best = max(images, key=lambda image: image.area)
-    return (best.url, best.width, best.height)
+    return (best.url, best.width, best.height, best.alt)

@@ -232,7 +232,8 @@ def _content(entry: Entry, images: bool, body_format: BodyFormat | None) -> str:
             for name, value in (("width", entry.image.width), ("height", entry.image.height))
             if value
         )
-        before.append(f'<p><img src="{html.escape(entry.image.url)}" alt=""{size}></p>\n')
+        alt = html.escape(entry.image.alt)
+        before.append(f'<p><img src="{html.escape(entry.image.url)}" alt="{alt}"{size}></p>\n')
     body = ""
     has_body = bool(entry.body.strip())
     plain = has_body and body_format is not BodyFormat.MARKDOWN

@@ -29,6 +29,7 @@ from feeds.source.key_lines import repeated_keys
 from feeds.source.key_lines import written_as
 from feeds.source.limits import MAX_FILE_WARNINGS
 from feeds.source.limits import MAX_RELATED
+from feeds.source.limits import MAX_TITLE_CHARS
 from feeds.source.limits import MAX_TOPIC_CHARS
 from feeds.source.limits import MAX_TOPICS
 from feeds.source.limits import bounded
@@ -277,9 +278,21 @@ class FrontMatterReader:
             why = "has no domain name for a host" if link_url(item["url"]) else url_problem(item["url"])
             self.warn(key, f"{key} item {number}: {item['url'][:80]!r} {why}; left out")
             return None
-        return Image(
-            url=url, width=self.pixels(key, item.get("width")), height=self.pixels(key, item.get("height"))
-        )
+        width, height = self.pixels(key, item.get("width")), self.pixels(key, item.get("height"))
+        return Image(url=url, width=width, height=height, alt=self.alt(key, number, item.get("alt")))
+
+    def alt(self, key: str, number: int, value: Any) -> str:
+        """An image's text alternative (``alt``, as Jekyll's, Hugo's and most themes' posts write
+        it): plain text on one line, cut as a title is."""
+        if value is None or value == "":
+            return ""
+        if not isinstance(value, str):
+            self.warn(key, f"{key} item {number}: alt must be text, not {kind_of(value)}; left out")
+            return ""
+        alt, cut = bounded(" ".join(plain_text(value).split()), MAX_TITLE_CHARS, f"{key} item {number}'s alt")
+        if cut:
+            self.warn(key, cut)
+        return alt
 
     def pixels(self, key: str, value: Any) -> int | None:
         if value.__class__ is int and value > 0:  # the common case
