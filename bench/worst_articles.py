@@ -30,6 +30,11 @@ RELATED = "related:\n" + "".join(
 #: Direction overrides opened and closed (U+202A, U+2069), 40,000 of each.
 OVERRIDES = "\u202a" * 40_000 + "\u2069" * 40_000
 TABLE = "| a | b | c | d |\n|---|---|---|---|\n" + "| x | y | z | w |\n" * 230_000
+#: As many related items as an article may have (100), each in another month.
+MONTHS = "related:\n" + "".join(
+    f"  - {{title: T{i}, webUrl: 'https://e.example.com/{i}', date: {1950 + i // 12}-{1 + i % 12:02d}-01}}\n"
+    for i in range(100)
+)
 
 
 def _article(title: str, body: str, topics: str = "AI", more: str = "") -> str:
@@ -51,7 +56,12 @@ CASES = {
     "comments_title": lambda: _article('"T ' + "<!--" * 20_000 + '"', "body"),
     "image_warnings": lambda: _article("images", "body", more="images:\n" + "- url: x\n" * 27_500),
     "idn_host": lambda: _article("idn", "body", TOPICS_20, f"webUrl: 'https://{'é.' * 5_000}com/'\n"),
+    # Found by an outside probe on 2026-12-07: with archives, each related item in a month of its
+    # own makes a month of archives in each of the article's 20 topics (built with ARCHIVED).
+    "months_at_limit": lambda: _article("months", "body", TOPICS_20, MONTHS),
 }
+#: The cases built with ``archives: monthly`` (the others with the defaults: no archives).
+ARCHIVED = {"months_at_limit"}
 
 
 def measure(feeds: str, folder: Path) -> dict[str, str]:
@@ -86,6 +96,11 @@ def main() -> None:
         content.mkdir(parents=True)
         for n in range(3):
             (content / f"other{n}.md").write_text(_article(f"Other {n}", "Body.\n"))
+        config = folder / "config" / "feeds.yaml"
+        shutil.rmtree(config.parent, ignore_errors=True)
+        if name in ARCHIVED:
+            config.parent.mkdir()
+            config.write_text("archives: monthly\n")
         make = CASES[name]
         if make is not None:
             (content / f"{name}.md").write_text(make())
