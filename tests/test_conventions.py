@@ -646,13 +646,34 @@ def test_an_author_list_of_names_is_the_provider() -> None:
     assert article.provider.name == "Bart, Lisa"  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("fields", "name"),
+    [
+        ("author: [{name: Jane Doe}, {name: Ann}]\n", "Jane Doe, Ann"),  # Jekyll themes' author objects
+        (
+            "authors:\n  - name: Joel\n    title: Maintainer\n    url: https://j.example.com\n",
+            "Joel",
+        ),  # Docusaurus
+        ("authors: {name: Joel, email: j@example.com}\n", "Joel"),
+        ("authors: [slorber, yangshun]\n", None),  # keys into Docusaurus's or MkDocs's authors file
+        ("author: Jane\nauthors: [{name: Joel}]\n", "Jane"),
+    ],
+)
+def test_authors_written_as_mappings_with_names_are_read(fields: str, name: str | None) -> None:
+    """``author: [{name: a}, {name: b}]`` was a warning and Docusaurus's inline ``authors`` was not
+    read: the entries had no author (an outside probe of posts from other tools)."""
+    article, problems = _parse(f"---\ntitle: T\ndate: 2021-03-01\n{fields}---\nB\n")
+    assert problems == []
+    assert (article.provider.name if article.provider else None) == name  # type: ignore[attr-defined]
+
+
 def test_ghosts_custom_excerpt_is_the_excerpt() -> None:
     article, _ = _parse("---\ntitle: T\ndate: 2021-03-01\ncustom_excerpt: From Ghost.\n---\nB\n")
     assert article.excerpt == "From Ghost."  # type: ignore[attr-defined]
 
 
 def test_another_tools_field_in_a_shape_feeds_cannot_read_is_a_warning_not_an_error() -> None:
-    text = "---\ntitle: T\ndate: 2021-03-01\nauthor: [{name: A}, {name: B}]\ndescription: [1, 2]\n---\nB\n"
+    text = "---\ntitle: T\ndate: 2021-03-01\nauthor: [{email: a@example.com}]\ndescription: [1, 2]\n---\nB\n"
     article, problems = _parse(text)
     assert (article.provider, article.excerpt) == (None, "")  # type: ignore[attr-defined]
     assert sorted(problems) == [

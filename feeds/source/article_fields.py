@@ -108,7 +108,9 @@ class ArticleReader(FrontMatterReader):
             or self.borrowed("custom_excerpt", self.text)  # Ghost's
             or "",
             url=url,
-            provider=self.provider("provider", get("provider")) or self.borrowed("author", self.authors),
+            provider=self.provider("provider", get("provider"))
+            or self.borrowed("author", self.authors)
+            or self.borrowed("authors", self.named_authors),
             topics=self.topics(get("topics")),
             images=self.images("images", get("images"))
             or next(filter(None, (self.borrowed(key, self.images) for key in IMAGE_KEYS_ELSEWHERE)), ()),
@@ -143,10 +145,20 @@ class ArticleReader(FrontMatterReader):
 
     def authors(self, key: str, value: Any) -> Provider | None:
         """Another tool's ``author`` as the provider: a name, or names in a list (PaperMod's and
-        Jekyll's ``author: [Jane Doe]``), joined."""
-        if isinstance(value, list) and value and all(isinstance(name, str) for name in value):
-            value = ", ".join(name.strip() for name in value if name.strip())
+        Jekyll's ``author: [Jane Doe]``) or mappings with a name (``[{name: Jane Doe}]``), joined."""
+        if isinstance(value, list) and value:
+            names = [item.get("name") if isinstance(item, dict) else item for item in value]
+            if all(isinstance(name, str) for name in names):
+                value = ", ".join(name.strip() for name in names if name and name.strip())
         return self.provider(key, value)
+
+    def named_authors(self, key: str, value: Any) -> Provider | None:
+        """Docusaurus's inline ``authors`` (mappings with a ``name``), as ``authors`` does. Names
+        alone are not read: in Docusaurus and MkDocs Material they are keys into another file."""
+        items = [value] if isinstance(value, dict) else value
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            return None
+        return self.authors(key, items)
 
     def other_date(self) -> datetime | None:  # under another tool's key (Hugo's publishDate...)
         for key in other_date_keys(self.data):
