@@ -208,10 +208,15 @@ class FrontMatterReader:
     def bounded_name(self, key: str, name: str) -> str:
         """An outlet's name within ``MAX_TOPIC_CHARS``, as a topic's: every entry shows it (one of
         160,000 characters pushed its entry out of every feed; an outside probe)."""
-        name, cut = bounded(name, MAX_TOPIC_CHARS, key)
+        return self.within(key, name, MAX_TOPIC_CHARS)
+
+    def within(self, key: str, text: str, limit: int, what: str | None = None) -> str:
+        """``text`` within ``limit`` characters (``limits.bounded``), with a warning at ``key``'s
+        line, naming ``what`` (default: the key), when it was cut."""
+        text, cut = bounded(text, limit, what or key)
         if cut:
             self.warn(key, cut)
-        return name
+        return text
 
     def topics(self, value: Any) -> tuple[str, ...]:
         if value is None:
@@ -283,16 +288,13 @@ class FrontMatterReader:
 
     def alt(self, key: str, number: int, value: Any) -> str:
         """An image's text alternative (``alt``, as Jekyll's, Hugo's and most themes' posts write
-        it): plain text on one line, cut as a title is."""
+        it): plain text on one line (``plain_text`` folds its spaces), cut as a title is."""
         if value is None or value == "":
             return ""
         if not isinstance(value, str):
             self.warn(key, f"{key} item {number}: alt must be text, not {kind_of(value)}; left out")
             return ""
-        alt, cut = bounded(" ".join(plain_text(value).split()), MAX_TITLE_CHARS, f"{key} item {number}'s alt")
-        if cut:
-            self.warn(key, cut)
-        return alt
+        return self.within(key, plain_text(value), MAX_TITLE_CHARS, f"{key} item {number}'s alt")
 
     def pixels(self, key: str, value: Any) -> int | None:
         if value.__class__ is int and value > 0:  # the common case
